@@ -1,0 +1,86 @@
+"""The app factory every service and the gateway start from.
+
+``create_service_app`` gives a FastAPI app with the project's error format on every error, request
+context (id, trace, metrics, access log), ``/healthz`` (process alive), ``/readyz`` (every readiness
+check passes) and ``/metrics``. The caller adds routers and start-up/shut-down work through ``lifespan``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+
+from batchivo_common.errors import error_response, install_error_handlers
+from batchivo_common.observability.logging import configure_logging
+from batchivo_common.observability.metrics import HttpMetrics
+from batchivo_common.observability.middleware import RequestContextMiddleware
+from batchivo_common.observability.tracing import configure_tracing
+from batchivo_common.settings import CommonSettings
+
+ReadinessCheck = Callable[[FastAPI], Awaitable[None]]
+Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
+
+
+def operation_id(route: APIRoute) -> str:
+    """``<tag>-<name>``: stable ids for generated clients."""
+    tag = str(route.tags[0]) if route.tags else "default"
+    return f"{tag}-{route.name}"
+
+
+def create_service_app(
+    settings: CommonSettings,
+    *,
+    service: str,
+    title: str,
+    lifespan: Lifespan | None = None,
+    readiness_checks: Sequence[ReadinessCheck] = (),
+    configure_process: bool = True,
+    **fastapi_kwargs: Any,
+) -> FastAPI:
+    if configure_process:
+        configure_logging(service, settings.log_level)
+        configure_tracing(service, settings.otel_endpoint)
+
+    @asynccontextmanager
+    async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if lifespan is None:
+            yield
+        else:
+            async with lifespan(app):
+                yield
+
+    app = FastAPI(
+        title=title,
+        lifespan=_lifespan,
+        generate_unique_id_function=operation_id,
+        **fastapi_kwargs,
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+    metrics = HttpMetrics(service)
+    app.state.metrics = metrics
+    app.add_middleware(RequestContextMiddleware, metrics=metrics, service=service)
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz", include_in_schema=False)
+    async def readyz() -> JSONResponse:
+        failures: dict[str, str] = {}
+        for check in readiness_checks:
+            try:
+                await check(app)
+            except Exception as exc:  # a readiness probe reports, it never raises
+                failures[getattr(check, "__name__", "check")] = type(exc).__name__
+        if failures:
+            return error_response(503, f"Not ready: {', '.join(sorted(failures))}", "UNAVAILABLE", checks=failures)
+        return JSONResponse({"status": "ready"})
+
+    app.add_route("/metrics", metrics.endpoint, include_in_schema=False)
+    return app

@@ -1,0 +1,250 @@
+"""JWT access tokens signed with Ed25519 (``EdDSA``), verified against a pinned algorithm.
+
+The auth service holds the private key and publishes the public keys as a JWKS; everybody else verifies
+with :class:`TokenVerifier`, fed by a :class:`JwksKeySource` that caches the set and refetches it (at most
+once per ``min_refresh_seconds``) when it meets an unknown ``kid``, so key rotation needs no restart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import json
+import time
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, Protocol
+
+import httpx
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from batchivo_common.errors import Unauthenticated
+
+#: The only algorithm accepted; "none", HS256 and RS256 tokens are refused before any key is looked at.
+ALGORITHM = "EdDSA"
+ACCESS_TOKEN_SECONDS = 15 * 60
+
+
+class Role(StrEnum):
+    viewer = "viewer"
+    member = "member"
+    admin = "admin"
+    owner = "owner"
+
+    @property
+    def rank(self) -> int:
+        return _RANKS[self]
+
+    def at_least(self, other: Role) -> bool:
+        return self.rank >= other.rank
+
+
+_RANKS = {Role.viewer: 0, Role.member: 1, Role.admin: 2, Role.owner: 3}
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """Who is calling, for which tenant, with which role; built only from a verified token."""
+
+    user_id: uuid.UUID
+    tenant_id: uuid.UUID
+    role: Role
+    jti: str
+    expires_at: int
+    #: Set when the token was minted for an API key rather than a person.
+    api_key_id: uuid.UUID | None = None
+
+
+def _b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def public_jwk(public_key: Ed25519PublicKey, kid: str) -> dict[str, str]:
+    raw = public_key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return {"kty": "OKP", "crv": "Ed25519", "x": _b64url(raw), "kid": kid, "alg": ALGORITHM, "use": "sig"}
+
+
+@dataclass(frozen=True)
+class SigningKey:
+    """An Ed25519 private key and its key id (derived from the public key, so it is stable)."""
+
+    private_key: Ed25519PrivateKey
+    kid: str
+
+    @classmethod
+    def from_private_key(cls, key: Ed25519PrivateKey) -> SigningKey:
+        raw = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+        return cls(key, hashlib.sha256(raw).hexdigest()[:16])
+
+    @classmethod
+    def generate(cls) -> SigningKey:
+        return cls.from_private_key(Ed25519PrivateKey.generate())
+
+    @classmethod
+    def from_pem(cls, pem: bytes | str) -> SigningKey:
+        data = pem.encode() if isinstance(pem, str) else pem
+        key = serialization.load_pem_private_key(data, password=None)
+        if not isinstance(key, Ed25519PrivateKey):
+            raise ValueError("the signing key must be an Ed25519 private key (PEM, PKCS#8)")
+        return cls.from_private_key(key)
+
+    def to_pem(self) -> bytes:
+        return self.private_key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+
+    def jwk(self) -> dict[str, str]:
+        return public_jwk(self.private_key.public_key(), self.kid)
+
+
+class TokenIssuer:
+    """Mints access tokens. Used by the auth service and by test factories."""
+
+    def __init__(self, key: SigningKey, issuer: str, audience: str, ttl_seconds: int = ACCESS_TOKEN_SECONDS):
+        self.key, self.issuer, self.audience, self.ttl_seconds = key, issuer, audience, ttl_seconds
+
+    def issue(
+        self,
+        user_id: uuid.UUID,
+        tenant_id: uuid.UUID,
+        role: Role,
+        *,
+        api_key_id: uuid.UUID | None = None,
+        ttl_seconds: int | None = None,
+        now: int | None = None,
+    ) -> tuple[str, Principal]:
+        issued_at = int(time.time()) if now is None else now
+        expires_at = issued_at + (self.ttl_seconds if ttl_seconds is None else ttl_seconds)
+        jti = uuid.uuid4().hex
+        claims: dict[str, Any] = {
+            "iss": self.issuer,
+            "aud": self.audience,
+            "sub": str(user_id),
+            "tid": str(tenant_id),
+            "role": role.value,
+            "iat": issued_at,
+            "exp": expires_at,
+            "jti": jti,
+        }
+        if api_key_id is not None:
+            claims["akid"] = str(api_key_id)
+        token = jwt.encode(claims, self.key.private_key, algorithm=ALGORITHM, headers={"kid": self.key.kid})
+        return token, Principal(user_id, tenant_id, role, jti, expires_at, api_key_id)
+
+
+class KeySource(Protocol):
+    async def get(self, kid: str) -> Ed25519PublicKey | None: ...
+
+
+class StaticKeySource:
+    """Public keys known up front (the auth service verifying its own tokens, tests)."""
+
+    def __init__(self, keys: Mapping[str, Ed25519PublicKey]):
+        self._keys = dict(keys)
+
+    @classmethod
+    def of(cls, *signing_keys: SigningKey) -> StaticKeySource:
+        return cls({k.kid: k.private_key.public_key() for k in signing_keys})
+
+    async def get(self, kid: str) -> Ed25519PublicKey | None:
+        return self._keys.get(kid)
+
+
+def keys_from_jwks(document: Mapping[str, Any]) -> dict[str, Ed25519PublicKey]:
+    keys: dict[str, Ed25519PublicKey] = {}
+    for jwk in document.get("keys", []):
+        if jwk.get("kty") != "OKP" or jwk.get("crv") != "Ed25519" or "kid" not in jwk:
+            continue  # not ours to use: a key of another type never verifies our tokens
+        key = jwt.PyJWK.from_dict(jwk, algorithm=ALGORITHM).key
+        if isinstance(key, Ed25519PublicKey):
+            keys[str(jwk["kid"])] = key
+    return keys
+
+
+class JwksKeySource:
+    """Public keys fetched from the auth service's JWKS, cached for ``ttl_seconds``."""
+
+    def __init__(
+        self,
+        url: str,
+        ttl_seconds: float = 300,
+        min_refresh_seconds: float = 10,
+        client: httpx.AsyncClient | None = None,
+    ):
+        self.url, self.ttl_seconds, self.min_refresh_seconds = url, ttl_seconds, min_refresh_seconds
+        self._client = client
+        self._keys: dict[str, Ed25519PublicKey] = {}
+        self._fetched_at = float("-inf")
+        self._lock = asyncio.Lock()
+
+    async def _refresh(self) -> None:
+        async with self._lock:
+            if time.monotonic() - self._fetched_at < self.min_refresh_seconds:
+                return  # another task just refreshed; don't stampede the auth service
+            if self._client is not None:
+                response = await self._client.get(self.url, timeout=5)
+            else:
+                async with httpx.AsyncClient() as client:
+                    response = await client.get(self.url, timeout=5)
+            response.raise_for_status()
+            self._keys = keys_from_jwks(response.json())
+            self._fetched_at = time.monotonic()
+
+    async def get(self, kid: str) -> Ed25519PublicKey | None:
+        age = time.monotonic() - self._fetched_at
+        if age > self.ttl_seconds or (kid not in self._keys and age > self.min_refresh_seconds):
+            try:
+                await self._refresh()
+            except (httpx.HTTPError, ValueError, json.JSONDecodeError):
+                if not self._keys:
+                    raise Unauthenticated("Token keys are unavailable") from None
+        return self._keys.get(kid)
+
+
+class TokenVerifier:
+    def __init__(self, keys: KeySource, issuer: str, audience: str, leeway_seconds: int = 10):
+        self.keys, self.issuer, self.audience, self.leeway = keys, issuer, audience, leeway_seconds
+
+    async def verify(self, token: str) -> Principal:
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError:
+            raise Unauthenticated("Malformed access token") from None
+        if header.get("alg") != ALGORITHM:
+            raise Unauthenticated("Access token uses a refused algorithm")
+        kid = header.get("kid")
+        if not isinstance(kid, str):
+            raise Unauthenticated("Access token has no key id")
+        key = await self.keys.get(kid)
+        if key is None:
+            raise Unauthenticated("Access token signed with an unknown key")
+        try:
+            claims = jwt.decode(
+                token,
+                key,
+                algorithms=[ALGORITHM],
+                audience=self.audience,
+                issuer=self.issuer,
+                leeway=self.leeway,
+                options={"require": ["exp", "iat", "sub", "iss", "aud", "jti"]},
+            )
+        except jwt.ExpiredSignatureError:
+            raise Unauthenticated("Access token expired") from None
+        except jwt.PyJWTError:
+            raise Unauthenticated("Invalid access token") from None
+        try:
+            return Principal(
+                user_id=uuid.UUID(claims["sub"]),
+                tenant_id=uuid.UUID(claims["tid"]),
+                role=Role(claims["role"]),
+                jti=str(claims["jti"]),
+                expires_at=int(claims["exp"]),
+                api_key_id=uuid.UUID(claims["akid"]) if claims.get("akid") else None,
+            )
+        except (KeyError, ValueError, TypeError):
+            raise Unauthenticated("Access token has invalid claims") from None

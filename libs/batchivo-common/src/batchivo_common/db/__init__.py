@@ -1,0 +1,1 @@
+"""Database access: engines, the tenant context that RLS reads, sessions, migration helpers."""

@@ -1,0 +1,78 @@
+"""Create a service's schema and its three roles (run once, as a superuser or CREATEROLE admin).
+
+``python -m batchivo_common.db.bootstrap --admin-url postgresql://postgres@127.0.0.1/batchivo auth inventory``
+
+Idempotent. Passwords come from ``BATCHIVO_DB_PASSWORD_<ROLE>`` when set (production); on a dev box with
+trust authentication the roles get none.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+
+import asyncpg
+
+from batchivo_common.db.roles import ServiceRoles, ident
+
+
+async def bootstrap_service(conn: asyncpg.Connection, roles: ServiceRoles) -> None:
+    for role in roles.all:
+        exists = await conn.fetchval("select 1 from pg_roles where rolname = $1", role)
+        if not exists:
+            await conn.execute(f"CREATE ROLE {ident(role)} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE")
+        password = os.environ.get(f"BATCHIVO_DB_PASSWORD_{role.upper()}")
+        if password:
+            await conn.execute(f"ALTER ROLE {ident(role)} PASSWORD {_literal(password)}")
+    schema = ident(roles.schema)
+    await conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema} AUTHORIZATION {ident(roles.owner)}")
+    await conn.execute(f"ALTER SCHEMA {schema} OWNER TO {ident(roles.owner)}")
+    await conn.execute(f"GRANT USAGE ON SCHEMA {schema} TO {ident(roles.app)}, {ident(roles.relay)}")
+    await conn.execute(f"REVOKE CREATE ON SCHEMA {schema} FROM PUBLIC")
+    database = await conn.fetchval("select current_database()")
+    await conn.execute(f'GRANT CONNECT ON DATABASE "{database}" TO {", ".join(ident(r) for r in roles.all)}')
+
+
+async def drop_service_roles(conn: asyncpg.Connection, roles: ServiceRoles) -> None:
+    """Remove the roles (tests): objects they own in this database go first."""
+    for role in roles.all:
+        if await conn.fetchval("select 1 from pg_roles where rolname = $1", role):
+            await conn.execute(f"DROP OWNED BY {ident(role)} CASCADE")
+            await conn.execute(f"DROP ROLE {ident(role)}")
+
+
+def _literal(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+async def _main(admin_url: str, services: list[str], suffix: str, create_database: bool) -> None:
+    if create_database:
+        base, _, database = admin_url.rpartition("/")
+        conn = await asyncpg.connect(base + "/postgres")
+        try:
+            if not await conn.fetchval("select 1 from pg_database where datname = $1", database):
+                await conn.execute(f'CREATE DATABASE "{ident(database)}"')
+        finally:
+            await conn.close()
+    conn = await asyncpg.connect(admin_url)
+    try:
+        for service in services:
+            await bootstrap_service(conn, ServiceRoles(service, suffix))
+    finally:
+        await conn.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--admin-url", default=os.environ.get("BATCHIVO_ADMIN_DATABASE_URL",
+                                                              "postgresql://postgres@127.0.0.1:5432/batchivo"))
+    parser.add_argument("--role-suffix", default=os.environ.get("BATCHIVO_DB_ROLE_SUFFIX", ""))
+    parser.add_argument("--create-database", action="store_true")
+    parser.add_argument("services", nargs="+")
+    args = parser.parse_args()
+    asyncio.run(_main(args.admin_url, args.services, args.role_suffix, args.create_database))
+
+
+if __name__ == "__main__":
+    main()

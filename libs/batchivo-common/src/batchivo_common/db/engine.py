@@ -1,0 +1,24 @@
+"""Async engines and session factories."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+
+from batchivo_common.db.tenancy import TenantSession
+
+
+def create_engine(
+    dsn: str, *, application_name: str, pool_size: int = 10, max_overflow: int = 10
+) -> AsyncEngine:
+    return create_async_engine(
+        dsn,
+        pool_size=pool_size,
+        max_overflow=max_overflow,
+        pool_pre_ping=True,
+        connect_args={"server_settings": {"application_name": application_name}},
+    )
+
+
+def tenant_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions whose transactions run under the current tenant's RLS context."""
+    return async_sessionmaker(engine, sync_session_class=TenantSession, expire_on_commit=False)

@@ -1,0 +1,21 @@
+"""One transaction per request, committed before the response is sent."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
+    # The tenant ContextVar is set by the principal dependency, which FastAPI resolves first when the
+    # route depends on both (see deps in each service); the transaction begins lazily at the first query.
+    async with request.app.state.sessionmaker() as session, session.begin():
+        yield session
+
+
+#: ``scope="function"``: the dependency's exit (the commit) runs before the response is sent, so a
+#: client never sees 201 for a row that then failed to commit.
+SessionDep = Annotated[AsyncSession, Depends(_request_session, scope="function")]

@@ -1,0 +1,96 @@
+"""Settings shared by every Batchivo process.
+
+Each service subclasses :class:`ServiceSettings` with its own env prefix (``AUTH_``, ``INVENTORY_`` ...).
+Cross-cutting values (broker, cache, token issuer, telemetry) use the ``BATCHIVO_`` prefix whatever the
+service, so one ``.env`` configures them all.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+from urllib.parse import urlsplit
+
+from pydantic import AliasChoices, Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+Environment = Literal["dev", "test", "prod"]
+
+#: Values that only ever belong on a developer's machine.
+WEAK_SECRETS = frozenset({"changethis", "changeme", "secret", "password", "guest", "postgres", ""})
+
+
+def _cross(name: str) -> AliasChoices:
+    """Accept a cross-cutting ``BATCHIVO_<NAME>`` variable whatever the subclass's prefix."""
+    return AliasChoices(f"BATCHIVO_{name}", name.lower())
+
+
+def password_of(url: str) -> str | None:
+    """The password in a DSN, or None when it has none (peer/trust auth)."""
+    return urlsplit(url).password
+
+
+class CommonSettings(BaseSettings):
+    """Values every process reads: environment, broker, cache, token checks, telemetry."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
+
+    environment: Environment = Field("dev", validation_alias=_cross("ENV"))
+    log_level: str = Field("INFO", validation_alias=_cross("LOG_LEVEL"))
+    amqp_url: str = Field("amqp://guest:guest@127.0.0.1:5672/", validation_alias=_cross("AMQP_URL"))
+    #: Prefix of every exchange and queue name; tests use one per run.
+    amqp_prefix: str = Field("", validation_alias=_cross("AMQP_PREFIX"))
+    redis_url: str = Field("redis://127.0.0.1:6379/0", validation_alias=_cross("REDIS_URL"))
+    #: Prefix of every Redis key; tests use one per run.
+    redis_prefix: str = Field("batchivo:", validation_alias=_cross("REDIS_PREFIX"))
+    jwt_issuer: str = Field("batchivo-auth", validation_alias=_cross("JWT_ISSUER"))
+    jwt_audience: str = Field("batchivo", validation_alias=_cross("JWT_AUDIENCE"))
+    #: Where services and the gateway fetch the auth service's public keys.
+    jwks_url: str = Field("http://127.0.0.1:8001/.well-known/jwks.json", validation_alias=_cross("JWKS_URL"))
+    jwks_cache_seconds: int = Field(300, ge=1, validation_alias=_cross("JWKS_CACHE_SECONDS"))
+    otel_endpoint: str | None = Field(None, validation_alias=AliasChoices("OTEL_EXPORTER_OTLP_ENDPOINT"))
+
+    @property
+    def is_dev(self) -> bool:
+        return self.environment != "prod"
+
+    def weak_secrets(self) -> list[str]:
+        """Names of settings that hold a development-only secret."""
+        weak: list[str] = []
+        for name, value in self:
+            if isinstance(value, SecretStr) and value.get_secret_value().strip().lower() in WEAK_SECRETS:
+                weak.append(name)
+            elif isinstance(value, str) and name.endswith("_url") and "://" in value:
+                password = password_of(value)
+                if password is not None and password.lower() in WEAK_SECRETS:
+                    weak.append(name)
+        return weak
+
+    @model_validator(mode="after")
+    def _refuse_weak_secrets_outside_dev(self) -> CommonSettings:
+        if not self.is_dev:
+            weak = self.weak_secrets()
+            if weak:
+                raise ValueError(
+                    f"refusing to start in {self.environment!r} with development secrets in: {', '.join(weak)}"
+                )
+        return self
+
+
+class ServiceSettings(CommonSettings):
+    """A service that owns a PostgreSQL schema.
+
+    Three DSNs, one per database role: ``database_url`` (the ``<svc>_app`` role the API uses, under RLS),
+    ``owner_database_url`` (migrations) and ``relay_database_url`` (the outbox relay).
+    """
+
+    service_name: str = "service"
+    db_schema: str = "public"
+    database_url: str = "postgresql+asyncpg://127.0.0.1:5432/batchivo"
+    owner_database_url: str = "postgresql+asyncpg://127.0.0.1:5432/batchivo"
+    relay_database_url: str = "postgresql+asyncpg://127.0.0.1:5432/batchivo"
+    db_pool_size: int = Field(10, ge=1)
+    db_max_overflow: int = Field(10, ge=0)
+    #: Suffix appended to the schema's role names; empty in production, unique per test run.
+    db_role_suffix: str = Field("", validation_alias=_cross("DB_ROLE_SUFFIX"))
+    #: Skip the start-up check of the app role (only for tools that connect as the owner).
+    check_db_role: bool = True

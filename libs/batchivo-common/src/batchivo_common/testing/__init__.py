@@ -1,0 +1,1 @@
+"""Test support: the pytest plugin (servers, per-run database/roles/prefixes) and token factories."""
