@@ -15,6 +15,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 Environment = Literal["dev", "test", "prod"]
 
+#: The database `make run` creates on a developer's machine.
+DEV_DATABASE = "batchivo"
+
 #: Values that only ever belong on a developer's machine.
 WEAK_SECRETS = frozenset({"changethis", "changeme", "secret", "password", "guest", "postgres", ""})
 
@@ -85,12 +88,25 @@ class ServiceSettings(CommonSettings):
 
     service_name: str = "service"
     db_schema: str = "public"
-    database_url: str = "postgresql+asyncpg://127.0.0.1:5432/batchivo"
-    owner_database_url: str = "postgresql+asyncpg://127.0.0.1:5432/batchivo"
-    relay_database_url: str = "postgresql+asyncpg://127.0.0.1:5432/batchivo"
+    #: Empty means the dev default: ``<schema>_<role>`` on 127.0.0.1/batchivo (trust auth); required in prod.
+    database_url: str = ""
+    owner_database_url: str = ""
+    relay_database_url: str = ""
     db_pool_size: int = Field(10, ge=1)
     db_max_overflow: int = Field(10, ge=0)
     #: Suffix appended to the schema's role names; empty in production, unique per test run.
     db_role_suffix: str = Field("", validation_alias=_cross("DB_ROLE_SUFFIX"))
     #: Skip the start-up check of the app role (only for tools that connect as the owner).
     check_db_role: bool = True
+
+    @model_validator(mode="after")
+    def _default_dev_dsns(self) -> ServiceSettings:
+        for role in ("app", "owner", "relay"):
+            field = "database_url" if role == "app" else f"{role}_database_url"
+            if getattr(self, field):
+                continue
+            if not self.is_dev:
+                raise ValueError(f"{field} must be set when environment is {self.environment!r}")
+            user = f"{self.db_schema}_{role}{self.db_role_suffix}"
+            setattr(self, field, f"postgresql+asyncpg://{user}@127.0.0.1:5432/{DEV_DATABASE}")
+        return self

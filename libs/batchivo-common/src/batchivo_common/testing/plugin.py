@@ -67,6 +67,8 @@ class ServiceDatabase:
 
 @dataclass
 class TestInfra:
+    __test__ = False  # a fixture value, not a test class
+
     servers: Servers
     database: str
     role_password: str

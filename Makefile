@@ -1,0 +1,66 @@
+# Batchivo developer commands. `make run` starts everything; `make test` runs every test.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+export UV_PYTHON_DOWNLOADS := never
+export PATH := $(HOME)/.local/bin:$(PATH)
+
+SERVICES := auth
+ADMIN_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/batchivo
+UV := uv
+RUN := $(UV) run --no-sync
+
+.PHONY: help
+help: ## List the targets
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+.PHONY: uv
+uv: ## Install uv when it is missing
+	@command -v uv >/dev/null || python3 -m pip install --quiet --user uv || python3 -m pip install --quiet uv
+
+.PHONY: install
+install: uv ## Install every Python dependency from the lockfile
+	$(UV) sync --frozen --all-packages
+
+.PHONY: services
+services: ## Start local PostgreSQL, RabbitMQ and Redis when they are down
+	bash scripts/dev_services.sh
+
+.PHONY: db-bootstrap
+db-bootstrap: ## Create the dev database, the service schemas and their roles (as the superuser)
+	$(RUN) python -m batchivo_common.db.bootstrap --create-database --admin-url $(ADMIN_DATABASE_URL) $(SERVICES)
+
+.PHONY: migrate
+migrate: ## Migrate every service schema to head
+	@for svc in $(SERVICES); do echo "migrate $$svc"; $(RUN) alembic -c services/$$svc/alembic.ini upgrade head || exit 1; done
+
+.PHONY: topology
+topology: ## Declare exchanges, queues, retry queues and DLQs before any producer runs
+	$(RUN) python -m batchivo_common.messaging.topology $(foreach svc,$(SERVICES),--spec batchivo_$(svc).events.subscriptions:SUBSCRIPTIONS)
+
+.PHONY: frontend
+frontend: ## Build the SPA when the frontend exists (the gateway serves frontend/dist)
+	@if [ -f frontend/package.json ]; then cd frontend && npm ci --no-audit --no-fund && npm run build; else echo "no frontend yet"; fi
+
+.PHONY: run
+run: install services db-bootstrap migrate topology frontend ## Install, migrate and start the whole system (gateway on :8000)
+	$(RUN) honcho -f Procfile.dev start
+
+.PHONY: test
+test: install services ## Run every test (real PostgreSQL, RabbitMQ, Redis)
+	$(RUN) pytest
+
+.PHONY: lint
+lint: ## ruff, mypy --strict on the shared package, import-linter
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+	$(RUN) mypy libs/batchivo-common/src services/auth/src gateway/src
+	$(RUN) lint-imports
+
+.PHONY: fmt
+fmt: ## Format and fix what ruff can
+	$(RUN) ruff format .
+	$(RUN) ruff check --fix .
+
+.PHONY: bench
+bench: ## Gateway overhead benchmark (starts its own processes on loopback)
+	$(RUN) python bench/gateway_overhead.py

@@ -1,0 +1,129 @@
+"""The shared RLS recipe (rls helpers + tenant session hook + role self-check) on a throwaway schema."""
+
+import uuid
+from collections.abc import AsyncIterator
+
+import asyncpg
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from batchivo_common.db import rls
+from batchivo_common.db.bootstrap import bootstrap_service
+from batchivo_common.db.engine import create_engine, tenant_sessionmaker
+from batchivo_common.db.roles import ServiceRoles
+from batchivo_common.db.tenancy import UnsafeDatabaseRole, check_app_role, tenant_scope
+from batchivo_common.testing.plugin import ServiceDatabase, TestInfra
+
+pytestmark = pytest.mark.db
+
+
+class CollectingOp:
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    def execute(self, sqltext: str) -> None:
+        self.statements.append(sqltext)
+
+
+@pytest.fixture(scope="module")
+async def widgets(batchivo_infra: TestInfra) -> AsyncIterator[ServiceDatabase]:
+    roles = ServiceRoles("commontest", batchivo_infra.role_suffix)
+    db = ServiceDatabase(
+        roles, batchivo_infra.role_url(roles.app), batchivo_infra.role_url(roles.owner),
+        batchivo_infra.role_url(roles.relay), batchivo_infra.admin_dsn,
+    )
+    batchivo_infra.services["commontest"] = db  # dropped with the run
+    admin = await asyncpg.connect(batchivo_infra.admin_dsn)
+    try:
+        await bootstrap_service(admin, roles)
+        for role in roles.all:
+            await admin.execute(f"ALTER ROLE {role} PASSWORD '{batchivo_infra.role_password}'")
+    finally:
+        await admin.close()
+    op = CollectingOp()
+    rls.enable_tenant_rls(op, "commontest", "widgets")
+    rls.grant(op, "commontest", "widgets", roles.app, "SELECT, INSERT, UPDATE, DELETE")
+    owner = await asyncpg.connect(db.owner_url.replace("+asyncpg", ""))
+    try:
+        await owner.execute(
+            "CREATE TABLE commontest.widgets (id uuid primary key, tenant_id uuid not null, name text not null)"
+        )
+        for statement in op.statements:
+            await owner.execute(statement)
+    finally:
+        await owner.close()
+    yield db
+
+
+@pytest.fixture
+async def app_sessions(widgets: ServiceDatabase):  # type: ignore[no-untyped-def]
+    engine = create_engine(widgets.app_url, application_name="test")
+    yield tenant_sessionmaker(engine)
+    await engine.dispose()
+
+
+async def test_tenant_sees_only_its_rows_and_cannot_write_for_another(app_sessions) -> None:  # type: ignore[no-untyped-def]
+    tenant_a, tenant_b = uuid.uuid4(), uuid.uuid4()
+    insert = text("insert into commontest.widgets values (:id, :tenant, :name)")
+    for tenant in (tenant_a, tenant_b):
+        with tenant_scope(tenant):
+            async with app_sessions() as session, session.begin():
+                await session.execute(insert, {"id": uuid.uuid4(), "tenant": tenant, "name": "w"})
+
+    with tenant_scope(tenant_a):
+        async with app_sessions() as session, session.begin():
+            seen = (await session.execute(text("select tenant_id from commontest.widgets"))).scalars().all()
+            assert seen == [tenant_a]
+            with pytest.raises(DBAPIError, match="row-level security"):
+                async with session.begin_nested():
+                    await session.execute(insert, {"id": uuid.uuid4(), "tenant": tenant_b, "name": "x"})
+            # Moving a row to another tenant is a write for that tenant too.
+            with pytest.raises(DBAPIError, match="row-level security"):
+                async with session.begin_nested():
+                    await session.execute(text("update commontest.widgets set tenant_id = :b"), {"b": tenant_b})
+
+
+async def test_no_tenant_set_sees_nothing_and_writes_nothing(app_sessions) -> None:  # type: ignore[no-untyped-def]
+    async with app_sessions() as session, session.begin():
+        count = (await session.execute(text("select count(*) from commontest.widgets"))).scalar_one()
+        assert count == 0
+        with pytest.raises(DBAPIError, match="row-level security"):
+            await session.execute(
+                text("insert into commontest.widgets values (:id, :t, 'x')"), {"id": uuid.uuid4(), "t": uuid.uuid4()}
+            )
+
+
+async def test_tenant_setting_is_local_to_the_transaction(app_sessions) -> None:  # type: ignore[no-untyped-def]
+    with tenant_scope(uuid.uuid4()):
+        async with app_sessions() as session, session.begin():
+            value = (await session.execute(text("select current_setting('app.tenant_id', true)"))).scalar_one()
+            assert value
+    # Same pooled connection, new transaction without a tenant: nothing carried over.
+    async with app_sessions() as session, session.begin():
+        value = (await session.execute(text("select current_setting('app.tenant_id', true)"))).scalar_one()
+        assert value == ""
+
+
+async def test_role_self_check_accepts_the_app_role_and_refuses_the_owner(widgets: ServiceDatabase) -> None:
+    app_engine = create_engine(widgets.app_url, application_name="test")
+    owner_engine = create_engine(widgets.owner_url, application_name="test")
+    try:
+        facts = await check_app_role(app_engine)
+        assert facts["superuser"] is False and facts["bypassrls"] is False and facts["owned_relations"] == 0
+        with pytest.raises(UnsafeDatabaseRole, match="own no table"):
+            await check_app_role(owner_engine)
+    finally:
+        await app_engine.dispose()
+        await owner_engine.dispose()
+
+
+async def test_table_has_rls_enabled_and_forced(widgets: ServiceDatabase) -> None:
+    conn = await asyncpg.connect(widgets.admin_url)
+    try:
+        row = await conn.fetchrow(
+            "select relrowsecurity, relforcerowsecurity from pg_class where oid = 'commontest.widgets'::regclass"
+        )
+    finally:
+        await conn.close()
+    assert row is not None and row["relrowsecurity"] and row["relforcerowsecurity"]
