@@ -1,0 +1,230 @@
+"""Gateway overhead: the same auth calls sent straight to the auth service and through the gateway.
+
+Starts its own auth service and gateway (uvicorn, one worker each) on loopback against a throwaway
+database, Redis prefix and role suffix, then measures
+
+- ``POST /api/v1/auth/login``: p50 over sequential calls (bcrypt cost 12 dominates);
+- ``GET /api/v1/auth/me`` with a bearer token: requests/s, p50 and p99 at concurrency 1 and 32;
+
+and prints the gateway's added p50 latency and its share of direct throughput. Everything it creates is
+removed at the end. Run with ``make bench`` (or ``uv run python bench/gateway_overhead.py --help``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import asyncpg
+import httpx
+import redis.asyncio as redis
+
+from batchivo_common.auth.tokens import SigningKey
+from batchivo_common.db.bootstrap import bootstrap_service, drop_service_roles
+from batchivo_common.db.roles import ServiceRoles
+
+ROOT = Path(__file__).resolve().parent.parent
+PG = os.environ.get("BENCH_PG", "postgres@127.0.0.1:5432")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass
+class Stats:
+    label: str
+    count: int
+    seconds: float
+    latencies_ms: list[float]
+
+    @property
+    def rps(self) -> float:
+        return self.count / self.seconds
+
+    def pct(self, q: float) -> float:
+        ordered = sorted(self.latencies_ms)
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+    @property
+    def p50(self) -> float:
+        return statistics.median(self.latencies_ms)
+
+
+async def hammer(client: httpx.AsyncClient, url: str, headers: dict[str, str], total: int, concurrency: int) -> Stats:
+    latencies: list[float] = []
+    remaining = total
+
+    async def worker() -> None:
+        nonlocal remaining
+        while remaining > 0:
+            remaining -= 1
+            started = time.perf_counter()
+            response = await client.get(url, headers=headers)
+            latencies.append((time.perf_counter() - started) * 1000)
+            if response.status_code != 200:
+                raise RuntimeError(f"{url} answered {response.status_code}: {response.text[:200]}")
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return Stats(url, len(latencies), time.perf_counter() - started, latencies)
+
+
+@contextlib.contextmanager
+def process(args: list[str], env: dict[str, str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
+    with log.open("wb") as out:
+        proc = subprocess.Popen(args, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
+        try:
+            yield proc
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+async def wait_ready(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
+    async with httpx.AsyncClient() as client:
+        for _ in range(200):
+            if proc.poll() is not None:
+                raise RuntimeError(f"{url} exited early:\n{log.read_text()[-3000:]}")
+            with contextlib.suppress(httpx.HTTPError):
+                if (await client.get(url)).status_code == 200:
+                    return
+            await asyncio.sleep(0.1)
+    raise RuntimeError(f"{url} never became ready:\n{log.read_text()[-3000:]}")
+
+
+async def run(args: argparse.Namespace) -> None:
+    run_id = secrets.token_hex(4)
+    database, suffix, redis_prefix = f"batchivo_bench_{run_id}", f"_b{run_id}", f"batchivo-bench:{run_id}:"
+    roles = ServiceRoles("auth", suffix)
+    admin = await asyncpg.connect(f"postgresql://{PG}/postgres")
+    await admin.execute(f'CREATE DATABASE "{database}"')
+    workdir = ROOT / "bench" / "results"
+    workdir.mkdir(parents=True, exist_ok=True)
+    try:
+        conn = await asyncpg.connect(f"postgresql://{PG}/{database}")
+        try:
+            await bootstrap_service(conn, roles)
+        finally:
+            await conn.close()
+        host = PG.split("@", 1)[1]
+        auth_port, gateway_port = free_port(), free_port()
+        env = {
+            **os.environ,
+            "BATCHIVO_ENV": "dev",
+            "BATCHIVO_DB_ROLE_SUFFIX": suffix,
+            "BATCHIVO_REDIS_PREFIX": redis_prefix,
+            "BATCHIVO_AMQP_PREFIX": f"bench{run_id}.",
+            "BATCHIVO_LOG_LEVEL": "WARNING",
+            "BATCHIVO_JWKS_URL": f"http://127.0.0.1:{auth_port}/.well-known/jwks.json",
+            "AUTH_DATABASE_URL": f"postgresql+asyncpg://{roles.app}@{host}/{database}",
+            "AUTH_OWNER_DATABASE_URL": f"postgresql+asyncpg://{roles.owner}@{host}/{database}",
+            "AUTH_RELAY_DATABASE_URL": f"postgresql+asyncpg://{roles.relay}@{host}/{database}",
+            "AUTH_SIGNING_KEY": SigningKey.generate().to_pem().decode(),
+            "GATEWAY_AUTH_URL": f"http://127.0.0.1:{auth_port}",
+            "GATEWAY_LOGIN_RATE_PER_MINUTE": "1000000",
+            "GATEWAY_API_RATE_PER_MINUTE": "100000000",
+        }
+        subprocess.run(
+            [sys.executable, "-m", "alembic", "-c", "services/auth/alembic.ini", "upgrade", "head"],
+            env=env, cwd=ROOT, check=True, capture_output=True,
+        )
+        uvicorn = [sys.executable, "-m", "uvicorn", "--factory", "--no-access-log", "--log-level", "warning",
+                   "--host", "127.0.0.1"]
+        auth_log, gateway_log = workdir / "auth.log", workdir / "gateway.log"
+        with (
+            process([*uvicorn, "--port", str(auth_port), "batchivo_auth.main:create_app"], env, auth_log) as auth,
+            process([*uvicorn, "--port", str(gateway_port), "batchivo_gateway.main:create_app"], env,
+                    gateway_log) as gateway,
+        ):
+            direct, through = f"http://127.0.0.1:{auth_port}", f"http://127.0.0.1:{gateway_port}"
+            await wait_ready(f"{direct}/readyz", auth, auth_log)
+            await wait_ready(f"{through}/readyz", gateway, gateway_log)
+            await measure(direct, through, args)
+    finally:
+        with contextlib.suppress(Exception):
+            client = redis.from_url("redis://127.0.0.1:6379/0")
+            async for key in client.scan_iter(match=f"{redis_prefix}*"):
+                await client.delete(key)
+            await client.aclose()
+        await admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        await drop_service_roles(admin, roles)
+        await admin.close()
+
+
+async def measure(direct: str, through: str, args: argparse.Namespace) -> None:
+    limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
+    async with httpx.AsyncClient(limits=limits, timeout=30) as client:
+        email, password = f"bench-{secrets.token_hex(3)}@example.com", secrets.token_urlsafe(12)
+        registered = await client.post(f"{through}/api/v1/auth/register", json={
+            "email": email, "password": password, "full_name": "Bench", "tenant_name": "Bench Shop"})
+        registered.raise_for_status()
+        token = registered.json()["access_token"]
+        headers = {"Authorization": f"Bearer {token}"}
+
+        login = {"direct": [], "gateway": []}  # type: dict[str, list[float]]
+        for _ in range(args.logins):
+            for name, base in (("direct", direct), ("gateway", through)):
+                started = time.perf_counter()
+                response = await client.post(f"{base}/api/v1/auth/login", json={"email": email, "password": password})
+                login[name].append((time.perf_counter() - started) * 1000)
+                response.raise_for_status()
+
+        print(f"\nlogin (sequential, n={args.logins} each)")
+        for name, values in login.items():
+            print(f"  {name:8s} p50 {statistics.median(values):8.2f} ms")
+
+        results: dict[tuple[str, int], Stats] = {}
+        for concurrency, total in ((1, args.requests_c1), (32, args.requests_c32)):
+            for base in (direct, through):  # warm-up: pools, JWKS cache, code paths
+                await hammer(client, f"{base}/api/v1/auth/me", headers, 200, concurrency)
+            for _ in range(args.rounds):  # alternate so drift on a shared machine hits both alike
+                for name, base in (("direct", direct), ("gateway", through)):
+                    stats = await hammer(client, f"{base}/api/v1/auth/me", headers, total, concurrency)
+                    key = (name, concurrency)
+                    if key in results:
+                        results[key].latencies_ms += stats.latencies_ms
+                        results[key].count += stats.count
+                        results[key].seconds += stats.seconds
+                    else:
+                        results[key] = stats
+
+        print("\nGET /api/v1/auth/me")
+        print(f"  {'path':8s} {'conc':>4s} {'req/s':>9s} {'p50 ms':>8s} {'p99 ms':>8s}")
+        for (name, concurrency), s in sorted(results.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+            print(f"  {name:8s} {concurrency:4d} {s.rps:9.0f} {s.p50:8.2f} {s.pct(0.99):8.2f}")
+        for concurrency in (1, 32):
+            d, g = results[("direct", concurrency)], results[("gateway", concurrency)]
+            print(f"  concurrency {concurrency:2d}: gateway adds {g.p50 - d.p50:+.2f} ms at p50, "
+                  f"keeps {g.rps / d.rps * 100:.0f}% of direct throughput")
+        login_added = statistics.median(login["gateway"]) - statistics.median(login["direct"])
+        print(f"  login: gateway adds {login_added:+.2f} ms at p50")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--logins", type=int, default=15)
+    parser.add_argument("--requests-c1", type=int, default=600)
+    parser.add_argument("--requests-c32", type=int, default=3000)
+    parser.add_argument("--rounds", type=int, default=3)
+    asyncio.run(run(parser.parse_args()))
+
+
+if __name__ == "__main__":
+    main()
