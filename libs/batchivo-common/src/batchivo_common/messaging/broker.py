@@ -1,0 +1,104 @@
+"""The broker side of a worker: the FastStream broker that consumes, and the confirming publisher.
+
+FastStream runs the consumers (design §0.6). Publishing - the relay's events and the consumer's terminal
+dead-letters - goes through :class:`AmqpPublisher`, a plain aio-pika channel with publisher confirms, because
+both must set every AMQP property themselves (``app_id`` of the original producer, the stored
+``traceparent``) and FastStream's publish would substitute its own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import aio_pika
+from aio_pika.abc import AbstractChannel, AbstractExchange, AbstractMessage, AbstractRobustConnection
+from faststream.rabbit import Channel, RabbitBroker
+from faststream.rabbit.prometheus import RabbitPrometheusMiddleware
+from prometheus_client import REGISTRY, CollectorRegistry
+
+from batchivo_common.messaging.topology import Names
+
+
+def create_broker(
+    amqp_url: str,
+    *,
+    service: str,
+    registry: CollectorRegistry | None = REGISTRY,
+    graceful_timeout: float = 15.0,
+    prefetch_count: int = 20,
+) -> RabbitBroker:
+    """A broker for consuming; handler duration and outcome metrics go to ``registry`` when given."""
+    middlewares = (
+        [RabbitPrometheusMiddleware(registry=registry, app_name=service, metrics_prefix="batchivo_messages")]
+        if registry is not None
+        else []
+    )
+    return RabbitBroker(
+        amqp_url,
+        app_id=service,
+        graceful_timeout=graceful_timeout,
+        middlewares=middlewares,
+        # Bounded prefetch: unacked messages wait in the broker, not in this process's memory.
+        default_channel=Channel(prefetch_count=prefetch_count),
+        # A plain logger propagates to the root handler, so FastStream's lines are JSON like ours.
+        logger=logging.getLogger("batchivo.faststream"),
+    )
+
+
+class AmqpPublisher:
+    """One robust connection and one confirming channel; ``publish`` returns once the broker has the message.
+
+    A negative confirm raises :class:`aio_pika.exceptions.DeliveryError`, a missing one ``TimeoutError``:
+    either way the caller knows the message may not be stored and keeps its own copy.
+    """
+
+    def __init__(self, amqp_url: str, *, prefix: str = "", confirm_timeout: float = 10.0) -> None:
+        self.amqp_url = amqp_url
+        self.names = Names(prefix)
+        self.confirm_timeout = confirm_timeout
+        self._connection: AbstractRobustConnection | None = None
+        self._channel: AbstractChannel | None = None
+        self._exchanges: dict[str, AbstractExchange] = {}
+        self._lock = asyncio.Lock()
+
+    async def connect(self) -> None:
+        async with self._lock:
+            if self._connection is None:
+                self._connection = await aio_pika.connect_robust(self.amqp_url)
+                self._channel = await self._connection.channel(publisher_confirms=True)
+
+    async def close(self) -> None:
+        async with self._lock:
+            if self._connection is not None:
+                await self._connection.close()
+            self._connection, self._channel = None, None
+            self._exchanges.clear()
+
+    @property
+    def is_connected(self) -> bool:
+        return self._connection is not None and not self._connection.is_closed
+
+    async def _exchange(self, name: str) -> AbstractExchange:
+        if self._channel is None:
+            await self.connect()
+        assert self._channel is not None
+        if name == "":
+            return self._channel.default_exchange
+        if name not in self._exchanges:
+            # Topology is declared up front (topology.declare_all): a passive check, once per name, makes a
+            # missing exchange fail loudly here instead of as a channel error inside publish.
+            self._exchanges[name] = await self._channel.get_exchange(name, ensure=True)
+        return self._exchanges[name]
+
+    async def publish(self, exchange: str, routing_key: str, message: AbstractMessage) -> None:
+        # Not mandatory: an event nobody subscribes to yet is normal (design §2.1).
+        target = await self._exchange(exchange)
+        await target.publish(message, routing_key, mandatory=False, timeout=self.confirm_timeout)
+
+    async def publish_event(self, routing_key: str, message: AbstractMessage) -> None:
+        await self.publish(self.names.events, routing_key, message)
+
+    async def dead_letter(self, queue: str, message: AbstractMessage) -> None:
+        """Park ``message`` in ``<queue>.dlq`` (``queue`` is the prefixed work-queue name)."""
+        await self.publish(self.names.dlx, queue, message)

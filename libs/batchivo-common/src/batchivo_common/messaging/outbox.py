@@ -1,0 +1,130 @@
+"""The transactional outbox, design §2.4: one table per service schema, written in the caller's transaction.
+
+The API process never talks to RabbitMQ; it inserts the envelope here, in the same transaction as the state
+change, and the relay (``relay.py``) publishes it after the commit.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Identity,
+    Index,
+    Integer,
+    MetaData,
+    PrimaryKeyConstraint,
+    Table,
+    Text,
+    UniqueConstraint,
+    Uuid,
+    func,
+    insert,
+    select,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from batchivo_common.db.rls import enable_outbox_rls
+from batchivo_common.db.roles import ServiceRoles, ident
+from batchivo_common.messaging.envelope import EventEnvelope
+from batchivo_common.observability.tracing import inject_context
+
+TABLE = "outbox"
+UNPUBLISHED_INDEX = "ix_outbox_unpublished"
+
+
+class MigrationOps(Protocol):
+    """The part of Alembic's ``op`` (module or :class:`alembic.operations.Operations`) the helpers use."""
+
+    def create_table(self, table_name: str, *columns: Any, **kw: Any) -> Any: ...
+    def create_index(self, index_name: str | None, table_name: str, columns: Any, **kw: Any) -> Any: ...
+    def drop_table(self, table_name: str, **kw: Any) -> Any: ...
+    def execute(self, sqltext: str) -> object: ...
+
+
+def notify_channel(schema: str) -> str:
+    """The LISTEN/NOTIFY channel that wakes ``schema``'s relay."""
+    return f"{ident(schema)}_outbox"
+
+
+def _columns() -> list[Any]:
+    # One definition for the model (outbox_table) and the migration (create_outbox_table), so autogenerate
+    # finds no difference between them.
+    return [
+        Column("id", BigInteger, Identity(always=False), nullable=False),
+        Column("event_id", Uuid, nullable=False),
+        Column("tenant_id", Uuid, nullable=False),
+        Column("event_type", Text, nullable=False),
+        Column("routing_key", Text, nullable=False),
+        Column("envelope", JSONB, nullable=False),
+        Column("headers", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
+        Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+        Column("published_at", DateTime(timezone=True), nullable=True),
+        Column("attempts", Integer, nullable=False, server_default=text("0")),
+        Column("last_error", Text, nullable=True),
+        PrimaryKeyConstraint("id", name="pk_outbox"),
+        UniqueConstraint("event_id", name="uq_outbox_event_id"),
+    ]
+
+
+def outbox_table(metadata: MetaData) -> Table:
+    """The outbox in ``metadata.schema`` (write to it with :func:`add_event` only, see there)."""
+    table = Table(TABLE, metadata, *_columns())
+    Index(UNPUBLISHED_INDEX, table.c.id, postgresql_where=table.c.published_at.is_(None))
+    return table
+
+
+def create_outbox_table(op: MigrationOps, schema: str, roles: ServiceRoles) -> None:
+    """Alembic: the table, its partial index, RLS (app: INSERT own tenant; relay: all rows) and grants."""
+    op.create_table(TABLE, *_columns(), schema=schema)
+    op.create_index(
+        UNPUBLISHED_INDEX, TABLE, ["id"], schema=schema, postgresql_where=text("published_at IS NULL")
+    )
+    # Identity columns need no grant on their sequence, so INSERT is all the app role gets.
+    enable_outbox_rls(op, schema, roles)
+
+
+def drop_outbox_table(op: MigrationOps, schema: str) -> None:
+    op.drop_table(TABLE, schema=schema)
+
+
+def event_headers(envelope: EventEnvelope) -> dict[str, str]:
+    """AMQP headers stored with the row: the writer's trace context plus tenant and correlation (§2.3)."""
+    headers: dict[str, str] = {}
+    inject_context(headers)
+    headers["x-tenant-id"] = str(envelope.tenant_id)
+    if envelope.correlation_id is not None:
+        headers["x-correlation-id"] = envelope.correlation_id
+    return headers
+
+
+async def add_event(session: AsyncSession, table: Table, envelope: EventEnvelope) -> None:
+    """Insert ``envelope`` in the session's current transaction and wake the relay on commit.
+
+    RLS checks that ``envelope.tenant_id`` is the transaction's tenant. NOTIFY is transactional, so the
+    relay is woken only if, and when, the caller commits.
+    """
+    # inline(): the app role may INSERT but neither SELECT (RETURNING id) nor use the identity's sequence
+    # directly (SQLAlchemy's pre-fetch of the id), so the id must be left entirely to the column default.
+    await session.execute(
+        insert(table).inline().values(
+            event_id=envelope.event_id,
+            tenant_id=envelope.tenant_id,
+            event_type=envelope.event_type,
+            routing_key=envelope.routing_key,
+            envelope=envelope.model_dump(mode="json"),
+            headers=event_headers(envelope),
+        )
+    )
+    await session.execute(select(func.pg_notify(notify_channel(_schema_of(table)), "")))
+
+
+def _schema_of(table: Table) -> str:
+    if table.schema is None:
+        raise ValueError("the outbox table must live in the service's schema (MetaData(schema=...))")
+    return table.schema

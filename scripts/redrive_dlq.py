@@ -1,0 +1,87 @@
+"""Move dead-lettered messages back to their queue, design §2.6.
+
+    uv run python scripts/redrive_dlq.py inventory.tenant_defaults [--limit N] [--prefix P]
+
+Takes at most the messages present at start from ``<queue>.dlq`` and publishes each to the default
+exchange with routing key ``<queue>`` (with publisher confirms), then acks it in the DLQ, so a message
+is never in neither place. ``message_id`` and the other properties and headers are kept, so the consumer's
+inbox skips anything already applied; only the broker's ``x-death`` history is dropped, so the redriven
+message gets its full retry budget again. The previous error stays readable as ``x-redriven-error``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from datetime import UTC, datetime
+
+import aio_pika
+from aio_pika.abc import AbstractIncomingMessage
+
+#: Broker-maintained dead-letter history; removed so attempts are counted afresh.
+_DEATH_HEADERS = ("x-death", "x-first-death-exchange", "x-first-death-queue", "x-first-death-reason",
+                  "x-last-death-exchange", "x-last-death-queue", "x-last-death-reason")
+
+
+def redriven_copy(message: AbstractIncomingMessage) -> aio_pika.Message:
+    headers = {k: v for k, v in (message.headers or {}).items() if k not in _DEATH_HEADERS}
+    if "x-error" in headers:
+        headers["x-redriven-error"] = headers.pop("x-error")
+    headers.pop("x-failed-at", None)
+    headers["x-redriven-at"] = datetime.now(UTC).isoformat()
+    return aio_pika.Message(
+        body=message.body,
+        headers=headers,
+        content_type=message.content_type,
+        content_encoding=message.content_encoding,
+        delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+        message_id=message.message_id,
+        type=message.type,
+        app_id=message.app_id,
+        timestamp=message.timestamp,
+        correlation_id=message.correlation_id,
+    )
+
+
+async def redrive(amqp_url: str, queue: str, *, prefix: str = "", limit: int | None = None) -> int:
+    """Move up to ``limit`` messages (default: all there now) from ``<prefix><queue>.dlq``; count moved."""
+    target = f"{prefix}{queue}"
+    connection = await aio_pika.connect_robust(amqp_url)
+    try:
+        channel = await connection.channel(publisher_confirms=True)
+        # Passive: redrive never creates queues; a typo fails instead of filling a new queue.
+        await channel.declare_queue(target, passive=True)
+        dlq = await channel.declare_queue(f"{target}.dlq", passive=True)
+        # Bounded by the depth at start: a message that fails again at once must not loop forever here.
+        budget = dlq.declaration_result.message_count or 0
+        if limit is not None:
+            budget = min(budget, limit)
+        moved = 0
+        while moved < budget:
+            message = await dlq.get(no_ack=False, fail=False)
+            if message is None:
+                break
+            await channel.default_exchange.publish(redriven_copy(message), routing_key=target, timeout=10)
+            await message.ack()
+            moved += 1
+        return moved
+    finally:
+        await connection.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("queue", help="the work queue, <consumer>.<handler> (without the prefix)")
+    parser.add_argument("--limit", type=int, default=None)
+    parser.add_argument("--amqp-url", default=os.environ.get("BATCHIVO_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/"))
+    parser.add_argument("--prefix", default=os.environ.get("BATCHIVO_AMQP_PREFIX", ""))
+    args = parser.parse_args(argv)
+    moved = asyncio.run(redrive(args.amqp_url, args.queue, prefix=args.prefix, limit=args.limit))
+    print(f"redrove {moved} message(s) from {args.prefix}{args.queue}.dlq to {args.prefix}{args.queue}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
