@@ -25,6 +25,13 @@ async def bootstrap_service(conn: asyncpg.Connection, roles: ServiceRoles) -> No
         password = os.environ.get(f"BATCHIVO_DB_PASSWORD_{role.upper()}")
         if password:
             await conn.execute(f"ALTER ROLE {ident(role)} PASSWORD {_literal(password)}")
+    for role in roles.nologin:
+        if not await conn.fetchval("select 1 from pg_roles where rolname = $1", role):
+            await conn.execute(
+                f"CREATE ROLE {ident(role)} NOLOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE"
+            )
+        if not await conn.fetchval("select pg_has_role($1, $2, 'MEMBER')", roles.owner, role):
+            await conn.execute(f"GRANT {ident(role)} TO {ident(roles.owner)}")
     schema = ident(roles.schema)
     await conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema} AUTHORIZATION {ident(roles.owner)}")
     await conn.execute(f"ALTER SCHEMA {schema} OWNER TO {ident(roles.owner)}")
@@ -36,7 +43,7 @@ async def bootstrap_service(conn: asyncpg.Connection, roles: ServiceRoles) -> No
 
 async def drop_service_roles(conn: asyncpg.Connection, roles: ServiceRoles) -> None:
     """Remove the roles (tests): objects they own in this database go first."""
-    for role in roles.all:
+    for role in (*roles.nologin, *roles.all):
         if await conn.fetchval("select 1 from pg_roles where rolname = $1", role):
             await conn.execute(f"DROP OWNED BY {ident(role)} CASCADE")
             await conn.execute(f"DROP ROLE {ident(role)}")

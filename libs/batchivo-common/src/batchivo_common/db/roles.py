@@ -7,6 +7,12 @@ from dataclasses import dataclass
 
 _IDENT = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
+#: NOLOGIN roles a service needs beyond its three, by schema, named ``<schema>_<name><suffix>``. Bootstrap
+#: creates them (a service's owner is NOCREATEROLE) and makes the owner a member, so the service's
+#: migrations can hand objects to them. auth: ``lookup`` owns the SECURITY DEFINER login-lookup functions
+#: (docs/adr/0002-login-lookup.md).
+EXTRA_NOLOGIN_ROLES: dict[str, tuple[str, ...]] = {"auth": ("lookup",)}
+
 
 def ident(name: str) -> str:
     """Check that ``name`` is a plain lower-case SQL identifier (we splice role/schema names into DDL)."""
@@ -42,3 +48,13 @@ class ServiceRoles:
     @property
     def all(self) -> tuple[str, str, str]:
         return (self.owner, self.app, self.relay)
+
+    def nologin_role(self, name: str) -> str:
+        """The name of one of the service's extra NOLOGIN roles (see ``EXTRA_NOLOGIN_ROLES``)."""
+        if name not in EXTRA_NOLOGIN_ROLES.get(self.schema, ()):
+            raise ValueError(f"{self.schema} has no extra role {name!r}")
+        return ident(f"{self.schema}_{name}{self.suffix}")
+
+    @property
+    def nologin(self) -> tuple[str, ...]:
+        return tuple(self.nologin_role(name) for name in EXTRA_NOLOGIN_ROLES.get(self.schema, ()))

@@ -1,0 +1,90 @@
+"""Dependency aliases of the auth service's routers.
+
+``AuthPrincipalDep`` is the shared ``PrincipalDep`` (verified token, tenant ContextVar set) plus the
+deny-list check: the auth service itself refuses a logged-out access token, as the gateway does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Annotated
+
+from batchivo_common.auth.deps import PrincipalDep
+from batchivo_common.auth.tokens import Principal, Role, TokenIssuer
+from batchivo_common.db.session import SessionDep
+from batchivo_common.errors import Forbidden, Unauthenticated
+from fastapi import Depends, Request
+
+from batchivo_auth.settings import AuthSettings
+from batchivo_auth.tenants.service import MemberService
+from batchivo_auth.tokens.repository import RevocationStore
+from batchivo_auth.tokens.service import ApiKeyService, SessionService
+from batchivo_auth.users.service import PasswordHasher
+
+
+def get_settings(request: Request) -> AuthSettings:
+    settings: AuthSettings = request.app.state.settings
+    return settings
+
+
+def get_revocations(request: Request) -> RevocationStore:
+    store: RevocationStore = request.app.state.revocations
+    return store
+
+
+SettingsDep = Annotated[AuthSettings, Depends(get_settings)]
+RevocationsDep = Annotated[RevocationStore, Depends(get_revocations)]
+
+
+async def get_live_principal(principal: PrincipalDep, revocations: RevocationsDep) -> Principal:
+    if await revocations.is_denied(principal.jti):
+        raise Unauthenticated("Access token has been revoked")
+    return principal
+
+
+AuthPrincipalDep = Annotated[Principal, Depends(get_live_principal)]
+
+
+def require_role(minimum: Role) -> Callable[[Principal], Awaitable[Principal]]:
+    async def check(principal: AuthPrincipalDep) -> Principal:
+        if not principal.role.at_least(minimum):
+            raise Forbidden(f"This action needs the {minimum.value} role or higher")
+        return principal
+
+    check.__name__ = f"require_{minimum.value}"
+    return check
+
+
+ViewerDep = Annotated[Principal, Depends(require_role(Role.viewer))]
+AdminDep = Annotated[Principal, Depends(require_role(Role.admin))]
+
+
+def get_session_service(request: Request, session: SessionDep, settings: SettingsDep) -> SessionService:
+    issuer: TokenIssuer = request.app.state.token_issuer
+    hasher: PasswordHasher = request.app.state.password_hasher
+    return SessionService(
+        session,
+        issuer=issuer,
+        hasher=hasher,
+        revocations=request.app.state.revocations,
+        refresh_token_days=settings.refresh_token_days,
+    )
+
+
+def get_member_service(session: SessionDep) -> MemberService:
+    return MemberService(session)
+
+
+def get_api_key_service(request: Request, session: SessionDep, settings: SettingsDep) -> ApiKeyService:
+    issuer: TokenIssuer = request.app.state.token_issuer
+    return ApiKeyService(
+        session,
+        issuer=issuer,
+        revocations=request.app.state.revocations,
+        token_seconds=settings.api_key_token_seconds,
+    )
+
+
+SessionServiceDep = Annotated[SessionService, Depends(get_session_service)]
+MemberServiceDep = Annotated[MemberService, Depends(get_member_service)]
+ApiKeyServiceDep = Annotated[ApiKeyService, Depends(get_api_key_service)]

@@ -1,0 +1,61 @@
+"""Settings of the auth service (env prefix ``AUTH_``; cross-cutting ones keep ``BATCHIVO_``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from batchivo_common.settings import ServiceSettings
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import SettingsConfigDict
+
+#: Where ``AUTH_ENVIRONMENT=dev`` keeps the signing key it generates on first run (``/var/`` is gitignored).
+DEV_SIGNING_KEY_FILE = Path("var/auth-signing-key.pem")
+
+#: bcrypt cost the domain demands; only the test environment may go lower (to keep tests fast).
+MIN_BCRYPT_ROUNDS = 12
+
+
+class AuthSettings(ServiceSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="AUTH_", env_file=".env", extra="ignore", populate_by_name=True
+    )
+
+    service_name: str = "auth"
+    db_schema: str = "auth"
+
+    http_host: str = "127.0.0.1"
+    http_port: int = Field(8001, ge=1, le=65535)
+    #: The worker's probes and metrics (``/healthz``, ``/readyz``, ``/metrics``).
+    worker_http_port: int = Field(9001, ge=1, le=65535)
+
+    #: Ed25519 private key, PEM (PKCS#8). Required outside dev; in dev one is generated into
+    #: ``signing_key_file`` on first run.
+    signing_key: SecretStr | None = None
+    signing_key_file: Path = DEV_SIGNING_KEY_FILE
+    #: Public keys (PEM, one or more) of retired signing keys: still published in the JWKS and accepted,
+    #: so tokens signed before a key rotation stay valid until they expire.
+    previous_public_keys: str | None = None
+
+    access_token_minutes: int = Field(15, ge=1, le=60)
+    refresh_token_days: int = Field(14, ge=1, le=90)
+    #: Lifetime of the access token the gateway gets for an API key (it caches it for less than this).
+    api_key_token_seconds: int = Field(300, ge=30, le=3600)
+    bcrypt_rounds: int = Field(MIN_BCRYPT_ROUNDS, ge=4, le=16)
+
+    #: Redis key prefixes (after ``redis_prefix``); the gateway reads exactly these keys.
+    deny_list_prefix: str = "auth:deny:"
+    gateway_api_key_cache_prefix: str = "gateway:apikey:"
+
+    @model_validator(mode="after")
+    def _bcrypt_cost(self) -> AuthSettings:
+        if self.bcrypt_rounds < MIN_BCRYPT_ROUNDS and self.environment != "test":
+            raise ValueError(f"bcrypt_rounds must be at least {MIN_BCRYPT_ROUNDS} outside tests")
+        return self
+
+    def deny_key(self, jti: str) -> str:
+        """The Redis key that marks an access token (by ``jti``) as revoked."""
+        return f"{self.redis_prefix}{self.deny_list_prefix}{jti}"
+
+    def api_key_cache_key(self, key_hash: str) -> str:
+        """The gateway's cache entry for an API key (by the sha256 hex of the whole key)."""
+        return f"{self.redis_prefix}{self.gateway_api_key_cache_prefix}{key_hash}"

@@ -1,0 +1,185 @@
+"""HTTP of sessions and credentials.
+
+- ``/api/v1/auth/*``: register, login, refresh, logout, switch-tenant, me;
+- ``/api/v1/api-keys``: partner keys (admin and up);
+- ``/internal/api-keys/exchange``: the gateway trades an API key for a short-lived access token (never
+  routed publicly: it is outside ``/api/v1``);
+- ``/.well-known/jwks.json``: the public keys every service and the gateway verify tokens with.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from batchivo_common.auth.tokens import Role
+from batchivo_common.pagination import PageParamsDep, parse_sort
+from fastapi import APIRouter, Query, Request, Response, status
+from fastapi.responses import JSONResponse
+
+from batchivo_auth.deps import AdminDep, ApiKeyServiceDep, AuthPrincipalDep, SessionServiceDep
+from batchivo_auth.tokens.models import ApiKey
+from batchivo_auth.tokens.schemas import (
+    ApiKeyCreate,
+    ApiKeyCreated,
+    ApiKeyExchange,
+    ApiKeyPage,
+    ApiKeyRead,
+    ExchangedToken,
+    LoginRequest,
+    LogoutRequest,
+    MeMembership,
+    MeRead,
+    MeTenant,
+    MeUser,
+    RefreshRequest,
+    RegisterRequest,
+    SwitchTenantRequest,
+    TokenPair,
+)
+from batchivo_auth.tokens.service import IssuedTokens
+
+auth_router = APIRouter(prefix="/auth", tags=["auth"])
+api_keys_router = APIRouter(prefix="/api-keys", tags=["api-keys"])
+internal_router = APIRouter(prefix="/internal", tags=["internal"])
+jwks_router = APIRouter(tags=["jwks"])
+
+API_KEY_SORTS = ("created_at", "name", "last_used_at")
+_NO_STORE = {"Cache-Control": "no-store"}
+
+
+def _pair(tokens: IssuedTokens, response: Response) -> TokenPair:
+    response.headers.update(_NO_STORE)  # token responses must never sit in a cache
+    return TokenPair(
+        access_token=tokens.access_token, refresh_token=tokens.refresh_token, expires_in=tokens.expires_in
+    )
+
+
+@auth_router.post("/register", status_code=status.HTTP_201_CREATED)
+async def register(body: RegisterRequest, service: SessionServiceDep, response: Response) -> TokenPair:
+    tokens = await service.register(
+        email=str(body.email),
+        password=body.password,
+        full_name=body.full_name,
+        tenant_name=body.tenant_name,
+        currency_code=body.currency_code,
+    )
+    response.headers["Location"] = "/api/v1/auth/me"
+    return _pair(tokens, response)
+
+
+@auth_router.post("/login")
+async def login(body: LoginRequest, service: SessionServiceDep, response: Response) -> TokenPair:
+    tokens = await service.login(email=str(body.email), password=body.password, tenant_id=body.tenant_id)
+    return _pair(tokens, response)
+
+
+@auth_router.post("/refresh")
+async def refresh(body: RefreshRequest, service: SessionServiceDep, response: Response) -> TokenPair:
+    return _pair(await service.refresh(body.refresh_token), response)
+
+
+@auth_router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
+async def logout(principal: AuthPrincipalDep, body: LogoutRequest, service: SessionServiceDep) -> Response:
+    await service.logout(principal, body.refresh_token)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@auth_router.post("/switch-tenant")
+async def switch_tenant(
+    principal: AuthPrincipalDep, body: SwitchTenantRequest, service: SessionServiceDep, response: Response
+) -> TokenPair:
+    return _pair(await service.switch_tenant(principal, body.tenant_id), response)
+
+
+@auth_router.get("/me")
+async def me(principal: AuthPrincipalDep, service: SessionServiceDep) -> MeRead:
+    found = await service.me(principal)
+    return MeRead(
+        user=MeUser(id=found.user.id, email=found.user.email, full_name=found.user.full_name),
+        tenant=MeTenant(
+            id=found.tenant.id,
+            name=found.tenant.name,
+            slug=found.tenant.slug,
+            currency_code=found.tenant.currency_code,
+        ),
+        role=found.role,
+        memberships=[
+            MeMembership(tenant_id=m.tenant_id, tenant_name=m.tenant_name, role=m.role)
+            for m in found.memberships
+        ],
+    )
+
+
+def _key_read(key: ApiKey) -> ApiKeyRead:
+    return ApiKeyRead(
+        id=key.id,
+        name=key.name,
+        role=Role(key.role),
+        prefix=key.prefix,
+        created_by=key.created_by,
+        created_at=key.created_at,
+        last_used_at=key.last_used_at,
+        revoked_at=key.revoked_at,
+    )
+
+
+@api_keys_router.post("", status_code=status.HTTP_201_CREATED)
+async def create_api_key(
+    principal: AdminDep, body: ApiKeyCreate, service: ApiKeyServiceDep, response: Response
+) -> ApiKeyCreated:
+    created = await service.create(principal, name=body.name, role=body.role)
+    key = created.api_key
+    response.headers["Location"] = f"/api/v1/api-keys/{key.id}"
+    response.headers.update(_NO_STORE)
+    return ApiKeyCreated(
+        id=key.id,
+        name=key.name,
+        role=Role(key.role),
+        prefix=key.prefix,
+        key=created.key,
+        created_at=key.created_at,
+    )
+
+
+@api_keys_router.get("")
+async def list_api_keys(
+    principal: AdminDep,
+    service: ApiKeyServiceDep,
+    page: PageParamsDep,
+    sort: Annotated[
+        str | None, Query(max_length=32, description=f"One of {', '.join(API_KEY_SORTS)}")
+    ] = None,
+) -> ApiKeyPage:
+    field, descending = parse_sort(sort, API_KEY_SORTS, "-created_at")
+    keys, total = await service.page(
+        principal, limit=page.limit, offset=page.offset, sort=field, descending=descending
+    )
+    return ApiKeyPage(items=[_key_read(k) for k in keys], total=total, limit=page.limit, offset=page.offset)
+
+
+@api_keys_router.get("/{key_id}")
+async def get_api_key(principal: AdminDep, key_id: uuid.UUID, service: ApiKeyServiceDep) -> ApiKeyRead:
+    return _key_read(await service.get(principal, key_id))
+
+
+@api_keys_router.delete("/{key_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def revoke_api_key(principal: AdminDep, key_id: uuid.UUID, service: ApiKeyServiceDep) -> Response:
+    await service.revoke(principal, key_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@internal_router.post("/api-keys/exchange")
+async def exchange_api_key(
+    body: ApiKeyExchange, service: ApiKeyServiceDep, response: Response
+) -> ExchangedToken:
+    exchanged = await service.exchange(body.key)
+    response.headers.update(_NO_STORE)
+    return ExchangedToken(access_token=exchanged.access_token, expires_in=exchanged.expires_in)
+
+
+@jwks_router.get("/.well-known/jwks.json")
+@jwks_router.head("/.well-known/jwks.json", include_in_schema=False)
+async def jwks(request: Request) -> JSONResponse:
+    keys: list[dict[str, Any]] = request.app.state.jwks
+    return JSONResponse({"keys": keys}, headers={"Cache-Control": "public, max-age=300"})

@@ -1,0 +1,140 @@
+"""Request and response bodies of sign-up, login, tokens, /me and API keys (domain.md §1 JSON keys)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Literal
+
+from batchivo_common.auth.tokens import Role
+from batchivo_common.pagination import Page
+from pydantic import BaseModel, EmailStr, Field, StringConstraints, field_validator
+
+from batchivo_auth.tenants.rules import TENANT_NAME_MAX_LENGTH
+from batchivo_auth.tokens.rules import API_KEY_MAX_LENGTH, API_KEY_NAME_MAX_LENGTH, REFRESH_TOKEN_MAX_LENGTH
+from batchivo_auth.users.rules import (
+    EMAIL_MAX_LENGTH,
+    FULL_NAME_MAX_LENGTH,
+    PASSWORD_MAX_LENGTH,
+    PASSWORD_MIN_LENGTH,
+)
+
+Email = Annotated[EmailStr, Field(max_length=EMAIL_MAX_LENGTH, examples=["maker@example.com"])]
+Password = Annotated[str, Field(min_length=PASSWORD_MIN_LENGTH, max_length=PASSWORD_MAX_LENGTH)]
+FullName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=FULL_NAME_MAX_LENGTH)
+]
+TenantName = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TENANT_NAME_MAX_LENGTH)
+]
+RefreshTokenStr = Annotated[str, Field(min_length=1, max_length=REFRESH_TOKEN_MAX_LENGTH)]
+
+
+class RegisterRequest(BaseModel):
+    email: Email
+    password: Password
+    full_name: FullName
+    tenant_name: TenantName
+    currency_code: Annotated[str, Field(min_length=3, max_length=3, examples=["GBP"])] = "GBP"
+
+    @field_validator("currency_code")
+    @classmethod
+    def _currency(cls, value: str) -> str:
+        code = value.upper()
+        if not (code.isascii() and code.isalpha()):
+            raise ValueError("must be three letters (ISO 4217), e.g. GBP")
+        return code
+
+
+class LoginRequest(BaseModel):
+    email: Email
+    # No minimum here: a login says only "wrong email or password", never which rule a guess broke.
+    password: Annotated[str, Field(min_length=1, max_length=PASSWORD_MAX_LENGTH)]
+    tenant_id: uuid.UUID | None = None
+
+
+class RefreshRequest(BaseModel):
+    refresh_token: RefreshTokenStr
+
+
+class LogoutRequest(BaseModel):
+    refresh_token: RefreshTokenStr
+
+
+class SwitchTenantRequest(BaseModel):
+    tenant_id: uuid.UUID
+
+
+class TokenPair(BaseModel):
+    access_token: str
+    refresh_token: str
+    token_type: Literal["bearer"] = "bearer"
+    expires_in: int = Field(description="Seconds until the access token expires")
+
+
+class MeUser(BaseModel):
+    id: uuid.UUID
+    email: str
+    full_name: str
+
+
+class MeTenant(BaseModel):
+    id: uuid.UUID
+    name: str
+    slug: str
+    currency_code: str
+
+
+class MeMembership(BaseModel):
+    tenant_id: uuid.UUID
+    tenant_name: str
+    role: Role
+
+
+class MeRead(BaseModel):
+    user: MeUser
+    tenant: MeTenant
+    role: Role
+    memberships: list[MeMembership]
+
+
+class ApiKeyCreate(BaseModel):
+    name: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=API_KEY_NAME_MAX_LENGTH)
+    ]
+    role: Role
+
+
+class ApiKeyRead(BaseModel):
+    id: uuid.UUID
+    name: str
+    role: Role
+    prefix: str
+    created_by: uuid.UUID
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class ApiKeyCreated(BaseModel):
+    """The only response that ever contains ``key``."""
+
+    id: uuid.UUID
+    name: str
+    role: Role
+    prefix: str
+    key: str
+    created_at: datetime
+
+
+ApiKeyPage = Page[ApiKeyRead]
+
+
+class ApiKeyExchange(BaseModel):
+    key: Annotated[str, Field(min_length=1, max_length=API_KEY_MAX_LENGTH)]
+
+
+class ExchangedToken(BaseModel):
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"
+    expires_in: int

@@ -1,0 +1,38 @@
+"""The auth worker process: the outbox relay (publishes ``auth.tenant.created.v1``) and its probes.
+
+Auth consumes no events, so the worker has no subscribers; it still declares the topology at start-up.
+"""
+
+from __future__ import annotations
+
+from batchivo_common.messaging.worker import Worker, create_worker
+
+from batchivo_auth.db import inbox, outbox
+from batchivo_auth.events.subscriptions import HANDLERS, SUBSCRIPTIONS
+from batchivo_auth.settings import AuthSettings
+
+
+def create_worker_app(settings: AuthSettings | None = None, *, configure_process: bool = True) -> Worker:
+    settings = settings or AuthSettings()
+    return create_worker(
+        settings,
+        service="auth",
+        relay_table=outbox,
+        subscriptions=[(spec, HANDLERS[spec.name]) for spec in SUBSCRIPTIONS],
+        inbox=inbox,
+        configure_process=configure_process,
+    )
+
+
+def run() -> None:
+    """``auth-worker``: serve the worker with uvicorn (probes on ``worker_http_port``)."""
+    import uvicorn
+
+    settings = AuthSettings()
+    uvicorn.run(
+        "batchivo_auth.worker:create_worker_app",
+        factory=True,
+        host=settings.http_host,
+        port=settings.worker_http_port,
+        log_config=None,
+    )

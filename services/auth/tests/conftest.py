@@ -1,0 +1,163 @@
+"""Fixtures of the auth service's tests: the migrated schema, the app in its lifespan, an HTTP client,
+and helpers that register tenants and users through the API."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import redis.asyncio as redis
+from batchivo_auth.main import create_app
+from batchivo_auth.settings import AuthSettings
+from batchivo_common.auth.tokens import Principal, SigningKey
+from batchivo_common.testing.plugin import (
+    ServiceDatabase,
+    TestInfra,
+    prepare_service_database,
+    truncate_service_tables,
+)
+from fastapi import FastAPI
+from pydantic import SecretStr
+
+ALEMBIC_INI = Path(__file__).resolve().parents[1] / "alembic.ini"
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(scope="session")
+def auth_db(batchivo_infra: TestInfra) -> ServiceDatabase:
+    return prepare_service_database(batchivo_infra, "auth", ALEMBIC_INI)
+
+
+@pytest.fixture(scope="session")
+def auth_settings(
+    auth_db: ServiceDatabase, batchivo_infra: TestInfra, signing_key: SigningKey
+) -> AuthSettings:
+    return AuthSettings(
+        **auth_db.settings_overrides(batchivo_infra),
+        bcrypt_rounds=4,
+        signing_key=SecretStr(signing_key.to_pem().decode()),
+    )
+
+
+@pytest.fixture(scope="session")
+async def app(auth_settings: AuthSettings) -> AsyncIterator[FastAPI]:
+    application = create_app(auth_settings, configure_process=False)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@pytest.fixture
+async def client(app: FastAPI, auth_db: ServiceDatabase) -> AsyncIterator[httpx.AsyncClient]:
+    await truncate_service_tables(auth_db)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://auth.test") as c:
+        yield c
+
+
+@pytest.fixture
+async def redis_client(batchivo_infra: TestInfra) -> AsyncIterator[redis.Redis]:
+    client = redis.from_url(batchivo_infra.redis_url, decode_responses=True)
+    yield client
+    await client.aclose()
+
+
+@dataclass
+class Account:
+    """A registered person in their own new tenant, with the token pair registration returned."""
+
+    email: str
+    password: str
+    access_token: str
+    refresh_token: str
+    principal: Principal
+
+    @property
+    def user_id(self) -> uuid.UUID:
+        return self.principal.user_id
+
+    @property
+    def tenant_id(self) -> uuid.UUID:
+        return self.principal.tenant_id
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.access_token}"}
+
+
+class AuthApi:
+    """Helpers over the HTTP client (tests use importlib mode, so helpers come as a fixture)."""
+
+    password = PASSWORD
+
+    def __init__(self, client: httpx.AsyncClient, app: FastAPI):
+        self.client, self.app = client, app
+
+    async def register(
+        self,
+        email: str | None = None,
+        tenant_name: str = "Acme Prints",
+        full_name: str = "Ada Maker",
+        **extra: Any,
+    ) -> Account:
+        email = email or f"user-{uuid.uuid4().hex[:8]}@example.com"
+        body = {
+            "email": email,
+            "password": PASSWORD,
+            "full_name": full_name,
+            "tenant_name": tenant_name,
+            **extra,
+        }
+        response = await self.client.post("/api/v1/auth/register", json=body)
+        assert response.status_code == 201, response.text
+        return await self.account(email.lower(), response.json())
+
+    async def account(self, email: str, tokens: dict[str, Any]) -> Account:
+        principal = await self.verify(tokens["access_token"])
+        return Account(email, PASSWORD, tokens["access_token"], tokens["refresh_token"], principal)
+
+    async def verify(self, access_token: str) -> Principal:
+        principal: Principal = await self.app.state.token_verifier.verify(access_token)
+        return principal
+
+    async def login(self, email: str, password: str = PASSWORD, **extra: Any) -> httpx.Response:
+        return await self.client.post(
+            "/api/v1/auth/login", json={"email": email, "password": password, **extra}
+        )
+
+    async def add_member(self, owner: Account, member: Account, role: str) -> Account:
+        """Add ``member`` to ``owner``'s tenant with ``role``; the returned account is logged in there."""
+        response = await self.client.post(
+            "/api/v1/tenant/members", json={"email": member.email, "role": role}, headers=owner.headers
+        )
+        assert response.status_code == 201, response.text
+        login = await self.login(member.email, tenant_id=str(owner.tenant_id))
+        assert login.status_code == 200, login.text
+        return await self.account(member.email, login.json())
+
+    @staticmethod
+    def bearer(token: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {token}"}
+
+    @staticmethod
+    def error(response: httpx.Response, status: int, code: str | None = None) -> dict[str, Any]:
+        """Assert the project's one error shape with the expected status (and code); return the body."""
+        assert response.status_code == status, response.text
+        body: dict[str, Any] = response.json()
+        assert {"detail", "code", "status_code"} <= set(body), body
+        assert body["status_code"] == status
+        assert isinstance(body["detail"], str)
+        assert body["detail"]
+        if code is not None:
+            assert body["code"] == code, body
+        if status == 401:
+            assert response.headers.get("www-authenticate") == "Bearer"
+        return body
+
+
+@pytest.fixture
+def api(client: httpx.AsyncClient, app: FastAPI) -> AuthApi:
+    return AuthApi(client, app)
