@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 
 import aio_pika
 from aio_pika.abc import AbstractIncomingMessage
+from batchivo_common.messaging.topology import load_specs
 
 #: Broker-maintained dead-letter history; removed so attempts are counted afresh.
 _DEATH_HEADERS = ("x-death", "x-first-death-exchange", "x-first-death-queue", "x-first-death-reason",
@@ -73,13 +74,21 @@ async def redrive(amqp_url: str, queue: str, *, prefix: str = "", limit: int | N
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("queue", help="the work queue, <consumer>.<handler> (without the prefix)")
+    parser.add_argument("queue", nargs="*", help="work queues, <consumer>.<handler> (without the prefix)")
+    parser.add_argument(
+        "--spec", action="append", default=[], metavar="MODULE:ATTRIBUTE",
+        help="also redrive every queue of these QueueSpec lists (as the topology command takes them)",
+    )
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--amqp-url", default=os.environ.get("BATCHIVO_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/"))
     parser.add_argument("--prefix", default=os.environ.get("BATCHIVO_AMQP_PREFIX", ""))
     args = parser.parse_args(argv)
-    moved = asyncio.run(redrive(args.amqp_url, args.queue, prefix=args.prefix, limit=args.limit))
-    print(f"redrove {moved} message(s) from {args.prefix}{args.queue}.dlq to {args.prefix}{args.queue}")
+    queues = list(args.queue) + [spec.name for ref in args.spec for spec in load_specs(ref)]
+    if not queues:
+        parser.error("name at least one queue or --spec")
+    for queue in queues:
+        moved = asyncio.run(redrive(args.amqp_url, queue, prefix=args.prefix, limit=args.limit))
+        print(f"redrove {moved} message(s) from {args.prefix}{queue}.dlq to {args.prefix}{queue}")
     return 0
 
 

@@ -1,0 +1,68 @@
+"""Cross-service end-to-end fixtures: the real auth service and the real gateway, each served by uvicorn on
+loopback, against the run's PostgreSQL database and Redis, with the gateway verifying tokens through
+auth's JWKS over HTTP."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from batchivo_auth.main import create_app as create_auth_app
+from batchivo_auth.settings import AuthSettings
+from batchivo_common.auth.tokens import SigningKey
+from batchivo_common.testing.asgi_server import serve
+from batchivo_common.testing.plugin import (
+    ServiceDatabase,
+    TestInfra,
+    prepare_service_database,
+    truncate_service_tables,
+)
+from batchivo_gateway.main import create_app as create_gateway_app
+from batchivo_gateway.settings import GatewaySettings
+from pydantic import SecretStr
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def auth_db(batchivo_infra: TestInfra) -> ServiceDatabase:
+    return prepare_service_database(batchivo_infra, "auth", ROOT / "services" / "auth" / "alembic.ini")
+
+
+@pytest.fixture(scope="session")
+def auth_url(auth_db: ServiceDatabase, batchivo_infra: TestInfra, signing_key: SigningKey) -> Iterator[str]:
+    settings = AuthSettings(
+        **auth_db.settings_overrides(batchivo_infra),
+        bcrypt_rounds=4,
+        signing_key=SecretStr(signing_key.to_pem().decode()),
+    )
+    with serve(create_auth_app(settings, configure_process=False)) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def gateway_url(auth_url: str, batchivo_infra: TestInfra) -> Iterator[str]:
+    settings = GatewaySettings(
+        **batchivo_infra.common_overrides(),
+        environment="test",
+        auth_url=auth_url,
+        # Per-test prefixes below keep the login limit from leaking between tests.
+        login_rate_per_minute=10,
+        frontend_dist=ROOT / "does-not-exist",
+    )
+    with serve(create_gateway_app(settings)) as url:
+        yield url
+
+
+@pytest.fixture
+async def gateway(gateway_url: str, auth_db: ServiceDatabase) -> AsyncIterator[httpx.AsyncClient]:
+    await truncate_service_tables(auth_db)
+    # Each test comes from its own client address so per-IP limits of one test never touch another.
+    forwarded = f"10.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}"
+    async with httpx.AsyncClient(
+        base_url=gateway_url, timeout=20, headers={"X-Forwarded-For": forwarded}
+    ) as c:
+        yield c
