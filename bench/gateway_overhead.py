@@ -29,7 +29,6 @@ from pathlib import Path
 import asyncpg
 import httpx
 import redis.asyncio as redis
-
 from batchivo_common.auth.tokens import SigningKey
 from batchivo_common.db.bootstrap import bootstrap_service, drop_service_roles
 from batchivo_common.db.roles import ServiceRoles
@@ -64,7 +63,9 @@ class Stats:
         return statistics.median(self.latencies_ms)
 
 
-async def hammer(client: httpx.AsyncClient, url: str, headers: dict[str, str], total: int, concurrency: int) -> Stats:
+async def hammer(
+    client: httpx.AsyncClient, url: str, headers: dict[str, str], total: int, concurrency: int
+) -> Stats:
     latencies: list[float] = []
     remaining = total
 
@@ -143,15 +144,30 @@ async def run(args: argparse.Namespace) -> None:
         }
         subprocess.run(
             [sys.executable, "-m", "alembic", "-c", "services/auth/alembic.ini", "upgrade", "head"],
-            env=env, cwd=ROOT, check=True, capture_output=True,
+            env=env,
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
         )
-        uvicorn = [sys.executable, "-m", "uvicorn", "--factory", "--no-access-log", "--log-level", "warning",
-                   "--host", "127.0.0.1"]
+        uvicorn = [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--factory",
+            "--no-access-log",
+            "--log-level",
+            "warning",
+            "--host",
+            "127.0.0.1",
+        ]
         auth_log, gateway_log = workdir / "auth.log", workdir / "gateway.log"
         with (
-            process([*uvicorn, "--port", str(auth_port), "batchivo_auth.main:create_app"], env, auth_log) as auth,
-            process([*uvicorn, "--port", str(gateway_port), "batchivo_gateway.main:create_app"], env,
-                    gateway_log) as gateway,
+            process(
+                [*uvicorn, "--port", str(auth_port), "batchivo_auth.main:create_app"], env, auth_log
+            ) as auth,
+            process(
+                [*uvicorn, "--port", str(gateway_port), "batchivo_gateway.main:create_app"], env, gateway_log
+            ) as gateway,
         ):
             direct, through = f"http://127.0.0.1:{auth_port}", f"http://127.0.0.1:{gateway_port}"
             await wait_ready(f"{direct}/readyz", auth, auth_log)
@@ -172,8 +188,10 @@ async def measure(direct: str, through: str, args: argparse.Namespace) -> None:
     limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
     async with httpx.AsyncClient(limits=limits, timeout=30) as client:
         email, password = f"bench-{secrets.token_hex(3)}@example.com", secrets.token_urlsafe(12)
-        registered = await client.post(f"{through}/api/v1/auth/register", json={
-            "email": email, "password": password, "full_name": "Bench", "tenant_name": "Bench Shop"})
+        registered = await client.post(
+            f"{through}/api/v1/auth/register",
+            json={"email": email, "password": password, "full_name": "Bench", "tenant_name": "Bench Shop"},
+        )
         registered.raise_for_status()
         token = registered.json()["access_token"]
         headers = {"Authorization": f"Bearer {token}"}
@@ -182,7 +200,9 @@ async def measure(direct: str, through: str, args: argparse.Namespace) -> None:
         for _ in range(args.logins):
             for name, base in (("direct", direct), ("gateway", through)):
                 started = time.perf_counter()
-                response = await client.post(f"{base}/api/v1/auth/login", json={"email": email, "password": password})
+                response = await client.post(
+                    f"{base}/api/v1/auth/login", json={"email": email, "password": password}
+                )
                 login[name].append((time.perf_counter() - started) * 1000)
                 response.raise_for_status()
 
@@ -211,8 +231,10 @@ async def measure(direct: str, through: str, args: argparse.Namespace) -> None:
             print(f"  {name:8s} {concurrency:4d} {s.rps:9.0f} {s.p50:8.2f} {s.pct(0.99):8.2f}")
         for concurrency in (1, 32):
             d, g = results[("direct", concurrency)], results[("gateway", concurrency)]
-            print(f"  concurrency {concurrency:2d}: gateway adds {g.p50 - d.p50:+.2f} ms at p50, "
-                  f"keeps {g.rps / d.rps * 100:.0f}% of direct throughput")
+            print(
+                f"  concurrency {concurrency:2d}: gateway adds {g.p50 - d.p50:+.2f} ms at p50, "
+                f"keeps {g.rps / d.rps * 100:.0f}% of direct throughput"
+            )
         login_added = statistics.median(login["gateway"]) - statistics.median(login["direct"])
         print(f"  login: gateway adds {login_added:+.2f} ms at p50")
 

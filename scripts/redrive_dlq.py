@@ -22,8 +22,15 @@ from aio_pika.abc import AbstractIncomingMessage
 from batchivo_common.messaging.topology import load_specs
 
 #: Broker-maintained dead-letter history; removed so attempts are counted afresh.
-_DEATH_HEADERS = ("x-death", "x-first-death-exchange", "x-first-death-queue", "x-first-death-reason",
-                  "x-last-death-exchange", "x-last-death-queue", "x-last-death-reason")
+_DEATH_HEADERS = (
+    "x-death",
+    "x-first-death-exchange",
+    "x-first-death-queue",
+    "x-first-death-reason",
+    "x-last-death-exchange",
+    "x-last-death-queue",
+    "x-last-death-reason",
+)
 
 
 def redriven_copy(message: AbstractIncomingMessage) -> aio_pika.Message:
@@ -76,11 +83,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("queue", nargs="*", help="work queues, <consumer>.<handler> (without the prefix)")
     parser.add_argument(
-        "--spec", action="append", default=[], metavar="MODULE:ATTRIBUTE",
+        "--spec",
+        action="append",
+        default=[],
+        metavar="MODULE:ATTRIBUTE",
         help="also redrive every queue of these QueueSpec lists (as the topology command takes them)",
     )
     parser.add_argument("--limit", type=int, default=None)
-    parser.add_argument("--amqp-url", default=os.environ.get("BATCHIVO_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/"))
+    parser.add_argument(
+        "--amqp-url", default=os.environ.get("BATCHIVO_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")
+    )
     parser.add_argument("--prefix", default=os.environ.get("BATCHIVO_AMQP_PREFIX", ""))
     args = parser.parse_args(argv)
     queues = list(args.queue) + [spec.name for ref in args.spec for spec in load_specs(ref)]

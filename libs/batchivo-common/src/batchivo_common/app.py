@@ -79,7 +79,9 @@ def create_service_app(
             except Exception as exc:  # a readiness probe reports, it never raises
                 failures[getattr(check, "__name__", "check")] = type(exc).__name__
         if failures:
-            return error_response(503, f"Not ready: {', '.join(sorted(failures))}", "UNAVAILABLE", checks=failures)
+            return error_response(
+                503, f"Not ready: {', '.join(sorted(failures))}", "UNAVAILABLE", checks=failures
+            )
         return JSONResponse({"status": "ready"})
 
     app.add_route("/metrics", metrics.endpoint, include_in_schema=False)

@@ -41,7 +41,8 @@ STATUS_CODES: dict[int, str] = {
 def error_body(status_code: int, detail: str, code: str | None = None, **extra: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
         "detail": detail,
-        "code": code or STATUS_CODES.get(status_code, HTTPStatus(status_code).phrase.upper().replace(" ", "_")),
+        "code": code
+        or STATUS_CODES.get(status_code, HTTPStatus(status_code).phrase.upper().replace(" ", "_")),
         "status_code": status_code,
     }
     body.update(extra)
@@ -58,7 +59,9 @@ def error_response(
     headers = dict(headers or {})
     if status_code == 401:
         headers.setdefault("WWW-Authenticate", "Bearer")
-    return JSONResponse(error_body(status_code, detail, code, **extra), status_code=status_code, headers=headers)
+    return JSONResponse(
+        error_body(status_code, detail, code, **extra), status_code=status_code, headers=headers
+    )
 
 
 class AppError(Exception):
@@ -107,7 +110,10 @@ class Unavailable(AppError):
 
 def _clean_validation_errors(errors: Sequence[Any]) -> list[dict[str, Any]]:
     # Keep only what a client can act on; pydantic's "input"/"ctx" may echo secrets back.
-    return [{"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))} for e in errors]
+    return [
+        {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))}
+        for e in errors
+    ]
 
 
 async def _app_error(_: Request, exc: Exception) -> JSONResponse:

@@ -26,7 +26,7 @@ class PageParams(BaseModel):
 
 
 def _page_params(
-    limit: Annotated[int, Query(ge=1, le=200, description="Page size (1–200)")] = 50,
+    limit: Annotated[int, Query(ge=1, le=200, description="Page size (1-200)")] = 50,
     offset: Annotated[int, Query(ge=0, description="Rows to skip")] = 0,
 ) -> PageParams:
     return PageParams(limit=limit, offset=offset)

@@ -73,8 +73,9 @@ class CommonSettings(BaseSettings):
         if not self.is_dev:
             weak = self.weak_secrets()
             if weak:
+                names = ", ".join(weak)
                 raise ValueError(
-                    f"refusing to start in {self.environment!r} with development secrets in: {', '.join(weak)}"
+                    f"refusing to start in {self.environment!r} with development secrets in: {names}"
                 )
         return self
 

@@ -1,19 +1,17 @@
 """The shared RLS recipe (rls helpers + tenant session hook + role self-check) on a throwaway schema."""
 
 import uuid
-from collections.abc import AsyncIterator
 
 import asyncpg
 import pytest
-from sqlalchemy import text
-from sqlalchemy.exc import DBAPIError
-
 from batchivo_common.db import rls
 from batchivo_common.db.bootstrap import bootstrap_service
 from batchivo_common.db.engine import create_engine, tenant_sessionmaker
 from batchivo_common.db.roles import ServiceRoles
 from batchivo_common.db.tenancy import UnsafeDatabaseRole, check_app_role, tenant_scope
 from batchivo_common.testing.plugin import ServiceDatabase, TestInfra
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 pytestmark = pytest.mark.db
 
@@ -27,11 +25,14 @@ class CollectingOp:
 
 
 @pytest.fixture(scope="module")
-async def widgets(batchivo_infra: TestInfra) -> AsyncIterator[ServiceDatabase]:
+async def widgets(batchivo_infra: TestInfra) -> ServiceDatabase:
     roles = ServiceRoles("commontest", batchivo_infra.role_suffix)
     db = ServiceDatabase(
-        roles, batchivo_infra.role_url(roles.app), batchivo_infra.role_url(roles.owner),
-        batchivo_infra.role_url(roles.relay), batchivo_infra.admin_dsn,
+        roles,
+        batchivo_infra.role_url(roles.app),
+        batchivo_infra.role_url(roles.owner),
+        batchivo_infra.role_url(roles.relay),
+        batchivo_infra.admin_dsn,
     )
     batchivo_infra.services["commontest"] = db  # dropped with the run
     admin = await asyncpg.connect(batchivo_infra.admin_dsn)
@@ -47,13 +48,14 @@ async def widgets(batchivo_infra: TestInfra) -> AsyncIterator[ServiceDatabase]:
     owner = await asyncpg.connect(db.owner_url.replace("+asyncpg", ""))
     try:
         await owner.execute(
-            "CREATE TABLE commontest.widgets (id uuid primary key, tenant_id uuid not null, name text not null)"
+            "CREATE TABLE commontest.widgets"
+            " (id uuid primary key, tenant_id uuid not null, name text not null)"
         )
         for statement in op.statements:
             await owner.execute(statement)
     finally:
         await owner.close()
-    yield db
+    return db
 
 
 @pytest.fixture
@@ -81,7 +83,9 @@ async def test_tenant_sees_only_its_rows_and_cannot_write_for_another(app_sessio
             # Moving a row to another tenant is a write for that tenant too.
             with pytest.raises(DBAPIError, match="row-level security"):
                 async with session.begin_nested():
-                    await session.execute(text("update commontest.widgets set tenant_id = :b"), {"b": tenant_b})
+                    await session.execute(
+                        text("update commontest.widgets set tenant_id = :b"), {"b": tenant_b}
+                    )
 
 
 async def test_no_tenant_set_sees_nothing_and_writes_nothing(app_sessions) -> None:  # type: ignore[no-untyped-def]
@@ -90,14 +94,17 @@ async def test_no_tenant_set_sees_nothing_and_writes_nothing(app_sessions) -> No
         assert count == 0
         with pytest.raises(DBAPIError, match="row-level security"):
             await session.execute(
-                text("insert into commontest.widgets values (:id, :t, 'x')"), {"id": uuid.uuid4(), "t": uuid.uuid4()}
+                text("insert into commontest.widgets values (:id, :t, 'x')"),
+                {"id": uuid.uuid4(), "t": uuid.uuid4()},
             )
 
 
 async def test_tenant_setting_is_local_to_the_transaction(app_sessions) -> None:  # type: ignore[no-untyped-def]
     with tenant_scope(uuid.uuid4()):
         async with app_sessions() as session, session.begin():
-            value = (await session.execute(text("select current_setting('app.tenant_id', true)"))).scalar_one()
+            value = (
+                await session.execute(text("select current_setting('app.tenant_id', true)"))
+            ).scalar_one()
             assert value
     # Same pooled connection, new transaction without a tenant: nothing carried over.
     async with app_sessions() as session, session.begin():
@@ -122,7 +129,8 @@ async def test_table_has_rls_enabled_and_forced(widgets: ServiceDatabase) -> Non
     conn = await asyncpg.connect(widgets.admin_url)
     try:
         row = await conn.fetchrow(
-            "select relrowsecurity, relforcerowsecurity from pg_class where oid = 'commontest.widgets'::regclass"
+            "select relrowsecurity, relforcerowsecurity from pg_class"
+            " where oid = 'commontest.widgets'::regclass"
         )
     finally:
         await conn.close()

@@ -62,7 +62,8 @@ class MsgDb:
 def _effects_table(metadata: MetaData) -> Table:
     # What a test handler "does": one row per applied event, unique so a double effect would even fail.
     return Table(
-        "effects", metadata,
+        "effects",
+        metadata,
         Column("event_id", Uuid, nullable=False),
         Column("tenant_id", Uuid, nullable=False),
         Column("note", Text, nullable=False),
@@ -74,8 +75,10 @@ def _migrate(connection: Connection, roles: ServiceRoles) -> None:
     op = Operations(MigrationContext.configure(connection))
     create_outbox_table(op, SCHEMA, roles)
     create_inbox_table(op, SCHEMA, roles)
-    op.execute(f"CREATE TABLE {SCHEMA}.effects (event_id uuid CONSTRAINT pk_effects PRIMARY KEY,"
-               " tenant_id uuid NOT NULL, note text NOT NULL)")
+    op.execute(
+        f"CREATE TABLE {SCHEMA}.effects (event_id uuid CONSTRAINT pk_effects PRIMARY KEY,"
+        " tenant_id uuid NOT NULL, note text NOT NULL)"
+    )
     rls.enable_tenant_rls(op, SCHEMA, "effects")
     rls.grant(op, SCHEMA, "effects", roles.app, "SELECT, INSERT")
 
@@ -112,9 +115,15 @@ async def msg_db(batchivo_infra: TestInfra) -> AsyncIterator[MsgDb]:
     app_engine = create_engine(db.app_url, application_name="msgtest-app", pool_size=5, max_overflow=5)
     relay_engine = create_engine(db.relay_url, application_name="msgtest-relay", pool_size=5, max_overflow=5)
     yield MsgDb(
-        roles=roles, db=db, metadata=metadata,
-        outbox=outbox_table(metadata), inbox=inbox_table(metadata), effects=_effects_table(metadata),
-        app_engine=app_engine, relay_engine=relay_engine, sessions=tenant_sessionmaker(app_engine),
+        roles=roles,
+        db=db,
+        metadata=metadata,
+        outbox=outbox_table(metadata),
+        inbox=inbox_table(metadata),
+        effects=_effects_table(metadata),
+        app_engine=app_engine,
+        relay_engine=relay_engine,
+        sessions=tenant_sessionmaker(app_engine),
     )
     await app_engine.dispose()
     await relay_engine.dispose()

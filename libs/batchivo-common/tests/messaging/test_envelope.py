@@ -26,8 +26,15 @@ DATA = {"name": "Acme Prints", "slug": "acme", "currency_code": "EUR"}
 
 def test_round_trip_through_json_keeps_every_field() -> None:
     tenant, aggregate = uuid.uuid4(), uuid.uuid4()
-    event = new_event(TENANT_CREATED, producer="auth", tenant_id=tenant, data=DATA,
-                      aggregate_id=aggregate, aggregate_version=1, causation_id="req-1")
+    event = new_event(
+        TENANT_CREATED,
+        producer="auth",
+        tenant_id=tenant,
+        data=DATA,
+        aggregate_id=aggregate,
+        aggregate_version=1,
+        causation_id="req-1",
+    )
     parsed = parse_envelope(event.to_json_bytes())
     assert parsed == event
     assert parsed.tenant_id == tenant
@@ -104,7 +111,9 @@ def test_parse_rejects_garbage_and_unknown_types_as_permanent_errors() -> None:
     with pytest.raises(InvalidEvent):
         parse_envelope(b"{not json")
     with pytest.raises(InvalidEvent, match="UnknownEventType"):
-        parse_envelope(EventEnvelope.model_validate(_body(event_type="auth.tenant.vanished.v1")).to_json_bytes())
+        parse_envelope(
+            EventEnvelope.model_validate(_body(event_type="auth.tenant.vanished.v1")).to_json_bytes()
+        )
 
 
 def test_registry_contains_the_contracts_and_refuses_conflicts() -> None:

@@ -51,8 +51,14 @@ async def publisher(bus):
 
 
 def _relay(db, publisher, **kwargs) -> OutboxRelay:
-    return OutboxRelay(db.relay_engine, db.outbox, publisher, f"msgtest.outbox.{uuid.uuid4().hex[:6]}",
-                       poll_seconds=0.2, **kwargs)
+    return OutboxRelay(
+        db.relay_engine,
+        db.outbox,
+        publisher,
+        f"msgtest.outbox.{uuid.uuid4().hex[:6]}",
+        poll_seconds=0.2,
+        **kwargs,
+    )
 
 
 async def test_relay_claims_publishes_and_marks(clean_db, bus, publisher) -> None:
@@ -151,7 +157,8 @@ async def test_crash_between_publish_and_mark_redelivers_and_the_inbox_absorbs_i
         first, second = await _get(queue), await _get(queue)
         assert first.message_id == second.message_id == str(event.event_id)  # a real duplicate
         assert [await consumer.process(first), await consumer.process(second)] == [
-            Outcome.PROCESSED, Outcome.DUPLICATE,
+            Outcome.PROCESSED,
+            Outcome.DUPLICATE,
         ]
     finally:
         await connection.close()

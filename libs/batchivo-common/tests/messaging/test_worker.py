@@ -38,17 +38,31 @@ async def test_worker_relays_consumes_and_serves_probes(clean_db, bus, wait_for)
 
     async def handler(session, envelope) -> None:
         applied.append(envelope.event_id)
-        await session.execute(db.effects.insert().values(event_id=envelope.event_id,
-                                                         tenant_id=envelope.tenant_id, note="e2e"))
+        await session.execute(
+            db.effects.insert().values(event_id=envelope.event_id, tenant_id=envelope.tenant_id, note="e2e")
+        )
 
     settings = ServiceSettings(
-        environment="test", service_name="msgtest", db_schema="msgtest",
-        database_url=db.db.app_url, relay_database_url=db.db.relay_url, owner_database_url=db.db.owner_url,
-        amqp_url=bus.amqp_url, amqp_prefix=bus.prefix, db_role_suffix=db.roles.suffix,
+        environment="test",
+        service_name="msgtest",
+        db_schema="msgtest",
+        database_url=db.db.app_url,
+        relay_database_url=db.db.relay_url,
+        owner_database_url=db.db.owner_url,
+        amqp_url=bus.amqp_url,
+        amqp_prefix=bus.prefix,
+        db_role_suffix=db.roles.suffix,
     )
     # No sessionmaker given: the worker builds one from database_url and checks the app role.
-    app = create_worker(settings, service="msgtest", relay_table=db.outbox, inbox=db.inbox,
-                        subscriptions=[(spec, handler)], configure_process=False, relay_poll_seconds=0.5)
+    app = create_worker(
+        settings,
+        service="msgtest",
+        relay_table=db.outbox,
+        inbox=db.inbox,
+        subscriptions=[(spec, handler)],
+        configure_process=False,
+        relay_poll_seconds=0.5,
+    )
     client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://worker")
     async with app.start_lifespan_context():
 
@@ -100,9 +114,18 @@ async def test_topology_cli_declares_the_given_specs(bus, tmp_path) -> None:
     env = {**os.environ, "PYTHONPATH": f"{tmp_path}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
     try:
         process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "batchivo_common.messaging.topology", "--spec", "msgtest_specs:QUEUES",
-            "--amqp-url", bus.amqp_url, "--prefix", bus.prefix,
-            env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+            sys.executable,
+            "-m",
+            "batchivo_common.messaging.topology",
+            "--spec",
+            "msgtest_specs:QUEUES",
+            "--amqp-url",
+            bus.amqp_url,
+            "--prefix",
+            bus.prefix,
+            env=env,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
         )
         async with asyncio.timeout(60):
             _, stderr = await process.communicate()
@@ -129,11 +152,19 @@ async def test_redrive_moves_dlq_messages_back_keeping_id_and_headers(bus) -> No
     publisher = AmqpPublisher(bus.amqp_url, prefix=bus.prefix)
     try:
         for n in range(2):
-            await publisher.dead_letter(bus.names.queue(spec), aio_pika.Message(
-                b"{}", message_id=f"m-{n}", type=TYPE,
-                headers={"x-error": "boom", "traceparent": "00-" + "1" * 32 + "-" + "2" * 16 + "-01",
-                         "x-death": [{"queue": bus.names.queue(spec), "reason": "rejected", "count": 4}]},
-            ))
+            await publisher.dead_letter(
+                bus.names.queue(spec),
+                aio_pika.Message(
+                    b"{}",
+                    message_id=f"m-{n}",
+                    type=TYPE,
+                    headers={
+                        "x-error": "boom",
+                        "traceparent": "00-" + "1" * 32 + "-" + "2" * 16 + "-01",
+                        "x-death": [{"queue": bus.names.queue(spec), "reason": "rejected", "count": 4}],
+                    },
+                ),
+            )
     finally:
         await publisher.close()
     assert await bus.depth(bus.names.dead_letter_queue(spec)) == 2

@@ -4,12 +4,11 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
-from fastapi import FastAPI
-from pydantic import BaseModel, Field
-
 from batchivo_common.app import create_service_app
 from batchivo_common.errors import Conflict, NotFound
 from batchivo_common.settings import CommonSettings
+from fastapi import FastAPI
+from pydantic import BaseModel, Field
 
 
 class Thing(BaseModel):
@@ -67,7 +66,9 @@ async def test_validation_errors_list_what_is_wrong(client: httpx.AsyncClient) -
 
 
 async def test_malformed_json_is_a_validation_error(client: httpx.AsyncClient) -> None:
-    response = await client.post("/things", content=b'{"name": ', headers={"content-type": "application/json"})
+    response = await client.post(
+        "/things", content=b'{"name": ', headers={"content-type": "application/json"}
+    )
     assert_error(response, 422, "VALIDATION_ERROR")
 
 
@@ -94,15 +95,19 @@ async def test_ops_endpoints_and_request_id(client: httpx.AsyncClient) -> None:
     generated = (await client.get("/healthz")).headers["x-request-id"]
     assert len(generated) == 32
     metrics = (await client.get("/metrics")).text
-    assert 'batchivo_http_requests_total{method="GET",route="/things/{thing_id}",service="demo",status="404"}' in metrics
+    assert (
+        'batchivo_http_requests_total{method="GET",route="/things/{thing_id}",service="demo",status="404"}'
+        in metrics
+    )
 
 
 async def test_failing_readiness_check_is_a_503_in_the_error_format() -> None:
     async def database(app: FastAPI) -> None:
         raise ConnectionError("down")
 
-    app = create_service_app(CommonSettings(), service="demo", title="d", readiness_checks=[database],
-                             configure_process=False)
+    app = create_service_app(
+        CommonSettings(), service="demo", title="d", readiness_checks=[database], configure_process=False
+    )
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
         body = assert_error(await c.get("/readyz"), 503, "UNAVAILABLE")
     assert body["checks"] == {"database": "ConnectionError"}

@@ -1,7 +1,6 @@
 import pytest
-from pydantic import SecretStr, ValidationError
-
 from batchivo_common.settings import ServiceSettings
+from pydantic import SecretStr, ValidationError
 
 
 class DemoSettings(ServiceSettings):
@@ -41,8 +40,11 @@ def test_prod_starts_with_strong_secrets() -> None:
 
 def test_prod_needs_explicit_database_urls() -> None:
     with pytest.raises(ValidationError, match="database_url must be set"):
-        DemoSettings(environment="prod", api_secret=SecretStr("a-long-random-value-9f8e7d"),
-                     amqp_url="amqp://batchivo:Zq8v1r0k2m@rabbit:5672/")
+        DemoSettings(
+            environment="prod",
+            api_secret=SecretStr("a-long-random-value-9f8e7d"),
+            amqp_url="amqp://batchivo:Zq8v1r0k2m@rabbit:5672/",
+        )
 
 
 def test_dev_database_urls_default_to_the_service_roles() -> None:

@@ -1,7 +1,6 @@
 from pathlib import Path
 
 import pytest
-
 from batchivo_common.errors import AppError
 from batchivo_common.pagination import parse_sort
 from batchivo_common.storage import LocalStorage, StorageError, StorageSettings, create_storage

@@ -6,8 +6,6 @@ import uuid
 import httpx
 import jwt
 import pytest
-from cryptography.hazmat.primitives import serialization
-
 from batchivo_common.auth.tokens import (
     JwksKeySource,
     Role,
@@ -17,6 +15,7 @@ from batchivo_common.auth.tokens import (
     TokenVerifier,
 )
 from batchivo_common.errors import Unauthenticated
+from cryptography.hazmat.primitives import serialization
 
 ISS, AUD = "batchivo-auth", "batchivo"
 
@@ -40,13 +39,18 @@ def _b64(data: dict[str, object]) -> str:
     return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
 
 
-async def test_issued_token_verifies_to_the_same_principal(issuer: TokenIssuer, verifier: TokenVerifier) -> None:
+async def test_issued_token_verifies_to_the_same_principal(
+    issuer: TokenIssuer, verifier: TokenVerifier
+) -> None:
     user, tenant, key_id = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
     token, issued = issuer.issue(user, tenant, Role.admin, api_key_id=key_id)
     principal = await verifier.verify(token)
     assert principal == issued
     assert (principal.user_id, principal.tenant_id, principal.role, principal.api_key_id) == (
-        user, tenant, Role.admin, key_id
+        user,
+        tenant,
+        Role.admin,
+        key_id,
     )
     header = jwt.get_unverified_header(token)
     assert header["alg"] == "EdDSA"
@@ -69,8 +73,16 @@ async def test_expired_token_is_refused(issuer: TokenIssuer, verifier: TokenVeri
 
 
 async def test_alg_none_is_refused(verifier: TokenVerifier, key: SigningKey) -> None:
-    claims = {"iss": ISS, "aud": AUD, "sub": str(uuid.uuid4()), "tid": str(uuid.uuid4()), "role": "owner",
-              "iat": int(time.time()), "exp": int(time.time()) + 60, "jti": "x"}
+    claims = {
+        "iss": ISS,
+        "aud": AUD,
+        "sub": str(uuid.uuid4()),
+        "tid": str(uuid.uuid4()),
+        "role": "owner",
+        "iat": int(time.time()),
+        "exp": int(time.time()) + 60,
+        "jti": "x",
+    }
     token = f"{_b64({'alg': 'none', 'typ': 'JWT', 'kid': key.kid})}.{_b64(claims)}."
     with pytest.raises(Unauthenticated, match="algorithm"):
         await verifier.verify(token)
@@ -80,8 +92,16 @@ async def test_hs256_signed_with_the_public_key_is_refused(verifier: TokenVerifi
     public_pem = key.private_key.public_key().public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     )
-    claims = {"iss": ISS, "aud": AUD, "sub": str(uuid.uuid4()), "tid": str(uuid.uuid4()), "role": "owner",
-              "iat": int(time.time()), "exp": int(time.time()) + 60, "jti": "x"}
+    claims = {
+        "iss": ISS,
+        "aud": AUD,
+        "sub": str(uuid.uuid4()),
+        "tid": str(uuid.uuid4()),
+        "role": "owner",
+        "iat": int(time.time()),
+        "exp": int(time.time()) + 60,
+        "jti": "x",
+    }
     # Build the HMAC by hand: PyJWT itself refuses to use a PEM public key as an HMAC secret.
     import hashlib
     import hmac
@@ -93,7 +113,9 @@ async def test_hs256_signed_with_the_public_key_is_refused(verifier: TokenVerifi
 
 
 @pytest.mark.parametrize(("iss", "aud"), [("someone-else", AUD), (ISS, "other-audience")])
-async def test_wrong_issuer_or_audience_is_refused(key: SigningKey, verifier: TokenVerifier, iss: str, aud: str) -> None:
+async def test_wrong_issuer_or_audience_is_refused(
+    key: SigningKey, verifier: TokenVerifier, iss: str, aud: str
+) -> None:
     token, _ = TokenIssuer(key, iss, aud).issue(uuid.uuid4(), uuid.uuid4(), Role.owner)
     with pytest.raises(Unauthenticated):
         await verifier.verify(token)
@@ -131,7 +153,9 @@ async def test_jwks_source_caches_and_refetches_on_unknown_kid(key: SigningKey) 
         return httpx.Response(200, json={"keys": [k.jwk() for k in served]})
 
     async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as client:
-        source = JwksKeySource("http://auth/.well-known/jwks.json", ttl_seconds=300, min_refresh_seconds=0, client=client)
+        source = JwksKeySource(
+            "http://auth/.well-known/jwks.json", ttl_seconds=300, min_refresh_seconds=0, client=client
+        )
         verifier = TokenVerifier(source, ISS, AUD)
         token, _ = TokenIssuer(key, ISS, AUD).issue(uuid.uuid4(), uuid.uuid4(), Role.owner)
         await verifier.verify(token)

@@ -21,7 +21,9 @@ async def bootstrap_service(conn: asyncpg.Connection, roles: ServiceRoles) -> No
     for role in roles.all:
         exists = await conn.fetchval("select 1 from pg_roles where rolname = $1", role)
         if not exists:
-            await conn.execute(f"CREATE ROLE {ident(role)} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE")
+            await conn.execute(
+                f"CREATE ROLE {ident(role)} LOGIN NOSUPERUSER NOBYPASSRLS NOCREATEDB NOCREATEROLE"
+            )
         password = os.environ.get(f"BATCHIVO_DB_PASSWORD_{role.upper()}")
         if password:
             await conn.execute(f"ALTER ROLE {ident(role)} PASSWORD {_literal(password)}")
@@ -72,8 +74,12 @@ async def _main(admin_url: str, services: list[str], suffix: str, create_databas
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--admin-url", default=os.environ.get("BATCHIVO_ADMIN_DATABASE_URL",
-                                                              "postgresql://postgres@127.0.0.1:5432/batchivo"))
+    parser.add_argument(
+        "--admin-url",
+        default=os.environ.get(
+            "BATCHIVO_ADMIN_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/batchivo"
+        ),
+    )
     parser.add_argument("--role-suffix", default=os.environ.get("BATCHIVO_DB_ROLE_SUFFIX", ""))
     parser.add_argument("--create-database", action="store_true")
     parser.add_argument("services", nargs="+")

@@ -192,8 +192,10 @@ class EventConsumer:
         try:
             envelope = parse_envelope(message.body)
         except InvalidEvent as exc:
-            log.error("invalid event, dead-lettered",
-                      extra={"message_id": message.message_id, "queue": self.queue, "error": str(exc)})
+            log.error(
+                "invalid event, dead-lettered",
+                extra={"message_id": message.message_id, "queue": self.queue, "error": str(exc)},
+            )
             return await self._dead_letter(message, str(exc))
 
         headers = _string_headers(message.headers or {})
@@ -237,8 +239,11 @@ class EventConsumer:
         error = f"{type(exc).__name__}: {exc}"
         attempt = previous_attempts(message.headers or {}, self.queue) + 1
         if isinstance(exc, PermanentError | ValidationError) or attempt >= self.spec.max_attempts:
-            log.error("event failed for good, dead-lettered", exc_info=exc,
-                      extra={"queue": self.queue, "attempt": attempt})
+            log.error(
+                "event failed for good, dead-lettered",
+                exc_info=exc,
+                extra={"queue": self.queue, "attempt": attempt},
+            )
             return await self._dead_letter(message, error)
         log.warning("event failed, will retry", exc_info=exc, extra={"queue": self.queue, "attempt": attempt})
         await message.reject(requeue=False)
@@ -260,7 +265,6 @@ def subscribe(broker: RabbitBroker, consumer: EventConsumer) -> None:
     """Register ``consumer`` on ``broker``: FastStream consumes, the pipeline settles every message."""
     install_event_log_context()
     queue = RabbitQueue(consumer.queue, queue_type=QueueType.QUORUM, declare=False)
-
 
     async def on_message(message: RabbitMessage) -> None:
         await consumer.process(message.raw_message)

@@ -124,8 +124,10 @@ def new_event(
     id), ``causation_id`` to the event being handled, so chains are tracked without plumbing.
     """
     model = payload_model(event_type)
-    payload = data if isinstance(data, model) else model.model_validate(
-        data.model_dump() if isinstance(data, BaseModel) else data
+    payload = (
+        data
+        if isinstance(data, model)
+        else model.model_validate(data.model_dump() if isinstance(data, BaseModel) else data)
     )
     return EventEnvelope(
         event_id=uuid.uuid4(),

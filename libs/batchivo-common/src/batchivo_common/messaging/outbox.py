@@ -112,7 +112,9 @@ async def add_event(session: AsyncSession, table: Table, envelope: EventEnvelope
     # inline(): the app role may INSERT but neither SELECT (RETURNING id) nor use the identity's sequence
     # directly (SQLAlchemy's pre-fetch of the id), so the id must be left entirely to the column default.
     await session.execute(
-        insert(table).inline().values(
+        insert(table)
+        .inline()
+        .values(
             event_id=envelope.event_id,
             tenant_id=envelope.tenant_id,
             event_type=envelope.event_type,

@@ -184,8 +184,15 @@ class OutboxRelay:
         async with self.engine.begin() as conn:
             rows = (
                 await conn.execute(
-                    select(t.c.id, t.c.event_id, t.c.event_type, t.c.routing_key, t.c.envelope, t.c.headers,
-                           t.c.created_at)
+                    select(
+                        t.c.id,
+                        t.c.event_id,
+                        t.c.event_type,
+                        t.c.routing_key,
+                        t.c.envelope,
+                        t.c.headers,
+                        t.c.created_at,
+                    )
                     .where(t.c.published_at.is_(None))
                     .order_by(t.c.id)
                     .limit(self.batch_size)
@@ -194,8 +201,15 @@ class OutboxRelay:
             ).all()
             published: list[int] = []
             for row in rows:
-                record = OutboxRecord(row.id, row.event_id, row.event_type, row.routing_key, row.envelope,
-                                      dict(row.headers or {}), row.created_at)
+                record = OutboxRecord(
+                    row.id,
+                    row.event_id,
+                    row.event_type,
+                    row.routing_key,
+                    row.envelope,
+                    dict(row.headers or {}),
+                    row.created_at,
+                )
                 try:
                     await self._publish(record)
                 except Exception as exc:
@@ -258,17 +272,16 @@ class OutboxRelay:
         """Delete rows published longer ago than ``retention``."""
         t = self.table
         async with self.engine.begin() as conn:
-            result = await conn.execute(
-                t.delete().where(t.c.published_at < func.now() - self.retention)
-            )
+            result = await conn.execute(t.delete().where(t.c.published_at < func.now() - self.retention))
         return int(result.rowcount or 0)
 
     async def refresh_metrics(self) -> int:
         t = self.table
         async with self.engine.connect() as conn:
             backlog = int(
-                (await conn.execute(select(func.count()).select_from(t).where(t.c.published_at.is_(None))))
-                .scalar_one()
+                (
+                    await conn.execute(select(func.count()).select_from(t).where(t.c.published_at.is_(None)))
+                ).scalar_one()
             )
         OUTBOX_BACKLOG.labels(self.service).set(backlog)
         return backlog

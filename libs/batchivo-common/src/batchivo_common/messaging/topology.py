@@ -192,8 +192,13 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     settings = CommonSettings()
     parser = argparse.ArgumentParser(description="Declare the event-bus exchanges and the given queues.")
-    parser.add_argument("--spec", action="append", default=[], metavar="MODULE:ATTRIBUTE",
-                        help="a list of QueueSpec to declare (repeatable)")
+    parser.add_argument(
+        "--spec",
+        action="append",
+        default=[],
+        metavar="MODULE:ATTRIBUTE",
+        help="a list of QueueSpec to declare (repeatable)",
+    )
     parser.add_argument("--amqp-url", default=settings.amqp_url)
     parser.add_argument("--prefix", default=settings.amqp_prefix)
     args = parser.parse_args(argv)

@@ -75,8 +75,12 @@ def create_worker(
     owned: list[AsyncEngine] = []
     app_engine: AsyncEngine | None = None
     if sessionmaker is None:
-        app_engine = create_engine(settings.database_url, application_name=f"{service}-worker",
-                                   pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow)
+        app_engine = create_engine(
+            settings.database_url,
+            application_name=f"{service}-worker",
+            pool_size=settings.db_pool_size,
+            max_overflow=settings.db_max_overflow,
+        )
         owned.append(app_engine)
         sessionmaker = tenant_sessionmaker(app_engine)
     sessions = sessionmaker
@@ -90,11 +94,13 @@ def create_worker(
 
     relay: OutboxRelay | None = None
     if relay_table is not None:
-        relay_engine = create_engine(settings.relay_database_url, application_name=f"{service}-relay",
-                                     pool_size=2, max_overflow=1)
+        relay_engine = create_engine(
+            settings.relay_database_url, application_name=f"{service}-relay", pool_size=2, max_overflow=1
+        )
         owned.append(relay_engine)
-        relay = OutboxRelay(relay_engine, relay_table, publisher, f"{service}.outbox",
-                            poll_seconds=relay_poll_seconds)
+        relay = OutboxRelay(
+            relay_engine, relay_table, publisher, f"{service}.outbox", poll_seconds=relay_poll_seconds
+        )
 
     async def ready() -> dict[str, str]:
         failures: dict[str, str] = {}

@@ -44,7 +44,9 @@ def extract_context(carrier: Mapping[str, str]) -> Context:
     return propagate.extract(carrier)
 
 
-def inject_context(carrier: MutableMapping[str, str], context: Context | None = None) -> MutableMapping[str, str]:
+def inject_context(
+    carrier: MutableMapping[str, str], context: Context | None = None
+) -> MutableMapping[str, str]:
     """Write ``traceparent``/``tracestate`` of the current (or given) span into ``carrier``."""
     propagate.inject(carrier, context=context)
     return carrier

@@ -25,9 +25,13 @@ def serve(app: Any, startup_timeout: float = 20.0, **config: Any) -> Iterator[st
     port = sock.getsockname()[1]
     # Off the main thread uvicorn leaves signal handlers alone; log_config=None keeps the test's logging.
     server = uvicorn.Server(
-        uvicorn.Config(app, lifespan="on", log_config=None, access_log=False, ws="none", loop="asyncio", **config)
+        uvicorn.Config(
+            app, lifespan="on", log_config=None, access_log=False, ws="none", loop="asyncio", **config
+        )
     )
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name=f"uvicorn-{port}", daemon=True)
+    thread = threading.Thread(
+        target=server.run, kwargs={"sockets": [sock]}, name=f"uvicorn-{port}", daemon=True
+    )
     thread.start()
     deadline = time.monotonic() + startup_timeout
     while not server.started:

@@ -120,8 +120,11 @@ def pytest_configure(config: pytest.Config) -> None:
 
 async def _create_database(servers: Servers, database: str) -> None:
     conn = await asyncpg.connect(
-        host=servers.pg_host, port=servers.pg_port, user=servers.pg_user,
-        password=servers.pg_password or None, database="postgres",
+        host=servers.pg_host,
+        port=servers.pg_port,
+        user=servers.pg_user,
+        password=servers.pg_password or None,
+        database="postgres",
     )
     try:
         await conn.execute(f'CREATE DATABASE "{ident(database)}"')
@@ -131,8 +134,11 @@ async def _create_database(servers: Servers, database: str) -> None:
 
 async def _drop_everything(infra: TestInfra) -> None:
     conn = await asyncpg.connect(
-        host=infra.servers.pg_host, port=infra.servers.pg_port, user=infra.servers.pg_user,
-        password=infra.servers.pg_password or None, database="postgres",
+        host=infra.servers.pg_host,
+        port=infra.servers.pg_port,
+        user=infra.servers.pg_user,
+        password=infra.servers.pg_password or None,
+        database="postgres",
     )
     try:
         await conn.execute(f'DROP DATABASE IF EXISTS "{ident(infra.database)}" WITH (FORCE)')
@@ -160,7 +166,9 @@ FINALIZERS: list[Callable[[TestInfra], Any]] = []
 @pytest.fixture(scope="session")
 def batchivo_infra() -> Iterator[TestInfra]:
     with test_servers() as servers:
-        infra = TestInfra(servers=servers, database=f"batchivo_test_{RUN_ID}", role_password=secrets.token_hex(16))
+        infra = TestInfra(
+            servers=servers, database=f"batchivo_test_{RUN_ID}", role_password=secrets.token_hex(16)
+        )
         asyncio.run(_create_database(servers, infra.database))
         os.environ["BATCHIVO_AMQP_URL"] = infra.amqp_url
         os.environ["BATCHIVO_REDIS_URL"] = infra.redis_url
@@ -216,9 +224,12 @@ def alembic(alembic_ini: Path, db: ServiceDatabase, infra: TestInfra, *args: str
         "BATCHIVO_DB_ROLE_SUFFIX": db.roles.suffix,
         "BATCHIVO_ENV": "test",
     }
-    result = subprocess.run(
+    result = subprocess.run(  # noqa: S603 - our own interpreter, fixed arguments
         [sys.executable, "-m", "alembic", "-c", str(alembic_ini), *args],
-        env=env, capture_output=True, text=True, check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if result.returncode != 0:
         raise RuntimeError(f"alembic {' '.join(args)} failed for {db.roles.schema}:\n{result.stderr}")
@@ -228,10 +239,10 @@ async def truncate_service_tables(db: ServiceDatabase, keep: tuple[str, ...] = (
     """Empty every table of the service's schema (between HTTP tests), as the superuser."""
     conn = await asyncpg.connect(db.admin_url)
     try:
-        tables = await conn.fetch(
-            "select tablename from pg_tables where schemaname = $1", db.roles.schema
-        )
-        names = [f"{ident(db.roles.schema)}.{ident(t['tablename'])}" for t in tables if t["tablename"] not in keep]
+        tables = await conn.fetch("select tablename from pg_tables where schemaname = $1", db.roles.schema)
+        names = [
+            f"{ident(db.roles.schema)}.{ident(t['tablename'])}" for t in tables if t["tablename"] not in keep
+        ]
         if names:
             await conn.execute(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE")
     finally:

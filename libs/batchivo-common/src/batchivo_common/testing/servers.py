@@ -57,9 +57,7 @@ def container_servers() -> Iterator[Servers]:
             pg_port=int(pg.get_exposed_port(5432)),
             pg_user="postgres",
             pg_password="postgres",
-            amqp_url=(
-                f"amqp://guest:guest@{mq.get_container_host_ip()}:{mq.get_exposed_port(5672)}/"
-            ),
+            amqp_url=(f"amqp://guest:guest@{mq.get_container_host_ip()}:{mq.get_exposed_port(5672)}/"),
             redis_url=f"redis://{redis.get_container_host_ip()}:{redis.get_exposed_port(6379)}/0",
         )
 
