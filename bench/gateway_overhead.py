@@ -16,7 +16,9 @@ import argparse
 import asyncio
 import contextlib
 import os
+import re
 import secrets
+import shutil
 import socket
 import statistics
 import subprocess
@@ -62,6 +64,10 @@ class Stats:
     def p50(self) -> float:
         return statistics.median(self.latencies_ms)
 
+    @property
+    def p99(self) -> float:
+        return self.pct(0.99)
+
 
 async def hammer(
     client: httpx.AsyncClient, url: str, headers: dict[str, str], total: int, concurrency: int
@@ -82,6 +88,50 @@ async def hammer(
     started = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
     return Stats(url, len(latencies), time.perf_counter() - started, latencies)
+
+
+@dataclass
+class WrkStats:
+    """What wrk (a C load generator: little CPU of its own on a 2-core box) reports for one run."""
+
+    rps: float
+    p50: float
+    p99: float
+
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def _ms(text: str) -> float:
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()  # type: ignore[union-attr]
+    return float(value) * _UNITS[unit]
+
+
+def wrk(url: str, token: str, concurrency: int, seconds: int) -> WrkStats:
+    threads = min(2, concurrency)
+    out = subprocess.run(
+        [
+            "wrk",
+            f"-t{threads}",
+            f"-c{concurrency}",
+            f"-d{seconds}s",
+            "--latency",
+            "-H",
+            f"Authorization: Bearer {token}",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    if "Non-2xx" in out or "Socket errors" in out:
+        raise RuntimeError(f"wrk saw errors against {url}:\n{out}")
+    p50 = re.search(r"^\s+50%\s+(\S+)", out, re.M)
+    p99 = re.search(r"^\s+99%\s+(\S+)", out, re.M)
+    rps = re.search(r"^Requests/sec:\s+([\d.]+)", out, re.M)
+    if not (p50 and p99 and rps):
+        raise RuntimeError(f"cannot read wrk output:\n{out}")
+    return WrkStats(float(rps.group(1)), _ms(p50.group(1)), _ms(p99.group(1)))
 
 
 @contextlib.contextmanager
@@ -210,25 +260,17 @@ async def measure(direct: str, through: str, args: argparse.Namespace) -> None:
         for name, values in login.items():
             print(f"  {name:8s} p50 {statistics.median(values):8.2f} ms")
 
-        results: dict[tuple[str, int], Stats] = {}
-        for concurrency, total in ((1, args.requests_c1), (32, args.requests_c32)):
-            for base in (direct, through):  # warm-up: pools, JWKS cache, code paths
-                await hammer(client, f"{base}/api/v1/auth/me", headers, 200, concurrency)
-            for _ in range(args.rounds):  # alternate so drift on a shared machine hits both alike
-                for name, base in (("direct", direct), ("gateway", through)):
-                    stats = await hammer(client, f"{base}/api/v1/auth/me", headers, total, concurrency)
-                    key = (name, concurrency)
-                    if key in results:
-                        results[key].latencies_ms += stats.latencies_ms
-                        results[key].count += stats.count
-                        results[key].seconds += stats.seconds
-                    else:
-                        results[key] = stats
+        if shutil.which("wrk") and not args.python_client:
+            results = measure_with_wrk(direct, through, token, args)
+        else:
+            results = await measure_with_httpx(client, direct, through, headers, args)
 
-        print("\nGET /api/v1/auth/me")
+        print(
+            f"\nGET /api/v1/auth/me ({'wrk' if shutil.which('wrk') and not args.python_client else 'httpx'})"
+        )
         print(f"  {'path':8s} {'conc':>4s} {'req/s':>9s} {'p50 ms':>8s} {'p99 ms':>8s}")
         for (name, concurrency), s in sorted(results.items(), key=lambda kv: (kv[0][1], kv[0][0])):
-            print(f"  {name:8s} {concurrency:4d} {s.rps:9.0f} {s.p50:8.2f} {s.pct(0.99):8.2f}")
+            print(f"  {name:8s} {concurrency:4d} {s.rps:9.0f} {s.p50:8.2f} {s.p99:8.2f}")
         for concurrency in (1, 32):
             d, g = results[("direct", concurrency)], results[("gateway", concurrency)]
             print(
@@ -239,12 +281,55 @@ async def measure(direct: str, through: str, args: argparse.Namespace) -> None:
         print(f"  login: gateway adds {login_added:+.2f} ms at p50")
 
 
+def measure_with_wrk(
+    direct: str, through: str, token: str, args: argparse.Namespace
+) -> dict[tuple[str, int], WrkStats]:
+    """Median of ``rounds`` alternating runs per path and concurrency (drift hits both alike)."""
+    results: dict[tuple[str, int], WrkStats] = {}
+    for concurrency in (1, 32):
+        runs: dict[str, list[WrkStats]] = {"direct": [], "gateway": []}
+        for base in (direct, through):  # warm-up: pools, JWKS cache, code paths
+            wrk(f"{base}/api/v1/auth/me", token, concurrency, 2)
+        for _ in range(args.rounds):
+            for name, base in (("direct", direct), ("gateway", through)):
+                runs[name].append(wrk(f"{base}/api/v1/auth/me", token, concurrency, args.seconds))
+        for name, stats in runs.items():
+            results[(name, concurrency)] = WrkStats(
+                statistics.median(s.rps for s in stats),
+                statistics.median(s.p50 for s in stats),
+                statistics.median(s.p99 for s in stats),
+            )
+    return results
+
+
+async def measure_with_httpx(
+    client: httpx.AsyncClient, direct: str, through: str, headers: dict[str, str], args: argparse.Namespace
+) -> dict[tuple[str, int], Stats]:
+    results: dict[tuple[str, int], Stats] = {}
+    for concurrency, total in ((1, args.requests_c1), (32, args.requests_c32)):
+        for base in (direct, through):  # warm-up: pools, JWKS cache, code paths
+            await hammer(client, f"{base}/api/v1/auth/me", headers, 200, concurrency)
+        for _ in range(args.rounds):  # alternate so drift on a shared machine hits both alike
+            for name, base in (("direct", direct), ("gateway", through)):
+                stats = await hammer(client, f"{base}/api/v1/auth/me", headers, total, concurrency)
+                key = (name, concurrency)
+                if key in results:
+                    results[key].latencies_ms += stats.latencies_ms
+                    results[key].count += stats.count
+                    results[key].seconds += stats.seconds
+                else:
+                    results[key] = stats
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--logins", type=int, default=15)
     parser.add_argument("--requests-c1", type=int, default=600)
     parser.add_argument("--requests-c32", type=int, default=3000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seconds", type=int, default=5, help="length of each wrk run")
+    parser.add_argument("--python-client", action="store_true", help="use httpx even when wrk is installed")
     asyncio.run(run(parser.parse_args()))
 
 
