@@ -22,12 +22,12 @@ from batchivo_auth.tokens.service import ApiKeyService, SessionService
 from batchivo_auth.users.service import PasswordHasher
 
 
-def get_settings(request: Request) -> AuthSettings:
+async def get_settings(request: Request) -> AuthSettings:
     settings: AuthSettings = request.app.state.settings
     return settings
 
 
-def get_revocations(request: Request) -> RevocationStore:
+async def get_revocations(request: Request) -> RevocationStore:
     store: RevocationStore = request.app.state.revocations
     return store
 
@@ -59,7 +59,7 @@ ViewerDep = Annotated[Principal, Depends(require_role(Role.viewer))]
 AdminDep = Annotated[Principal, Depends(require_role(Role.admin))]
 
 
-def get_session_service(request: Request, session: SessionDep, settings: SettingsDep) -> SessionService:
+async def get_session_service(request: Request, session: SessionDep, settings: SettingsDep) -> SessionService:
     issuer: TokenIssuer = request.app.state.token_issuer
     hasher: PasswordHasher = request.app.state.password_hasher
     return SessionService(
@@ -71,11 +71,11 @@ def get_session_service(request: Request, session: SessionDep, settings: Setting
     )
 
 
-def get_member_service(session: SessionDep) -> MemberService:
+async def get_member_service(session: SessionDep) -> MemberService:
     return MemberService(session)
 
 
-def get_api_key_service(request: Request, session: SessionDep, settings: SettingsDep) -> ApiKeyService:
+async def get_api_key_service(request: Request, session: SessionDep, settings: SettingsDep) -> ApiKeyService:
     issuer: TokenIssuer = request.app.state.token_issuer
     return ApiKeyService(
         session,

@@ -14,7 +14,9 @@ def create_engine(
         dsn,
         pool_size=pool_size,
         max_overflow=max_overflow,
-        pool_pre_ping=True,
+        # No pre-ping: it costs a round trip on every checkout. A connection that died (database restart)
+        # fails one transaction and is discarded; recycling bounds how long any connection lives.
+        pool_recycle=1800,
         connect_args={"server_settings": {"application_name": application_name}},
     )
 
