@@ -15,6 +15,7 @@ import redis.asyncio as redis
 from batchivo_auth.main import create_app
 from batchivo_auth.settings import AuthSettings
 from batchivo_common.auth.tokens import Principal, SigningKey
+from batchivo_common.testing.assertions import assert_error
 from batchivo_common.testing.plugin import (
     ServiceDatabase,
     TestInfra,
@@ -145,17 +146,7 @@ class AuthApi:
     @staticmethod
     def error(response: httpx.Response, status: int, code: str | None = None) -> dict[str, Any]:
         """Assert the project's one error shape with the expected status (and code); return the body."""
-        assert response.status_code == status, response.text
-        body: dict[str, Any] = response.json()
-        assert {"detail", "code", "status_code"} <= set(body), body
-        assert body["status_code"] == status
-        assert isinstance(body["detail"], str)
-        assert body["detail"]
-        if code is not None:
-            assert body["code"] == code, body
-        if status == 401:
-            assert response.headers.get("www-authenticate") == "Bearer"
-        return body
+        return assert_error(response, status, code)
 
 
 @pytest.fixture

@@ -5,11 +5,9 @@ import uuid
 import asyncpg
 import pytest
 from batchivo_common.db import rls
-from batchivo_common.db.bootstrap import bootstrap_service
 from batchivo_common.db.engine import create_engine, tenant_sessionmaker
-from batchivo_common.db.roles import ServiceRoles
 from batchivo_common.db.tenancy import UnsafeDatabaseRole, check_app_role, tenant_scope
-from batchivo_common.testing.plugin import ServiceDatabase, TestInfra
+from batchivo_common.testing.plugin import ServiceDatabase, TestInfra, create_service_schema
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
@@ -26,22 +24,8 @@ class CollectingOp:
 
 @pytest.fixture(scope="module")
 async def widgets(batchivo_infra: TestInfra) -> ServiceDatabase:
-    roles = ServiceRoles("commontest", batchivo_infra.role_suffix)
-    db = ServiceDatabase(
-        roles,
-        batchivo_infra.role_url(roles.app),
-        batchivo_infra.role_url(roles.owner),
-        batchivo_infra.role_url(roles.relay),
-        batchivo_infra.admin_dsn,
-    )
-    batchivo_infra.services["commontest"] = db  # dropped with the run
-    admin = await asyncpg.connect(batchivo_infra.admin_dsn)
-    try:
-        await bootstrap_service(admin, roles)
-        for role in roles.all:
-            await admin.execute(f"ALTER ROLE {role} PASSWORD '{batchivo_infra.role_password}'")
-    finally:
-        await admin.close()
+    db = await create_service_schema(batchivo_infra, "commontest")
+    roles = db.roles
     op = CollectingOp()
     rls.enable_tenant_rls(op, "commontest", "widgets")
     rls.grant(op, "commontest", "widgets", roles.app, "SELECT, INSERT, UPDATE, DELETE")

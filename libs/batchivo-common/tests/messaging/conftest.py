@@ -20,14 +20,13 @@ from alembic.migration import MigrationContext
 from alembic.operations import Operations
 from batchivo_common.db import rls
 from batchivo_common.db.base import service_metadata
-from batchivo_common.db.bootstrap import bootstrap_service
 from batchivo_common.db.engine import create_engine, tenant_sessionmaker
-from batchivo_common.db.roles import ServiceRoles, ident
+from batchivo_common.db.roles import ServiceRoles
 from batchivo_common.messaging.inbox import create_inbox_table, inbox_table
 from batchivo_common.messaging.outbox import create_outbox_table, outbox_table
 from batchivo_common.messaging.topology import Names, QueueSpec, declare_all, delete_all
 from batchivo_common.observability.tracing import configure_tracing
-from batchivo_common.testing.plugin import ServiceDatabase, TestInfra
+from batchivo_common.testing.plugin import ServiceDatabase, TestInfra, create_service_schema
 from sqlalchemy import Column, MetaData, PrimaryKeyConstraint, Table, Text, Uuid
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -87,22 +86,8 @@ def _migrate(connection: Connection, roles: ServiceRoles) -> None:
 async def msg_db(batchivo_infra: TestInfra) -> AsyncIterator[MsgDb]:
     infra = batchivo_infra
     configure_tracing("msgtest", None)  # a real (non-exporting) provider, so spans have trace ids
-    roles = ServiceRoles(SCHEMA, infra.role_suffix)
-    db = ServiceDatabase(
-        roles=roles,
-        app_url=infra.role_url(roles.app),
-        owner_url=infra.role_url(roles.owner),
-        relay_url=infra.role_url(roles.relay),
-        admin_url=infra.admin_dsn,
-    )
-    infra.services[SCHEMA] = db  # the plugin drops these roles at the end of the run
-    conn = await asyncpg.connect(infra.admin_dsn)
-    try:
-        await bootstrap_service(conn, roles)
-        for role in roles.all:
-            await conn.execute(f"ALTER ROLE {ident(role)} PASSWORD '{infra.role_password}'")
-    finally:
-        await conn.close()
+    db = await create_service_schema(infra, SCHEMA)
+    roles = db.roles
 
     owner = create_engine(db.owner_url, application_name="msgtest-owner", pool_size=1, max_overflow=0)
     try:

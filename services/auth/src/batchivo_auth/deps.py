@@ -6,13 +6,12 @@ deny-list check: the auth service itself refuses a logged-out access token, as t
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Annotated
 
-from batchivo_common.auth.deps import PrincipalDep
+from batchivo_common.auth.deps import PrincipalDep, require_role
 from batchivo_common.auth.tokens import Principal, Role, TokenIssuer
 from batchivo_common.db.session import SessionDep
-from batchivo_common.errors import Forbidden, Unauthenticated
+from batchivo_common.errors import Unauthenticated
 from fastapi import Depends, Request
 
 from batchivo_auth.settings import AuthSettings
@@ -45,18 +44,8 @@ async def get_live_principal(principal: PrincipalDep, revocations: RevocationsDe
 AuthPrincipalDep = Annotated[Principal, Depends(get_live_principal)]
 
 
-def require_role(minimum: Role) -> Callable[[Principal], Awaitable[Principal]]:
-    async def check(principal: AuthPrincipalDep) -> Principal:
-        if not principal.role.at_least(minimum):
-            raise Forbidden(f"This action needs the {minimum.value} role or higher")
-        return principal
-
-    check.__name__ = f"require_{minimum.value}"
-    return check
-
-
-ViewerDep = Annotated[Principal, Depends(require_role(Role.viewer))]
-AdminDep = Annotated[Principal, Depends(require_role(Role.admin))]
+ViewerDep = Annotated[Principal, Depends(require_role(Role.viewer, get_live_principal))]
+AdminDep = Annotated[Principal, Depends(require_role(Role.admin, get_live_principal))]
 
 
 async def get_session_service(request: Request, session: SessionDep, settings: SettingsDep) -> SessionService:

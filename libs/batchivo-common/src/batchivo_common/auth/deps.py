@@ -34,10 +34,17 @@ async def get_principal(
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
 
 
-def require_role(minimum: Role) -> Callable[[Principal], Awaitable[Principal]]:
-    """A dependency that lets through callers whose role ranks at least ``minimum``."""
+def require_role(
+    minimum: Role, principal_dependency: Callable[..., Awaitable[Principal]] = get_principal
+) -> Callable[[Principal], Awaitable[Principal]]:
+    """A dependency that lets through callers whose role ranks at least ``minimum``.
 
-    async def check(principal: PrincipalDep) -> Principal:
+    ``principal_dependency`` lets a service add its own checks (e.g. the auth service's deny-list lookup).
+    """
+
+    # A default value, not Annotated: this module's annotations are strings, and FastAPI would resolve them
+    # in module globals, where the closure's ``principal_dependency`` does not exist.
+    async def check(principal: Principal = Depends(principal_dependency)) -> Principal:
         if not principal.role.at_least(minimum):
             raise Forbidden(f"This action needs the {minimum.value} role or higher")
         return principal

@@ -185,18 +185,8 @@ def batchivo_infra() -> Iterator[TestInfra]:
             asyncio.run(_drop_everything(infra))
 
 
-async def _bootstrap(infra: TestInfra, roles: ServiceRoles) -> None:
-    conn = await asyncpg.connect(infra.admin_dsn)
-    try:
-        await bootstrap_service(conn, roles)
-        for role in roles.all:
-            await conn.execute(f"ALTER ROLE {ident(role)} PASSWORD '{infra.role_password}'")
-    finally:
-        await conn.close()
-
-
-def prepare_service_database(infra: TestInfra, service: str, alembic_ini: Path) -> ServiceDatabase:
-    """Bootstrap ``service``'s schema and roles in the run's database and migrate it to head (once)."""
+async def create_service_schema(infra: TestInfra, service: str) -> ServiceDatabase:
+    """Create ``service``'s schema and roles in the run's database (no tables); dropped with the run."""
     if service in infra.services:
         return infra.services[service]
     roles = ServiceRoles(service, infra.role_suffix)
@@ -207,8 +197,22 @@ def prepare_service_database(infra: TestInfra, service: str, alembic_ini: Path) 
         relay_url=infra.role_url(roles.relay),
         admin_url=infra.admin_dsn,
     )
-    infra.services[service] = db  # registered before migrating so clean-up drops the roles whatever happens
-    asyncio.run(_bootstrap(infra, roles))
+    infra.services[service] = db  # registered first, so clean-up drops the roles whatever happens next
+    conn = await asyncpg.connect(infra.admin_dsn)
+    try:
+        await bootstrap_service(conn, roles)
+        for role in roles.all:
+            await conn.execute(f"ALTER ROLE {ident(role)} PASSWORD '{infra.role_password}'")
+    finally:
+        await conn.close()
+    return db
+
+
+def prepare_service_database(infra: TestInfra, service: str, alembic_ini: Path) -> ServiceDatabase:
+    """Bootstrap ``service``'s schema and roles in the run's database and migrate it to head (once)."""
+    if service in infra.services:
+        return infra.services[service]
+    db = asyncio.run(create_service_schema(infra, service))
     alembic(alembic_ini, db, infra, "upgrade", "head")
     return db
 
