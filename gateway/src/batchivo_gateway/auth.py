@@ -1,0 +1,227 @@
+"""Admission: who is calling (JWT or API key), is the token revoked, is the caller over its limit.
+
+- JWTs are verified with the auth service's JWKS (pinned EdDSA, ``iss``/``aud``/``exp``); a verified token is
+  remembered in memory (bounded LRU) until ``min(exp, now + token_cache_seconds)``, so a busy client does not
+  cost an Ed25519 verification per request.
+- API keys (``bvk_...`` in ``Authorization: Bearer`` or ``X-API-Key``) are exchanged with auth for a
+  short-lived access token, cached in Redis (never in memory: auth deletes the Redis entry on revoke).
+- The deny-list lookup (logout) and the tenant's rate limit share one Redis round trip. If Redis cannot be
+  asked, both fail open (logged): availability over a revocation that expires with the token (≤ 15 min).
+- Login/register are limited per client IP and per email; without Redis they fail closed by default.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections import OrderedDict
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import httpx
+from batchivo_common.auth.tokens import Principal, TokenVerifier
+from batchivo_common.errors import RateLimited, Unauthenticated, Unavailable
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+from batchivo_gateway.errors import UpstreamError, UpstreamTimeout
+from batchivo_gateway.ratelimit import ADMIT_SCRIPT, Decision, SlidingWindow, ThrottledLog, email_subject
+from batchivo_gateway.settings import GatewaySettings
+
+API_KEY_PREFIX = "bvk_"
+#: Seconds an exchanged API-key token is cached less than it lives, so it is never used after expiry.
+API_KEY_CACHE_MARGIN = 30
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    kind: str  # "jwt" | "api_key"
+    secret: str
+
+
+def credentials_from(headers: Mapping[str, str]) -> Credentials:
+    """The caller's credentials from ``Authorization: Bearer ...`` or ``X-API-Key``; 401 when absent."""
+    api_key = headers.get("x-api-key")
+    if api_key:
+        if not api_key.startswith(API_KEY_PREFIX):
+            raise Unauthenticated("Invalid API key")
+        return Credentials("api_key", api_key)
+    authorization = headers.get("authorization")
+    if not authorization:
+        raise Unauthenticated("Missing bearer token")
+    scheme, _, value = authorization.partition(" ")
+    value = value.strip()
+    if scheme.lower() != "bearer" or not value:
+        raise Unauthenticated("Missing bearer token")
+    if value.startswith(API_KEY_PREFIX):
+        return Credentials("api_key", value)
+    return Credentials("jwt", value)
+
+
+class TokenCache:
+    """Verified tokens → principal, bounded LRU; entries die at ``min(exp, cached_at + seconds)``."""
+
+    def __init__(self, size: int, seconds: float):
+        self.size, self.seconds = size, seconds
+        self._entries: OrderedDict[str, tuple[Principal, float]] = OrderedDict()
+
+    def get(self, token: str, now: float) -> Principal | None:
+        entry = self._entries.get(token)
+        if entry is None:
+            return None
+        principal, until = entry
+        if now >= until:
+            del self._entries[token]
+            return None
+        self._entries.move_to_end(token)
+        return principal
+
+    def put(self, token: str, principal: Principal, now: float) -> None:
+        if self.size <= 0 or self.seconds <= 0:
+            return
+        self._entries[token] = (principal, min(float(principal.expires_at), now + self.seconds))
+        self._entries.move_to_end(token)
+        while len(self._entries) > self.size:
+            self._entries.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+def _rate_limited(decision: Decision, what: str) -> RateLimited:
+    return RateLimited(
+        f"Too many {what}; retry in {decision.retry_after} s",
+        headers={"Retry-After": str(decision.retry_after)},
+    )
+
+
+class Authenticator:
+    def __init__(
+        self,
+        settings: GatewaySettings,
+        verifier: TokenVerifier,
+        redis: Redis,
+        http: httpx.AsyncClient,
+    ):
+        self.settings, self.verifier, self.redis, self.http = settings, verifier, redis, http
+        self.prefix = settings.redis_prefix
+        self.limiter = SlidingWindow(settings.redis_prefix)
+        self._admit_script = redis.register_script(ADMIT_SCRIPT)
+        self.cache = TokenCache(settings.token_cache_size, settings.token_cache_seconds)
+        self._redis_down = ThrottledLog()
+
+    # -- tokens ---------------------------------------------------------------------------------------
+
+    async def verify(self, token: str) -> Principal:
+        now = time.time()
+        principal = self.cache.get(token, now)
+        if principal is None:
+            principal = await self.verifier.verify(token)
+            self.cache.put(token, principal, now)
+        return principal
+
+    async def authenticate(
+        self, headers: Mapping[str, str], forward: Mapping[str, str]
+    ) -> tuple[Principal, str, bool]:
+        """The verified principal, the access token to forward, and whether it came from an API key.
+
+        ``forward``: headers for the exchange call (request id, trace context).
+        """
+        creds = credentials_from(headers)
+        if creds.kind == "jwt":
+            return await self.verify(creds.secret), creds.secret, False
+        token = await self.api_key_token(creds.secret, forward)
+        return await self.verify(token), token, True
+
+    async def _run_admit_script(self, deny_key: str | None, subjects: list[str], now: float) -> list[int]:
+        keys = [deny_key or f"{self.prefix}gateway:none"]
+        for subject in subjects:
+            keys.extend(self.limiter.keys(subject, now))
+        replies = await self._admit_script(keys=keys, args=[self.limiter.ttl, "1" if deny_key else "0"])
+        return [int(r) for r in replies]
+
+    async def admit(self, principal: Principal) -> None:
+        """Deny-list and per-tenant limit, in one Redis call; fail open without Redis."""
+        now = time.time()
+        try:
+            denied, current, previous = await self._run_admit_script(
+                f"{self.prefix}auth:deny:{principal.jti}", [f"api:{principal.tenant_id}"], now
+            )
+        except (RedisError, OSError) as exc:
+            self._redis_down.warning("redis unavailable: deny-list and API rate limit not applied", exc=exc)
+            return
+        if denied:
+            raise Unauthenticated("Access token revoked")
+        decision = self.limiter.decide(current, previous, self.settings.api_rate_per_minute, now)
+        if not decision.allowed:
+            raise _rate_limited(decision, "requests for this tenant")
+
+    # -- API keys -------------------------------------------------------------------------------------
+
+    def api_key_cache_key(self, key: str) -> str:
+        return f"{self.prefix}gateway:apikey:{hashlib.sha256(key.encode()).hexdigest()}"
+
+    async def api_key_token(self, key: str, forward: Mapping[str, str]) -> str:
+        cache_key = self.api_key_cache_key(key)
+        try:
+            cached = await self.redis.get(cache_key)
+        except (RedisError, OSError) as exc:
+            self._redis_down.warning("redis unavailable: API key exchanged without cache", exc=exc)
+            cached = None
+        if cached is not None:
+            return cached.decode() if isinstance(cached, bytes) else str(cached)
+        token, expires_in = await self._exchange(key, forward)
+        ttl = expires_in - API_KEY_CACHE_MARGIN
+        if ttl > 0:
+            try:
+                await self.redis.set(cache_key, token, ex=ttl)
+            except (RedisError, OSError) as exc:
+                self._redis_down.warning("redis unavailable: exchanged API key not cached", exc=exc)
+        return token
+
+    async def _exchange(self, key: str, forward: Mapping[str, str]) -> tuple[str, int]:
+        if not self.settings.auth_url:
+            raise Unavailable("The auth service is not configured")
+        url = f"{self.settings.auth_url}/internal/api-keys/exchange"
+        try:
+            response = await self.http.post(url, json={"key": key}, headers=dict(forward))
+        except httpx.TimeoutException:
+            raise UpstreamTimeout("The auth service did not answer in time") from None
+        except httpx.TransportError:
+            raise Unavailable("The auth service is unavailable") from None
+        if response.status_code in (400, 401, 403, 404, 422):
+            raise Unauthenticated("Invalid API key")
+        if response.status_code != 200:
+            raise UpstreamError(f"API key exchange failed with status {response.status_code}")
+        try:
+            body = response.json()
+            return str(body["access_token"]), int(body["expires_in"])
+        except (ValueError, KeyError, TypeError, json.JSONDecodeError):
+            raise UpstreamError("API key exchange returned an invalid answer") from None
+
+    # -- login / register -----------------------------------------------------------------------------
+
+    async def admit_credentials(self, route: str, client_ip: str, email: str | None) -> None:
+        """Per-IP and per-email limits of login/register; 503 without Redis unless configured to fail open."""
+        now = time.time()
+        subjects = [f"{route}:ip:{client_ip}"]
+        if email:
+            subjects.append(f"{route}:email:{email_subject(email)}")
+        try:
+            replies = await self._run_admit_script(None, subjects, now)
+        except (RedisError, OSError) as exc:
+            self._redis_down.warning("redis unavailable: %s rate limit cannot be applied", route, exc=exc)
+            if self.settings.login_rate_fail_open:
+                return
+            raise Unavailable(
+                "Sign-in is temporarily unavailable; retry shortly", headers={"Retry-After": "5"}
+            ) from None
+        limit = self.settings.login_rate_per_minute
+        decisions = [
+            self.limiter.decide(replies[1 + 2 * i], replies[2 + 2 * i], limit, now)
+            for i in range(len(subjects))
+        ]
+        refusals = [d for d in decisions if not d.allowed]
+        if refusals:
+            raise _rate_limited(max(refusals, key=lambda d: d.retry_after), f"{route} attempts")

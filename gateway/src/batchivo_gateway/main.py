@@ -1,0 +1,240 @@
+"""The gateway app: admit (JWT/API key, deny-list, rate limits), route, proxy; plus docs and the SPA.
+
+One catch-all Starlette route (no FastAPI dependency injection on the hot path) runs :meth:`Gateway.handle`;
+``/healthz``, ``/readyz`` and ``/metrics`` come from the shared app factory, ``/api/openapi.json`` and
+``/api/docs`` from :mod:`batchivo_gateway.openapi`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from urllib.parse import quote_from_bytes
+
+import httpx
+import uvicorn
+from batchivo_common.app import create_service_app
+from batchivo_common.auth.tokens import JwksKeySource, TokenVerifier
+from batchivo_common.db.tenancy import current_tenant
+from batchivo_common.errors import NotFound, Unavailable
+from batchivo_common.observability.context import request_id
+from batchivo_common.observability.tracing import inject_context
+from fastapi import FastAPI
+from fastapi.openapi.docs import get_swagger_ui_html
+from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+
+from batchivo_gateway import routing
+from batchivo_gateway.auth import Authenticator
+from batchivo_gateway.errors import MethodNotAllowed, PayloadTooLarge
+from batchivo_gateway.openapi import OpenApiAggregator
+from batchivo_gateway.proxy import Proxy, create_client, upstream_request_headers
+from batchivo_gateway.settings import GatewaySettings
+from batchivo_gateway.spa import Spa
+
+PROXY_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+#: The request headers the gateway itself looks at (read in one pass over the raw list).
+_READ_HEADERS = frozenset({b"authorization", b"x-api-key", b"host", b"content-length", b"transfer-encoding"})
+OWN_PATHS = frozenset({"/healthz", "/readyz", "/metrics", "/api/docs", "/api/openapi.json"})
+#: Characters left as they are when a raw path with non-ASCII bytes is percent-encoded for the upstream.
+_PATH_SAFE = "/%:@!$&'()*+,;=-._~"
+
+
+def email_from(body: bytes) -> str | None:
+    """The ``email`` of a login/register JSON body, if there is one (the service validates the rest)."""
+    try:
+        data = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return None
+    email = data.get("email") if isinstance(data, dict) else None
+    return email if isinstance(email, str) and email.strip() else None
+
+
+async def read_limited(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(f"Request body larger than {limit} bytes")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise PayloadTooLarge(f"Request body larger than {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+@dataclass
+class Gateway:
+    settings: GatewaySettings
+    auth: Authenticator
+    proxy: Proxy
+    spa: Spa
+    openapi: OpenApiAggregator
+    #: Upstream name → base URL (None when not configured), resolved once.
+    upstreams: dict[str, str | None]
+
+    async def handle(self, request: Request) -> Response:
+        scope = request.scope
+        path: str = scope["path"]
+        method: str = scope["method"]
+        route = routing.match(method, path)
+        if route is None:
+            if path in OWN_PATHS:
+                raise MethodNotAllowed("Method not allowed")
+            if routing.is_api_path(path) or routing.has_dot_segment(path):
+                raise NotFound("Resource not found")
+            return await self.spa.serve(request)
+
+        raw_headers: list[tuple[bytes, bytes]] = scope["headers"]
+        headers = {n.decode("latin-1"): v.decode("latin-1") for n, v in raw_headers if n in _READ_HEADERS}
+        client = scope.get("client")
+        client_ip: str | None = client[0] if client else None
+        rid = request_id.get()
+        authorization: str | None = None
+        content: bytes | AsyncIterator[bytes] | None = None
+        content_length = headers.get("content-length")
+
+        if not route.public:
+            forward = {"x-request-id": rid} if rid else {}
+            principal, token, exchanged = await self.auth.authenticate(headers, inject_context(forward))
+            current_tenant.set(principal.tenant_id)  # log lines of this request carry the tenant
+            await self.auth.admit(principal)
+            if exchanged:
+                authorization = f"Bearer {token}"
+        elif route.credential_route is not None:
+            body = await read_limited(request, self.settings.max_login_body_bytes)
+            email = email_from(body)
+            await self.auth.admit_credentials(route.credential_route, client_ip or "unknown", email)
+            content, content_length = body, str(len(body))
+
+        base_url = self.upstreams.get(route.upstream)
+        if not base_url:
+            raise Unavailable(f"The {route.upstream} service is not configured")
+        if content is None and (
+            (content_length is not None and content_length != "0") or "transfer-encoding" in headers
+        ):
+            content = request.stream()
+
+        raw_path: bytes = scope.get("raw_path") or path.encode()
+        if not raw_path.isascii():
+            raw_path = quote_from_bytes(raw_path, safe=_PATH_SAFE).encode("ascii")
+        host = headers.get("host")
+        scheme: str = scope.get("scheme", "http")
+        upstream_headers = upstream_request_headers(
+            raw_headers,
+            client_ip=client_ip,
+            scheme=scheme,
+            host=host.encode("latin-1") if host else None,
+            request_id=rid,
+            authorization=authorization,
+            content_length=content_length.encode("latin-1") if content_length is not None else None,
+        )
+        return await self.proxy.forward(
+            method=method,
+            base_url=base_url,
+            raw_path=raw_path,
+            query_string=scope.get("query_string", b""),
+            headers=upstream_headers,
+            content=content,
+            public_origin=f"{scheme}://{host}".encode("latin-1") if host else None,
+        )
+
+
+def _gateway(request: Request) -> Gateway:
+    gateway: Gateway = request.app.state.gateway
+    return gateway
+
+
+def _readiness_checks(settings: GatewaySettings) -> list[Callable[[FastAPI], Awaitable[None]]]:
+    async def redis(app: FastAPI) -> None:
+        await app.state.gateway.auth.redis.ping()
+
+    checks: list[Callable[[FastAPI], Awaitable[None]]] = [redis]
+    for name, url in settings.configured_upstreams.items():
+
+        async def upstream(app: FastAPI, url: str = url) -> None:
+            client: httpx.AsyncClient = app.state.gateway.proxy.client
+            response = await client.get(f"{url}/healthz", timeout=2)
+            response.raise_for_status()
+
+        upstream.__name__ = f"upstream_{name}"
+        checks.append(upstream)
+    return checks
+
+
+def create_app(settings: GatewaySettings | None = None) -> FastAPI:
+    settings = settings or GatewaySettings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        client = create_client(settings)
+        redis = Redis.from_url(
+            settings.redis_url,
+            socket_timeout=settings.redis_socket_timeout,
+            socket_connect_timeout=settings.redis_socket_timeout,
+            retry=Retry(NoBackoff(), 1),  # one retry for a stale pooled connection, no back-off
+        )
+        keys = JwksKeySource(settings.jwks_url, ttl_seconds=settings.jwks_cache_seconds, client=client)
+        verifier = TokenVerifier(keys, settings.jwt_issuer, settings.jwt_audience)
+        app.state.gateway = Gateway(
+            settings=settings,
+            auth=Authenticator(settings, verifier, redis, client),
+            proxy=Proxy(client, settings),
+            spa=Spa(settings.frontend_dist),
+            openapi=OpenApiAggregator(client, settings.configured_upstreams, settings.openapi_cache_seconds),
+            upstreams=settings.upstreams,
+        )
+        try:
+            yield
+        finally:
+            await client.aclose()
+            await redis.aclose()
+
+    app = create_service_app(
+        settings,
+        service="gateway",
+        title="Batchivo gateway",
+        lifespan=lifespan,
+        readiness_checks=_readiness_checks(settings),
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+        # The request-context middleware already makes the one server span per request; FastAPI's native
+        # telemetry would add several more (route, dependencies) to every proxied request.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
+    )
+
+    async def openapi_document(request: Request) -> Response:
+        return JSONResponse(await _gateway(request).openapi.document())
+
+    async def swagger_ui(_: Request) -> Response:
+        page: HTMLResponse = get_swagger_ui_html(openapi_url="/api/openapi.json", title="Batchivo API")
+        return page
+
+    async def handle(request: Request) -> Response:
+        return await _gateway(request).handle(request)
+
+    app.add_route("/api/openapi.json", openapi_document, methods=["GET"], include_in_schema=False)
+    app.add_route("/api/docs", swagger_ui, methods=["GET"], include_in_schema=False)
+    app.add_route("/{path:path}", handle, methods=PROXY_METHODS, include_in_schema=False)
+    return app
+
+
+def run() -> None:
+    settings = GatewaySettings()
+    uvicorn.run(
+        "batchivo_gateway.main:create_app",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        proxy_headers=True,
+        forwarded_allow_ips=settings.forwarded_allow_ips,
+        log_config=None,  # the app configures JSON logging itself
+        access_log=False,  # one access line per request comes from the request-context middleware
+    )

@@ -1,0 +1,250 @@
+"""The HTTP proxy: one pooled httpx client per app, bodies streamed both ways.
+
+Request: hop-by-hop headers are stripped (RFC 9110 §7.6.1, plus any named in ``Connection``), the client's
+``X-Forwarded-*``/``Forwarded`` are replaced by what the gateway itself saw (it is the trust boundary; uvicorn
+resolves the client address from trusted proxies only), ``X-Request-ID`` is the request's id and
+``traceparent``/``tracestate`` continue the gateway's server span. ``X-API-Key`` never leaves the gateway.
+
+Response: status and headers pass through unchanged (so do the services' error bodies), except hop-by-hop
+headers, ``Date``/``Server``/``X-Request-ID`` (the gateway's own server and middleware set them) and a
+``Location`` that points at the upstream, which is rewritten to the gateway's origin. Bodies up to
+``buffer_response_bytes`` with a known length are sent in one piece; others are streamed as they arrive.
+
+Transport failures map to the error format: cannot connect → 503 UNAVAILABLE, timeout → 504
+UPSTREAM_TIMEOUT, anything else (reset, malformed response) → 502 UPSTREAM_ERROR.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterable
+from http.cookiejar import CookieJar, DefaultCookiePolicy
+from typing import Any
+
+import anyio
+import httpx
+from batchivo_common.errors import Unavailable
+from batchivo_common.observability.tracing import inject_context
+from starlette.requests import ClientDisconnect
+from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
+
+from batchivo_gateway.errors import UpstreamError, UpstreamTimeout
+from batchivo_gateway.settings import GatewaySettings
+from batchivo_gateway.transport import AiohttpTransport
+
+logger = logging.getLogger("batchivo.gateway.proxy")
+
+HOP_BY_HOP = frozenset(
+    {
+        b"connection",
+        b"keep-alive",
+        b"proxy-authenticate",
+        b"proxy-authorization",
+        b"proxy-connection",
+        b"te",
+        b"trailer",
+        b"transfer-encoding",
+        b"upgrade",
+    }
+)
+#: Request headers the gateway never forwards as received (it sets its own or strips them).
+_REQUEST_DROP = HOP_BY_HOP | {
+    b"host",
+    b"content-length",
+    b"x-api-key",
+    b"x-request-id",
+    b"x-forwarded-for",
+    b"x-forwarded-proto",
+    b"x-forwarded-host",
+    b"forwarded",
+}
+_RESPONSE_DROP = HOP_BY_HOP | {b"date", b"server", b"x-request-id"}
+
+
+def create_client(settings: GatewaySettings) -> httpx.AsyncClient:
+    transport: httpx.AsyncBaseTransport | None = None
+    if settings.upstream_transport == "aiohttp":
+        transport = AiohttpTransport(
+            max_connections=settings.upstream_max_connections,
+            keepalive_expiry=settings.upstream_keepalive_expiry,
+        )
+    client = httpx.AsyncClient(
+        transport=transport,
+        timeout=httpx.Timeout(
+            connect=settings.upstream_connect_timeout,
+            read=settings.upstream_read_timeout,
+            write=settings.upstream_write_timeout,
+            pool=settings.upstream_pool_timeout,
+        ),
+        limits=httpx.Limits(
+            max_connections=settings.upstream_max_connections,
+            max_keepalive_connections=settings.upstream_max_keepalive,
+            keepalive_expiry=settings.upstream_keepalive_expiry,
+        ),
+        follow_redirects=False,
+        trust_env=False,  # never send service-to-service traffic through an environment proxy
+    )
+    # No client-wide defaults (Accept-Encoding, User-Agent ...): upstreams get what the client sent.
+    for name in list(client.headers):
+        del client.headers[name]
+    # httpx keeps the Set-Cookie of every response and sends it on later requests: one shared client would
+    # hand one user's cookies to the next. A jar that accepts no cookie keeps them out.
+    client.cookies = CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))
+    return client
+
+
+def _connection_tokens(raw: Iterable[tuple[bytes, bytes]]) -> frozenset[bytes]:
+    tokens: set[bytes] = set()
+    for name, value in raw:
+        if name == b"connection":
+            tokens.update(t.strip().lower() for t in value.split(b","))
+    return frozenset(tokens)
+
+
+def upstream_request_headers(
+    raw: list[tuple[bytes, bytes]],
+    *,
+    client_ip: str | None,
+    scheme: str,
+    host: bytes | None,
+    request_id: str | None,
+    authorization: str | None = None,
+    content_length: bytes | None = None,
+) -> list[tuple[bytes, bytes]]:
+    """The headers sent upstream. ``authorization`` replaces the client's (API key → exchanged token)."""
+    drop = _REQUEST_DROP
+    if any(name == b"connection" for name, _ in raw):
+        drop = drop | _connection_tokens(raw)
+    if authorization is not None:
+        drop = drop | {b"authorization"}
+    tracing: dict[str, str] = {}
+    inject_context(tracing)
+    if tracing:
+        drop = drop | {b"traceparent", b"tracestate"}
+    headers = [(name, value) for name, value in raw if name not in drop]
+    if content_length is not None:
+        headers.append((b"content-length", content_length))
+    if authorization is not None:
+        headers.append((b"authorization", authorization.encode("latin-1")))
+    if request_id:
+        headers.append((b"x-request-id", request_id.encode("latin-1")))
+    if client_ip:
+        headers.append((b"x-forwarded-for", client_ip.encode("latin-1")))
+    headers.append((b"x-forwarded-proto", scheme.encode("latin-1")))
+    if host:
+        headers.append((b"x-forwarded-host", host))
+    for name, value in tracing.items():
+        headers.append((name.encode("latin-1"), value.encode("latin-1")))
+    return headers
+
+
+def response_headers(
+    raw: list[tuple[bytes, bytes]], upstream_base: bytes, public_origin: bytes | None
+) -> list[tuple[bytes, bytes]]:
+    drop = _RESPONSE_DROP
+    if any(name == b"connection" for name, _ in raw):
+        drop = drop | _connection_tokens(raw)
+    headers: list[tuple[bytes, bytes]] = []
+    for name, value in raw:
+        name = name.lower()
+        if name in drop:
+            continue
+        if name == b"location" and public_origin is not None and value.startswith(upstream_base):
+            value = public_origin + value[len(upstream_base) :]
+        headers.append((name, value))
+    return headers
+
+
+class UpstreamStreamingResponse(Response):
+    """Sends the upstream body as it arrives; stops (and closes the upstream) when the client leaves."""
+
+    def __init__(self, upstream: httpx.Response, raw_headers: list[tuple[bytes, bytes]]) -> None:
+        self.upstream = upstream
+        self.status_code = upstream.status_code
+        self.raw_headers = raw_headers
+        self.background = None
+
+    async def _pump(self, send: Send) -> None:
+        await send({"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers})
+        try:
+            async for chunk in self.upstream.aiter_raw():
+                if chunk:
+                    await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        except httpx.TransportError as exc:
+            # Headers are gone already: end without completing, so the server aborts the connection and
+            # the client sees a truncated body rather than a silently short one.
+            logger.warning("upstream broke off a response: %s", type(exc).__name__)
+            return
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            async with anyio.create_task_group() as tg:
+
+                async def pump() -> None:
+                    await self._pump(send)
+                    tg.cancel_scope.cancel()
+
+                tg.start_soon(pump)
+                while (await receive())["type"] != "http.disconnect":
+                    pass
+                tg.cancel_scope.cancel()
+        finally:
+            await self.upstream.aclose()
+
+
+async def _nonempty(stream: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+    async for chunk in stream:
+        if chunk:
+            yield chunk
+
+
+class Proxy:
+    def __init__(self, client: httpx.AsyncClient, settings: GatewaySettings):
+        self.client = client
+        self.buffer_limit = settings.buffer_response_bytes
+
+    async def forward(
+        self,
+        *,
+        method: str,
+        base_url: str,
+        raw_path: bytes,
+        query_string: bytes,
+        headers: list[tuple[bytes, bytes]],
+        content: bytes | AsyncIterator[bytes] | None,
+        public_origin: bytes | None,
+    ) -> Response:
+        target = base_url.encode("ascii") + raw_path
+        if query_string:
+            target += b"?" + query_string
+        body: Any = _nonempty(content) if content is not None and not isinstance(content, bytes) else content
+        request = self.client.build_request(method, target.decode("ascii"), headers=headers, content=body)
+        try:
+            upstream = await self.client.send(request, stream=True)
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout):
+            raise Unavailable("The service is unavailable") from None
+        except httpx.TimeoutException:
+            raise UpstreamTimeout("The service did not answer in time") from None
+        except (httpx.TransportError, httpx.InvalidURL):
+            raise UpstreamError("The service sent an invalid response") from None
+        except ClientDisconnect:
+            return Response(status_code=400)  # the client left while sending its body; nobody reads this
+        out_headers = response_headers(upstream.headers.raw, base_url.encode("ascii"), public_origin)
+        length = upstream.headers.get("content-length")
+        small = length is not None and length.isdigit() and int(length) <= self.buffer_limit
+        if small or method == "HEAD" or upstream.status_code in (204, 304):
+            try:
+                data = b"".join([chunk async for chunk in upstream.aiter_raw()])
+            except httpx.TimeoutException:
+                raise UpstreamTimeout("The service did not answer in time") from None
+            except httpx.TransportError:
+                raise UpstreamError("The service sent an invalid response") from None
+            finally:
+                await upstream.aclose()
+            response = Response(status_code=upstream.status_code)
+            response.body = data
+            response.raw_headers = out_headers
+            return response
+        return UpstreamStreamingResponse(upstream, out_headers)

@@ -1,0 +1,93 @@
+"""Gateway settings: where the services are, limits, timeouts, the SPA build.
+
+Env prefix ``GATEWAY_`` (``GATEWAY_AUTH_URL``, ``GATEWAY_API_RATE_PER_MINUTE`` ...); the cross-cutting values
+(Redis, JWT issuer/audience, JWKS URL, telemetry) come from :class:`CommonSettings` (``BATCHIVO_*``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from batchivo_common.settings import CommonSettings
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import SettingsConfigDict
+
+#: The services the gateway can route to; each has a ``<name>_url`` setting.
+UPSTREAMS = ("auth", "inventory", "catalog", "production")
+
+
+class GatewaySettings(CommonSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="GATEWAY_", env_file=".env", extra="ignore", populate_by_name=True
+    )
+
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=0, le=65535)
+    #: Peers (comma-separated) whose X-Forwarded-For/-Proto uvicorn trusts for the client address.
+    forwarded_allow_ips: str = "127.0.0.1"
+
+    # Upstream base URLs; an unset (or empty) one answers 503 UNAVAILABLE for its routes.
+    auth_url: str | None = "http://127.0.0.1:8001"
+    inventory_url: str | None = None
+    catalog_url: str | None = None
+    production_url: str | None = None
+
+    #: The built SPA (Vite's ``dist``); served at ``/`` when the directory exists.
+    frontend_dist: Path = Path("frontend/dist")
+
+    # Rate limits (sliding window of one minute, see docs/adr/0004-gateway.md).
+    login_rate_per_minute: int = Field(10, ge=1)
+    api_rate_per_minute: int = Field(1200, ge=1)
+    #: Login/register when Redis cannot be asked: refuse (503, default) or let through unlimited.
+    login_rate_fail_open: bool = False
+    #: Largest login/register body the gateway buffers to read the email.
+    max_login_body_bytes: int = Field(64 * 1024, ge=1024)
+
+    # Upstream HTTP client: httpx's API on aiohttp's pool and parser (default), or on httpcore.
+    upstream_transport: Literal["aiohttp", "httpcore"] = "aiohttp"
+    upstream_connect_timeout: float = Field(2.0, gt=0)
+    upstream_read_timeout: float = Field(30.0, gt=0)
+    upstream_write_timeout: float = Field(30.0, gt=0)
+    upstream_pool_timeout: float = Field(5.0, gt=0)
+    upstream_max_connections: int = Field(512, ge=1)
+    upstream_max_keepalive: int = Field(128, ge=1)
+    #: Below uvicorn's 5 s keep-alive, so the gateway drops an idle connection before the service does.
+    upstream_keepalive_expiry: float = Field(4.0, ge=0)
+    #: Responses with a Content-Length up to this size are read whole and sent in one piece; larger or
+    #: unsized ones are streamed.
+    buffer_response_bytes: int = Field(64 * 1024, ge=0)
+
+    # Redis client: short timeouts, so a dead Redis costs little before the fail-open/closed decision.
+    redis_socket_timeout: float = Field(0.5, gt=0)
+
+    # Verified-token cache (in memory, per process).
+    token_cache_size: int = Field(10_000, ge=0)
+    token_cache_seconds: float = Field(30.0, ge=0)
+
+    #: How long the aggregated OpenAPI document is reused.
+    openapi_cache_seconds: float = Field(10.0, ge=0)
+
+    @field_validator("auth_url", "inventory_url", "catalog_url", "production_url", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = value.strip().rstrip("/")
+            return value or None
+        return value
+
+    @model_validator(mode="after")
+    def _jwks_from_auth(self) -> GatewaySettings:
+        # Unless BATCHIVO_JWKS_URL is given, the keys come from the auth upstream the gateway routes to.
+        if "jwks_url" not in self.model_fields_set and self.auth_url:
+            self.jwks_url = f"{self.auth_url}/.well-known/jwks.json"
+        return self
+
+    @property
+    def upstreams(self) -> dict[str, str | None]:
+        """Every upstream name → base URL (None when not configured)."""
+        return {name: getattr(self, f"{name}_url") for name in UPSTREAMS}
+
+    @property
+    def configured_upstreams(self) -> dict[str, str]:
+        return {name: url for name, url in self.upstreams.items() if url}

@@ -1,0 +1,192 @@
+"""Pure functions of the gateway: routing table, sliding window, token cache, credentials, OpenAPI merge."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from batchivo_common.auth.tokens import Principal, Role
+from batchivo_common.errors import Unauthenticated
+from batchivo_gateway import routing
+from batchivo_gateway.auth import TokenCache, credentials_from
+from batchivo_gateway.main import email_from
+from batchivo_gateway.openapi import merge
+from batchivo_gateway.ratelimit import SlidingWindow, email_subject
+from batchivo_gateway.settings import GatewaySettings
+from batchivo_gateway.spa import IMMUTABLE, REVALIDATE, cache_control
+
+
+@pytest.mark.parametrize(
+    ("path", "upstream"),
+    [
+        ("/api/v1/spools", "inventory"),
+        ("/api/v1/spools/", "inventory"),
+        ("/api/v1/spools/5f1c/weigh", "inventory"),
+        ("/api/v1/auth/login", "auth"),
+        ("/api/v1/tenant/members/1", "auth"),
+        ("/api/v1/api-keys", "auth"),
+        ("/.well-known/jwks.json", "auth"),
+        ("/api/v1/products/1/channels", "catalog"),
+        ("/api/v1/production-runs/9/complete", "production"),
+        ("/api/v1/production", "production"),
+        ("/api/v1/printers", "production"),
+    ],
+)
+def test_routes_by_whole_segment_prefix(path: str, upstream: str) -> None:
+    found = routing.match("GET", path)
+    assert found is not None
+    assert found.upstream == upstream
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/spoolsx",
+        "/api/v1/spool",
+        "/api/v1/production-runsx/1",
+        "/api/v1",
+        "/api/v2/spools",
+        "/internal/api-keys/exchange",
+        "/api/v1/auth/../../internal/api-keys/exchange",
+        "/api/v1/spools/./1",
+        "/api/v1/spools/..",
+        "/.well-known/jwks.jsonx",
+        "/",
+    ],
+)
+def test_unrouted_paths(path: str) -> None:
+    assert routing.match("GET", path) is None
+
+
+def test_public_routes_are_exact_method_and_path() -> None:
+    assert routing.match("POST", "/api/v1/auth/login") == routing.Match("auth", True, "login")
+    assert routing.match("POST", "/api/v1/auth/register") == routing.Match("auth", True, "register")
+    assert routing.match("POST", "/api/v1/auth/refresh") == routing.Match("auth", True, None)
+    assert routing.match("GET", "/.well-known/jwks.json") == routing.Match("auth", True, None)
+    assert routing.match("GET", "/api/v1/auth/login") == routing.Match("auth", False, None)
+    assert routing.match("POST", "/api/v1/auth/logout") == routing.Match("auth", False, None)
+    assert routing.match("GET", "/api/v1/auth/me") == routing.Match("auth", False, None)
+
+
+def test_every_route_targets_a_known_upstream() -> None:
+    assert set(routing.ROUTES.values()) <= set(GatewaySettings(environment="test").upstreams)
+
+
+def _decide(
+    window: SlidingWindow, previous: int, current: int, limit: int, elapsed: float
+) -> tuple[bool, int]:
+    now = 6000 * 60 + elapsed * 60  # start of a window + elapsed fraction
+    decision = window.decide(current, previous, limit, now)
+    return decision.allowed, decision.retry_after
+
+
+def test_sliding_window_weighs_the_previous_window() -> None:
+    window = SlidingWindow("p:")
+    assert _decide(window, 0, 10, 10, 0.5) == (True, 0)
+    allowed, retry = _decide(window, 0, 11, 10, 0.5)
+    assert not allowed
+    assert retry == 41
+    # 10 requests at the end of the last window still count at the start of this one: no double burst.
+    allowed, retry = _decide(window, 10, 1, 10, 0.05)
+    assert not allowed
+    assert retry == 9
+    assert _decide(window, 10, 1, 10, 0.2) == (True, 0)
+
+
+def test_retry_after_is_at_least_one_second() -> None:
+    window = SlidingWindow("p:")
+    assert window.retry_after(previous=100, current=1, limit=50, elapsed=0.4999) >= 1
+    assert window.retry_after(previous=0, current=1, limit=1, elapsed=0.99) >= 1
+
+
+def test_email_subject_is_case_folded_and_hashed() -> None:
+    assert email_subject(" Ada@Example.COM ") == email_subject("ada@example.com")
+    assert "example" not in email_subject("ada@example.com")
+
+
+def _principal(expires_at: int) -> Principal:
+    return Principal(uuid.uuid4(), uuid.uuid4(), Role.member, uuid.uuid4().hex, expires_at)
+
+
+def test_token_cache_expires_and_is_bounded() -> None:
+    cache = TokenCache(size=2, seconds=30)
+    p = _principal(expires_at=1_000_010)
+    cache.put("a", p, now=1_000_000)
+    assert cache.get("a", now=1_000_005) is p
+    assert cache.get("a", now=1_000_010) is None  # the token's own exp comes before the 30 s
+    cache.put("a", _principal(2_000_000), now=1_000_000)
+    assert cache.get("a", now=1_000_031) is None  # 30 s at most
+    for token in ("x", "y", "z"):
+        cache.put(token, _principal(2_000_000), now=1_000_000)
+    assert len(cache) == 2
+    assert cache.get("x", now=1_000_001) is None
+
+
+def test_credentials_from_headers() -> None:
+    assert credentials_from({"authorization": "Bearer abc.def.ghi"}).kind == "jwt"
+    assert credentials_from({"authorization": "bearer bvk_123"}).kind == "api_key"
+    assert credentials_from({"x-api-key": "bvk_123"}).secret == "bvk_123"
+    for headers in (
+        {},
+        {"authorization": "Basic dXNlcjpwdw=="},
+        {"authorization": "Bearer "},
+        {"x-api-key": "k"},
+    ):
+        with pytest.raises(Unauthenticated):
+            credentials_from(headers)
+
+
+def test_email_from_login_body() -> None:
+    assert email_from(b'{"email": "a@b.c", "password": "x"}') == "a@b.c"
+    assert email_from(b"{not json") is None
+    assert email_from(b'["a@b.c"]') is None
+    assert email_from(b'{"email": 5}') is None
+    assert email_from(b"\xff\xfe") is None
+
+
+def test_cache_control_of_spa_files() -> None:
+    assert cache_control("index.html") == REVALIDATE
+    assert cache_control("assets/index-Bq3x9Zk1.js") == IMMUTABLE
+    assert cache_control("logo.3f9a8c7d21.svg") == IMMUTABLE
+    assert cache_control("favicon.ico") == REVALIDATE
+
+
+def test_openapi_merge_renames_clashing_components_and_keeps_public_paths() -> None:
+    ref = {"$ref": "#/components/schemas/Item"}
+    auth = {
+        "openapi": "3.1.0",
+        "paths": {"/api/v1/auth/me": {"get": {"responses": {"200": {"content": {"x": {"schema": ref}}}}}}},
+        "components": {"schemas": {"Item": {"type": "object", "title": "A"}, "Error": {"type": "object"}}},
+        "tags": [{"name": "auth"}],
+    }
+    inventory = {
+        "openapi": "3.1.0",
+        "paths": {
+            "/api/v1/spools": {"post": {"requestBody": {"content": {"x": {"schema": ref}}}}},
+            "/internal/x": {"get": {}},
+            "/healthz": {"get": {}},
+        },
+        "components": {"schemas": {"Item": {"type": "object", "title": "B"}, "Error": {"type": "object"}}},
+        "tags": [{"name": "spools"}, {"name": "auth"}],
+    }
+    merged = merge({"auth": auth, "inventory": inventory})
+    assert set(merged["paths"]) == {"/api/v1/auth/me", "/api/v1/spools"}
+    schemas = merged["components"]["schemas"]
+    assert set(schemas) == {"Item", "Error", "Item__inventory"}
+    assert schemas["Item__inventory"]["title"] == "B"
+    spool_schema = merged["paths"]["/api/v1/spools"]["post"]["requestBody"]["content"]["x"]["schema"]
+    assert spool_schema == {"$ref": "#/components/schemas/Item__inventory"}
+    me_schema = merged["paths"]["/api/v1/auth/me"]["get"]["responses"]["200"]["content"]["x"]["schema"]
+    assert me_schema == ref
+    assert [t["name"] for t in merged["tags"]] == ["auth", "spools"]
+
+
+def test_settings_derive_jwks_from_auth_and_blank_upstreams_are_unset() -> None:
+    settings = GatewaySettings(environment="test", auth_url="http://auth:8000/", inventory_url="  ")
+    assert settings.jwks_url == "http://auth:8000/.well-known/jwks.json"
+    assert settings.inventory_url is None
+    assert "inventory" not in settings.configured_upstreams
+    explicit = GatewaySettings(
+        environment="test", auth_url="http://auth:8000", jwks_url="http://keys/jwks.json"
+    )
+    assert explicit.jwks_url == "http://keys/jwks.json"
