@@ -16,6 +16,13 @@ from typing import Any
 import uvicorn
 
 
+def free_port() -> int:
+    """A loopback port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
 @contextlib.contextmanager
 def serve(app: Any, startup_timeout: float = 20.0, **config: Any) -> Iterator[str]:
     """Yield the base URL (``http://127.0.0.1:<port>``) while ``app`` is being served."""
