@@ -50,7 +50,7 @@ test: install services ## Run every test (real PostgreSQL, RabbitMQ, Redis)
 	$(RUN) pytest
 
 .PHONY: lint
-lint: ## ruff, mypy --strict on the shared package, import-linter
+lint: install ## ruff, mypy --strict, import-linter
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
 	$(RUN) mypy libs/batchivo-common/src services/auth/src gateway/src
