@@ -205,9 +205,6 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
-        # The request-context middleware already makes the one server span per request; FastAPI's native
-        # telemetry would add several more (route, dependencies) to every proxied request.
-        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
 
     async def openapi_document(request: Request) -> Response:

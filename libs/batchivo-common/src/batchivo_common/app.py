@@ -54,6 +54,9 @@ def create_service_app(
             async with lifespan(app):
                 yield
 
+    # RequestContextMiddleware makes the one server span per request; FastAPI's own telemetry would add
+    # several more (route, dependencies) to each. A caller may still turn it on.
+    fastapi_kwargs.setdefault("telemetry", {"tracing": False, "metrics": False, "logs": False})
     app = FastAPI(
         title=title,
         lifespan=_lifespan,
