@@ -1,10 +1,12 @@
 # syntax=docker/dockerfile:1.7
 #
-# Image of one Batchivo Python package. Every Python service's Dockerfile has this exact body;
-# only the "per service" ARG block differs. Build from the REPOSITORY ROOT (the service needs the
-# workspace lock and batchivo-common):
+# Image of one Batchivo Python package (every service and the gateway share this file; the four build
+# args below say which). Build from the REPOSITORY ROOT (a package needs the workspace lock and
+# batchivo-common):
 #
-#   docker build -f gateway/Dockerfile -t batchivo/gateway .
+#   docker build -f docker/python-service.Dockerfile -t batchivo/auth \
+#     --build-arg PACKAGE=batchivo-auth --build-arg SERVICE_DIR=services/auth \
+#     --build-arg APP_FACTORY=batchivo_auth.main:create_app --build-arg PORT=8001 .
 #
 # Targets:
 #   runtime (default)  non-root uid 10001, read-only-root-FS friendly (writes nothing outside
@@ -16,11 +18,11 @@
 # One image runs the API, the worker and the one-shot jobs (alembic, topology, db-bootstrap);
 # compose and the Helm chart always pass the command.
 
-# ---- per service ------------------------------------------------------------------------------
-ARG PACKAGE=batchivo-gateway
-ARG SERVICE_DIR=gateway
-ARG APP_FACTORY=batchivo_gateway.main:create_app
-ARG PORT=8000
+# ---- per package (required build args) ----------------------------------------------------------
+ARG PACKAGE
+ARG SERVICE_DIR
+ARG APP_FACTORY
+ARG PORT
 # -----------------------------------------------------------------------------------------------
 ARG PYTHON_IMAGE=python:3.11-slim-bookworm
 ARG UV_IMAGE=ghcr.io/astral-sh/uv:0.13
