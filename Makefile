@@ -4,7 +4,7 @@ SHELL := /bin/bash
 export UV_PYTHON_DOWNLOADS := never
 export PATH := $(HOME)/.local/bin:$(PATH)
 
-SERVICES := auth
+SERVICES := auth inventory
 ADMIN_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/batchivo
 UV := uv
 RUN := $(UV) run --no-sync
@@ -53,7 +53,7 @@ test: install services ## Run every test (real PostgreSQL, RabbitMQ, Redis)
 lint: install ## ruff, mypy --strict, import-linter
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
-	$(RUN) mypy libs/batchivo-common/src services/auth/src gateway/src
+	$(RUN) mypy libs/batchivo-common/src $(foreach svc,$(SERVICES),services/$(svc)/src) gateway/src
 	$(RUN) lint-imports
 
 .PHONY: fmt
@@ -62,5 +62,6 @@ fmt: ## Format and fix what ruff can
 	$(RUN) ruff check --fix .
 
 .PHONY: bench
-bench: ## Gateway overhead benchmark (starts its own processes on loopback)
+bench: ## Benchmarks (each starts its own processes on loopback; see bench/README.md)
 	$(RUN) python bench/gateway_overhead.py
+	$(RUN) python bench/inventory_api.py

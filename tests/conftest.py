@@ -22,6 +22,8 @@ from batchivo_common.testing.plugin import (
 )
 from batchivo_gateway.main import create_app as create_gateway_app
 from batchivo_gateway.settings import GatewaySettings
+from batchivo_inventory.main import create_app as create_inventory_app
+from batchivo_inventory.settings import InventorySettings
 from pydantic import SecretStr
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,11 +46,29 @@ def auth_url(auth_db: ServiceDatabase, batchivo_infra: TestInfra, signing_key: S
 
 
 @pytest.fixture(scope="session")
-def gateway_url(auth_url: str, batchivo_infra: TestInfra) -> Iterator[str]:
+def inventory_db(batchivo_infra: TestInfra) -> ServiceDatabase:
+    return prepare_service_database(
+        batchivo_infra, "inventory", ROOT / "services" / "inventory" / "alembic.ini"
+    )
+
+
+@pytest.fixture(scope="session")
+def inventory_url(inventory_db: ServiceDatabase, batchivo_infra: TestInfra, auth_url: str) -> Iterator[str]:
+    # Keys come from the real auth service's JWKS over HTTP, as in production.
+    settings = InventorySettings(
+        **inventory_db.settings_overrides(batchivo_infra), jwks_url=f"{auth_url}/.well-known/jwks.json"
+    )
+    with serve(create_inventory_app(settings, configure_process=False)) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def gateway_url(auth_url: str, inventory_url: str, batchivo_infra: TestInfra) -> Iterator[str]:
     settings = GatewaySettings(
         **batchivo_infra.common_overrides(),
         environment="test",
         auth_url=auth_url,
+        inventory_url=inventory_url,
         # Per-test prefixes below keep the login limit from leaking between tests.
         login_rate_per_minute=10,
         frontend_dist=ROOT / "does-not-exist",
@@ -58,8 +78,11 @@ def gateway_url(auth_url: str, batchivo_infra: TestInfra) -> Iterator[str]:
 
 
 @pytest.fixture
-async def gateway(gateway_url: str, auth_db: ServiceDatabase) -> AsyncIterator[httpx.AsyncClient]:
+async def gateway(
+    gateway_url: str, auth_db: ServiceDatabase, inventory_db: ServiceDatabase
+) -> AsyncIterator[httpx.AsyncClient]:
     await truncate_service_tables(auth_db)
+    await truncate_service_tables(inventory_db, keep=("alembic_version", "material_types"))
     # Each test comes from its own client address so per-IP limits of one test never touch another.
     forwarded = f"10.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}"
     async with httpx.AsyncClient(

@@ -4,7 +4,7 @@
 # args below say which). Build from the REPOSITORY ROOT (a package needs the workspace lock and
 # batchivo-common):
 #
-#   docker build -f docker/python-service.Dockerfile -t batchivo/auth \
+#   docker build -f Dockerfile -t batchivo/auth \
 #     --build-arg PACKAGE=batchivo-auth --build-arg SERVICE_DIR=services/auth \
 #     --build-arg APP_FACTORY=batchivo_auth.main:create_app --build-arg PORT=8001 .
 #

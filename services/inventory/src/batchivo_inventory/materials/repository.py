@@ -1,0 +1,164 @@
+"""Queries on material and filament types (RLS limits them to the bound tenant; globals are readable)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from decimal import Decimal
+
+from sqlalchemy import ColumnElement, delete, exists, func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from batchivo_inventory.materials.models import FilamentType, MaterialType
+from batchivo_inventory.spools.models import Spool
+
+
+class Duplicate(Exception):
+    """A unique constraint refused the row (HTTP 409 CONFLICT)."""
+
+
+def _visible(tenant_id: uuid.UUID) -> ColumnElement[bool]:
+    return or_(MaterialType.tenant_id.is_(None), MaterialType.tenant_id == tenant_id)
+
+
+class MaterialTypeRepository:
+    def __init__(self, session: AsyncSession):
+        self.session = session
+
+    async def get(self, tenant_id: uuid.UUID, material_type_id: uuid.UUID) -> MaterialType | None:
+        stmt = select(MaterialType).where(MaterialType.id == material_type_id, _visible(tenant_id))
+        return (await self.session.execute(stmt)).scalar_one_or_none()
+
+    async def page(
+        self, tenant_id: uuid.UUID, *, limit: int, offset: int, sort: str, descending: bool
+    ) -> tuple[Sequence[MaterialType], int]:
+        columns = {
+            "code": MaterialType.code,
+            "name": MaterialType.name,
+            "created_at": MaterialType.created_at,
+        }
+        order = columns[sort].desc() if descending else columns[sort].asc()
+        stmt = select(MaterialType).where(_visible(tenant_id)).order_by(order, MaterialType.id)
+        rows = (await self.session.execute(stmt.limit(limit).offset(offset))).scalars().all()
+        total = await self.session.scalar(
+            select(func.count()).select_from(MaterialType).where(_visible(tenant_id))
+        )
+        return rows, int(total or 0)
+
+    async def code_taken(self, tenant_id: uuid.UUID, code: str) -> bool:
+        stmt = select(exists().where(func.upper(MaterialType.code) == code.upper(), _visible(tenant_id)))
+        return bool(await self.session.scalar(stmt))
+
+    async def insert(self, material: MaterialType) -> None:
+        await _insert(self.session, material)
+
+    async def flush(self) -> None:
+        await self.session.flush()
+
+    async def in_use(self, material_type_id: uuid.UUID) -> bool:
+        stmt = select(exists().where(FilamentType.material_type_id == material_type_id))
+        return bool(await self.session.scalar(stmt))
+
+    async def delete(self, material: MaterialType) -> None:
+        await self.session.execute(delete(MaterialType).where(MaterialType.id == material.id))
+
+
+class FilamentTypeRepository:
+    def __init__(self, session: AsyncSession):
+        self.session = session
+
+    async def get(
+        self, tenant_id: uuid.UUID, filament_type_id: uuid.UUID, *, for_update: bool = False
+    ) -> tuple[FilamentType, MaterialType] | None:
+        stmt = (
+            select(FilamentType, MaterialType)
+            .join(MaterialType, MaterialType.id == FilamentType.material_type_id)
+            .where(FilamentType.id == filament_type_id, FilamentType.tenant_id == tenant_id)
+        )
+        if for_update:
+            stmt = stmt.with_for_update(of=FilamentType).execution_options(populate_existing=True)
+        row = (await self.session.execute(stmt)).first()
+        return (row[0], row[1]) if row is not None else None
+
+    async def page(
+        self,
+        tenant_id: uuid.UUID,
+        *,
+        limit: int,
+        offset: int,
+        sort: str,
+        descending: bool,
+        material_type_id: uuid.UUID | None = None,
+        q: str | None = None,
+    ) -> tuple[Sequence[tuple[FilamentType, MaterialType]], int]:
+        columns = {
+            "brand": FilamentType.brand,
+            "color_name": FilamentType.color_name,
+            "created_at": FilamentType.created_at,
+            "material_code": MaterialType.code,
+        }
+        where: list[ColumnElement[bool]] = [FilamentType.tenant_id == tenant_id]
+        if material_type_id is not None:
+            where.append(FilamentType.material_type_id == material_type_id)
+        if q:
+            query = func.websearch_to_tsquery("simple", q)
+            where.append(or_(FilamentType.search.op("@@")(query), func.upper(MaterialType.code) == q.upper()))
+        order = columns[sort].desc() if descending else columns[sort].asc()
+        base = select(FilamentType, MaterialType).join(
+            MaterialType, MaterialType.id == FilamentType.material_type_id
+        )
+        stmt = base.where(*where).order_by(order, FilamentType.id).limit(limit).offset(offset)
+        rows = [(r[0], r[1]) for r in (await self.session.execute(stmt)).all()]
+        count = (
+            select(func.count())
+            .select_from(FilamentType)
+            .join(MaterialType, MaterialType.id == FilamentType.material_type_id)
+            .where(*where)
+        )
+        return rows, int(await self.session.scalar(count) or 0)
+
+    async def insert(self, filament: FilamentType) -> None:
+        await _insert(self.session, filament)
+
+    async def flush(self) -> None:
+        try:
+            async with self.session.begin_nested():
+                await self.session.flush()
+        except IntegrityError as exc:
+            if "uq_" in str(exc.orig):
+                raise Duplicate(str(exc.orig)) from None
+            raise
+
+    async def in_use(self, filament_type_id: uuid.UUID) -> bool:
+        return bool(
+            await self.session.scalar(select(exists().where(Spool.filament_type_id == filament_type_id)))
+        )
+
+    async def delete(self, filament: FilamentType) -> None:
+        await self.session.execute(delete(FilamentType).where(FilamentType.id == filament.id))
+
+    async def priced_spools(self, filament_type_id: uuid.UUID) -> list[tuple[Decimal, Decimal]]:
+        """``(purchase_price, initial_weight)`` of the type's priced spools (archived ones included)."""
+        stmt = select(Spool.purchase_price, Spool.initial_weight).where(
+            Spool.filament_type_id == filament_type_id, Spool.purchase_price.is_not(None)
+        )
+        return [(p, i) for p, i in (await self.session.execute(stmt)).all() if p is not None]
+
+    async def active_grams(self, filament_type_id: uuid.UUID) -> Decimal:
+        stmt = select(func.coalesce(func.sum(Spool.current_weight), 0)).where(
+            Spool.filament_type_id == filament_type_id, Spool.is_archived.is_(False)
+        )
+        return Decimal(await self.session.scalar(stmt) or 0)
+
+
+async def _insert(session: AsyncSession, row: object) -> None:
+    """Insert in a savepoint; :class:`Duplicate` (and nothing written) when a unique key refuses it."""
+    try:
+        async with session.begin_nested():
+            session.add(row)
+            await session.flush()
+    except IntegrityError as exc:
+        if "uq_" in str(exc.orig):
+            raise Duplicate(str(exc.orig)) from None
+        raise

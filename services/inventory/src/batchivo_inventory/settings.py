@@ -1,0 +1,26 @@
+"""Settings of the inventory service (env prefix ``INVENTORY_``; cross-cutting ones keep ``BATCHIVO_``)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from batchivo_common.settings import ServiceSettings
+from pydantic import Field
+from pydantic_settings import SettingsConfigDict
+
+
+class InventorySettings(ServiceSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="INVENTORY_", env_file=".env", extra="ignore", populate_by_name=True
+    )
+
+    service_name: str = "inventory"
+    db_schema: str = "inventory"
+
+    http_host: str = "127.0.0.1"
+    http_port: int = Field(8002, ge=1, le=65535)
+    #: The worker's probes and metrics (``/healthz``, ``/readyz``, ``/metrics``).
+    worker_http_port: int = Field(9002, ge=1, le=65535)
+
+    #: A new spool's ``low_stock_threshold_pct`` when the request gives none (domain.md §2: 20).
+    default_low_stock_threshold_pct: Decimal = Field(Decimal("20"), ge=0, le=100)

@@ -1,0 +1,129 @@
+"""``inventory.spools``, ``inventory.spool_code_counters`` and the ledger ``inventory_transactions``."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Computed,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import TSVECTOR
+from sqlalchemy.orm import Mapped, mapped_column
+
+from batchivo_inventory.db import Base
+
+GRAMS = Numeric(12, 2)
+
+
+class Spool(Base):
+    __tablename__ = "spools"
+    __mapper_args__ = {"eager_defaults": True}
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "code"),
+        CheckConstraint("initial_weight > 0", name="initial_weight"),
+        CheckConstraint("current_weight >= 0", name="current_weight"),
+        Index("ix_spools_tenant_id_filament_type_id", "tenant_id", "filament_type_id"),
+        Index("ix_spools_tenant_id_location", "tenant_id", "location"),
+        Index("ix_spools_tenant_id_is_archived", "tenant_id", "is_archived"),
+        Index("ix_spools_created_at", "created_at"),
+        Index("ix_spools_search", "search", postgresql_using="gin"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    tenant_id: Mapped[uuid.UUID] = mapped_column(Uuid, nullable=False)
+    code: Mapped[str] = mapped_column(String(32), nullable=False)
+    filament_type_id: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("filament_types.id"), nullable=False)
+    initial_weight: Mapped[Decimal] = mapped_column(GRAMS, nullable=False)
+    current_weight: Mapped[Decimal] = mapped_column(GRAMS, nullable=False)
+    empty_spool_weight: Mapped[Decimal | None] = mapped_column(GRAMS)
+    purchase_price: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    purchase_date: Mapped[date | None] = mapped_column(Date)
+    supplier: Mapped[str | None] = mapped_column(String(200))
+    location: Mapped[str | None] = mapped_column(String(100))
+    lot_number: Mapped[str | None] = mapped_column(String(100))
+    notes: Mapped[str | None] = mapped_column(Text)
+    is_archived: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, server_default=text("false"), default=False
+    )
+    low_stock_threshold_pct: Mapped[Decimal] = mapped_column(
+        Numeric(5, 2), nullable=False, server_default=text("20")
+    )
+    low_stock_notified: Mapped[bool] = mapped_column(
+        Boolean, nullable=False, server_default=text("false"), default=False
+    )
+    version: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("1"), default=1)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), nullable=False, server_default=func.now()
+    )
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), nullable=False, server_default=func.now(), onupdate=func.now()
+    )
+    #: Only for ``?q=``; never loaded.
+    search: Mapped[str] = mapped_column(
+        TSVECTOR,
+        Computed(
+            "to_tsvector('simple', code || ' ' || replace(code, '-', ' ') || ' ' || coalesce(location, '')"
+            " || ' ' || coalesce(lot_number, ''))",
+            persisted=True,
+        ),
+        deferred=True,
+    )
+
+
+class SpoolCodeCounter(Base):
+    """The next number of a tenant's ``FIL-nnn`` codes; only ever goes up (codes are never reused)."""
+
+    __tablename__ = "spool_code_counters"
+
+    tenant_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    next_value: Mapped[int] = mapped_column(BigInteger, nullable=False)
+
+
+class InventoryTransaction(Base):
+    """One row per change of a spool's ``current_weight`` (append-only: the app role cannot UPDATE/DELETE)."""
+
+    __tablename__ = "inventory_transactions"
+    __mapper_args__ = {"eager_defaults": True}
+    __table_args__ = (
+        UniqueConstraint(
+            "tenant_id", "source_event_id", "spool_id", "kind", name="uq_inventory_transactions_source_event"
+        ),
+        Index("ix_inventory_transactions_tenant_id_spool_id", "tenant_id", "spool_id", "created_at"),
+        Index("ix_inventory_transactions_tenant_id_production_run_id", "tenant_id", "production_run_id"),
+        Index("ix_inventory_transactions_created_at", "created_at"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
+    tenant_id: Mapped[uuid.UUID] = mapped_column(Uuid, nullable=False)
+    spool_id: Mapped[uuid.UUID] = mapped_column(
+        Uuid, ForeignKey("spools.id", ondelete="CASCADE"), nullable=False
+    )
+    kind: Mapped[str] = mapped_column(String(16), nullable=False)
+    grams_before: Mapped[Decimal] = mapped_column(GRAMS, nullable=False)
+    delta: Mapped[Decimal] = mapped_column(GRAMS, nullable=False)
+    grams_after: Mapped[Decimal] = mapped_column(GRAMS, nullable=False)
+    reason: Mapped[str | None] = mapped_column(String(200))
+    actor_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    source_event_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    production_run_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
+    reversal_of_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("inventory_transactions.id"))
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), nullable=False, server_default=text("clock_timestamp()")
+    )

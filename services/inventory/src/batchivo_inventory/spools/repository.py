@@ -1,0 +1,245 @@
+"""Queries on spools, their code counter and the ledger (RLS limits them to the bound tenant)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import BigInteger, ColumnElement, Select, cast, delete, func, or_, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from batchivo_inventory.materials.models import FilamentType, MaterialType
+from batchivo_inventory.spools.models import InventoryTransaction, Spool, SpoolCodeCounter
+
+
+class CodeTaken(Exception):
+    """The spool code is already used in this tenant (HTTP 409 CONFLICT)."""
+
+
+class FilamentTypeGone(Exception):
+    """The filament type was deleted by a concurrent transaction (HTTP 404)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SpoolRow:
+    spool: Spool
+    filament: FilamentType
+    material: MaterialType
+
+
+@dataclass(frozen=True, slots=True)
+class SpoolFilters:
+    q: str | None = None
+    material: str | None = None
+    filament_type_id: uuid.UUID | None = None
+    location: str | None = None
+    low_stock: bool | None = None
+    archived: bool | None = False
+
+
+@dataclass(frozen=True, slots=True)
+class TransactionFilters:
+    spool_id: uuid.UUID | None = None
+    kind: str | None = None
+    production_run_id: uuid.UUID | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+#: ``remaining_pct < threshold`` without a division: current * 100 < threshold * initial.
+LOW_STOCK = Spool.current_weight * 100 < Spool.low_stock_threshold_pct * Spool.initial_weight
+#: The number of a generated code (``FIL-042`` → 42), NULL for a chosen one: numeric order of codes.
+CODE_NUMBER = cast(func.substring(Spool.code, r"^FIL-(\d{1,18})$"), BigInteger)
+
+
+def _with_type() -> Select[Spool, FilamentType, MaterialType]:
+    return (
+        select(Spool, FilamentType, MaterialType)
+        .join(FilamentType, FilamentType.id == Spool.filament_type_id)
+        .join(MaterialType, MaterialType.id == FilamentType.material_type_id)
+    )
+
+
+class SpoolRepository:
+    def __init__(self, session: AsyncSession):
+        self.session = session
+
+    async def next_code_number(self, tenant_id: uuid.UUID, count: int = 1) -> int:
+        """Reserve ``count`` numbers of the tenant's sequence; returns the first. Never reused (a rolled
+        back transaction gives its numbers back, which is fine: no code was ever issued with them)."""
+        stmt = (
+            insert(SpoolCodeCounter)
+            .values(tenant_id=tenant_id, next_value=count + 1)
+            .on_conflict_do_update(
+                index_elements=[SpoolCodeCounter.tenant_id],
+                set_={"next_value": SpoolCodeCounter.next_value + count},
+            )
+            .returning(SpoolCodeCounter.next_value)
+        )
+        after = int((await self.session.execute(stmt)).scalar_one())
+        return after - count
+
+    async def insert(self, spool: Spool) -> None:
+        try:
+            async with self.session.begin_nested():
+                self.session.add(spool)
+                await self.session.flush()
+        except IntegrityError as exc:
+            if "uq_spools_tenant_id_code" in str(exc.orig):
+                raise CodeTaken(spool.code) from None
+            if "fk_spools_filament_type_id_filament_types" in str(exc.orig):
+                raise FilamentTypeGone(str(spool.filament_type_id)) from None
+            raise
+
+    async def flush(self) -> None:
+        try:
+            async with self.session.begin_nested():
+                await self.session.flush()
+        except IntegrityError as exc:
+            if "uq_spools_tenant_id_code" in str(exc.orig):
+                raise CodeTaken(str(exc.orig)) from None
+            raise
+
+    async def get(
+        self, tenant_id: uuid.UUID, spool_id: uuid.UUID, *, for_update: bool = False
+    ) -> SpoolRow | None:
+        stmt = _with_type().where(Spool.id == spool_id, Spool.tenant_id == tenant_id)
+        if for_update:
+            # populate_existing: the locked row's values win over anything this session loaded before.
+            stmt = stmt.with_for_update(of=Spool).execution_options(populate_existing=True)
+        row = (await self.session.execute(stmt)).first()
+        return SpoolRow(row[0], row[1], row[2]) if row is not None else None
+
+    async def page(
+        self,
+        tenant_id: uuid.UUID,
+        filters: SpoolFilters,
+        *,
+        limit: int,
+        offset: int,
+        sort: str,
+        descending: bool,
+    ) -> tuple[list[SpoolRow], int]:
+        where: list[ColumnElement[bool]] = [Spool.tenant_id == tenant_id]
+        if filters.q:
+            query = func.websearch_to_tsquery("simple", filters.q)
+            where.append(
+                or_(
+                    Spool.search.op("@@")(query),
+                    FilamentType.search.op("@@")(query),
+                    func.upper(MaterialType.code) == filters.q.strip().upper(),
+                )
+            )
+        if filters.material:
+            where.append(func.upper(MaterialType.code) == filters.material.strip().upper())
+        if filters.filament_type_id is not None:
+            where.append(Spool.filament_type_id == filters.filament_type_id)
+        if filters.location is not None:
+            where.append(Spool.location == filters.location)
+        if filters.low_stock is not None:
+            where.append(LOW_STOCK if filters.low_stock else ~LOW_STOCK)
+        if filters.archived is not None:
+            where.append(Spool.is_archived.is_(filters.archived))
+        columns: dict[str, list[Any]] = {
+            "code": [CODE_NUMBER, Spool.code],
+            "created_at": [Spool.created_at],
+            "current_weight": [Spool.current_weight],
+            "remaining_pct": [Spool.current_weight / Spool.initial_weight],
+            "location": [Spool.location],
+            "purchase_date": [Spool.purchase_date],
+        }
+        order = [(c.desc() if descending else c.asc()).nulls_last() for c in columns[sort]]
+        stmt = _with_type().where(*where).order_by(*order, Spool.id).limit(limit).offset(offset)
+        rows = [SpoolRow(r[0], r[1], r[2]) for r in (await self.session.execute(stmt)).all()]
+        count = (
+            select(func.count())
+            .select_from(Spool)
+            .join(FilamentType, FilamentType.id == Spool.filament_type_id)
+            .join(MaterialType, MaterialType.id == FilamentType.material_type_id)
+            .where(*where)
+        )
+        return rows, int(await self.session.scalar(count) or 0)
+
+    async def delete(self, spool: Spool) -> None:
+        await self.session.execute(delete(Spool).where(Spool.id == spool.id))
+
+    async def low_stock(self, tenant_id: uuid.UUID) -> list[SpoolRow]:
+        stmt = (
+            _with_type()
+            .where(Spool.tenant_id == tenant_id, Spool.is_archived.is_(False), LOW_STOCK)
+            .order_by(CODE_NUMBER.asc().nulls_last(), Spool.code)
+        )
+        return [SpoolRow(r[0], r[1], r[2]) for r in (await self.session.execute(stmt)).all()]
+
+
+class LedgerRepository:
+    def __init__(self, session: AsyncSession):
+        self.session = session
+
+    async def add(self, row: InventoryTransaction) -> InventoryTransaction:
+        self.session.add(row)
+        await self.session.flush()
+        return row
+
+    async def count_for_spool(self, spool_id: uuid.UUID) -> int:
+        stmt = select(func.count()).where(InventoryTransaction.spool_id == spool_id)
+        return int(await self.session.scalar(stmt) or 0)
+
+    async def sum_for_spool(self, spool_id: uuid.UUID) -> Decimal:
+        stmt = select(func.coalesce(func.sum(InventoryTransaction.delta), 0)).where(
+            InventoryTransaction.spool_id == spool_id
+        )
+        return Decimal(await self.session.scalar(stmt) or 0)
+
+    async def of_run(
+        self, tenant_id: uuid.UUID, run_id: uuid.UUID, spool_id: uuid.UUID, kinds: Sequence[str]
+    ) -> list[InventoryTransaction]:
+        stmt = (
+            select(InventoryTransaction)
+            .where(
+                InventoryTransaction.tenant_id == tenant_id,
+                InventoryTransaction.production_run_id == run_id,
+                InventoryTransaction.spool_id == spool_id,
+                InventoryTransaction.kind.in_(kinds),
+            )
+            .order_by(InventoryTransaction.created_at, InventoryTransaction.id)
+        )
+        return list((await self.session.execute(stmt)).scalars().all())
+
+    async def page(
+        self,
+        tenant_id: uuid.UUID,
+        filters: TransactionFilters,
+        *,
+        limit: int,
+        offset: int,
+        descending: bool,
+    ) -> tuple[Sequence[InventoryTransaction], int]:
+        where: list[ColumnElement[bool]] = [InventoryTransaction.tenant_id == tenant_id]
+        if filters.spool_id is not None:
+            where.append(InventoryTransaction.spool_id == filters.spool_id)
+        if filters.kind is not None:
+            where.append(InventoryTransaction.kind == filters.kind)
+        if filters.production_run_id is not None:
+            where.append(InventoryTransaction.production_run_id == filters.production_run_id)
+        if filters.since is not None:
+            where.append(InventoryTransaction.created_at >= filters.since)
+        if filters.until is not None:
+            where.append(InventoryTransaction.created_at < filters.until)
+        order: list[Any] = (
+            [InventoryTransaction.created_at.desc(), InventoryTransaction.id.desc()]
+            if descending
+            else [InventoryTransaction.created_at.asc(), InventoryTransaction.id.asc()]
+        )
+        stmt = select(InventoryTransaction).where(*where).order_by(*order).limit(limit).offset(offset)
+        rows = (await self.session.execute(stmt)).scalars().all()
+        total = await self.session.scalar(
+            select(func.count()).select_from(InventoryTransaction).where(*where)
+        )
+        return rows, int(total or 0)

@@ -1,0 +1,205 @@
+"""``/api/v1/spools``: spools, their actions (weigh, use, archive, duplicate, bulk) and their ledger."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from batchivo_common.pagination import PageParamsDep, parse_sort
+from fastapi import APIRouter, Query, Response, status
+
+from batchivo_inventory.deps import MemberDep, SpoolServiceDep, ViewerDep
+from batchivo_inventory.spools import rules
+from batchivo_inventory.spools.models import InventoryTransaction
+from batchivo_inventory.spools.repository import SpoolFilters, SpoolRow, TransactionFilters
+from batchivo_inventory.spools.schemas import (
+    SPOOL_SORTS,
+    FilamentTypeSummary,
+    SpoolBulkCreate,
+    SpoolBulkRead,
+    SpoolCreate,
+    SpoolPage,
+    SpoolRead,
+    SpoolUpdate,
+    TransactionPage,
+    TransactionRead,
+    Use,
+    Weigh,
+)
+
+router = APIRouter(prefix="/spools", tags=["spools"])
+
+SortQuery = Annotated[
+    str | None, Query(max_length=32, description=f"One of {', '.join(SPOOL_SORTS)}; prefix - to reverse")
+]
+
+
+def spool_read(row: SpoolRow) -> SpoolRead:
+    s, f = row.spool, row.filament
+    return SpoolRead(
+        id=s.id,
+        code=s.code,
+        filament_type_id=s.filament_type_id,
+        filament_type=FilamentTypeSummary(
+            id=f.id,
+            material_code=row.material.code,
+            brand=f.brand,
+            color_name=f.color_name,
+            color_hex=f.color_hex,
+        ),
+        initial_weight=s.initial_weight,
+        current_weight=s.current_weight,
+        empty_spool_weight=s.empty_spool_weight,
+        purchase_price=s.purchase_price,
+        purchase_date=s.purchase_date,
+        supplier=s.supplier,
+        location=s.location,
+        lot_number=s.lot_number,
+        notes=s.notes,
+        is_archived=s.is_archived,
+        low_stock_threshold_pct=s.low_stock_threshold_pct,
+        remaining_pct=rules.remaining_pct(s.current_weight, s.initial_weight),
+        cost_per_gram=rules.cost_per_gram(s.purchase_price, s.initial_weight),
+        is_low_stock=rules.is_low_stock(s.current_weight, s.initial_weight, s.low_stock_threshold_pct),
+        created_at=s.created_at,
+        updated_at=s.updated_at,
+    )
+
+
+def transaction_read(t: InventoryTransaction) -> TransactionRead:
+    return TransactionRead(
+        id=t.id,
+        spool_id=t.spool_id,
+        kind=rules.Kind(t.kind),
+        grams_before=t.grams_before,
+        delta=t.delta,
+        grams_after=t.grams_after,
+        reason=t.reason,
+        actor_id=t.actor_id,
+        production_run_id=t.production_run_id,
+        reversal_of_id=t.reversal_of_id,
+        created_at=t.created_at,
+    )
+
+
+def _location(spool_id: uuid.UUID) -> str:
+    return f"/api/v1/spools/{spool_id}"
+
+
+@router.get("")
+async def list_spools(
+    principal: ViewerDep,
+    service: SpoolServiceDep,
+    page: PageParamsDep,
+    sort: SortQuery = None,
+    q: Annotated[str | None, Query(max_length=200)] = None,
+    material: Annotated[str | None, Query(max_length=32)] = None,
+    filament_type_id: uuid.UUID | None = None,
+    location: Annotated[str | None, Query(max_length=100)] = None,
+    low_stock: bool | None = None,
+    archived: Annotated[bool | None, Query(description="Default false: archived spools are hidden")] = False,
+) -> SpoolPage:
+    field, descending = parse_sort(sort, SPOOL_SORTS, "code")
+    filters = SpoolFilters(
+        q=q or None,
+        material=material or None,
+        filament_type_id=filament_type_id,
+        location=location,
+        low_stock=low_stock,
+        archived=archived,
+    )
+    rows, total = await service.page(
+        principal, filters, limit=page.limit, offset=page.offset, sort=field, descending=descending
+    )
+    return SpoolPage(items=[spool_read(r) for r in rows], total=total, limit=page.limit, offset=page.offset)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+async def create_spool(
+    principal: MemberDep, body: SpoolCreate, service: SpoolServiceDep, response: Response
+) -> SpoolRead:
+    row = await service.create(principal, body.model_dump())
+    response.headers["Location"] = _location(row.spool.id)
+    return spool_read(row)
+
+
+@router.post("/bulk", status_code=status.HTTP_201_CREATED)
+async def create_spools_bulk(
+    principal: MemberDep, body: SpoolBulkCreate, service: SpoolServiceDep
+) -> SpoolBulkRead:
+    fields = body.model_dump(exclude={"quantity"})
+    rows = await service.create_bulk(principal, fields, body.quantity)
+    return SpoolBulkRead(items=[spool_read(r) for r in rows])
+
+
+@router.get("/{spool_id}")
+async def get_spool(principal: ViewerDep, spool_id: uuid.UUID, service: SpoolServiceDep) -> SpoolRead:
+    return spool_read(await service.get(principal, spool_id))
+
+
+@router.patch("/{spool_id}")
+async def update_spool(
+    principal: MemberDep, spool_id: uuid.UUID, body: SpoolUpdate, service: SpoolServiceDep
+) -> SpoolRead:
+    changes = body.changes()
+    if not changes:
+        return spool_read(await service.get(principal, spool_id))
+    return spool_read(await service.update(principal, spool_id, changes, body.reason))
+
+
+@router.delete("/{spool_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_spool(principal: MemberDep, spool_id: uuid.UUID, service: SpoolServiceDep) -> Response:
+    await service.delete(principal, spool_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/{spool_id}/duplicate", status_code=status.HTTP_201_CREATED)
+async def duplicate_spool(
+    principal: MemberDep, spool_id: uuid.UUID, service: SpoolServiceDep, response: Response
+) -> SpoolRead:
+    row = await service.duplicate(principal, spool_id)
+    response.headers["Location"] = _location(row.spool.id)
+    return spool_read(row)
+
+
+@router.post("/{spool_id}/archive")
+async def archive_spool(principal: MemberDep, spool_id: uuid.UUID, service: SpoolServiceDep) -> SpoolRead:
+    return spool_read(await service.archive(principal, spool_id))
+
+
+@router.post("/{spool_id}/weigh")
+async def weigh_spool(
+    principal: MemberDep, spool_id: uuid.UUID, body: Weigh, service: SpoolServiceDep
+) -> SpoolRead:
+    row = await service.weigh(
+        principal, spool_id, gross=body.gross_grams, net=body.net_grams, reason=body.reason
+    )
+    return spool_read(row)
+
+
+@router.post("/{spool_id}/use")
+async def use_spool(
+    principal: MemberDep, spool_id: uuid.UUID, body: Use, service: SpoolServiceDep
+) -> SpoolRead:
+    return spool_read(await service.use(principal, spool_id, body.grams, body.reason))
+
+
+@router.get("/{spool_id}/transactions")
+async def spool_transactions(
+    principal: ViewerDep,
+    spool_id: uuid.UUID,
+    service: SpoolServiceDep,
+    page: PageParamsDep,
+    sort: Annotated[str | None, Query(max_length=32)] = None,
+) -> TransactionPage:
+    _, descending = parse_sort(sort, ("created_at",), "-created_at")
+    rows, total = await service.transactions(
+        principal,
+        TransactionFilters(spool_id=spool_id),
+        limit=page.limit,
+        offset=page.offset,
+        descending=descending,
+    )
+    return TransactionPage(
+        items=[transaction_read(t) for t in rows], total=total, limit=page.limit, offset=page.offset
+    )

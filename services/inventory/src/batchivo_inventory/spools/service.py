@@ -1,0 +1,373 @@
+"""Use cases of spools and their weight ledger.
+
+Every change of ``current_weight`` goes through :meth:`SpoolService.book`: the spool row is locked
+(``SELECT ... FOR UPDATE``), the movement is computed by the pure rules, the spool is updated and one ledger
+row is appended, all in the caller's transaction. So concurrent changes queue on the row and none is lost,
+and ``current_weight == Σ delta`` of the spool's ledger rows at every commit.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from batchivo_common.auth.tokens import Principal
+from batchivo_common.contracts.inventory import SpoolStateV1
+from batchivo_common.errors import BadRequest, Conflict, NotFound
+from batchivo_common.messaging.envelope import new_event
+from batchivo_common.messaging.outbox import add_event
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from batchivo_inventory.db import outbox
+from batchivo_inventory.materials.repository import FilamentTypeRepository
+from batchivo_inventory.materials.service import FilamentTypeService
+from batchivo_inventory.spools import rules
+from batchivo_inventory.spools.models import InventoryTransaction, Spool
+from batchivo_inventory.spools.repository import (
+    CodeTaken,
+    FilamentTypeGone,
+    LedgerRepository,
+    SpoolFilters,
+    SpoolRepository,
+    SpoolRow,
+    TransactionFilters,
+)
+from batchivo_inventory.stock.service import StockService
+
+PRODUCER = "inventory"
+_CODE_ATTEMPTS = 20
+#: Fields whose change moves the filament type's cost per gram (its ``updated`` event is republished).
+_COST_FIELDS = frozenset({"purchase_price", "initial_weight", "filament_type_id"})
+
+
+class SpoolService:
+    def __init__(self, session: AsyncSession, *, default_threshold_pct: Decimal = Decimal(20)):
+        self.session = session
+        self.spools = SpoolRepository(session)
+        self.ledger = LedgerRepository(session)
+        self.filaments = FilamentTypeRepository(session)
+        self.filament_types = FilamentTypeService(session)
+        self.stock = StockService(session)
+        self.default_threshold_pct = default_threshold_pct
+
+    # --- reads ---------------------------------------------------------------------------------------------
+
+    async def get(self, principal: Principal, spool_id: uuid.UUID) -> SpoolRow:
+        return await self._row(principal.tenant_id, spool_id)
+
+    async def page(
+        self,
+        principal: Principal,
+        filters: SpoolFilters,
+        *,
+        limit: int,
+        offset: int,
+        sort: str,
+        descending: bool,
+    ) -> tuple[list[SpoolRow], int]:
+        return await self.spools.page(
+            principal.tenant_id, filters, limit=limit, offset=offset, sort=sort, descending=descending
+        )
+
+    async def transactions(
+        self, principal: Principal, filters: TransactionFilters, *, limit: int, offset: int, descending: bool
+    ) -> tuple[Sequence[InventoryTransaction], int]:
+        if filters.spool_id is not None:
+            await self._row(principal.tenant_id, filters.spool_id)  # 404 for a missing/foreign spool
+        return await self.ledger.page(
+            principal.tenant_id, filters, limit=limit, offset=offset, descending=descending
+        )
+
+    # --- creation ------------------------------------------------------------------------------------------
+
+    async def create(self, principal: Principal, fields: dict[str, Any]) -> SpoolRow:
+        rows = await self._create_many(principal, fields, quantity=1)
+        return rows[0]
+
+    async def create_bulk(
+        self, principal: Principal, fields: dict[str, Any], quantity: int
+    ) -> list[SpoolRow]:
+        return await self._create_many(principal, fields, quantity=quantity)
+
+    async def duplicate(self, principal: Principal, spool_id: uuid.UUID) -> SpoolRow:
+        """A new full spool like ``spool_id`` (same type, weights, price, supplier, location); a new code."""
+        source = (await self._row(principal.tenant_id, spool_id)).spool
+        fields = {
+            "filament_type_id": source.filament_type_id,
+            "initial_weight": source.initial_weight,
+            "empty_spool_weight": source.empty_spool_weight,
+            "purchase_price": source.purchase_price,
+            "purchase_date": source.purchase_date,
+            "supplier": source.supplier,
+            "location": source.location,
+            "lot_number": source.lot_number,
+            "low_stock_threshold_pct": source.low_stock_threshold_pct,
+        }
+        return (await self._create_many(principal, fields, quantity=1))[0]
+
+    async def _create_many(
+        self, principal: Principal, fields: dict[str, Any], *, quantity: int
+    ) -> list[SpoolRow]:
+        tenant_id = principal.tenant_id
+        loaded = await self.filaments.get(tenant_id, fields["filament_type_id"])
+        if loaded is None:
+            raise NotFound("Filament type not found")
+        fields = dict(fields)
+        chosen_code = fields.pop("code", None)
+        current = fields.pop("current_weight", None)
+        if fields.get("low_stock_threshold_pct") is None:
+            fields["low_stock_threshold_pct"] = self.default_threshold_pct
+        created: list[SpoolRow] = []
+        for _ in range(quantity):
+            spool = Spool(
+                id=uuid.uuid4(),
+                tenant_id=tenant_id,
+                code="",
+                current_weight=fields["initial_weight"] if current is None else current,
+                version=1,
+                is_archived=False,
+                low_stock_notified=False,
+                **fields,
+            )
+            try:
+                await self._insert_with_code(spool, chosen_code)
+            except FilamentTypeGone:
+                raise NotFound("Filament type not found") from None
+            await self.ledger.add(
+                InventoryTransaction(
+                    id=uuid.uuid4(),
+                    tenant_id=tenant_id,
+                    spool_id=spool.id,
+                    kind=rules.Kind.purchase.value,
+                    grams_before=Decimal(0),
+                    delta=spool.current_weight,
+                    grams_after=spool.current_weight,
+                    reason="purchase",
+                    actor_id=principal.user_id,
+                )
+            )
+            row = await self._row(tenant_id, spool.id)
+            await self.publish(row, "created")
+            await self.stock.check_spool(spool)
+            created.append(row)
+        if fields.get("purchase_price") is not None:
+            await self.filament_types.touched(tenant_id, fields["filament_type_id"])
+        await self.stock.check_filament_type(tenant_id, fields["filament_type_id"])
+        return created
+
+    async def _insert_with_code(self, spool: Spool, chosen: str | None) -> None:
+        if chosen is not None:
+            spool.code = chosen
+            try:
+                await self.spools.insert(spool)
+            except CodeTaken:
+                raise Conflict(f"Spool code {chosen} is already used") from None
+            return
+        for _ in range(_CODE_ATTEMPTS):
+            # A person may have chosen a code that looks generated; skip those numbers.
+            spool.code = rules.format_code(await self.spools.next_code_number(spool.tenant_id))
+            try:
+                await self.spools.insert(spool)
+                return
+            except CodeTaken:
+                continue
+        raise Conflict("Could not generate a free spool code")  # pragma: no cover
+
+    # --- changes -------------------------------------------------------------------------------------------
+
+    async def update(
+        self, principal: Principal, spool_id: uuid.UUID, changes: dict[str, Any], reason: str | None
+    ) -> SpoolRow:
+        row = await self._row(principal.tenant_id, spool_id, for_update=True)
+        spool = row.spool
+        old_type = spool.filament_type_id
+        new_weight = changes.pop("current_weight", None)
+        new_type = changes.get("filament_type_id", old_type)
+        if new_type != old_type and await self.filaments.get(principal.tenant_id, new_type) is None:
+            raise NotFound("Filament type not found")
+        touched_cost = any(
+            name in _COST_FIELDS and getattr(spool, name) != value for name, value in changes.items()
+        )
+        for name, value in changes.items():
+            setattr(spool, name, value)
+        spool.version += 1
+        try:
+            await self.spools.flush()
+        except CodeTaken:
+            raise Conflict(f"Spool code {changes.get('code')} is already used") from None
+        if new_weight is not None and new_weight != spool.current_weight:
+            await self.move(
+                spool,
+                rules.Kind.adjustment,
+                new_weight - spool.current_weight,
+                reason=reason or "manual adjustment",
+                actor_id=principal.user_id,
+            )
+        row = await self._row(principal.tenant_id, spool_id)
+        await self.publish(row, "updated")
+        await self.stock.check_spool(spool)
+        # Both types (when the spool moved) in id order: two such moves cannot deadlock on the type rows.
+        for type_id in sorted({old_type, spool.filament_type_id}, key=str):
+            if touched_cost:
+                await self.filament_types.touched(principal.tenant_id, type_id)
+            await self.stock.check_filament_type(principal.tenant_id, type_id)
+        return row
+
+    async def weigh(
+        self,
+        principal: Principal,
+        spool_id: uuid.UUID,
+        *,
+        gross: Decimal | None,
+        net: Decimal | None,
+        reason: str | None,
+    ) -> SpoolRow:
+        row = await self._row(principal.tenant_id, spool_id, for_update=True)
+        spool = row.spool
+        try:
+            new_weight = rules.net_from_gross(gross, spool.empty_spool_weight) if gross is not None else net
+        except rules.WeightError as exc:
+            raise BadRequest(str(exc)) from None
+        assert new_weight is not None
+        return await self._change(
+            principal,
+            row,
+            rules.Kind.adjustment,
+            new_weight - spool.current_weight,
+            reason=reason or "weighed",
+        )
+
+    async def use(
+        self, principal: Principal, spool_id: uuid.UUID, grams: Decimal, reason: str | None
+    ) -> SpoolRow:
+        row = await self._row(principal.tenant_id, spool_id, for_update=True)
+        try:
+            rules.check_usage(row.spool.current_weight, grams)
+        except rules.InsufficientStock as exc:
+            raise Conflict(str(exc), code="INSUFFICIENT_STOCK") from None
+        return await self._change(principal, row, rules.Kind.usage, -grams, reason=reason or "manual usage")
+
+    async def archive(self, principal: Principal, spool_id: uuid.UUID) -> SpoolRow:
+        row = await self._row(principal.tenant_id, spool_id, for_update=True)
+        if row.spool.is_archived:
+            return row
+        row.spool.is_archived = True
+        row.spool.version += 1
+        await self.session.flush()
+        row = await self._row(principal.tenant_id, spool_id)
+        await self.publish(row, "archived")
+        await self.stock.check_spool(row.spool)
+        await self.stock.check_filament_type(principal.tenant_id, row.spool.filament_type_id)
+        return row
+
+    async def delete(self, principal: Principal, spool_id: uuid.UUID) -> None:
+        """Hard delete only for a spool whose ledger holds nothing but its purchase row; else 409 IN_USE."""
+        row = await self._row(principal.tenant_id, spool_id, for_update=True)
+        if await self.ledger.count_for_spool(spool_id) > 1:
+            raise Conflict("The spool has ledger history; archive it instead", code="IN_USE")
+        row.spool.version += 1
+        await self.publish(row, "deleted")
+        await self.spools.delete(row.spool)
+        if row.spool.purchase_price is not None:
+            await self.filament_types.touched(principal.tenant_id, row.spool.filament_type_id)
+        await self.stock.check_filament_type(principal.tenant_id, row.spool.filament_type_id)
+
+    # --- the ledger ----------------------------------------------------------------------------------------
+
+    async def _change(
+        self, principal: Principal, row: SpoolRow, kind: rules.Kind, delta: Decimal, *, reason: str
+    ) -> SpoolRow:
+        if delta != 0:
+            await self.move(row.spool, kind, delta, reason=reason, actor_id=principal.user_id)
+            await self.after_weight_change(row.spool)
+        return await self._row(principal.tenant_id, row.spool.id)
+
+    async def after_weight_change(self, spool: Spool) -> None:
+        """State event, then the low-stock checks (spool first: the lock order is spool → filament type)."""
+        row = await self._row(spool.tenant_id, spool.id)
+        await self.publish(row, "updated")
+        await self.stock.check_spool(spool)
+        await self.stock.check_filament_type(spool.tenant_id, spool.filament_type_id)
+
+    async def move(
+        self,
+        spool: Spool,
+        kind: rules.Kind,
+        delta: Decimal,
+        *,
+        reason: str | None,
+        actor_id: uuid.UUID | None = None,
+        source_event_id: uuid.UUID | None = None,
+        production_run_id: uuid.UUID | None = None,
+        reversal_of_id: uuid.UUID | None = None,
+    ) -> InventoryTransaction:
+        """Apply ``delta`` to the locked ``spool`` and append its ledger row (in the caller's transaction)."""
+        try:
+            movement = rules.movement(spool.current_weight, rules.grams(delta))
+        except rules.InsufficientStock as exc:
+            raise Conflict(str(exc), code="INSUFFICIENT_STOCK") from None
+        spool.current_weight = movement.after
+        spool.version += 1
+        await self.session.flush()
+        return await self.ledger.add(
+            InventoryTransaction(
+                id=uuid.uuid4(),
+                tenant_id=spool.tenant_id,
+                spool_id=spool.id,
+                kind=kind.value,
+                grams_before=movement.before,
+                delta=movement.delta,
+                grams_after=movement.after,
+                reason=reason,
+                actor_id=actor_id,
+                source_event_id=source_event_id,
+                production_run_id=production_run_id,
+                reversal_of_id=reversal_of_id,
+            )
+        )
+
+    async def lock(self, tenant_id: uuid.UUID, spool_id: uuid.UUID) -> Spool | None:
+        row = await self.spools.get(tenant_id, spool_id, for_update=True)
+        return row.spool if row is not None else None
+
+    # --- events --------------------------------------------------------------------------------------------
+
+    async def publish(self, row: SpoolRow, verb: str) -> None:
+        s = row.spool
+        data = SpoolStateV1(
+            spool_id=s.id,
+            code=s.code,
+            filament_type_id=s.filament_type_id,
+            material_code=row.material.code,
+            brand=row.filament.brand,
+            color_name=row.filament.color_name,
+            initial_weight=float(s.initial_weight),
+            current_weight=float(s.current_weight),
+            empty_spool_weight=float(s.empty_spool_weight) if s.empty_spool_weight is not None else None,
+            purchase_price=float(s.purchase_price) if s.purchase_price is not None else None,
+            purchase_date=s.purchase_date,
+            location=s.location,
+            cost_per_gram=_float(rules.cost_per_gram(s.purchase_price, s.initial_weight)),
+            is_archived=s.is_archived,
+        )
+        event = new_event(
+            f"inventory.spool.{verb}.v1",
+            producer=PRODUCER,
+            tenant_id=s.tenant_id,
+            aggregate_id=s.id,
+            aggregate_version=s.version,
+            data=data.model_dump(mode="json"),
+        )
+        await add_event(self.session, outbox, event)
+
+    async def _row(self, tenant_id: uuid.UUID, spool_id: uuid.UUID, *, for_update: bool = False) -> SpoolRow:
+        row = await self.spools.get(tenant_id, spool_id, for_update=for_update)
+        if row is None:
+            raise NotFound("Spool not found")
+        return row
+
+
+def _float(value: Decimal | None) -> float | None:
+    return float(value) if value is not None else None

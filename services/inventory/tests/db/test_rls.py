@@ -1,0 +1,155 @@
+"""Row-level security as the app role, in raw SQL, for every inventory table; append-only ledger grants."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+
+import asyncpg
+import pytest
+
+pytestmark = pytest.mark.db
+
+TENANT_TABLES = ("filament_types", "spools", "spool_code_counters", "inventory_transactions", "inbox")
+
+
+def _dsn(sqlalchemy_url: str) -> str:
+    return sqlalchemy_url.replace("postgresql+asyncpg://", "postgresql://", 1)
+
+
+@pytest.fixture
+async def as_app(inventory_db) -> AsyncIterator[asyncpg.Connection]:
+    conn = await asyncpg.connect(_dsn(inventory_db.app_url))
+    try:
+        yield conn
+    finally:
+        await conn.close()
+
+
+async def _as_tenant(conn: asyncpg.Connection, tenant_id: uuid.UUID | None) -> None:
+    await conn.execute("select set_config('app.tenant_id', $1, false)", str(tenant_id) if tenant_id else "")
+
+
+@pytest.fixture
+async def two_tenants(api, client, admin_conn):
+    """Tenants A and B, each with a material type, a filament type, a used spool, and an inbox row."""
+    a, b = api.tenant(), api.tenant()
+    for tenant in (a, b):
+        material = await client.post(
+            "/api/v1/material-types", json={"code": "MINE", "name": "Mine"}, headers=tenant.headers()
+        )
+        assert material.status_code == 201
+        spool = await api.spool(tenant)
+        await client.post(f"/api/v1/spools/{spool['id']}/use", json={"grams": 1}, headers=tenant.headers())
+        await admin_conn.execute(
+            "insert into inventory.inbox (consumer, event_id, tenant_id, event_type)"
+            " values ('t', $1, $2, 'x')",
+            uuid.uuid4(),
+            tenant.id,
+        )
+    return a, b
+
+
+async def test_each_tenant_sees_only_its_rows(two_tenants, as_app, admin_conn) -> None:
+    a, b = two_tenants
+    for table in TENANT_TABLES:
+        total = await admin_conn.fetchval(f"select count(*) from inventory.{table}")
+        await _as_tenant(as_app, a.id)
+        tenants = {r[0] for r in await as_app.fetch(f"select tenant_id from inventory.{table}")}
+        assert tenants == {a.id}, table
+        await _as_tenant(as_app, b.id)
+        tenants = {r[0] for r in await as_app.fetch(f"select tenant_id from inventory.{table}")}
+        assert tenants == {b.id}, table
+        await _as_tenant(as_app, None)
+        assert await as_app.fetchval(f"select count(*) from inventory.{table}") == 0, table
+        assert total >= 2
+
+
+async def test_material_types_globals_for_all_own_rows_private(two_tenants, as_app) -> None:
+    a, b = two_tenants
+    await _as_tenant(as_app, a.id)
+    rows = await as_app.fetch("select code, tenant_id from inventory.material_types")
+    assert {r["tenant_id"] for r in rows} == {None, a.id}
+    assert len([r for r in rows if r["tenant_id"] is None]) == 8
+    await _as_tenant(as_app, None)
+    rows = await as_app.fetch("select tenant_id from inventory.material_types")
+    assert {r["tenant_id"] for r in rows} == {None}
+    # globals cannot be written by anyone through the app role
+    await _as_tenant(as_app, a.id)
+    assert (
+        await as_app.execute("update inventory.material_types set name = 'x' where tenant_id is null")
+        == "UPDATE 0"
+    )
+    assert await as_app.execute("delete from inventory.material_types where tenant_id is null") == "DELETE 0"
+    with pytest.raises(asyncpg.InsufficientPrivilegeError):
+        await as_app.execute("insert into inventory.material_types (code, name) values ('G', 'global')")
+    assert (
+        await as_app.execute(f"update inventory.material_types set name = 'x' where tenant_id = '{b.id}'")
+        == "UPDATE 0"
+    )
+
+
+async def test_no_tenant_can_write_another_tenants_rows(two_tenants, as_app) -> None:
+    a, b = two_tenants
+    await _as_tenant(as_app, a.id)
+    with pytest.raises(asyncpg.InsufficientPrivilegeError):
+        await as_app.execute(
+            "insert into inventory.spool_code_counters (tenant_id, next_value) values ($1, 1)", b.id
+        )
+    with pytest.raises(asyncpg.InsufficientPrivilegeError):
+        await as_app.execute(
+            "insert into inventory.material_types (tenant_id, code, name) values ($1, 'Q', 'q')", b.id
+        )
+    assert await as_app.execute("update inventory.spools set location = 'x'") == "UPDATE 1"  # only its own
+    await _as_tenant(as_app, None)
+    with pytest.raises(asyncpg.InsufficientPrivilegeError):
+        await as_app.execute(
+            "insert into inventory.spool_code_counters (tenant_id, next_value) values ($1, 1)", a.id
+        )
+
+
+async def test_the_ledger_is_append_only_for_the_app_role(two_tenants, as_app) -> None:
+    a, _ = two_tenants
+    await _as_tenant(as_app, a.id)
+    with pytest.raises(asyncpg.InsufficientPrivilegeError):
+        await as_app.execute("update inventory.inventory_transactions set delta = 0")
+    with pytest.raises(asyncpg.InsufficientPrivilegeError):
+        await as_app.execute("delete from inventory.inventory_transactions")
+
+
+async def test_the_outbox_is_insert_only_for_the_app_role(two_tenants, as_app, admin_conn) -> None:
+    a, _ = two_tenants
+    assert await admin_conn.fetchval("select count(*) from inventory.outbox") > 0
+    await _as_tenant(as_app, a.id)
+    with pytest.raises(asyncpg.InsufficientPrivilegeError):
+        await as_app.fetch("select * from inventory.outbox")
+
+
+INSERTS = {
+    "material_types": "insert into inventory.material_types (id, tenant_id, code, name)"
+    " values (gen_random_uuid(), $1, 'ZZ', 'z')",
+    "filament_types": "insert into inventory.filament_types"
+    " (id, tenant_id, material_type_id, brand, color_name, min_stock_grams)"
+    " values (gen_random_uuid(), $1, gen_random_uuid(), 'b', 'c', 0)",
+    "spools": "insert into inventory.spools"
+    " (id, tenant_id, code, filament_type_id, initial_weight, current_weight)"
+    " values (gen_random_uuid(), $1, 'X-1', gen_random_uuid(), 1, 1)",
+    "spool_code_counters": "insert into inventory.spool_code_counters (tenant_id, next_value) values ($1, 1)",
+    "inventory_transactions": "insert into inventory.inventory_transactions (id, tenant_id, spool_id, kind,"
+    " grams_before, delta, grams_after) values (gen_random_uuid(), $1, gen_random_uuid(), 'usage', 1, -1, 0)",
+    "inbox": "insert into inventory.inbox (consumer, event_id, tenant_id, event_type)"
+    " values ('c', gen_random_uuid(), $1, 't')",
+    "outbox": "insert into inventory.outbox (event_id, tenant_id, event_type, routing_key, envelope)"
+    " values (gen_random_uuid(), $1, 't', 't', '{}')",
+}
+
+
+@pytest.mark.parametrize("table", sorted(INSERTS))
+async def test_no_table_accepts_another_tenants_row(as_app, table: str) -> None:
+    a, b = uuid.uuid4(), uuid.uuid4()
+    await _as_tenant(as_app, a)
+    with pytest.raises(asyncpg.InsufficientPrivilegeError):
+        await as_app.execute(INSERTS[table], b)
+    await _as_tenant(as_app, None)
+    with pytest.raises(asyncpg.InsufficientPrivilegeError):
+        await as_app.execute(INSERTS[table], a)
