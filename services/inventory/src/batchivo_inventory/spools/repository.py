@@ -9,7 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, ColumnElement, Select, cast, delete, func, or_, select
+from sqlalchemy import ColumnElement, Select, delete, func, or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -54,8 +54,8 @@ class TransactionFilters:
 
 #: ``remaining_pct < threshold`` without a division: current * 100 < threshold * initial.
 LOW_STOCK = Spool.current_weight * 100 < Spool.low_stock_threshold_pct * Spool.initial_weight
-#: The number of a generated code (``FIL-042`` → 42), NULL for a chosen one: numeric order of codes.
-CODE_NUMBER = cast(func.substring(Spool.code, r"^FIL-(\d{1,18})$"), BigInteger)
+#: The number of a generated code (a stored column, indexed with the tenant for the default order).
+CODE_NUMBER = Spool.code_number
 
 
 def _with_type() -> Select[Spool, FilamentType, MaterialType]:
@@ -157,13 +157,13 @@ class SpoolRepository:
         order = [(c.desc() if descending else c.asc()).nulls_last() for c in columns[sort]]
         stmt = _with_type().where(*where).order_by(*order, Spool.id).limit(limit).offset(offset)
         rows = [SpoolRow(r[0], r[1], r[2]) for r in (await self.session.execute(stmt)).all()]
-        count = (
-            select(func.count())
-            .select_from(Spool)
-            .join(FilamentType, FilamentType.id == Spool.filament_type_id)
-            .join(MaterialType, MaterialType.id == FilamentType.material_type_id)
-            .where(*where)
-        )
+        count = select(func.count()).select_from(Spool)
+        if filters.q or filters.material:
+            # Only these filters look at the filament or material type; the rest count on spools' indexes.
+            count = count.join(FilamentType, FilamentType.id == Spool.filament_type_id).join(
+                MaterialType, MaterialType.id == FilamentType.material_type_id
+            )
+        count = count.where(*where)
         return rows, int(await self.session.scalar(count) or 0)
 
     async def delete(self, spool: Spool) -> None:
