@@ -139,11 +139,15 @@ class FilamentTypeRepository:
         await self.session.execute(delete(FilamentType).where(FilamentType.id == filament.id))
 
     async def priced_spools(self, filament_type_id: uuid.UUID) -> list[tuple[Decimal, Decimal]]:
-        """``(purchase_price, initial_weight)`` of the type's priced spools (archived ones included)."""
-        stmt = select(Spool.purchase_price, Spool.initial_weight).where(
+        """Σ purchase_price and Σ initial_weight of the type's priced spools (archived ones included), as
+        one pair, or ``[]`` when none is priced. Summed in SQL: a type may have thousands of spools."""
+        stmt = select(func.count(), func.sum(Spool.purchase_price), func.sum(Spool.initial_weight)).where(
             Spool.filament_type_id == filament_type_id, Spool.purchase_price.is_not(None)
         )
-        return [(p, i) for p, i in (await self.session.execute(stmt)).all() if p is not None]
+        priced, total_price, total_initial = (await self.session.execute(stmt)).one()
+        if not priced:
+            return []
+        return [(Decimal(total_price or 0), Decimal(total_initial or 0))]
 
     async def active_grams(self, filament_type_id: uuid.UUID) -> Decimal:
         stmt = select(func.coalesce(func.sum(Spool.current_weight), 0)).where(
