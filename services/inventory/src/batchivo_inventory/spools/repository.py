@@ -155,16 +155,23 @@ class SpoolRepository:
             "purchase_date": [Spool.purchase_date],
         }
         order = [(c.desc() if descending else c.asc()).nulls_last() for c in columns[sort]]
-        stmt = _with_type().where(*where).order_by(*order, Spool.id).limit(limit).offset(offset)
+
+        def matching(*selected: Any) -> Select[Any]:
+            stmt = select(*selected).select_from(Spool)
+            if filters.q or filters.material:
+                # Only these filters look at the filament or material type; the rest stay on spools' indexes.
+                stmt = stmt.join(FilamentType, FilamentType.id == Spool.filament_type_id).join(
+                    MaterialType, MaterialType.id == FilamentType.material_type_id
+                )
+            return stmt.where(*where)
+
+        # The page's ids first, from spools alone: the planner then walks the order index and stops after
+        # ``limit`` rows. Joined with the types in one query, RLS on those tables made it sort every match.
+        page_ids = matching(Spool.id).order_by(*order, Spool.id).limit(limit).offset(offset)
+        stmt = _with_type().where(Spool.id.in_(page_ids.scalar_subquery())).order_by(*order, Spool.id)
         rows = [SpoolRow(r[0], r[1], r[2]) for r in (await self.session.execute(stmt)).all()]
-        count = select(func.count()).select_from(Spool)
-        if filters.q or filters.material:
-            # Only these filters look at the filament or material type; the rest count on spools' indexes.
-            count = count.join(FilamentType, FilamentType.id == Spool.filament_type_id).join(
-                MaterialType, MaterialType.id == FilamentType.material_type_id
-            )
-        count = count.where(*where)
-        return rows, int(await self.session.scalar(count) or 0)
+        total = await self.session.scalar(matching(func.count()))
+        return rows, int(total or 0)
 
     async def delete(self, spool: Spool) -> None:
         await self.session.execute(delete(Spool).where(Spool.id == spool.id))
