@@ -70,6 +70,9 @@ class StockService:
         filament = await self.stock.lock_filament_type(tenant_id, filament_type_id)
         if filament is None:  # pragma: no cover - the spool's FK guarantees it
             return
+        if filament.min_stock_grams <= 0 and not filament.low_stock_notified:
+            # No reorder level: never low, nothing to recover. Skip summing the type's spools (thousands).
+            return
         total = await self.stock.active_grams(filament_type_id)
         is_low = rules.filament_type_is_low(total, filament.min_stock_grams)
         crossing = rules.crossing(is_low=is_low, notified=filament.low_stock_notified)
