@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from urllib.parse import quote_from_bytes
 
 import httpx
-import uvicorn
-from batchivo_common.app import create_service_app
+from batchivo_common.app import create_service_app, serve_factory
 from batchivo_common.auth.tokens import JwksKeySource, TokenVerifier
 from batchivo_common.db.tenancy import current_tenant
 from batchivo_common.errors import NotFound, Unavailable
@@ -225,13 +224,9 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
 
 def run() -> None:
     settings = GatewaySettings()
-    uvicorn.run(
+    serve_factory(
         "batchivo_gateway.main:create_app",
-        factory=True,
         host=settings.host,
         port=settings.port,
-        proxy_headers=True,
         forwarded_allow_ips=settings.forwarded_allow_ips,
-        log_config=None,  # the app configures JSON logging itself
-        access_log=False,  # one access line per request comes from the request-context middleware
     )

@@ -89,3 +89,16 @@ def create_service_app(
 
     app.add_route("/metrics", metrics.endpoint, include_in_schema=False)
     return app
+
+
+def serve_factory(factory: str, *, host: str, port: int, **uvicorn_options: Any) -> None:
+    """Run an app factory (``"pkg.module:create_app"``) under uvicorn: the console scripts' body.
+
+    The app configures JSON logging itself and writes one access line per request from its middleware, so
+    uvicorn's own log config and access log are off.
+    """
+    import uvicorn
+
+    options: dict[str, Any] = {"log_config": None, "access_log": False, "proxy_headers": True}
+    options.update(uvicorn_options)
+    uvicorn.run(factory, factory=True, host=host, port=port, **options)

@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import redis.asyncio as redis
-from batchivo_common.app import create_service_app
+from batchivo_common.app import create_service_app, serve_factory
 from batchivo_common.auth.tokens import SigningKey, StaticKeySource, TokenIssuer, TokenVerifier, public_jwk
 from batchivo_common.db.engine import create_engine, tenant_sessionmaker
 from batchivo_common.db.health import database_ready
@@ -137,14 +137,5 @@ def create_app(settings: AuthSettings | None = None, *, configure_process: bool 
 
 def run() -> None:
     """``auth-api``: serve the app with uvicorn (the factory builds settings from the environment)."""
-    import uvicorn
-
     settings = AuthSettings()
-    uvicorn.run(
-        "batchivo_auth.main:create_app",
-        factory=True,
-        host=settings.http_host,
-        port=settings.http_port,
-        log_config=None,
-        proxy_headers=True,
-    )
+    serve_factory("batchivo_auth.main:create_app", host=settings.http_host, port=settings.http_port)

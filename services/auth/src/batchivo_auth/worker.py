@@ -5,6 +5,7 @@ Auth consumes no events, so the worker has no subscribers; it still declares the
 
 from __future__ import annotations
 
+from batchivo_common.app import serve_factory
 from batchivo_common.messaging.worker import Worker, create_worker
 
 from batchivo_auth.db import inbox, outbox
@@ -26,13 +27,7 @@ def create_worker_app(settings: AuthSettings | None = None, *, configure_process
 
 def run() -> None:
     """``auth-worker``: serve the worker with uvicorn (probes on ``worker_http_port``)."""
-    import uvicorn
-
     settings = AuthSettings()
-    uvicorn.run(
-        "batchivo_auth.worker:create_worker_app",
-        factory=True,
-        host=settings.http_host,
-        port=settings.worker_http_port,
-        log_config=None,
+    serve_factory(
+        "batchivo_auth.worker:create_worker_app", host=settings.http_host, port=settings.worker_http_port
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from batchivo_common.app import create_service_app
+from batchivo_common.app import create_service_app, serve_factory
 from batchivo_common.auth.tokens import JwksKeySource, KeySource, TokenVerifier
 from batchivo_common.db.engine import create_engine, tenant_sessionmaker
 from batchivo_common.db.health import database_ready
@@ -59,14 +59,5 @@ def create_app(
 
 def run() -> None:
     """``inventory-api``: serve the app with uvicorn (the factory builds settings from the environment)."""
-    import uvicorn
-
     settings = InventorySettings()
-    uvicorn.run(
-        "batchivo_inventory.main:create_app",
-        factory=True,
-        host=settings.http_host,
-        port=settings.http_port,
-        log_config=None,
-        proxy_headers=True,
-    )
+    serve_factory("batchivo_inventory.main:create_app", host=settings.http_host, port=settings.http_port)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from batchivo_common.app import serve_factory
 from batchivo_common.messaging.worker import Worker, create_worker
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -32,13 +33,7 @@ def create_worker_app(
 
 def run() -> None:
     """``inventory-worker``: serve the worker with uvicorn (probes on ``worker_http_port``)."""
-    import uvicorn
-
     settings = InventorySettings()
-    uvicorn.run(
-        "batchivo_inventory.worker:create_worker_app",
-        factory=True,
-        host=settings.http_host,
-        port=settings.worker_http_port,
-        log_config=None,
+    serve_factory(
+        "batchivo_inventory.worker:create_worker_app", host=settings.http_host, port=settings.worker_http_port
     )
