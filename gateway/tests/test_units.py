@@ -5,10 +5,10 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from batchivo_common.auth.tokens import Principal, Role
+from batchivo_common.auth.tokens import Principal, Role, TokenCache
 from batchivo_common.errors import Unauthenticated
 from batchivo_gateway import routing
-from batchivo_gateway.auth import TokenCache, credentials_from
+from batchivo_gateway.auth import credentials_from
 from batchivo_gateway.main import email_from
 from batchivo_gateway.openapi import merge
 from batchivo_gateway.ratelimit import SlidingWindow, email_subject

@@ -15,12 +15,11 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 import httpx
-from batchivo_common.auth.tokens import Principal, TokenVerifier
+from batchivo_common.auth.tokens import Principal, TokenCache, TokenVerifier
 from batchivo_common.errors import RateLimited, Unauthenticated, Unavailable
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
@@ -57,36 +56,6 @@ def credentials_from(headers: Mapping[str, str]) -> Credentials:
     if value.startswith(API_KEY_PREFIX):
         return Credentials("api_key", value)
     return Credentials("jwt", value)
-
-
-class TokenCache:
-    """Verified tokens → principal, bounded LRU; entries die at ``min(exp, cached_at + seconds)``."""
-
-    def __init__(self, size: int, seconds: float):
-        self.size, self.seconds = size, seconds
-        self._entries: OrderedDict[str, tuple[Principal, float]] = OrderedDict()
-
-    def get(self, token: str, now: float) -> Principal | None:
-        entry = self._entries.get(token)
-        if entry is None:
-            return None
-        principal, until = entry
-        if now >= until:
-            del self._entries[token]
-            return None
-        self._entries.move_to_end(token)
-        return principal
-
-    def put(self, token: str, principal: Principal, now: float) -> None:
-        if self.size <= 0 or self.seconds <= 0:
-            return
-        self._entries[token] = (principal, min(float(principal.expires_at), now + self.seconds))
-        self._entries.move_to_end(token)
-        while len(self._entries) > self.size:
-            self._entries.popitem(last=False)
-
-    def __len__(self) -> int:
-        return len(self._entries)
 
 
 def _rate_limited(decision: Decision, what: str) -> RateLimited:

@@ -11,6 +11,7 @@ from batchivo_common.auth.tokens import (
     Role,
     SigningKey,
     StaticKeySource,
+    TokenCache,
     TokenIssuer,
     TokenVerifier,
 )
@@ -167,3 +168,30 @@ async def test_jwks_source_caches_and_refetches_on_unknown_kid(key: SigningKey) 
         token2, _ = TokenIssuer(rotated, ISS, AUD).issue(uuid.uuid4(), uuid.uuid4(), Role.owner)
         await verifier.verify(token2)
         assert calls == 2  # unknown kid → one refetch
+
+
+class CountingKeys:
+    def __init__(self, key: SigningKey) -> None:
+        self.inner, self.calls = StaticKeySource.of(key), 0
+
+    async def get(self, kid: str):  # type: ignore[no-untyped-def]
+        self.calls += 1
+        return await self.inner.get(kid)
+
+
+async def test_a_cached_verifier_verifies_a_token_once_and_never_past_its_expiry(key: SigningKey) -> None:
+    keys = CountingKeys(key)
+    verifier = TokenVerifier(keys, ISS, AUD, leeway_seconds=0, cache=TokenCache(size=10, seconds=30))
+    token, principal = TokenIssuer(key, ISS, AUD).issue(uuid.uuid4(), uuid.uuid4(), Role.member)
+    assert await verifier.verify(token) == principal
+    assert await verifier.verify(token) == principal
+    assert keys.calls == 1
+    # An entry never outlives the token: one that expires in the past is verified (and refused) afresh.
+    expired, _ = TokenIssuer(key, ISS, AUD).issue(
+        uuid.uuid4(), uuid.uuid4(), Role.member, now=int(time.time()) - 3600
+    )
+    with pytest.raises(Unauthenticated):
+        await verifier.verify(expired)
+    with pytest.raises(Unauthenticated):
+        await verifier.verify(expired)
+    assert keys.calls == 3

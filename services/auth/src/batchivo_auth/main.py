@@ -11,7 +11,14 @@ from typing import Any
 
 import redis.asyncio as redis
 from batchivo_common.app import create_service_app, serve_factory
-from batchivo_common.auth.tokens import SigningKey, StaticKeySource, TokenIssuer, TokenVerifier, public_jwk
+from batchivo_common.auth.tokens import (
+    SigningKey,
+    StaticKeySource,
+    TokenCache,
+    TokenIssuer,
+    TokenVerifier,
+    public_jwk,
+)
 from batchivo_common.db.engine import create_engine, tenant_sessionmaker
 from batchivo_common.db.health import database_ready
 from batchivo_common.db.tenancy import check_app_role
@@ -125,6 +132,7 @@ def create_app(settings: AuthSettings | None = None, *, configure_process: bool 
         StaticKeySource({signing_key.kid: signing_key.private_key.public_key(), **retired}),
         settings.jwt_issuer,
         settings.jwt_audience,
+        cache=TokenCache(size=10_000, seconds=30),
     )
     jwks: list[dict[str, Any]] = [signing_key.jwk(), *(public_jwk(key, kid) for kid, key in retired.items())]
     app.state.jwks = jwks

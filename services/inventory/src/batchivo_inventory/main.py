@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from batchivo_common.app import create_service_app, serve_factory
-from batchivo_common.auth.tokens import JwksKeySource, KeySource, TokenVerifier
+from batchivo_common.auth.tokens import JwksKeySource, KeySource, TokenCache, TokenVerifier
 from batchivo_common.db.engine import create_engine, tenant_sessionmaker
 from batchivo_common.db.health import database_ready
 from batchivo_common.db.tenancy import check_app_role
@@ -52,7 +52,9 @@ def create_app(
         configure_process=configure_process,
     )
     keys = key_source or JwksKeySource(settings.jwks_url, ttl_seconds=settings.jwks_cache_seconds)
-    app.state.token_verifier = TokenVerifier(keys, settings.jwt_issuer, settings.jwt_audience)
+    app.state.token_verifier = TokenVerifier(
+        keys, settings.jwt_issuer, settings.jwt_audience, cache=TokenCache(size=10_000, seconds=30)
+    )
     app.include_router(api_router)
     return app
 

@@ -8,6 +8,7 @@ from batchivo_common.auth.tokens import (
     Role,
     SigningKey,
     StaticKeySource,
+    TokenCache,
     TokenIssuer,
     TokenVerifier,
 )
@@ -20,6 +21,7 @@ __all__ = [
     "Role",
     "SigningKey",
     "StaticKeySource",
+    "TokenCache",
     "TokenIssuer",
     "TokenVerifier",
 ]

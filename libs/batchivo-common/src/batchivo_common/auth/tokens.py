@@ -13,6 +13,7 @@ import hashlib
 import json
 import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -206,11 +207,63 @@ class JwksKeySource:
         return self._keys.get(kid)
 
 
+class TokenCache:
+    """Verified tokens → principal, bounded LRU; entries die at ``min(exp, cached_at + seconds)``."""
+
+    def __init__(self, size: int, seconds: float):
+        self.size, self.seconds = size, seconds
+        self._entries: OrderedDict[str, tuple[Principal, float]] = OrderedDict()
+
+    def get(self, token: str, now: float) -> Principal | None:
+        entry = self._entries.get(token)
+        if entry is None:
+            return None
+        principal, until = entry
+        if now >= until:
+            del self._entries[token]
+            return None
+        self._entries.move_to_end(token)
+        return principal
+
+    def put(self, token: str, principal: Principal, now: float) -> None:
+        if self.size <= 0 or self.seconds <= 0:
+            return
+        self._entries[token] = (principal, min(float(principal.expires_at), now + self.seconds))
+        self._entries.move_to_end(token)
+        while len(self._entries) > self.size:
+            self._entries.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
 class TokenVerifier:
-    def __init__(self, keys: KeySource, issuer: str, audience: str, leeway_seconds: int = 10):
+    """Verifies access tokens; with a ``cache``, a token verified once is not verified again until
+    ``min(exp, cached_at + cache.seconds)`` (a token is immutable, so its verdict cannot change before it
+    expires; revocation is the deny-list's job)."""
+
+    def __init__(
+        self,
+        keys: KeySource,
+        issuer: str,
+        audience: str,
+        leeway_seconds: int = 10,
+        cache: TokenCache | None = None,
+    ):
         self.keys, self.issuer, self.audience, self.leeway = keys, issuer, audience, leeway_seconds
+        self.cache = cache
 
     async def verify(self, token: str) -> Principal:
+        if self.cache is None:
+            return await self._verify(token)
+        now = time.time()
+        principal = self.cache.get(token, now)
+        if principal is None:
+            principal = await self._verify(token)
+            self.cache.put(token, principal, now)
+        return principal
+
+    async def _verify(self, token: str) -> Principal:
         try:
             header = jwt.get_unverified_header(token)
         except jwt.PyJWTError:
