@@ -5,11 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import asyncpg
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
 from batchivo_auth.db import metadata
+from batchivo_common.testing.migrations import schema_drift
 from batchivo_common.testing.plugin import alembic
-from sqlalchemy.ext.asyncio import create_async_engine
 
 ALEMBIC_INI = Path(__file__).resolve().parents[2] / "alembic.ini"
 
@@ -49,23 +47,4 @@ async def test_downgrade_to_base_and_upgrade_to_head_round_trips(app, auth_db, b
 
 
 async def test_the_models_match_the_migration(auth_db) -> None:
-    engine = create_async_engine(auth_db.owner_url)
-    try:
-        async with engine.connect() as conn:
-            diff = await conn.run_sync(
-                lambda sync: compare_metadata(
-                    MigrationContext.configure(
-                        sync,
-                        opts={
-                            "include_schemas": True,
-                            "include_name": lambda name, type_, _: type_ != "schema" or name == "auth",
-                            "compare_type": True,
-                            "version_table_schema": "auth",
-                        },
-                    ),
-                    metadata,
-                )
-            )
-    finally:
-        await engine.dispose()
-    assert diff == []
+    assert await schema_drift(auth_db, metadata) == []

@@ -6,11 +6,9 @@ from pathlib import Path
 
 import asyncpg
 import pytest
-from alembic.autogenerate import compare_metadata
-from alembic.migration import MigrationContext
+from batchivo_common.testing.migrations import schema_drift
 from batchivo_common.testing.plugin import alembic
 from batchivo_inventory.db import metadata
-from sqlalchemy.ext.asyncio import create_async_engine
 
 pytestmark = pytest.mark.db
 
@@ -60,23 +58,4 @@ async def test_downgrade_to_base_and_upgrade_to_head_round_trips(app, inventory_
 
 
 async def test_the_models_match_the_migration(inventory_db) -> None:
-    engine = create_async_engine(inventory_db.owner_url)
-    try:
-        async with engine.connect() as conn:
-            diff = await conn.run_sync(
-                lambda sync: compare_metadata(
-                    MigrationContext.configure(
-                        sync,
-                        opts={
-                            "include_schemas": True,
-                            "include_name": lambda name, type_, _: type_ != "schema" or name == "inventory",
-                            "compare_type": True,
-                            "version_table_schema": "inventory",
-                        },
-                    ),
-                    metadata,
-                )
-            )
-    finally:
-        await engine.dispose()
-    assert diff == []
+    assert await schema_drift(inventory_db, metadata) == []
