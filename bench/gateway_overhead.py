@@ -16,17 +16,14 @@ import argparse
 import asyncio
 import contextlib
 import os
-import re
 import secrets
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
 import asyncpg
 import httpx
@@ -34,15 +31,9 @@ import redis.asyncio as redis
 from batchivo_common.auth.tokens import SigningKey
 from batchivo_common.db.bootstrap import bootstrap_service, drop_service_roles
 from batchivo_common.db.roles import ServiceRoles
+from harness import ROOT, WrkStats, free_port, median_stats, process, wait_ready, wrk
 
-ROOT = Path(__file__).resolve().parent.parent
 PG = os.environ.get("BENCH_PG", "postgres@127.0.0.1:5432")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @dataclass
@@ -88,76 +79,6 @@ async def hammer(
     started = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
     return Stats(url, len(latencies), time.perf_counter() - started, latencies)
-
-
-@dataclass
-class WrkStats:
-    """What wrk (a C load generator: little CPU of its own on a 2-core box) reports for one run."""
-
-    rps: float
-    p50: float
-    p99: float
-
-
-_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
-
-
-def _ms(text: str) -> float:
-    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()  # type: ignore[union-attr]
-    return float(value) * _UNITS[unit]
-
-
-def wrk(url: str, token: str, concurrency: int, seconds: int) -> WrkStats:
-    threads = min(2, concurrency)
-    out = subprocess.run(
-        [
-            "wrk",
-            f"-t{threads}",
-            f"-c{concurrency}",
-            f"-d{seconds}s",
-            "--latency",
-            "-H",
-            f"Authorization: Bearer {token}",
-            url,
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    if "Non-2xx" in out or "Socket errors" in out:
-        raise RuntimeError(f"wrk saw errors against {url}:\n{out}")
-    p50 = re.search(r"^\s+50%\s+(\S+)", out, re.M)
-    p99 = re.search(r"^\s+99%\s+(\S+)", out, re.M)
-    rps = re.search(r"^Requests/sec:\s+([\d.]+)", out, re.M)
-    if not (p50 and p99 and rps):
-        raise RuntimeError(f"cannot read wrk output:\n{out}")
-    return WrkStats(float(rps.group(1)), _ms(p50.group(1)), _ms(p99.group(1)))
-
-
-@contextlib.contextmanager
-def process(args: list[str], env: dict[str, str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
-    with log.open("wb") as out:
-        proc = subprocess.Popen(args, env=env, stdout=out, stderr=subprocess.STDOUT, cwd=ROOT)
-        try:
-            yield proc
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-
-
-async def wait_ready(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
-    async with httpx.AsyncClient() as client:
-        for _ in range(200):
-            if proc.poll() is not None:
-                raise RuntimeError(f"{url} exited early:\n{log.read_text()[-3000:]}")
-            with contextlib.suppress(httpx.HTTPError):
-                if (await client.get(url)).status_code == 200:
-                    return
-            await asyncio.sleep(0.1)
-    raise RuntimeError(f"{url} never became ready:\n{log.read_text()[-3000:]}")
 
 
 async def run(args: argparse.Namespace) -> None:
@@ -260,6 +181,7 @@ async def measure(direct: str, through: str, args: argparse.Namespace) -> None:
         for name, values in login.items():
             print(f"  {name:8s} p50 {statistics.median(values):8.2f} ms")
 
+        results: Mapping[tuple[str, int], WrkStats | Stats]
         if shutil.which("wrk") and not args.python_client:
             results = measure_with_wrk(direct, through, token, args)
         else:
@@ -269,7 +191,8 @@ async def measure(direct: str, through: str, args: argparse.Namespace) -> None:
             f"\nGET /api/v1/auth/me ({'wrk' if shutil.which('wrk') and not args.python_client else 'httpx'})"
         )
         print(f"  {'path':8s} {'conc':>4s} {'req/s':>9s} {'p50 ms':>8s} {'p99 ms':>8s}")
-        for (name, concurrency), s in sorted(results.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        for name, concurrency in sorted(results, key=lambda key: (key[1], key[0])):
+            s = results[(name, concurrency)]
             print(f"  {name:8s} {concurrency:4d} {s.rps:9.0f} {s.p50:8.2f} {s.p99:8.2f}")
         for concurrency in (1, 32):
             d, g = results[("direct", concurrency)], results[("gateway", concurrency)]
@@ -292,13 +215,12 @@ def measure_with_wrk(
             wrk(f"{base}/api/v1/auth/me", token, concurrency, 2)
         for _ in range(args.rounds):
             for name, base in (("direct", direct), ("gateway", through)):
-                runs[name].append(wrk(f"{base}/api/v1/auth/me", token, concurrency, args.seconds))
-        for name, stats in runs.items():
-            results[(name, concurrency)] = WrkStats(
-                statistics.median(s.rps for s in stats),
-                statistics.median(s.p50 for s in stats),
-                statistics.median(s.p99 for s in stats),
-            )
+                stats = wrk(f"{base}/api/v1/auth/me", token, concurrency, args.seconds)
+                if stats.errors:
+                    raise RuntimeError(f"wrk saw {stats.errors} failed requests against {base}")
+                runs[name].append(stats)
+        for name, stats_list in runs.items():
+            results[(name, concurrency)] = median_stats(stats_list)
     return results
 
 

@@ -165,10 +165,13 @@ class SpoolRepository:
                 )
             return stmt.where(*where)
 
-        # The page's ids first, from spools alone: the planner then walks the order index and stops after
-        # ``limit`` rows. Joined with the types in one query, RLS on those tables made it sort every match.
+        # Two queries: the page's ids from spools alone (the planner walks the order index and stops after
+        # ``limit`` rows), then those rows with their types. In one statement the planner, misled by RLS
+        # and generic plans of prepared statements, sorted every match or re-ran the page subquery per
+        # spool (seen: 250 ms at 2,000 spools, 148 ms at 100,000).
         page_ids = matching(Spool.id).order_by(*order, Spool.id).limit(limit).offset(offset)
-        stmt = _with_type().where(Spool.id.in_(page_ids.scalar_subquery())).order_by(*order, Spool.id)
+        ids = list((await self.session.scalars(page_ids)).all())
+        stmt = _with_type().where(Spool.id.in_(ids)).order_by(*order, Spool.id)
         rows = [SpoolRow(r[0], r[1], r[2]) for r in (await self.session.execute(stmt)).all()]
         total = await self.session.scalar(matching(func.count()))
         return rows, int(total or 0)
