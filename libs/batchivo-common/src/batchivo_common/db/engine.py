@@ -17,7 +17,15 @@ def create_engine(
         # No pre-ping: it costs a round trip on every checkout. A connection that died (database restart)
         # fails one transaction and is discarded; recycling bounds how long any connection lives.
         pool_recycle=1800,
-        connect_args={"server_settings": {"application_name": application_name}},
+        connect_args={
+            "server_settings": {
+                "application_name": application_name,
+                # asyncpg prepares every statement; after a few runs PostgreSQL may switch to one generic
+                # plan per statement, blind to which tenant it runs for. Tenants differ in size by orders of
+                # magnitude, so a plan fit for one is slow for another (seen: 250 ms lists). Plan each time.
+                "plan_cache_mode": "force_custom_plan",
+            }
+        },
     )
 
 
