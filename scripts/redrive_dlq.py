@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 
 import aio_pika
 from aio_pika.abc import AbstractIncomingMessage
+from batchivo_common.messaging.consumer import persistent_copy
 from batchivo_common.messaging.topology import load_specs
 
 #: Broker-maintained dead-letter history; removed so attempts are counted afresh.
@@ -39,18 +40,7 @@ def redriven_copy(message: AbstractIncomingMessage) -> aio_pika.Message:
         headers["x-redriven-error"] = headers.pop("x-error")
     headers.pop("x-failed-at", None)
     headers["x-redriven-at"] = datetime.now(UTC).isoformat()
-    return aio_pika.Message(
-        body=message.body,
-        headers=headers,
-        content_type=message.content_type,
-        content_encoding=message.content_encoding,
-        delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
-        message_id=message.message_id,
-        type=message.type,
-        app_id=message.app_id,
-        timestamp=message.timestamp,
-        correlation_id=message.correlation_id,
-    )
+    return persistent_copy(message, headers)
 
 
 async def redrive(amqp_url: str, queue: str, *, prefix: str = "", limit: int | None = None) -> int:

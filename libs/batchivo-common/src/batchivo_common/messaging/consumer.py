@@ -148,11 +148,8 @@ def parse_envelope(body: bytes) -> EventEnvelope:
     return envelope
 
 
-def dead_letter_message(message: AbstractIncomingMessage, error: str) -> aio_pika.Message:
-    """A persistent copy of ``message`` (body, properties, headers) with the reason it failed."""
-    headers = dict(message.headers or {})
-    headers["x-error"] = error[:2000]
-    headers["x-failed-at"] = datetime.now(UTC).isoformat()
+def persistent_copy(message: AbstractIncomingMessage, headers: dict[str, Any]) -> aio_pika.Message:
+    """A persistent copy of ``message`` (body and properties) with ``headers``: for re-publishing it."""
     return aio_pika.Message(
         body=message.body,
         headers=headers,
@@ -165,6 +162,14 @@ def dead_letter_message(message: AbstractIncomingMessage, error: str) -> aio_pik
         timestamp=message.timestamp,
         correlation_id=message.correlation_id,
     )
+
+
+def dead_letter_message(message: AbstractIncomingMessage, error: str) -> aio_pika.Message:
+    """A persistent copy of ``message`` (body, properties, headers) with the reason it failed."""
+    headers = dict(message.headers or {})
+    headers["x-error"] = error[:2000]
+    headers["x-failed-at"] = datetime.now(UTC).isoformat()
+    return persistent_copy(message, headers)
 
 
 def _string_headers(headers: Mapping[str, Any]) -> dict[str, str]:
