@@ -19,8 +19,6 @@ import os
 import secrets
 import shutil
 import statistics
-import subprocess
-import sys
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -31,7 +29,7 @@ import redis.asyncio as redis
 from batchivo_common.auth.tokens import SigningKey
 from batchivo_common.db.bootstrap import bootstrap_service, drop_service_roles
 from batchivo_common.db.roles import ServiceRoles
-from harness import ROOT, WrkStats, free_port, median_stats, process, wait_ready, wrk
+from harness import ROOT, UVICORN, WrkStats, free_port, median_stats, migrate, process, wait_ready, wrk
 
 PG = os.environ.get("BENCH_PG", "postgres@127.0.0.1:5432")
 
@@ -113,31 +111,15 @@ async def run(args: argparse.Namespace) -> None:
             "GATEWAY_LOGIN_RATE_PER_MINUTE": "1000000",
             "GATEWAY_API_RATE_PER_MINUTE": "100000000",
         }
-        subprocess.run(
-            [sys.executable, "-m", "alembic", "-c", "services/auth/alembic.ini", "upgrade", "head"],
-            env=env,
-            cwd=ROOT,
-            check=True,
-            capture_output=True,
-        )
-        uvicorn = [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "--factory",
-            "--no-access-log",
-            "--log-level",
-            "warning",
-            "--host",
-            "127.0.0.1",
-        ]
+        migrate("services/auth/alembic.ini", env)
+
         auth_log, gateway_log = workdir / "auth.log", workdir / "gateway.log"
         with (
             process(
-                [*uvicorn, "--port", str(auth_port), "batchivo_auth.main:create_app"], env, auth_log
+                [*UVICORN, "--port", str(auth_port), "batchivo_auth.main:create_app"], env, auth_log
             ) as auth,
             process(
-                [*uvicorn, "--port", str(gateway_port), "batchivo_gateway.main:create_app"], env, gateway_log
+                [*UVICORN, "--port", str(gateway_port), "batchivo_gateway.main:create_app"], env, gateway_log
             ) as gateway,
         ):
             direct, through = f"http://127.0.0.1:{auth_port}", f"http://127.0.0.1:{gateway_port}"

@@ -11,6 +11,7 @@ import re
 import socket
 import statistics
 import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,9 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
+#: How the scripts start a service: one uvicorn worker per app factory, quiet, on loopback.
+UVICORN = [sys.executable, "-m", "uvicorn", "--factory", "--no-access-log", "--log-level", "warning"]
+UVICORN += ["--host", "127.0.0.1"]
 
 
 def free_port() -> int:
@@ -108,3 +112,15 @@ async def wait_ready(url: str, proc: subprocess.Popen[bytes], log: Path) -> None
                     return
             await asyncio.sleep(0.1)
     raise RuntimeError(f"{url} never became ready:\n{log.read_text()[-3000:]}")
+
+
+def migrate(ini: str, env: dict[str, str]) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "alembic", "-c", ini, "upgrade", "head"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"alembic -c {ini} upgrade head failed:\n{done.stdout}\n{done.stderr}")

@@ -32,7 +32,6 @@ import re
 import secrets
 import shutil
 import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -48,7 +47,7 @@ import redis.asyncio as redis
 from batchivo_common.auth.tokens import SigningKey
 from batchivo_common.db.bootstrap import bootstrap_service, drop_service_roles
 from batchivo_common.db.roles import ServiceRoles
-from harness import ROOT, WrkStats, free_port, median_stats, process, wait_ready, wrk
+from harness import ROOT, UVICORN, WrkStats, free_port, median_stats, migrate, process, wait_ready, wrk
 
 PG = os.environ.get("BENCH_PG", "postgres@127.0.0.1:5432")
 SCHEMA = "inventory"
@@ -98,18 +97,6 @@ def lua_get_cycle(path: Path, prefix: str, ids: list[str]) -> Path:
     return path
 
 
-def migrate(ini: str, env: dict[str, str]) -> None:
-    done = subprocess.run(
-        [sys.executable, "-m", "alembic", "-c", ini, "upgrade", "head"],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode != 0:
-        raise RuntimeError(f"alembic -c {ini} upgrade head failed:\n{done.stdout}\n{done.stderr}")
-
-
 async def run(args: argparse.Namespace) -> int:
     task = asyncio.current_task()
     assert task is not None
@@ -157,29 +144,19 @@ async def run(args: argparse.Namespace) -> int:
         }
         migrate("services/auth/alembic.ini", env)
         migrate("services/inventory/alembic.ini", env)
-        uvicorn = [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "--factory",
-            "--no-access-log",
-            "--log-level",
-            "warning",
-            "--host",
-            "127.0.0.1",
-        ]
+
         logs = {name: workdir / f"inventory_api-{name}.log" for name in ("auth", "inventory", "gateway")}
         with (
             process(
-                [*uvicorn, "--port", str(auth_port), "batchivo_auth.main:create_app"], env, logs["auth"]
+                [*UVICORN, "--port", str(auth_port), "batchivo_auth.main:create_app"], env, logs["auth"]
             ) as auth,
             process(
-                [*uvicorn, "--port", str(inventory_port), "batchivo_inventory.main:create_app"],
+                [*UVICORN, "--port", str(inventory_port), "batchivo_inventory.main:create_app"],
                 env,
                 logs["inventory"],
             ) as inventory,
             process(
-                [*uvicorn, "--port", str(gateway_port), "batchivo_gateway.main:create_app"],
+                [*UVICORN, "--port", str(gateway_port), "batchivo_gateway.main:create_app"],
                 env,
                 logs["gateway"],
             ) as gateway,
