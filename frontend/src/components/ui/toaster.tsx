@@ -1,0 +1,29 @@
+import * as ToastPrimitive from "@radix-ui/react-toast";
+import { X } from "lucide-react";
+import { dismissToast, useToasts } from "@/lib/toast";
+import { cn } from "@/lib/utils";
+
+export function Toaster() {
+  const toasts = useToasts();
+  return (
+    <ToastPrimitive.Provider swipeDirection="right" duration={5000}>
+      {toasts.map((t) => (
+        <ToastPrimitive.Root
+          key={t.id}
+          onOpenChange={(open) => !open && dismissToast(t.id)}
+          className={cn(
+            "relative grid gap-1 rounded-md border bg-card p-3 pr-8 text-card-foreground shadow-lg",
+            t.variant === "destructive" && "border-destructive text-destructive",
+          )}
+        >
+          <ToastPrimitive.Title className="text-sm font-semibold">{t.title}</ToastPrimitive.Title>
+          {t.description ? <ToastPrimitive.Description className="text-sm">{t.description}</ToastPrimitive.Description> : null}
+          <ToastPrimitive.Close className="absolute right-2 top-2 opacity-70 hover:opacity-100" aria-label="Dismiss">
+            <X className="size-4" />
+          </ToastPrimitive.Close>
+        </ToastPrimitive.Root>
+      ))}
+      <ToastPrimitive.Viewport className="fixed bottom-0 right-0 z-[100] flex w-full max-w-sm flex-col gap-2 p-4 no-print" />
+    </ToastPrimitive.Provider>
+  );
+}

@@ -1,0 +1,24 @@
+import type { FieldValues, Path, UseFormSetError } from "react-hook-form";
+import { errorMessage, fieldMessages } from "@/lib/errors";
+
+/**
+ * Puts a failed request's messages where they belong: a 422's per-field messages next to the fields the
+ * form has, everything else (409 conflicts, 400s, unknown fields) as the form's root error.
+ */
+export function applyApiErrors<T extends FieldValues>(error: unknown, setError: UseFormSetError<T>, fields: readonly Path<T>[]): void {
+  const byField = fieldMessages(error);
+  let placed = false;
+  for (const [field, message] of Object.entries(byField)) {
+    if ((fields as readonly string[]).includes(field)) {
+      setError(field as Path<T>, { type: "server", message });
+      placed = true;
+    }
+  }
+  if (!placed) setError("root.server" as Path<T>, { type: "server", message: errorMessage(error) });
+}
+
+/** Empty inputs become `null`/absent instead of "" (the API treats "" as a value). */
+export function blankToNull(value: string | null | undefined): string | null {
+  const trimmed = value?.trim() ?? "";
+  return trimmed === "" ? null : trimmed;
+}

@@ -1,0 +1,37 @@
+/** A tiny store of transient notices ("Booked −120 g"), shown by <Toaster />. */
+import { useSyncExternalStore } from "react";
+
+export interface Toast {
+  id: number;
+  title: string;
+  description?: string;
+  variant?: "default" | "destructive";
+}
+
+let toasts: Toast[] = [];
+let nextId = 1;
+const listeners = new Set<() => void>();
+
+function emit(): void {
+  for (const listener of listeners) listener();
+}
+
+export function toast(notice: Omit<Toast, "id">): void {
+  toasts = [...toasts, { ...notice, id: nextId++ }].slice(-3);
+  emit();
+}
+
+export function dismissToast(id: number): void {
+  toasts = toasts.filter((t) => t.id !== id);
+  emit();
+}
+
+export function useToasts(): Toast[] {
+  return useSyncExternalStore(
+    (listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    () => toasts,
+  );
+}

@@ -1,0 +1,50 @@
+import { createBrowserRouter, type RouteObject } from "react-router-dom";
+import { AppShell } from "@/components/layout/AppShell";
+import { RequireAuth } from "@/components/layout/RequireAuth";
+import { RouteError } from "@/pages/RouteError";
+
+type PageModule = { default: React.ComponentType };
+
+/** Each page is its own chunk: the first load carries only the shell and the page opened. */
+const page = (load: () => Promise<PageModule>): Pick<RouteObject, "lazy"> => ({
+  lazy: async () => ({ Component: (await load()).default }),
+});
+
+export const routes: RouteObject[] = [
+  { path: "/login", ...page(() => import("@/pages/auth/SignInPage")) },
+  { path: "/register", ...page(() => import("@/pages/auth/RegisterPage")) },
+  {
+    element: <RequireAuth />,
+    errorElement: <RouteError />,
+    children: [
+      {
+        element: <AppShell />,
+        children: [
+          {
+            errorElement: <RouteError />,
+            children: [
+              { index: true, ...page(() => import("@/pages/dashboard/DashboardPage")) },
+              { path: "spools", ...page(() => import("@/pages/spools/SpoolsPage")) },
+              { path: "spools/labels", ...page(() => import("@/pages/spools/LabelsPage")) },
+              { path: "spools/:spoolId", ...page(() => import("@/pages/spools/SpoolDetailPage")) },
+              { path: "filament-types", ...page(() => import("@/pages/filament-types/FilamentTypesPage")) },
+              { path: "material-types", ...page(() => import("@/pages/material-types/MaterialTypesPage")) },
+              {
+                element: <RequireAuth minRole="admin" />,
+                children: [
+                  { path: "settings/members", ...page(() => import("@/pages/settings/MembersPage")) },
+                  { path: "settings/api-keys", ...page(() => import("@/pages/settings/ApiKeysPage")) },
+                ],
+              },
+              { path: "*", ...page(() => import("@/pages/NotFoundPage")) },
+            ],
+          },
+        ],
+      },
+    ],
+  },
+];
+
+export function createRouter() {
+  return createBrowserRouter(routes);
+}
