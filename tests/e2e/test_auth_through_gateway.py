@@ -273,3 +273,56 @@ async def test_a_tenant_never_sees_another_tenants_members(gateway: httpx.AsyncC
     assert_error(
         await gateway.delete(f"/api/v1/tenant/members/{user_b}", headers=bearer(shop_a["access_token"])), 404
     )
+
+
+def _refresh_cookie(response: httpx.Response) -> tuple[str, str]:
+    """(value, whole Set-Cookie line) of the ``batchivo_refresh`` cookie the response sets."""
+    lines = [c for c in response.headers.get_list("set-cookie") if c.startswith("batchivo_refresh=")]
+    assert len(lines) == 1, response.headers.get_list("set-cookie")
+    return lines[0].split(";", 1)[0].split("=", 1)[1], lines[0]
+
+
+async def test_browser_mode_cookie_crosses_the_gateway_both_ways(gateway: httpx.AsyncClient) -> None:
+    # The test settings keep cookies Secure and the gateway speaks plain http here, so httpx's jar would
+    # never send the cookie back: it is read from Set-Cookie and sent in a Cookie header by hand.
+    browser = {"X-Batchivo-Auth": "cookie"}
+    account = await register(gateway)
+    login = await gateway.post(
+        "/api/v1/auth/login", json={"email": account["email"], "password": PASSWORD}, headers=browser
+    )
+    assert login.status_code == 200, login.text
+    assert login.json()["refresh_token"] is None
+    first, line = _refresh_cookie(login)  # Set-Cookie came through the gateway
+    assert first
+    for attribute in ("HttpOnly", "SameSite=Strict", "Path=/api/v1/auth", "Max-Age=1209600", "Secure"):
+        assert attribute in line
+
+    # The gateway stores no cookie: without a Cookie header nobody's session is replayed.
+    alone = await gateway.post("/api/v1/auth/refresh", headers=browser)
+    assert_error(alone, 401, "UNAUTHENTICATED")
+
+    # Refresh is public (no bearer) and the Cookie header reaches auth.
+    refreshed = await gateway.post(
+        "/api/v1/auth/refresh", headers={**browser, "Cookie": f"batchivo_refresh={first}"}
+    )
+    assert refreshed.status_code == 200, refreshed.text
+    assert refreshed.json()["refresh_token"] is None
+    second, _ = _refresh_cookie(refreshed)
+    assert second != first
+    access = refreshed.json()["access_token"]
+    assert (await gateway.get("/api/v1/auth/me", headers=bearer(access))).status_code == 200
+
+    logout = await gateway.post(
+        "/api/v1/auth/logout",
+        headers={**browser, **bearer(access), "Cookie": f"batchivo_refresh={second}"},
+    )
+    assert logout.status_code == 204, logout.text
+    cleared, line = _refresh_cookie(logout)
+    assert cleared == ""
+    assert "Max-Age=0" in line
+    assert_error(await gateway.get("/api/v1/auth/me", headers=bearer(access)), 401, "UNAUTHENTICATED")
+    stale = await gateway.post(
+        "/api/v1/auth/refresh", headers={**browser, "Cookie": f"batchivo_refresh={second}"}
+    )
+    assert_error(stale, 401, "UNAUTHENTICATED")
+    assert _refresh_cookie(stale)[0] == ""

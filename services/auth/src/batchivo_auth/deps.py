@@ -12,10 +12,11 @@ from batchivo_common.auth.deps import PrincipalDep, require_role
 from batchivo_common.auth.tokens import Principal, Role, TokenIssuer
 from batchivo_common.db.session import SessionDep
 from batchivo_common.errors import Unauthenticated
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request
 
 from batchivo_auth.settings import AuthSettings
 from batchivo_auth.tenants.service import MemberService
+from batchivo_auth.tokens.cookies import MODE_COOKIE, MODE_HEADER, is_browser_mode
 from batchivo_auth.tokens.repository import RevocationStore
 from batchivo_auth.tokens.service import ApiKeyService, SessionService
 from batchivo_auth.users.service import PasswordHasher
@@ -74,6 +75,19 @@ async def get_api_key_service(request: Request, session: SessionDep, settings: S
     )
 
 
+async def get_browser_mode(
+    mode: Annotated[
+        str | None,
+        Header(
+            alias=MODE_HEADER,
+            description=f"`{MODE_COOKIE}`: browser mode, the refresh token travels in an httpOnly cookie",
+        ),
+    ] = None,
+) -> bool:
+    return is_browser_mode(mode)
+
+
+BrowserModeDep = Annotated[bool, Depends(get_browser_mode)]
 SessionServiceDep = Annotated[SessionService, Depends(get_session_service)]
 MemberServiceDep = Annotated[MemberService, Depends(get_member_service)]
 ApiKeyServiceDep = Annotated[ApiKeyService, Depends(get_api_key_service)]

@@ -41,6 +41,9 @@ class AuthSettings(ServiceSettings):
     #: Lifetime of the access token the gateway gets for an API key (it caches it for less than this).
     api_key_token_seconds: int = Field(300, ge=30, le=3600)
     bcrypt_rounds: int = Field(MIN_BCRYPT_ROUNDS, ge=4, le=16)
+    #: ``Secure`` on the browser-mode refresh cookie. Default True; False by default when the environment
+    #: is dev (plain-http localhost), unless ``AUTH_COOKIE_SECURE`` says otherwise.
+    cookie_secure: bool = True
 
     #: Redis key prefixes (after ``redis_prefix``); the gateway reads exactly these keys.
     deny_list_prefix: str = "auth:deny:"
@@ -50,6 +53,12 @@ class AuthSettings(ServiceSettings):
     def _bcrypt_cost(self) -> AuthSettings:
         if self.bcrypt_rounds < MIN_BCRYPT_ROUNDS and self.environment != "test":
             raise ValueError(f"bcrypt_rounds must be at least {MIN_BCRYPT_ROUNDS} outside tests")
+        return self
+
+    @model_validator(mode="after")
+    def _dev_cookie_not_secure(self) -> AuthSettings:
+        if self.environment == "dev" and "cookie_secure" not in self.model_fields_set:
+            self.cookie_secure = False
         return self
 
     def deny_key(self, jti: str) -> str:

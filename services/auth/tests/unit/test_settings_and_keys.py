@@ -40,6 +40,18 @@ def test_a_low_bcrypt_cost_is_for_tests_only() -> None:
         AuthSettings(environment="dev", bcrypt_rounds=10)
 
 
+def test_the_refresh_cookie_is_secure_except_in_dev(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert AuthSettings(environment="dev").cookie_secure is False
+    assert AuthSettings(environment="test").cookie_secure is True
+    assert AuthSettings(environment="dev", cookie_secure=True).cookie_secure is True
+    monkeypatch.setenv("BATCHIVO_ENV", "dev")
+    monkeypatch.setenv("AUTH_COOKIE_SECURE", "true")
+    assert AuthSettings().cookie_secure is True
+    monkeypatch.setenv("BATCHIVO_ENV", "test")
+    monkeypatch.setenv("AUTH_COOKIE_SECURE", "false")
+    assert AuthSettings().cookie_secure is False
+
+
 def test_outside_dev_the_signing_key_is_required() -> None:
     with pytest.raises(SigningKeyMissing):
         load_signing_key(AuthSettings(environment="test"))

@@ -10,14 +10,26 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from batchivo_common.auth.tokens import Role
+from batchivo_common.errors import Unauthenticated
 from batchivo_common.pagination import PageParamsDep, parse_sort
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Body, Query, Request, Response, status
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ValidationError
 
-from batchivo_auth.deps import AdminDep, ApiKeyServiceDep, AuthPrincipalDep, SessionServiceDep
+from batchivo_auth.deps import (
+    AdminDep,
+    ApiKeyServiceDep,
+    AuthPrincipalDep,
+    BrowserModeDep,
+    SessionServiceDep,
+    SettingsDep,
+)
+from batchivo_auth.settings import AuthSettings
+from batchivo_auth.tokens.cookies import cleared_refresh_cookie, refresh_cookie, refresh_token_from
 from batchivo_auth.tokens.models import ApiKey
 from batchivo_auth.tokens.schemas import (
     ApiKeyCreate,
@@ -46,17 +58,59 @@ jwks_router = APIRouter(tags=["jwks"])
 
 API_KEY_SORTS = ("created_at", "name", "last_used_at")
 _NO_STORE = {"Cache-Control": "no-store"}
+_SECONDS_PER_DAY = 86_400
+
+Model = TypeVar("Model", bound=BaseModel)
+
+#: A JSON body FastAPI parses but does not validate: required in body mode, ignored in browser mode.
+OptionalBody = Annotated[Any, Body()]
 
 
-def _pair(tokens: IssuedTokens, response: Response) -> TokenPair:
+def _documented_body(model: type[BaseModel]) -> dict[str, Any]:
+    """``openapi_extra`` that documents ``model`` as the body-mode request body of a route."""
+    return {
+        "requestBody": {
+            "required": False,
+            "description": "Required without `X-Batchivo-Auth: cookie`; optional and ignored with it",
+            "content": {"application/json": {"schema": model.model_json_schema()}},
+        }
+    }
+
+
+def _body_as(model: type[Model], body: Any) -> Model:
+    """``body`` validated as FastAPI validates a required body of ``model`` (the same 422s)."""
+    if body is None:
+        missing = {"type": "missing", "loc": ("body",), "msg": "Field required", "input": None}
+        raise RequestValidationError([missing])
+    try:
+        return model.model_validate(body)
+    except ValidationError as exc:
+        errors = [{**error, "loc": ("body", *error["loc"])} for error in exc.errors()]
+        raise RequestValidationError(errors) from None
+
+
+def _pair(tokens: IssuedTokens, response: Response, browser: bool, settings: AuthSettings) -> TokenPair:
+    """The token response; in browser mode the refresh token goes into the cookie, never the body."""
     response.headers.update(_NO_STORE)  # token responses must never sit in a cache
+    refresh_token: str | None = tokens.refresh_token
+    if browser:
+        max_age = settings.refresh_token_days * _SECONDS_PER_DAY
+        cookie = refresh_cookie(tokens.refresh_token, max_age=max_age, secure=settings.cookie_secure)
+        response.headers.append("set-cookie", cookie)
+        refresh_token = None
     return TokenPair(
-        access_token=tokens.access_token, refresh_token=tokens.refresh_token, expires_in=tokens.expires_in
+        access_token=tokens.access_token, refresh_token=refresh_token, expires_in=tokens.expires_in
     )
 
 
 @auth_router.post("/register", status_code=status.HTTP_201_CREATED)
-async def register(body: RegisterRequest, service: SessionServiceDep, response: Response) -> TokenPair:
+async def register(
+    body: RegisterRequest,
+    service: SessionServiceDep,
+    browser: BrowserModeDep,
+    settings: SettingsDep,
+    response: Response,
+) -> TokenPair:
     tokens = await service.register(
         email=str(body.email),
         password=body.password,
@@ -65,31 +119,79 @@ async def register(body: RegisterRequest, service: SessionServiceDep, response: 
         currency_code=body.currency_code,
     )
     response.headers["Location"] = "/api/v1/auth/me"
-    return _pair(tokens, response)
+    return _pair(tokens, response, browser, settings)
 
 
 @auth_router.post("/login")
-async def login(body: LoginRequest, service: SessionServiceDep, response: Response) -> TokenPair:
+async def login(
+    body: LoginRequest,
+    service: SessionServiceDep,
+    browser: BrowserModeDep,
+    settings: SettingsDep,
+    response: Response,
+) -> TokenPair:
     tokens = await service.login(email=str(body.email), password=body.password, tenant_id=body.tenant_id)
-    return _pair(tokens, response)
+    return _pair(tokens, response, browser, settings)
 
 
-@auth_router.post("/refresh")
-async def refresh(body: RefreshRequest, service: SessionServiceDep, response: Response) -> TokenPair:
-    return _pair(await service.refresh(body.refresh_token), response)
+@auth_router.post("/refresh", openapi_extra=_documented_body(RefreshRequest))
+async def refresh(
+    request: Request,
+    service: SessionServiceDep,
+    browser: BrowserModeDep,
+    settings: SettingsDep,
+    response: Response,
+    body: OptionalBody = None,
+) -> TokenPair:
+    if not browser:
+        # Body mode: cookies are ignored. Reading the cookie only when the custom header is present is the
+        # CSRF defence (with SameSite=Strict): a cross-site page cannot add that header without CORS.
+        presented = _body_as(RefreshRequest, body).refresh_token
+        return _pair(await service.refresh(presented), response, False, settings)
+    token = refresh_token_from(request.cookies)
+    try:
+        if token is None:
+            raise Unauthenticated("Missing refresh token cookie")
+        tokens = await service.refresh(token)
+    except Unauthenticated as exc:
+        # A dead session: the browser drops its cookie, so it stops presenting it.
+        exc.headers["set-cookie"] = cleared_refresh_cookie(secure=settings.cookie_secure)
+        raise
+    return _pair(tokens, response, True, settings)
 
 
-@auth_router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
-async def logout(principal: AuthPrincipalDep, body: LogoutRequest, service: SessionServiceDep) -> Response:
-    await service.logout(principal, body.refresh_token)
-    return Response(status_code=status.HTTP_204_NO_CONTENT)
+@auth_router.post(
+    "/logout", status_code=status.HTTP_204_NO_CONTENT, openapi_extra=_documented_body(LogoutRequest)
+)
+async def logout(
+    request: Request,
+    principal: AuthPrincipalDep,
+    service: SessionServiceDep,
+    browser: BrowserModeDep,
+    settings: SettingsDep,
+    body: OptionalBody = None,
+) -> Response:
+    response = Response(status_code=status.HTTP_204_NO_CONTENT)
+    if browser:
+        # The cookie is read only in browser mode (the CSRF defence, see refresh); it may be absent.
+        await service.logout(principal, refresh_token_from(request.cookies))
+        response.headers.append("set-cookie", cleared_refresh_cookie(secure=settings.cookie_secure))
+    else:
+        await service.logout(principal, _body_as(LogoutRequest, body).refresh_token)
+    return response
 
 
 @auth_router.post("/switch-tenant")
 async def switch_tenant(
-    principal: AuthPrincipalDep, body: SwitchTenantRequest, service: SessionServiceDep, response: Response
+    principal: AuthPrincipalDep,
+    body: SwitchTenantRequest,
+    service: SessionServiceDep,
+    browser: BrowserModeDep,
+    settings: SettingsDep,
+    response: Response,
 ) -> TokenPair:
-    return _pair(await service.switch_tenant(principal, body.tenant_id), response)
+    tokens = await service.switch_tenant(principal, body.tenant_id)
+    return _pair(tokens, response, browser, settings)
 
 
 @auth_router.get("/me")

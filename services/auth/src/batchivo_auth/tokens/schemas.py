@@ -67,7 +67,9 @@ class SwitchTenantRequest(BaseModel):
 
 class TokenPair(BaseModel):
     access_token: str
-    refresh_token: str
+    refresh_token: str | None = Field(
+        description="null in browser mode (`X-Batchivo-Auth: cookie`): the token is in the cookie instead"
+    )
     token_type: Literal["bearer"] = "bearer"
     expires_in: int = Field(description="Seconds until the access token expires")
 

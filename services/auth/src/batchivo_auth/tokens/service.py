@@ -129,11 +129,12 @@ class SessionService:
             current.user_id, tenant_id, Role(membership.role), family_id=current.family_id
         )
 
-    async def logout(self, principal: Principal, refresh_token: str) -> None:
-        """End the session of ``refresh_token`` (if it is the caller's); refuse the access token from now."""
-        token = await self.refresh_tokens.by_hash(principal.tenant_id, rules.hash_secret(refresh_token))
-        if token is not None and token.user_id == principal.user_id:
-            await self.refresh_tokens.revoke_family(principal.tenant_id, token.family_id)
+    async def logout(self, principal: Principal, refresh_token: str | None) -> None:
+        """End the session of ``refresh_token`` (if any, and the caller's); refuse the access token now."""
+        if refresh_token is not None:
+            token = await self.refresh_tokens.by_hash(principal.tenant_id, rules.hash_secret(refresh_token))
+            if token is not None and token.user_id == principal.user_id:
+                await self.refresh_tokens.revoke_family(principal.tenant_id, token.family_id)
         ttl = rules.deny_ttl_seconds(principal.expires_at, int(time.time()))
         await self.revocations.deny(principal.jti, ttl)
 
