@@ -7,16 +7,23 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import re
+import secrets
 import socket
 import statistics
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import asyncpg
 import httpx
+import redis.asyncio as redis
+from batchivo_common.auth.tokens import SigningKey
+from batchivo_common.db.bootstrap import bootstrap_service, drop_service_roles
+from batchivo_common.db.roles import ServiceRoles
 
 ROOT = Path(__file__).resolve().parent.parent
 #: How the scripts start a service: one uvicorn worker per app factory, quiet, on loopback.
@@ -124,3 +131,100 @@ def migrate(ini: str, env: dict[str, str]) -> None:
     )
     if done.returncode != 0:
         raise RuntimeError(f"alembic -c {ini} upgrade head failed:\n{done.stdout}\n{done.stderr}")
+
+
+# --- the whole stack ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Stack:
+    """auth + inventory + gateway started by ``stack()``; ``db`` is a superuser connection (RLS off)."""
+
+    gateway: str
+    db: asyncpg.Connection
+    run_id: str
+
+
+@contextlib.asynccontextmanager
+async def stack(name: str, env_overrides: dict[str, str] | None = None) -> AsyncIterator[Stack]:
+    """Starts auth, inventory and the gateway (uvicorn, one worker each) on loopback against a throwaway
+    database, role suffix, Redis prefix and AMQP prefix, all removed at the end, however the run ends."""
+    pg = os.environ.get("BENCH_PG", "postgres@127.0.0.1:5432")
+    run_id = secrets.token_hex(4)
+    database, suffix, redis_prefix = f"batchivo_bench_{run_id}", f"_b{run_id}", f"batchivo-bench:{run_id}:"
+    auth_roles, inventory_roles = ServiceRoles("auth", suffix), ServiceRoles("inventory", suffix)
+    admin = await asyncpg.connect(f"postgresql://{pg}/postgres")
+    workdir = ROOT / "bench" / "results"
+    workdir.mkdir(parents=True, exist_ok=True)
+    try:
+        await admin.execute(f'CREATE DATABASE "{database}"')
+        conn = await asyncpg.connect(f"postgresql://{pg}/{database}")
+        try:
+            await bootstrap_service(conn, auth_roles)
+            await bootstrap_service(conn, inventory_roles)
+        finally:
+            await conn.close()
+        host = pg.split("@", 1)[1]
+        auth_port, inventory_port, gateway_port = free_port(), free_port(), free_port()
+
+        def dsn(role: str) -> str:
+            return f"postgresql+asyncpg://{role}@{host}/{database}"
+
+        env = {
+            **os.environ,
+            "BATCHIVO_ENV": "dev",
+            "BATCHIVO_DB_ROLE_SUFFIX": suffix,
+            "BATCHIVO_REDIS_PREFIX": redis_prefix,
+            "BATCHIVO_AMQP_PREFIX": f"bench{run_id}.",
+            "BATCHIVO_LOG_LEVEL": "WARNING",
+            "BATCHIVO_JWKS_URL": f"http://127.0.0.1:{auth_port}/.well-known/jwks.json",
+            "AUTH_DATABASE_URL": dsn(auth_roles.app),
+            "AUTH_OWNER_DATABASE_URL": dsn(auth_roles.owner),
+            "AUTH_RELAY_DATABASE_URL": dsn(auth_roles.relay),
+            "AUTH_SIGNING_KEY": SigningKey.generate().to_pem().decode(),
+            "INVENTORY_DATABASE_URL": dsn(inventory_roles.app),
+            "INVENTORY_OWNER_DATABASE_URL": dsn(inventory_roles.owner),
+            "INVENTORY_RELAY_DATABASE_URL": dsn(inventory_roles.relay),
+            "GATEWAY_AUTH_URL": f"http://127.0.0.1:{auth_port}",
+            "GATEWAY_INVENTORY_URL": f"http://127.0.0.1:{inventory_port}",
+            "GATEWAY_LOGIN_RATE_PER_MINUTE": "1000000",
+            "GATEWAY_API_RATE_PER_MINUTE": "100000000",
+            **(env_overrides or {}),
+        }
+        migrate("services/auth/alembic.ini", env)
+        migrate("services/inventory/alembic.ini", env)
+
+        logs = {part: workdir / f"{name}-{part}.log" for part in ("auth", "inventory", "gateway")}
+        with (
+            process(
+                [*UVICORN, "--port", str(auth_port), "batchivo_auth.main:create_app"], env, logs["auth"]
+            ) as auth,
+            process(
+                [*UVICORN, "--port", str(inventory_port), "batchivo_inventory.main:create_app"],
+                env,
+                logs["inventory"],
+            ) as inventory,
+            process(
+                [*UVICORN, "--port", str(gateway_port), "batchivo_gateway.main:create_app"],
+                env,
+                logs["gateway"],
+            ) as gateway,
+        ):
+            await wait_ready(f"http://127.0.0.1:{auth_port}/readyz", auth, logs["auth"])
+            await wait_ready(f"http://127.0.0.1:{inventory_port}/readyz", inventory, logs["inventory"])
+            await wait_ready(f"http://127.0.0.1:{gateway_port}/readyz", gateway, logs["gateway"])
+            db = await asyncpg.connect(f"postgresql://{pg}/{database}")
+            try:
+                yield Stack(f"http://127.0.0.1:{gateway_port}", db, run_id)
+            finally:
+                await db.close()
+    finally:
+        with contextlib.suppress(Exception):
+            client = redis.from_url(os.environ.get("BATCHIVO_REDIS_URL", "redis://127.0.0.1:6379/0"))
+            async for key in client.scan_iter(match=f"{redis_prefix}*"):
+                await client.delete(key)
+            await client.aclose()
+        await admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        await drop_service_roles(admin, inventory_roles)
+        await drop_service_roles(admin, auth_roles)
+        await admin.close()

@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
-import contextlib
 import json
 import os
 import re
@@ -43,13 +42,8 @@ from typing import Any
 
 import asyncpg
 import httpx
-import redis.asyncio as redis
-from batchivo_common.auth.tokens import SigningKey
-from batchivo_common.db.bootstrap import bootstrap_service, drop_service_roles
-from batchivo_common.db.roles import ServiceRoles
-from harness import ROOT, UVICORN, WrkStats, free_port, median_stats, migrate, process, wait_ready, wrk
+from harness import WrkStats, median_stats, stack, wrk
 
-PG = os.environ.get("BENCH_PG", "postgres@127.0.0.1:5432")
 SCHEMA = "inventory"
 LOCATIONS = tuple(f"Shelf {chr(65 + n)}" for n in range(10))  # a location filter matches 1 spool in 10
 INITIAL_WEIGHT = Decimal("1000")
@@ -101,86 +95,10 @@ async def run(args: argparse.Namespace) -> int:
     task = asyncio.current_task()
     assert task is not None
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)  # clean up on kill too
-    run_id = secrets.token_hex(4)
-    database, suffix, redis_prefix = f"batchivo_bench_{run_id}", f"_b{run_id}", f"batchivo-bench:{run_id}:"
-    auth_roles, inventory_roles = ServiceRoles("auth", suffix), ServiceRoles(SCHEMA, suffix)
-    admin = await asyncpg.connect(f"postgresql://{PG}/postgres")
-    workdir = ROOT / "bench" / "results"
-    workdir.mkdir(parents=True, exist_ok=True)
-    scratch = tempfile.TemporaryDirectory(prefix="batchivo-bench-")
-    try:
-        await admin.execute(f'CREATE DATABASE "{database}"')
-        conn = await asyncpg.connect(f"postgresql://{PG}/{database}")
-        try:
-            await bootstrap_service(conn, auth_roles)
-            await bootstrap_service(conn, inventory_roles)
-        finally:
-            await conn.close()
-        host = PG.split("@", 1)[1]
-        auth_port, inventory_port, gateway_port = free_port(), free_port(), free_port()
-
-        def dsn(role: str) -> str:
-            return f"postgresql+asyncpg://{role}@{host}/{database}"
-
-        env = {
-            **os.environ,
-            "BATCHIVO_ENV": "dev",
-            "BATCHIVO_DB_ROLE_SUFFIX": suffix,
-            "BATCHIVO_REDIS_PREFIX": redis_prefix,
-            "BATCHIVO_AMQP_PREFIX": f"bench{run_id}.",
-            "BATCHIVO_LOG_LEVEL": "WARNING",
-            "BATCHIVO_JWKS_URL": f"http://127.0.0.1:{auth_port}/.well-known/jwks.json",
-            "AUTH_DATABASE_URL": dsn(auth_roles.app),
-            "AUTH_OWNER_DATABASE_URL": dsn(auth_roles.owner),
-            "AUTH_RELAY_DATABASE_URL": dsn(auth_roles.relay),
-            "AUTH_SIGNING_KEY": SigningKey.generate().to_pem().decode(),
-            "INVENTORY_DATABASE_URL": dsn(inventory_roles.app),
-            "INVENTORY_OWNER_DATABASE_URL": dsn(inventory_roles.owner),
-            "INVENTORY_RELAY_DATABASE_URL": dsn(inventory_roles.relay),
-            "GATEWAY_AUTH_URL": f"http://127.0.0.1:{auth_port}",
-            "GATEWAY_INVENTORY_URL": f"http://127.0.0.1:{inventory_port}",
-            "GATEWAY_LOGIN_RATE_PER_MINUTE": "1000000",
-            "GATEWAY_API_RATE_PER_MINUTE": "100000000",
-        }
-        migrate("services/auth/alembic.ini", env)
-        migrate("services/inventory/alembic.ini", env)
-
-        logs = {name: workdir / f"inventory_api-{name}.log" for name in ("auth", "inventory", "gateway")}
-        with (
-            process(
-                [*UVICORN, "--port", str(auth_port), "batchivo_auth.main:create_app"], env, logs["auth"]
-            ) as auth,
-            process(
-                [*UVICORN, "--port", str(inventory_port), "batchivo_inventory.main:create_app"],
-                env,
-                logs["inventory"],
-            ) as inventory,
-            process(
-                [*UVICORN, "--port", str(gateway_port), "batchivo_gateway.main:create_app"],
-                env,
-                logs["gateway"],
-            ) as gateway,
-        ):
-            await wait_ready(f"http://127.0.0.1:{auth_port}/readyz", auth, logs["auth"])
-            await wait_ready(f"http://127.0.0.1:{inventory_port}/readyz", inventory, logs["inventory"])
-            await wait_ready(f"http://127.0.0.1:{gateway_port}/readyz", gateway, logs["gateway"])
-            db = await asyncpg.connect(f"postgresql://{PG}/{database}")  # superuser: RLS does not apply
-            try:
-                bench = Bench(args, f"http://127.0.0.1:{gateway_port}", db, Path(scratch.name), run_id)
-                return await bench.run()
-            finally:
-                await db.close()
-    finally:
-        with contextlib.suppress(Exception):
-            client = redis.from_url(os.environ.get("BATCHIVO_REDIS_URL", "redis://127.0.0.1:6379/0"))
-            async for key in client.scan_iter(match=f"{redis_prefix}*"):
-                await client.delete(key)
-            await client.aclose()
-        await admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-        await drop_service_roles(admin, inventory_roles)
-        await drop_service_roles(admin, auth_roles)
-        await admin.close()
-        scratch.cleanup()
+    with tempfile.TemporaryDirectory(prefix="batchivo-bench-") as scratch:
+        async with stack("inventory_api") as running:
+            bench = Bench(args, running.gateway, running.db, Path(scratch), running.run_id)
+            return await bench.run()
 
 
 # --- the benchmark -----------------------------------------------------------------------------------------

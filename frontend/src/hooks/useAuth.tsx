@@ -96,7 +96,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const signOut = useCallback(async () => {
     try {
-      await authApi.POST("/api/v1/auth/logout", { body: {}, headers: AUTH_MODE_HEADER });
+      await authApi.POST("/api/v1/auth/logout", { headers: AUTH_MODE_HEADER });
     } finally {
       session.setAccessToken(null);
     }

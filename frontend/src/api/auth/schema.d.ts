@@ -305,11 +305,6 @@ export interface components {
             /** Tenant Id */
             tenant_id?: string | null;
         };
-        /** LogoutRequest */
-        LogoutRequest: {
-            /** Refresh Token */
-            refresh_token: string;
-        };
         /** MeMembership */
         MeMembership: {
             role: components["schemas"]["Role"];
@@ -408,11 +403,6 @@ export interface components {
             /** Total */
             total: number;
         };
-        /** RefreshRequest */
-        RefreshRequest: {
-            /** Refresh Token */
-            refresh_token: string;
-        };
         /** RegisterRequest */
         RegisterRequest: {
             /**
@@ -456,8 +446,11 @@ export interface components {
              * @description Seconds until the access token expires
              */
             expires_in: number;
-            /** Refresh Token */
-            refresh_token: string;
+            /**
+             * Refresh Token
+             * @description null in browser mode (`X-Batchivo-Auth: cookie`): the token is in the cookie instead
+             */
+            refresh_token: string | null;
             /**
              * Token Type
              * @default bearer
@@ -639,7 +632,10 @@ export interface operations {
     "auth-login": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `cookie`: browser mode, the refresh token travels in an httpOnly cookie */
+                "X-Batchivo-Auth"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -672,13 +668,20 @@ export interface operations {
     "auth-logout": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `cookie`: browser mode, the refresh token travels in an httpOnly cookie */
+                "X-Batchivo-Auth"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
-        requestBody: {
+        /** @description Required without `X-Batchivo-Auth: cookie`; optional and ignored with it */
+        requestBody?: {
             content: {
-                "application/json": components["schemas"]["LogoutRequest"];
+                "application/json": {
+                    /** Refresh Token */
+                    refresh_token: string;
+                };
             };
         };
         responses: {
@@ -723,13 +726,20 @@ export interface operations {
     "auth-refresh": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `cookie`: browser mode, the refresh token travels in an httpOnly cookie */
+                "X-Batchivo-Auth"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
-        requestBody: {
+        /** @description Required without `X-Batchivo-Auth: cookie`; optional and ignored with it */
+        requestBody?: {
             content: {
-                "application/json": components["schemas"]["RefreshRequest"];
+                "application/json": {
+                    /** Refresh Token */
+                    refresh_token: string;
+                };
             };
         };
         responses: {
@@ -756,7 +766,10 @@ export interface operations {
     "auth-register": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `cookie`: browser mode, the refresh token travels in an httpOnly cookie */
+                "X-Batchivo-Auth"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -789,7 +802,10 @@ export interface operations {
     "auth-switch_tenant": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description `cookie`: browser mode, the refresh token travels in an httpOnly cookie */
+                "X-Batchivo-Auth"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };

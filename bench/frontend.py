@@ -1,0 +1,123 @@
+"""The web app's budgets: initial JavaScript (gzipped) and how fast the spools page becomes interactive.
+
+1. Initial JavaScript: the scripts ``frontend/dist/index.html`` loads before any route runs (its module
+   entry and modulepreloads), each gzipped at level 9, summed. Goal: under 250 KB. The lazily loaded page
+   chunks are listed too.
+2. Spools page: starts auth, inventory and the gateway (serving ``frontend/dist``) against a throwaway
+   database, registers a shop with ``--spools`` spools (through the API: one filament type, bulk adds of
+   100), then headless Chromium (``frontend/tests/bench/spools-interactive.mjs``) opens ``/spools``
+   ``--runs`` times,
+   each in a fresh context (cold HTTP cache, signed in through the refresh cookie): navigation start to the
+   first 50 rows on screen with the main thread free. Goal: median under 1.5 s.
+
+Needs a build (``make frontend``) and Chromium (``make browser``). ``uv run python bench/frontend.py``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gzip
+import json
+import re
+import secrets
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+import httpx
+from harness import ROOT, stack
+
+DIST = ROOT / "frontend" / "dist"
+INITIAL_JS_BUDGET_KB = 250.0
+INTERACTIVE_GOAL_MS = 1500.0
+
+
+def gzipped_kb(path: Path) -> float:
+    return len(gzip.compress(path.read_bytes(), compresslevel=9)) / 1024
+
+
+def initial_scripts(index_html: str) -> list[str]:
+    entry = re.findall(r'<script[^>]+type="module"[^>]+src="([^"]+)"', index_html)
+    preloads = re.findall(r'<link[^>]+rel="modulepreload"[^>]+href="([^"]+)"', index_html)
+    return sorted(set(entry + preloads))
+
+
+def bundle_report() -> float:
+    scripts = initial_scripts((DIST / "index.html").read_text())
+    total = 0.0
+    print("initial JavaScript (gzip -9):")
+    for src in scripts:
+        size = gzipped_kb(DIST / src.lstrip("/"))
+        total += size
+        print(f"  {src:<48} {size:8.1f} KB")
+    verdict = "OK" if total < INITIAL_JS_BUDGET_KB else "OVER BUDGET"
+    print(f"  total {total:.1f} KB (budget {INITIAL_JS_BUDGET_KB:.0f} KB): {verdict}")
+    initial = {Path(s).name for s in scripts}
+    chunks = [p for p in (DIST / "assets").glob("*.js") if p.name not in initial]
+    lazy = sorted(((gzipped_kb(p), p.name) for p in chunks), reverse=True)
+    print("largest lazily loaded chunks: " + ", ".join(f"{name} {kb:.1f} KB" for kb, name in lazy[:6]))
+    return total
+
+
+async def seed_shop(client: httpx.AsyncClient, spools: int) -> tuple[str, str]:
+    email, password = f"bench-{secrets.token_hex(4)}@example.com", secrets.token_urlsafe(12)
+    registered = await client.post(
+        "/api/v1/auth/register",
+        json={"email": email, "password": password, "full_name": "Bench", "tenant_name": "Bench shop"},
+    )
+    registered.raise_for_status()
+    headers = {"Authorization": f"Bearer {registered.json()['access_token']}"}
+    materials = (await client.get("/api/v1/material-types", headers=headers)).json()["items"]
+    pla = next(m for m in materials if m["code"] == "PLA")
+    created = await client.post(
+        "/api/v1/filament-types",
+        headers=headers,
+        json={"material_type_id": pla["id"], "brand": "Bench", "color_name": "Orange", "color_hex": "#FF8800"},
+    )
+    created.raise_for_status()
+    body = {"filament_type_id": created.json()["id"], "initial_weight": 1000, "location": "Shelf A"}
+    for start in range(0, spools, 100):
+        quantity = min(100, spools - start)
+        added = await client.post("/api/v1/spools/bulk", headers=headers, json={**body, "quantity": quantity})
+        added.raise_for_status()
+    return email, password
+
+
+async def page_report(spools: int, runs: int) -> float:
+    async with stack("frontend", {"GATEWAY_FRONTEND_DIST": str(DIST)}) as running:
+        async with httpx.AsyncClient(base_url=running.gateway, timeout=60) as client:
+            email, password = await seed_shop(client, spools)
+        done = subprocess.run(
+            ["node", "tests/bench/spools-interactive.mjs", running.gateway, email, password, str(runs)],
+            cwd=ROOT / "frontend",
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+    if done.returncode != 0:
+        raise RuntimeError(f"browser run failed:\n{done.stdout}\n{done.stderr}")
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    median = statistics.median(result["runs_ms"])
+    verdict = "OK" if median < INTERACTIVE_GOAL_MS else "MISSED"
+    shown = f"{result['rows']} rows shown"
+    print(f"spools page with {spools} spools, {shown}, {runs} cold loads: {result['runs_ms']} ms")
+    print(f"  median {median:.0f} ms (goal < {INTERACTIVE_GOAL_MS:.0f} ms): {verdict}")
+    return median
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--spools", type=int, default=1_000, help="spools in the measured shop")
+    parser.add_argument("--runs", type=int, default=7, help="cold page loads (median)")
+    args = parser.parse_args()
+    if not (DIST / "index.html").is_file():
+        parser.error("no frontend build: run `make frontend` first")
+    total_kb = bundle_report()
+    median_ms = asyncio.run(page_report(args.spools, args.runs))
+    sys.exit(0 if total_kb < INITIAL_JS_BUDGET_KB and median_ms < INTERACTIVE_GOAL_MS else 1)
+
+
+if __name__ == "__main__":
+    main()
