@@ -659,6 +659,8 @@ export interface components {
         SummaryItem: {
             /** Brand */
             brand: string;
+            /** Color Hex */
+            color_hex: string | null;
             /** Color Name */
             color_name: string;
             /**

@@ -87,7 +87,7 @@ async def test_raising_the_reorder_level_can_cross(api, client, admin_conn) -> N
 
 async def test_summary_per_filament_type(api, client) -> None:
     tenant = api.tenant()
-    ft = await api.filament_type(tenant)
+    ft = await api.filament_type(tenant, color_hex="#1A2B3C")
     empty = await api.filament_type(tenant)
     await api.spool(tenant, ft["id"], initial_weight=1000, purchase_price=20)
     half = await api.spool(tenant, ft["id"], initial_weight=1000, purchase_price=30)
@@ -101,6 +101,7 @@ async def test_summary_per_filament_type(api, client) -> None:
     assert by_id[ft["id"]]["remaining_grams"] == 2000
     assert by_id[ft["id"]]["stock_value"] == 35  # 20 + 15
     assert by_id[empty["id"]]["spool_count"] == 0 and by_id[empty["id"]]["stock_value"] == 0
+    assert by_id[ft["id"]]["color_hex"] == "#1A2B3C" and by_id[empty["id"]]["color_hex"] is None
     assert body["total_remaining_grams"] == 2000 and body["total_stock_value"] == 35
 
 

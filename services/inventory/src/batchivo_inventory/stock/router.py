@@ -77,6 +77,7 @@ async def summary(principal: ViewerDep, service: StockServiceDep) -> SummaryRead
             material_code=r.material.code,
             brand=r.filament.brand,
             color_name=r.filament.color_name,
+            color_hex=r.filament.color_hex,
             spool_count=r.spool_count,
             remaining_grams=grams(r.remaining_grams),
             stock_value=grams(r.stock_value),

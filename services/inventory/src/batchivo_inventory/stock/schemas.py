@@ -29,6 +29,8 @@ class SummaryItem(BaseModel):
     material_code: str
     brand: str
     color_name: str
+    #: ``#RRGGBB`` or null; lets a chart colour the type without a second request.
+    color_hex: str | None
     spool_count: int
     remaining_grams: Number
     stock_value: Number
