@@ -37,24 +37,47 @@ migrate: ## Migrate every service schema to head
 topology: ## Declare exchanges, queues, retry queues and DLQs before any producer runs
 	$(RUN) python -m batchivo_common.messaging.topology $(foreach svc,$(SERVICES),--spec batchivo_$(svc).events.subscriptions:SUBSCRIPTIONS)
 
+# npm ci again only when the lockfile changed.
+frontend/node_modules/.installed: frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+	@touch $@
+
+.PHONY: frontend-deps
+frontend-deps: frontend/node_modules/.installed ## Install the SPA's packages from its lockfile
+
 .PHONY: frontend
-frontend: ## Build the SPA when the frontend exists (the gateway serves frontend/dist)
-	@if [ -f frontend/package.json ]; then cd frontend && npm ci --no-audit --no-fund && npm run build; else echo "no frontend yet"; fi
+frontend: frontend-deps ## Build the SPA (the gateway serves frontend/dist)
+	cd frontend && npm run build
+
+.PHONY: browser
+browser: ## Install Debian's Chromium for the browser tests when it is missing
+	bash scripts/install_browser.sh
+
+.PHONY: api
+api: install frontend-deps ## Regenerate the SPA's typed API clients from the services' OpenAPI
+	cd frontend && node scripts/generate-api.mjs
+
+.PHONY: dev
+dev: frontend-deps ## Vite with hot reload on :5173, proxying /api to the gateway of `make run`
+	cd frontend && npm run dev
 
 .PHONY: run
 run: install services db-bootstrap migrate topology frontend ## Install, migrate and start the whole system (gateway on :8000)
 	$(RUN) honcho -f Procfile.dev start
 
 .PHONY: test
-test: install services ## Run every test (real PostgreSQL, RabbitMQ, Redis)
+test: install services frontend browser ## Run every test: Python (real PostgreSQL, RabbitMQ, Redis), SPA unit, browser e2e
+	cd frontend && npm test
 	$(RUN) pytest
+	$(RUN) pytest -m browser tests/e2e
 
 .PHONY: lint
-lint: install ## ruff, mypy --strict, import-linter
+lint: install frontend-deps ## ruff, mypy --strict, import-linter; tsc --strict and stale API clients
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
 	$(RUN) mypy libs/batchivo-common/src $(foreach svc,$(SERVICES),services/$(svc)/src) gateway/src
 	$(RUN) lint-imports
+	cd frontend && npm run typecheck && node scripts/generate-api.mjs --check
 
 .PHONY: fmt
 fmt: ## Format and fix what ruff can
@@ -65,3 +88,4 @@ fmt: ## Format and fix what ruff can
 bench: ## Benchmarks (each starts its own processes on loopback; see bench/README.md)
 	$(RUN) python bench/gateway_overhead.py
 	$(RUN) python bench/inventory_api.py
+	$(RUN) python bench/frontend.py

@@ -1,0 +1,175 @@
+// The print shop's day in the browser: register → filament type → bulk-add 3 spools → weigh one (new
+// weight, ledger row, low-stock badge) → labels with QR codes → sign out → another shop sees none of it.
+// Runs against the real stack (tests/e2e/test_web_app.py starts it): E2E_BASE_URL, E2E_ARTIFACTS.
+import assert from "node:assert/strict";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import { launchBrowser } from "../browser.mjs";
+
+const BASE_URL = process.env.E2E_BASE_URL;
+const ARTIFACTS = process.env.E2E_ARTIFACTS ?? "test-results";
+if (!BASE_URL) throw new Error("E2E_BASE_URL is not set (run through `make test` or tests/e2e/test_web_app.py)");
+const SHOTS = join(ARTIFACTS, "screenshots");
+mkdirSync(SHOTS, { recursive: true });
+
+const unique = Date.now().toString(36);
+const shopA = { name: "Ada Lovelace", shop: `Filament Forge ${unique}`, email: `ada-${unique}@example.com`, password: "correct horse 1" };
+const shopB = { name: "Grace Hopper", shop: `Layer Lab ${unique}`, email: `grace-${unique}@example.com`, password: "correct horse 2" };
+
+/** @type {import("playwright-core").Browser} */
+let browser;
+/** @type {import("playwright-core").Page} */
+let page;
+const consoleErrors = [];
+let firstShopSpoolUrl = "";
+
+before(async () => {
+  browser = await launchBrowser();
+  const context = await browser.newContext({ baseURL: BASE_URL, viewport: { width: 1280, height: 860 } });
+  page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  page.on("console", (message) => message.type() === "error" && consoleErrors.push(message.text()));
+  page.on("pageerror", (error) => consoleErrors.push(String(error)));
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+async function shot(name) {
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+async function register(who) {
+  await page.goto("/register");
+  await page.getByLabel("Your name").fill(who.name);
+  await page.getByLabel("Shop name").fill(who.shop);
+  await page.getByLabel("Email").fill(who.email);
+  await page.getByLabel("Password").fill(who.password);
+  await page.getByRole("button", { name: "Create shop" }).click();
+  await page.getByRole("heading", { name: "Dashboard" }).waitFor();
+  await assertText(page.getByTestId("tenant-name"), who.shop);
+}
+
+async function assertText(locator, expected) {
+  await locator.first().waitFor();
+  assert.match(await locator.first().innerText(), new RegExp(expected.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
+}
+
+test("register a shop and land on the dashboard", async () => {
+  await page.goto("/");
+  await page.waitForURL(/\/login$/); // signed out: the app asks to sign in
+  await shot("01-sign-in");
+  await register(shopA);
+  await shot("02-dashboard-empty");
+});
+
+test("a bad registration is explained next to the field", async () => {
+  const context = await browser.newContext({ baseURL: BASE_URL });
+  const other = await context.newPage();
+  await other.goto("/register");
+  await other.getByLabel("Email").fill("not-an-email");
+  await other.getByLabel("Password").fill("short");
+  await other.getByRole("button", { name: "Create shop" }).click();
+  await assertText(other.getByText("At least 8 characters"), "At least 8 characters");
+  await context.close();
+});
+
+test("create a filament type with a reorder level", async () => {
+  await page.getByRole("link", { name: "Filament types" }).click();
+  await page.getByRole("heading", { name: "Filament types" }).waitFor();
+  await page.getByRole("button", { name: "Add filament type" }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByLabel("Material").selectOption({ label: "PLA" }).catch(async () => {
+    await dialog.getByLabel("Material").selectOption({ index: 1 });
+  });
+  await dialog.getByLabel("Brand").fill("Prusament");
+  await dialog.getByLabel("Colour name").fill("Galaxy Black");
+  await dialog.getByLabel("Reorder level (g)").fill("2500");
+  await dialog.getByRole("button", { name: "Save" }).click();
+  await dialog.waitFor({ state: "hidden" });
+  await assertText(page.getByRole("cell", { name: "Galaxy Black" }), "Galaxy Black");
+  await shot("03-filament-types");
+});
+
+test("bulk-add three identical spools", async () => {
+  await page.getByRole("link", { name: "Spools" }).click();
+  await page.getByRole("heading", { name: "Spools" }).waitFor();
+  await page.getByRole("button", { name: "Bulk add" }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByLabel("Filament type").selectOption({ index: 1 });
+  await dialog.getByLabel("Number of spools").fill("3");
+  await dialog.getByLabel("Initial weight (g)").fill("1000");
+  await dialog.getByLabel("Empty spool weight (g)").fill("250");
+  await dialog.getByRole("button", { name: "Add spools" }).click();
+  await dialog.waitFor({ state: "hidden" });
+  for (const code of ["FIL-001", "FIL-002", "FIL-003"]) {
+    await page.getByRole("link", { name: code }).waitFor();
+  }
+  await shot("04-spools");
+});
+
+test("weigh a spool: new weight, ledger row, low-stock badge", async () => {
+  await page.getByRole("link", { name: "FIL-001" }).click();
+  await page.getByRole("heading", { name: "FIL-001" }).waitFor();
+  firstShopSpoolUrl = page.url();
+  assert.equal(await page.getByText("Low stock", { exact: true }).count(), 0, "a full spool is not low");
+  await page.getByRole("button", { name: "Weigh" }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByLabel("Gross weight (g)").fill("350"); // 350 g on the scale − 250 g tare = 100 g left
+  await dialog.getByRole("button", { name: "Book weight" }).click();
+  await dialog.waitFor({ state: "hidden" });
+  await page.getByText("Low stock", { exact: true }).first().waitFor(); // 10% < the 20% threshold
+  await assertText(page.getByText(/100 g/), "100 g");
+  const history = page.getByRole("region", { name: "History" }).or(page.locator("section", { has: page.getByRole("heading", { name: "History" }) }));
+  await assertText(history.getByText(/adjustment/i), "adjustment");
+  await assertText(history.getByText(/−900 g/), "−900 g");
+  await shot("05-spool-weighed");
+});
+
+test("the spools list shows the low-stock badge too", async () => {
+  await page.getByRole("link", { name: "Spools" }).click();
+  const row = page.getByRole("row", { name: /FIL-001/ });
+  await assertText(row.getByText("Low stock", { exact: true }), "Low stock");
+});
+
+test("print labels for a selection: every label carries a QR code", async () => {
+  for (const code of ["FIL-001", "FIL-002", "FIL-003"]) {
+    await page.getByRole("checkbox", { name: `Select ${code}` }).click();
+  }
+  await page.getByRole("button", { name: "Print labels" }).click();
+  await page.waitForURL(/\/spools\/labels\?ids=/);
+  const labels = page.getByTestId("spool-label");
+  await labels.nth(2).waitFor();
+  assert.equal(await labels.count(), 3);
+  const images = page.locator("[data-testid=spool-label] img");
+  await page.waitForFunction(() => {
+    const imgs = [...document.querySelectorAll("[data-testid=spool-label] img")];
+    return imgs.length === 3 && imgs.every((img) => img.complete && img.naturalWidth > 0);
+  });
+  assert.match(await images.first().getAttribute("alt"), /QR code for FIL-00\d/);
+  await assertText(labels.first(), "Prusament");
+  await shot("06-labels");
+});
+
+test("sign out, and another shop cannot see the first shop's spools", async () => {
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.waitForURL(/\/login$/);
+  await page.goto("/spools");
+  await page.waitForURL(/\/login$/); // the refresh cookie is gone with the session
+  await register(shopB);
+  await page.getByRole("link", { name: "Spools" }).click();
+  await page.getByRole("heading", { name: "Spools" }).waitFor();
+  await page.getByText(/no spools/i).first().waitFor();
+  assert.equal(await page.getByRole("link", { name: "FIL-001" }).count(), 0);
+  await page.goto(firstShopSpoolUrl);
+  await page.getByText(/spool not found/i).first().waitFor();
+  await shot("07-other-shop-not-found");
+});
+
+test("the app logged no errors in the browser console", () => {
+  // 401/404 answers the app handles (restoring a signed-out session, the other shop's spool) are expected.
+  const unexpected = consoleErrors.filter((text) => !/status of (401|404)/.test(text));
+  assert.deepEqual(unexpected, []);
+});
