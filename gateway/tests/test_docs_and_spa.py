@@ -72,6 +72,9 @@ async def test_spa_serves_files_and_falls_back_to_index(
     assert index.status_code == 200
     assert "<div id=root>" in index.text
     assert index.headers["cache-control"] == "no-cache"
+    csp = index.headers["content-security-policy"]
+    assert "script-src 'self';" in csp and "frame-ancestors 'none'" in csp and "unsafe-eval" not in csp
+    assert index.headers["x-content-type-options"] == "nosniff"
     asset = await client.get(f"{url}/assets/index-Bq3x9Zk1.js")
     assert asset.text == "console.log('spa')"
     assert asset.headers["cache-control"] == "public, max-age=31536000, immutable"
