@@ -1,5 +1,246 @@
-import { PageHeader } from "@/components/layout/PageHeader";
+/** /spools/:spoolId: one reel, its actions (weigh, use, edit, duplicate, archive, label, delete) and its history. */
+import { ArrowLeft, Archive, Copy, Pencil, Printer, Scale, Trash2, TrendingDown } from "lucide-react";
+import { useState } from "react";
+import { Link, useNavigate, useParams } from "react-router-dom";
+import { ConfirmDialog } from "@/components/spools/ConfirmDialog";
+import { SpoolFacts } from "@/components/spools/SpoolFacts";
+import { SpoolFormDialog } from "@/components/spools/SpoolFormDialog";
+import { SpoolHistory } from "@/components/spools/SpoolHistory";
+import { SpoolStatusBadges } from "@/components/spools/SpoolStatusBadges";
+import { UseDialog } from "@/components/spools/UseDialog";
+import { WeighDialog } from "@/components/spools/WeighDialog";
+import { Alert, ErrorAlert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { Skeleton } from "@/components/ui/skeleton";
+import { useAuth } from "@/hooks/useAuth";
+import { useCurrency } from "@/hooks/useCurrency";
+import { ApiError, errorMessage } from "@/lib/errors";
+import { toast } from "@/lib/toast";
+import { useArchiveSpool, useDeleteSpool, useDuplicateSpool, useSpool, type Spool } from "@/queries/spools";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+type OpenDialog = "weigh" | "use" | "edit" | "archive" | "delete" | null;
+
+function BackLink() {
+  // Worded without "spools": the nav's "Spools" link stays the only link of that name.
+  return (
+    <Link to="/spools" className="mb-2 inline-flex items-center gap-1 text-sm text-muted-foreground hover:text-foreground no-print">
+      <ArrowLeft className="size-4" aria-hidden />
+      Back to the list
+    </Link>
+  );
+}
+
+function SpoolNotFound() {
+  return (
+    <div className="grid justify-items-start gap-2">
+      <BackLink />
+      <h1 className="text-2xl font-semibold tracking-tight">Spool not found</h1>
+      <p className="max-w-prose text-sm text-muted-foreground">
+        No spool of this shop has this address. It may have been deleted, or it belongs to another shop.
+      </p>
+      <Button asChild variant="outline">
+        <Link to="/spools">Open the spool list</Link>
+      </Button>
+    </div>
+  );
+}
+
+function DetailSkeleton() {
+  return (
+    <div className="grid gap-4" aria-busy>
+      <Skeleton className="h-8 w-40" />
+      <Skeleton className="h-9 w-full max-w-xl" />
+      <Skeleton className="h-48" />
+      <Skeleton className="h-32" />
+    </div>
+  );
+}
+
+function DeleteSpoolDialog({ spool, open, onOpenChange, onArchiveInstead }: { spool: Spool; open: boolean; onOpenChange: (open: boolean) => void; onArchiveInstead: () => void }) {
+  const navigate = useNavigate();
+  const deleteSpool = useDeleteSpool();
+  const inUse = deleteSpool.error instanceof ApiError && deleteSpool.error.code === "IN_USE";
+  const onConfirm = () =>
+    deleteSpool.mutate(spool.id, {
+      onSuccess: () => {
+        toast({ title: `Deleted ${spool.code}` });
+        navigate("/spools", { replace: true });
+      },
+    });
+  return (
+    <ConfirmDialog
+      open={open}
+      onOpenChange={(next) => {
+        if (!next) deleteSpool.reset();
+        onOpenChange(next);
+      }}
+      title={`Delete ${spool.code}?`}
+      description="Deleting removes the spool for good. Only a spool with nothing booked since it was added can be deleted."
+      confirmLabel="Delete spool"
+      destructive
+      busy={deleteSpool.isPending}
+      onConfirm={onConfirm}
+      error={deleteSpool.error}
+      errorContent={
+        inUse ? (
+          <Alert variant="destructive" className="grid gap-2">
+            <span>
+              {spool.code} cannot be deleted: it has usage or weighings in its history, which must be kept. Archive it instead to hide it
+              from the list and the stock totals.
+            </span>
+            {!spool.is_archived ? (
+              <Button
+                variant="outline"
+                size="sm"
+                className="justify-self-start"
+                onClick={() => {
+                  deleteSpool.reset();
+                  onArchiveInstead();
+                }}
+              >
+                Archive instead
+              </Button>
+            ) : (
+              <span>It is already archived.</span>
+            )}
+          </Alert>
+        ) : undefined
+      }
+    />
+  );
+}
+
+function SpoolActions({ spool, isAdmin, onOpen }: { spool: Spool; isAdmin: boolean; onOpen: (dialog: OpenDialog) => void }) {
+  const navigate = useNavigate();
+  const duplicate = useDuplicateSpool();
+  const onDuplicate = () =>
+    duplicate.mutate(spool.id, {
+      onSuccess: (copy) => {
+        toast({ title: `Duplicated as ${copy.code}` });
+        navigate(`/spools/${copy.id}`);
+      },
+      onError: (error) => toast({ title: "Could not duplicate", description: errorMessage(error), variant: "destructive" }),
+    });
+  return (
+    <div className="flex flex-wrap gap-2 no-print" role="toolbar" aria-label="Spool actions">
+      <Button onClick={() => onOpen("weigh")}>
+        <Scale aria-hidden />
+        Weigh
+      </Button>
+      <Button variant="outline" onClick={() => onOpen("use")}>
+        <TrendingDown aria-hidden />
+        Use
+      </Button>
+      <Button variant="outline" onClick={() => onOpen("edit")}>
+        <Pencil aria-hidden />
+        Edit
+      </Button>
+      <Button variant="outline" onClick={onDuplicate} disabled={duplicate.isPending}>
+        <Copy aria-hidden />
+        {duplicate.isPending ? "Duplicating…" : "Duplicate"}
+      </Button>
+      <Button variant="outline" asChild>
+        <Link to={`/spools/labels?ids=${spool.id}`}>
+          <Printer aria-hidden />
+          Print label
+        </Link>
+      </Button>
+      {!spool.is_archived ? (
+        <Button variant="outline" onClick={() => onOpen("archive")}>
+          <Archive aria-hidden />
+          Archive
+        </Button>
+      ) : null}
+      {isAdmin ? (
+        <Button variant="outline" className="text-destructive" onClick={() => onOpen("delete")}>
+          <Trash2 aria-hidden />
+          Delete
+        </Button>
+      ) : null}
+    </div>
+  );
+}
+
+function SpoolDetail({ spool }: { spool: Spool }) {
+  const { can } = useAuth();
+  const currency = useCurrency();
+  const [dialog, setDialog] = useState<OpenDialog>(null);
+  const archive = useArchiveSpool();
+  const close = (open: boolean) => !open && setDialog(null);
+
+  const onArchive = () =>
+    archive.mutate(spool.id, {
+      onSuccess: (archived) => {
+        setDialog(null);
+        toast({ title: `Archived ${archived.code}`, description: "It no longer shows in the list or the stock totals." });
+      },
+    });
+
+  return (
+    <div className="grid gap-5">
+      <div>
+        <BackLink />
+        <div className="flex flex-wrap items-center gap-3">
+          <h1 className="font-mono text-2xl font-semibold tracking-tight">{spool.code}</h1>
+          <SpoolStatusBadges spool={spool} />
+        </div>
+      </div>
+      {can("member") ? <SpoolActions spool={spool} isAdmin={can("admin")} onOpen={setDialog} /> : null}
+      <SpoolFacts spool={spool} currency={currency} />
+      <SpoolHistory spoolId={spool.id} />
+
+      {can("member") ? (
+        <>
+          <WeighDialog spool={spool} open={dialog === "weigh"} onOpenChange={close} />
+          <UseDialog spool={spool} open={dialog === "use"} onOpenChange={close} />
+          <SpoolFormDialog
+            spool={spool}
+            open={dialog === "edit"}
+            onOpenChange={close}
+            onSaved={(saved) => {
+              setDialog(null);
+              toast({ title: `Saved ${saved.code}` });
+            }}
+          />
+          <ConfirmDialog
+            open={dialog === "archive"}
+            onOpenChange={(open) => {
+              if (!open) archive.reset();
+              close(open);
+            }}
+            title={`Archive ${spool.code}?`}
+            description="Archived spools leave the list and the stock totals. Their history is kept, and “Show archived” on the list still finds them."
+            confirmLabel="Archive spool"
+            busy={archive.isPending}
+            onConfirm={onArchive}
+            error={archive.error}
+          />
+          {can("admin") ? (
+            <DeleteSpoolDialog spool={spool} open={dialog === "delete"} onOpenChange={close} onArchiveInstead={() => setDialog("archive")} />
+          ) : null}
+        </>
+      ) : null}
+    </div>
+  );
+}
 
 export default function SpoolDetailPage() {
-  return <PageHeader title="SpoolDetailPage" description="Not built yet." />;
+  const { spoolId = "" } = useParams();
+  const validId = UUID.test(spoolId);
+  const spool = useSpool(spoolId, { enabled: validId });
+
+  if (!validId) return <SpoolNotFound />;
+  if (spool.isPending) return <DetailSkeleton />;
+  if (spool.isError) {
+    if (spool.error instanceof ApiError && spool.error.status === 404) return <SpoolNotFound />;
+    return (
+      <>
+        <BackLink />
+        <ErrorAlert error={spool.error} />
+      </>
+    );
+  }
+  return <SpoolDetail spool={spool.data} />;
 }

@@ -1,0 +1,17 @@
+import { cn } from "@/lib/utils";
+
+/** The filament's colour as a small dot; decorative, the colour name is always written next to it. */
+export function ColorSwatch({ hex, className }: { hex: string | null | undefined; className?: string }) {
+  return (
+    <span
+      aria-hidden
+      data-testid="color-swatch"
+      className={cn(
+        "inline-block size-3.5 shrink-0 rounded-full border border-foreground/20",
+        !hex && "bg-[repeating-linear-gradient(45deg,var(--muted),var(--muted)_2px,var(--background)_2px,var(--background)_4px)]",
+        className,
+      )}
+      style={hex ? { backgroundColor: hex } : undefined}
+    />
+  );
+}

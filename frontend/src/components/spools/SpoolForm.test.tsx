@@ -1,0 +1,112 @@
+import { apiError, catalogHandler, json, makeSpool, mockApi, renderWithApp, type SentRequest } from "@/components/spools/test-utils";
+import { screen, waitFor } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { SpoolForm } from "@/components/spools/SpoolForm";
+
+afterEach(() => vi.unstubAllGlobals());
+
+async function openCreateForm(onSaved = vi.fn()) {
+  renderWithApp(<SpoolForm onSaved={onSaved} />);
+  await screen.findByRole("option", { name: "Prusament Galaxy Black · PLA" });
+  return { user: userEvent.setup(), onSaved };
+}
+
+const isCreate = ({ method, path }: SentRequest) => method === "POST" && path === "/api/v1/spools";
+
+describe("SpoolForm", () => {
+  it("explains client-side mistakes next to the fields and sends nothing", async () => {
+    const api = mockApi("member", catalogHandler);
+    const { user } = await openCreateForm();
+
+    await user.clear(screen.getByLabelText("Initial weight (g)"));
+    await user.type(screen.getByLabelText("Initial weight (g)"), "0");
+    await user.type(screen.getByLabelText("Empty spool weight (g)"), "200000");
+    await user.type(screen.getByLabelText("Low-stock threshold (%)"), "150");
+    await user.type(screen.getByLabelText("Code"), "FIL 1");
+    await user.click(screen.getByRole("button", { name: "Create spool" }));
+
+    expect(await screen.findByText("Choose a filament type")).toBeInTheDocument();
+    expect(screen.getByLabelText("Filament type")).toHaveAccessibleDescription("Choose a filament type");
+    expect(screen.getByLabelText("Initial weight (g)")).toHaveAccessibleDescription("Must be more than 0 g");
+    expect(screen.getByLabelText("Empty spool weight (g)")).toHaveAccessibleDescription("At most 100,000 g");
+    expect(screen.getByLabelText("Low-stock threshold (%)")).toHaveAccessibleDescription("At most 100%");
+    expect(screen.getByLabelText("Code")).toHaveAccessibleDescription("Use letters, digits, dots, dashes and underscores only");
+    expect(api.sent.filter(isCreate)).toHaveLength(0);
+  });
+
+  it("creates with only the fields filled in, and a blank code left to the API", async () => {
+    const created = makeSpool({ code: "FIL-007" });
+    const api = mockApi("member", catalogHandler, (call) => (isCreate(call) ? json(201, created) : undefined));
+    const { user, onSaved } = await openCreateForm();
+
+    await user.selectOptions(screen.getByLabelText("Filament type"), "Prusament Galaxy Black · PLA");
+    await user.type(screen.getByLabelText("Empty spool weight (g)"), "245,5");
+    await user.type(screen.getByLabelText("Location"), "  Shelf B ");
+    await user.click(screen.getByRole("button", { name: "Create spool" }));
+
+    await waitFor(() => expect(onSaved).toHaveBeenCalledWith(created));
+    expect(api.sent.find(isCreate)?.body).toEqual({
+      filament_type_id: created.filament_type_id,
+      initial_weight: 1000,
+      empty_spool_weight: 245.5,
+      location: "Shelf B",
+    });
+  });
+
+  it("puts the API's 422 field message next to that field", async () => {
+    mockApi("member", catalogHandler, (call) =>
+      isCreate(call)
+        ? apiError(422, "VALIDATION_ERROR", "Validation failed", [{ loc: ["body", "lot_number"], msg: "Value error, Lot numbers may not contain tabs", type: "value_error" }])
+        : undefined,
+    );
+    const { user, onSaved } = await openCreateForm();
+
+    await user.selectOptions(screen.getByLabelText("Filament type"), "Prusament Galaxy Black · PLA");
+    await user.type(screen.getByLabelText("Lot number"), "L-1");
+    await user.click(screen.getByRole("button", { name: "Create spool" }));
+
+    await waitFor(() => expect(screen.getByLabelText("Lot number")).toHaveAccessibleDescription("Lot numbers may not contain tabs"));
+    expect(screen.getByLabelText("Lot number")).toHaveAttribute("aria-invalid", "true");
+    expect(onSaved).not.toHaveBeenCalled();
+  });
+
+  it("shows a 409 duplicate code next to Code", async () => {
+    mockApi("member", catalogHandler, (call) => (isCreate(call) ? apiError(409, "CONFLICT", "Spool code FIL-001 is already used") : undefined));
+    const { user } = await openCreateForm();
+
+    await user.selectOptions(screen.getByLabelText("Filament type"), "Prusament Galaxy Black · PLA");
+    await user.type(screen.getByLabelText("Code"), "FIL-001");
+    await user.click(screen.getByRole("button", { name: "Create spool" }));
+
+    await waitFor(() =>
+      expect(screen.getByLabelText("Code")).toHaveAccessibleDescription("The code FIL-001 is already used by another spool. Choose another code."),
+    );
+  });
+
+  it("edits by sending only the changed fields (a new current weight books an adjustment)", async () => {
+    const spool = makeSpool({ current_weight: 900, remaining_pct: 90 });
+    const api = mockApi("member", catalogHandler, (call) =>
+      call.method === "PATCH" && call.path === `/api/v1/spools/${spool.id}` ? json(200, { ...spool, current_weight: 850 }) : undefined,
+    );
+    const onSaved = vi.fn();
+    renderWithApp(<SpoolForm spool={spool} onSaved={onSaved} />);
+    const user = userEvent.setup();
+    const current = await screen.findByLabelText("Current weight (g)");
+    expect(current).toHaveAccessibleDescription(/books an adjustment/);
+
+    await user.clear(current);
+    await user.type(current, "850");
+    await user.click(screen.getByRole("button", { name: "Save changes" }));
+
+    await waitFor(() => expect(onSaved).toHaveBeenCalled());
+    expect(api.sent.find((call) => call.method === "PATCH")?.body).toEqual({ current_weight: 850 });
+  });
+
+  it("sends a shop without filament types to create one first", async () => {
+    mockApi("member", ({ path }) => (path === "/api/v1/filament-types" ? json(200, { items: [], total: 0, limit: 200, offset: 0 }) : undefined));
+    renderWithApp(<SpoolForm onSaved={vi.fn()} />);
+    expect(await screen.findByText(/no filament types yet/)).toBeInTheDocument();
+    expect(screen.getByRole("link", { name: "add a filament type" })).toHaveAttribute("href", "/filament-types");
+  });
+});

@@ -1,0 +1,11 @@
+import { useEffect, useState } from "react";
+
+/** `value`, but only once it has stopped changing for `delayMs` (typing does not fire a request per key). */
+export function useDebouncedValue<T>(value: T, delayMs: number): T {
+  const [debounced, setDebounced] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setDebounced(value), delayMs);
+    return () => clearTimeout(timer);
+  }, [value, delayMs]);
+  return debounced;
+}
