@@ -1,6 +1,7 @@
 /** Material types and filament types: the lists forms pick from, shared by several pages. */
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { inventoryApi, unwrap, type InventorySchemas } from "@/lib/api";
+import { inventoryKeys } from "@/queries/inventory";
 
 export type MaterialType = InventorySchemas["MaterialTypeRead"];
 export type FilamentType = InventorySchemas["FilamentTypeRead"];
@@ -34,5 +35,84 @@ export function useFilamentTypes(params: FilamentTypeListParams = { limit: 200 }
     queryKey: filamentTypeKeys.list(params),
     queryFn: async () => unwrap(await inventoryApi.GET("/api/v1/filament-types", { params: { query: params } })),
     placeholderData: keepPreviousData,
+  });
+}
+
+// ---- Writes (members and up; deletes are for admins). Each invalidates every list it can change. ----
+
+export type FilamentTypeCreate = InventorySchemas["FilamentTypeCreate"];
+export type FilamentTypeUpdate = InventorySchemas["FilamentTypeUpdate"];
+export type MaterialTypeCreate = InventorySchemas["MaterialTypeCreate"];
+export type MaterialTypeUpdate = InventorySchemas["MaterialTypeUpdate"];
+
+/** Filament types appear in the stock summary and low-stock report too (names, reorder levels). */
+function useInvalidateFilamentTypes() {
+  const queryClient = useQueryClient();
+  return () =>
+    Promise.all([
+      queryClient.invalidateQueries({ queryKey: filamentTypeKeys.all }),
+      queryClient.invalidateQueries({ queryKey: inventoryKeys.all }),
+    ]);
+}
+
+export function useCreateFilamentType() {
+  const invalidate = useInvalidateFilamentTypes();
+  return useMutation({
+    mutationFn: async (body: FilamentTypeCreate) => unwrap(await inventoryApi.POST("/api/v1/filament-types", { body })),
+    onSuccess: invalidate,
+  });
+}
+
+export function useUpdateFilamentType() {
+  const invalidate = useInvalidateFilamentTypes();
+  return useMutation({
+    mutationFn: async ({ id, body }: { id: string; body: FilamentTypeUpdate }) =>
+      unwrap(await inventoryApi.PATCH("/api/v1/filament-types/{filament_type_id}", { params: { path: { filament_type_id: id } }, body })),
+    onSuccess: invalidate,
+  });
+}
+
+export function useDeleteFilamentType() {
+  const invalidate = useInvalidateFilamentTypes();
+  return useMutation({
+    mutationFn: async (id: string) =>
+      unwrap(await inventoryApi.DELETE("/api/v1/filament-types/{filament_type_id}", { params: { path: { filament_type_id: id } } })),
+    onSuccess: invalidate,
+  });
+}
+
+/** A material's typical cost is the fallback cost per gram of its filament types: refresh those too. */
+function useInvalidateMaterialTypes() {
+  const queryClient = useQueryClient();
+  return () =>
+    Promise.all([
+      queryClient.invalidateQueries({ queryKey: materialTypeKeys.all }),
+      queryClient.invalidateQueries({ queryKey: filamentTypeKeys.all }),
+    ]);
+}
+
+export function useCreateMaterialType() {
+  const invalidate = useInvalidateMaterialTypes();
+  return useMutation({
+    mutationFn: async (body: MaterialTypeCreate) => unwrap(await inventoryApi.POST("/api/v1/material-types", { body })),
+    onSuccess: invalidate,
+  });
+}
+
+export function useUpdateMaterialType() {
+  const invalidate = useInvalidateMaterialTypes();
+  return useMutation({
+    mutationFn: async ({ id, body }: { id: string; body: MaterialTypeUpdate }) =>
+      unwrap(await inventoryApi.PATCH("/api/v1/material-types/{material_type_id}", { params: { path: { material_type_id: id } }, body })),
+    onSuccess: invalidate,
+  });
+}
+
+export function useDeleteMaterialType() {
+  const invalidate = useInvalidateMaterialTypes();
+  return useMutation({
+    mutationFn: async (id: string) =>
+      unwrap(await inventoryApi.DELETE("/api/v1/material-types/{material_type_id}", { params: { path: { material_type_id: id } } })),
+    onSuccess: invalidate,
   });
 }

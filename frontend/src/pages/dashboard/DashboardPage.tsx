@@ -1,5 +1,25 @@
+import { LowStockCard } from "@/components/dashboard/LowStockCard";
+import { RecentActivityCard } from "@/components/dashboard/RecentActivityCard";
+import { StockChartCard } from "@/components/dashboard/StockChartCard";
+import { StockTotalsCards } from "@/components/dashboard/StockTotalsCards";
 import { PageHeader } from "@/components/layout/PageHeader";
 
 export default function DashboardPage() {
-  return <PageHeader title="DashboardPage" description="Not built yet." />;
+  return (
+    <>
+      <PageHeader title="Dashboard" description="Your filament stock at a glance." />
+      <div className="grid gap-4 lg:grid-cols-3">
+        <div className="grid gap-4 sm:grid-cols-2 lg:col-span-3 lg:grid-cols-2">
+          <StockTotalsCards />
+        </div>
+        <div className="grid content-start gap-4 lg:col-span-2">
+          <StockChartCard />
+          <RecentActivityCard />
+        </div>
+        <div className="content-start">
+          <LowStockCard />
+        </div>
+      </div>
+    </>
+  );
 }

@@ -1,5 +1,88 @@
+import { Plus } from "lucide-react";
+import { useMemo, useState } from "react";
+import { FilamentTypeDialog } from "@/components/filament-types/FilamentTypeDialog";
+import { FilamentTypeFilters } from "@/components/filament-types/FilamentTypeFilters";
+import { FilamentTypesTable } from "@/components/filament-types/FilamentTypesTable";
+import { useDebouncedValue } from "@/components/filament-types/useDebouncedValue";
 import { PageHeader } from "@/components/layout/PageHeader";
+import { ErrorAlert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { EmptyState } from "@/components/ui/empty-state";
+import { Skeleton } from "@/components/ui/skeleton";
+import { useAuth } from "@/hooks/useAuth";
+import { useFilamentTypes, type FilamentTypeListParams } from "@/queries/catalogTypes";
+import { joinStock } from "@/queries/filamentTypes";
+import { useStockSummary } from "@/queries/inventory";
+
+const PAGE_SIZE = 200;
 
 export default function FilamentTypesPage() {
-  return <PageHeader title="FilamentTypesPage" description="Not built yet." />;
+  const { can } = useAuth();
+  const [search, setSearch] = useState("");
+  const [materialTypeId, setMaterialTypeId] = useState("");
+  const q = useDebouncedValue(search.trim());
+  const params: FilamentTypeListParams = {
+    limit: PAGE_SIZE,
+    sort: "material_code",
+    ...(q ? { q } : {}),
+    ...(materialTypeId ? { material_type_id: materialTypeId } : {}),
+  };
+  const types = useFilamentTypes(params);
+  const summary = useStockSummary();
+  const rows = useMemo(() => joinStock(types.data?.items ?? [], summary.data?.items), [types.data, summary.data]);
+  const filtered = q !== "" || materialTypeId !== "";
+
+  const addButton = can("member") ? (
+    <FilamentTypeDialog
+      trigger={
+        <Button>
+          <Plus />
+          Add filament type
+        </Button>
+      }
+    />
+  ) : null;
+
+  return (
+    <>
+      <PageHeader
+        title="Filament types"
+        description="Each material, brand and colour you stock, with what is left and when to reorder."
+        actions={addButton}
+      />
+      <FilamentTypeFilters
+        search={search}
+        onSearchChange={setSearch}
+        materialTypeId={materialTypeId}
+        onMaterialTypeChange={setMaterialTypeId}
+      />
+      {summary.error ? <ErrorAlert className="mb-3" error={summary.error} /> : null}
+      {types.error ? (
+        <ErrorAlert error={types.error} />
+      ) : !types.data ? (
+        <div className="grid gap-2" aria-busy="true">
+          {[0, 1, 2, 3, 4].map((i) => (
+            <Skeleton key={i} className="h-9 w-full" />
+          ))}
+        </div>
+      ) : rows.length === 0 ? (
+        filtered ? (
+          <EmptyState title="No filament types match">Try another search or material.</EmptyState>
+        ) : (
+          <EmptyState title="No filament types yet" action={addButton}>
+            A filament type is one material, brand and colour (e.g. PLA, Prusament, Galaxy Black). Add one before adding spools.
+          </EmptyState>
+        )
+      ) : (
+        <>
+          <FilamentTypesTable rows={rows} />
+          {types.data.total > rows.length ? (
+            <p className="mt-2 text-xs text-muted-foreground">
+              Showing the first {rows.length} of {types.data.total}. Search to narrow the list.
+            </p>
+          ) : null}
+        </>
+      )}
+    </>
+  );
 }

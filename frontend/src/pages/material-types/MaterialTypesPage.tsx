@@ -1,5 +1,54 @@
+import { Plus } from "lucide-react";
+import { MaterialTypeDialog } from "@/components/material-types/MaterialTypeDialog";
+import { MaterialTypesTable } from "@/components/material-types/MaterialTypesTable";
 import { PageHeader } from "@/components/layout/PageHeader";
+import { ErrorAlert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { Skeleton } from "@/components/ui/skeleton";
+import { useAuth } from "@/hooks/useAuth";
+import { useMaterialTypes } from "@/queries/catalogTypes";
 
 export default function MaterialTypesPage() {
-  return <PageHeader title="MaterialTypesPage" description="Not built yet." />;
+  const { can } = useAuth();
+  const materialTypes = useMaterialTypes();
+  const items = materialTypes.data?.items ?? [];
+  const own = items.filter((type) => !type.is_global);
+
+  return (
+    <>
+      <PageHeader
+        title="Material types"
+        description="Built-in materials are shared by every shop; add your own for blends they do not cover."
+        actions={
+          can("member") ? (
+            <MaterialTypeDialog
+              trigger={
+                <Button>
+                  <Plus />
+                  Add material
+                </Button>
+              }
+            />
+          ) : null
+        }
+      />
+      {materialTypes.error ? (
+        <ErrorAlert error={materialTypes.error} />
+      ) : !materialTypes.data ? (
+        <div className="grid gap-2" aria-busy="true">
+          {[0, 1, 2, 3, 4, 5].map((i) => (
+            <Skeleton key={i} className="h-9 w-full" />
+          ))}
+        </div>
+      ) : (
+        <>
+          {/* Globals first: the shop's own materials are the exceptions. */}
+          <MaterialTypesTable materialTypes={[...items.filter((type) => type.is_global), ...own]} />
+          {own.length === 0 ? (
+            <p className="mt-2 text-sm text-muted-foreground">You have not added materials of your own yet.</p>
+          ) : null}
+        </>
+      )}
+    </>
+  );
 }

@@ -1,5 +1,33 @@
 import { PageHeader } from "@/components/layout/PageHeader";
+import { ApiKeysTable } from "@/components/settings/ApiKeysTable";
+import { CreateApiKeyDialog } from "@/components/settings/CreateApiKeyDialog";
+import { ErrorAlert } from "@/components/ui/alert";
+import { EmptyState } from "@/components/ui/empty-state";
+import { Skeleton } from "@/components/ui/skeleton";
+import { useApiKeys } from "@/queries/apiKeys";
 
 export default function ApiKeysPage() {
-  return <PageHeader title="ApiKeysPage" description="Not built yet." />;
+  const apiKeys = useApiKeys();
+  return (
+    <>
+      <PageHeader
+        title="API keys"
+        description="Let partner systems read or write this shop's data without a person's password."
+        actions={<CreateApiKeyDialog />}
+      />
+      {apiKeys.error ? (
+        <ErrorAlert error={apiKeys.error} />
+      ) : !apiKeys.data ? (
+        <div className="grid gap-2" aria-busy="true">
+          {[0, 1, 2].map((i) => (
+            <Skeleton key={i} className="h-10 w-full" />
+          ))}
+        </div>
+      ) : apiKeys.data.items.length === 0 ? (
+        <EmptyState title="No API keys yet">Create one for each system that talks to Batchivo, so you can revoke them one by one.</EmptyState>
+      ) : (
+        <ApiKeysTable apiKeys={apiKeys.data.items} />
+      )}
+    </>
+  );
 }

@@ -1,5 +1,43 @@
 import { PageHeader } from "@/components/layout/PageHeader";
+import { AddMemberDialog } from "@/components/settings/AddMemberDialog";
+import { MemberRow } from "@/components/settings/MemberRow";
+import { ErrorAlert } from "@/components/ui/alert";
+import { Skeleton } from "@/components/ui/skeleton";
+import { Table, TableBody, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { useMembers } from "@/queries/members";
 
 export default function MembersPage() {
-  return <PageHeader title="MembersPage" description="Not built yet." />;
+  const members = useMembers();
+  return (
+    <>
+      <PageHeader title="Members" description="Who can open this shop, and what each person may do." actions={<AddMemberDialog />} />
+      {members.error ? (
+        <ErrorAlert error={members.error} />
+      ) : !members.data ? (
+        <div className="grid gap-2" aria-busy="true">
+          {[0, 1, 2].map((i) => (
+            <Skeleton key={i} className="h-10 w-full" />
+          ))}
+        </div>
+      ) : (
+        <Table>
+          <caption className="sr-only">Members of this shop</caption>
+          <TableHeader>
+            <TableRow>
+              <TableHead scope="col">Name</TableHead>
+              <TableHead scope="col">Email</TableHead>
+              <TableHead scope="col">Role</TableHead>
+              <TableHead scope="col">Joined</TableHead>
+              <TableHead scope="col"><span className="sr-only">Actions</span></TableHead>
+            </TableRow>
+          </TableHeader>
+          <TableBody>
+            {members.data.items.map((member) => (
+              <MemberRow key={member.user_id} member={member} />
+            ))}
+          </TableBody>
+        </Table>
+      )}
+    </>
+  );
 }

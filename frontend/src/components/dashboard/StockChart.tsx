@@ -1,0 +1,104 @@
+import { useId } from "react";
+import type { StockBar } from "@/components/dashboard/stockChartData";
+import { formatGrams } from "@/lib/format";
+
+/** Segments of types without a colour use the theme's muted ink, so they stay visible in both themes. */
+const NO_COLOUR = "var(--muted-foreground)";
+const BAR_HEIGHT = 20;
+
+/**
+ * Horizontal stacked bars: one per material, one segment per filament type in its own colour. Bars
+ * share one scale (the largest material fills the width). The SVG is decorative for screen readers;
+ * they get the same numbers as a table.
+ */
+export function StockChart({ bars, title }: { bars: StockBar[]; title: string }) {
+  const tableId = useId();
+  const max = Math.max(...bars.map((bar) => bar.totalGrams), 1);
+  return (
+    <figure className="grid gap-3" aria-describedby={tableId}>
+      <figcaption className="sr-only">{title}</figcaption>
+      <ul className="grid gap-2.5" aria-hidden>
+        {bars.map((bar) => (
+          <li key={bar.material} className="grid grid-cols-[4.5rem_1fr] items-center gap-2 sm:grid-cols-[6rem_1fr]">
+            <span className="truncate text-sm">
+              <span className="font-medium">{bar.material}</span>
+              <span className="block text-xs text-muted-foreground">{formatGrams(bar.totalGrams)}</span>
+            </span>
+            <BarSvg bar={bar} max={max} />
+          </li>
+        ))}
+      </ul>
+      <StockTable id={tableId} bars={bars} caption={title} />
+    </figure>
+  );
+}
+
+function BarSvg({ bar, max }: { bar: StockBar; max: number }) {
+  let x = 0;
+  return (
+    <svg
+      data-testid="stock-bar"
+      data-material={bar.material}
+      viewBox={`0 0 100 ${BAR_HEIGHT}`}
+      preserveAspectRatio="none"
+      className="h-5 w-full overflow-visible"
+      focusable="false"
+    >
+      <rect x={0} y={0} width={100} height={BAR_HEIGHT} rx={1} fill="var(--muted)" />
+      {bar.segments.map((segment) => {
+        const width = (segment.grams / max) * 100;
+        const rect = (
+          <rect
+            key={segment.filamentTypeId}
+            data-testid="stock-segment"
+            x={x}
+            y={0}
+            width={width}
+            height={BAR_HEIGHT}
+            fill={segment.colorHex ?? NO_COLOUR}
+            // Light filaments (white, natural) need an edge to be seen on a light card.
+            stroke="var(--foreground)"
+            strokeOpacity={0.25}
+            strokeWidth={1}
+            vectorEffect="non-scaling-stroke"
+          >
+            <title>{`${segment.label}: ${formatGrams(segment.grams)}`}</title>
+          </rect>
+        );
+        x += width;
+        return rect;
+      })}
+    </svg>
+  );
+}
+
+function StockTable({ id, bars, caption }: { id: string; bars: StockBar[]; caption: string }) {
+  return (
+    <table id={id} className="sr-only">
+      <caption>{caption}</caption>
+      <thead>
+        <tr>
+          <th scope="col">Material</th>
+          <th scope="col">Filament</th>
+          <th scope="col">Remaining</th>
+        </tr>
+      </thead>
+      <tbody>
+        {bars.flatMap((bar) => [
+          <tr key={bar.material}>
+            <th scope="row">{bar.material}</th>
+            <td>All colours</td>
+            <td>{formatGrams(bar.totalGrams)}</td>
+          </tr>,
+          ...bar.segments.map((segment) => (
+            <tr key={segment.filamentTypeId}>
+              <td>{bar.material}</td>
+              <td>{segment.label}</td>
+              <td>{formatGrams(segment.grams)}</td>
+            </tr>
+          )),
+        ])}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,41 @@
+import { useMemo } from "react";
+import { Link } from "react-router-dom";
+import { StockChart } from "@/components/dashboard/StockChart";
+import { buildStockBars } from "@/components/dashboard/stockChartData";
+import { ErrorAlert } from "@/components/ui/alert";
+import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
+import { EmptyState } from "@/components/ui/empty-state";
+import { Skeleton } from "@/components/ui/skeleton";
+import { useStockSummary } from "@/queries/inventory";
+
+const TITLE = "Stock by material and colour";
+
+export function StockChartCard() {
+  const summary = useStockSummary();
+  const bars = useMemo(() => buildStockBars(summary.data?.items ?? []), [summary.data]);
+  return (
+    <Card>
+      <CardHeader>
+        <CardTitle>{TITLE}</CardTitle>
+        <CardDescription>Grams left on active spools; hover a segment for its filament.</CardDescription>
+      </CardHeader>
+      <CardContent>
+        {summary.error ? (
+          <ErrorAlert error={summary.error} />
+        ) : !summary.data ? (
+          <div className="grid gap-3">
+            {[80, 55, 30].map((width) => (
+              <Skeleton key={width} className="h-5" style={{ width: `${width}%` }} />
+            ))}
+          </div>
+        ) : bars.length === 0 ? (
+          <EmptyState title="No filament in stock">
+            Add spools on the <Link to="/spools" className="text-primary underline">Spools</Link> page to see your stock here.
+          </EmptyState>
+        ) : (
+          <StockChart bars={bars} title={TITLE} />
+        )}
+      </CardContent>
+    </Card>
+  );
+}

@@ -1,0 +1,78 @@
+import { zodResolver } from "@hookform/resolvers/zod";
+import { useForm } from "react-hook-form";
+import {
+  MATERIAL_TYPE_FIELDS,
+  materialTypeSchema,
+  type MaterialTypeFormValues,
+} from "@/components/material-types/materialTypeSchema";
+import { Alert } from "@/components/ui/alert";
+import { Button } from "@/components/ui/button";
+import { DialogFooter } from "@/components/ui/dialog";
+import { Field } from "@/components/ui/field";
+import { Input } from "@/components/ui/input";
+import { applyApiErrors } from "@/lib/forms";
+
+interface MaterialTypeFormProps {
+  defaultValues: MaterialTypeFormValues;
+  /** On edit the code is shown but cannot change (filament types and partner systems refer to it). */
+  codeLocked: boolean;
+  currency: string;
+  onSave: (values: MaterialTypeFormValues) => Promise<unknown>;
+  onCancel: () => void;
+}
+
+export function MaterialTypeForm({ defaultValues, codeLocked, currency, onSave, onCancel }: MaterialTypeFormProps) {
+  const form = useForm<MaterialTypeFormValues>({ resolver: zodResolver(materialTypeSchema), defaultValues });
+  const { errors, isSubmitting } = form.formState;
+
+  const onSubmit = form.handleSubmit(async (values) => {
+    try {
+      await onSave(values);
+    } catch (error) {
+      applyApiErrors(error, form.setError, MATERIAL_TYPE_FIELDS);
+    }
+  });
+
+  return (
+    <form className="grid gap-4" onSubmit={onSubmit} noValidate>
+      <div className="grid gap-4 sm:grid-cols-[10rem_1fr]">
+        <Field label="Code" error={errors.code?.message} hint={codeLocked ? "Cannot be changed." : "e.g. PLA-CF"}>
+          <Input autoComplete="off" className="uppercase" readOnly={codeLocked} {...form.register("code")} />
+        </Field>
+        <Field label="Name" error={errors.name?.message}>
+          <Input autoComplete="off" {...form.register("name")} />
+        </Field>
+      </div>
+      <div className="grid gap-4 sm:grid-cols-2">
+        <Field label="Density (g/cm³)" error={errors.density?.message}>
+          <Input inputMode="decimal" {...form.register("density")} />
+        </Field>
+        <Field
+          label={`Typical cost per kg (${currency})`}
+          error={errors.typical_cost_per_kg?.message}
+          hint="Used as the cost of filament types without priced spools."
+        >
+          <Input inputMode="decimal" {...form.register("typical_cost_per_kg")} />
+        </Field>
+        <Field label="Extruder minimum (°C)" error={errors.extruder_temp_min?.message}>
+          <Input inputMode="numeric" {...form.register("extruder_temp_min")} />
+        </Field>
+        <Field label="Extruder maximum (°C)" error={errors.extruder_temp_max?.message}>
+          <Input inputMode="numeric" {...form.register("extruder_temp_max")} />
+        </Field>
+        <Field label="Bed temperature (°C)" error={errors.bed_temp?.message}>
+          <Input inputMode="numeric" {...form.register("bed_temp")} />
+        </Field>
+      </div>
+      {errors.root?.server ? <Alert variant="destructive">{errors.root.server.message}</Alert> : null}
+      <DialogFooter>
+        <Button variant="outline" onClick={onCancel}>
+          Cancel
+        </Button>
+        <Button type="submit" disabled={isSubmitting}>
+          {isSubmitting ? "Saving…" : "Save"}
+        </Button>
+      </DialogFooter>
+    </form>
+  );
+}
