@@ -21,6 +21,7 @@ const shopB = { name: "Grace Hopper", shop: `Layer Lab ${unique}`, email: `grace
 let browser;
 /** @type {import("playwright-core").Page} */
 let page;
+/** @type {string[]} */
 const consoleErrors = [];
 let firstShopSpoolUrl = "";
 
@@ -37,10 +38,12 @@ after(async () => {
   await browser?.close();
 });
 
+/** @param {string} name */
 async function shot(name) {
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 }
 
+/** @param {{ name: string, shop: string, email: string, password: string }} who */
 async function register(who) {
   await page.goto("/register");
   await page.getByLabel("Your name").fill(who.name);
@@ -52,6 +55,10 @@ async function register(who) {
   await assertText(page.getByTestId("tenant-name"), who.shop);
 }
 
+/**
+ * @param {import("playwright-core").Locator} locator
+ * @param {string} expected
+ */
 async function assertText(locator, expected) {
   await locator.first().waitFor();
   assert.match(await locator.first().innerText(), new RegExp(expected.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
@@ -145,10 +152,10 @@ test("print labels for a selection: every label carries a QR code", async () => 
   assert.equal(await labels.count(), 3);
   const images = page.locator("[data-testid=spool-label] img");
   await page.waitForFunction(() => {
-    const imgs = [...document.querySelectorAll("[data-testid=spool-label] img")];
+    const imgs = Array.from(document.querySelectorAll("[data-testid=spool-label] img"), (img) => /** @type {HTMLImageElement} */ (img));
     return imgs.length === 3 && imgs.every((img) => img.complete && img.naturalWidth > 0);
   });
-  assert.match(await images.first().getAttribute("alt"), /QR code for FIL-00\d/);
+  assert.match((await images.first().getAttribute("alt")) ?? "", /QR code for FIL-00\d/);
   await assertText(labels.first(), "Prusament");
   await shot("06-labels");
 });
