@@ -62,7 +62,7 @@ function LedgerItem({ row }: { row: LedgerRow }) {
           className="text-primary underline-offset-4 hover:underline"
           aria-label={`Open the spool of this ${KIND_LABEL[row.kind].toLowerCase()} (${formatDelta(row.delta)}, ${formatDateTime(row.created_at)})`}
         >
-          Spool
+          Open spool
         </Link>
       </span>
     </li>

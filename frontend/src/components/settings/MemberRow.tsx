@@ -37,13 +37,15 @@ export function MemberRow({ member }: { member: Member }) {
           {member.full_name}
           {isSelf ? <Badge variant="secondary">You</Badge> : null}
         </span>
+        {/* Phones have no room for the email column: it goes under the name. */}
+        <span className="block break-words text-xs text-muted-foreground sm:hidden">{member.email}</span>
       </TableCell>
-      <TableCell className="break-all">{member.email}</TableCell>
+      <TableCell className="hidden sm:table-cell">{member.email}</TableCell>
       <TableCell>
         <NativeSelect
           aria-label={`Role of ${member.full_name}`}
           aria-describedby={lockReason || changeRole.error ? hintId : undefined}
-          className="w-32"
+          className="w-28 sm:w-32"
           value={member.role}
           disabled={lockReason !== null || changeRole.isPending}
           onChange={(event) => onRoleChange(event.target.value as Role)}
@@ -64,7 +66,7 @@ export function MemberRow({ member }: { member: Member }) {
           </p>
         ) : null}
       </TableCell>
-      <TableCell className="whitespace-nowrap">{formatDate(member.joined_at)}</TableCell>
+      <TableCell className="hidden whitespace-nowrap md:table-cell">{formatDate(member.joined_at)}</TableCell>
       <TableCell className="text-right">
         {lockReason ? (
           <Button variant="ghost" size="icon" disabled aria-label={`Remove ${member.full_name}`} title={lockReason}>

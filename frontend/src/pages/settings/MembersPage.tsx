@@ -25,9 +25,9 @@ export default function MembersPage() {
           <TableHeader>
             <TableRow>
               <TableHead scope="col">Name</TableHead>
-              <TableHead scope="col">Email</TableHead>
+              <TableHead scope="col" className="hidden sm:table-cell">Email</TableHead>
               <TableHead scope="col">Role</TableHead>
-              <TableHead scope="col">Joined</TableHead>
+              <TableHead scope="col" className="hidden md:table-cell">Joined</TableHead>
               <TableHead scope="col"><span className="sr-only">Actions</span></TableHead>
             </TableRow>
           </TableHeader>
