@@ -38,6 +38,11 @@ after(async () => {
   await browser?.close();
 });
 
+/** A link of the main navigation (pages may link to the same place in their text). @param {string} name */
+function nav(name) {
+  return page.getByRole("navigation", { name: "Main" }).getByRole("link", { name, exact: true });
+}
+
 /** @param {string} name */
 async function shot(name) {
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
@@ -61,7 +66,8 @@ async function register(who) {
  */
 async function assertText(locator, expected) {
   await locator.first().waitFor();
-  assert.match(await locator.first().innerText(), new RegExp(expected.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")));
+  const escaped = expected.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  assert.match(await locator.first().innerText(), new RegExp(escaped, "i"));
 }
 
 test("register a shop and land on the dashboard", async () => {
@@ -84,15 +90,15 @@ test("a bad registration is explained next to the field", async () => {
 });
 
 test("create a filament type with a reorder level", async () => {
-  await page.getByRole("link", { name: "Filament types" }).click();
+  await nav("Filament types").click();
   await page.getByRole("heading", { name: "Filament types" }).waitFor();
-  await page.getByRole("button", { name: "Add filament type" }).click();
+  await page.getByRole("button", { name: "Add filament type" }).first().click();
   const dialog = page.getByRole("dialog");
-  await dialog.getByLabel("Material").selectOption({ label: "PLA" }).catch(async () => {
-    await dialog.getByLabel("Material").selectOption({ index: 1 });
-  });
+  const pla = dialog.getByLabel("Material").locator("option", { hasText: /^PLA\b/ });
+  await dialog.getByLabel("Material").selectOption((await pla.getAttribute("value")) ?? "");
   await dialog.getByLabel("Brand").fill("Prusament");
   await dialog.getByLabel("Colour name").fill("Galaxy Black");
+  await dialog.getByLabel("Colour hex code").fill("#2B2D42");
   await dialog.getByLabel("Reorder level (g)").fill("2500");
   await dialog.getByRole("button", { name: "Save" }).click();
   await dialog.waitFor({ state: "hidden" });
@@ -101,7 +107,7 @@ test("create a filament type with a reorder level", async () => {
 });
 
 test("bulk-add three identical spools", async () => {
-  await page.getByRole("link", { name: "Spools" }).click();
+  await nav("Spools").click();
   await page.getByRole("heading", { name: "Spools" }).waitFor();
   await page.getByRole("button", { name: "Bulk add" }).click();
   const dialog = page.getByRole("dialog");
@@ -136,7 +142,7 @@ test("weigh a spool: new weight, ledger row, low-stock badge", async () => {
 });
 
 test("the spools list shows the low-stock badge too", async () => {
-  await page.getByRole("link", { name: "Spools" }).click();
+  await nav("Spools").click();
   const row = page.getByRole("row", { name: /FIL-001/ });
   await assertText(row.getByText("Low stock", { exact: true }), "Low stock");
 });
@@ -160,13 +166,40 @@ test("print labels for a selection: every label carries a QR code", async () => 
   await shot("06-labels");
 });
 
+test("every main page renders, also at phone width and in dark mode", async () => {
+  const pages = [
+    ["/", "Dashboard", "08-dashboard"],
+    ["/material-types", "Material types", "09-material-types"],
+    ["/settings/members", "Members", "10-members"],
+    ["/settings/api-keys", "API keys", "11-api-keys"],
+  ];
+  for (const [path, heading, name] of pages) {
+    await page.getByRole("link", { name: heading, exact: true }).click();
+    await page.waitForURL((url) => url.pathname === path);
+    await page.getByRole("heading", { name: heading, exact: true }).waitFor();
+    await page.waitForLoadState("networkidle");
+    await shot(name);
+  }
+  await page.getByRole("button", { name: "Use dark theme" }).click();
+  await nav("Dashboard").click();
+  await page.getByRole("link", { name: /FIL-001/ }).first().waitFor(); // the low-stock card lists the weighed spool
+  await page.waitForLoadState("networkidle");
+  await shot("12-dashboard-dark");
+  await page.getByRole("button", { name: "Use light theme" }).click();
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto("/spools");
+  await page.getByRole("link", { name: "FIL-002" }).waitFor();
+  await shot("13-spools-phone");
+  await page.setViewportSize({ width: 1280, height: 860 });
+});
+
 test("sign out, and another shop cannot see the first shop's spools", async () => {
   await page.getByRole("button", { name: "Sign out" }).click();
   await page.waitForURL(/\/login$/);
   await page.goto("/spools");
   await page.waitForURL(/\/login$/); // the refresh cookie is gone with the session
   await register(shopB);
-  await page.getByRole("link", { name: "Spools" }).click();
+  await nav("Spools").click();
   await page.getByRole("heading", { name: "Spools" }).waitFor();
   await page.getByText(/no spools/i).first().waitFor();
   assert.equal(await page.getByRole("link", { name: "FIL-001" }).count(), 0);
