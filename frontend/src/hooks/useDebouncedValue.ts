@@ -1,7 +1,7 @@
 import { useEffect, useState } from "react";
 
-/** `value`, but only once it has stopped changing for `delayMs` (typing does not fire a request per key). */
-export function useDebouncedValue<T>(value: T, delayMs: number): T {
+/** `value`, but only once it has stopped changing for `delayMs` (search-as-you-type without a request per key). */
+export function useDebouncedValue<T>(value: T, delayMs = 300): T {
   const [debounced, setDebounced] = useState(value);
   useEffect(() => {
     const timer = setTimeout(() => setDebounced(value), delayMs);

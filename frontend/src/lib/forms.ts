@@ -1,4 +1,4 @@
-import type { FieldValues, Path, UseFormSetError } from "react-hook-form";
+import { useForm, type DefaultValues, type FieldValues, type Path, type Resolver, type UseFormSetError } from "react-hook-form";
 import { errorMessage, fieldMessages } from "@/lib/errors";
 
 /**
@@ -21,4 +21,31 @@ export function applyApiErrors<T extends FieldValues>(error: unknown, setError: 
 export function blankToNull(value: string | null | undefined): string | null {
   const trimmed = value?.trim() ?? "";
   return trimmed === "" ? null : trimmed;
+}
+
+/**
+ * A form whose submit hands the values to `onSave` and puts a failure where it belongs (see applyApiErrors):
+ * the add/edit dialogs of the catalogue (filament and material types).
+ */
+export function useSaveForm<T extends FieldValues>({
+  resolver,
+  defaultValues,
+  fields,
+  onSave,
+}: {
+  resolver: Resolver<T>;
+  defaultValues: DefaultValues<T>;
+  /** The fields a 422 may name; anything else becomes the form's root error. */
+  fields: readonly Path<T>[];
+  onSave: (values: T) => Promise<unknown>;
+}) {
+  const form = useForm<T>({ resolver, defaultValues });
+  const onSubmit = form.handleSubmit(async (values) => {
+    try {
+      await onSave(values);
+    } catch (error) {
+      applyApiErrors(error, form.setError, fields);
+    }
+  });
+  return { form, onSubmit };
 }

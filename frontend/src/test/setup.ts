@@ -1,5 +1,34 @@
+/**
+ * Global setup of every test file; it runs before the file's own imports, so no test depends on import order.
+ * It fills the gaps of jsdom on Node the way a browser behaves.
+ */
 import "@testing-library/jest-dom/vitest";
 import { cleanup } from "@testing-library/react";
-import { afterEach } from "vitest";
+import { afterEach, vi } from "vitest";
 
-afterEach(() => cleanup());
+// The typed clients call `new Request("/api/...")`: a browser resolves that against the page's origin, Node's
+// Request rejects relative URLs. openapi-fetch captures `Request` when a client is created, hence here.
+const NodeRequest = globalThis.Request;
+class PageRequest extends NodeRequest {
+  constructor(input: RequestInfo | URL, init?: RequestInit) {
+    // jsdom's AbortSignal is not the one Node's Request accepts; no test aborts a request, so it is left out.
+    const { signal: _signal, ...rest } = init ?? {};
+    super(typeof input === "string" ? new URL(input, window.location.origin) : input, rest);
+  }
+}
+// The environment defines Request as an accessor: redefine it rather than assign.
+Object.defineProperty(globalThis, "Request", { value: PageRequest, writable: true, configurable: true });
+
+// Radix's checkbox measures itself with ResizeObserver, which jsdom lacks.
+if (!("ResizeObserver" in globalThis)) {
+  globalThis.ResizeObserver = class {
+    observe(): void {}
+    unobserve(): void {}
+    disconnect(): void {}
+  };
+}
+
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals(); // the fetch of mockApi (src/test/render.tsx)
+});

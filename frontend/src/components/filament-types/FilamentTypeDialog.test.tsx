@@ -1,6 +1,5 @@
-import { apiError, createTestQueryClient, json, mockApi, type RecordedRequest } from "@/components/settings/test-utils";
-import { QueryClientProvider } from "@tanstack/react-query";
-import { render, screen, waitFor, within } from "@testing-library/react";
+import { apiError, json, mockApi, renderWithApp, type RecordedRequest } from "@/test/render";
+import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { FilamentTypeDialog } from "@/components/filament-types/FilamentTypeDialog";
 import { Button } from "@/components/ui/button";
@@ -19,11 +18,7 @@ function created(body: Record<string, unknown>): Response {
 
 async function openAddDialog() {
   const user = userEvent.setup();
-  render(
-    <QueryClientProvider client={createTestQueryClient()}>
-      <FilamentTypeDialog trigger={<Button>Add filament type</Button>} />
-    </QueryClientProvider>,
-  );
+  renderWithApp(<FilamentTypeDialog trigger={<Button>Add filament type</Button>} />, { auth: false });
   await user.click(screen.getByRole("button", { name: "Add filament type" }));
   const dialog = await screen.findByRole("dialog", { name: "Add filament type" });
   await within(dialog).findByRole("option", { name: "PETG — PET-G" });

@@ -1,12 +1,13 @@
 import { Search } from "lucide-react";
 import { MaterialTypeOptions } from "@/components/filament-types/MaterialTypeOptions";
-import { Input } from "@/components/ui/input";
+import { DebouncedInput } from "@/components/ui/debounced-input";
 import { Label } from "@/components/ui/label";
 import { NativeSelect } from "@/components/ui/native-select";
 import { useMaterialTypes } from "@/queries/catalogTypes";
 
 interface FilamentTypeFiltersProps {
   search: string;
+  /** Called once typing pauses, so the list is not fetched per key. */
   onSearchChange: (value: string) => void;
   materialTypeId: string;
   onMaterialTypeChange: (value: string) => void;
@@ -20,13 +21,14 @@ export function FilamentTypeFilters({ search, onSearchChange, materialTypeId, on
         <Label htmlFor="filament-type-search">Search</Label>
         <div className="relative">
           <Search className="pointer-events-none absolute left-2.5 top-2.5 size-4 text-muted-foreground" aria-hidden />
-          <Input
+          <DebouncedInput
             id="filament-type-search"
             type="search"
             className="pl-8"
             placeholder="Brand, colour, material…"
             value={search}
-            onChange={(event) => onSearchChange(event.target.value)}
+            onCommit={onSearchChange}
+            delayMs={300}
           />
         </div>
       </div>

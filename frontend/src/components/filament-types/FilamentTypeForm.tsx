@@ -1,5 +1,5 @@
 import { zodResolver } from "@hookform/resolvers/zod";
-import { Controller, useForm } from "react-hook-form";
+import { Controller } from "react-hook-form";
 import { ColourField } from "@/components/filament-types/ColourField";
 import {
   FILAMENT_TYPE_FIELDS,
@@ -7,13 +7,11 @@ import {
   type FilamentTypeFormValues,
 } from "@/components/filament-types/filamentTypeSchema";
 import { MaterialTypeOptions } from "@/components/filament-types/MaterialTypeOptions";
-import { Alert } from "@/components/ui/alert";
-import { Button } from "@/components/ui/button";
-import { DialogFooter } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
+import { FormActions } from "@/components/ui/form-actions";
 import { Input } from "@/components/ui/input";
 import { NativeSelect } from "@/components/ui/native-select";
-import { applyApiErrors } from "@/lib/forms";
+import { useSaveForm } from "@/lib/forms";
 import type { MaterialType } from "@/queries/catalogTypes";
 
 interface FilamentTypeFormProps {
@@ -25,16 +23,13 @@ interface FilamentTypeFormProps {
 }
 
 export function FilamentTypeForm({ defaultValues, materialTypes, onSave, onCancel }: FilamentTypeFormProps) {
-  const form = useForm<FilamentTypeFormValues>({ resolver: zodResolver(filamentTypeSchema), defaultValues });
-  const { errors, isSubmitting } = form.formState;
-
-  const onSubmit = form.handleSubmit(async (values) => {
-    try {
-      await onSave(values);
-    } catch (error) {
-      applyApiErrors(error, form.setError, FILAMENT_TYPE_FIELDS);
-    }
+  const { form, onSubmit } = useSaveForm<FilamentTypeFormValues>({
+    resolver: zodResolver(filamentTypeSchema),
+    defaultValues,
+    fields: FILAMENT_TYPE_FIELDS,
+    onSave,
   });
+  const { errors } = form.formState;
 
   return (
     <form className="grid gap-4" onSubmit={onSubmit} noValidate>
@@ -79,15 +74,7 @@ export function FilamentTypeForm({ defaultValues, materialTypes, onSave, onCance
           <Input inputMode="numeric" {...form.register("bed_temp")} />
         </Field>
       </div>
-      {errors.root?.server ? <Alert variant="destructive">{errors.root.server.message}</Alert> : null}
-      <DialogFooter>
-        <Button variant="outline" onClick={onCancel}>
-          Cancel
-        </Button>
-        <Button type="submit" disabled={isSubmitting}>
-          {isSubmitting ? "Saving…" : "Save"}
-        </Button>
-      </DialogFooter>
+      <FormActions formState={form.formState} submitLabel="Save" pendingLabel="Saving…" onCancel={onCancel} />
     </form>
   );
 }

@@ -1,9 +1,9 @@
 import { Pencil } from "lucide-react";
-import { ColorSwatch } from "@/components/filament-types/ColorSwatch";
 import { DeleteFilamentTypeButton } from "@/components/filament-types/DeleteFilamentTypeButton";
 import { FilamentTypeDialog } from "@/components/filament-types/FilamentTypeDialog";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
+import { ColorSwatch } from "@/components/ui/color-swatch";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { useAuth } from "@/hooks/useAuth";
@@ -37,7 +37,7 @@ export function FilamentTypesTable({ rows }: { rows: FilamentTypeWithStock[] }) 
           <TableRow key={row.id}>
             <TableCell>
               <span className="flex items-center gap-2">
-                <ColorSwatch hex={row.color_hex} />
+                <ColorSwatch hex={row.color_hex} className="size-4" />
                 <span className="font-medium">{row.color_name}</span>
               </span>
             </TableCell>

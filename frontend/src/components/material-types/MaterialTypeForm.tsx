@@ -1,16 +1,13 @@
 import { zodResolver } from "@hookform/resolvers/zod";
-import { useForm } from "react-hook-form";
 import {
   MATERIAL_TYPE_FIELDS,
   materialTypeSchema,
   type MaterialTypeFormValues,
 } from "@/components/material-types/materialTypeSchema";
-import { Alert } from "@/components/ui/alert";
-import { Button } from "@/components/ui/button";
-import { DialogFooter } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
+import { FormActions } from "@/components/ui/form-actions";
 import { Input } from "@/components/ui/input";
-import { applyApiErrors } from "@/lib/forms";
+import { useSaveForm } from "@/lib/forms";
 
 interface MaterialTypeFormProps {
   defaultValues: MaterialTypeFormValues;
@@ -22,16 +19,13 @@ interface MaterialTypeFormProps {
 }
 
 export function MaterialTypeForm({ defaultValues, codeLocked, currency, onSave, onCancel }: MaterialTypeFormProps) {
-  const form = useForm<MaterialTypeFormValues>({ resolver: zodResolver(materialTypeSchema), defaultValues });
-  const { errors, isSubmitting } = form.formState;
-
-  const onSubmit = form.handleSubmit(async (values) => {
-    try {
-      await onSave(values);
-    } catch (error) {
-      applyApiErrors(error, form.setError, MATERIAL_TYPE_FIELDS);
-    }
+  const { form, onSubmit } = useSaveForm<MaterialTypeFormValues>({
+    resolver: zodResolver(materialTypeSchema),
+    defaultValues,
+    fields: MATERIAL_TYPE_FIELDS,
+    onSave,
   });
+  const { errors } = form.formState;
 
   return (
     <form className="grid gap-4" onSubmit={onSubmit} noValidate>
@@ -64,15 +58,7 @@ export function MaterialTypeForm({ defaultValues, codeLocked, currency, onSave, 
           <Input inputMode="numeric" {...form.register("bed_temp")} />
         </Field>
       </div>
-      {errors.root?.server ? <Alert variant="destructive">{errors.root.server.message}</Alert> : null}
-      <DialogFooter>
-        <Button variant="outline" onClick={onCancel}>
-          Cancel
-        </Button>
-        <Button type="submit" disabled={isSubmitting}>
-          {isSubmitting ? "Saving…" : "Save"}
-        </Button>
-      </DialogFooter>
+      <FormActions formState={form.formState} submitLabel="Save" pendingLabel="Saving…" onCancel={onCancel} />
     </form>
   );
 }

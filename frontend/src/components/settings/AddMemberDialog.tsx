@@ -3,14 +3,14 @@ import { UserPlus } from "lucide-react";
 import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { z } from "zod";
-import { grantableRoles, memberErrorMessage, ROLE_LABEL } from "@/components/settings/memberRules";
-import { Alert } from "@/components/ui/alert";
+import { GrantableRoleOptions } from "@/components/settings/GrantableRoleOptions";
+import { memberErrorMessage, ROLE_LABEL } from "@/components/settings/memberRules";
 import { Button } from "@/components/ui/button";
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
+import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
+import { FormActions } from "@/components/ui/form-actions";
 import { Input } from "@/components/ui/input";
 import { NativeSelect } from "@/components/ui/native-select";
-import { useAuth } from "@/hooks/useAuth";
 import { ApiError } from "@/lib/errors";
 import { applyApiErrors } from "@/lib/forms";
 import { ROLES, type Role } from "@/lib/roles";
@@ -46,10 +46,9 @@ export function AddMemberDialog() {
 }
 
 function AddMemberForm({ onDone }: { onDone: () => void }) {
-  const { role: actorRole } = useAuth();
   const addMember = useAddMember();
   const form = useForm<Values>({ resolver: zodResolver(schema), defaultValues: { email: "", role: "member" } });
-  const { errors, isSubmitting } = form.formState;
+  const { errors } = form.formState;
 
   const onSubmit = form.handleSubmit(async (values) => {
     try {
@@ -72,22 +71,10 @@ function AddMemberForm({ onDone }: { onDone: () => void }) {
       </Field>
       <Field label="Role" error={errors.role?.message} hint="Viewers read; members book stock; admins also delete and manage members.">
         <NativeSelect {...form.register("role")}>
-          {grantableRoles(actorRole).map((role) => (
-            <option key={role} value={role}>
-              {ROLE_LABEL[role]}
-            </option>
-          ))}
+          <GrantableRoleOptions />
         </NativeSelect>
       </Field>
-      {errors.root?.server ? <Alert variant="destructive">{errors.root.server.message}</Alert> : null}
-      <DialogFooter>
-        <Button variant="outline" onClick={onDone}>
-          Cancel
-        </Button>
-        <Button type="submit" disabled={isSubmitting}>
-          {isSubmitting ? "Adding…" : "Add member"}
-        </Button>
-      </DialogFooter>
+      <FormActions formState={form.formState} submitLabel="Add member" pendingLabel="Adding…" onCancel={onDone} />
     </form>
   );
 }

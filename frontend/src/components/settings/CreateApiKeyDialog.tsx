@@ -3,15 +3,14 @@ import { Plus } from "lucide-react";
 import { useState } from "react";
 import { useForm } from "react-hook-form";
 import { z } from "zod";
-import { grantableRoles, ROLE_LABEL } from "@/components/settings/memberRules";
+import { GrantableRoleOptions } from "@/components/settings/GrantableRoleOptions";
 import { NewApiKeySecret } from "@/components/settings/NewApiKeySecret";
-import { Alert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogClose, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
+import { FormActions } from "@/components/ui/form-actions";
 import { Input } from "@/components/ui/input";
 import { NativeSelect } from "@/components/ui/native-select";
-import { useAuth } from "@/hooks/useAuth";
 import { applyApiErrors } from "@/lib/forms";
 import { ROLES, type Role } from "@/lib/roles";
 import { useCreateApiKey } from "@/queries/apiKeys";
@@ -44,11 +43,10 @@ export function CreateApiKeyDialog() {
 }
 
 function CreateApiKeyFlow({ onCancel }: { onCancel: () => void }) {
-  const { role: actorRole } = useAuth();
   const createKey = useCreateApiKey();
   const [created, setCreated] = useState<{ name: string; secret: string } | null>(null);
   const form = useForm<Values>({ resolver: zodResolver(schema), defaultValues: { name: "", role: "member" } });
-  const { errors, isSubmitting } = form.formState;
+  const { errors } = form.formState;
 
   const onSubmit = form.handleSubmit(async (values) => {
     try {
@@ -89,22 +87,10 @@ function CreateApiKeyFlow({ onCancel }: { onCancel: () => void }) {
         </Field>
         <Field label="Role" error={errors.role?.message} hint="Give the lowest role that does the job.">
           <NativeSelect {...form.register("role")}>
-            {grantableRoles(actorRole).map((role) => (
-              <option key={role} value={role}>
-                {ROLE_LABEL[role]}
-              </option>
-            ))}
+            <GrantableRoleOptions />
           </NativeSelect>
         </Field>
-        {errors.root?.server ? <Alert variant="destructive">{errors.root.server.message}</Alert> : null}
-        <DialogFooter>
-          <Button variant="outline" onClick={onCancel}>
-            Cancel
-          </Button>
-          <Button type="submit" disabled={isSubmitting}>
-            {isSubmitting ? "Creating…" : "Create key"}
-          </Button>
-        </DialogFooter>
+        <FormActions formState={form.formState} submitLabel="Create key" pendingLabel="Creating…" onCancel={onCancel} />
       </form>
     </>
   );

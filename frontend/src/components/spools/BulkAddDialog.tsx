@@ -5,10 +5,10 @@ import { z } from "zod";
 import { FilamentTypeSelect } from "@/components/spools/FilamentTypeSelect";
 import { NoFilamentTypes } from "@/components/spools/NoFilamentTypes";
 import { decimalText, MAX_GRAMS, MAX_MONEY, toNumberOrNull } from "@/components/spools/numbers";
-import { Alert, ErrorAlert } from "@/components/ui/alert";
-import { Button } from "@/components/ui/button";
+import { ErrorAlert } from "@/components/ui/alert";
 import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
+import { FormActions } from "@/components/ui/form-actions";
 import { Input } from "@/components/ui/input";
 import { Skeleton } from "@/components/ui/skeleton";
 import { ApiError } from "@/lib/errors";
@@ -59,7 +59,7 @@ function BulkAddForm({ onAdded, onCancel }: { onAdded: (spools: Spool[]) => void
     resolver: zodResolver(bulkSchema),
     defaultValues: { filament_type_id: "", quantity: "10", initial_weight: "1000", empty_spool_weight: "", purchase_price: "", supplier: "", location: "" },
   });
-  const { errors, isSubmitting } = form.formState;
+  const { errors } = form.formState;
 
   const onSubmit = form.handleSubmit(async (values) => {
     try {
@@ -101,19 +101,7 @@ function BulkAddForm({ onAdded, onCancel }: { onAdded: (spools: Spool[]) => void
       <Field label="Location" error={errors.location?.message}>
         <Input maxLength={100} {...form.register("location")} />
       </Field>
-      {errors.root?.server ? (
-        <Alert variant="destructive" className="sm:col-span-2">
-          {errors.root.server.message}
-        </Alert>
-      ) : null}
-      <div className="flex flex-col-reverse gap-2 sm:col-span-2 sm:flex-row sm:justify-end">
-        <Button variant="outline" onClick={onCancel}>
-          Cancel
-        </Button>
-        <Button type="submit" disabled={isSubmitting}>
-          {isSubmitting ? "Adding…" : "Add spools"}
-        </Button>
-      </div>
+      <FormActions formState={form.formState} submitLabel="Add spools" pendingLabel="Adding…" onCancel={onCancel} twoColumns />
     </form>
   );
 }

@@ -1,8 +1,8 @@
 /** Everything known about one spool, as a description list. */
 import type { ReactNode } from "react";
-import { ColorSwatch } from "@/components/spools/ColorSwatch";
 import { RemainingBar } from "@/components/spools/RemainingBar";
 import { SpoolStatusBadges } from "@/components/spools/SpoolStatusBadges";
+import { ColorSwatch } from "@/components/ui/color-swatch";
 import { formatDate, formatDateTime, formatGrams, formatMoney, formatPercent } from "@/lib/format";
 import type { Spool } from "@/queries/spools";
 

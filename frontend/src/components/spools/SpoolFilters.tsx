@@ -1,10 +1,10 @@
 /** Search and filters above the spools table; every change goes to the URL (see spoolListSearch). */
 import { Search, X } from "lucide-react";
 import { useCallback, useId } from "react";
-import { DebouncedInput } from "@/components/spools/DebouncedInput";
 import { FilamentTypeSelect } from "@/components/spools/FilamentTypeSelect";
 import { Button } from "@/components/ui/button";
 import { Checkbox } from "@/components/ui/checkbox";
+import { DebouncedInput } from "@/components/ui/debounced-input";
 import { Label } from "@/components/ui/label";
 import { NativeSelect } from "@/components/ui/native-select";
 import { useFilamentTypes, useMaterialTypes } from "@/queries/catalogTypes";

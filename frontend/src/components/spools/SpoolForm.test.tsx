@@ -1,10 +1,9 @@
-import { apiError, catalogHandler, json, makeSpool, mockApi, renderWithApp, type SentRequest } from "@/components/spools/test-utils";
 import { screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { SpoolForm } from "@/components/spools/SpoolForm";
-
-afterEach(() => vi.unstubAllGlobals());
+import { catalogHandler, makeSpool } from "@/test/fixtures";
+import { apiError, json, meHandler, mockApi, renderWithApp, type RecordedRequest } from "@/test/render";
 
 async function openCreateForm(onSaved = vi.fn()) {
   renderWithApp(<SpoolForm onSaved={onSaved} />);
@@ -12,11 +11,11 @@ async function openCreateForm(onSaved = vi.fn()) {
   return { user: userEvent.setup(), onSaved };
 }
 
-const isCreate = ({ method, path }: SentRequest) => method === "POST" && path === "/api/v1/spools";
+const isCreate = ({ method, path }: RecordedRequest) => method === "POST" && path === "/api/v1/spools";
 
 describe("SpoolForm", () => {
   it("explains client-side mistakes next to the fields and sends nothing", async () => {
-    const api = mockApi("member", catalogHandler);
+    const api = mockApi(meHandler("member"), catalogHandler);
     const { user } = await openCreateForm();
 
     await user.clear(screen.getByLabelText("Initial weight (g)"));
@@ -32,12 +31,12 @@ describe("SpoolForm", () => {
     expect(screen.getByLabelText("Empty spool weight (g)")).toHaveAccessibleDescription("At most 100,000 g");
     expect(screen.getByLabelText("Low-stock threshold (%)")).toHaveAccessibleDescription("At most 100%");
     expect(screen.getByLabelText("Code")).toHaveAccessibleDescription("Use letters, digits, dots, dashes and underscores only");
-    expect(api.sent.filter(isCreate)).toHaveLength(0);
+    expect(api.requests.filter(isCreate)).toHaveLength(0);
   });
 
   it("creates with only the fields filled in, and a blank code left to the API", async () => {
     const created = makeSpool({ code: "FIL-007" });
-    const api = mockApi("member", catalogHandler, (call) => (isCreate(call) ? json(201, created) : undefined));
+    const api = mockApi(meHandler("member"), catalogHandler, (call) => (isCreate(call) ? json(created, 201) : undefined));
     const { user, onSaved } = await openCreateForm();
 
     await user.selectOptions(screen.getByLabelText("Filament type"), "Prusament Galaxy Black · PLA");
@@ -46,7 +45,7 @@ describe("SpoolForm", () => {
     await user.click(screen.getByRole("button", { name: "Create spool" }));
 
     await waitFor(() => expect(onSaved).toHaveBeenCalledWith(created));
-    expect(api.sent.find(isCreate)?.body).toEqual({
+    expect(api.requests.find(isCreate)?.body).toEqual({
       filament_type_id: created.filament_type_id,
       initial_weight: 1000,
       empty_spool_weight: 245.5,
@@ -55,7 +54,7 @@ describe("SpoolForm", () => {
   });
 
   it("puts the API's 422 field message next to that field", async () => {
-    mockApi("member", catalogHandler, (call) =>
+    mockApi(meHandler("member"), catalogHandler, (call) =>
       isCreate(call)
         ? apiError(422, "VALIDATION_ERROR", "Validation failed", [{ loc: ["body", "lot_number"], msg: "Value error, Lot numbers may not contain tabs", type: "value_error" }])
         : undefined,
@@ -72,7 +71,7 @@ describe("SpoolForm", () => {
   });
 
   it("shows a 409 duplicate code next to Code", async () => {
-    mockApi("member", catalogHandler, (call) => (isCreate(call) ? apiError(409, "CONFLICT", "Spool code FIL-001 is already used") : undefined));
+    mockApi(meHandler("member"), catalogHandler, (call) => (isCreate(call) ? apiError(409, "CONFLICT", "Spool code FIL-001 is already used") : undefined));
     const { user } = await openCreateForm();
 
     await user.selectOptions(screen.getByLabelText("Filament type"), "Prusament Galaxy Black · PLA");
@@ -86,8 +85,8 @@ describe("SpoolForm", () => {
 
   it("edits by sending only the changed fields (a new current weight books an adjustment)", async () => {
     const spool = makeSpool({ current_weight: 900, remaining_pct: 90 });
-    const api = mockApi("member", catalogHandler, (call) =>
-      call.method === "PATCH" && call.path === `/api/v1/spools/${spool.id}` ? json(200, { ...spool, current_weight: 850 }) : undefined,
+    const api = mockApi(meHandler("member"), catalogHandler, (call) =>
+      call.method === "PATCH" && call.path === `/api/v1/spools/${spool.id}` ? json({ ...spool, current_weight: 850 }) : undefined,
     );
     const onSaved = vi.fn();
     renderWithApp(<SpoolForm spool={spool} onSaved={onSaved} />);
@@ -100,11 +99,11 @@ describe("SpoolForm", () => {
     await user.click(screen.getByRole("button", { name: "Save changes" }));
 
     await waitFor(() => expect(onSaved).toHaveBeenCalled());
-    expect(api.sent.find((call) => call.method === "PATCH")?.body).toEqual({ current_weight: 850 });
+    expect(api.requests.find((call) => call.method === "PATCH")?.body).toEqual({ current_weight: 850 });
   });
 
   it("sends a shop without filament types to create one first", async () => {
-    mockApi("member", ({ path }) => (path === "/api/v1/filament-types" ? json(200, { items: [], total: 0, limit: 200, offset: 0 }) : undefined));
+    mockApi(meHandler("member"), ({ path }) => (path === "/api/v1/filament-types" ? json({ items: [], total: 0, limit: 200, offset: 0 }) : undefined));
     renderWithApp(<SpoolForm onSaved={vi.fn()} />);
     expect(await screen.findByText(/no filament types yet/)).toBeInTheDocument();
     expect(screen.getByRole("link", { name: "add a filament type" })).toHaveAttribute("href", "/filament-types");

@@ -5,9 +5,9 @@ import { z } from "zod";
 import { FilamentTypeSelect } from "@/components/spools/FilamentTypeSelect";
 import { NoFilamentTypes } from "@/components/spools/NoFilamentTypes";
 import { decimalText, MAX_GRAMS, MAX_MONEY, toNumberOrNull } from "@/components/spools/numbers";
-import { Alert, ErrorAlert } from "@/components/ui/alert";
-import { Button } from "@/components/ui/button";
+import { ErrorAlert } from "@/components/ui/alert";
 import { Field } from "@/components/ui/field";
+import { FormActions } from "@/components/ui/form-actions";
 import { Input } from "@/components/ui/input";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Textarea } from "@/components/ui/textarea";
@@ -134,7 +134,7 @@ export function SpoolForm({ spool, onSaved, onCancel }: SpoolFormProps) {
   const createSpool = useCreateSpool();
   const updateSpool = useUpdateSpool();
   const form = useForm<SpoolFormValues>({ resolver: zodResolver(spoolFormSchema(mode)), defaultValues: defaultValues(spool) });
-  const { errors, isSubmitting } = form.formState;
+  const { errors } = form.formState;
 
   const onSubmit = form.handleSubmit(async (values) => {
     try {
@@ -199,21 +199,13 @@ export function SpoolForm({ spool, onSaved, onCancel }: SpoolFormProps) {
       <Field label="Notes" error={errors.notes?.message} className="sm:col-span-2">
         <Textarea maxLength={2000} rows={2} {...form.register("notes")} />
       </Field>
-      {errors.root?.server ? (
-        <Alert variant="destructive" className="sm:col-span-2">
-          {errors.root.server.message}
-        </Alert>
-      ) : null}
-      <div className="flex flex-col-reverse gap-2 sm:col-span-2 sm:flex-row sm:justify-end">
-        {onCancel ? (
-          <Button variant="outline" onClick={onCancel}>
-            Cancel
-          </Button>
-        ) : null}
-        <Button type="submit" disabled={isSubmitting}>
-          {isSubmitting ? "Saving…" : mode === "create" ? "Create spool" : "Save changes"}
-        </Button>
-      </div>
+      <FormActions
+        formState={form.formState}
+        submitLabel={mode === "create" ? "Create spool" : "Save changes"}
+        pendingLabel="Saving…"
+        onCancel={onCancel}
+        twoColumns
+      />
     </form>
   );
 }

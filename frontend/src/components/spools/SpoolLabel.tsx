@@ -1,4 +1,4 @@
-import { ColorSwatch } from "@/components/spools/ColorSwatch";
+import { ColorSwatch } from "@/components/ui/color-swatch";
 import { Skeleton } from "@/components/ui/skeleton";
 import type { Spool } from "@/queries/spools";
 

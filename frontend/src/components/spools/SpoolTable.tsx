@@ -2,10 +2,10 @@
 import { ArrowDown, ArrowUp, ArrowUpDown } from "lucide-react";
 import { memo, type ReactNode } from "react";
 import { Link } from "react-router-dom";
-import { ColorSwatch } from "@/components/spools/ColorSwatch";
 import { RemainingBar } from "@/components/spools/RemainingBar";
 import { SpoolStatusBadges } from "@/components/spools/SpoolStatusBadges";
 import { Checkbox } from "@/components/ui/checkbox";
+import { ColorSwatch } from "@/components/ui/color-swatch";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { formatDate, formatGrams } from "@/lib/format";

@@ -4,10 +4,9 @@ import { useForm } from "react-hook-form";
 import { z } from "zod";
 import { decimalText, MAX_GRAMS, toNumberOrNull } from "@/components/spools/numbers";
 import { bookedMessage } from "@/components/spools/WeighDialog";
-import { Alert } from "@/components/ui/alert";
-import { Button } from "@/components/ui/button";
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
+import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
+import { FormActions } from "@/components/ui/form-actions";
 import { Input } from "@/components/ui/input";
 import { ApiError } from "@/lib/errors";
 import { applyApiErrors, blankToNull } from "@/lib/forms";
@@ -24,7 +23,7 @@ type UseValues = z.infer<typeof useSchema>;
 function UseForm({ spool, onDone }: { spool: Spool; onDone: () => void }) {
   const recordUsage = useRecordSpoolUsage();
   const form = useForm<UseValues>({ resolver: zodResolver(useSchema), defaultValues: { grams: "", reason: "" } });
-  const { errors, isSubmitting } = form.formState;
+  const { errors } = form.formState;
 
   const onSubmit = form.handleSubmit(async (values) => {
     const reason = blankToNull(values.reason);
@@ -55,15 +54,7 @@ function UseForm({ spool, onDone }: { spool: Spool; onDone: () => void }) {
       <Field label="Reason" error={errors.reason?.message} hint="Optional, e.g. test print.">
         <Input maxLength={200} {...form.register("reason")} />
       </Field>
-      {errors.root?.server ? <Alert variant="destructive">{errors.root.server.message}</Alert> : null}
-      <DialogFooter>
-        <Button variant="outline" onClick={onDone}>
-          Cancel
-        </Button>
-        <Button type="submit" disabled={isSubmitting}>
-          {isSubmitting ? "Booking…" : "Book usage"}
-        </Button>
-      </DialogFooter>
+      <FormActions formState={form.formState} submitLabel="Book usage" pendingLabel="Booking…" onCancel={onDone} />
     </form>
   );
 }

@@ -1,11 +1,10 @@
-import { apiError, json, makeSpool, mockApi, renderWithApp } from "@/components/spools/test-utils";
 import { screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { WeighDialog } from "@/components/spools/WeighDialog";
 import type { Spool } from "@/queries/spools";
-
-afterEach(() => vi.unstubAllGlobals());
+import { makeSpool } from "@/test/fixtures";
+import { apiError, json, meHandler, mockApi, renderWithApp } from "@/test/render";
 
 function openDialog(spool: Spool, onOpenChange = vi.fn()) {
   renderWithApp(<WeighDialog spool={spool} open onOpenChange={onOpenChange} />);
@@ -14,7 +13,7 @@ function openDialog(spool: Spool, onOpenChange = vi.fn()) {
 
 describe("WeighDialog", () => {
   it("shows the tare and computes net = gross − tare while typing", async () => {
-    mockApi("member");
+    mockApi(meHandler("member"));
     const { user } = openDialog(makeSpool({ empty_spool_weight: 250 }));
 
     expect(screen.getByRole("radio", { name: "Gross (on the scale)" })).toBeChecked();
@@ -24,7 +23,7 @@ describe("WeighDialog", () => {
   });
 
   it("refuses a gross reading lighter than the empty spool, without asking the API", async () => {
-    const api = mockApi("member");
+    const api = mockApi(meHandler("member"));
     const { user } = openDialog(makeSpool({ empty_spool_weight: 250 }));
 
     await user.type(screen.getByLabelText("Gross weight (g)"), "200");
@@ -32,13 +31,13 @@ describe("WeighDialog", () => {
 
     expect(await screen.findByLabelText("Gross weight (g)")).toHaveAccessibleDescription("The reading is lighter than the empty spool (250 g)");
     expect(screen.getByTestId("weigh-net")).toHaveTextContent("—");
-    expect(api.sent.filter((call) => call.path.endsWith("/weigh"))).toHaveLength(0);
+    expect(api.requests.filter((call) => call.path.endsWith("/weigh"))).toHaveLength(0);
   });
 
   it("posts {gross_grams} and toasts the booked difference", async () => {
     const spool = makeSpool({ current_weight: 1000, empty_spool_weight: 250 });
-    const api = mockApi("member", (call) =>
-      call.method === "POST" && call.path === `/api/v1/spools/${spool.id}/weigh` ? json(200, { ...spool, current_weight: 880, remaining_pct: 88 }) : undefined,
+    const api = mockApi(meHandler("member"), (call) =>
+      call.method === "POST" && call.path === `/api/v1/spools/${spool.id}/weigh` ? json({ ...spool, current_weight: 880, remaining_pct: 88 }) : undefined,
     );
     const { user, onOpenChange } = openDialog(spool);
 
@@ -46,13 +45,13 @@ describe("WeighDialog", () => {
     await user.click(screen.getByRole("button", { name: "Book weight" }));
 
     expect(await screen.findByText("Booked −120 g (now 880 g)")).toBeInTheDocument();
-    expect(api.sent.find((call) => call.path.endsWith("/weigh"))?.body).toEqual({ gross_grams: 1130 });
+    expect(api.requests.find((call) => call.path.endsWith("/weigh"))?.body).toEqual({ gross_grams: 1130 });
     expect(onOpenChange).toHaveBeenCalledWith(false);
   });
 
   it("without a tare only the net reading is possible, and says why", async () => {
     const spool = makeSpool({ current_weight: 500, empty_spool_weight: null });
-    const api = mockApi("member", (call) => (call.path.endsWith("/weigh") ? json(200, { ...spool, current_weight: 520 }) : undefined));
+    const api = mockApi(meHandler("member"), (call) => (call.path.endsWith("/weigh") ? json({ ...spool, current_weight: 520 }) : undefined));
     const { user } = openDialog(spool);
 
     expect(screen.getByRole("radio", { name: "Gross (on the scale)" })).toBeDisabled();
@@ -61,12 +60,12 @@ describe("WeighDialog", () => {
     await user.click(screen.getByRole("button", { name: "Book weight" }));
 
     expect(await screen.findByText("Booked +20 g (now 520 g)")).toBeInTheDocument();
-    expect(api.sent.find((call) => call.path.endsWith("/weigh"))?.body).toEqual({ net_grams: 520 });
+    expect(api.requests.find((call) => call.path.endsWith("/weigh"))?.body).toEqual({ net_grams: 520 });
   });
 
   it("shows the API's refusal next to the reading", async () => {
     const spool = makeSpool({ empty_spool_weight: 250 });
-    mockApi("member", (call) => (call.path.endsWith("/weigh") ? apiError(400, "BAD_REQUEST", "Gross weight 260 g is below the empty spool weight 270 g") : undefined));
+    mockApi(meHandler("member"), (call) => (call.path.endsWith("/weigh") ? apiError(400, "BAD_REQUEST", "Gross weight 260 g is below the empty spool weight 270 g") : undefined));
     const { user } = openDialog(spool);
 
     await user.type(screen.getByLabelText("Gross weight (g)"), "260");

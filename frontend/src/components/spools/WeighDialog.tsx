@@ -6,10 +6,9 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import { useForm, type UseFormRegister } from "react-hook-form";
 import { z } from "zod";
 import { decimalProblem, MAX_GRAMS, parseDecimal, roundGrams } from "@/components/spools/numbers";
-import { Alert } from "@/components/ui/alert";
-import { Button } from "@/components/ui/button";
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
+import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
+import { FormActions } from "@/components/ui/form-actions";
 import { Input } from "@/components/ui/input";
 import { ApiError, errorMessage } from "@/lib/errors";
 import { formatDelta, formatGrams } from "@/lib/format";
@@ -64,7 +63,7 @@ function WeighForm({ spool, onDone }: { spool: Spool; onDone: () => void }) {
     resolver: zodResolver(weighSchema(tare)),
     defaultValues: { mode: tare !== null ? "gross" : "net", gross: "", net: "" },
   });
-  const { errors, isSubmitting } = form.formState;
+  const { errors } = form.formState;
   const mode = form.watch("mode");
   const gross = parseDecimal(form.watch("gross"));
   // Net shown live while typing; only for a reading the API would accept.
@@ -124,15 +123,7 @@ function WeighForm({ spool, onDone }: { spool: Spool; onDone: () => void }) {
       <p className="text-xs text-muted-foreground">
         On record now: {formatGrams(spool.current_weight)}. The difference is booked as an adjustment.
       </p>
-      {errors.root?.server ? <Alert variant="destructive">{errors.root.server.message}</Alert> : null}
-      <DialogFooter>
-        <Button variant="outline" onClick={onDone}>
-          Cancel
-        </Button>
-        <Button type="submit" disabled={isSubmitting}>
-          {isSubmitting ? "Booking…" : "Book weight"}
-        </Button>
-      </DialogFooter>
+      <FormActions formState={form.formState} submitLabel="Book weight" pendingLabel="Booking…" onCancel={onDone} />
     </form>
   );
 }

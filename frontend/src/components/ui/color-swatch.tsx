@@ -1,6 +1,9 @@
 import { cn } from "@/lib/utils";
 
-/** The filament's colour as a small dot; decorative, the colour name is always written next to it. */
+/**
+ * The filament's colour as a small dot; decorative, the colour name is always written next to it.
+ * Without a hex code it shows a striped "unknown colour" pattern. Size it with `className` (e.g. "size-4").
+ */
 export function ColorSwatch({ hex, className }: { hex: string | null | undefined; className?: string }) {
   return (
     <span

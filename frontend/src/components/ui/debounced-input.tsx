@@ -1,6 +1,6 @@
 import { forwardRef, useEffect, useRef, useState, type InputHTMLAttributes } from "react";
-import { useDebouncedValue } from "@/components/spools/useDebouncedValue";
 import { Input } from "@/components/ui/input";
+import { useDebouncedValue } from "@/hooks/useDebouncedValue";
 
 interface DebouncedInputProps extends Omit<InputHTMLAttributes<HTMLInputElement>, "value" | "onChange"> {
   /** The committed value (e.g. from the URL). */

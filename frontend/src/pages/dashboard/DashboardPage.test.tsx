@@ -1,4 +1,4 @@
-import { combine, json, makeMe, meHandler, mockApi, renderWithApp, type RecordedRequest } from "@/components/settings/test-utils";
+import { json, meHandler, mockApi, renderWithApp, type RecordedRequest } from "@/test/render";
 import { screen } from "@testing-library/react";
 import DashboardPage from "@/pages/dashboard/DashboardPage";
 
@@ -54,7 +54,7 @@ function inventoryApi(request: RecordedRequest): Response | undefined {
 
 describe("DashboardPage", () => {
   it("shows the totals, the chart, what runs low and the latest bookings with links to their spools", async () => {
-    const { requests } = mockApi(combine(meHandler(makeMe("viewer")), inventoryApi));
+    const { requests } = mockApi(meHandler("viewer"), inventoryApi);
     renderWithApp(<DashboardPage />);
 
     expect(await screen.findByText("1,770 g")).toBeInTheDocument();
@@ -68,7 +68,7 @@ describe("DashboardPage", () => {
     expect(await screen.findByText("Benchy batch")).toBeInTheDocument();
     expect(screen.getByRole("link", { name: /Open the spool of this usage/ })).toHaveAttribute("href", `/spools/${SPOOL_ID}`);
     const ledger = requests.find((r) => r.path === "/api/v1/inventory/transactions");
-    expect(ledger?.search.get("sort")).toBe("-created_at");
-    expect(ledger?.search.get("limit")).toBe("10");
+    expect(ledger?.query.get("sort")).toBe("-created_at");
+    expect(ledger?.query.get("limit")).toBe("10");
   });
 });

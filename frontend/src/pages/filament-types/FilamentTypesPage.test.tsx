@@ -1,4 +1,4 @@
-import { combine, json, makeMe, meHandler, mockApi, renderWithApp, type RecordedRequest } from "@/components/settings/test-utils";
+import { json, meHandler, mockApi, renderWithApp, type RecordedRequest } from "@/test/render";
 import { screen, within } from "@testing-library/react";
 import type { Role } from "@/lib/roles";
 import FilamentTypesPage from "@/pages/filament-types/FilamentTypesPage";
@@ -34,7 +34,7 @@ function catalogApi(request: RecordedRequest): Response | undefined {
 }
 
 async function renderAs(role: Role) {
-  mockApi(combine(meHandler(makeMe(role)), catalogApi));
+  mockApi(meHandler(role), catalogApi);
   renderWithApp(<FilamentTypesPage />, { route: "/filament-types" });
   return within(await screen.findByRole("table", { name: "Filament types with their stock" }));
 }

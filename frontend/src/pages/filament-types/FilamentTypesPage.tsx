@@ -3,12 +3,11 @@ import { useMemo, useState } from "react";
 import { FilamentTypeDialog } from "@/components/filament-types/FilamentTypeDialog";
 import { FilamentTypeFilters } from "@/components/filament-types/FilamentTypeFilters";
 import { FilamentTypesTable } from "@/components/filament-types/FilamentTypesTable";
-import { useDebouncedValue } from "@/components/filament-types/useDebouncedValue";
 import { PageHeader } from "@/components/layout/PageHeader";
 import { ErrorAlert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
-import { Skeleton } from "@/components/ui/skeleton";
+import { TableSkeleton } from "@/components/ui/skeleton";
 import { useAuth } from "@/hooks/useAuth";
 import { useFilamentTypes, type FilamentTypeListParams } from "@/queries/catalogTypes";
 import { joinStock } from "@/queries/filamentTypes";
@@ -18,9 +17,10 @@ const PAGE_SIZE = 200;
 
 export default function FilamentTypesPage() {
   const { can } = useAuth();
+  // The search as committed by the input, i.e. after a pause in typing.
   const [search, setSearch] = useState("");
   const [materialTypeId, setMaterialTypeId] = useState("");
-  const q = useDebouncedValue(search.trim());
+  const q = search.trim();
   const params: FilamentTypeListParams = {
     limit: PAGE_SIZE,
     sort: "material_code",
@@ -60,11 +60,7 @@ export default function FilamentTypesPage() {
       {types.error ? (
         <ErrorAlert error={types.error} />
       ) : !types.data ? (
-        <div className="grid gap-2" aria-busy="true">
-          {[0, 1, 2, 3, 4].map((i) => (
-            <Skeleton key={i} className="h-9 w-full" />
-          ))}
-        </div>
+        <TableSkeleton rows={5} />
       ) : rows.length === 0 ? (
         filtered ? (
           <EmptyState title="No filament types match">Try another search or material.</EmptyState>

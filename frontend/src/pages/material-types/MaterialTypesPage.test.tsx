@@ -1,4 +1,4 @@
-import { combine, json, makeMe, meHandler, mockApi, renderWithApp, type RecordedRequest } from "@/components/settings/test-utils";
+import { json, meHandler, mockApi, renderWithApp, type RecordedRequest } from "@/test/render";
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import type { Role } from "@/lib/roles";
@@ -25,7 +25,7 @@ function materialsApi(request: RecordedRequest): Response | undefined {
 }
 
 async function renderAs(role: Role) {
-  const api = mockApi(combine(meHandler(makeMe(role)), materialsApi));
+  const api = mockApi(meHandler(role), materialsApi);
   renderWithApp(<MaterialTypesPage />, { route: "/material-types" });
   await screen.findByText("Carbon PLA");
   return api;

@@ -4,7 +4,7 @@ import { MaterialTypesTable } from "@/components/material-types/MaterialTypesTab
 import { PageHeader } from "@/components/layout/PageHeader";
 import { ErrorAlert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
-import { Skeleton } from "@/components/ui/skeleton";
+import { TableSkeleton } from "@/components/ui/skeleton";
 import { useAuth } from "@/hooks/useAuth";
 import { useMaterialTypes } from "@/queries/catalogTypes";
 
@@ -35,11 +35,7 @@ export default function MaterialTypesPage() {
       {materialTypes.error ? (
         <ErrorAlert error={materialTypes.error} />
       ) : !materialTypes.data ? (
-        <div className="grid gap-2" aria-busy="true">
-          {[0, 1, 2, 3, 4, 5].map((i) => (
-            <Skeleton key={i} className="h-9 w-full" />
-          ))}
-        </div>
+        <TableSkeleton rows={6} />
       ) : (
         <>
           {/* Globals first: the shop's own materials are the exceptions. */}

@@ -1,4 +1,4 @@
-import { combine, json, makeMe, meHandler, mockApi, renderWithApp, type RecordedRequest } from "@/components/settings/test-utils";
+import { json, meHandler, mockApi, renderWithApp, type RecordedRequest } from "@/test/render";
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import ApiKeysPage from "@/pages/settings/ApiKeysPage";
@@ -31,7 +31,7 @@ function apiKeysApi() {
 
 describe("ApiKeysPage", () => {
   it("shows a new key's secret once, and never again after the dialog closes", async () => {
-    const { requests } = mockApi(combine(meHandler(makeMe("admin")), apiKeysApi()));
+    const { requests } = mockApi(meHandler("admin"), apiKeysApi());
     const user = userEvent.setup();
     const { queryClient } = renderWithApp(<ApiKeysPage />);
 

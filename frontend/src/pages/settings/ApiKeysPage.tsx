@@ -3,7 +3,7 @@ import { ApiKeysTable } from "@/components/settings/ApiKeysTable";
 import { CreateApiKeyDialog } from "@/components/settings/CreateApiKeyDialog";
 import { ErrorAlert } from "@/components/ui/alert";
 import { EmptyState } from "@/components/ui/empty-state";
-import { Skeleton } from "@/components/ui/skeleton";
+import { TableSkeleton } from "@/components/ui/skeleton";
 import { useApiKeys } from "@/queries/apiKeys";
 
 export default function ApiKeysPage() {
@@ -18,11 +18,7 @@ export default function ApiKeysPage() {
       {apiKeys.error ? (
         <ErrorAlert error={apiKeys.error} />
       ) : !apiKeys.data ? (
-        <div className="grid gap-2" aria-busy="true">
-          {[0, 1, 2].map((i) => (
-            <Skeleton key={i} className="h-10 w-full" />
-          ))}
-        </div>
+        <TableSkeleton rows={3} rowClassName="h-10" />
       ) : apiKeys.data.items.length === 0 ? (
         <EmptyState title="No API keys yet">Create one for each system that talks to Batchivo, so you can revoke them one by one.</EmptyState>
       ) : (

@@ -1,4 +1,4 @@
-import { apiError, combine, json, makeMe, ME_ID, meHandler, mockApi, renderWithApp, type RecordedRequest } from "@/components/settings/test-utils";
+import { apiError, json, ME_ID, meHandler, mockApi, renderWithApp, type RecordedRequest } from "@/test/render";
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import type { Role } from "@/lib/roles";
@@ -27,7 +27,7 @@ function membersApi(extra?: (request: RecordedRequest) => Response | undefined) 
 
 describe("MembersPage", () => {
   it("does not let an admin demote or remove themself, nor touch an owner", async () => {
-    mockApi(combine(meHandler(makeMe("admin")), membersApi()));
+    mockApi(meHandler("admin"), membersApi());
     renderWithApp(<MembersPage />);
 
     const ownRole = await screen.findByRole("combobox", { name: "Role of Ada Lovelace" });
@@ -47,12 +47,8 @@ describe("MembersPage", () => {
 
   it("changes another member's role and shows a refusal in words under the select", async () => {
     const { requests } = mockApi(
-      combine(
-        meHandler(makeMe("admin")),
-        membersApi((request) =>
-          request.method === "PATCH" ? apiError(403, "FORBIDDEN", "Only an owner can grant the admin role") : undefined,
-        ),
-      ),
+      meHandler("admin"),
+      membersApi((request) => (request.method === "PATCH" ? apiError(403, "FORBIDDEN", "Only an owner can grant the admin role") : undefined)),
     );
     const user = userEvent.setup();
     renderWithApp(<MembersPage />);
@@ -71,10 +67,8 @@ describe("MembersPage", () => {
 
   it("explains an unknown email when adding a member", async () => {
     mockApi(
-      combine(
-        meHandler(makeMe("owner")),
-        membersApi((request) => (request.method === "POST" ? apiError(404, "NOT_FOUND", "No user with this email") : undefined)),
-      ),
+      meHandler("owner"),
+      membersApi((request) => (request.method === "POST" ? apiError(404, "NOT_FOUND", "No user with this email") : undefined)),
     );
     const user = userEvent.setup();
     renderWithApp(<MembersPage />);

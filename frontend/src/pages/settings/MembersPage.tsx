@@ -2,7 +2,7 @@ import { PageHeader } from "@/components/layout/PageHeader";
 import { AddMemberDialog } from "@/components/settings/AddMemberDialog";
 import { MemberRow } from "@/components/settings/MemberRow";
 import { ErrorAlert } from "@/components/ui/alert";
-import { Skeleton } from "@/components/ui/skeleton";
+import { TableSkeleton } from "@/components/ui/skeleton";
 import { Table, TableBody, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { useMembers } from "@/queries/members";
 
@@ -14,11 +14,7 @@ export default function MembersPage() {
       {members.error ? (
         <ErrorAlert error={members.error} />
       ) : !members.data ? (
-        <div className="grid gap-2" aria-busy="true">
-          {[0, 1, 2].map((i) => (
-            <Skeleton key={i} className="h-10 w-full" />
-          ))}
-        </div>
+        <TableSkeleton rows={3} rowClassName="h-10" />
       ) : (
         <Table>
           <caption className="sr-only">Members of this shop</caption>

@@ -2,7 +2,6 @@
 import { ArrowLeft, Archive, Copy, Pencil, Printer, Scale, Trash2, TrendingDown } from "lucide-react";
 import { useState } from "react";
 import { Link, useNavigate, useParams } from "react-router-dom";
-import { ConfirmDialog } from "@/components/spools/ConfirmDialog";
 import { SpoolFacts } from "@/components/spools/SpoolFacts";
 import { SpoolFormDialog } from "@/components/spools/SpoolFormDialog";
 import { SpoolHistory } from "@/components/spools/SpoolHistory";
@@ -11,6 +10,7 @@ import { UseDialog } from "@/components/spools/UseDialog";
 import { WeighDialog } from "@/components/spools/WeighDialog";
 import { Alert, ErrorAlert } from "@/components/ui/alert";
 import { Button } from "@/components/ui/button";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Skeleton } from "@/components/ui/skeleton";
 import { useAuth } from "@/hooks/useAuth";
 import { useCurrency } from "@/hooks/useCurrency";
@@ -61,45 +61,28 @@ function DetailSkeleton() {
 function DeleteSpoolDialog({ spool, open, onOpenChange, onArchiveInstead }: { spool: Spool; open: boolean; onOpenChange: (open: boolean) => void; onArchiveInstead: () => void }) {
   const navigate = useNavigate();
   const deleteSpool = useDeleteSpool();
-  const inUse = deleteSpool.error instanceof ApiError && deleteSpool.error.code === "IN_USE";
-  const onConfirm = () =>
-    deleteSpool.mutate(spool.id, {
-      onSuccess: () => {
-        toast({ title: `Deleted ${spool.code}` });
-        navigate("/spools", { replace: true });
-      },
-    });
+  const onConfirm = async () => {
+    await deleteSpool.mutateAsync(spool.id);
+    toast({ title: `Deleted ${spool.code}` });
+    navigate("/spools", { replace: true });
+  };
   return (
     <ConfirmDialog
       open={open}
-      onOpenChange={(next) => {
-        if (!next) deleteSpool.reset();
-        onOpenChange(next);
-      }}
+      onOpenChange={onOpenChange}
       title={`Delete ${spool.code}?`}
       description="Deleting removes the spool for good. Only a spool with nothing booked since it was added can be deleted."
       confirmLabel="Delete spool"
-      destructive
-      busy={deleteSpool.isPending}
       onConfirm={onConfirm}
-      error={deleteSpool.error}
-      errorContent={
-        inUse ? (
+      errorContent={(error) =>
+        error instanceof ApiError && error.code === "IN_USE" ? (
           <Alert variant="destructive" className="grid gap-2">
             <span>
               {spool.code} cannot be deleted: it has usage or weighings in its history, which must be kept. Archive it instead to hide it
               from the list and the stock totals.
             </span>
             {!spool.is_archived ? (
-              <Button
-                variant="outline"
-                size="sm"
-                className="justify-self-start"
-                onClick={() => {
-                  deleteSpool.reset();
-                  onArchiveInstead();
-                }}
-              >
+              <Button variant="outline" size="sm" className="justify-self-start" onClick={onArchiveInstead}>
                 Archive instead
               </Button>
             ) : (
@@ -170,13 +153,10 @@ function SpoolDetail({ spool }: { spool: Spool }) {
   const archive = useArchiveSpool();
   const close = (open: boolean) => !open && setDialog(null);
 
-  const onArchive = () =>
-    archive.mutate(spool.id, {
-      onSuccess: (archived) => {
-        setDialog(null);
-        toast({ title: `Archived ${archived.code}`, description: "It no longer shows in the list or the stock totals." });
-      },
-    });
+  const onArchive = async () => {
+    const archived = await archive.mutateAsync(spool.id);
+    toast({ title: `Archived ${archived.code}`, description: "It no longer shows in the list or the stock totals." });
+  };
 
   return (
     <div className="grid gap-5">
@@ -206,16 +186,12 @@ function SpoolDetail({ spool }: { spool: Spool }) {
           />
           <ConfirmDialog
             open={dialog === "archive"}
-            onOpenChange={(open) => {
-              if (!open) archive.reset();
-              close(open);
-            }}
+            onOpenChange={close}
             title={`Archive ${spool.code}?`}
             description="Archived spools leave the list and the stock totals. Their history is kept, and “Show archived” on the list still finds them."
             confirmLabel="Archive spool"
-            busy={archive.isPending}
+            destructive={false}
             onConfirm={onArchive}
-            error={archive.error}
           />
           {can("admin") ? (
             <DeleteSpoolDialog spool={spool} open={dialog === "delete"} onOpenChange={close} onArchiveInstead={() => setDialog("archive")} />

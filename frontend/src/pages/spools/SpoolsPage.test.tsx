@@ -1,12 +1,11 @@
-import { catalogHandler, json, makeSpool, mockApi, page, renderWithApp, type SentRequest } from "@/components/spools/test-utils";
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import SpoolsPage from "@/pages/spools/SpoolsPage";
+import { catalogHandler, makeSpool, page } from "@/test/fixtures";
+import { json, meHandler, mockApi, renderWithApp, type RecordedRequest } from "@/test/render";
 
-afterEach(() => vi.unstubAllGlobals());
-
-const isList = (call: SentRequest) => call.method === "GET" && call.path === "/api/v1/spools";
+const isList = (call: RecordedRequest) => call.method === "GET" && call.path === "/api/v1/spools";
 
 const full = makeSpool({ code: "FIL-001", location: "Shelf A" });
 const low = makeSpool({
@@ -18,13 +17,13 @@ const low = makeSpool({
 });
 const archived = makeSpool({ code: "FIL-003", is_archived: true });
 
-function listHandler(call: SentRequest) {
-  return isList(call) ? json(200, page([full, low, archived], 120)) : undefined;
+function listHandler(call: RecordedRequest) {
+  return isList(call) ? json(page([full, low, archived], 120)) : undefined;
 }
 
 describe("SpoolsPage", () => {
   it("renders a row per spool with swatch, remaining bar, weight and status badges", async () => {
-    mockApi("member", catalogHandler, listHandler);
+    mockApi(meHandler("member"), catalogHandler, listHandler);
     renderWithApp(<SpoolsPage />, { route: "/spools" });
 
     const lowRow = (await screen.findByRole("link", { name: "FIL-002" })).closest("tr");
@@ -44,41 +43,41 @@ describe("SpoolsPage", () => {
   });
 
   it("toggles the sort of a column header and keeps it in the URL", async () => {
-    const api = mockApi("member", catalogHandler, listHandler);
+    const api = mockApi(meHandler("member"), catalogHandler, listHandler);
     renderWithApp(<SpoolsPage />, { route: "/spools" });
     const user = userEvent.setup();
     await screen.findByRole("link", { name: "FIL-001" });
-    expect(api.sent.filter(isList).at(-1)?.query.get("sort")).toBe("code");
+    expect(api.requests.filter(isList).at(-1)?.query.get("sort")).toBe("code");
 
     const weightHeader = screen.getByRole("columnheader", { name: "Weight" });
     expect(weightHeader).toHaveAttribute("aria-sort", "none");
     await user.click(within(weightHeader).getByRole("button", { name: "Weight" }));
-    await waitFor(() => expect(api.sent.filter(isList).at(-1)?.query.get("sort")).toBe("current_weight"));
+    await waitFor(() => expect(api.requests.filter(isList).at(-1)?.query.get("sort")).toBe("current_weight"));
     expect(weightHeader).toHaveAttribute("aria-sort", "ascending");
 
     await user.click(within(weightHeader).getByRole("button", { name: "Weight" }));
-    await waitFor(() => expect(api.sent.filter(isList).at(-1)?.query.get("sort")).toBe("-current_weight"));
+    await waitFor(() => expect(api.requests.filter(isList).at(-1)?.query.get("sort")).toBe("-current_weight"));
     expect(weightHeader).toHaveAttribute("aria-sort", "descending");
     expect(screen.getByTestId("location")).toHaveTextContent("/spools?sort=-current_weight");
   });
 
   it("sends the debounced search as q and pages with offset", async () => {
-    const api = mockApi("member", catalogHandler, listHandler);
+    const api = mockApi(meHandler("member"), catalogHandler, listHandler);
     renderWithApp(<SpoolsPage />, { route: "/spools" });
     const user = userEvent.setup();
     await screen.findByRole("link", { name: "FIL-001" });
 
     await user.type(screen.getByRole("searchbox", { name: "Search spools" }), "jade");
-    await waitFor(() => expect(api.sent.filter(isList).at(-1)?.query.get("q")).toBe("jade"));
-    expect(api.sent.filter(isList).some((call) => call.query.get("q") === "j")).toBe(false);
+    await waitFor(() => expect(api.requests.filter(isList).at(-1)?.query.get("q")).toBe("jade"));
+    expect(api.requests.filter(isList).some((call) => call.query.get("q") === "j")).toBe(false);
 
     await user.click(screen.getByRole("button", { name: "Next" }));
-    await waitFor(() => expect(api.sent.filter(isList).at(-1)?.query.get("offset")).toBe("50"));
+    await waitFor(() => expect(api.requests.filter(isList).at(-1)?.query.get("offset")).toBe("50"));
     expect(screen.getByTestId("location")).toHaveTextContent("/spools?page=2&q=jade");
   });
 
   it("selects rows and opens their labels", async () => {
-    mockApi("member", catalogHandler, listHandler);
+    mockApi(meHandler("member"), catalogHandler, listHandler);
     renderWithApp(<SpoolsPage />, { route: "/spools" });
     const user = userEvent.setup();
 
@@ -90,18 +89,18 @@ describe("SpoolsPage", () => {
   });
 
   it("shows members the write actions", async () => {
-    mockApi("member", catalogHandler, listHandler);
+    mockApi(meHandler("member"), catalogHandler, listHandler);
     renderWithApp(<SpoolsPage />, { route: "/spools" });
     expect(await screen.findByRole("button", { name: "Add spool" })).toBeInTheDocument();
     expect(screen.getByRole("button", { name: "Bulk add" })).toBeInTheDocument();
   });
 
   it("shows a viewer no write actions", async () => {
-    const api = mockApi("viewer", catalogHandler, listHandler);
+    const api = mockApi(meHandler("viewer"), catalogHandler, listHandler);
     renderWithApp(<SpoolsPage />, { route: "/spools" });
     await screen.findByRole("link", { name: "FIL-001" });
     // The role is known once /auth/me has answered; give React the turn to render with it.
-    await waitFor(() => expect(api.sent.some((call) => call.path === "/api/v1/auth/me")).toBe(true));
+    await waitFor(() => expect(api.requests.some((call) => call.path === "/api/v1/auth/me")).toBe(true));
     await new Promise((resolve) => setTimeout(resolve, 20));
 
     expect(screen.queryByRole("button", { name: "Add spool" })).toBeNull();
@@ -110,7 +109,7 @@ describe("SpoolsPage", () => {
   });
 
   it("says so when the shop has no spools", async () => {
-    mockApi("member", catalogHandler, (call) => (isList(call) ? json(200, page([])) : undefined));
+    mockApi(meHandler("member"), catalogHandler, (call) => (isList(call) ? json(page([])) : undefined));
     renderWithApp(<SpoolsPage />, { route: "/spools" });
     expect(await screen.findByText("No spools yet")).toBeInTheDocument();
   });
