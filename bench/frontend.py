@@ -74,7 +74,7 @@ async def seed_shop(client: httpx.AsyncClient, spools: int) -> tuple[str, str]:
     created = await client.post(
         "/api/v1/filament-types",
         headers=headers,
-        json={"material_type_id": pla["id"], "brand": "Bench", "color_name": "Orange", "color_hex": "#FF8800"},
+        json={"material_type_id": pla["id"], "brand": "Bench", "color_name": "Amber", "color_hex": "#FFBF00"},
     )
     created.raise_for_status()
     body = {"filament_type_id": created.json()["id"], "initial_weight": 1000, "location": "Shelf A"}

@@ -224,7 +224,11 @@ async def stack(name: str, env_overrides: dict[str, str] | None = None) -> Async
             async for key in client.scan_iter(match=f"{redis_prefix}*"):
                 await client.delete(key)
             await client.aclose()
-        await admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-        await drop_service_roles(admin, inventory_roles)
-        await drop_service_roles(admin, auth_roles)
+        if os.environ.get("BENCH_KEEP_DATABASE"):
+            # For looking at plans afterwards (EXPLAIN as the app role); drop it by hand when done.
+            print(f"kept database {database} (roles with suffix {suffix})", file=sys.stderr)
+        else:
+            await admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+            await drop_service_roles(admin, inventory_roles)
+            await drop_service_roles(admin, auth_roles)
         await admin.close()

@@ -165,16 +165,29 @@ class SpoolRepository:
                 )
             return stmt.where(*where)
 
-        # Two queries: the page's ids from spools alone (the planner walks the order index and stops after
-        # ``limit`` rows), then those rows with their types. In one statement the planner, misled by RLS
-        # and generic plans of prepared statements, sorted every match or re-ran the page subquery per
-        # spool (seen: 250 ms at 2,000 spools, 148 ms at 100,000).
-        page_ids = matching(Spool.id).order_by(*order, Spool.id).limit(limit).offset(offset)
-        ids = list((await self.session.scalars(page_ids)).all())
-        stmt = _with_type().where(Spool.id.in_(ids)).order_by(*order, Spool.id)
-        rows = [SpoolRow(r[0], r[1], r[2]) for r in (await self.session.execute(stmt)).all()]
+        # The page's spools come from one query that walks the order index and stops after ``limit`` rows;
+        # their few filament and material types from a second one. Joining the types in the page query (or
+        # fetching the page by ``id IN (...)`` with the joins) let the planner, misled by RLS and generic
+        # plans, sort every match or bitmap-scan the tenant's whole (tenant_id, filament_type_id) index per
+        # type: 250 ms at 2,000 spools, 148 ms then 6 ms at 100,000 (vs 2 ms at 1,000).
+        page = matching(Spool).order_by(*order, Spool.id).limit(limit).offset(offset)
+        spools = list((await self.session.scalars(page)).all())
+        types = await self._types_of({s.filament_type_id for s in spools})
+        rows = [SpoolRow(s, *types[s.filament_type_id]) for s in spools]
         total = await self.session.scalar(matching(func.count()))
         return rows, int(total or 0)
+
+    async def _types_of(
+        self, filament_type_ids: set[uuid.UUID]
+    ) -> dict[uuid.UUID, tuple[FilamentType, MaterialType]]:
+        if not filament_type_ids:
+            return {}
+        stmt = (
+            select(FilamentType, MaterialType)
+            .join(MaterialType, MaterialType.id == FilamentType.material_type_id)
+            .where(FilamentType.id.in_(filament_type_ids))
+        )
+        return {f.id: (f, m) for f, m in (await self.session.execute(stmt)).all()}
 
     async def delete(self, spool: Spool) -> None:
         await self.session.execute(delete(Spool).where(Spool.id == spool.id))
