@@ -8,9 +8,9 @@ build or browser fails loudly rather than skipping.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -53,8 +53,9 @@ async def test_web_app_journeys(
     await truncate_service_tables(inventory_db, keep=("alembic_version", "material_types"))
     artifacts = FRONTEND / "test-results"
     shutil.rmtree(artifacts, ignore_errors=True)
-    done = subprocess.run(
-        ["node", "--test", "--test-concurrency=1", "--test-reporter=spec", "tests/e2e/"],
+    # The servers run in this process's threads; the event loop stays free while node drives the browser.
+    node = await asyncio.create_subprocess_exec(
+        *("node", "--test", "--test-concurrency=1", "--test-reporter=spec", "tests/e2e/"),
         cwd=FRONTEND,
         env={
             **os.environ,
@@ -62,11 +63,11 @@ async def test_web_app_journeys(
             "E2E_ARTIFACTS": str(artifacts),
             "CHROMIUM_PATH": CHROMIUM,
         },
-        capture_output=True,
-        text=True,
-        timeout=600,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
-    print(done.stdout[-20_000:])
-    assert done.returncode == 0, f"browser tests failed:\n{done.stdout[-20_000:]}\n{done.stderr[-5_000:]}"
+    out, err = (stream.decode(errors="replace") for stream in await asyncio.wait_for(node.communicate(), 540))
+    print(out[-20_000:])
+    assert node.returncode == 0, f"browser tests failed:\n{out[-20_000:]}\n{err[-5_000:]}"
     screenshots = sorted(p.name for p in (artifacts / "screenshots").glob("*.png"))
     assert len(screenshots) >= 6, screenshots
