@@ -92,6 +92,8 @@ interface RenderOptions {
   queryClient?: QueryClient;
   /** Inside the AuthProvider, signed in with token "t" (who it is comes from /auth/me of the fake API). */
   auth?: boolean;
+  /** Inside the AuthProvider but with no access token: the provider tries to restore a session. */
+  signedOut?: boolean;
 }
 
 /**
@@ -100,7 +102,7 @@ interface RenderOptions {
  */
 export function renderWithApp(
   ui: ReactElement,
-  { route = "/", path = "*", queryClient = createTestQueryClient(), auth = true }: RenderOptions = {},
+  { route = "/", path = "*", queryClient = createTestQueryClient(), auth = true, signedOut = false }: RenderOptions = {},
 ): RenderResult & { queryClient: QueryClient } {
   const app = (
     <>
@@ -113,7 +115,7 @@ export function renderWithApp(
       <Toaster />
     </>
   );
-  if (auth) session.setAccessToken("t");
+  session.setAccessToken(auth && !signedOut ? "t" : null);
   const result = render(<QueryClientProvider client={queryClient}>{auth ? <AuthProvider>{app}</AuthProvider> : app}</QueryClientProvider>);
   return { ...result, queryClient };
 }
