@@ -280,3 +280,47 @@ async def test_switch_tenant_in_browser_mode_sets_a_new_cookie(client: httpx.Asy
     refreshed = await browser_refresh(client, new)
     assert refreshed.status_code == 200, refreshed.text
     assert (await api.verify(refreshed.json()["access_token"])).tenant_id == other.tenant_id
+
+
+async def test_switch_tenant_in_browser_mode_ends_the_session_its_cookie_replaces(
+    client: httpx.AsyncClient, api
+) -> None:
+    person = await api.register(tenant_name="Home")
+    other = await api.register(tenant_name="Away")
+    await api.add_member(other, person, "member")
+    login = await browser_login(client, person.email, api.password)
+    old = assert_sets_refresh_cookie(login)
+    bearer = {"Authorization": f"Bearer {login.json()['access_token']}"}
+
+    response = await client.post(
+        "/api/v1/auth/switch-tenant",
+        json={"tenant_id": str(other.tenant_id)},
+        headers=with_cookie(old, **bearer),
+    )
+    assert response.status_code == 200, response.text
+    new = assert_sets_refresh_cookie(response)
+    # The browser could never present the old cookie again; it no longer opens a session either.
+    api.error(await browser_refresh(client, old), 401, "UNAUTHENTICATED")
+    assert (await browser_refresh(client, new)).status_code == 200
+
+
+async def test_switch_tenant_in_body_mode_keeps_the_callers_other_sessions(
+    client: httpx.AsyncClient, api
+) -> None:
+    person = await api.register(tenant_name="Home")
+    other = await api.register(tenant_name="Away")
+    await api.add_member(other, person, "member")
+    login = await client.post("/api/v1/auth/login", json={"email": person.email, "password": api.password})
+    pair = login.json()
+    response = await client.post(
+        "/api/v1/auth/switch-tenant",
+        json={"tenant_id": str(other.tenant_id)},
+        # A cookie without the header is ignored: body-mode clients manage their sessions themselves.
+        headers={
+            "Authorization": f"Bearer {pair['access_token']}",
+            "Cookie": f"{COOKIE}={pair['refresh_token']}",
+        },
+    )
+    assert response.status_code == 200, response.text
+    refreshed = await client.post("/api/v1/auth/refresh", json={"refresh_token": pair["refresh_token"]})
+    assert refreshed.status_code == 200, refreshed.text

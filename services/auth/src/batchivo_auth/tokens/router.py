@@ -183,6 +183,7 @@ async def logout(
 
 @auth_router.post("/switch-tenant")
 async def switch_tenant(
+    request: Request,
     principal: AuthPrincipalDep,
     body: SwitchTenantRequest,
     service: SessionServiceDep,
@@ -190,7 +191,9 @@ async def switch_tenant(
     settings: SettingsDep,
     response: Response,
 ) -> TokenPair:
-    tokens = await service.switch_tenant(principal, body.tenant_id)
+    # A browser holds one refresh cookie: the session it replaces ends (body-mode clients keep theirs).
+    replaced = refresh_token_from(request.cookies) if browser else None
+    tokens = await service.switch_tenant(principal, body.tenant_id, replaced)
     return _pair(tokens, response, browser, settings)
 
 

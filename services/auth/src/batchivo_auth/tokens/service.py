@@ -138,7 +138,11 @@ class SessionService:
         ttl = rules.deny_ttl_seconds(principal.expires_at, int(time.time()))
         await self.revocations.deny(principal.jti, ttl)
 
-    async def switch_tenant(self, principal: Principal, tenant_id: uuid.UUID) -> IssuedTokens:
+    async def switch_tenant(
+        self, principal: Principal, tenant_id: uuid.UUID, replaces_refresh_token: str | None = None
+    ) -> IssuedTokens:
+        """A new pair for ``tenant_id``. ``replaces_refresh_token``: the session the new one takes the place
+        of (a browser keeps one refresh cookie), ended here so it does not linger unreachable for 14 days."""
         if principal.api_key_id is not None:
             raise Forbidden("An API key belongs to one tenant and cannot switch")
         memberships = await self.tenants.memberships_of(principal.user_id)
@@ -148,6 +152,12 @@ class SessionService:
         user = await self.users.get(principal.user_id)
         if user is None or not user.is_active:
             raise Unauthenticated("This account is disabled")
+        if replaces_refresh_token is not None:
+            old = await self.refresh_tokens.by_hash(
+                principal.tenant_id, rules.hash_secret(replaces_refresh_token)
+            )
+            if old is not None and old.user_id == principal.user_id:
+                await self.refresh_tokens.revoke_family(principal.tenant_id, old.family_id)
         await bind_tenant(self.session, tenant_id)
         return await self._issue(principal.user_id, tenant_id, chosen.role)
 
