@@ -8,7 +8,13 @@ Input: dict
   "process"  "" (single-process service: the gateway), "api" (the service block itself) or the
              name of a sub-block of the service values ("worker"), whose keys override the
              service's key by key (so worker.resources replaces resources wholesale; env is merged)
-  "extraEnv" optional YAML list of extra env entries (the gateway's upstream URLs)
+  "extraEnv" optional YAML list of extra env entries (the gateway's upstream URLs, the frontend's
+             GATEWAY_UPSTREAM)
+
+Keys a component may set besides the usual ones (absent = the Python process default):
+  commonEnv: false   no BATCHIVO_* or OTEL_* env, no AMQP or Redis secrets (the frontend's nginx)
+  metrics: false     no /metrics: no prometheus.io annotations, no Prometheus ingress rule
+  extraVolumes, extraVolumeMounts   more writable dirs beside /tmp (nginx's conf.d and cache)
 
 Security defaults come from global.podSecurityContext / global.containerSecurityContext and can
 be overridden key by key per service or process.
@@ -44,7 +50,9 @@ be overridden key by key per service or process.
 {{- range $key, $value := ($p.probes | default (dict)) -}}
 {{- $_ := set $probes $key $value -}}
 {{- end -}}
-{{- $netpol := $p.networkPolicy | default (dict) }}
+{{- $netpol := $p.networkPolicy | default (dict) -}}
+{{- $metrics := dig "metrics" true $p -}}
+{{- $scrape := and $root.Values.global.metrics.podAnnotations $metrics }}
 ---
 apiVersion: apps/v1
 kind: Deployment
@@ -70,8 +78,9 @@ spec:
     metadata:
       labels:
         {{- include "batchivo.labels" $ctx | nindent 8 }}
+      {{- if or $scrape $p.podAnnotations }}
       annotations:
-        {{- if $root.Values.global.metrics.podAnnotations }}
+        {{- if $scrape }}
         prometheus.io/scrape: "true"
         prometheus.io/port: {{ $p.port | quote }}
         prometheus.io/path: /metrics
@@ -79,6 +88,7 @@ spec:
         {{- with $p.podAnnotations }}
         {{- toYaml . | nindent 8 }}
         {{- end }}
+      {{- end }}
     spec:
       serviceAccountName: {{ $saName }}
       automountServiceAccountToken: {{ $p.serviceAccount.automountServiceAccountToken }}
@@ -101,7 +111,9 @@ spec:
               containerPort: {{ $p.port }}
               protocol: TCP
           env:
+            {{- if dig "commonEnv" true $p }}
             {{- include "batchivo.commonEnv" $root | nindent 12 }}
+            {{- end }}
             {{- with (include "batchivo.databaseEnv" (dict "service" $service "values" $svc "roles" ($p.databaseRoles | default list)) | trim) }}{{ . | nindent 12 }}{{- end }}
             {{- with (include "batchivo.secretEnv" (dict "service" $service "values" $svc) | trim) }}{{ . | nindent 12 }}{{- end }}
             {{- with .extraEnv }}
@@ -125,7 +137,7 @@ spec:
             {{- toYaml (omit $probes.readiness "path") | nindent 12 }}
           {{- if $p.preStopSleepSeconds }}
           lifecycle:
-            # Let endpoints drop the pod before uvicorn starts its graceful shutdown.
+            # Let endpoints drop the pod before the server starts its shutdown.
             preStop:
               exec:
                 command: ["sleep", {{ $p.preStopSleepSeconds | quote }}]
@@ -136,8 +148,14 @@ spec:
             {{- include "batchivo.containerSecurityContext" (dict "root" $root "values" $p) | nindent 12 }}
           volumeMounts:
             {{- include "batchivo.tmpVolumeMount" $root | nindent 12 }}
+            {{- with $p.extraVolumeMounts }}
+            {{- toYaml . | nindent 12 }}
+            {{- end }}
       volumes:
         {{- include "batchivo.tmpVolume" $root | nindent 8 }}
+        {{- with $p.extraVolumes }}
+        {{- toYaml . | nindent 8 }}
+        {{- end }}
       {{- if or $p.topologySpreadConstraints $root.Values.global.spreadPods }}
       topologySpreadConstraints:
         {{- if $p.topologySpreadConstraints }}
@@ -264,7 +282,7 @@ spec:
   policyTypes:
     - Ingress
     - Egress
-  {{- $ingress := include "batchivo.ingressRules" (dict "root" $root "netpol" $netpol "release" $release) | trim }}
+  {{- $ingress := include "batchivo.ingressRules" (dict "root" $root "netpol" $netpol "release" $release "metrics" $metrics) | trim }}
   {{- if $ingress }}
   ingress:
     {{- $ingress | nindent 4 }}
@@ -289,6 +307,7 @@ spec:
 {{/*
 Ingress rules of a component's NetworkPolicy (may be none: then it accepts nothing).
 Input: dict "root" $ "netpol" <component networkPolicy values> "release" <release selector labels>
+"metrics" <whether the component serves /metrics>
 */}}
 {{- define "batchivo.ingressRules" -}}
 {{- $root := .root -}}
@@ -318,6 +337,16 @@ Input: dict "root" $ "netpol" <component networkPolicy values> "release" <releas
     - port: http
       protocol: TCP
 {{- end }}
+{{- if $netpol.allowFromFrontend }}
+# the frontend of this release (its nginx proxies /api/ and /.well-known/)
+- from:
+    - podSelector:
+        matchLabels:
+          {{- include "batchivo.selectorLabels" (dict "root" $root "component" "frontend") | nindent 10 }}
+  ports:
+    - port: http
+      protocol: TCP
+{{- end }}
 {{- if $netpol.allowFromRelease }}
 # every pod of this release (auth serves the JWKS every service verifies tokens with)
 - from:
@@ -328,7 +357,7 @@ Input: dict "root" $ "netpol" <component networkPolicy values> "release" <releas
     - port: http
       protocol: TCP
 {{- end }}
-{{- if $np.prometheus.enabled }}
+{{- if and $np.prometheus.enabled .metrics }}
 # Prometheus scrapes /metrics on the http port
 - from:
     - namespaceSelector:
