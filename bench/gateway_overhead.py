@@ -1,7 +1,7 @@
 """Gateway overhead: the same auth calls sent straight to the auth service and through the gateway.
 
-Starts its own auth service and gateway (uvicorn, one worker each) on loopback against a throwaway
-database, Redis prefix and role suffix, then measures
+Starts the auth service, the inventory service and the gateway (uvicorn, one worker each; ``harness.stack``)
+on loopback against a throwaway database, Redis prefix and role suffix, then measures
 
 - ``POST /api/v1/auth/login``: p50 over sequential calls (bcrypt cost 12 dominates);
 - ``GET /api/v1/auth/me`` with a bearer token: requests/s, p50 and p99 at concurrency 1 and 32;
@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
-import os
 import secrets
 import shutil
 import statistics
@@ -23,15 +21,8 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-import asyncpg
 import httpx
-import redis.asyncio as redis
-from batchivo_common.auth.tokens import SigningKey
-from batchivo_common.db.bootstrap import bootstrap_service, drop_service_roles
-from batchivo_common.db.roles import ServiceRoles
-from harness import ROOT, UVICORN, WrkStats, free_port, median_stats, migrate, process, wait_ready, wrk
-
-PG = os.environ.get("BENCH_PG", "postgres@127.0.0.1:5432")
+from harness import WrkStats, median_stats, stack, wrk
 
 
 @dataclass
@@ -80,61 +71,8 @@ async def hammer(
 
 
 async def run(args: argparse.Namespace) -> None:
-    run_id = secrets.token_hex(4)
-    database, suffix, redis_prefix = f"batchivo_bench_{run_id}", f"_b{run_id}", f"batchivo-bench:{run_id}:"
-    roles = ServiceRoles("auth", suffix)
-    admin = await asyncpg.connect(f"postgresql://{PG}/postgres")
-    await admin.execute(f'CREATE DATABASE "{database}"')
-    workdir = ROOT / "bench" / "results"
-    workdir.mkdir(parents=True, exist_ok=True)
-    try:
-        conn = await asyncpg.connect(f"postgresql://{PG}/{database}")
-        try:
-            await bootstrap_service(conn, roles)
-        finally:
-            await conn.close()
-        host = PG.split("@", 1)[1]
-        auth_port, gateway_port = free_port(), free_port()
-        env = {
-            **os.environ,
-            "BATCHIVO_ENV": "dev",
-            "BATCHIVO_DB_ROLE_SUFFIX": suffix,
-            "BATCHIVO_REDIS_PREFIX": redis_prefix,
-            "BATCHIVO_AMQP_PREFIX": f"bench{run_id}.",
-            "BATCHIVO_LOG_LEVEL": "WARNING",
-            "BATCHIVO_JWKS_URL": f"http://127.0.0.1:{auth_port}/.well-known/jwks.json",
-            "AUTH_DATABASE_URL": f"postgresql+asyncpg://{roles.app}@{host}/{database}",
-            "AUTH_OWNER_DATABASE_URL": f"postgresql+asyncpg://{roles.owner}@{host}/{database}",
-            "AUTH_RELAY_DATABASE_URL": f"postgresql+asyncpg://{roles.relay}@{host}/{database}",
-            "AUTH_SIGNING_KEY": SigningKey.generate().to_pem().decode(),
-            "GATEWAY_AUTH_URL": f"http://127.0.0.1:{auth_port}",
-            "GATEWAY_LOGIN_RATE_PER_MINUTE": "1000000",
-            "GATEWAY_API_RATE_PER_MINUTE": "100000000",
-        }
-        migrate("services/auth/alembic.ini", env)
-
-        auth_log, gateway_log = workdir / "auth.log", workdir / "gateway.log"
-        with (
-            process(
-                [*UVICORN, "--port", str(auth_port), "batchivo_auth.main:create_app"], env, auth_log
-            ) as auth,
-            process(
-                [*UVICORN, "--port", str(gateway_port), "batchivo_gateway.main:create_app"], env, gateway_log
-            ) as gateway,
-        ):
-            direct, through = f"http://127.0.0.1:{auth_port}", f"http://127.0.0.1:{gateway_port}"
-            await wait_ready(f"{direct}/readyz", auth, auth_log)
-            await wait_ready(f"{through}/readyz", gateway, gateway_log)
-            await measure(direct, through, args)
-    finally:
-        with contextlib.suppress(Exception):
-            client = redis.from_url("redis://127.0.0.1:6379/0")
-            async for key in client.scan_iter(match=f"{redis_prefix}*"):
-                await client.delete(key)
-            await client.aclose()
-        await admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
-        await drop_service_roles(admin, roles)
-        await admin.close()
+    async with stack("gateway_overhead") as running:
+        await measure(running.auth, running.gateway, args)
 
 
 async def measure(direct: str, through: str, args: argparse.Namespace) -> None:

@@ -141,6 +141,8 @@ class Stack:
     """auth + inventory + gateway started by ``stack()``; ``db`` is a superuser connection (RLS off)."""
 
     gateway: str
+    auth: str
+    inventory: str
     db: asyncpg.Connection
     run_id: str
 
@@ -215,7 +217,13 @@ async def stack(name: str, env_overrides: dict[str, str] | None = None) -> Async
             await wait_ready(f"http://127.0.0.1:{gateway_port}/readyz", gateway, logs["gateway"])
             db = await asyncpg.connect(f"postgresql://{pg}/{database}")
             try:
-                yield Stack(f"http://127.0.0.1:{gateway_port}", db, run_id)
+                yield Stack(
+                    f"http://127.0.0.1:{gateway_port}",
+                    f"http://127.0.0.1:{auth_port}",
+                    f"http://127.0.0.1:{inventory_port}",
+                    db,
+                    run_id,
+                )
             finally:
                 await db.close()
     finally:
