@@ -73,7 +73,7 @@ describe("LabelsPage", () => {
     );
     renderWithApp(<LabelsPage />, { route: `/spools/labels?ids=${black.id},${gone.id}` });
 
-    expect(await screen.findByRole("alert")).toHaveTextContent("1 of the spools were not found (deleted, or of another shop) and have no label.");
+    expect(await screen.findByRole("alert")).toHaveTextContent("1 of the spools was not found (deleted, or of another shop) and has no label.");
     await waitFor(() => expect(screen.getAllByTestId("spool-label")).toHaveLength(1));
     expect(screen.getByText("FIL-101")).toBeInTheDocument();
     expect(screen.queryByText("FIL-199")).toBeNull();

@@ -77,8 +77,8 @@ export default function LabelsPage() {
         />
         <div className="mb-3 grid gap-2">
           {overLimit > 0 ? <Alert>Only the first {MAX_LABELS} labels are shown; {overLimit} more were asked for. Print them in another batch.</Alert> : null}
-          {invalid > 0 ? <Alert>{invalid} of the ids in the address are not spool ids and were skipped.</Alert> : null}
-          {missing > 0 ? <Alert variant="destructive">{missing} of the spools were not found (deleted, or of another shop) and have no label.</Alert> : null}
+          {invalid > 0 ? <Alert>{invalid} of the ids in the address {invalid === 1 ? "is not a spool id and was" : "are not spool ids and were"} skipped.</Alert> : null}
+          {missing > 0 ? <Alert variant="destructive">{missing} of the spools {missing === 1 ? "was" : "were"} not found (deleted, or of another shop) and {missing === 1 ? "has" : "have"} no label.</Alert> : null}
           <ErrorAlert error={otherError} />
         </div>
       </div>

@@ -102,7 +102,7 @@ describe("SpoolDetailPage", () => {
     expect(toolbar.queryByRole("button", { name: "Delete" })).toBeNull();
   });
 
-  it("shows a viewer the facts but no Weigh, Use, Edit, Archive or Delete", async () => {
+  it("shows a viewer the facts and Print label, but no Weigh, Use, Edit, Archive or Delete", async () => {
     const spool = makeSpool({ code: "FIL-304" });
     mockApi(meHandler("viewer"), spoolHandler(spool));
     renderDetail(spool, "viewer");
@@ -110,7 +110,7 @@ describe("SpoolDetailPage", () => {
     expect(await screen.findByRole("heading", { level: 1, name: "FIL-304" })).toBeInTheDocument();
     expect(fact("Current weight")).toHaveTextContent("1,000 g of 1,000 g");
     for (const name of ["Weigh", "Use", "Edit", "Duplicate", "Archive", "Delete"]) expect(screen.queryByRole("button", { name })).toBeNull();
-    expect(screen.queryByRole("toolbar", { name: "Spool actions" })).toBeNull();
+    expect(screen.getByRole("link", { name: "Print label" })).toHaveAttribute("href", `/spools/labels?ids=${spool.id}`);
   });
 
   it("explains an admin's Delete refused with 409 IN_USE and offers to archive instead", async () => {

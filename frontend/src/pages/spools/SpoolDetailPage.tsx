@@ -95,7 +95,15 @@ function DeleteSpoolDialog({ spool, open, onOpenChange, onArchiveInstead }: { sp
   );
 }
 
-function SpoolActions({ spool, isAdmin, onOpen }: { spool: Spool; isAdmin: boolean; onOpen: (dialog: OpenDialog) => void }) {
+interface SpoolActionsProps {
+  spool: Spool;
+  /** Members and up change stock; viewers only print labels (printing changes nothing). */
+  canWrite: boolean;
+  isAdmin: boolean;
+  onOpen: (dialog: OpenDialog) => void;
+}
+
+function SpoolActions({ spool, canWrite, isAdmin, onOpen }: SpoolActionsProps) {
   const navigate = useNavigate();
   const duplicate = useDuplicateSpool();
   const onDuplicate = () =>
@@ -108,29 +116,33 @@ function SpoolActions({ spool, isAdmin, onOpen }: { spool: Spool; isAdmin: boole
     });
   return (
     <div className="flex flex-wrap gap-2 no-print" role="toolbar" aria-label="Spool actions">
-      <Button onClick={() => onOpen("weigh")}>
-        <Scale aria-hidden />
-        Weigh
-      </Button>
-      <Button variant="outline" onClick={() => onOpen("use")}>
-        <TrendingDown aria-hidden />
-        Use
-      </Button>
-      <Button variant="outline" onClick={() => onOpen("edit")}>
-        <Pencil aria-hidden />
-        Edit
-      </Button>
-      <Button variant="outline" onClick={onDuplicate} disabled={duplicate.isPending}>
-        <Copy aria-hidden />
-        {duplicate.isPending ? "Duplicating…" : "Duplicate"}
-      </Button>
+      {canWrite ? (
+        <>
+          <Button onClick={() => onOpen("weigh")}>
+            <Scale aria-hidden />
+            Weigh
+          </Button>
+          <Button variant="outline" onClick={() => onOpen("use")}>
+            <TrendingDown aria-hidden />
+            Use
+          </Button>
+          <Button variant="outline" onClick={() => onOpen("edit")}>
+            <Pencil aria-hidden />
+            Edit
+          </Button>
+          <Button variant="outline" onClick={onDuplicate} disabled={duplicate.isPending}>
+            <Copy aria-hidden />
+            {duplicate.isPending ? "Duplicating…" : "Duplicate"}
+          </Button>
+        </>
+      ) : null}
       <Button variant="outline" asChild>
         <Link to={`/spools/labels?ids=${spool.id}`}>
           <Printer aria-hidden />
           Print label
         </Link>
       </Button>
-      {!spool.is_archived ? (
+      {canWrite && !spool.is_archived ? (
         <Button variant="outline" onClick={() => onOpen("archive")}>
           <Archive aria-hidden />
           Archive
@@ -167,7 +179,7 @@ function SpoolDetail({ spool }: { spool: Spool }) {
           <SpoolStatusBadges spool={spool} />
         </div>
       </div>
-      {can("member") ? <SpoolActions spool={spool} isAdmin={can("admin")} onOpen={setDialog} /> : null}
+      <SpoolActions spool={spool} canWrite={can("member")} isAdmin={can("admin")} onOpen={setDialog} />
       <SpoolFacts spool={spool} currency={currency} />
       <SpoolHistory spoolId={spool.id} />
 
