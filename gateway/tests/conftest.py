@@ -244,12 +244,6 @@ def start_gateway(gateway_settings: Callable[..., GatewaySettings]) -> Iterator[
         yield start
 
 
-@pytest.fixture(params=["aiohttp", "httpcore"])
-def transport(request: pytest.FixtureRequest) -> str:
-    """Both upstream transports, for the tests that exercise the proxy's I/O."""
-    return str(request.param)
-
-
 @pytest.fixture
 def gateway_url(start_gateway: Callable[..., str]) -> str:
     return start_gateway()

@@ -86,9 +86,8 @@ async def test_upstream_down_is_503(
     bearer: Callable[..., dict[str, str]],
     assert_error: Callable[..., Any],
     dead_url: str,
-    transport: str,
 ) -> None:
-    url = start_gateway(catalog_url=dead_url, upstream_transport=transport)
+    url = start_gateway(catalog_url=dead_url)
     response = await client.get(f"{url}/api/v1/products", headers=bearer())
     assert_error(response, 503, "UNAVAILABLE")
 
@@ -98,9 +97,8 @@ async def test_slow_upstream_is_504(
     client: httpx.AsyncClient,
     bearer: Callable[..., dict[str, str]],
     assert_error: Callable[..., Any],
-    transport: str,
 ) -> None:
-    url = start_gateway(upstream_read_timeout=0.3, upstream_transport=transport)
+    url = start_gateway(upstream_read_timeout=0.3)
     response = await client.get(f"{url}/api/v1/spools/slow?seconds=1.5", headers=bearer())
     assert_error(response, 504, "UPSTREAM_TIMEOUT")
 
@@ -149,11 +147,10 @@ async def test_generates_a_request_id_when_none_is_sent(
 
 async def test_response_headers_pass_through_and_location_points_at_the_gateway(
     start_gateway: Callable[..., str],
-    transport: str,
     client: httpx.AsyncClient,
     bearer: Callable[..., dict[str, str]],
 ) -> None:
-    gateway_url = start_gateway(upstream_transport=transport)
+    gateway_url = start_gateway()
     response = await client.post(
         f"{gateway_url}/api/v1/models", headers=bearer(), json={"name": "Benchy", "weight_grams": 12.5}
     )
@@ -166,11 +163,10 @@ async def test_response_headers_pass_through_and_location_points_at_the_gateway(
 
 async def test_malformed_json_reaches_the_upstream_and_its_422_passes_through(
     start_gateway: Callable[..., str],
-    transport: str,
     client: httpx.AsyncClient,
     bearer: Callable[..., dict[str, str]],
 ) -> None:
-    gateway_url = start_gateway(upstream_transport=transport)
+    gateway_url = start_gateway()
     response = await client.post(
         f"{gateway_url}/api/v1/models",
         headers={**bearer(), "Content-Type": "application/json"},
@@ -185,11 +181,10 @@ async def test_malformed_json_reaches_the_upstream_and_its_422_passes_through(
 
 async def test_streams_a_large_response_body(
     start_gateway: Callable[..., str],
-    transport: str,
     client: httpx.AsyncClient,
     bearer: Callable[..., dict[str, str]],
 ) -> None:
-    gateway_url = start_gateway(upstream_transport=transport)
+    gateway_url = start_gateway()
     size = 24 * 1024 * 1024 + 123
     expected = hashlib.sha256()
     chunk = bytes(range(256)) * 256
@@ -214,12 +209,11 @@ async def test_streams_a_large_response_body(
 
 async def test_response_reaches_the_client_before_the_upstream_finishes(
     start_gateway: Callable[..., str],
-    transport: str,
     client: httpx.AsyncClient,
     bearer: Callable[..., dict[str, str]],
     upstream_state: UpstreamState,
 ) -> None:
-    gateway_url = start_gateway(upstream_transport=transport)
+    gateway_url = start_gateway()
     async with client.stream("GET", f"{gateway_url}/api/v1/spools/gated", headers=bearer()) as response:
         parts = response.aiter_raw()
         first = await asyncio.wait_for(parts.__anext__(), timeout=5)  # would hang if the gateway buffered
@@ -231,11 +225,10 @@ async def test_response_reaches_the_client_before_the_upstream_finishes(
 
 async def test_streams_a_large_request_body(
     start_gateway: Callable[..., str],
-    transport: str,
     client: httpx.AsyncClient,
     bearer: Callable[..., dict[str, str]],
 ) -> None:
-    gateway_url = start_gateway(upstream_transport=transport)
+    gateway_url = start_gateway()
 
     async def body() -> Any:
         for i in range(64):
@@ -274,9 +267,8 @@ async def test_no_body_responses_and_head(
     start_gateway: Callable[..., str],
     client: httpx.AsyncClient,
     bearer: Callable[..., dict[str, str]],
-    transport: str,
 ) -> None:
-    url = start_gateway(upstream_transport=transport)
+    url = start_gateway()
     gone = await client.delete(f"{url}/api/v1/spools/gone", headers=bearer())
     assert gone.status_code == 204
     assert gone.content == b""
@@ -287,9 +279,9 @@ async def test_no_body_responses_and_head(
 
 
 async def test_upstream_cookies_are_never_replayed_and_no_default_headers_are_added(
-    start_gateway: Callable[..., str], bearer: Callable[..., dict[str, str]], transport: str
+    start_gateway: Callable[..., str], bearer: Callable[..., dict[str, str]]
 ) -> None:
-    url = start_gateway(upstream_transport=transport)
+    url = start_gateway()
     async with httpx.AsyncClient(trust_env=False) as bare:
         for name in list(bare.headers):
             del bare.headers[name]

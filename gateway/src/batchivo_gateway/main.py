@@ -11,6 +11,7 @@ import json
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 from urllib.parse import quote_from_bytes
 
 import httpx
@@ -32,9 +33,10 @@ from batchivo_gateway import routing
 from batchivo_gateway.auth import Authenticator
 from batchivo_gateway.errors import MethodNotAllowed, PayloadTooLarge
 from batchivo_gateway.openapi import OpenApiAggregator
-from batchivo_gateway.proxy import Proxy, create_client, upstream_request_headers
+from batchivo_gateway.proxy import Proxy, upstream_request_headers
 from batchivo_gateway.settings import GatewaySettings
 from batchivo_gateway.spa import Spa
+from batchivo_gateway.upstream import Upstream
 
 PROXY_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 #: The request headers the gateway itself looks at (read in one pass over the raw list).
@@ -75,6 +77,8 @@ class Gateway:
     proxy: Proxy
     spa: Spa
     openapi: OpenApiAggregator
+    #: For the gateway's own calls (API-key exchange, JWKS, OpenAPI documents, readiness); not the proxy's.
+    http: httpx.AsyncClient
     #: Upstream name → base URL (None when not configured), resolved once.
     upstreams: dict[str, str | None]
 
@@ -158,7 +162,7 @@ def _readiness_checks(settings: GatewaySettings) -> list[Callable[[FastAPI], Awa
     for name, url in settings.configured_upstreams.items():
 
         async def upstream(app: FastAPI, url: str = url) -> None:
-            client: httpx.AsyncClient = app.state.gateway.proxy.client
+            client: httpx.AsyncClient = app.state.gateway.http
             response = await client.get(f"{url}/healthz", timeout=2)
             response.raise_for_status()
 
@@ -167,12 +171,39 @@ def _readiness_checks(settings: GatewaySettings) -> list[Callable[[FastAPI], Awa
     return checks
 
 
+def create_http_client(settings: GatewaySettings) -> httpx.AsyncClient:
+    """The httpx client for the gateway's own few calls to the services (the proxy uses :class:`Upstream`)."""
+    client = httpx.AsyncClient(
+        timeout=httpx.Timeout(
+            connect=settings.upstream_connect_timeout,
+            read=settings.upstream_read_timeout,
+            write=settings.upstream_write_timeout,
+            pool=settings.upstream_pool_timeout,
+        ),
+        limits=httpx.Limits(
+            max_connections=settings.upstream_max_connections,
+            max_keepalive_connections=settings.upstream_max_keepalive,
+            keepalive_expiry=settings.upstream_keepalive_expiry,
+        ),
+        follow_redirects=False,
+        trust_env=False,  # never send service-to-service traffic through an environment proxy
+    )
+    # No client-wide defaults (Accept-Encoding, User-Agent ...).
+    for name in list(client.headers):
+        del client.headers[name]
+    # httpx keeps the Set-Cookie of every response and sends it on later requests: a shared client would
+    # hand one caller's cookies to the next. A jar that accepts no cookie keeps them out.
+    client.cookies = CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))
+    return client
+
+
 def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     settings = settings or GatewaySettings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        client = create_client(settings)
+        client = create_http_client(settings)
+        upstream = Upstream(settings)
         redis = Redis.from_url(
             settings.redis_url,
             socket_timeout=settings.redis_socket_timeout,
@@ -184,14 +215,16 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         app.state.gateway = Gateway(
             settings=settings,
             auth=Authenticator(settings, verifier, redis, client),
-            proxy=Proxy(client, settings),
+            proxy=Proxy(upstream, settings),
             spa=Spa(settings.frontend_dist),
             openapi=OpenApiAggregator(client, settings.configured_upstreams, settings.openapi_cache_seconds),
             upstreams=settings.upstreams,
+            http=client,
         )
         try:
             yield
         finally:
+            await upstream.aclose()
             await client.aclose()
             await redis.aclose()
 

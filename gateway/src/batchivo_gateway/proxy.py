@@ -1,4 +1,4 @@
-"""The HTTP proxy: one pooled httpx client per app, bodies streamed both ways.
+"""The HTTP proxy: one pooled aiohttp session per app (see upstream.py), bodies streamed both ways.
 
 Request: hop-by-hop headers are stripped (RFC 9110 §7.6.1, plus any named in ``Connection``), the client's
 ``X-Forwarded-*``/``Forwarded`` are replaced by what the gateway itself saw (it is the trust boundary; uvicorn
@@ -17,21 +17,19 @@ UPSTREAM_TIMEOUT, anything else (reset, malformed response) → 502 UPSTREAM_ERR
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Iterable
-from http.cookiejar import CookieJar, DefaultCookiePolicy
-from typing import Any
+from collections.abc import AsyncIterator, Iterable, Sequence
+from urllib.parse import quote_from_bytes
 
+import aiohttp
 import anyio
-import httpx
-from batchivo_common.errors import Unavailable
 from batchivo_common.observability.tracing import inject_context
 from starlette.requests import ClientDisconnect
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
+from yarl import URL
 
-from batchivo_gateway.errors import UpstreamError, UpstreamTimeout
 from batchivo_gateway.settings import GatewaySettings
-from batchivo_gateway.transport import AiohttpTransport
+from batchivo_gateway.upstream import FAILURES, Upstream, upstream_error
 
 logger = logging.getLogger("batchivo.gateway.proxy")
 
@@ -60,38 +58,8 @@ _REQUEST_DROP = HOP_BY_HOP | {
     b"forwarded",
 }
 _RESPONSE_DROP = HOP_BY_HOP | {b"date", b"server", b"x-request-id"}
-
-
-def create_client(settings: GatewaySettings) -> httpx.AsyncClient:
-    transport: httpx.AsyncBaseTransport | None = None
-    if settings.upstream_transport == "aiohttp":
-        transport = AiohttpTransport(
-            max_connections=settings.upstream_max_connections,
-            keepalive_expiry=settings.upstream_keepalive_expiry,
-        )
-    client = httpx.AsyncClient(
-        transport=transport,
-        timeout=httpx.Timeout(
-            connect=settings.upstream_connect_timeout,
-            read=settings.upstream_read_timeout,
-            write=settings.upstream_write_timeout,
-            pool=settings.upstream_pool_timeout,
-        ),
-        limits=httpx.Limits(
-            max_connections=settings.upstream_max_connections,
-            max_keepalive_connections=settings.upstream_max_keepalive,
-            keepalive_expiry=settings.upstream_keepalive_expiry,
-        ),
-        follow_redirects=False,
-        trust_env=False,  # never send service-to-service traffic through an environment proxy
-    )
-    # No client-wide defaults (Accept-Encoding, User-Agent ...): upstreams get what the client sent.
-    for name in list(client.headers):
-        del client.headers[name]
-    # httpx keeps the Set-Cookie of every response and sends it on later requests: one shared client would
-    # hand one user's cookies to the next. A jar that accepts no cookie keeps them out.
-    client.cookies = CookieJar(policy=DefaultCookiePolicy(allowed_domains=[]))
-    return client
+#: Characters left as they are when a query with non-ASCII bytes is percent-encoded for the upstream.
+_QUERY_SAFE = "/?%:@!$&'()*+,;=-._~"
 
 
 def _connection_tokens(raw: Iterable[tuple[bytes, bytes]]) -> frozenset[bytes]:
@@ -140,7 +108,7 @@ def upstream_request_headers(
 
 
 def response_headers(
-    raw: list[tuple[bytes, bytes]], upstream_base: bytes, public_origin: bytes | None
+    raw: Sequence[tuple[bytes, bytes]], upstream_base: bytes, public_origin: bytes | None
 ) -> list[tuple[bytes, bytes]]:
     drop = _RESPONSE_DROP
     if any(name == b"connection" for name, _ in raw):
@@ -159,19 +127,19 @@ def response_headers(
 class UpstreamStreamingResponse(Response):
     """Sends the upstream body as it arrives; stops (and closes the upstream) when the client leaves."""
 
-    def __init__(self, upstream: httpx.Response, raw_headers: list[tuple[bytes, bytes]]) -> None:
+    def __init__(self, upstream: aiohttp.ClientResponse, raw_headers: list[tuple[bytes, bytes]]) -> None:
         self.upstream = upstream
-        self.status_code = upstream.status_code
+        self.status_code = upstream.status
         self.raw_headers = raw_headers
         self.background = None
 
     async def _pump(self, send: Send) -> None:
         await send({"type": "http.response.start", "status": self.status_code, "headers": self.raw_headers})
+        content = self.upstream.content
         try:
-            async for chunk in self.upstream.aiter_raw():
-                if chunk:
-                    await send({"type": "http.response.body", "body": chunk, "more_body": True})
-        except httpx.TransportError as exc:
+            while chunk := await content.readany():
+                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        except FAILURES as exc:
             # Headers are gone already: end without completing, so the server aborts the connection and
             # the client sees a truncated body rather than a silently short one.
             logger.warning("upstream broke off a response: %s", type(exc).__name__)
@@ -191,7 +159,14 @@ class UpstreamStreamingResponse(Response):
                     pass
                 tg.cancel_scope.cancel()
         finally:
-            await self.upstream.aclose()
+            _finish(self.upstream)
+
+
+def _finish(upstream: aiohttp.ClientResponse) -> None:
+    if upstream.content.at_eof():
+        upstream.release()  # fully read: the connection goes back to the pool
+    else:
+        upstream.close()  # abandoned mid-body: the connection cannot be reused
 
 
 async def _nonempty(stream: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
@@ -201,8 +176,8 @@ async def _nonempty(stream: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
 
 
 class Proxy:
-    def __init__(self, client: httpx.AsyncClient, settings: GatewaySettings):
-        self.client = client
+    def __init__(self, upstream: Upstream, settings: GatewaySettings):
+        self.upstream = upstream
         self.buffer_limit = settings.buffer_response_bytes
 
     async def forward(
@@ -216,34 +191,35 @@ class Proxy:
         content: bytes | AsyncIterator[bytes] | None,
         public_origin: bytes | None,
     ) -> Response:
-        target = base_url.encode("ascii") + raw_path
+        target = base_url + raw_path.decode("ascii")
         if query_string:
-            target += b"?" + query_string
-        body: Any = _nonempty(content) if content is not None and not isinstance(content, bytes) else content
-        request = self.client.build_request(method, target.decode("ascii"), headers=headers, content=body)
+            if not query_string.isascii():
+                query_string = quote_from_bytes(query_string, safe=_QUERY_SAFE).encode("ascii")
+            target += "?" + query_string.decode("ascii")
+        body: bytes | AsyncIterator[bytes] | None = (
+            _nonempty(content) if content is not None and not isinstance(content, bytes) else content
+        )
+        # A list, not a CIMultiDict: aiohttp builds its own from it (and would copy one given).
+        out = [(name.decode("latin-1"), value.decode("latin-1")) for name, value in headers]
         try:
-            upstream = await self.client.send(request, stream=True)
-        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout):
-            raise Unavailable("The service is unavailable") from None
-        except httpx.TimeoutException:
-            raise UpstreamTimeout("The service did not answer in time") from None
-        except (httpx.TransportError, httpx.InvalidURL):
-            raise UpstreamError("The service sent an invalid response") from None
-        except ClientDisconnect:
-            return Response(status_code=400)  # the client left while sending its body; nobody reads this
-        out_headers = response_headers(upstream.headers.raw, base_url.encode("ascii"), public_origin)
-        length = upstream.headers.get("content-length")
-        small = length is not None and length.isdigit() and int(length) <= self.buffer_limit
-        if small or method == "HEAD" or upstream.status_code in (204, 304):
+            upstream = await self.upstream.session.request(
+                method, URL(target, encoded=True), headers=out, data=body, allow_redirects=False
+            )
+        except FAILURES as exc:
+            if isinstance(exc.__cause__, ClientDisconnect):
+                return Response(status_code=400)  # the client left while sending its body; nobody reads this
+            raise upstream_error(exc) from None
+        out_headers = response_headers(upstream.raw_headers, base_url.encode("ascii"), public_origin)
+        length = upstream.content_length
+        small = length is not None and length <= self.buffer_limit
+        if small or method == "HEAD" or upstream.status in (204, 304):
             try:
-                data = b"".join([chunk async for chunk in upstream.aiter_raw()])
-            except httpx.TimeoutException:
-                raise UpstreamTimeout("The service did not answer in time") from None
-            except httpx.TransportError:
-                raise UpstreamError("The service sent an invalid response") from None
+                data = await upstream.read()
+            except FAILURES as exc:
+                raise upstream_error(exc) from None
             finally:
-                await upstream.aclose()
-            response = Response(status_code=upstream.status_code)
+                _finish(upstream)
+            response = Response(status_code=upstream.status)
             response.body = data
             response.raw_headers = out_headers
             return response

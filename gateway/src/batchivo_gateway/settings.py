@@ -7,7 +7,6 @@ Env prefix ``GATEWAY_`` (``GATEWAY_AUTH_URL``, ``GATEWAY_API_RATE_PER_MINUTE`` .
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
 
 from batchivo_common.settings import CommonSettings
 from pydantic import Field, field_validator, model_validator
@@ -44,8 +43,7 @@ class GatewaySettings(CommonSettings):
     #: Largest login/register body the gateway buffers to read the email.
     max_login_body_bytes: int = Field(64 * 1024, ge=1024)
 
-    # Upstream HTTP client: httpx's API on aiohttp's pool and parser (default), or on httpcore.
-    upstream_transport: Literal["aiohttp", "httpcore"] = "aiohttp"
+    # Upstream HTTP clients: the proxy's aiohttp session and the httpx client of the gateway's own calls.
     upstream_connect_timeout: float = Field(2.0, gt=0)
     upstream_read_timeout: float = Field(30.0, gt=0)
     upstream_write_timeout: float = Field(30.0, gt=0)
