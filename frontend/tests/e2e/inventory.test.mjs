@@ -94,14 +94,25 @@ async function register(who, { keyboardOnly = false } = {}) {
   await assertText(page.getByTestId("tenant-name"), who.shop);
 }
 
+/** @param {{ email: string, password: string, shop: string }} who */
+async function signIn(who) {
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(who.email);
+  await page.getByLabel("Password").fill(who.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  // The app returns to the page that asked for sign-in (it may be the one left at sign-out), not always "/".
+  await page.getByRole("button", { name: "Sign out" }).waitFor();
+  await assertText(page.getByTestId("tenant-name"), who.shop);
+}
+
 /**
  * @param {import("playwright-core").Locator} locator
  * @param {string} expected
  */
 async function assertText(locator, expected) {
-  await locator.first().waitFor();
   const escaped = expected.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  assert.match(await locator.first().innerText(), new RegExp(escaped, "i"));
+  // Waits for the text to show (the page may still be updating); never showing fails the test on timeout.
+  await locator.filter({ hasText: new RegExp(escaped, "i") }).first().waitFor();
 }
 
 test("register a shop and land on the dashboard", async () => {
@@ -240,6 +251,38 @@ test("sign out, and another shop cannot see the first shop's spools", async () =
   await page.goto(firstShopSpoolUrl);
   await page.getByText(/spool not found/i).first().waitFor();
   await shot("07-other-shop-not-found");
+});
+
+test("a person in two shops switches shop; as a viewer there they see the stock but no write controls", async () => {
+  // Shop B's owner (signed in now) leaves; shop A's owner adds them to shop A as a viewer.
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.waitForURL(/\/login$/);
+  await signIn(shopA);
+  await nav("Members").click();
+  await page.getByRole("button", { name: "Add member" }).first().click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByLabel("Email").fill(shopB.email);
+  await dialog.getByLabel("Role").selectOption("viewer");
+  await dialog.getByRole("button", { name: "Add member" }).click();
+  await dialog.waitFor({ state: "hidden" });
+  await assertText(page.getByRole("cell", { name: shopB.name }), shopB.name);
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.waitForURL(/\/login$/);
+
+  await signIn(shopB);
+  await page.getByRole("button", { name: /Switch shop/ }).click();
+  await page.getByRole("menuitem", { name: new RegExp(shopA.shop) }).click();
+  await assertText(page.getByTestId("tenant-name"), shopA.shop);
+  await nav("Spools").click();
+  await page.getByRole("link", { name: "FIL-001" }).waitFor();
+  assert.equal(await page.getByRole("button", { name: "Add spool" }).count(), 0);
+  assert.equal(await page.getByRole("button", { name: "Bulk add" }).count(), 0);
+  await page.getByRole("link", { name: "FIL-001" }).click();
+  await page.getByRole("heading", { name: "FIL-001" }).waitFor();
+  assert.equal(await page.getByRole("button", { name: "Weigh" }).count(), 0);
+  await page.getByRole("link", { name: "Print label" }).waitFor();
+  assert.equal(await nav("Members").count(), 0, "viewers do not manage members");
+  await shot("14-viewer-in-other-shop");
 });
 
 test("the app logged no errors in the browser console", () => {
