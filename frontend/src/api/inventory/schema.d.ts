@@ -713,6 +713,8 @@ export interface components {
             reason: string | null;
             /** Reversal Of Id */
             reversal_of_id: string | null;
+            /** Spool Code */
+            spool_code: string;
             /**
              * Spool Id
              * Format: uuid

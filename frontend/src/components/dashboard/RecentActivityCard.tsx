@@ -14,7 +14,7 @@ const KIND_LABEL: Record<LedgerRow["kind"], string> = {
   return: "Return",
 };
 
-/** The last ten ledger bookings across all spools, each linking to its spool. */
+/** The last ten ledger bookings across all spools, each led by its spool's code (a link to the spool). */
 export function RecentActivityCard() {
   const transactions = useRecentTransactions(10);
   return (
@@ -50,6 +50,13 @@ function LedgerItem({ row }: { row: LedgerRow }) {
   return (
     <li className="flex flex-wrap items-center justify-between gap-x-3 gap-y-1 py-2">
       <span className="flex items-center gap-2">
+        <Link
+          to={`/spools/${row.spool_id}`}
+          className="font-mono font-medium text-primary underline-offset-4 hover:underline"
+          aria-label={`${row.spool_code}: ${KIND_LABEL[row.kind].toLowerCase()} ${formatDelta(row.delta)}, ${formatDateTime(row.created_at)}`}
+        >
+          {row.spool_code}
+        </Link>
         <Badge variant={row.delta < 0 ? "secondary" : "outline"}>{KIND_LABEL[row.kind]}</Badge>
         <span className="font-medium tabular-nums">{formatDelta(row.delta)}</span>
         <span className="text-muted-foreground">→ {formatGrams(row.grams_after)}</span>
@@ -57,13 +64,6 @@ function LedgerItem({ row }: { row: LedgerRow }) {
       <span className="flex items-center gap-3 text-muted-foreground">
         {row.reason ? <span className="max-w-[14rem] truncate">{row.reason}</span> : null}
         <time dateTime={row.created_at}>{formatDateTime(row.created_at)}</time>
-        <Link
-          to={`/spools/${row.spool_id}`}
-          className="text-primary underline-offset-4 hover:underline"
-          aria-label={`Open the spool of this ${KIND_LABEL[row.kind].toLowerCase()} (${formatDelta(row.delta)}, ${formatDateTime(row.created_at)})`}
-        >
-          Open spool
-        </Link>
       </span>
     </li>
   );

@@ -42,7 +42,7 @@ function inventoryApi(request: RecordedRequest): Response | undefined {
       return json({ spools: [LOW_SPOOL], filament_types: [{ id: "f1", material_code: "PLA", brand: "Prusament", color_name: "Galaxy Black", min_stock_grams: 2000, remaining_grams: 1120 }] });
     case "/api/v1/inventory/transactions":
       return json({
-        items: [{ id: "t1", spool_id: SPOOL_ID, kind: "usage", grams_before: 240.5, delta: -120.5, grams_after: 120, reason: "Benchy batch", actor_id: null, production_run_id: null, reversal_of_id: null, created_at: "2026-11-26T09:15:00Z" }],
+        items: [{ id: "t1", spool_id: SPOOL_ID, spool_code: "FIL-007", kind: "usage", grams_before: 240.5, delta: -120.5, grams_after: 120, reason: "Benchy batch", actor_id: null, production_run_id: null, reversal_of_id: null, created_at: "2026-11-26T09:15:00Z" }],
         total: 1,
         limit: 10,
         offset: 0,
@@ -62,11 +62,11 @@ describe("DashboardPage", () => {
     expect(screen.getAllByTestId("stock-bar")).toHaveLength(2);
     expect(screen.getByRole("table", { name: "Stock by material and colour" })).toBeInTheDocument();
 
-    expect(await screen.findByRole("link", { name: /FIL-007/ })).toHaveAttribute("href", `/spools/${SPOOL_ID}`);
+    expect(await screen.findByRole("link", { name: /^FIL-007 · / })).toHaveAttribute("href", `/spools/${SPOOL_ID}`);
     expect(screen.getByText("1,120 g of 2,000 g reorder level")).toBeInTheDocument();
 
     expect(await screen.findByText("Benchy batch")).toBeInTheDocument();
-    expect(screen.getByRole("link", { name: /Open the spool of this usage/ })).toHaveAttribute("href", `/spools/${SPOOL_ID}`);
+    expect(screen.getByRole("link", { name: /FIL-007: usage −120.5 g/ })).toHaveAttribute("href", `/spools/${SPOOL_ID}`);
     const ledger = requests.find((r) => r.path === "/api/v1/inventory/transactions");
     expect(ledger?.query.get("sort")).toBe("-created_at");
     expect(ledger?.query.get("limit")).toBe("10");

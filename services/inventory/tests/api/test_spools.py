@@ -323,6 +323,10 @@ async def test_inventory_transactions_filters(api, client) -> None:
     everything = (await client.get("/api/v1/inventory/transactions", headers=h)).json()
     assert everything["total"] == 4
     assert everything["items"][0]["kind"] == "adjustment"  # newest first
+    assert {(t["spool_id"], t["spool_code"]) for t in everything["items"]} == {
+        (a["id"], a["code"]),
+        (b["id"], b["code"]),
+    }
     usage = (await client.get("/api/v1/inventory/transactions?kind=usage", headers=h)).json()
     assert [t["spool_id"] for t in usage["items"]] == [a["id"]]
     of_b = (await client.get(f"/api/v1/inventory/transactions?spool_id={b['id']}", headers=h)).json()

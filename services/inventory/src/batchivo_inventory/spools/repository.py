@@ -243,7 +243,8 @@ class LedgerRepository:
         limit: int,
         offset: int,
         descending: bool,
-    ) -> tuple[Sequence[InventoryTransaction], int]:
+    ) -> tuple[list[tuple[InventoryTransaction, str]], int]:
+        """A page of ledger rows, each with its spool's code."""
         where: list[ColumnElement[bool]] = [InventoryTransaction.tenant_id == tenant_id]
         if filters.spool_id is not None:
             where.append(InventoryTransaction.spool_id == filters.spool_id)
@@ -260,8 +261,15 @@ class LedgerRepository:
             if descending
             else [InventoryTransaction.created_at.asc(), InventoryTransaction.id.asc()]
         )
-        stmt = select(InventoryTransaction).where(*where).order_by(*order).limit(limit).offset(offset)
-        rows = (await self.session.execute(stmt)).scalars().all()
+        stmt = (
+            select(InventoryTransaction, Spool.code)
+            .join(Spool, Spool.id == InventoryTransaction.spool_id)
+            .where(*where)
+            .order_by(*order)
+            .limit(limit)
+            .offset(offset)
+        )
+        rows = [(t, code) for t, code in (await self.session.execute(stmt)).all()]
         total = await self.session.scalar(
             select(func.count()).select_from(InventoryTransaction).where(*where)
         )

@@ -66,10 +66,11 @@ def spool_read(row: SpoolRow) -> SpoolRead:
     )
 
 
-def transaction_read(t: InventoryTransaction) -> TransactionRead:
+def transaction_read(t: InventoryTransaction, spool_code: str) -> TransactionRead:
     return TransactionRead(
         id=t.id,
         spool_id=t.spool_id,
+        spool_code=spool_code,
         kind=rules.Kind(t.kind),
         grams_before=t.grams_before,
         delta=t.delta,
@@ -201,5 +202,8 @@ async def spool_transactions(
         descending=descending,
     )
     return TransactionPage(
-        items=[transaction_read(t) for t in rows], total=total, limit=page.limit, offset=page.offset
+        items=[transaction_read(t, code) for t, code in rows],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
     )

@@ -142,6 +142,8 @@ class SpoolRead(BaseModel):
 class TransactionRead(BaseModel):
     id: uuid.UUID
     spool_id: uuid.UUID
+    #: The spool's human code (FIL-001), so a ledger listing reads without a lookup per row.
+    spool_code: str
     kind: Kind
     grams_before: Number
     delta: Number

@@ -9,7 +9,6 @@ and ``current_weight == Σ delta`` of the spool's ledger rows at every commit.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -73,7 +72,7 @@ class SpoolService:
 
     async def transactions(
         self, principal: Principal, filters: TransactionFilters, *, limit: int, offset: int, descending: bool
-    ) -> tuple[Sequence[InventoryTransaction], int]:
+    ) -> tuple[list[tuple[InventoryTransaction, str]], int]:
         if filters.spool_id is not None:
             await self._row(principal.tenant_id, filters.spool_id)  # 404 for a missing/foreign spool
         return await self.ledger.page(

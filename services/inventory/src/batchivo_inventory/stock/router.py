@@ -44,7 +44,10 @@ async def list_transactions(
         principal, filters, limit=page.limit, offset=page.offset, descending=descending
     )
     return TransactionPage(
-        items=[transaction_read(t) for t in rows], total=total, limit=page.limit, offset=page.offset
+        items=[transaction_read(t, code) for t, code in rows],
+        total=total,
+        limit=page.limit,
+        offset=page.offset,
     )
 
 
