@@ -7,7 +7,6 @@ declares carries a per-test prefix and is deleted when the test ends.
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from batchivo_common.messaging.outbox import create_outbox_table, outbox_table
 from batchivo_common.messaging.topology import Names, QueueSpec, declare_all, delete_all
 from batchivo_common.observability.tracing import configure_tracing
 from batchivo_common.testing.plugin import ServiceDatabase, TestInfra, create_service_schema
+from batchivo_common.testing.polling import eventually
 from sqlalchemy import Column, MetaData, PrimaryKeyConstraint, Table, Text, Uuid
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -183,18 +183,6 @@ async def bus(batchivo_infra: TestInfra) -> AsyncIterator[Bus]:
         yield bus
     finally:
         await bus.cleanup()
-
-
-async def eventually(
-    check: Callable[[], Awaitable[T | None]], *, within: float = 15.0, every: float = 0.1
-) -> T:
-    """Poll ``check`` until it returns something truthy; fail the test after ``within`` seconds."""
-    async with asyncio.timeout(within):
-        while True:
-            value = await check()
-            if value:
-                return value
-            await asyncio.sleep(every)
 
 
 @pytest.fixture

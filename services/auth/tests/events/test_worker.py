@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from collections.abc import AsyncIterator
 
@@ -14,6 +13,7 @@ from batchivo_auth.settings import AuthSettings
 from batchivo_auth.worker import create_worker_app
 from batchivo_common.messaging.envelope import EventEnvelope
 from batchivo_common.messaging.topology import Names, declare_all, delete_all
+from batchivo_common.testing.polling import eventually
 from pydantic import SecretStr
 
 pytestmark = [pytest.mark.db, pytest.mark.amqp, pytest.mark.timeout(60)]
@@ -29,16 +29,6 @@ async def amqp_prefix(batchivo_infra) -> AsyncIterator[str]:
         yield prefix
     finally:
         await delete_all(batchivo_infra.amqp_url, prefix, [])
-
-
-async def _eventually(check, within: float = 15.0):  # type: ignore[no-untyped-def]
-    """Poll ``check`` until it returns something truthy (fail after ``within`` seconds)."""
-    async with asyncio.timeout(within):
-        while True:
-            value = await check()
-            if value:
-                return value
-            await asyncio.sleep(0.1)
 
 
 async def test_the_worker_publishes_the_tenant_created_event(
@@ -57,9 +47,9 @@ async def test_the_worker_publishes_the_tenant_created_event(
         await queue.bind(Names(amqp_prefix).events, routing_key=TENANT_CREATED)
 
         async with worker.start_lifespan_context():
-            await _eventually(lambda: _ok(probe, "/readyz"))
+            await eventually(lambda: _ok(probe, "/readyz"))
             account = await api.register(tenant_name="Relay Works")
-            message = await _eventually(lambda: queue.get(timeout=5, fail=False))
+            message = await eventually(lambda: queue.get(timeout=5, fail=False))
             await message.ack()
 
             envelope = EventEnvelope.model_validate_json(message.body)
@@ -76,7 +66,7 @@ async def test_the_worker_publishes_the_tenant_created_event(
                 finally:
                     await conn.close()
 
-            await _eventually(published)
+            await eventually(published)
     finally:
         await probe.aclose()
         await connection.close()

@@ -3,11 +3,9 @@ and a handler that keeps failing ends in the dead-letter queue with nothing book
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any
 
 import aio_pika
 import httpx
@@ -16,6 +14,7 @@ from batchivo_common.messaging.consumer import Handler
 from batchivo_common.messaging.envelope import EventEnvelope, new_event
 from batchivo_common.messaging.topology import Names, QueueSpec, declare_all, delete_all
 from batchivo_common.messaging.worker import create_worker
+from batchivo_common.testing.polling import eventually
 from batchivo_inventory.db import inbox, outbox
 from batchivo_inventory.events import handlers
 from batchivo_inventory.settings import InventorySettings
@@ -23,15 +22,6 @@ from batchivo_inventory.settings import InventorySettings
 pytestmark = [pytest.mark.db, pytest.mark.amqp, pytest.mark.timeout(120)]
 
 COMPLETED = "production.run.completed.v1"
-
-
-async def eventually(check: Callable[[], Awaitable[Any]], within: float = 30.0) -> Any:
-    async with asyncio.timeout(within):
-        while True:
-            value = await check()
-            if value:
-                return value
-            await asyncio.sleep(0.1)
 
 
 @contextlib.asynccontextmanager

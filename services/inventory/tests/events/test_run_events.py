@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from typing import Any
 
 import aio_pika
@@ -16,21 +16,13 @@ from batchivo_common.db.engine import create_engine, tenant_sessionmaker
 from batchivo_common.db.tenancy import tenant_scope
 from batchivo_common.messaging.envelope import EventEnvelope, new_event
 from batchivo_common.messaging.topology import Names, declare_all, delete_all
+from batchivo_common.testing.polling import eventually
 from batchivo_inventory.events import handlers
 from batchivo_inventory.events.subscriptions import RUN_COMPLETED, SUBSCRIPTIONS
 from batchivo_inventory.settings import InventorySettings
 from batchivo_inventory.worker import create_worker_app
 
 pytestmark = [pytest.mark.db, pytest.mark.amqp, pytest.mark.timeout(120)]
-
-
-async def eventually(check: Callable[[], Awaitable[Any]], within: float = 20.0) -> Any:
-    async with asyncio.timeout(within):
-        while True:
-            value = await check()
-            if value:
-                return value
-            await asyncio.sleep(0.1)
 
 
 @contextlib.asynccontextmanager
