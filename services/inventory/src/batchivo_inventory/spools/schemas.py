@@ -34,33 +34,29 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class SpoolCreate(_Strict):
-    code: SpoolCode | None = None
+class _NewSpool(_Strict):
+    """What one new spool and a bulk of identical new spools both say about the reel."""
+
     filament_type_id: uuid.UUID
     initial_weight: PositiveGrams
+    empty_spool_weight: Grams | None = None
+    purchase_price: Money | None = None
+    purchase_date: date | None = None
+    supplier: Supplier | None = None
+    location: Location | None = None
+    lot_number: LotNumber | None = None
+    low_stock_threshold_pct: Percent | None = None
+
+
+class SpoolCreate(_NewSpool):
+    code: SpoolCode | None = None
     #: Defaults to ``initial_weight`` (a full spool).
     current_weight: Grams | None = None
-    empty_spool_weight: Grams | None = None
-    purchase_price: Money | None = None
-    purchase_date: date | None = None
-    supplier: Supplier | None = None
-    location: Location | None = None
-    lot_number: LotNumber | None = None
     notes: Notes | None = None
-    low_stock_threshold_pct: Percent | None = None
 
 
-class SpoolBulkCreate(_Strict):
-    filament_type_id: uuid.UUID
+class SpoolBulkCreate(_NewSpool):
     quantity: Annotated[int, Field(ge=1, le=BULK_MAX)]
-    initial_weight: PositiveGrams
-    empty_spool_weight: Grams | None = None
-    purchase_price: Money | None = None
-    purchase_date: date | None = None
-    supplier: Supplier | None = None
-    location: Location | None = None
-    lot_number: LotNumber | None = None
-    low_stock_threshold_pct: Percent | None = None
 
 
 class SpoolUpdate(Patch):
