@@ -1,4 +1,5 @@
 import { useForm, type DefaultValues, type FieldValues, type Path, type Resolver, type UseFormSetError } from "react-hook-form";
+import { z } from "zod";
 import { errorMessage, fieldMessages } from "@/lib/errors";
 
 /**
@@ -49,3 +50,18 @@ export function useSaveForm<T extends FieldValues>({
   });
   return { form, onSubmit };
 }
+
+/** A form input's text for a stored value ("" for none). */
+export function textOf(value: number | string | null | undefined): string {
+  return value == null ? "" : String(value);
+}
+
+/** An optional number input: blank is null. */
+export function numberOrNull(value: string): number | null {
+  return value.trim() === "" ? null : Number(value);
+}
+
+/** An optional temperature input in whole degrees (the API's 0–500 °C). */
+export const wholeDegrees = z
+  .string()
+  .refine((raw) => raw.trim() === "" || (/^\d+$/.test(raw.trim()) && Number(raw) <= 500), "Whole degrees from 0 to 500");

@@ -3,6 +3,7 @@
  * (materials/schemas.py), so most mistakes are caught before a round trip.
  */
 import { z } from "zod";
+import { numberOrNull, textOf, wholeDegrees } from "@/lib/forms";
 import type { FilamentType, FilamentTypeCreate } from "@/queries/catalogTypes";
 
 export const HEX_PATTERN = /^#[0-9A-Fa-f]{6}$/;
@@ -27,10 +28,6 @@ function decimalText(opts: { label: string; min: number; max: number; minExclusi
   });
 }
 
-const temperature = z
-  .string()
-  .refine((raw) => raw.trim() === "" || (/^\d+$/.test(raw.trim()) && Number(raw) <= 500), "Whole degrees from 0 to 500");
-
 export const filamentTypeSchema = z.object({
   material_type_id: z.string().min(1, "Choose a material"),
   brand: z.string().trim().min(1, "Enter the brand").max(100, "At most 100 characters"),
@@ -39,8 +36,8 @@ export const filamentTypeSchema = z.object({
   finish: z.string().trim().max(50, "At most 50 characters"),
   diameter_mm: decimalText({ label: "the diameter", min: 0, minExclusive: true, max: 10, places: 2, required: true }),
   density: decimalText({ label: "the density", min: 0, minExclusive: true, max: 30, places: 3 }),
-  extruder_temp: temperature,
-  bed_temp: temperature,
+  extruder_temp: wholeDegrees,
+  bed_temp: wholeDegrees,
   min_stock_grams: decimalText({ label: "a reorder level (0 for none)", min: 0, max: 100000, places: 2, required: true }),
 });
 
@@ -60,24 +57,20 @@ export const EMPTY_FILAMENT_TYPE: FilamentTypeFormValues = {
   min_stock_grams: "0",
 };
 
-const text = (value: number | string | null | undefined) => (value == null ? "" : String(value));
-
 export function filamentTypeToValues(type: FilamentType): FilamentTypeFormValues {
   return {
     material_type_id: type.material_type_id,
     brand: type.brand,
     color_name: type.color_name,
-    color_hex: text(type.color_hex),
-    finish: text(type.finish),
-    diameter_mm: text(type.diameter_mm),
-    density: text(type.density),
-    extruder_temp: text(type.extruder_temp),
-    bed_temp: text(type.bed_temp),
-    min_stock_grams: text(type.min_stock_grams),
+    color_hex: textOf(type.color_hex),
+    finish: textOf(type.finish),
+    diameter_mm: textOf(type.diameter_mm),
+    density: textOf(type.density),
+    extruder_temp: textOf(type.extruder_temp),
+    bed_temp: textOf(type.bed_temp),
+    min_stock_grams: textOf(type.min_stock_grams),
   };
 }
-
-const numberOrNull = (value: string) => (value.trim() === "" ? null : Number(value));
 
 /** The JSON body; empty optional inputs are sent as null (which also clears them on edit). */
 export function valuesToBody(values: FilamentTypeFormValues): FilamentTypeCreate {

@@ -1,5 +1,6 @@
 /** The material type form: the inventory service's limits (materials/schemas.py), as input strings. */
 import { z } from "zod";
+import { numberOrNull, textOf, wholeDegrees } from "@/lib/forms";
 import type { MaterialType, MaterialTypeCreate, MaterialTypeUpdate } from "@/queries/catalogTypes";
 
 function optionalDecimal(max: number, places: number, allowZero: boolean) {
@@ -15,10 +16,6 @@ function optionalDecimal(max: number, places: number, allowZero: boolean) {
   });
 }
 
-const temperature = z
-  .string()
-  .refine((raw) => raw.trim() === "" || (/^\d+$/.test(raw.trim()) && Number(raw) <= 500), "Whole degrees from 0 to 500");
-
 export const materialTypeSchema = z
   .object({
     code: z
@@ -30,9 +27,9 @@ export const materialTypeSchema = z
     name: z.string().trim().min(1, "Enter a name").max(100, "At most 100 characters"),
     density: optionalDecimal(30, 3, false),
     typical_cost_per_kg: optionalDecimal(100000, 2, true),
-    extruder_temp_min: temperature,
-    extruder_temp_max: temperature,
-    bed_temp: temperature,
+    extruder_temp_min: wholeDegrees,
+    extruder_temp_max: wholeDegrees,
+    bed_temp: wholeDegrees,
   })
   .refine(
     (v) => v.extruder_temp_min.trim() === "" || v.extruder_temp_max.trim() === "" || Number(v.extruder_temp_min) <= Number(v.extruder_temp_max),
@@ -60,18 +57,15 @@ export const EMPTY_MATERIAL_TYPE: MaterialTypeFormValues = {
   bed_temp: "",
 };
 
-const text = (value: number | string | null) => (value == null ? "" : String(value));
-const numberOrNull = (value: string) => (value.trim() === "" ? null : Number(value));
-
 export function materialTypeToValues(type: MaterialType): MaterialTypeFormValues {
   return {
     code: type.code,
     name: type.name,
-    density: text(type.density),
-    typical_cost_per_kg: text(type.typical_cost_per_kg),
-    extruder_temp_min: text(type.extruder_temp_min),
-    extruder_temp_max: text(type.extruder_temp_max),
-    bed_temp: text(type.bed_temp),
+    density: textOf(type.density),
+    typical_cost_per_kg: textOf(type.typical_cost_per_kg),
+    extruder_temp_min: textOf(type.extruder_temp_min),
+    extruder_temp_max: textOf(type.extruder_temp_max),
+    bed_temp: textOf(type.bed_temp),
   };
 }
 
