@@ -75,9 +75,18 @@ test: install services frontend browser ## Run every test: Python (real PostgreS
 lint: install frontend-deps ## ruff, mypy --strict, import-linter; tsc --strict and stale API clients
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
-	$(RUN) mypy libs/batchivo-common/src $(foreach svc,$(SERVICES),services/$(svc)/src) gateway/src
+	$(RUN) mypy libs/batchivo-common/src $(foreach svc,$(SERVICES),services/$(svc)/src) gateway/src tools
 	$(RUN) lint-imports
 	cd frontend && npm run typecheck && node scripts/generate-api.mjs --check
+	$(RUN) python -m tools.deploy_check
+
+.PHONY: deploy-check
+deploy-check: install ## Offline checks of the chart, compose files, Tiltfile, Dockerfiles and workflows (docs/deploy.md)
+	$(RUN) python -m tools.deploy_check
+
+.PHONY: chart-check
+chart-check: install ## Lint, render and validate the Helm chart with every value set (charts/batchivo/ci/)
+	$(RUN) python -m tools.deploy_check chart wiring
 
 .PHONY: fmt
 fmt: ## Format and fix what ruff can

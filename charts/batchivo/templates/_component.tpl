@@ -61,6 +61,8 @@ metadata:
   namespace: {{ $root.Release.Namespace | quote }}
   labels:
     {{- include "batchivo.labels" $ctx | nindent 4 }}
+  annotations:
+    {{- include "batchivo.policySkips" (dict "root" $root "images" (list $p.image)) | nindent 4 }}
 spec:
   {{- if not $p.autoscaling.enabled }}
   replicas: {{ $p.replicaCount }}

@@ -27,6 +27,7 @@ metadata:
   annotations:
     helm.sh/hook: pre-install,pre-upgrade
     helm.sh/hook-weight: "-10"
+    {{- include "batchivo.policySkips" (dict "root" $root "images" (list $svc.image)) | nindent 4 }}
     helm.sh/hook-delete-policy: before-hook-creation,hook-succeeded
 spec:
   backoffLimit: {{ $job.backoffLimit }}

@@ -1,0 +1,1 @@
+"""Developer tooling kept in the repository (not shipped in any image)."""
