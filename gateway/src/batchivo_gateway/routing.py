@@ -29,6 +29,7 @@ ROUTES: Mapping[str, str] = {
     "/api/v1/products": "catalog",
     "/api/v1/sales-channels": "catalog",
     "/api/v1/categories": "catalog",
+    "/api/v1/catalog": "catalog",
     # production
     "/api/v1/production-runs": "production",
     "/api/v1/printers": "production",
