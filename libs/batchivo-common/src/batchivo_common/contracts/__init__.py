@@ -3,6 +3,6 @@
 Importing this package registers every contract, so the registry is complete wherever it is consulted.
 """
 
-from batchivo_common.contracts import auth, inventory, production
+from batchivo_common.contracts import auth, catalog, inventory, production
 
-__all__ = ["auth", "inventory", "production"]
+__all__ = ["auth", "catalog", "inventory", "production"]

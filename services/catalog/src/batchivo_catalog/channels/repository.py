@@ -1,0 +1,100 @@
+"""Queries of sales channels and product prices."""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from batchivo_catalog.channels.models import ProductPrice, SalesChannel
+
+SORTS = ("name", "platform", "created_at")
+
+
+class Duplicate(Exception):
+    pass
+
+
+class ChannelRepository:
+    def __init__(self, session: AsyncSession):
+        self.session = session
+
+    async def get(self, tenant_id: uuid.UUID, channel_id: uuid.UUID) -> SalesChannel | None:
+        return (
+            await self.session.scalars(
+                select(SalesChannel).where(SalesChannel.tenant_id == tenant_id, SalesChannel.id == channel_id)
+            )
+        ).first()
+
+    async def page(
+        self, tenant_id: uuid.UUID, *, limit: int, offset: int, sort: str, descending: bool
+    ) -> tuple[Sequence[SalesChannel], int]:
+        stmt = select(SalesChannel).where(SalesChannel.tenant_id == tenant_id)
+        total = await self.session.scalar(select(func.count()).select_from(stmt.subquery()))
+        column = getattr(SalesChannel, sort)
+        rows = await self.session.scalars(
+            stmt.order_by(column.desc() if descending else column.asc(), SalesChannel.id)
+            .limit(limit)
+            .offset(offset)
+        )
+        return list(rows), int(total or 0)
+
+    async def flush(self) -> None:
+        try:
+            await self.session.flush()
+        except IntegrityError as exc:
+            if "uq_sales_channels_tenant_id_name" in str(exc.orig):
+                raise Duplicate from exc
+            raise
+
+    async def prices(
+        self, product_ids: Sequence[uuid.UUID]
+    ) -> dict[uuid.UUID, list[tuple[SalesChannel, ProductPrice]]]:
+        result: dict[uuid.UUID, list[tuple[SalesChannel, ProductPrice]]] = defaultdict(list)
+        if not product_ids:
+            return result
+        rows = await self.session.execute(
+            select(SalesChannel, ProductPrice)
+            .join(ProductPrice, ProductPrice.sales_channel_id == SalesChannel.id)
+            .where(ProductPrice.product_id.in_(product_ids))
+            .order_by(SalesChannel.name, SalesChannel.id)
+        )
+        for channel, price in rows.tuples():
+            result[price.product_id].append((channel, price))
+        return result
+
+    async def set_price(
+        self, tenant_id: uuid.UUID, product_id: uuid.UUID, channel_id: uuid.UUID, price: object
+    ) -> None:
+        stmt = insert(ProductPrice).values(
+            id=uuid.uuid4(),
+            tenant_id=tenant_id,
+            product_id=product_id,
+            sales_channel_id=channel_id,
+            price=price,
+        )
+        await self.session.execute(
+            stmt.on_conflict_do_update(
+                constraint="uq_product_prices_product_id_sales_channel_id",
+                set_={"price": stmt.excluded.price},
+            )
+        )
+
+    async def remove_price(self, product_id: uuid.UUID, channel_id: uuid.UUID) -> bool:
+        row = (
+            await self.session.scalars(
+                select(ProductPrice).where(
+                    ProductPrice.product_id == product_id, ProductPrice.sales_channel_id == channel_id
+                )
+            )
+        ).first()
+        if row is None:
+            return False
+        await self.session.delete(row)
+        await self.session.flush()
+        return True

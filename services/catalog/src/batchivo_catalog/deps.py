@@ -1,0 +1,58 @@
+"""Dependency aliases of the catalog service's routers (reads: viewer+, writes: member+, deletes and
+sales channels: admin+)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from batchivo_common.auth.deps import AdminDep, MemberDep, PrincipalDep, ViewerDep
+from batchivo_common.db.session import SessionDep
+from fastapi import Depends, Request
+
+from batchivo_catalog.channels.service import ChannelService
+from batchivo_catalog.materials.service import MaterialService
+from batchivo_catalog.models.service import ModelService
+from batchivo_catalog.products.service import ProductService
+from batchivo_catalog.settings import CatalogSettings
+
+
+async def get_settings(request: Request) -> CatalogSettings:
+    settings: CatalogSettings = request.app.state.settings
+    return settings
+
+
+SettingsDep = Annotated[CatalogSettings, Depends(get_settings)]
+
+
+async def get_material_service(session: SessionDep) -> MaterialService:
+    return MaterialService(session)
+
+
+async def get_model_service(session: SessionDep) -> ModelService:
+    return ModelService(session)
+
+
+async def get_product_service(session: SessionDep) -> ProductService:
+    return ProductService(session)
+
+
+async def get_channel_service(session: SessionDep) -> ChannelService:
+    return ChannelService(session)
+
+
+MaterialServiceDep = Annotated[MaterialService, Depends(get_material_service)]
+ModelServiceDep = Annotated[ModelService, Depends(get_model_service)]
+ProductServiceDep = Annotated[ProductService, Depends(get_product_service)]
+ChannelServiceDep = Annotated[ChannelService, Depends(get_channel_service)]
+
+__all__ = [
+    "AdminDep",
+    "ChannelServiceDep",
+    "MaterialServiceDep",
+    "MemberDep",
+    "ModelServiceDep",
+    "PrincipalDep",
+    "ProductServiceDep",
+    "SettingsDep",
+    "ViewerDep",
+]

@@ -1,0 +1,65 @@
+"""The catalog API process: ``create_app(settings)`` (an app factory; nothing connects at import time)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from batchivo_common.app import create_service_app, serve_factory
+from batchivo_common.auth.tokens import JwksKeySource, KeySource, TokenCache, TokenVerifier
+from batchivo_common.db.engine import create_engine, tenant_sessionmaker
+from batchivo_common.db.health import database_ready
+from batchivo_common.db.tenancy import check_app_role
+from fastapi import FastAPI
+
+from batchivo_catalog.api import api_router
+from batchivo_catalog.settings import CatalogSettings
+
+
+def create_app(
+    settings: CatalogSettings | None = None,
+    *,
+    key_source: KeySource | None = None,
+    configure_process: bool = True,
+) -> FastAPI:
+    """``key_source``: where token keys come from; by default the auth service's JWKS (tests pass a
+    ``StaticKeySource``)."""
+    settings = settings or CatalogSettings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = create_engine(
+            settings.database_url,
+            application_name="batchivo-catalog",
+            pool_size=settings.db_pool_size,
+            max_overflow=settings.db_max_overflow,
+        )
+        try:
+            if settings.check_db_role:
+                await check_app_role(engine)
+            app.state.engine = engine
+            app.state.sessionmaker = tenant_sessionmaker(engine)
+            yield
+        finally:
+            await engine.dispose()
+
+    app = create_service_app(
+        settings,
+        service="catalog",
+        title="Batchivo catalog",
+        lifespan=lifespan,
+        readiness_checks=[database_ready],
+        configure_process=configure_process,
+    )
+    keys = key_source or JwksKeySource(settings.jwks_url, ttl_seconds=settings.jwks_cache_seconds)
+    app.state.token_verifier = TokenVerifier(
+        keys, settings.jwt_issuer, settings.jwt_audience, cache=TokenCache(size=10_000, seconds=30)
+    )
+    app.include_router(api_router)
+    return app
+
+
+def run() -> None:
+    """``catalog-api``: serve the app with uvicorn (the factory builds settings from the environment)."""
+    settings = CatalogSettings()
+    serve_factory("batchivo_catalog.main:create_app", host=settings.http_host, port=settings.http_port)

@@ -1,0 +1,84 @@
+"""Products (sellable items and bundles), their models and child products, images."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import Boolean, Computed, DateTime, ForeignKey, Integer, Numeric, String, Text, Uuid, func
+from sqlalchemy.dialects.postgresql import ARRAY, TSVECTOR
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from batchivo_catalog.db import SCHEMA, Base
+
+
+class Product(Base):
+    __tablename__ = "products"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    tenant_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    sku: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    packaging_cost: Mapped[Decimal] = mapped_column(Numeric(12, 2), server_default="0")
+    assembly_minutes: Mapped[Decimal] = mapped_column(Numeric(10, 2), server_default="0")
+    categories: Mapped[list[str]] = mapped_column(ARRAY(String(64)), server_default="{}")
+    is_active: Mapped[bool] = mapped_column(Boolean, server_default="true")
+    units_in_stock: Mapped[int] = mapped_column(Integer, server_default="0")
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    search: Mapped[str] = mapped_column(
+        TSVECTOR,
+        Computed(
+            "to_tsvector('simple', sku || ' ' || replace(sku, '-', ' ') || ' ' || name || ' '"
+            " || coalesce(description, ''))",
+            persisted=True,
+        ),
+    )
+
+    models: Mapped[list[ProductModel]] = relationship(lazy="raise", cascade="all, delete-orphan")
+    children: Mapped[list[ProductChild]] = relationship(
+        lazy="raise", cascade="all, delete-orphan", foreign_keys="ProductChild.product_id"
+    )
+
+
+class ProductModel(Base):
+    __tablename__ = "product_models"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    tenant_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    product_id: Mapped[uuid.UUID] = mapped_column(ForeignKey(f"{SCHEMA}.products.id", ondelete="CASCADE"))
+    model_id: Mapped[uuid.UUID] = mapped_column(ForeignKey(f"{SCHEMA}.models.id"))
+    quantity: Mapped[int] = mapped_column(Integer)
+
+
+class ProductChild(Base):
+    __tablename__ = "product_children"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    tenant_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    product_id: Mapped[uuid.UUID] = mapped_column(ForeignKey(f"{SCHEMA}.products.id", ondelete="CASCADE"))
+    child_product_id: Mapped[uuid.UUID] = mapped_column(ForeignKey(f"{SCHEMA}.products.id"))
+    quantity: Mapped[int] = mapped_column(Integer)
+
+
+class ProductImage(Base):
+    """Metadata of an image in object storage (the image endpoints are built elsewhere)."""
+
+    __tablename__ = "product_images"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    tenant_id: Mapped[uuid.UUID] = mapped_column(Uuid)
+    product_id: Mapped[uuid.UUID] = mapped_column(ForeignKey(f"{SCHEMA}.products.id", ondelete="CASCADE"))
+    storage_key: Mapped[str] = mapped_column(String(500))
+    thumbnail_key: Mapped[str | None] = mapped_column(String(500))
+    content_type: Mapped[str] = mapped_column(String(50))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    size_bytes: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    position: Mapped[int] = mapped_column(Integer, server_default="0")
+    is_primary: Mapped[bool] = mapped_column(Boolean, server_default="false")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -1,0 +1,195 @@
+"""Queries of products, their model and child rows, prices and stock.
+
+A page of products with their whole bundle trees loads in a number of statements bounded by the bundle
+depth (one level of children per query), never by the page size.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from batchivo_catalog.models.models import StockMovement
+from batchivo_catalog.models.repository import search_filter
+from batchivo_catalog.products.models import Product, ProductChild, ProductModel
+
+SORTS = ("sku", "name", "created_at", "updated_at", "units_in_stock")
+
+
+class Duplicate(Exception):
+    pass
+
+
+class ProductRepository:
+    def __init__(self, session: AsyncSession):
+        self.session = session
+
+    async def get(self, tenant_id: uuid.UUID, product_id: uuid.UUID, *, lock: bool = False) -> Product | None:
+        stmt = select(Product).where(Product.tenant_id == tenant_id, Product.id == product_id)
+        if lock:
+            stmt = stmt.with_for_update()
+        return (await self.session.scalars(stmt)).first()
+
+    async def page(
+        self,
+        tenant_id: uuid.UUID,
+        *,
+        limit: int,
+        offset: int,
+        sort: str,
+        descending: bool,
+        q: str | None = None,
+        active: bool | None = None,
+        category: str | None = None,
+        has_stock: bool | None = None,
+    ) -> tuple[Sequence[Product], int]:
+        stmt = select(Product).where(Product.tenant_id == tenant_id)
+        if q:
+            stmt = stmt.where(search_filter(Product.search, q))
+        if active is not None:
+            stmt = stmt.where(Product.is_active.is_(active))
+        if category:
+            stmt = stmt.where(Product.categories.contains([category]))
+        if has_stock is not None:
+            stmt = stmt.where(Product.units_in_stock > 0 if has_stock else Product.units_in_stock == 0)
+        total = await self.session.scalar(select(func.count()).select_from(stmt.subquery()))
+        column = getattr(Product, sort)
+        order = column.desc() if descending else column.asc()
+        rows = await self.session.scalars(stmt.order_by(order, Product.id).limit(limit).offset(offset))
+        return list(rows), int(total or 0)
+
+    async def skus(self, tenant_id: uuid.UUID, prefix: str) -> list[str]:
+        pattern = prefix.upper() + "-%"
+        rows = await self.session.scalars(
+            select(Product.sku).where(Product.tenant_id == tenant_id, func.upper(Product.sku).like(pattern))
+        )
+        return list(rows)
+
+    async def sku_taken(self, tenant_id: uuid.UUID, sku: str, exclude: uuid.UUID | None = None) -> bool:
+        stmt = select(Product.id).where(
+            Product.tenant_id == tenant_id, func.upper(Product.sku) == sku.upper()
+        )
+        if exclude is not None:
+            stmt = stmt.where(Product.id != exclude)
+        return (await self.session.scalars(stmt.limit(1))).first() is not None
+
+    async def existing(self, tenant_id: uuid.UUID, ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
+        if not ids:
+            return set()
+        return set(
+            await self.session.scalars(
+                select(Product.id).where(Product.tenant_id == tenant_id, Product.id.in_(ids))
+            )
+        )
+
+    async def flush(self) -> None:
+        try:
+            await self.session.flush()
+        except IntegrityError as exc:
+            if "uq_products_tenant_id_sku" in str(exc.orig):
+                raise Duplicate from exc
+            raise
+
+    async def trees(
+        self, tenant_id: uuid.UUID, roots: Sequence[Product]
+    ) -> tuple[
+        dict[uuid.UUID, Product], dict[uuid.UUID, list[ProductModel]], dict[uuid.UUID, list[ProductChild]]
+    ]:
+        """Every product reachable from ``roots`` with its model and child rows (one round per level)."""
+        products = {p.id: p for p in roots}
+        models: dict[uuid.UUID, list[ProductModel]] = defaultdict(list)
+        children: dict[uuid.UUID, list[ProductChild]] = defaultdict(list)
+        frontier = list(products)
+        loaded: set[uuid.UUID] = set()
+        rounds = 0
+        while frontier and rounds <= 22:
+            rounds += 1
+            loaded.update(frontier)
+            for row in await self.session.scalars(
+                select(ProductModel).where(ProductModel.product_id.in_(frontier)).order_by(ProductModel.id)
+            ):
+                models[row.product_id].append(row)
+            child_rows = list(
+                await self.session.scalars(
+                    select(ProductChild)
+                    .where(ProductChild.product_id.in_(frontier))
+                    .order_by(ProductChild.id)
+                )
+            )
+            for child in child_rows:
+                children[child.product_id].append(child)
+            missing = list({r.child_product_id for r in child_rows} - set(products))
+            if missing:
+                for p in await self.session.scalars(
+                    select(Product).where(Product.tenant_id == tenant_id, Product.id.in_(missing))
+                ):
+                    products[p.id] = p
+            frontier = [pid for pid in {r.child_product_id for r in child_rows} if pid not in loaded]
+        return products, models, children
+
+    async def children_graph(self, tenant_id: uuid.UUID) -> dict[uuid.UUID, list[uuid.UUID]]:
+        """The tenant's whole child graph (product → child products), for the cycle check on a write."""
+        graph: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
+        rows = await self.session.execute(
+            select(ProductChild.product_id, ProductChild.child_product_id).where(
+                ProductChild.tenant_id == tenant_id
+            )
+        )
+        for parent, child in rows:
+            graph[parent].append(child)
+        return graph
+
+    async def replace_models(self, product_id: uuid.UUID, rows: list[ProductModel]) -> None:
+        await self.session.execute(delete(ProductModel).where(ProductModel.product_id == product_id))
+        self.session.add_all(rows)
+        await self.session.flush()
+
+    async def replace_children(self, product_id: uuid.UUID, rows: list[ProductChild]) -> None:
+        await self.session.execute(delete(ProductChild).where(ProductChild.product_id == product_id))
+        self.session.add_all(rows)
+        await self.session.flush()
+
+    async def parents_of(self, tenant_id: uuid.UUID, product_id: uuid.UUID) -> list[str]:
+        rows = await self.session.scalars(
+            select(Product.sku)
+            .join(ProductChild, ProductChild.product_id == Product.id)
+            .where(ProductChild.tenant_id == tenant_id, ProductChild.child_product_id == product_id)
+        )
+        return list(rows)
+
+    async def move_stock(
+        self, tenant_id: uuid.UUID, product_id: uuid.UUID, delta: int, **fields: object
+    ) -> StockMovement | None:
+        row = (
+            await self.session.execute(
+                update(Product)
+                .where(
+                    Product.id == product_id,
+                    Product.tenant_id == tenant_id,
+                    Product.units_in_stock + delta >= 0,
+                )
+                .values(units_in_stock=Product.units_in_stock + delta)
+                .returning(Product.units_in_stock)
+                .execution_options(synchronize_session=False)
+            )
+        ).first()
+        if row is None:
+            return None
+        after = int(row[0])
+        movement = StockMovement(
+            id=uuid.uuid4(),
+            tenant_id=tenant_id,
+            product_id=product_id,
+            units_before=after - delta,
+            delta=delta,
+            units_after=after,
+            **fields,
+        )
+        self.session.add(movement)
+        await self.session.flush()
+        return movement
