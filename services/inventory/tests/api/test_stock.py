@@ -163,3 +163,42 @@ async def test_reports_are_per_tenant(api, client) -> None:
     assert low_b == {"spools": [], "filament_types": []}
     summary_b = (await client.get("/api/v1/inventory/summary", headers=b.headers())).json()
     assert summary_b == {"items": [], "total_remaining_grams": 0, "total_stock_value": 0}
+
+
+async def test_every_change_that_moves_a_types_cost_republishes_it_with_the_new_cost(
+    api, client, admin_conn
+) -> None:
+    """The catalog's material costs follow these events: price/weight edits, spools created or deleted,
+    and the typical cost of a tenant material (the estimate of a type without priced spools)."""
+    tenant = api.tenant()
+    material = await client.post(
+        "/api/v1/material-types",
+        json={"code": "MINE", "name": "Mine", "typical_cost_per_kg": 30},
+        headers=tenant.headers(),
+    )
+    ft = await api.filament_type(tenant, material_type_id=material.json()["id"])
+
+    async def last() -> tuple[float | None, bool, int]:
+        events = await _events(admin_conn, tenant.id, "inventory.filament_type.updated.v1")
+        data = events[-1]["data"] if events else {"cost_per_gram": None, "cost_is_estimate": None}
+        return data["cost_per_gram"], data["cost_is_estimate"], len(events)
+
+    await client.patch(
+        f"/api/v1/material-types/{material.json()['id']}",
+        json={"typical_cost_per_kg": 40},
+        headers=tenant.headers(),
+    )
+    assert (await last())[:2] == (0.04, True)
+    spool = await api.spool(tenant, ft["id"], purchase_price=20)
+    assert (await last())[:2] == (0.02, False)
+    await client.patch(f"/api/v1/spools/{spool['id']}", json={"purchase_price": 30}, headers=tenant.headers())
+    assert (await last())[:2] == (0.03, False)
+    await client.patch(
+        f"/api/v1/spools/{spool['id']}", json={"initial_weight": 500}, headers=tenant.headers()
+    )
+    assert (await last())[:2] == (0.06, False)
+    _, _, count = await last()
+    await client.patch(f"/api/v1/spools/{spool['id']}", json={"location": "shelf"}, headers=tenant.headers())
+    assert (await last())[2] == count  # not a cost field: no republish
+    assert (await client.delete(f"/api/v1/spools/{spool['id']}", headers=tenant.headers())).status_code == 204
+    assert (await last())[:2] == (0.04, True)

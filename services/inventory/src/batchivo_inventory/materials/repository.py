@@ -130,6 +130,15 @@ class FilamentTypeRepository:
                 raise Duplicate(str(exc.orig)) from None
             raise
 
+    async def ids_of_material(self, tenant_id: uuid.UUID, material_type_id: uuid.UUID) -> list[uuid.UUID]:
+        """The tenant's filament types of one material type, in id order (the lock order)."""
+        rows = await self.session.scalars(
+            select(FilamentType.id)
+            .where(FilamentType.tenant_id == tenant_id, FilamentType.material_type_id == material_type_id)
+            .order_by(FilamentType.id)
+        )
+        return list(rows)
+
     async def in_use(self, filament_type_id: uuid.UUID) -> bool:
         return bool(
             await self.session.scalar(select(exists().where(Spool.filament_type_id == filament_type_id)))

@@ -74,9 +74,19 @@ class MaterialTypeService:
         self, principal: Principal, material_type_id: uuid.UUID, changes: dict[str, Any]
     ) -> MaterialType:
         material = await self._own(principal, material_type_id)
+        republish = any(
+            name in ("typical_cost_per_kg", "code") and getattr(material, name) != value
+            for name, value in changes.items()
+        )
         for name, value in changes.items():
             setattr(material, name, value)
         await self.materials.flush()
+        if republish:
+            # The estimate (typical cost / 1000) and the material code are part of each filament type's
+            # state: its read models (the catalog's costs) must hear about the change.
+            types = FilamentTypeService(self.session)
+            for filament_type_id in await types.filaments.ids_of_material(principal.tenant_id, material.id):
+                await types.touched(principal.tenant_id, filament_type_id)
         return material
 
     async def delete(self, principal: Principal, material_type_id: uuid.UUID) -> None:
