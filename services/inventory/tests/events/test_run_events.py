@@ -9,14 +9,12 @@ import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
-import aio_pika
-import httpx
 import pytest
 from batchivo_common.db.engine import create_engine, tenant_sessionmaker
 from batchivo_common.db.tenancy import tenant_scope
 from batchivo_common.messaging.envelope import EventEnvelope, new_event
-from batchivo_common.messaging.topology import Names, declare_all, delete_all
 from batchivo_common.testing.polling import eventually
+from batchivo_common.testing.workers import running_worker as shared_running_worker
 from batchivo_inventory.events import handlers
 from batchivo_inventory.events.subscriptions import RUN_COMPLETED, SUBSCRIPTIONS
 from batchivo_inventory.settings import InventorySettings
@@ -27,40 +25,16 @@ pytestmark = [pytest.mark.db, pytest.mark.amqp, pytest.mark.timeout(120)]
 
 @contextlib.asynccontextmanager
 async def running_worker(inventory_db, batchivo_infra) -> AsyncIterator[dict[str, Any]]:
-    """The worker in its lifespan (entered in the test's own task, as AnyIO's cancel scopes require)."""
+    """The worker against the real broker (batchivo_common.testing.workers), as the tests below use it."""
+    overrides = inventory_db.settings_overrides(batchivo_infra)
+
+    def make(prefix: str):
+        settings = InventorySettings(**{**overrides, "amqp_prefix": prefix})
+        return create_worker_app(settings, configure_process=False, relay_poll_seconds=0.3)
+
     prefix = f"{batchivo_infra.amqp_prefix}{uuid.uuid4().hex[:8]}."
-    settings = InventorySettings(**{**inventory_db.settings_overrides(batchivo_infra), "amqp_prefix": prefix})
-    await declare_all(batchivo_infra.amqp_url, prefix, SUBSCRIPTIONS)
-    app = create_worker_app(settings, configure_process=False, relay_poll_seconds=0.3)
-    probe = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://worker")
-    connection = await aio_pika.connect_robust(batchivo_infra.amqp_url)
-    try:
-        async with app.start_lifespan_context():
-            await eventually(lambda: _ok(probe, "/readyz"))
-            channel = await connection.channel()
-            exchange = await channel.get_exchange(Names(prefix).events)
-
-            async def publish(envelope: EventEnvelope) -> None:
-                await exchange.publish(
-                    aio_pika.Message(
-                        body=envelope.to_json_bytes(),
-                        message_id=str(envelope.event_id),
-                        type=envelope.event_type,
-                        delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
-                        content_type="application/json",
-                    ),
-                    routing_key=envelope.event_type,
-                )
-
-            yield {"publish": publish, "channel": channel, "names": Names(prefix), "prefix": prefix}
-    finally:
-        await probe.aclose()
-        await connection.close()
-        await delete_all(batchivo_infra.amqp_url, prefix, SUBSCRIPTIONS)
-
-
-async def _ok(client: httpx.AsyncClient, path: str) -> bool:
-    return (await client.get(path)).status_code == 200
+    async with shared_running_worker(make, batchivo_infra.amqp_url, prefix, SUBSCRIPTIONS) as worker:
+        yield {"publish": worker.publish, "channel": worker.channel, "names": worker.names, "prefix": prefix}
 
 
 def run_event(tenant_id: uuid.UUID, event_type: str, data: dict[str, Any]) -> EventEnvelope:
