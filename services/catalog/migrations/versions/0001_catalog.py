@@ -100,10 +100,10 @@ def upgrade() -> None:
         sa.Column("is_deleted", sa.Boolean(), nullable=False, server_default=sa.text("false")),
         sa.Column("aggregate_version", sa.Integer(), nullable=False),
         *_ts("updated_at"),
-        sa.PrimaryKeyConstraint("id", name="pk_filament_types"),
+        # Keyed per tenant: an event naming another tenant's id can never reach that tenant's row.
+        sa.PrimaryKeyConstraint("tenant_id", "id", name="pk_filament_types"),
         schema=SCHEMA,
     )
-    op.create_index("ix_filament_types_tenant_id", "filament_types", ["tenant_id"], schema=SCHEMA)
 
     op.create_table(
         "models",

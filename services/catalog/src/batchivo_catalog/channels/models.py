@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Numeric, String, Uuid, func
+from sqlalchemy import Boolean, DateTime, ForeignKey, Numeric, String, UniqueConstraint, Uuid, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from batchivo_catalog.db import SCHEMA, Base
@@ -14,6 +14,7 @@ from batchivo_catalog.db import SCHEMA, Base
 
 class SalesChannel(Base):
     __tablename__ = "sales_channels"
+    __table_args__ = (UniqueConstraint("tenant_id", "name"),)
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     tenant_id: Mapped[uuid.UUID] = mapped_column(Uuid)
@@ -29,6 +30,7 @@ class SalesChannel(Base):
 
 class ProductPrice(Base):
     __tablename__ = "product_prices"
+    __table_args__ = (UniqueConstraint("product_id", "sales_channel_id"),)
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     tenant_id: Mapped[uuid.UUID] = mapped_column(Uuid)

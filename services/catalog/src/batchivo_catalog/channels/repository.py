@@ -64,7 +64,7 @@ class ChannelRepository:
             .where(ProductPrice.product_id.in_(product_ids))
             .order_by(SalesChannel.name, SalesChannel.id)
         )
-        for channel, price in rows.tuples():
+        for channel, price in rows:
             result[price.product_id].append((channel, price))
         return result
 

@@ -16,8 +16,8 @@ from batchivo_catalog.db import Base
 class FilamentTypeView(Base):
     __tablename__ = "filament_types"
 
+    tenant_id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
-    tenant_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     material_code: Mapped[str] = mapped_column(String(32))
     brand: Mapped[str] = mapped_column(String(100))
     color_name: Mapped[str] = mapped_column(String(100))

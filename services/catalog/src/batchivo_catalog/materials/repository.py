@@ -52,9 +52,8 @@ class MaterialRepository:
         stmt = insert(FilamentTypeView).values(**values)
         excluded = stmt.excluded
         upsert = stmt.on_conflict_do_update(
-            index_elements=[FilamentTypeView.id],
+            index_elements=[FilamentTypeView.tenant_id, FilamentTypeView.id],
             set_={k: getattr(excluded, k) for k in values if k not in ("id", "tenant_id")},
-            where=(FilamentTypeView.aggregate_version < excluded.aggregate_version)
-            & (FilamentTypeView.tenant_id == excluded.tenant_id),
+            where=FilamentTypeView.aggregate_version < excluded.aggregate_version,
         ).returning(FilamentTypeView.id)
         return (await self.session.execute(upsert)).first() is not None

@@ -6,7 +6,21 @@ import uuid
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Computed, DateTime, ForeignKey, Integer, Numeric, String, Text, Uuid, func
+from sqlalchemy import (
+    Boolean,
+    Computed,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+    func,
+    text,
+)
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -15,6 +29,17 @@ from batchivo_catalog.db import SCHEMA, Base
 
 class Model(Base):
     __tablename__ = "models"
+    __table_args__ = (
+        Index(
+            "uq_models_tenant_id_sku",
+            "tenant_id",
+            func.upper(text("sku")),
+            unique=True,
+            postgresql_where=text("deleted_at IS NULL"),
+        ),
+        Index("ix_models_search", "search", postgresql_using="gin"),
+        Index("ix_models_tenant_id_created_at", "tenant_id", "created_at"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     tenant_id: Mapped[uuid.UUID] = mapped_column(Uuid)
@@ -51,6 +76,11 @@ class Model(Base):
 
 class ModelMaterial(Base):
     __tablename__ = "model_materials"
+    __table_args__ = (
+        UniqueConstraint("model_id", "filament_type_id"),
+        Index("ix_model_materials_model_id", "model_id"),
+        Index("ix_model_materials_tenant_id_filament_type_id", "tenant_id", "filament_type_id"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     tenant_id: Mapped[uuid.UUID] = mapped_column(Uuid)
@@ -62,6 +92,7 @@ class ModelMaterial(Base):
 
 class ModelComponent(Base):
     __tablename__ = "model_components"
+    __table_args__ = (Index("ix_model_components_model_id", "model_id"),)
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     tenant_id: Mapped[uuid.UUID] = mapped_column(Uuid)
@@ -76,6 +107,10 @@ class RunContribution(Base):
     """One completed run's good units and actual unit cost of one model (deleted by its revert)."""
 
     __tablename__ = "run_contributions"
+    __table_args__ = (
+        UniqueConstraint("tenant_id", "run_id", "model_id"),
+        Index("ix_run_contributions_model_id", "model_id"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     tenant_id: Mapped[uuid.UUID] = mapped_column(Uuid)
@@ -90,6 +125,10 @@ class StockMovement(Base):
     """A row of the append-only finished-goods ledger (a model's or a product's units)."""
 
     __tablename__ = "stock_movements"
+    __table_args__ = (
+        Index("ix_stock_movements_tenant_id_model_id", "tenant_id", "model_id"),
+        Index("ix_stock_movements_tenant_id_product_id", "tenant_id", "product_id"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     tenant_id: Mapped[uuid.UUID] = mapped_column(Uuid)

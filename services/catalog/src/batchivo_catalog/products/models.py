@@ -6,7 +6,21 @@ import uuid
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Computed, DateTime, ForeignKey, Integer, Numeric, String, Text, Uuid, func
+from sqlalchemy import (
+    Boolean,
+    Computed,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+    func,
+    text,
+)
 from sqlalchemy.dialects.postgresql import ARRAY, TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -15,6 +29,12 @@ from batchivo_catalog.db import SCHEMA, Base
 
 class Product(Base):
     __tablename__ = "products"
+    __table_args__ = (
+        Index("uq_products_tenant_id_sku", "tenant_id", func.upper(text("sku")), unique=True),
+        Index("ix_products_search", "search", postgresql_using="gin"),
+        Index("ix_products_categories", "categories", postgresql_using="gin"),
+        Index("ix_products_tenant_id_created_at", "tenant_id", "created_at"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     tenant_id: Mapped[uuid.UUID] = mapped_column(Uuid)
@@ -46,6 +66,10 @@ class Product(Base):
 
 class ProductModel(Base):
     __tablename__ = "product_models"
+    __table_args__ = (
+        UniqueConstraint("product_id", "model_id"),
+        Index("ix_product_models_model_id", "model_id"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     tenant_id: Mapped[uuid.UUID] = mapped_column(Uuid)
@@ -56,6 +80,10 @@ class ProductModel(Base):
 
 class ProductChild(Base):
     __tablename__ = "product_children"
+    __table_args__ = (
+        UniqueConstraint("product_id", "child_product_id"),
+        Index("ix_product_children_child_product_id", "child_product_id"),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     tenant_id: Mapped[uuid.UUID] = mapped_column(Uuid)
@@ -68,6 +96,10 @@ class ProductImage(Base):
     """Metadata of an image in object storage (the image endpoints are built elsewhere)."""
 
     __tablename__ = "product_images"
+    __table_args__ = (
+        Index("ix_product_images_product_id", "product_id"),
+        Index("uq_product_images_primary", "product_id", unique=True, postgresql_where=text("is_primary")),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     tenant_id: Mapped[uuid.UUID] = mapped_column(Uuid)

@@ -206,7 +206,7 @@ class ProductService:
         rows = await self.session.execute(
             select(Product.id, Product.sku).where(Product.tenant_id == tenant_id, Product.id.in_(list(ids)))
         )
-        return {pid: sku for pid, sku in rows.tuples()}
+        return {pid: sku for pid, sku in rows}
 
     def _model_rows(
         self, tenant_id: uuid.UUID, product_id: uuid.UUID, lines: list[dict[str, Any]]
