@@ -1,0 +1,101 @@
+"""Lists: envelope, sort whitelist, full-text ``q``, filters; and a statement count that does not grow with
+the page size (limit=5 vs limit=50), counted on the app's real engine."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import event
+
+pytestmark = pytest.mark.db
+
+
+@contextlib.contextmanager
+def counting(app) -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany) -> None:
+        statements.append(statement)
+
+    engine = app.state.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+async def _catalog(api, t, n: int) -> None:
+    fids = [await api.filament(t, 0.01 * (i + 1)) for i in range(3)]
+    child = await api.product(t, sku="KIT-0")
+    for i in range(n):
+        model = await api.model(
+            t,
+            sku=f"MOD-{i:03d}",
+            materials=[{"filament_type_id": str(f), "grams": 10} for f in fids],
+            components=[{"name": "magnet", "quantity": 2, "unit_cost": 0.1}],
+        )
+        await api.product(
+            t,
+            sku=f"PROD-{i:03d}",
+            models=[{"model_id": model["id"], "quantity": 2}],
+            children=[{"product_id": child["id"]}],
+        )
+
+
+async def test_list_statements_do_not_grow_with_the_page_size(app, api, client) -> None:
+    t = api.tenant()
+    await _catalog(api, t, 50)
+    counts = {}
+    for path in ("/api/v1/products", "/api/v1/models"):
+        for limit in (5, 50):
+            with counting(app) as statements:
+                r = await client.get(f"{path}?limit={limit}", headers=t.headers())
+            assert r.status_code == 200 and len(r.json()["items"]) == limit
+            counts[(path, limit)] = len(statements)
+        assert counts[(path, 5)] == counts[(path, 50)], counts
+    assert counts[("/api/v1/products", 50)] <= 20, counts
+
+
+async def test_envelope_sort_q_and_filters(api, client) -> None:
+    t = api.tenant()
+    fid = await api.filament(t)
+    dragon = await api.model(t, sku="MOD-002", name="Red Dragon", description="articulated")
+    await api.model(t, sku="MOD-001", name="Vase", is_active=False)
+    await client.post(
+        f"/api/v1/models/{dragon['id']}/stock-adjustments",
+        json={"delta": 3, "reason": "count"},
+        headers=t.headers(),
+    )
+    _ = fid
+
+    async def skus(query: str, path: str = "/api/v1/models") -> list[str]:
+        r = await client.get(f"{path}?{query}", headers=t.headers())
+        assert r.status_code == 200, r.text
+        body = r.json()
+        assert set(body) == {"items", "total", "limit", "offset"} and body["total"] >= len(body["items"])
+        return [i["sku"] for i in body["items"]]
+
+    assert await skus("") == ["MOD-001", "MOD-002"]
+    assert await skus("sort=-sku") == ["MOD-002", "MOD-001"]
+    assert await skus("q=drag") == ["MOD-002"]
+    assert await skus("q=articul") == ["MOD-002"]
+    assert await skus("q=mod 001") == ["MOD-001"]
+    assert await skus("q=nothing-like-it") == []
+    assert await skus("q=%27%29%28%21") == ["MOD-001", "MOD-002"]  # only punctuation: no filter, no 500
+    assert await skus("active=false") == ["MOD-001"]
+    assert await skus("has-stock=true") == ["MOD-002"]
+    assert await skus("limit=1&offset=1") == ["MOD-002"]
+
+    await api.product(t, sku="PROD-001", name="Gift box", categories=["gifts", "boxes"])
+    await api.product(t, sku="PROD-002", name="Keychain", categories=["small"], is_active=False)
+    assert await skus("category=gifts", "/api/v1/products") == ["PROD-001"]
+    assert await skus("q=gift", "/api/v1/products") == ["PROD-001"]
+    assert await skus("active=false", "/api/v1/products") == ["PROD-002"]
+    assert await skus("has-stock=false&sort=-name", "/api/v1/products") == ["PROD-002", "PROD-001"]
+    r = await client.get("/api/v1/products?sort=cost", headers=t.headers())
+    assert r.status_code == 422 and r.json()["code"] == "VALIDATION_ERROR"
+    r = await client.get("/api/v1/products?limit=201", headers=t.headers())
+    assert r.status_code == 422
