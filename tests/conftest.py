@@ -12,6 +12,8 @@ import httpx
 import pytest
 from batchivo_auth.main import create_app as create_auth_app
 from batchivo_auth.settings import AuthSettings
+from batchivo_catalog.main import create_app as create_catalog_app
+from batchivo_catalog.settings import CatalogSettings
 from batchivo_common.auth.tokens import SigningKey
 from batchivo_common.testing.asgi_server import serve
 from batchivo_common.testing.plugin import (
@@ -63,12 +65,29 @@ def inventory_url(inventory_db: ServiceDatabase, batchivo_infra: TestInfra, auth
 
 
 @pytest.fixture(scope="session")
-def gateway_url(auth_url: str, inventory_url: str, batchivo_infra: TestInfra) -> Iterator[str]:
+def catalog_db(batchivo_infra: TestInfra) -> ServiceDatabase:
+    return prepare_service_database(batchivo_infra, "catalog", ROOT / "services" / "catalog" / "alembic.ini")
+
+
+@pytest.fixture(scope="session")
+def catalog_url(catalog_db: ServiceDatabase, batchivo_infra: TestInfra, auth_url: str) -> Iterator[str]:
+    settings = CatalogSettings(
+        **catalog_db.settings_overrides(batchivo_infra), jwks_url=f"{auth_url}/.well-known/jwks.json"
+    )
+    with serve(create_catalog_app(settings, configure_process=False)) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def gateway_url(
+    auth_url: str, inventory_url: str, catalog_url: str, batchivo_infra: TestInfra
+) -> Iterator[str]:
     settings = GatewaySettings(
         **batchivo_infra.common_overrides(),
         environment="test",
         auth_url=auth_url,
         inventory_url=inventory_url,
+        catalog_url=catalog_url,
         # Per-test prefixes below keep the login limit from leaking between tests.
         login_rate_per_minute=10,
         frontend_dist=ROOT / "does-not-exist",
@@ -79,10 +98,11 @@ def gateway_url(auth_url: str, inventory_url: str, batchivo_infra: TestInfra) ->
 
 @pytest.fixture
 async def gateway(
-    gateway_url: str, auth_db: ServiceDatabase, inventory_db: ServiceDatabase
+    gateway_url: str, auth_db: ServiceDatabase, inventory_db: ServiceDatabase, catalog_db: ServiceDatabase
 ) -> AsyncIterator[httpx.AsyncClient]:
     await truncate_service_tables(auth_db)
     await truncate_service_tables(inventory_db, keep=("alembic_version", "material_types"))
+    await truncate_service_tables(catalog_db)
     # Each test comes from its own client address so per-IP limits of one test never touch another.
     forwarded = f"10.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}"
     async with httpx.AsyncClient(
