@@ -145,16 +145,22 @@ class Stack:
     inventory: str
     db: asyncpg.Connection
     run_id: str
+    #: The catalog service's URL when ``stack(..., catalog=True)`` started it.
+    catalog: str | None = None
 
 
 @contextlib.asynccontextmanager
-async def stack(name: str, env_overrides: dict[str, str] | None = None) -> AsyncIterator[Stack]:
-    """Starts auth, inventory and the gateway (uvicorn, one worker each) on loopback against a throwaway
-    database, role suffix, Redis prefix and AMQP prefix, all removed at the end, however the run ends."""
+async def stack(
+    name: str, env_overrides: dict[str, str] | None = None, *, catalog: bool = False
+) -> AsyncIterator[Stack]:
+    """Starts auth, inventory (and the catalog with ``catalog=True``) and the gateway (uvicorn, one worker
+    each) on loopback against a throwaway database, role suffix, Redis prefix and AMQP prefix, all removed
+    at the end, however the run ends."""
     pg = os.environ.get("BENCH_PG", "postgres@127.0.0.1:5432")
     run_id = secrets.token_hex(4)
     database, suffix, redis_prefix = f"batchivo_bench_{run_id}", f"_b{run_id}", f"batchivo-bench:{run_id}:"
     auth_roles, inventory_roles = ServiceRoles("auth", suffix), ServiceRoles("inventory", suffix)
+    catalog_roles = ServiceRoles("catalog", suffix)
     admin = await asyncpg.connect(f"postgresql://{pg}/postgres")
     workdir = ROOT / "bench" / "results"
     workdir.mkdir(parents=True, exist_ok=True)
@@ -164,10 +170,13 @@ async def stack(name: str, env_overrides: dict[str, str] | None = None) -> Async
         try:
             await bootstrap_service(conn, auth_roles)
             await bootstrap_service(conn, inventory_roles)
+            if catalog:
+                await bootstrap_service(conn, catalog_roles)
         finally:
             await conn.close()
         host = pg.split("@", 1)[1]
         auth_port, inventory_port, gateway_port = free_port(), free_port(), free_port()
+        catalog_port = free_port()
 
         def dsn(role: str) -> str:
             return f"postgresql+asyncpg://{role}@{host}/{database}"
@@ -187,45 +196,45 @@ async def stack(name: str, env_overrides: dict[str, str] | None = None) -> Async
             "INVENTORY_DATABASE_URL": dsn(inventory_roles.app),
             "INVENTORY_OWNER_DATABASE_URL": dsn(inventory_roles.owner),
             "INVENTORY_RELAY_DATABASE_URL": dsn(inventory_roles.relay),
+            "CATALOG_DATABASE_URL": dsn(catalog_roles.app),
+            "CATALOG_OWNER_DATABASE_URL": dsn(catalog_roles.owner),
+            "CATALOG_RELAY_DATABASE_URL": dsn(catalog_roles.relay),
             "GATEWAY_AUTH_URL": f"http://127.0.0.1:{auth_port}",
             "GATEWAY_INVENTORY_URL": f"http://127.0.0.1:{inventory_port}",
+            **({"GATEWAY_CATALOG_URL": f"http://127.0.0.1:{catalog_port}"} if catalog else {}),
             "GATEWAY_LOGIN_RATE_PER_MINUTE": "1000000",
             "GATEWAY_API_RATE_PER_MINUTE": "100000000",
             **(env_overrides or {}),
         }
         migrate("services/auth/alembic.ini", env)
         migrate("services/inventory/alembic.ini", env)
+        if catalog:
+            migrate("services/catalog/alembic.ini", env)
 
-        logs = {part: workdir / f"{name}-{part}.log" for part in ("auth", "inventory", "gateway")}
-        with (
-            process(
-                [*UVICORN, "--port", str(auth_port), "batchivo_auth.main:create_app"], env, logs["auth"]
-            ) as auth,
-            process(
-                [*UVICORN, "--port", str(inventory_port), "batchivo_inventory.main:create_app"],
-                env,
-                logs["inventory"],
-            ) as inventory,
-            process(
-                [*UVICORN, "--port", str(gateway_port), "batchivo_gateway.main:create_app"],
-                env,
-                logs["gateway"],
-            ) as gateway,
-        ):
-            await wait_ready(f"http://127.0.0.1:{auth_port}/readyz", auth, logs["auth"])
-            await wait_ready(f"http://127.0.0.1:{inventory_port}/readyz", inventory, logs["inventory"])
-            await wait_ready(f"http://127.0.0.1:{gateway_port}/readyz", gateway, logs["gateway"])
-            db = await asyncpg.connect(f"postgresql://{pg}/{database}")
-            try:
+        logs = {part: workdir / f"{name}-{part}.log" for part in ("auth", "inventory", "catalog", "gateway")}
+        with contextlib.ExitStack() as optional:
+            catalog_proc = (
+                optional.enter_context(
+                    process(
+                        [*UVICORN, "--port", str(catalog_port), "batchivo_catalog.main:create_app"],
+                        env,
+                        logs["catalog"],
+                    )
+                )
+                if catalog
+                else None
+            )
+            async with _core(env, logs, auth_port, inventory_port, gateway_port, pg, database) as db:
+                if catalog_proc is not None:
+                    await wait_ready(f"http://127.0.0.1:{catalog_port}/readyz", catalog_proc, logs["catalog"])
                 yield Stack(
                     f"http://127.0.0.1:{gateway_port}",
                     f"http://127.0.0.1:{auth_port}",
                     f"http://127.0.0.1:{inventory_port}",
                     db,
                     run_id,
+                    f"http://127.0.0.1:{catalog_port}" if catalog else None,
                 )
-            finally:
-                await db.close()
     finally:
         with contextlib.suppress(Exception):
             client = redis.from_url(os.environ.get("BATCHIVO_REDIS_URL", "redis://127.0.0.1:6379/0"))
@@ -237,6 +246,44 @@ async def stack(name: str, env_overrides: dict[str, str] | None = None) -> Async
             print(f"kept database {database} (roles with suffix {suffix})", file=sys.stderr)
         else:
             await admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+            if catalog:
+                await drop_service_roles(admin, catalog_roles)
             await drop_service_roles(admin, inventory_roles)
             await drop_service_roles(admin, auth_roles)
         await admin.close()
+
+
+@contextlib.asynccontextmanager
+async def _core(
+    env: dict[str, str],
+    logs: dict[str, Path],
+    auth_port: int,
+    inventory_port: int,
+    gateway_port: int,
+    pg: str,
+    database: str,
+) -> AsyncIterator[asyncpg.Connection]:
+    """auth, inventory and the gateway, ready; yields a superuser connection to the bench database."""
+    with (
+        process(
+            [*UVICORN, "--port", str(auth_port), "batchivo_auth.main:create_app"], env, logs["auth"]
+        ) as auth,
+        process(
+            [*UVICORN, "--port", str(inventory_port), "batchivo_inventory.main:create_app"],
+            env,
+            logs["inventory"],
+        ) as inventory,
+        process(
+            [*UVICORN, "--port", str(gateway_port), "batchivo_gateway.main:create_app"],
+            env,
+            logs["gateway"],
+        ) as gateway,
+    ):
+        await wait_ready(f"http://127.0.0.1:{auth_port}/readyz", auth, logs["auth"])
+        await wait_ready(f"http://127.0.0.1:{inventory_port}/readyz", inventory, logs["inventory"])
+        await wait_ready(f"http://127.0.0.1:{gateway_port}/readyz", gateway, logs["gateway"])
+        db = await asyncpg.connect(f"postgresql://{pg}/{database}")
+        try:
+            yield db
+        finally:
+            await db.close()
