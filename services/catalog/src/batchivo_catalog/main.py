@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -39,6 +40,10 @@ def create_app(
                 await check_app_role(engine)
             app.state.engine = engine
             app.state.sessionmaker = tenant_sessionmaker(engine)
+            # Everything imported and built so far lives as long as the process: keep it out of the
+            # collector's full passes, which otherwise rescan it while a cost-heavy page is being built.
+            gc.collect()
+            gc.freeze()
             yield
         finally:
             await engine.dispose()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -29,6 +30,23 @@ SORTS = ("sku", "name", "created_at", "updated_at", "units_in_stock")
 
 class Duplicate(Exception):
     pass
+
+
+@dataclass(frozen=True, slots=True)
+class MaterialLine:
+    id: uuid.UUID
+    model_id: uuid.UUID
+    filament_type_id: uuid.UUID
+    grams: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class ComponentLine:
+    id: uuid.UUID
+    model_id: uuid.UUID
+    name: str
+    quantity: Decimal
+    unit_cost: Decimal
 
 
 def search_filter(search: Any, q: str) -> ColumnElement[bool]:
@@ -119,22 +137,26 @@ class ModelRepository:
 
     async def lines(
         self, model_ids: Sequence[uuid.UUID]
-    ) -> tuple[dict[uuid.UUID, list[ModelMaterial]], dict[uuid.UUID, list[ModelComponent]]]:
-        materials: dict[uuid.UUID, list[ModelMaterial]] = defaultdict(list)
-        components: dict[uuid.UUID, list[ModelComponent]] = defaultdict(list)
+    ) -> tuple[dict[uuid.UUID, list[MaterialLine]], dict[uuid.UUID, list[ComponentLine]]]:
+        """BOM lines and components of ``model_ids`` as plain rows (two statements, no ORM identity map:
+        a page of products reads hundreds of them)."""
+        materials: dict[uuid.UUID, list[MaterialLine]] = defaultdict(list)
+        components: dict[uuid.UUID, list[ComponentLine]] = defaultdict(list)
         if model_ids:
-            for m in await self.session.scalars(
-                select(ModelMaterial)
-                .where(ModelMaterial.model_id.in_(model_ids))
-                .order_by(ModelMaterial.position, ModelMaterial.id)
+            mm = ModelMaterial
+            for row in await self.session.execute(
+                select(mm.id, mm.model_id, mm.filament_type_id, mm.grams)
+                .where(mm.model_id.in_(model_ids))
+                .order_by(mm.position, mm.id)
             ):
-                materials[m.model_id].append(m)
-            for c in await self.session.scalars(
-                select(ModelComponent)
-                .where(ModelComponent.model_id.in_(model_ids))
-                .order_by(ModelComponent.position, ModelComponent.id)
+                materials[row[1]].append(MaterialLine(*row))
+            mc = ModelComponent
+            for comp in await self.session.execute(
+                select(mc.id, mc.model_id, mc.name, mc.quantity, mc.unit_cost)
+                .where(mc.model_id.in_(model_ids))
+                .order_by(mc.position, mc.id)
             ):
-                components[c.model_id].append(c)
+                components[comp[1]].append(ComponentLine(*comp))
         return materials, components
 
     async def actual_costs(self, model_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, Decimal]:

@@ -23,7 +23,7 @@ from batchivo_catalog.materials.models import FilamentTypeView
 from batchivo_catalog.materials.service import MaterialService
 from batchivo_catalog.models import rules
 from batchivo_catalog.models.models import Model, ModelComponent, ModelMaterial, StockMovement
-from batchivo_catalog.models.repository import Duplicate, ModelRepository
+from batchivo_catalog.models.repository import ComponentLine, Duplicate, MaterialLine, ModelRepository
 
 PRODUCER = "catalog"
 
@@ -41,8 +41,8 @@ class InsufficientStock(AppError):
 @dataclass(frozen=True, slots=True)
 class ModelView:
     model: Model
-    materials: list[ModelMaterial]
-    components: list[ModelComponent]
+    materials: list[MaterialLine]
+    components: list[ComponentLine]
     filaments: dict[uuid.UUID, FilamentTypeView]
     cost: costing.ModelCost
     actual_unit_cost: Decimal | None
@@ -86,8 +86,8 @@ class ModelService:
     @staticmethod
     def _view(
         model: Model,
-        materials: list[ModelMaterial],
-        components: list[ModelComponent],
+        materials: list[MaterialLine],
+        components: list[ComponentLine],
         filaments: dict[uuid.UUID, FilamentTypeView],
         tenant_rates: costing.Rates,
         actual: dict[uuid.UUID, Decimal],

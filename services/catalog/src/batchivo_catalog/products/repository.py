@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -23,6 +24,24 @@ SORTS = ("sku", "name", "created_at", "updated_at", "units_in_stock")
 
 class Duplicate(Exception):
     pass
+
+
+@dataclass(frozen=True, slots=True)
+class PartLine:
+    """A product's model x quantity, read as a plain row."""
+
+    product_id: uuid.UUID
+    model_id: uuid.UUID
+    quantity: int
+
+
+@dataclass(frozen=True, slots=True)
+class ChildLine:
+    """A bundle's child product x quantity, read as a plain row."""
+
+    product_id: uuid.UUID
+    child_product_id: uuid.UUID
+    quantity: int
 
 
 class ProductRepository:
@@ -97,30 +116,32 @@ class ProductRepository:
 
     async def trees(
         self, tenant_id: uuid.UUID, roots: Sequence[Product]
-    ) -> tuple[
-        dict[uuid.UUID, Product], dict[uuid.UUID, list[ProductModel]], dict[uuid.UUID, list[ProductChild]]
-    ]:
+    ) -> tuple[dict[uuid.UUID, Product], dict[uuid.UUID, list[PartLine]], dict[uuid.UUID, list[ChildLine]]]:
         """Every product reachable from ``roots`` with its model and child rows (one round per level)."""
         products = {p.id: p for p in roots}
-        models: dict[uuid.UUID, list[ProductModel]] = defaultdict(list)
-        children: dict[uuid.UUID, list[ProductChild]] = defaultdict(list)
+        models: dict[uuid.UUID, list[PartLine]] = defaultdict(list)
+        children: dict[uuid.UUID, list[ChildLine]] = defaultdict(list)
         frontier = list(products)
         loaded: set[uuid.UUID] = set()
         rounds = 0
+        pm, pc = ProductModel, ProductChild
         while frontier and rounds <= 22:
             rounds += 1
             loaded.update(frontier)
-            for row in await self.session.scalars(
-                select(ProductModel).where(ProductModel.product_id.in_(frontier)).order_by(ProductModel.id)
+            for row in await self.session.execute(
+                select(pm.product_id, pm.model_id, pm.quantity)
+                .where(pm.product_id.in_(frontier))
+                .order_by(pm.id)
             ):
-                models[row.product_id].append(row)
-            child_rows = list(
-                await self.session.scalars(
-                    select(ProductChild)
-                    .where(ProductChild.product_id.in_(frontier))
-                    .order_by(ProductChild.id)
+                models[row[0]].append(PartLine(*row))
+            child_rows = [
+                ChildLine(*row)
+                for row in await self.session.execute(
+                    select(pc.product_id, pc.child_product_id, pc.quantity)
+                    .where(pc.product_id.in_(frontier))
+                    .order_by(pc.id)
                 )
-            )
+            ]
             for child in child_rows:
                 children[child.product_id].append(child)
             missing = list({r.child_product_id for r in child_rows} - set(products))

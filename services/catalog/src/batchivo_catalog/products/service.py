@@ -26,7 +26,7 @@ from batchivo_catalog.models.repository import ModelRepository
 from batchivo_catalog.models.service import InsufficientStock, ModelService, ModelView
 from batchivo_catalog.products import rules
 from batchivo_catalog.products.models import Product, ProductChild, ProductModel
-from batchivo_catalog.products.repository import Duplicate, ProductRepository
+from batchivo_catalog.products.repository import Duplicate, PartLine, ProductRepository
 
 PRODUCER = "catalog"
 
@@ -36,7 +36,7 @@ class UnknownReference(AppError):
 
 
 @dataclass(frozen=True, slots=True)
-class ChildLine:
+class ChildView:
     product: Product
     quantity: int
     make_cost: Decimal
@@ -45,8 +45,8 @@ class ChildLine:
 @dataclass(frozen=True, slots=True)
 class ProductView:
     product: Product
-    models: list[tuple[ProductModel, ModelView | None]]
-    children: list[ChildLine]
+    models: list[tuple[PartLine, ModelView | None]]
+    children: list[ChildView]
     cost: costing.ProductCost
     uncosted_lines: list[uuid.UUID]
     actual_make_cost: Decimal | None
@@ -104,14 +104,16 @@ class ProductService:
                 found |= uncosted(child.child_product_id, seen)
             return found
 
+        shape_models = {k: list(s.models) for k, s in shapes.items()}
+        shape_children = {k: list(s.children) for k, s in shapes.items()}
         result = []
         for p in roots:
             key = str(p.id)
             cost = costs[key]
             actual = rules.actual_make_cost(
                 key,
-                {k: list(s.models) for k, s in shapes.items()},
-                {k: list(s.children) for k, s in shapes.items()},
+                shape_models,
+                shape_children,
                 packaging,
                 assembly,
                 actual_inputs,
@@ -121,7 +123,7 @@ class ProductService:
                     product=p,
                     models=[(row, model_views.get(row.model_id)) for row in models.get(p.id, [])],
                     children=[
-                        ChildLine(
+                        ChildView(
                             products[r.child_product_id], r.quantity, costs[str(r.child_product_id)].make_cost
                         )
                         for r in children.get(p.id, [])
@@ -389,7 +391,7 @@ class ProductService:
         await self._publish(product, event_type, [row for row, _ in view.models])
         return view
 
-    async def _publish(self, product: Product, event_type: str, models: list[ProductModel]) -> None:
+    async def _publish(self, product: Product, event_type: str, models: Sequence[PartLine]) -> None:
         state = ProductStateV1(
             product_id=product.id,
             sku=product.sku,
