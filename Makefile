@@ -97,4 +97,5 @@ fmt: ## Format and fix what ruff can
 bench: ## Benchmarks (each starts its own processes on loopback; see bench/README.md)
 	$(RUN) python bench/gateway_overhead.py
 	$(RUN) python bench/inventory_api.py
+	$(RUN) python bench/catalog_api.py
 	$(RUN) python bench/frontend.py

@@ -14,6 +14,7 @@ from pathlib import Path
 SERVICES = {
     "auth": "batchivo_auth.main:create_app",
     "inventory": "batchivo_inventory.main:create_app",
+    "catalog": "batchivo_catalog.main:create_app",
 }
 
 
