@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from batchivo_catalog.channels.models import ProductPrice, SalesChannel
+from batchivo_catalog.sql import among
 
 SORTS = ("name", "platform", "created_at")
 
@@ -61,7 +62,7 @@ class ChannelRepository:
         rows = await self.session.execute(
             select(SalesChannel, ProductPrice)
             .join(ProductPrice, ProductPrice.sales_channel_id == SalesChannel.id)
-            .where(ProductPrice.product_id.in_(product_ids))
+            .where(among(ProductPrice.product_id, product_ids))
             .order_by(SalesChannel.name, SalesChannel.id)
         )
         for channel, price in rows:

@@ -10,6 +10,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from batchivo_catalog.materials.models import CatalogSettingsRow, FilamentTypeView
+from batchivo_catalog.sql import among
 
 
 class MaterialRepository:
@@ -41,7 +42,7 @@ class MaterialRepository:
             return {}
         rows = await self.session.scalars(
             select(FilamentTypeView).where(
-                FilamentTypeView.tenant_id == tenant_id, FilamentTypeView.id.in_(wanted)
+                FilamentTypeView.tenant_id == tenant_id, among(FilamentTypeView.id, wanted)
             )
         )
         return {row.id: row for row in rows}

@@ -20,12 +20,18 @@ class MaterialService:
     def __init__(self, session: AsyncSession):
         self.session = session
         self.repo = MaterialRepository(session)
+        self._rates: dict[uuid.UUID, Rates] = {}
 
     async def rates(self, tenant_id: uuid.UUID) -> Rates:
-        row = await self.repo.settings(tenant_id)
-        if row is None:
-            return DEFAULT_RATES
-        return Rates(row.labor_rate_per_hour, row.overhead_pct, row.price_multiplier)
+        """The tenant's rates, read once per request (a page costs models and products with them)."""
+        if tenant_id not in self._rates:
+            row = await self.repo.settings(tenant_id)
+            self._rates[tenant_id] = (
+                DEFAULT_RATES
+                if row is None
+                else Rates(row.labor_rate_per_hour, row.overhead_pct, row.price_multiplier)
+            )
+        return self._rates[tenant_id]
 
     async def update_settings(self, tenant_id: uuid.UUID, changes: dict[str, Any]) -> Rates:
         row = await self.repo.settings_for_update(tenant_id)
@@ -34,9 +40,11 @@ class MaterialService:
                 setattr(row, name, value)
         row.updated_at = func.now()
         await self.session.flush()
-        return Rates(
+        rates = Rates(
             Decimal(row.labor_rate_per_hour), Decimal(row.overhead_pct), Decimal(row.price_multiplier)
         )
+        self._rates[tenant_id] = rates
+        return rates
 
     async def costs(self, tenant_id: uuid.UUID, ids: set[uuid.UUID]) -> dict[uuid.UUID, MaterialCost]:
         found = await self.repo.filament_types(tenant_id, ids)

@@ -24,6 +24,7 @@ from batchivo_catalog.models.models import (
     RunContribution,
     StockMovement,
 )
+from batchivo_catalog.sql import among
 
 SORTS = ("sku", "name", "created_at", "updated_at", "units_in_stock")
 
@@ -77,7 +78,7 @@ class ModelRepository:
     async def live_ids(self, tenant_id: uuid.UUID, ids: Sequence[uuid.UUID]) -> set[uuid.UUID]:
         rows = await self.session.scalars(
             select(Model.id).where(
-                Model.tenant_id == tenant_id, Model.deleted_at.is_(None), Model.id.in_(ids)
+                Model.tenant_id == tenant_id, Model.deleted_at.is_(None), among(Model.id, ids)
             )
         )
         return set(rows)
@@ -146,14 +147,14 @@ class ModelRepository:
             mm = ModelMaterial
             for row in await self.session.execute(
                 select(mm.id, mm.model_id, mm.filament_type_id, mm.grams)
-                .where(mm.model_id.in_(model_ids))
+                .where(among(mm.model_id, model_ids))
                 .order_by(mm.position, mm.id)
             ):
                 materials[row[1]].append(MaterialLine(*row))
             mc = ModelComponent
             for comp in await self.session.execute(
                 select(mc.id, mc.model_id, mc.name, mc.quantity, mc.unit_cost)
-                .where(mc.model_id.in_(model_ids))
+                .where(among(mc.model_id, model_ids))
                 .order_by(mc.position, mc.id)
             ):
                 components[comp[1]].append(ComponentLine(*comp))
@@ -171,7 +172,7 @@ class ModelRepository:
                 units,
             )
             .where(
-                RunContribution.model_id.in_(model_ids),
+                among(RunContribution.model_id, model_ids),
                 RunContribution.actual_unit_cost.is_not(None),
                 RunContribution.successful_units > 0,
             )

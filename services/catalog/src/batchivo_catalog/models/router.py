@@ -37,7 +37,7 @@ def to_read(view: ModelView) -> ModelRead:
         known = view.filaments.get(line.filament_type_id)
         cpg = None if known is None else known.cost_per_gram
         materials.append(
-            BomLineRead(
+            BomLineRead.model_construct(
                 id=line.id,
                 filament_type_id=line.filament_type_id,
                 grams=line.grams,
@@ -49,7 +49,7 @@ def to_read(view: ModelView) -> ModelRead:
                 line_cost=None if cpg is None else (line.grams * cpg).quantize(cpg.__class__("0.001")),
             )
         )
-    return ModelRead(
+    return ModelRead.model_construct(
         id=m.id,
         sku=m.sku,
         name=m.name,
@@ -63,7 +63,7 @@ def to_read(view: ModelView) -> ModelRead:
         units_in_stock=m.units_in_stock,
         materials=materials,
         components=[
-            ComponentRead(
+            ComponentRead.model_construct(
                 id=c.id,
                 name=c.name,
                 quantity=c.quantity,
@@ -72,7 +72,7 @@ def to_read(view: ModelView) -> ModelRead:
             )
             for c in view.components
         ],
-        cost=ModelCostRead(
+        cost=ModelCostRead.model_construct(
             material=view.cost.material,
             components=view.cost.components,
             labor=view.cost.labor,
@@ -101,7 +101,7 @@ async def list_models(
     ] = None,
     active: bool | None = None,
     has_stock: Annotated[bool | None, Query(alias="has-stock")] = None,
-) -> Page[ModelRead]:
+) -> Response:
     field, descending = parse_sort(sort, SORTS, "sku")
     views, total = await service.page(
         principal,
@@ -113,7 +113,11 @@ async def list_models(
         active=active,
         has_stock=has_stock,
     )
-    return Page(items=[to_read(v) for v in views], total=total, limit=page.limit, offset=page.offset)
+    # Built from trusted values (model_construct) and serialised once: no re-validation of a whole page.
+    body = Page[ModelRead].model_construct(
+        items=[to_read(v) for v in views], total=total, limit=page.limit, offset=page.offset
+    )
+    return Response(content=body.model_dump_json(), media_type="application/json")
 
 
 @router.post("", response_model=ModelRead, status_code=status.HTTP_201_CREATED)

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from batchivo_catalog.models.models import StockMovement
 from batchivo_catalog.models.repository import search_filter
 from batchivo_catalog.products.models import Product, ProductChild, ProductModel
+from batchivo_catalog.sql import among
 
 SORTS = ("sku", "name", "created_at", "updated_at", "units_in_stock")
 
@@ -102,7 +103,7 @@ class ProductRepository:
             return set()
         return set(
             await self.session.scalars(
-                select(Product.id).where(Product.tenant_id == tenant_id, Product.id.in_(ids))
+                select(Product.id).where(Product.tenant_id == tenant_id, among(Product.id, ids))
             )
         )
 
@@ -130,7 +131,7 @@ class ProductRepository:
             loaded.update(frontier)
             for row in await self.session.execute(
                 select(pm.product_id, pm.model_id, pm.quantity)
-                .where(pm.product_id.in_(frontier))
+                .where(among(pm.product_id, frontier))
                 .order_by(pm.id)
             ):
                 models[row[0]].append(PartLine(*row))
@@ -138,7 +139,7 @@ class ProductRepository:
                 ChildLine(*row)
                 for row in await self.session.execute(
                     select(pc.product_id, pc.child_product_id, pc.quantity)
-                    .where(pc.product_id.in_(frontier))
+                    .where(among(pc.product_id, frontier))
                     .order_by(pc.id)
                 )
             ]
@@ -147,7 +148,7 @@ class ProductRepository:
             missing = list({r.child_product_id for r in child_rows} - set(products))
             if missing:
                 for p in await self.session.scalars(
-                    select(Product).where(Product.tenant_id == tenant_id, Product.id.in_(missing))
+                    select(Product).where(Product.tenant_id == tenant_id, among(Product.id, missing))
                 ):
                     products[p.id] = p
             frontier = [pid for pid in {r.child_product_id for r in child_rows} if pid not in loaded]

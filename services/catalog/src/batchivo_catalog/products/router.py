@@ -41,7 +41,7 @@ async def next_sku(
 
 def to_read(view: ProductView) -> ProductRead:
     p = view.product
-    return ProductRead(
+    return ProductRead.model_construct(
         id=p.id,
         sku=p.sku,
         name=p.name,
@@ -52,7 +52,7 @@ def to_read(view: ProductView) -> ProductRead:
         is_active=p.is_active,
         units_in_stock=p.units_in_stock,
         models=[
-            ProductModelRead(
+            ProductModelRead.model_construct(
                 model_id=row.model_id,
                 sku=None if mv is None else mv.model.sku,
                 name=None if mv is None else mv.model.name,
@@ -63,7 +63,7 @@ def to_read(view: ProductView) -> ProductRead:
             for row, mv in view.models
         ],
         children=[
-            ProductChildRead(
+            ProductChildRead.model_construct(
                 product_id=c.product.id,
                 sku=c.product.sku,
                 name=c.product.name,
@@ -72,7 +72,7 @@ def to_read(view: ProductView) -> ProductRead:
             )
             for c in view.children
         ],
-        cost=ProductCostRead(
+        cost=ProductCostRead.model_construct(
             models=view.cost.models,
             children=view.cost.children,
             packaging=view.cost.packaging,
@@ -86,7 +86,7 @@ def to_read(view: ProductView) -> ProductRead:
         actual_make_cost=view.actual_make_cost,
         variance_pct=view.variance_pct,
         channels=[
-            ChannelPriceRead(
+            ChannelPriceRead.model_construct(
                 sales_channel_id=channel.id,
                 name=channel.name,
                 platform=channel.platform,
@@ -117,7 +117,7 @@ async def list_products(
     active: bool | None = None,
     category: Annotated[str | None, Query(max_length=64)] = None,
     has_stock: Annotated[bool | None, Query(alias="has-stock")] = None,
-) -> Page[ProductRead]:
+) -> Response:
     field, descending = parse_sort(sort, SORTS, "sku")
     views, total = await service.page(
         principal,
@@ -130,7 +130,11 @@ async def list_products(
         category=category,
         has_stock=has_stock,
     )
-    return Page(items=[to_read(v) for v in views], total=total, limit=page.limit, offset=page.offset)
+    # Built from trusted values (model_construct) and serialised once: no re-validation of a whole page.
+    body = Page[ProductRead].model_construct(
+        items=[to_read(v) for v in views], total=total, limit=page.limit, offset=page.offset
+    )
+    return Response(content=body.model_dump_json(), media_type="application/json")
 
 
 @router.post("", response_model=ProductRead, status_code=status.HTTP_201_CREATED)

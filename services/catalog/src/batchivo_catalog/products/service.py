@@ -27,6 +27,7 @@ from batchivo_catalog.models.service import InsufficientStock, ModelService, Mod
 from batchivo_catalog.products import rules
 from batchivo_catalog.products.models import Product, ProductChild, ProductModel
 from batchivo_catalog.products.repository import Duplicate, PartLine, ProductRepository
+from batchivo_catalog.sql import among
 
 PRODUCER = "catalog"
 
@@ -206,7 +207,9 @@ class ProductService:
         if not ids:
             return {}
         rows = await self.session.execute(
-            select(Product.id, Product.sku).where(Product.tenant_id == tenant_id, Product.id.in_(list(ids)))
+            select(Product.id, Product.sku).where(
+                Product.tenant_id == tenant_id, among(Product.id, list(ids))
+            )
         )
         return {pid: sku for pid, sku in rows}
 
@@ -335,7 +338,7 @@ class ProductService:
         locked = list(
             await self.session.scalars(
                 select(Model)
-                .where(Model.tenant_id == tenant_id, Model.id.in_(ids))
+                .where(Model.tenant_id == tenant_id, among(Model.id, ids))
                 .order_by(Model.id)
                 .with_for_update()
             )
