@@ -34,6 +34,18 @@ class Duplicate(Exception):
 
 
 @dataclass(frozen=True, slots=True)
+class ModelHead:
+    """The columns a product's cost needs of a model."""
+
+    id: uuid.UUID
+    sku: str
+    name: str
+    labor_minutes: Decimal
+    labor_rate_override: Decimal | None
+    overhead_pct_override: Decimal | None
+
+
+@dataclass(frozen=True, slots=True)
 class MaterialLine:
     id: uuid.UUID
     model_id: uuid.UUID
@@ -135,6 +147,15 @@ class ModelRepository:
             if "uq_models_tenant_id_sku" in str(exc.orig):
                 raise Duplicate from exc
             raise
+
+    async def heads(self, tenant_id: uuid.UUID, ids: Sequence[uuid.UUID]) -> list[ModelHead]:
+        m = Model
+        rows = await self.session.execute(
+            select(
+                m.id, m.sku, m.name, m.labor_minutes, m.labor_rate_override, m.overhead_pct_override
+            ).where(m.tenant_id == tenant_id, among(m.id, ids))
+        )
+        return [ModelHead(*row) for row in rows]
 
     async def lines(
         self, model_ids: Sequence[uuid.UUID]

@@ -23,7 +23,13 @@ from batchivo_catalog.materials.models import FilamentTypeView
 from batchivo_catalog.materials.service import MaterialService
 from batchivo_catalog.models import rules
 from batchivo_catalog.models.models import Model, ModelComponent, ModelMaterial, StockMovement
-from batchivo_catalog.models.repository import ComponentLine, Duplicate, MaterialLine, ModelRepository
+from batchivo_catalog.models.repository import (
+    ComponentLine,
+    Duplicate,
+    MaterialLine,
+    ModelHead,
+    ModelRepository,
+)
 
 PRODUCER = "catalog"
 
@@ -48,6 +54,22 @@ class ModelView:
     actual_unit_cost: Decimal | None
 
 
+@dataclass(frozen=True, slots=True)
+class ModelSummary:
+    """What a product shows of one of its models."""
+
+    id: uuid.UUID
+    sku: str
+    name: str
+    cost: costing.ModelCost
+    actual_unit_cost: Decimal | None
+
+
+def _average(actual: dict[uuid.UUID, Decimal], model_id: uuid.UUID) -> Decimal | None:
+    average = actual.get(model_id)
+    return None if average is None else costing.round3(average)
+
+
 class ModelService:
     def __init__(self, session: AsyncSession):
         self.session = session
@@ -64,34 +86,46 @@ class ModelService:
         )
         actual = await self.repo.actual_costs(ids)
         tenant_rates = await self.materials.rates(tenant_id)
-        return [
-            self._view(m, materials.get(m.id, []), components.get(m.id, []), filaments, tenant_rates, actual)
-            for m in models
-        ]
+        views = []
+        for m in models:
+            lines, parts = materials.get(m.id, []), components.get(m.id, [])
+            cost = self._cost(m, lines, parts, filaments, tenant_rates)
+            views.append(ModelView(m, lines, parts, filaments, cost, _average(actual, m.id)))
+        return views
 
     async def costs_of(
         self, tenant_id: uuid.UUID, model_ids: Sequence[uuid.UUID]
-    ) -> dict[uuid.UUID, ModelView]:
+    ) -> dict[uuid.UUID, ModelSummary]:
+        """Cost and actual cost of ``model_ids`` (a product page's models), read as plain rows."""
         if not model_ids:
             return {}
-        from sqlalchemy import select
-
-        models = list(
-            await self.session.scalars(
-                select(Model).where(Model.tenant_id == tenant_id, Model.id.in_(list(set(model_ids))))
-            )
+        heads = await self.repo.heads(tenant_id, list(set(model_ids)))
+        ids = [h.id for h in heads]
+        materials, components = await self.repo.lines(ids)
+        filaments = await self.materials.known(
+            tenant_id, {line.filament_type_id for lines in materials.values() for line in lines}
         )
-        return {v.model.id: v for v in await self.views(tenant_id, models)}
+        actual = await self.repo.actual_costs(ids)
+        tenant_rates = await self.materials.rates(tenant_id)
+        return {
+            h.id: ModelSummary(
+                h.id,
+                h.sku,
+                h.name,
+                self._cost(h, materials.get(h.id, []), components.get(h.id, []), filaments, tenant_rates),
+                _average(actual, h.id),
+            )
+            for h in heads
+        }
 
     @staticmethod
-    def _view(
-        model: Model,
+    def _cost(
+        model: Model | ModelHead,
         materials: list[MaterialLine],
         components: list[ComponentLine],
         filaments: dict[uuid.UUID, FilamentTypeView],
         tenant_rates: costing.Rates,
-        actual: dict[uuid.UUID, Decimal],
-    ) -> ModelView:
+    ) -> costing.ModelCost:
         bom = []
         for line in materials:
             known = filaments.get(line.filament_type_id)
@@ -99,20 +133,11 @@ class ModelService:
                 None if known is None else costing.MaterialCost(known.cost_per_gram, known.cost_is_estimate)
             )
             bom.append(costing.BomLine(str(line.filament_type_id), Decimal(line.grams), material))
-        cost = costing.model_cost(
+        return costing.model_cost(
             bom,
             [costing.Component(Decimal(c.quantity), Decimal(c.unit_cost)) for c in components],
             Decimal(model.labor_minutes),
             rules.model_rates(tenant_rates, model.labor_rate_override, model.overhead_pct_override),
-        )
-        average = actual.get(model.id)
-        return ModelView(
-            model,
-            materials,
-            components,
-            filaments,
-            cost,
-            None if average is None else costing.round3(average),
         )
 
     async def page(self, principal: Principal, **query: Any) -> tuple[list[ModelView], int]:

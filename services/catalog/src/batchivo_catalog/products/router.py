@@ -54,8 +54,8 @@ def to_read(view: ProductView) -> ProductRead:
         models=[
             ProductModelRead.model_construct(
                 model_id=row.model_id,
-                sku=None if mv is None else mv.model.sku,
-                name=None if mv is None else mv.model.name,
+                sku=None if mv is None else mv.sku,
+                name=None if mv is None else mv.name,
                 quantity=row.quantity,
                 unit_cost=None if mv is None else mv.cost.total,
                 actual_unit_cost=None if mv is None else mv.actual_unit_cost,

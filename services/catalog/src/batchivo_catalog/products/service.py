@@ -23,7 +23,7 @@ from batchivo_catalog.channels.service import ChannelService
 from batchivo_catalog.db import outbox
 from batchivo_catalog.models.models import Model, StockMovement
 from batchivo_catalog.models.repository import ModelRepository
-from batchivo_catalog.models.service import InsufficientStock, ModelService, ModelView
+from batchivo_catalog.models.service import InsufficientStock, ModelService, ModelSummary
 from batchivo_catalog.products import rules
 from batchivo_catalog.products.models import Product, ProductChild, ProductModel
 from batchivo_catalog.products.repository import Duplicate, PartLine, ProductRepository
@@ -46,7 +46,7 @@ class ChildView:
 @dataclass(frozen=True, slots=True)
 class ProductView:
     product: Product
-    models: list[tuple[PartLine, ModelView | None]]
+    models: list[tuple[PartLine, ModelSummary | None]]
     children: list[ChildView]
     cost: costing.ProductCost
     uncosted_lines: list[uuid.UUID]
