@@ -3,6 +3,7 @@ model stock, roles and tenancy."""
 
 from __future__ import annotations
 
+import json
 import uuid
 
 import pytest
@@ -217,3 +218,28 @@ async def test_actual_make_cost_and_variance_when_every_model_has_one(api, clien
         )
     got = (await client.get(f"/api/v1/products/{product['id']}", headers=t.headers())).json()
     assert got["make_cost"] == 6.0 and got["actual_make_cost"] == 6.5 and got["variance_pct"] == 8.33
+
+
+async def test_product_changes_publish_their_state_with_increasing_versions(api, client, admin_conn) -> None:
+    t = api.tenant()
+    m = await api.model(t, sku="MOD-1")
+    product = await api.product(t, sku="PROD-1", models=[{"model_id": m["id"], "quantity": 2}])
+    await client.patch(f"/api/v1/products/{product['id']}", json={"is_active": False}, headers=t.headers())
+    assert (
+        await client.delete(f"/api/v1/products/{product['id']}", headers=t.headers(Role.admin))
+    ).status_code == 204
+    rows = await admin_conn.fetch(
+        "select event_type, envelope::jsonb->'data' as data,"
+        " (envelope::jsonb->>'aggregate_version')::int as v from catalog.outbox"
+        " where tenant_id = $1 and event_type like 'catalog.product.%' order by id",
+        t.id,
+    )
+    assert [r["event_type"] for r in rows] == [
+        "catalog.product.created.v1",
+        "catalog.product.updated.v1",
+        "catalog.product.deleted.v1",
+    ]
+    assert [r["v"] for r in rows] == [1, 2, 3]
+    created = json.loads(rows[0]["data"])
+    assert created["sku"] == "PROD-1" and created["models"] == [{"model_id": m["id"], "quantity": 2}]
+    assert json.loads(rows[1]["data"])["is_active"] is False
