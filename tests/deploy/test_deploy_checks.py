@@ -157,10 +157,11 @@ def test_an_unknown_resource_dependency_fails(tmp_path: Path) -> None:
 
 
 def test_a_new_service_missing_everywhere_is_named_in_each_place() -> None:
-    text = messages(wiring.check(services=[*makefile_services(), "catalog"]))
+    # "production" is not wired yet (the catalog, once the example here, now is).
+    text = messages(wiring.check(services=[*makefile_services(), "production"]))
     for where in ("compose.yaml", "charts/batchivo", "Tiltfile", "release.yml"):
-        assert "service catalog" in text and where in text, where
-    assert "auth" not in text and "inventory" not in text
+        assert "service production" in text and where in text, where
+    assert "auth" not in text and "inventory" not in text and "catalog" not in text
 
 
 def test_the_real_artefacts_wire_every_service() -> None:
