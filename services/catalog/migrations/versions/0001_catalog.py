@@ -139,6 +139,8 @@ def upgrade() -> None:
     )
     op.create_index("ix_models_search", "models", ["search"], postgresql_using="gin", schema=SCHEMA)
     op.create_index("ix_models_tenant_id_created_at", "models", ["tenant_id", "created_at"], schema=SCHEMA)
+    # The default order of a list: a page walks this index instead of sorting the tenant's rows.
+    op.create_index("ix_models_tenant_id_sku", "models", ["tenant_id", "sku", "id"], schema=SCHEMA)
 
     op.create_table(
         "model_materials",
@@ -209,6 +211,7 @@ def upgrade() -> None:
     op.create_index(
         "ix_products_tenant_id_created_at", "products", ["tenant_id", "created_at"], schema=SCHEMA
     )
+    op.create_index("ix_products_tenant_id_sku", "products", ["tenant_id", "sku", "id"], schema=SCHEMA)
     op.create_table(
         "product_models",
         *_id(),

@@ -39,6 +39,7 @@ class Model(Base):
         ),
         Index("ix_models_search", "search", postgresql_using="gin"),
         Index("ix_models_tenant_id_created_at", "tenant_id", "created_at"),
+        Index("ix_models_tenant_id_sku", "tenant_id", "sku", "id"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)

@@ -34,6 +34,7 @@ class Product(Base):
         Index("ix_products_search", "search", postgresql_using="gin"),
         Index("ix_products_categories", "categories", postgresql_using="gin"),
         Index("ix_products_tenant_id_created_at", "tenant_id", "created_at"),
+        Index("ix_products_tenant_id_sku", "tenant_id", "sku", "id"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
