@@ -1,0 +1,97 @@
+"""An unhandled exception is a 500 in the error format and the keep-alive connection survives it.
+
+Over a real uvicorn socket: Starlette re-raises after its own 500, and uvicorn then closes the connection,
+so the next request on it (behind the gateway: another tenant's) would fail.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import logging
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+from batchivo_common.app import create_service_app
+from batchivo_common.settings import CommonSettings
+from batchivo_common.testing.asgi_server import serve
+from fastapi import FastAPI
+from fastapi.responses import StreamingResponse
+
+
+def build_app() -> FastAPI:
+    app = create_service_app(
+        CommonSettings(environment="test"), service="demo", title="demo", configure_process=False
+    )
+
+    @app.get("/boom")
+    async def boom() -> None:
+        raise RuntimeError("secret stack detail")
+
+    @app.get("/ok")
+    async def ok() -> dict[str, str]:
+        return {"status": "fine"}
+
+    @app.get("/half")
+    async def half() -> StreamingResponse:
+        async def body() -> AsyncIterator[bytes]:
+            yield b"first part"
+            raise RuntimeError("failed mid-stream")
+
+        return StreamingResponse(body(), media_type="text/plain")
+
+    return app
+
+
+@pytest.fixture(scope="module")
+def base_url() -> Iterator[str]:
+    with serve(build_app()) as url:
+        yield url
+
+
+def connection(base_url: str) -> http.client.HTTPConnection:
+    host, port = base_url.removeprefix("http://").split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=10)
+    conn.auto_open = 0  # never reconnect behind our back: a closed connection must fail the test
+    conn.connect()
+    return conn
+
+
+def test_a_500_keeps_the_connection_for_the_next_request(
+    base_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    conn = connection(base_url)
+    try:
+        local = conn.sock.getsockname()
+        with caplog.at_level(logging.ERROR, logger="batchivo.errors"):
+            conn.request("GET", "/boom", headers={"X-Request-Id": "req-boom-1"})
+            failed = conn.getresponse()
+            body = json.loads(failed.read())
+        assert failed.status == 500
+        assert body == {"detail": "Internal server error", "code": "INTERNAL_ERROR", "status_code": 500}
+
+        for _ in range(3):  # the same socket serves the next requests
+            conn.request("GET", "/ok")
+            ok = conn.getresponse()
+            assert ok.status == 200
+            assert json.loads(ok.read()) == {"status": "fine"}
+            assert conn.sock is not None and conn.sock.getsockname() == local
+
+        # The 500 went through the request context: its id on the response and the logged exception.
+        assert failed.getheader("x-request-id") == "req-boom-1"
+        assert any("unhandled error on GET /boom" in r.getMessage() and r.exc_info for r in caplog.records)
+    finally:
+        conn.close()
+
+
+def test_a_response_that_fails_half_sent_drops_the_connection(base_url: str) -> None:
+    # The client must not take a truncated body for a whole one: here closing is the only honest answer.
+    conn = connection(base_url)
+    try:
+        conn.request("GET", "/half")
+        response = conn.getresponse()
+        assert response.status == 200
+        with pytest.raises(http.client.IncompleteRead):
+            response.read()
+    finally:
+        conn.close()
