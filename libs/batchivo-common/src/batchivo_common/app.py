@@ -42,12 +42,15 @@ def create_service_app(
     lifespan: Lifespan | None = None,
     readiness_checks: Sequence[ReadinessCheck] = (),
     configure_process: bool = True,
+    check_input: bool = True,
     max_body_bytes: int | None = None,
     body_limit_overrides: Mapping[str, int] | None = None,
     **fastapi_kwargs: Any,
 ) -> FastAPI:
-    """``max_body_bytes`` overrides ``settings.max_body_bytes`` for the whole app; ``body_limit_overrides``
-    maps a path prefix to its own limit (upload routes)."""
+    """``check_input``: refuse unstorable text, deep JSON and big bodies before routing
+    (:class:`~batchivo_common.input_checks.InputGuardMiddleware`); every service keeps it on, the gateway
+    (which streams bodies through) turns it off. ``max_body_bytes`` overrides ``settings.max_body_bytes``
+    for the whole app; ``body_limit_overrides`` maps a path prefix to its own limit (upload routes)."""
     if configure_process:
         configure_logging(service, settings.log_level)
         configure_tracing(service, settings.otel_endpoint)
@@ -76,12 +79,13 @@ def create_service_app(
     app.state.metrics = metrics
     # Innermost first: input checks, then the guard that makes any unhandled error a 500 that keeps the
     # connection, then request context (so the guard's log line has the request id).
-    app.add_middleware(
-        InputGuardMiddleware,
-        max_body_bytes=max_body_bytes or settings.max_body_bytes,
-        max_json_depth=settings.max_json_depth,
-        body_limit_overrides=body_limit_overrides,
-    )
+    if check_input:
+        app.add_middleware(
+            InputGuardMiddleware,
+            max_body_bytes=max_body_bytes or settings.max_body_bytes,
+            max_json_depth=settings.max_json_depth,
+            body_limit_overrides=body_limit_overrides,
+        )
     app.add_middleware(UnhandledErrorGuard)
     app.add_middleware(RequestContextMiddleware, metrics=metrics, service=service)
 

@@ -100,7 +100,8 @@ async def _database_error(request: Request, exc: Exception) -> JSONResponse:
             422,
             "Invalid request: a value cannot be stored",
             "VALIDATION_ERROR",
-            errors=[{"loc": ["body"], "msg": "a value cannot be stored", "type": "value_unstorable"}],
+            # Which parameter it was is only in the driver's message; the request as a whole is named.
+            errors=[{"loc": ["request"], "msg": "a value cannot be stored", "type": "value_unstorable"}],
         )
     logger.exception("database error on %s %s", request.method, request.url.path, exc_info=exc)
     return error_response(500, "Internal server error", "INTERNAL_ERROR")
