@@ -122,3 +122,17 @@ async def test_an_offset_past_the_maximum_is_a_validation_error(gateway: httpx.A
         response = await gateway.get(path, params={"offset": 2**63}, headers=owner)
         body = assert_error(response, 422, "VALIDATION_ERROR")
         assert body["errors"][0]["loc"] == ["query", "offset"]
+
+
+async def test_a_body_too_big_or_too_deep_is_refused_and_the_next_request_works(
+    gateway: httpx.AsyncClient,
+) -> None:
+    owner = await shop(gateway, "Limits Shop")
+    spool = await add_spool(gateway, owner)
+    url = f"/api/v1/spools/{spool['id']}"
+    big = await gateway.patch(url, json={"notes": "x" * (2 * 1024 * 1024)}, headers=owner)
+    assert_error(big, 413, "PAYLOAD_TOO_LARGE")
+    deep = b'{"notes": "n", "x": ' + b"[" * 100 + b"]" * 100 + b"}"
+    too_deep = await gateway.patch(url, content=deep, headers={**owner, "content-type": "application/json"})
+    assert_error(too_deep, 422, "VALIDATION_ERROR")
+    assert (await gateway.get(url, headers=owner)).status_code == 200

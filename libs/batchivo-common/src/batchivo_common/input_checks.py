@@ -138,8 +138,7 @@ class PayloadTooLarge(HTTPException):
     400), so the app's error handler answers it in the project's format."""
 
     def __init__(self, limit: int) -> None:
-        # The rest of the body stays unread, so the connection cannot be reused: say so.
-        super().__init__(413, f"Request body larger than {limit} bytes", headers={"Connection": "close"})
+        super().__init__(413, f"Request body larger than {limit} bytes")
 
 
 class InputGuardMiddleware:
@@ -255,9 +254,11 @@ class InputGuardMiddleware:
         return validation_error(["body", *path], reason, UNSTORABLE)
 
     async def _too_large(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
-        # The rest of the body is never read, so the connection cannot be reused: say so.
+        # Answered without reading the rest; the server discards what is still coming and keeps the
+        # connection. ("Connection: close" would cut off a client still writing its body, e.g. the
+        # gateway streaming it, which then sees a broken pipe instead of this 413.)
         body = {"detail": f"Request body larger than {limit} bytes", "code": "PAYLOAD_TOO_LARGE"}
-        await self._refuse(scope, receive, send, 413, body, headers={"Connection": "close"})
+        await self._refuse(scope, receive, send, 413, body)
 
     @staticmethod
     async def _refuse(

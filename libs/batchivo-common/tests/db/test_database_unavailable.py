@@ -14,6 +14,7 @@ import threading
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
+from datetime import datetime
 from typing import Any
 
 import asyncpg
@@ -75,6 +76,12 @@ def build_app(dsn: str, name: str, **engine_options: Any) -> FastAPI:
                 await conn.execute(text(f"set local statement_timeout = {int(timeout_ms)}"))
             await conn.execute(text("select pg_sleep(:s)"), {"s": seconds})
         return {"slept": "yes"}
+
+    @app.get("/when")
+    async def when(at: datetime) -> dict[str, str]:
+        async with app.state.engine.connect() as conn:
+            stored = (await conn.execute(text("select cast(:at as timestamptz)"), {"at": at})).scalar_one()
+        return {"at": stored.isoformat()}
 
     @app.get("/lock")
     async def lock() -> dict[str, str]:
@@ -232,3 +239,13 @@ async def test_a_connection_killed_under_the_pool_is_a_503_then_recovers(dbt: Se
                 assert (await client.get("/one")).json() == {"one": 1}
     finally:
         await admin.close()
+
+
+async def test_a_value_the_driver_cannot_send_is_a_422_not_a_500(dbt: ServiceDatabase) -> None:
+    # Valid ISO 8601, but year 1 at +14:00 is before year 1 in UTC: no timestamptz can hold it.
+    with served(dbt.app_url, "dbt-data") as url:
+        async with httpx.AsyncClient(base_url=url, timeout=QUICK) as client:
+            response = await client.get("/when", params={"at": "0001-01-01T00:00:00+14:00"})
+            assert_error(response, 422, "VALIDATION_ERROR")
+            ok = await client.get("/when", params={"at": "2026-01-01T00:00:00+00:00"})
+            assert ok.status_code == 200, ok.text

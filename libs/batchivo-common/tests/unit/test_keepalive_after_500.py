@@ -95,3 +95,22 @@ def test_a_response_that_fails_half_sent_drops_the_connection(base_url: str) -> 
             response.read()
     finally:
         conn.close()
+
+
+def test_a_413_keeps_the_connection_too(base_url: str) -> None:
+    # Refused from Content-Length without reading the body: the server discards the rest and the client,
+    # still writing it, is neither cut off nor handed a dead connection afterwards.
+    conn = connection(base_url)
+    try:
+        local = conn.sock.getsockname()
+        body = json.dumps({"notes": "x" * (2 * 1024 * 1024)})
+        conn.request("POST", "/ok", body=body, headers={"Content-Type": "application/json"})
+        refused = conn.getresponse()
+        assert refused.status == 413
+        assert json.loads(refused.read())["code"] == "PAYLOAD_TOO_LARGE"
+        conn.request("GET", "/ok")
+        ok = conn.getresponse()
+        assert ok.status == 200 and json.loads(ok.read()) == {"status": "fine"}
+        assert conn.sock is not None and conn.sock.getsockname() == local
+    finally:
+        conn.close()
