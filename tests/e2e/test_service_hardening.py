@@ -118,7 +118,15 @@ async def test_nul_in_a_query_string_is_a_validation_error(gateway: httpx.AsyncC
 
 async def test_an_offset_past_the_maximum_is_a_validation_error(gateway: httpx.AsyncClient) -> None:
     owner = await shop(gateway, "Paging Shop")
-    for path in ("/api/v1/spools", "/api/v1/material-types", "/api/v1/tenant/members"):
+    lists = (
+        "/api/v1/spools",
+        "/api/v1/inventory/transactions",
+        "/api/v1/material-types",
+        "/api/v1/filament-types",
+        "/api/v1/tenant/members",
+        "/api/v1/api-keys",
+    )
+    for path in lists:
         response = await gateway.get(path, params={"offset": 2**63}, headers=owner)
         body = assert_error(response, 422, "VALIDATION_ERROR")
         assert body["errors"][0]["loc"] == ["query", "offset"]
