@@ -92,13 +92,16 @@ def find_unstorable_text(value: Any) -> tuple[list[str | int], str] | None:
     return None
 
 
-def _is_json(headers: Headers) -> bool:
-    # As FastAPI decides whether to parse a body as JSON: no content type, or application/json or */*+json.
+def _body_kind(headers: Headers) -> str:
+    """``json`` (no content type, application/json or application/*+json: what FastAPI may parse as JSON),
+    ``form`` (urlencoded) or ``other`` (streamed through, only counted)."""
     content_type = headers.get("content-type")
     if not content_type:
-        return True
+        return "json"
     media = content_type.split(";", 1)[0].strip().lower()
-    return media == "application/json" or (media.startswith("application/") and media.endswith("+json"))
+    if media == "application/json" or (media.startswith("application/") and media.endswith("+json")):
+        return "json"
+    return "form" if media == "application/x-www-form-urlencoded" else "other"
 
 
 def _query_problems(query_string: bytes) -> Iterator[tuple[str, str]]:
@@ -146,7 +149,8 @@ class InputGuardMiddleware:
 
     ``max_body_bytes`` applies to every request; ``body_limit_overrides`` maps a path prefix to its own
     limit (the longest matching prefix wins), for upload routes. JSON bodies are read whole (they are read
-    whole by FastAPI anyway), checked, and replayed to the app; other bodies stream through a byte count.
+    whole by FastAPI anyway), checked, and replayed to the app, and so are urlencoded forms; other bodies
+    (uploads) stream through a byte count.
     """
 
     def __init__(
@@ -190,10 +194,11 @@ class InputGuardMiddleware:
         if declared in (None, "0") and "transfer-encoding" not in headers:
             await self.app(scope, receive, send)  # no body
             return
-        if _is_json(headers):
-            await self._json(scope, receive, send, limit)
-        else:
+        kind = _body_kind(headers)
+        if kind == "other":
             await self.app(scope, self._counting(receive, limit), send)
+        else:
+            await self._buffered(scope, receive, send, limit, kind)
 
     def _counting(self, receive: Receive, limit: int) -> Receive:
         seen = 0
@@ -209,7 +214,7 @@ class InputGuardMiddleware:
 
         return counted
 
-    async def _json(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
+    async def _buffered(self, scope: Scope, receive: Receive, send: Send, limit: int, kind: str) -> None:
         chunks: list[bytes] = []
         size = 0
         while True:
@@ -226,11 +231,18 @@ class InputGuardMiddleware:
             if not message.get("more_body", False):
                 break
         body = b"".join(chunks)
-        problem = self.check_json(body)
+        problem = self.check_json(body) if kind == "json" else self.check_form(body)
         if problem is not None:
             await self._refuse(scope, receive, send, *problem)
             return
         await self.app(scope, _replay(body, receive), send)
+
+    @staticmethod
+    def check_form(body: bytes) -> tuple[int, dict[str, Any]] | None:
+        """A 422 for a urlencoded form field holding text PostgreSQL cannot store; else None."""
+        for name, reason in _query_problems(body):
+            return validation_error(["body", name], reason, UNSTORABLE)
+        return None
 
     def check_json(self, body: bytes) -> tuple[int, dict[str, Any]] | None:
         """A 422 for a JSON body nested too deep or holding text PostgreSQL cannot store; else None."""

@@ -132,6 +132,12 @@ async def test_nul_in_the_query_or_path_is_a_422(client: httpx.AsyncClient) -> N
     assert ok.status_code == 200 and ok.json()["q"] == "PLA 100%"
 
 
+async def test_nul_in_a_urlencoded_form_field_is_a_422(client: httpx.AsyncClient) -> None:
+    response = await client.post("/uploads/raw", data={"name": "a\x00b"})
+    assert assert_error(response, 422, "VALIDATION_ERROR")["errors"][0]["loc"] == ["body", "name"]
+    assert (await client.post("/uploads/raw", data={"name": "ab"})).json() == {"size": 7}
+
+
 async def test_paging_bounds(client: httpx.AsyncClient) -> None:
     out_of_range: list[dict[str, int]] = [{"offset": 2**63}, {"offset": MAX_OFFSET + 1}, {"offset": -1}]
     out_of_range += [{"limit": 0}, {"limit": 201}]
