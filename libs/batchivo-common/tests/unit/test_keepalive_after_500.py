@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator, Iterator
 
 import pytest
 from batchivo_common.app import create_service_app
+from batchivo_common.observability.logging import JsonFormatter
 from batchivo_common.settings import CommonSettings
 from batchivo_common.testing.asgi_server import serve
 from fastapi import FastAPI
@@ -57,16 +58,28 @@ def connection(base_url: str) -> http.client.HTTPConnection:
     return conn
 
 
-def test_a_500_keeps_the_connection_for_the_next_request(
-    base_url: str, caplog: pytest.LogCaptureFixture
-) -> None:
+class JsonLines(logging.Handler):
+    """Formats each record as the services' JSON log line when it is emitted (in the request's context)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.setFormatter(JsonFormatter("demo"))
+        self.lines: list[dict[str, object]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(json.loads(self.format(record)))
+
+
+def test_a_500_keeps_the_connection_for_the_next_request(base_url: str) -> None:
     conn = connection(base_url)
+    lines = JsonLines()
+    errors_log = logging.getLogger("batchivo.errors")
+    errors_log.addHandler(lines)
     try:
         local = conn.sock.getsockname()
-        with caplog.at_level(logging.ERROR, logger="batchivo.errors"):
-            conn.request("GET", "/boom", headers={"X-Request-Id": "req-boom-1"})
-            failed = conn.getresponse()
-            body = json.loads(failed.read())
+        conn.request("GET", "/boom", headers={"X-Request-Id": "req-boom-1"})
+        failed = conn.getresponse()
+        body = json.loads(failed.read())
         assert failed.status == 500
         assert body == {"detail": "Internal server error", "code": "INTERNAL_ERROR", "status_code": 500}
 
@@ -77,10 +90,14 @@ def test_a_500_keeps_the_connection_for_the_next_request(
             assert json.loads(ok.read()) == {"status": "fine"}
             assert conn.sock is not None and conn.sock.getsockname() == local
 
-        # The 500 went through the request context: its id on the response and the logged exception.
+        # The 500 went through the request context: its id is on the response and on the logged exception.
         assert failed.getheader("x-request-id") == "req-boom-1"
-        assert any("unhandled error on GET /boom" in r.getMessage() and r.exc_info for r in caplog.records)
+        logged = [line for line in lines.lines if line["msg"] == "unhandled error on GET /boom"]
+        assert len(logged) == 1
+        assert logged[0]["request_id"] == "req-boom-1"
+        assert "secret stack detail" in str(logged[0]["exc"])
     finally:
+        errors_log.removeHandler(lines)
         conn.close()
 
 
