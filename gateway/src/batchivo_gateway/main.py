@@ -234,6 +234,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         title="Batchivo gateway",
         lifespan=lifespan,
         readiness_checks=_readiness_checks(settings),
+        check_input=False,  # bodies stream through; each service checks its own input (ADR 0007)
         docs_url=None,
         redoc_url=None,
         openapi_url=None,

@@ -507,7 +507,7 @@ export interface operations {
                 sort?: string | null;
                 /** @description Page size (1-200) */
                 limit?: number;
-                /** @description Rows to skip */
+                /** @description Rows to skip (0-1,000,000) */
                 offset?: number;
             };
             header?: never;
@@ -842,7 +842,7 @@ export interface operations {
                 sort?: string | null;
                 /** @description Page size (1-200) */
                 limit?: number;
-                /** @description Rows to skip */
+                /** @description Rows to skip (0-1,000,000) */
                 offset?: number;
             };
             header?: never;
