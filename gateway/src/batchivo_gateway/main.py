@@ -18,7 +18,7 @@ import httpx
 from batchivo_common.app import create_service_app, serve_factory
 from batchivo_common.auth.tokens import JwksKeySource, TokenVerifier
 from batchivo_common.db.tenancy import current_tenant
-from batchivo_common.errors import NotFound, Unavailable
+from batchivo_common.errors import NotFound, Unavailable, error_response
 from batchivo_common.observability.context import request_id
 from batchivo_common.observability.tracing import inject_context
 from fastapi import FastAPI
@@ -26,12 +26,12 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 
-from batchivo_gateway import routing
+from batchivo_gateway import limits, routing
 from batchivo_gateway.auth import Authenticator
-from batchivo_gateway.errors import MethodNotAllowed, PayloadTooLarge
+from batchivo_gateway.errors import MethodNotAllowed
 from batchivo_gateway.openapi import OpenApiAggregator
 from batchivo_gateway.proxy import Proxy, upstream_request_headers
 from batchivo_gateway.settings import GatewaySettings
@@ -41,7 +41,9 @@ from batchivo_gateway.upstream import Upstream
 PROXY_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 #: The request headers the gateway itself looks at (read in one pass over the raw list).
 _READ_HEADERS = frozenset({b"authorization", b"x-api-key", b"host", b"content-length", b"transfer-encoding"})
-OWN_PATHS = frozenset({"/healthz", "/readyz", "/metrics", "/api/docs", "/api/openapi.json"})
+OWN_PATHS = frozenset({"/healthz", "/readyz", "/api/docs", "/api/openapi.json"})
+#: Served only on the internal metrics listener (see metrics_listener.py), never on the public one.
+INTERNAL_PATHS = frozenset({"/metrics"})
 #: Characters left as they are when a raw path with non-ASCII bytes is percent-encoded for the upstream.
 _PATH_SAFE = "/%:@!$&'()*+,;=-._~"
 
@@ -56,18 +58,15 @@ def email_from(body: bytes) -> str | None:
     return email if isinstance(email, str) and email.strip() else None
 
 
-async def read_limited(request: Request, limit: int) -> bytes:
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise PayloadTooLarge(f"Request body larger than {limit} bytes")
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise PayloadTooLarge(f"Request body larger than {limit} bytes")
-        chunks.append(chunk)
-    return b"".join(chunks)
+def too_deep(limit: int) -> Response:
+    """422 for a JSON body nested deeper than the gateway parses."""
+    message = f"JSON nested deeper than {limit} levels"
+    return error_response(
+        422,
+        f"Invalid request: {message}",
+        "VALIDATION_ERROR",
+        errors=[{"loc": ["body"], "msg": message, "type": "json_too_deep"}],
+    )
 
 
 @dataclass
@@ -90,7 +89,7 @@ class Gateway:
         if route is None:
             if path in OWN_PATHS:
                 raise MethodNotAllowed("Method not allowed")
-            if routing.is_api_path(path) or routing.has_dot_segment(path):
+            if path in INTERNAL_PATHS or routing.is_api_path(path) or routing.has_dot_segment(path):
                 raise NotFound("Resource not found")
             return await self.spa.serve(request)
 
@@ -102,6 +101,13 @@ class Gateway:
         authorization: str | None = None
         content: bytes | AsyncIterator[bytes] | None = None
         content_length = headers.get("content-length")
+        declared = limits.declared_length(content_length)
+        chunked = declared is None and "transfer-encoding" in headers
+        limit = self.settings.max_body_bytes
+        if (chunked or (declared is not None and declared > limit)) and routing.is_upload(method, path):
+            limit = self.settings.max_upload_bytes
+        if declared is not None and declared > limit:
+            raise limits.too_large(limit)  # before reading a byte of it, and before any other work
 
         if not route.public:
             forward = {"x-request-id": rid} if rid else {}
@@ -111,7 +117,12 @@ class Gateway:
             if exchanged:
                 authorization = f"Bearer {token}"
         elif route.credential_route is not None:
-            body = await read_limited(request, self.settings.max_login_body_bytes)
+            try:
+                body = await limits.read_limited(request, min(limit, self.settings.max_login_body_bytes))
+            except ClientDisconnect:
+                return Response(status_code=400)  # the client left while sending its body; nobody reads this
+            if limits.json_depth_exceeds(body, self.settings.max_json_depth):
+                return too_deep(self.settings.max_json_depth)
             email = email_from(body)
             await self.auth.admit_credentials(route.credential_route, client_ip or "unknown", email)
             content, content_length = body, str(len(body))
@@ -119,10 +130,14 @@ class Gateway:
         base_url = self.upstreams.get(route.upstream)
         if not base_url:
             raise Unavailable(f"The {route.upstream} service is not configured")
-        if content is None and (
-            (content_length is not None and content_length != "0") or "transfer-encoding" in headers
-        ):
-            content = request.stream()
+        if content is None and (chunked or (declared is not None and declared > 0)):
+            if declared is not None and declared <= self.settings.retry_buffer_bytes:
+                try:
+                    content = await limits.read_limited(request, limit)  # bytes can be sent again (retry)
+                except ClientDisconnect:
+                    return Response(status_code=400)
+            else:
+                content = limits.limited_stream(request.stream(), limit)
 
         raw_path: bytes = scope.get("raw_path") or path.encode()
         if not raw_path.isascii():
