@@ -65,7 +65,9 @@ class RawUpstream:
                     return
                 self.processed.append({"method": method, "path": path, "body": body.decode("latin-1")})
                 if path.endswith("/truncated"):  # the head and part of the body, then the connection dies
-                    writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\n")
+                    writer.write(
+                        b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\n"
+                    )
                     writer.write(b"0123456789")
                     await writer.drain()
                     return
