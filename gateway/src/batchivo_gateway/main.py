@@ -31,6 +31,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 
 from batchivo_gateway import limits, routing
 from batchivo_gateway.auth import Authenticator
+from batchivo_gateway.cors import CorsMiddleware
 from batchivo_gateway.errors import MethodNotAllowed
 from batchivo_gateway.openapi import OpenApiAggregator
 from batchivo_gateway.proxy import Proxy, upstream_request_headers
@@ -252,6 +253,13 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
+    )
+
+    app.add_middleware(
+        CorsMiddleware,
+        origins=settings.cors_origins,
+        allow_credentials=settings.cors_allow_credentials,
+        max_age=settings.cors_max_age,
     )
 
     async def openapi_document(request: Request) -> Response:
