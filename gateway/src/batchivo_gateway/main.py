@@ -2,7 +2,7 @@
 
 One catch-all Starlette route (no FastAPI dependency injection on the hot path) runs :meth:`Gateway.handle`;
 ``/healthz``, ``/readyz`` and ``/metrics`` come from the shared app factory, ``/api/openapi.json`` and
-``/api/docs`` from :mod:`batchivo_gateway.openapi`.
+``/api/docs`` (Swagger UI) from :mod:`batchivo_gateway.docs`; ``/metrics`` only on the internal listener.
 """
 
 from __future__ import annotations
@@ -22,16 +22,16 @@ from batchivo_common.errors import NotFound, Unavailable, error_response
 from batchivo_common.observability.context import request_id
 from batchivo_common.observability.tracing import inject_context
 from fastapi import FastAPI
-from fastapi.openapi.docs import get_swagger_ui_html
 from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from starlette.requests import ClientDisconnect, Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import JSONResponse, Response
 
 from batchivo_gateway import limits, routing
 from batchivo_gateway.auth import Authenticator
 from batchivo_gateway.cors import CorsMiddleware
+from batchivo_gateway.docs import DOCS_PATH, SwaggerUi
 from batchivo_gateway.errors import MethodNotAllowed
 from batchivo_gateway.openapi import OpenApiAggregator
 from batchivo_gateway.proxy import Proxy, upstream_request_headers
@@ -265,15 +265,13 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     async def openapi_document(request: Request) -> Response:
         return JSONResponse(await _gateway(request).openapi.document())
 
-    async def swagger_ui(_: Request) -> Response:
-        page: HTMLResponse = get_swagger_ui_html(openapi_url="/api/openapi.json", title="Batchivo API")
-        return page
-
     async def handle(request: Request) -> Response:
         return await _gateway(request).handle(request)
 
     app.add_route("/api/openapi.json", openapi_document, methods=["GET"], include_in_schema=False)
-    app.add_route("/api/docs", swagger_ui, methods=["GET"], include_in_schema=False)
+    swagger = SwaggerUi()
+    app.add_route(DOCS_PATH, swagger.page, methods=["GET"], include_in_schema=False)
+    app.add_route(f"{DOCS_PATH}/{{name}}", swagger.asset, methods=["GET"], include_in_schema=False)
     app.add_route("/{path:path}", handle, methods=PROXY_METHODS, include_in_schema=False)
     return app
 
