@@ -1,8 +1,9 @@
 """The gateway app: admit (JWT/API key, deny-list, rate limits), route, proxy; plus docs and the SPA.
 
 One catch-all Starlette route (no FastAPI dependency injection on the hot path) runs :meth:`Gateway.handle`;
-``/healthz``, ``/readyz`` and ``/metrics`` come from the shared app factory, ``/api/openapi.json`` and
-``/api/docs`` (Swagger UI) from :mod:`batchivo_gateway.docs`; ``/metrics`` only on the internal listener.
+``/healthz`` and ``/readyz`` come from the shared app factory (its ``/metrics`` is removed: the internal
+listener of :mod:`batchivo_gateway.metrics_listener` serves it), ``/api/openapi.json`` from
+:mod:`batchivo_gateway.openapi`, ``/api/docs`` (Swagger UI) from :mod:`batchivo_gateway.docs`.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from batchivo_gateway.auth import Authenticator
 from batchivo_gateway.cors import CorsMiddleware
 from batchivo_gateway.docs import DOCS_PATH, SwaggerUi
 from batchivo_gateway.errors import MethodNotAllowed
+from batchivo_gateway.metrics_listener import METRICS_PATH, MetricsListener
 from batchivo_gateway.openapi import OpenApiAggregator
 from batchivo_gateway.proxy import Proxy, upstream_request_headers
 from batchivo_gateway.settings import GatewaySettings
@@ -44,7 +46,7 @@ PROXY_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 _READ_HEADERS = frozenset({b"authorization", b"x-api-key", b"host", b"content-length", b"transfer-encoding"})
 OWN_PATHS = frozenset({"/healthz", "/readyz", "/api/docs", "/api/openapi.json"})
 #: Served only on the internal metrics listener (see metrics_listener.py), never on the public one.
-INTERNAL_PATHS = frozenset({"/metrics"})
+INTERNAL_PATHS = frozenset({METRICS_PATH})
 #: Characters left as they are when a raw path with non-ASCII bytes is percent-encoded for the upstream.
 _PATH_SAFE = "/%:@!$&'()*+,;=-._~"
 
@@ -218,6 +220,9 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        metrics = MetricsListener(app.state.metrics, settings.metrics_host, settings.metrics_port)
+        await metrics.start()  # first: a port already taken stops the start-up before anything else opens
+        app.state.metrics_listener = metrics
         client = create_http_client(settings)
         upstream = Upstream(settings)
         redis = Redis.from_url(
@@ -240,6 +245,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         try:
             yield
         finally:
+            await metrics.stop()
             await upstream.aclose()
             await client.aclose()
             await redis.aclose()
@@ -255,6 +261,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         openapi_url=None,
     )
 
+    # /metrics is for Prometheus only: the internal listener serves it (see metrics_listener.py).
+    app.router.routes[:] = [r for r in app.router.routes if getattr(r, "path", None) != METRICS_PATH]
     app.add_middleware(
         CorsMiddleware,
         origins=settings.cors_origins,
