@@ -6,10 +6,10 @@ import asyncio
 import json
 from collections.abc import AsyncIterator, Callable
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 import httpx
 import pytest
+from batchivo_common.testing.raw_http import raw_request
 from batchivo_gateway import routing
 from batchivo_gateway.limits import json_depth_exceeds
 
@@ -19,37 +19,19 @@ if TYPE_CHECKING:
 MiB = 1024 * 1024
 
 
-async def raw_request(url: str, head: str, body: bytes = b"") -> tuple[int, dict[str, str], bytes]:
-    """Send a request head (and maybe the start of a body) on a raw socket; read one response."""
-    parts = urlsplit(url)
-    reader, writer = await asyncio.open_connection(parts.hostname, parts.port)
-    try:
-        writer.write(head.replace("\n", "\r\n").encode("latin-1") + b"\r\n" + body)
-        await writer.drain()
-        status_and_headers = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), timeout=10)
-        lines = status_and_headers.decode("latin-1").split("\r\n")
-        headers = {
-            k.strip().lower(): v.strip() for k, v in (ln.split(":", 1) for ln in lines[1:] if ":" in ln)
-        }
-        content = await asyncio.wait_for(reader.readexactly(int(headers["content-length"])), timeout=10)
-        return int(lines[0].split(" ")[1]), headers, content
-    finally:
-        writer.close()
-
-
 async def test_a_10_mib_body_to_a_public_route_is_413_before_it_is_read(
     gateway_url: str, upstream_state: UpstreamState
 ) -> None:
     """Only the head is sent: the gateway answers without waiting for the 10 MiB it announces."""
-    status, headers, content = await raw_request(
+    response = await raw_request(
         gateway_url,
         f"POST /api/v1/auth/refresh HTTP/1.1\nHost: gw\nContent-Type: application/json\n"
-        f"Content-Length: {10 * MiB}\n",
+        f"Content-Length: {10 * MiB}",
         b'{"refresh_token": "',
     )
-    assert status == 413
-    assert headers["content-type"].startswith("application/json")
-    body = json.loads(content)
+    assert response.status == 413
+    assert response.headers["content-type"].startswith("application/json")
+    body = json.loads(response.body)
     assert body["code"] == "PAYLOAD_TOO_LARGE"
     assert body["status_code"] == 413
     assert str(MiB) in body["detail"]
@@ -59,11 +41,11 @@ async def test_a_10_mib_body_to_a_public_route_is_413_before_it_is_read(
 async def test_a_protected_route_refuses_the_size_before_the_token(
     gateway_url: str, upstream_state: UpstreamState
 ) -> None:
-    status, _, content = await raw_request(
-        gateway_url, f"PUT /api/v1/spools/x HTTP/1.1\nHost: gw\nContent-Length: {2 * MiB}\n"
+    response = await raw_request(
+        gateway_url, f"PUT /api/v1/spools/x HTTP/1.1\nHost: gw\nContent-Length: {2 * MiB}"
     )
-    assert status == 413
-    assert json.loads(content)["code"] == "PAYLOAD_TOO_LARGE"
+    assert response.status == 413
+    assert json.loads(response.body)["code"] == "PAYLOAD_TOO_LARGE"
     assert upstream_state.echoes == []
 
 
