@@ -67,6 +67,7 @@ def gateway_url(auth_url: str, inventory_url: str, batchivo_infra: TestInfra) ->
     settings = GatewaySettings(
         **batchivo_infra.common_overrides(),
         environment="test",
+        metrics_port=0,  # the internal /metrics listener on any free port
         auth_url=auth_url,
         inventory_url=inventory_url,
         # Per-test prefixes below keep the login limit from leaking between tests.

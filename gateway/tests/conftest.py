@@ -225,6 +225,7 @@ def gateway_settings(
             "catalog_url": upstream_url,
             "production_url": None,
             "frontend_dist": tmp_path / "no-dist",
+            "metrics_port": 0,  # the internal /metrics listener on any free port
             **overrides,
         }
         return GatewaySettings(**values)

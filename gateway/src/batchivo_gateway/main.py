@@ -1,8 +1,9 @@
 """The gateway app: admit (JWT/API key, deny-list, rate limits), route, proxy; plus docs and the SPA.
 
 One catch-all Starlette route (no FastAPI dependency injection on the hot path) runs :meth:`Gateway.handle`;
-``/healthz``, ``/readyz`` and ``/metrics`` come from the shared app factory, ``/api/openapi.json`` and
-``/api/docs`` from :mod:`batchivo_gateway.openapi`.
+``/healthz`` and ``/readyz`` come from the shared app factory (its ``/metrics`` is removed: the internal
+listener of :mod:`batchivo_gateway.metrics_listener` serves it), ``/api/openapi.json`` from
+:mod:`batchivo_gateway.openapi`, ``/api/docs`` (Swagger UI) from :mod:`batchivo_gateway.docs`.
 """
 
 from __future__ import annotations
@@ -18,20 +19,22 @@ import httpx
 from batchivo_common.app import create_service_app, serve_factory
 from batchivo_common.auth.tokens import JwksKeySource, TokenVerifier
 from batchivo_common.db.tenancy import current_tenant
-from batchivo_common.errors import NotFound, Unavailable
+from batchivo_common.errors import NotFound, Unavailable, error_response
 from batchivo_common.observability.context import request_id
 from batchivo_common.observability.tracing import inject_context
 from fastapi import FastAPI
-from fastapi.openapi.docs import get_swagger_ui_html
 from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
-from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import JSONResponse, Response
 
-from batchivo_gateway import routing
+from batchivo_gateway import limits, routing
 from batchivo_gateway.auth import Authenticator
-from batchivo_gateway.errors import MethodNotAllowed, PayloadTooLarge
+from batchivo_gateway.cors import CorsMiddleware
+from batchivo_gateway.docs import DOCS_PATH, SwaggerUi
+from batchivo_gateway.errors import MethodNotAllowed
+from batchivo_gateway.metrics_listener import METRICS_PATH, MetricsListener
 from batchivo_gateway.openapi import OpenApiAggregator
 from batchivo_gateway.proxy import Proxy, upstream_request_headers
 from batchivo_gateway.settings import GatewaySettings
@@ -41,7 +44,9 @@ from batchivo_gateway.upstream import Upstream
 PROXY_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 #: The request headers the gateway itself looks at (read in one pass over the raw list).
 _READ_HEADERS = frozenset({b"authorization", b"x-api-key", b"host", b"content-length", b"transfer-encoding"})
-OWN_PATHS = frozenset({"/healthz", "/readyz", "/metrics", "/api/docs", "/api/openapi.json"})
+OWN_PATHS = frozenset({"/healthz", "/readyz", "/api/docs", "/api/openapi.json"})
+#: Served only on the internal metrics listener (see metrics_listener.py), never on the public one.
+INTERNAL_PATHS = frozenset({METRICS_PATH})
 #: Characters left as they are when a raw path with non-ASCII bytes is percent-encoded for the upstream.
 _PATH_SAFE = "/%:@!$&'()*+,;=-._~"
 
@@ -56,18 +61,15 @@ def email_from(body: bytes) -> str | None:
     return email if isinstance(email, str) and email.strip() else None
 
 
-async def read_limited(request: Request, limit: int) -> bytes:
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise PayloadTooLarge(f"Request body larger than {limit} bytes")
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise PayloadTooLarge(f"Request body larger than {limit} bytes")
-        chunks.append(chunk)
-    return b"".join(chunks)
+def too_deep(limit: int) -> Response:
+    """422 for a JSON body nested deeper than the gateway parses."""
+    message = f"JSON nested deeper than {limit} levels"
+    return error_response(
+        422,
+        f"Invalid request: {message}",
+        "VALIDATION_ERROR",
+        errors=[{"loc": ["body"], "msg": message, "type": "json_too_deep"}],
+    )
 
 
 @dataclass
@@ -90,7 +92,7 @@ class Gateway:
         if route is None:
             if path in OWN_PATHS:
                 raise MethodNotAllowed("Method not allowed")
-            if routing.is_api_path(path) or routing.has_dot_segment(path):
+            if path in INTERNAL_PATHS or routing.is_api_path(path) or routing.has_dot_segment(path):
                 raise NotFound("Resource not found")
             return await self.spa.serve(request)
 
@@ -102,6 +104,13 @@ class Gateway:
         authorization: str | None = None
         content: bytes | AsyncIterator[bytes] | None = None
         content_length = headers.get("content-length")
+        declared = limits.declared_length(content_length)
+        chunked = declared is None and "transfer-encoding" in headers
+        limit = self.settings.max_body_bytes
+        if (chunked or (declared is not None and declared > limit)) and routing.is_upload(method, path):
+            limit = self.settings.max_upload_bytes
+        if declared is not None and declared > limit:
+            raise limits.too_large(limit)  # before reading a byte of it, and before any other work
 
         if not route.public:
             forward = {"x-request-id": rid} if rid else {}
@@ -111,7 +120,12 @@ class Gateway:
             if exchanged:
                 authorization = f"Bearer {token}"
         elif route.credential_route is not None:
-            body = await read_limited(request, self.settings.max_login_body_bytes)
+            try:
+                body = await limits.read_limited(request, min(limit, self.settings.max_login_body_bytes))
+            except ClientDisconnect:
+                return Response(status_code=400)  # the client left while sending its body; nobody reads this
+            if limits.json_depth_exceeds(body, self.settings.max_json_depth):
+                return too_deep(self.settings.max_json_depth)
             email = email_from(body)
             await self.auth.admit_credentials(route.credential_route, client_ip or "unknown", email)
             content, content_length = body, str(len(body))
@@ -119,10 +133,14 @@ class Gateway:
         base_url = self.upstreams.get(route.upstream)
         if not base_url:
             raise Unavailable(f"The {route.upstream} service is not configured")
-        if content is None and (
-            (content_length is not None and content_length != "0") or "transfer-encoding" in headers
-        ):
-            content = request.stream()
+        if content is None and (chunked or (declared is not None and declared > 0)):
+            if declared is not None and declared <= self.settings.retry_buffer_bytes:
+                try:
+                    content = await limits.read_limited(request, limit)  # bytes can be sent again (retry)
+                except ClientDisconnect:
+                    return Response(status_code=400)
+            else:
+                content = limits.limited_stream(request.stream(), limit)
 
         raw_path: bytes = scope.get("raw_path") or path.encode()
         if not raw_path.isascii():
@@ -202,6 +220,9 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        metrics = MetricsListener(app.state.metrics, settings.metrics_host, settings.metrics_port)
+        await metrics.start()  # first: a port already taken stops the start-up before anything else opens
+        app.state.metrics_listener = metrics
         client = create_http_client(settings)
         upstream = Upstream(settings)
         redis = Redis.from_url(
@@ -224,6 +245,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         try:
             yield
         finally:
+            await metrics.stop()
             await upstream.aclose()
             await client.aclose()
             await redis.aclose()
@@ -240,18 +262,25 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         openapi_url=None,
     )
 
+    # /metrics is for Prometheus only: the internal listener serves it (see metrics_listener.py).
+    app.router.routes[:] = [r for r in app.router.routes if getattr(r, "path", None) != METRICS_PATH]
+    app.add_middleware(
+        CorsMiddleware,
+        origins=settings.cors_origins,
+        allow_credentials=settings.cors_allow_credentials,
+        max_age=settings.cors_max_age,
+    )
+
     async def openapi_document(request: Request) -> Response:
         return JSONResponse(await _gateway(request).openapi.document())
-
-    async def swagger_ui(_: Request) -> Response:
-        page: HTMLResponse = get_swagger_ui_html(openapi_url="/api/openapi.json", title="Batchivo API")
-        return page
 
     async def handle(request: Request) -> Response:
         return await _gateway(request).handle(request)
 
     app.add_route("/api/openapi.json", openapi_document, methods=["GET"], include_in_schema=False)
-    app.add_route("/api/docs", swagger_ui, methods=["GET"], include_in_schema=False)
+    swagger = SwaggerUi()
+    app.add_route(DOCS_PATH, swagger.page, methods=["GET"], include_in_schema=False)
+    app.add_route(f"{DOCS_PATH}/{{name}}", swagger.asset, methods=["GET"], include_in_schema=False)
     app.add_route("/{path:path}", handle, methods=PROXY_METHODS, include_in_schema=False)
     return app
 

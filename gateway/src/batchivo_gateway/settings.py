@@ -6,11 +6,13 @@ Env prefix ``GATEWAY_`` (``GATEWAY_AUTH_URL``, ``GATEWAY_API_RATE_PER_MINUTE`` .
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Annotated
 
 from batchivo_common.settings import CommonSettings
 from pydantic import Field, field_validator, model_validator
-from pydantic_settings import SettingsConfigDict
+from pydantic_settings import NoDecode, SettingsConfigDict
 
 #: The services the gateway can route to; each has a ``<name>_url`` setting.
 UPSTREAMS = ("auth", "inventory", "catalog", "production")
@@ -42,6 +44,26 @@ class GatewaySettings(CommonSettings):
     login_rate_fail_open: bool = False
     #: Largest login/register body the gateway buffers to read the email.
     max_login_body_bytes: int = Field(64 * 1024, ge=1024)
+    #: Deepest array/object nesting of a login/register JSON body (422 beyond; json recurses per level).
+    max_json_depth: int = Field(32, ge=1, le=256)
+
+    # Request bodies: 413 PAYLOAD_TOO_LARGE beyond (before reading when Content-Length says so).
+    max_body_bytes: int = Field(1024 * 1024, ge=1024)
+    #: The limit on the multipart upload routes (``routing.UPLOAD_ROUTES``: product images).
+    max_upload_bytes: int = Field(12 * 1024 * 1024, ge=1024)
+    #: Bodies with a Content-Length up to this size are read before they are forwarded, so a request that
+    #: meets a dead keep-alive connection can be sent again; larger and chunked bodies are streamed.
+    retry_buffer_bytes: int = Field(64 * 1024, ge=0)
+
+    # CORS: origins (comma-separated or a JSON list) allowed to call the API from a browser; none by
+    # default, and then no CORS header is ever sent. "*" allows any origin, but never with credentials.
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    cors_allow_credentials: bool = False
+    cors_max_age: int = Field(600, ge=0)
+
+    # /metrics is served only on a second, internal listener (0: any free port).
+    metrics_host: str = "127.0.0.1"
+    metrics_port: int = Field(9100, ge=0, le=65535)
 
     # Upstream HTTP clients: the proxy's aiohttp session and the httpx client of the gateway's own calls.
     upstream_connect_timeout: float = Field(2.0, gt=0)
@@ -73,6 +95,38 @@ class GatewaySettings(CommonSettings):
             value = value.strip().rstrip("/")
             return value or None
         return value
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _origin_list(cls, value: object) -> object:
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [origin.strip() for origin in text.split(",") if origin.strip()]
+        return value
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _origins_are_origins(cls, origins: list[str]) -> list[str]:
+        cleaned: list[str] = []
+        for origin in origins:
+            origin = origin.strip().rstrip("/").lower()  # browsers send scheme and host in lower case
+            if origin != "*" and (
+                not origin.startswith(("http://", "https://")) or "/" in origin.split("://", 1)[1]
+            ):
+                raise ValueError(f"CORS origin {origin!r} is not scheme://host[:port]")
+            cleaned.append(origin)
+        return cleaned
+
+    @model_validator(mode="after")
+    def _no_credentials_for_any_origin(self) -> GatewaySettings:
+        if "*" in self.cors_origins and self.cors_allow_credentials:
+            raise ValueError(
+                "GATEWAY_CORS_ORIGINS='*' with GATEWAY_CORS_ALLOW_CREDENTIALS=true would let every site"
+                " make credentialed requests: list the origins instead"
+            )
+        return self
 
     @model_validator(mode="after")
     def _jwks_from_auth(self) -> GatewaySettings:
