@@ -141,7 +141,7 @@ class Authenticator:
         if cached is not None:
             return cached.decode() if isinstance(cached, bytes) else str(cached)
         token, expires_in = await self._exchange(key, forward)
-        ttl = expires_in - API_KEY_CACHE_MARGIN
+        ttl = min(expires_in - API_KEY_CACHE_MARGIN, self.settings.api_key_cache_seconds)
         if ttl > 0:
             try:
                 await self.redis.set(cache_key, token, ex=ttl)

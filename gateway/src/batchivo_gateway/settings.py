@@ -59,6 +59,10 @@ class GatewaySettings(CommonSettings):
     # Redis client: short timeouts, so a dead Redis costs little before the fail-open/closed decision.
     redis_socket_timeout: float = Field(0.5, gt=0)
 
+    #: Longest an exchanged API-key token is reused from Redis. Auth drops the entry when a key is revoked or
+    #: its creator demoted or removed; this bounds what a lost race (or a change auth cannot see) leaves.
+    api_key_cache_seconds: int = Field(60, ge=0)
+
     # Verified-token cache (in memory, per process).
     token_cache_size: int = Field(10_000, ge=0)
     token_cache_seconds: float = Field(30.0, ge=0)

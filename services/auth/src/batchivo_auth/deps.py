@@ -61,8 +61,8 @@ async def get_session_service(request: Request, session: SessionDep, settings: S
     )
 
 
-async def get_member_service(session: SessionDep) -> MemberService:
-    return MemberService(session)
+async def get_member_service(session: SessionDep, revocations: RevocationsDep) -> MemberService:
+    return MemberService(session, revocations)
 
 
 async def get_api_key_service(request: Request, session: SessionDep, settings: SettingsDep) -> ApiKeyService:

@@ -26,7 +26,7 @@ from batchivo_auth.tenants.repository import (
     TenantRepository,
     UserMembership,
 )
-from batchivo_auth.tokens.repository import RefreshTokenRepository
+from batchivo_auth.tokens.repository import ApiKeyRepository, RefreshTokenRepository, RevocationStore
 from batchivo_auth.users.repository import UserRepository
 from batchivo_auth.users.rules import normalize_email
 
@@ -84,12 +84,14 @@ class MemberService:
     """Members of the caller's tenant. Mutations lock the tenant row, so concurrent changes queue up and the
     owner count each one checks is the real one; the caller's role is re-read (a demotion counts at once)."""
 
-    def __init__(self, session: AsyncSession):
+    def __init__(self, session: AsyncSession, revocations: RevocationStore):
         self.session = session
+        self.revocations = revocations
         self.tenants = TenantRepository(session)
         self.memberships = MembershipRepository(session)
         self.users = UserRepository(session)
         self.refresh_tokens = RefreshTokenRepository(session)
+        self.api_keys = ApiKeyRepository(session)
 
     async def page(
         self, principal: Principal, *, limit: int, offset: int, sort: str, descending: bool
@@ -138,6 +140,9 @@ class MemberService:
         if role is not current:
             target.role = role.value
             await self.session.flush()
+            if role.rank < current.rank:
+                # Their keys act with at most their new role: the gateway must exchange them again.
+                await self._forget_keys_of(principal.tenant_id, user_id)
         return await self._row(principal.tenant_id, user_id)
 
     async def remove(self, principal: Principal, user_id: uuid.UUID) -> None:
@@ -155,6 +160,11 @@ class MemberService:
         await self.memberships.delete(target)
         # Their sessions in this tenant end now, not at the next refresh.
         await self.refresh_tokens.revoke_user(principal.tenant_id, user_id)
+        # The keys they created stop working (the exchange checks the creator's membership).
+        await self._forget_keys_of(principal.tenant_id, user_id)
+
+    async def _forget_keys_of(self, tenant_id: uuid.UUID, user_id: uuid.UUID) -> None:
+        await self.revocations.forget_api_keys(await self.api_keys.hashes_created_by(tenant_id, user_id))
 
     async def _acting_role(self, principal: Principal) -> Role:
         if principal.api_key_id is not None:

@@ -23,6 +23,7 @@ from batchivo_auth.tokens import rules
 from batchivo_auth.tokens.models import ApiKey, RefreshToken
 from batchivo_auth.tokens.repository import ApiKeyRepository, RefreshTokenRepository, RevocationStore
 from batchivo_auth.users.models import User
+from batchivo_auth.users.repository import UserRepository
 from batchivo_auth.users.service import PasswordHasher, UserService
 
 INVALID_REFRESH_TOKEN = "Invalid or expired refresh token"
@@ -209,6 +210,7 @@ class ApiKeyService:
         self.keys = ApiKeyRepository(session)
         self.tenants = TenantRepository(session)
         self.memberships = MembershipRepository(session)
+        self.users = UserRepository(session)
 
     async def create(self, principal: Principal, *, name: str, role: Role) -> CreatedApiKey:
         actor = await self._acting_role(principal)
@@ -269,9 +271,17 @@ class ApiKeyService:
         tenant = await self.tenants.get(tenant_id)
         if tenant is None or not tenant.is_active:
             raise Unauthenticated(INVALID_API_KEY)
+        # A key acts with the lower of its own role and its creator's role now; it stops working when the
+        # creator leaves the tenant or is disabled (member changes also drop the gateway's cached exchange).
+        # Locked: a concurrent demotion or removal (which holds this row) commits first, and is then seen.
+        creator = await self.memberships.get(tenant_id, row.created_by, for_update=True)
+        creator_user = await self.users.get(row.created_by)
+        if creator is None or creator_user is None or not creator_user.is_active:
+            raise Unauthenticated(INVALID_API_KEY)
+        role = effective_role(Role(row.role), Role(creator.role))
         await self.keys.touch(row, datetime.now(UTC))
         token, _ = self.issuer.issue(
-            row.created_by, tenant_id, Role(row.role), api_key_id=row.id, ttl_seconds=self.token_seconds
+            row.created_by, tenant_id, role, api_key_id=row.id, ttl_seconds=self.token_seconds
         )
         return ExchangedApiKey(token, self.token_seconds)
 
