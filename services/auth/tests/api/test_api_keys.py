@@ -149,9 +149,10 @@ async def test_an_api_key_token_cannot_mint_credentials(client: httpx.AsyncClien
     api.error(switch, 403, "FORBIDDEN")
     stranger = await api.register()
     add = await client.post(
-        "/api/v1/tenant/members", json={"email": stranger.email, "role": "viewer"}, headers=headers
+        "/api/v1/tenant/invitations", json={"email": stranger.email, "role": "viewer"}, headers=headers
     )
     api.error(add, 403, "FORBIDDEN")
+    api.error(await client.get("/api/v1/auth/invitations", headers=headers), 403, "FORBIDDEN")
     # Reading works, and /me shows only the key's tenant.
     assert (await client.get("/api/v1/tenant/members", headers=headers)).status_code == 200
     me = (await client.get("/api/v1/auth/me", headers=headers)).json()

@@ -15,6 +15,7 @@ from batchivo_common.errors import Forbidden, NotFound, Unauthenticated
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from batchivo_auth.db import bind_tenant
+from batchivo_auth.invitations.service import InvitationService
 from batchivo_auth.tenants.models import Tenant
 from batchivo_auth.tenants.repository import MembershipRepository, TenantRepository, UserMembership
 from batchivo_auth.tenants.rules import effective_role
@@ -89,6 +90,16 @@ class SessionService:
         user = await self.users.sign_up(email, password_hash, full_name)
         tenant = await self.tenants.create(name=tenant_name, currency_code=currency_code, owner_id=user.id)
         return await self._issue(user.id, tenant.id, Role.owner)
+
+    async def register_invited(
+        self, *, email: str, password: str, full_name: str, token: str, invitations: InvitationService
+    ) -> IssuedTokens:
+        """A user who joins the tenant that sent invitation ``token`` (no new tenant), and a token pair."""
+        password_hash = await self.hasher.hash(password)
+        invitation = await invitations.pending_for_token(token, email)  # binds the inviting tenant
+        user = await self.users.sign_up(email, password_hash, full_name)
+        joined = await invitations.join(invitation, user.id)
+        return await self._issue(user.id, joined.tenant_id, joined.role)
 
     async def login(self, *, email: str, password: str, tenant_id: uuid.UUID | None) -> IssuedTokens:
         user_id = await self.users.authenticate(email, password)
