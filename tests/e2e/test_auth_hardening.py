@@ -136,3 +136,114 @@ async def test_a_spoofed_forwarded_for_from_an_untrusted_peer_is_ignored(untrust
             )
             statuses.append(response.status_code)
         assert statuses == [401] * 5 + [429]
+
+
+# -- API keys bounded by their creator -------------------------------------------------------------------
+
+
+async def _join(gateway: httpx.AsyncClient, owner: dict[str, Any], person: dict[str, Any], role: str) -> str:
+    """Invite ``person`` into ``owner``'s shop, accept, and return their token there."""
+    invited = await gateway.post(
+        "/api/v1/tenant/invitations",
+        json={"email": person["email"], "role": role},
+        headers=bearer(owner["access_token"]),
+    )
+    assert invited.status_code == 201, invited.text
+    accepted = await gateway.post(
+        f"/api/v1/auth/invitations/{invited.json()['id']}/accept", headers=bearer(person["access_token"])
+    )
+    assert accepted.status_code == 200, accepted.text
+    switched = await gateway.post(
+        "/api/v1/auth/switch-tenant",
+        json={"tenant_id": accepted.json()["tenant_id"]},
+        headers=bearer(person["access_token"]),
+    )
+    assert switched.status_code == 200, switched.text
+    token: str = switched.json()["access_token"]
+    return token
+
+
+async def test_an_api_key_follows_its_creators_demotion_and_removal(gateway: httpx.AsyncClient) -> None:
+    owner = await register(gateway)
+    admin = await register(gateway)
+    admin_token = await _join(gateway, owner, admin, "admin")
+    admin_id = (await me(gateway, admin_token))["user"]["id"]
+    created = await gateway.post(
+        "/api/v1/api-keys", json={"name": "ERP", "role": "admin"}, headers=bearer(admin_token)
+    )
+    assert created.status_code == 201, created.text
+    key = {"X-API-Key": created.json()["key"]}
+    # Used once: the gateway now holds the exchanged (admin) token in Redis.
+    assert (await gateway.get("/api/v1/api-keys", headers=key)).status_code == 200
+
+    demoted = await gateway.patch(
+        f"/api/v1/tenant/members/{admin_id}", json={"role": "member"}, headers=bearer(owner["access_token"])
+    )
+    assert demoted.status_code == 200, demoted.text
+    # At the very next request the key acts as a member: admin-only calls are refused, member calls work.
+    assert_error(await gateway.get("/api/v1/api-keys", headers=key), 403, "FORBIDDEN")
+    assert (await gateway.get("/api/v1/tenant/members", headers=key)).status_code == 200
+
+    removed = await gateway.delete(
+        f"/api/v1/tenant/members/{admin_id}", headers=bearer(owner["access_token"])
+    )
+    assert removed.status_code == 204
+    assert_error(await gateway.get("/api/v1/tenant/members", headers=key), 401, "UNAUTHENTICATED")
+
+
+# -- membership by invitation ----------------------------------------------------------------------------
+
+
+async def test_invite_an_email_with_no_account_then_they_register_and_join(
+    gateway: httpx.AsyncClient,
+) -> None:
+    owner = await register(gateway)
+    existing = await register(gateway)
+    email = f"newcomer-{uuid.uuid4().hex[:8]}@example.com"
+    headers = bearer(owner["access_token"])
+    invited_new = await gateway.post(
+        "/api/v1/tenant/invitations", json={"email": email, "role": "member"}, headers=headers
+    )
+    invited_old = await gateway.post(
+        "/api/v1/tenant/invitations", json={"email": existing["email"], "role": "member"}, headers=headers
+    )
+    # The same answer whether or not the email has an account.
+    assert invited_new.status_code == invited_old.status_code == 201
+    assert set(invited_new.json()) == set(invited_old.json())
+    assert "Olive Owner" not in invited_old.text
+    # Nobody joined yet.
+    assert [m["tenant_id"] for m in (await me(gateway, existing["access_token"]))["memberships"]] == [
+        (await me(gateway, existing["access_token"]))["tenant"]["id"]
+    ]
+
+    # The newcomer registers with the invitation's link secret: no shop of their own, a member of this one.
+    joined = await gateway.post(
+        "/api/v1/auth/register",
+        json={
+            "email": email,
+            "password": PASSWORD,
+            "full_name": "Nina Newcomer",
+            "invitation_token": invited_new.json()["token"],
+        },
+        headers=_from(_ip()),
+    )
+    assert joined.status_code == 201, joined.text
+    profile = await me(gateway, joined.json()["access_token"])
+    owner_tenant = (await me(gateway, owner["access_token"]))["tenant"]
+    assert profile["role"] == "member"
+    assert profile["memberships"] == [
+        {"tenant_id": owner_tenant["id"], "tenant_name": owner_tenant["name"], "role": "member"}
+    ]
+
+    # The existing person finds the invitation signed in, and accepts it: the shop appears in /me.
+    mine = await gateway.get("/api/v1/auth/invitations", headers=bearer(existing["access_token"]))
+    assert [i["tenant_id"] for i in mine.json()["items"]] == [owner_tenant["id"]]
+    accepted = await gateway.post(
+        f"/api/v1/auth/invitations/{mine.json()['items'][0]['id']}/accept",
+        headers=bearer(existing["access_token"]),
+    )
+    assert accepted.status_code == 200, accepted.text
+    assert owner_tenant["id"] in [
+        m["tenant_id"] for m in (await me(gateway, existing["access_token"]))["memberships"]
+    ]
+    assert (await gateway.get("/api/v1/tenant/invitations", headers=headers)).json()["total"] == 0
