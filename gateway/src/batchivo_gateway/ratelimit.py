@@ -211,11 +211,3 @@ def login_refusal(check: LoginCheck, policy: LoginPolicy, now_ms: int) -> int | 
     if check.probe == -1:
         return max(1, math.ceil((check.until_ms - now_ms) / 1000)) if check.until_ms > now_ms else 1
     return None
-
-
-def backoff_seconds(failures: int, policy: LoginPolicy) -> float:
-    """The back-off after ``failures`` failed logins of one email (0 within the free ones)."""
-    beyond = failures - policy.email_free_failures
-    if beyond < 0:
-        return 0.0
-    return float(min(policy.backoff_max_seconds, policy.backoff_base_seconds * 2 ** min(beyond, 40)))
