@@ -127,15 +127,22 @@ async def test_an_attacker_rotating_ips_gets_few_guesses_but_a_known_ip_still_lo
 
 async def test_a_spoofed_forwarded_for_from_an_untrusted_peer_is_ignored(untrusting_gateway_url: str) -> None:
     async with httpx.AsyncClient(base_url=untrusting_gateway_url, timeout=20) as gateway:
-        email = f"spoof-{uuid.uuid4().hex[:8]}@example.com"
         statuses = []
-        for i in range(6):
-            # Each guess claims another client address; the gateway only believes its TCP peer.
+        for i in range(11):
+            # Each attempt claims another client address; the gateway only believes its TCP peer, so all
+            # eleven share one per-IP budget of 10 a minute.
             response = await gateway.post(
-                LOGIN, json={"email": email, "password": f"wrong-{i}"}, headers=_from(_ip())
+                "/api/v1/auth/register",
+                json={
+                    "email": f"spoof-{i}-{uuid.uuid4().hex[:8]}@example.com",
+                    "password": PASSWORD,
+                    "full_name": "Spoofer",
+                    "tenant_name": "Spoof",
+                },
+                headers=_from(_ip()),
             )
             statuses.append(response.status_code)
-        assert statuses == [401] * 5 + [429]
+        assert statuses == [201] * 10 + [429]
 
 
 # -- API keys bounded by their creator -------------------------------------------------------------------
