@@ -7,8 +7,9 @@
   short-lived access token, cached in Redis (never in memory: auth deletes the Redis entry on revoke).
 - The deny-list lookup (logout) and the tenant's rate limit share one Redis round trip. If Redis cannot be
   asked, both fail open (logged): availability over a revocation that expires with the token (≤ 15 min).
-- Login/register are limited per client IP; register also per email; login by its failures per (IP, email) and
-  per email with exponential back-off (docs/adr/0007-login-abuse.md). Without Redis they fail closed by default.
+- Login/register are limited per client IP; register also per email; login by its failures per (IP, email)
+  and per email with exponential back-off (docs/adr/0007-login-abuse.md). Without Redis they fail closed by
+  default.
 """
 
 from __future__ import annotations
