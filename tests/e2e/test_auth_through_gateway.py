@@ -160,12 +160,16 @@ async def test_expired_token_signed_by_auth_key_is_refused(
 async def test_viewer_cannot_write(gateway: httpx.AsyncClient) -> None:
     owner = await register(gateway)
     viewer = await register(gateway, shop="Viewer's Own Shop")
-    added = await gateway.post(
-        "/api/v1/tenant/members",
+    invited = await gateway.post(
+        "/api/v1/tenant/invitations",
         json={"email": viewer["email"], "role": "viewer"},
         headers=bearer(owner["access_token"]),
     )
-    assert added.status_code == 201, added.text
+    assert invited.status_code == 201, invited.text
+    accepted = await gateway.post(
+        f"/api/v1/auth/invitations/{invited.json()['id']}/accept", headers=bearer(viewer["access_token"])
+    )
+    assert accepted.status_code == 200, accepted.text
     owner_tenant = (await gateway.get("/api/v1/auth/me", headers=bearer(owner["access_token"]))).json()[
         "tenant"
     ]["id"]
@@ -185,7 +189,9 @@ async def test_viewer_cannot_write(gateway: httpx.AsyncClient) -> None:
     )
     assert_error(
         await gateway.post(
-            "/api/v1/tenant/members", json={"email": owner["email"], "role": "viewer"}, headers=viewer_headers
+            "/api/v1/tenant/invitations",
+            json={"email": owner["email"], "role": "viewer"},
+            headers=viewer_headers,
         ),
         403,
         "FORBIDDEN",

@@ -29,7 +29,7 @@ from redis.backoff import NoBackoff
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
 
-from batchivo_gateway import limits, routing
+from batchivo_gateway import forwarded, limits, routing
 from batchivo_gateway.auth import Authenticator
 from batchivo_gateway.cors import CorsMiddleware
 from batchivo_gateway.docs import DOCS_PATH, SwaggerUi
@@ -43,7 +43,9 @@ from batchivo_gateway.upstream import Upstream
 
 PROXY_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 #: The request headers the gateway itself looks at (read in one pass over the raw list).
-_READ_HEADERS = frozenset({b"authorization", b"x-api-key", b"host", b"content-length", b"transfer-encoding"})
+_READ_HEADERS = frozenset(
+    {b"authorization", b"x-api-key", b"host", b"content-length", b"transfer-encoding", b"x-forwarded-proto"}
+)
 OWN_PATHS = frozenset({"/healthz", "/readyz", "/api/docs", "/api/openapi.json"})
 #: Served only on the internal metrics listener (see metrics_listener.py), never on the public one.
 INTERNAL_PATHS = frozenset({METRICS_PATH})
@@ -83,6 +85,8 @@ class Gateway:
     http: httpx.AsyncClient
     #: Upstream name → base URL (None when not configured), resolved once.
     upstreams: dict[str, str | None]
+    #: ``GATEWAY_TRUSTED_PROXIES``: peers whose X-Forwarded-For/-Proto are believed.
+    trusted_networks: forwarded.Networks = ()
 
     async def handle(self, request: Request) -> Response:
         scope = request.scope
@@ -99,7 +103,18 @@ class Gateway:
         raw_headers: list[tuple[bytes, bytes]] = scope["headers"]
         headers = {n.decode("latin-1"): v.decode("latin-1") for n, v in raw_headers if n in _READ_HEADERS}
         client = scope.get("client")
+        scheme: str = scope.get("scheme", "http")
         client_ip: str | None = client[0] if client else None
+        if self.trusted_networks:
+            address = forwarded.resolve(
+                client_ip,
+                scheme,
+                [v.decode("latin-1") for n, v in raw_headers if n == b"x-forwarded-for"],
+                headers.get("x-forwarded-proto"),
+                self.trusted_networks,
+            )
+            client_ip, scheme = address.ip, address.scheme
+        login: tuple[str, str] | None = None  # (client IP, email) of a login whose outcome is recorded
         rid = request_id.get()
         authorization: str | None = None
         content: bytes | AsyncIterator[bytes] | None = None
@@ -128,6 +143,12 @@ class Gateway:
                 return too_deep(self.settings.max_json_depth)
             email = email_from(body)
             await self.auth.admit_credentials(route.credential_route, client_ip or "unknown", email)
+            if (
+                route.credential_route == "login"
+                and email
+                and await self.auth.admit_login(client_ip or "unknown", email)
+            ):
+                login = (client_ip or "unknown", email)
             content, content_length = body, str(len(body))
 
         base_url = self.upstreams.get(route.upstream)
@@ -146,7 +167,6 @@ class Gateway:
         if not raw_path.isascii():
             raw_path = quote_from_bytes(raw_path, safe=_PATH_SAFE).encode("ascii")
         host = headers.get("host")
-        scheme: str = scope.get("scheme", "http")
         upstream_headers = upstream_request_headers(
             raw_headers,
             client_ip=client_ip,
@@ -156,7 +176,7 @@ class Gateway:
             authorization=authorization,
             content_length=content_length.encode("latin-1") if content_length is not None else None,
         )
-        return await self.proxy.forward(
+        pending = self.proxy.forward(
             method=method,
             base_url=base_url,
             raw_path=raw_path,
@@ -165,6 +185,15 @@ class Gateway:
             content=content,
             public_origin=f"{scheme}://{host}".encode("latin-1") if host else None,
         )
+        if login is None:
+            return await pending
+        try:
+            response = await pending
+        except BaseException:
+            await self.auth.record_login(*login, 0)  # frees the probe slot; counts nothing
+            raise
+        await self.auth.record_login(*login, response.status_code)
+        return response
 
 
 def _gateway(request: Request) -> Gateway:
@@ -241,6 +270,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             openapi=OpenApiAggregator(client, settings.configured_upstreams, settings.openapi_cache_seconds),
             upstreams=settings.upstreams,
             http=client,
+            trusted_networks=settings.trusted_networks,
         )
         try:
             yield
@@ -291,5 +321,6 @@ def run() -> None:
         "batchivo_gateway.main:create_app",
         host=settings.host,
         port=settings.port,
-        forwarded_allow_ips=settings.forwarded_allow_ips,
+        # The gateway reads forwarded headers itself, from GATEWAY_TRUSTED_PROXIES only (forwarded.py).
+        proxy_headers=False,
     )

@@ -7,12 +7,19 @@ Env prefix ``GATEWAY_`` (``GATEWAY_AUTH_URL``, ``GATEWAY_API_RATE_PER_MINUTE`` .
 from __future__ import annotations
 
 import json
+from ipaddress import IPv4Network, IPv6Network, ip_network
 from pathlib import Path
 from typing import Annotated
 
 from batchivo_common.settings import CommonSettings
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import NoDecode, SettingsConfigDict
+
+
+def parse_networks(value: str) -> tuple[IPv4Network | IPv6Network, ...]:
+    """``"10.0.0.0/8, 192.0.2.7"`` → networks (a bare address is a /32 or /128)."""
+    return tuple(ip_network(part.strip(), strict=False) for part in value.split(",") if part.strip())
+
 
 #: The services the gateway can route to; each has a ``<name>_url`` setting.
 UPSTREAMS = ("auth", "inventory", "catalog", "production")
@@ -25,8 +32,10 @@ class GatewaySettings(CommonSettings):
 
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=0, le=65535)
-    #: Peers (comma-separated) whose X-Forwarded-For/-Proto uvicorn trusts for the client address.
-    forwarded_allow_ips: str = "127.0.0.1"
+    #: CIDRs (comma-separated) of the proxies in front of the gateway whose X-Forwarded-For/-Proto it believes
+    #: (`GATEWAY_TRUSTED_PROXIES`). Empty (the default): the TCP peer is the client, forwarded headers are
+    #: ignored. See docs/adr/0008-login-abuse.md.
+    trusted_proxies: str = ""
 
     # Upstream base URLs; an unset (or empty) one answers 503 UNAVAILABLE for its routes.
     auth_url: str | None = "http://127.0.0.1:8001"
@@ -38,7 +47,17 @@ class GatewaySettings(CommonSettings):
     frontend_dist: Path = Path("frontend/dist")
 
     # Rate limits (sliding window of one minute, see docs/adr/0004-gateway.md).
+    #: Login/register attempts per client IP per minute; register attempts per email per minute.
     login_rate_per_minute: int = Field(10, ge=1)
+    # Failed logins (auth answered 401), docs/adr/0008-login-abuse.md:
+    #: per (client IP, email) within ``login_failure_window_seconds``;
+    login_failures_per_ip_email: int = Field(5, ge=1)
+    login_failure_window_seconds: int = Field(900, ge=1)
+    #: per email from every IP before the exponential back-off starts (counter kept 24 h after the last);
+    login_email_free_failures: int = Field(10, ge=1)
+    #: the back-off: base * 2^(failures beyond the free ones), at most the max.
+    login_backoff_base_seconds: float = Field(2.0, gt=0)
+    login_backoff_max_seconds: int = Field(3600, ge=1)
     api_rate_per_minute: int = Field(1200, ge=1)
     #: Login/register when Redis cannot be asked: refuse (503, default) or let through unlimited.
     login_rate_fail_open: bool = False
@@ -81,12 +100,26 @@ class GatewaySettings(CommonSettings):
     # Redis client: short timeouts, so a dead Redis costs little before the fail-open/closed decision.
     redis_socket_timeout: float = Field(0.5, gt=0)
 
+    #: Longest an exchanged API-key token is reused from Redis. Auth drops the entry when a key is revoked or
+    #: its creator demoted or removed; this bounds what a lost race (or a change auth cannot see) leaves.
+    api_key_cache_seconds: int = Field(60, ge=0)
+
     # Verified-token cache (in memory, per process).
     token_cache_size: int = Field(10_000, ge=0)
     token_cache_seconds: float = Field(30.0, ge=0)
 
     #: How long the aggregated OpenAPI document is reused.
     openapi_cache_seconds: float = Field(10.0, ge=0)
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _valid_networks(cls, value: str) -> str:
+        parse_networks(value)  # fails at start-up on a typo, not per request
+        return value
+
+    @property
+    def trusted_networks(self) -> tuple[IPv4Network | IPv6Network, ...]:
+        return parse_networks(self.trusted_proxies)
 
     @field_validator("auth_url", "inventory_url", "catalog_url", "production_url", mode="before")
     @classmethod

@@ -129,12 +129,22 @@ class AuthApi:
             "/api/v1/auth/login", json={"email": email, "password": password, **extra}
         )
 
-    async def add_member(self, owner: Account, member: Account, role: str) -> Account:
-        """Add ``member`` to ``owner``'s tenant with ``role``; the returned account is logged in there."""
+    async def invite(self, inviter: Account, email: str, role: str) -> dict[str, Any]:
         response = await self.client.post(
-            "/api/v1/tenant/members", json={"email": member.email, "role": role}, headers=owner.headers
+            "/api/v1/tenant/invitations", json={"email": email, "role": role}, headers=inviter.headers
         )
         assert response.status_code == 201, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    async def add_member(self, owner: Account, member: Account, role: str) -> Account:
+        """Invite ``member`` to ``owner``'s tenant with ``role`` and accept; the returned account is logged in
+        there."""
+        invitation = await self.invite(owner, member.email, role)
+        accepted = await self.client.post(
+            f"/api/v1/auth/invitations/{invitation['id']}/accept", headers=member.headers
+        )
+        assert accepted.status_code == 200, accepted.text
         login = await self.login(member.email, tenant_id=str(owner.tenant_id))
         assert login.status_code == 200, login.text
         return await self.account(member.email, login.json())

@@ -41,6 +41,8 @@ class AuthSettings(ServiceSettings):
     #: Lifetime of the access token the gateway gets for an API key (it caches it for less than this).
     api_key_token_seconds: int = Field(300, ge=30, le=3600)
     bcrypt_rounds: int = Field(MIN_BCRYPT_ROUNDS, ge=4, le=16)
+    #: How long an invitation to join a tenant stays open.
+    invitation_days: int = Field(7, ge=1, le=90)
     #: ``Secure`` on the browser-mode refresh cookie. Default True; False by default when the environment
     #: is dev (plain-http localhost), unless ``AUTH_COOKIE_SECURE`` says otherwise.
     cookie_secure: bool = True

@@ -111,6 +111,13 @@ class ApiKeyRepository:
         total_stmt = select(func.count()).select_from(ApiKey).where(ApiKey.tenant_id == tenant_id)
         return keys, int((await self.session.execute(total_stmt)).scalar_one())
 
+    async def hashes_created_by(self, tenant_id: uuid.UUID, user_id: uuid.UUID) -> list[str]:
+        """The hashes of the unrevoked keys ``user_id`` created in ``tenant_id``."""
+        stmt = select(ApiKey.key_hash).where(
+            ApiKey.tenant_id == tenant_id, ApiKey.created_by == user_id, ApiKey.revoked_at.is_(None)
+        )
+        return list((await self.session.execute(stmt)).scalars().all())
+
     async def touch(self, key: ApiKey, when: datetime) -> None:
         key.last_used_at = when
         await self.session.flush()
@@ -140,8 +147,14 @@ class RevocationStore:
 
     async def forget_api_key(self, key_hash: str) -> None:
         """Drop the gateway's cached exchange for a key, so its revocation takes effect at once."""
+        await self.forget_api_keys([key_hash])
+
+    async def forget_api_keys(self, key_hashes: Sequence[str]) -> None:
+        """Drop the gateway's cached exchanges of these keys (their creator was demoted or removed)."""
+        if not key_hashes:
+            return
         with _redis_unavailable():
-            await self.redis.delete(self._api_key_cache_key(key_hash))
+            await self.redis.delete(*(self._api_key_cache_key(h) for h in key_hashes))
 
 
 @contextmanager
