@@ -121,7 +121,9 @@ async def test_handler_runs_as_the_events_tenant_and_context(clean_db, bus, wait
     assert [r["tenant_id"] for r in rows] == [tenant]
 
 
-async def test_failing_handler_backs_off_through_the_retry_tiers_then_lands_in_the_dlq(clean_db, bus, wait_for):
+async def test_failing_handler_backs_off_through_the_retry_tiers_then_lands_in_the_dlq(
+    clean_db, bus, wait_for
+):
     db = clean_db
     spec = QueueSpec("msgtest", "always_fails", (TYPE,), max_attempts=3, retry_delays_ms=(1000, 2000))
     calls: list[float] = []
@@ -169,7 +171,9 @@ async def test_failing_handler_backs_off_through_the_retry_tiers_then_lands_in_t
     assert await db.fetch("select 1 from msgtest.inbox") == []  # the inbox row rolled back each time
 
 
-async def test_a_dependency_outage_is_retried_past_max_attempts_and_never_dead_lettered(clean_db, bus, wait_for):
+async def test_a_dependency_outage_is_retried_past_max_attempts_and_never_dead_lettered(
+    clean_db, bus, wait_for
+):
     db = clean_db
     spec = QueueSpec("msgtest", "flaky_dependency", (TYPE,), max_attempts=2, retry_delays_ms=(200, 400))
     calls = []

@@ -140,4 +140,6 @@ async def test_a_revert_that_overtakes_its_completion_waits_for_it(
 
 
 async def _weight(admin_conn, spool_id: uuid.UUID) -> float:
-    return float(await admin_conn.fetchval("select current_weight from inventory.spools where id = $1", spool_id))
+    return float(
+        await admin_conn.fetchval("select current_weight from inventory.spools where id = $1", spool_id)
+    )

@@ -115,9 +115,18 @@ def build_message(record: OutboxRecord, headers: dict[str, str]) -> aio_pika.Mes
     )
 
 
+def describe(exc: BaseException) -> str:
+    """``Type: message``, even for an exception whose ``__str__`` fails (some client errors do)."""
+    try:
+        text = str(exc)
+    except Exception:
+        text = "(no description)"
+    return f"{type(exc).__name__}: {text}"
+
+
 class PublishFailed(RuntimeError):
     def __init__(self, record: OutboxRecord, cause: BaseException):
-        super().__init__(f"publishing outbox row {record.id} ({record.event_type}) failed: {cause!r}")
+        super().__init__(f"publishing outbox row {record.id} ({record.event_type}) failed: {describe(cause)}")
         self.record, self.cause = record, cause
 
 
@@ -304,7 +313,7 @@ class OutboxRelay:
     ) -> bool:
         """Record the failure on the row (in the batch's transaction); True when the row is now parked."""
         t = self.table
-        error = f"{type(exc).__name__}: {exc}"[:2000]
+        error = describe(exc)[:2000]
         if not refused_by_broker(exc):
             # The broker is unreachable or slow: not this row's fault, so nothing counts against it.
             await conn.execute(update(t).where(t.c.id == record.id).values(last_error=error))
