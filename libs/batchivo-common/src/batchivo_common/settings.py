@@ -123,6 +123,11 @@ class ServiceSettings(CommonSettings):
     db_role_suffix: str = Field("", validation_alias=_cross("DB_ROLE_SUFFIX"))
     #: Skip the start-up check of the app role (only for tools that connect as the owner).
     check_db_role: bool = True
+    #: Event bus housekeeping in the worker (docs/adr/0003-event-bus.md): inbox rows older than this are
+    #: purged; an outbox row the broker refuses this many times is parked; queue depths probed this often.
+    inbox_retention_days: int = Field(30, ge=1, validation_alias=_cross("INBOX_RETENTION_DAYS"))
+    outbox_max_publish_attempts: int = Field(5, ge=1, validation_alias=_cross("OUTBOX_MAX_PUBLISH_ATTEMPTS"))
+    queue_metrics_seconds: float = Field(30.0, gt=0, validation_alias=_cross("QUEUE_METRICS_SECONDS"))
 
     @model_validator(mode="after")
     def _default_dev_dsns(self) -> ServiceSettings:
