@@ -33,6 +33,8 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const [restoring, setRestoring] = useState(session.accessToken === null);
 
   useEffect(() => session.subscribe(setToken), []);
+  // Another tab signed in, registered or switched shop: its token is already ours; nothing cached may stay.
+  useEffect(() => session.onChangedElsewhere(() => void queryClient.resetQueries()), [queryClient]);
   useEffect(() => {
     if (session.accessToken !== null) return;
     let active = true;
@@ -57,7 +59,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const acceptTokens = useCallback(
     async (accessToken: string) => {
       queryClient.clear(); // another user or another shop: nothing cached may leak across
-      session.setAccessToken(accessToken);
+      session.begin(accessToken); // and the other tabs take the new session too
       await queryClient.fetchQuery({
         queryKey: ME_QUERY_KEY,
         queryFn: async () => unwrap(await authApi.GET("/api/v1/auth/me")),
@@ -68,8 +70,11 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const signIn = useCallback(
     async (email: string, password: string) => {
+      // Requests that set the refresh cookie run under the lock the tabs share (lib/tabSync).
       const tokens = unwrap(
-        await authApi.POST("/api/v1/auth/login", { body: { email, password }, headers: AUTH_MODE_HEADER }),
+        await session.exclusive(() =>
+          authApi.POST("/api/v1/auth/login", { body: { email, password }, headers: AUTH_MODE_HEADER }),
+        ),
       );
       await acceptTokens(tokens.access_token);
     },
@@ -78,7 +83,9 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const register = useCallback(
     async (input: RegisterInput) => {
-      const tokens = unwrap(await authApi.POST("/api/v1/auth/register", { body: input, headers: AUTH_MODE_HEADER }));
+      const tokens = unwrap(
+        await session.exclusive(() => authApi.POST("/api/v1/auth/register", { body: input, headers: AUTH_MODE_HEADER })),
+      );
       await acceptTokens(tokens.access_token);
     },
     [acceptTokens],
@@ -87,7 +94,9 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const switchTenant = useCallback(
     async (tenantId: string) => {
       const tokens = unwrap(
-        await authApi.POST("/api/v1/auth/switch-tenant", { body: { tenant_id: tenantId }, headers: AUTH_MODE_HEADER }),
+        await session.exclusive(() =>
+          authApi.POST("/api/v1/auth/switch-tenant", { body: { tenant_id: tenantId }, headers: AUTH_MODE_HEADER }),
+        ),
       );
       await acceptTokens(tokens.access_token);
     },
@@ -95,11 +104,13 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   );
 
   const signOut = useCallback(async () => {
-    try {
-      await authApi.POST("/api/v1/auth/logout", { headers: AUTH_MODE_HEADER });
-    } finally {
-      session.setAccessToken(null);
-    }
+    await session.exclusive(async () => {
+      try {
+        await authApi.POST("/api/v1/auth/logout", { headers: AUTH_MODE_HEADER });
+      } finally {
+        session.begin(null); // signs out the other tabs too
+      }
+    });
   }, []);
 
   const me = token === null ? undefined : meQuery.data;
