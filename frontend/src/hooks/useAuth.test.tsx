@@ -3,6 +3,7 @@
  * (Node's, in these tests), posted here by a channel that plays "another tab".
  */
 import { screen, waitFor } from "@testing-library/react";
+import { useEffect } from "react";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { useAuth } from "@/hooks/useAuth";
 import { session } from "@/lib/session";
@@ -58,5 +59,18 @@ describe("AuthProvider across tabs", () => {
     await waitFor(() => expect(session.accessToken).toBe("fresher"));
     expect(screen.getByTestId("probe")).toHaveTextContent("signed-in Ada's Prints");
     expect(requests.slice(before).filter((r) => r.path === "/api/v1/auth/refresh")).toHaveLength(0);
+  });
+
+  it("a token that arrives between the first render and the provider's effects is not missed", async () => {
+    // A child's effect runs before its parent's: the token lands after the AuthProvider rendered without one
+    // and before it subscribed, as when another tab's refresh arrives while this tab starts.
+    function ArrivesEarly() {
+      useEffect(() => session.setAccessToken("from-other-tab"), []);
+      return <Probe />;
+    }
+    const { requests } = mockApi(meHandler("owner"));
+    renderWithApp(<ArrivesEarly />, { signedOut: true });
+    await waitFor(() => expect(screen.getByTestId("probe")).toHaveTextContent("signed-in Ada's Prints"));
+    expect(requests.filter((r) => r.path === "/api/v1/auth/refresh")).toHaveLength(0);
   });
 });

@@ -32,11 +32,18 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const [token, setToken] = useState<string | null>(session.accessToken);
   const [restoring, setRestoring] = useState(session.accessToken === null);
 
-  useEffect(() => session.subscribe(setToken), []);
+  useEffect(() => {
+    // A token may have arrived between the first render and this effect (another tab's refresh): take it.
+    setToken(session.accessToken);
+    return session.subscribe(setToken);
+  }, []);
   // Another tab signed in, registered or switched shop: its token is already ours; nothing cached may stay.
   useEffect(() => session.onChangedElsewhere(() => void queryClient.resetQueries()), [queryClient]);
   useEffect(() => {
-    if (session.accessToken !== null) return;
+    if (session.accessToken !== null) {
+      setRestoring(false); // already signed in, possibly by another tab since the first render
+      return;
+    }
     let active = true;
     void session.refresh().finally(() => active && setRestoring(false));
     return () => {

@@ -107,7 +107,9 @@ test("signing out in one tab signs out the others; signing in in one brings the 
   await first.getByRole("button", { name: "Sign out" }).click();
   await first.waitForURL(/\/login$/);
   // Nobody touches the other tabs: they follow on their own.
-  await Promise.all(others.map((tab) => tab.waitForURL(/\/login$/)));
+  // (Their change of address is the app's own, not a page load: wait for the address, not for "load".)
+  await Promise.all(others.map((tab) => tab.waitForURL(/\/login$/, { waitUntil: "commit" })));
+  await Promise.all(others.map((tab) => tab.getByRole("button", { name: "Sign in" }).waitFor()));
   await screenshotTabs("sessions-signed-out-everywhere");
   // Really signed out, not just a page: a reload finds no session (the cookie went with it).
   await second.reload();
