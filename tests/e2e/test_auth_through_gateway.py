@@ -10,11 +10,12 @@ import time
 import uuid
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 from batchivo_common.auth.tokens import Role, SigningKey, TokenIssuer
 from batchivo_common.testing.assertions import assert_error
-from batchivo_common.testing.plugin import JWT_AUDIENCE, JWT_ISSUER
+from batchivo_common.testing.plugin import JWT_AUDIENCE, JWT_ISSUER, ServiceDatabase
 
 PASSWORD = "correct horse battery staple"
 
@@ -84,7 +85,9 @@ async def test_wrong_email_and_wrong_password_look_the_same(gateway: httpx.Async
     assert body_a == body_b
 
 
-async def test_refresh_rotates_and_reuse_revokes_the_family(gateway: httpx.AsyncClient) -> None:
+async def test_refresh_rotates_and_reuse_revokes_the_family(
+    gateway: httpx.AsyncClient, auth_db: ServiceDatabase
+) -> None:
     account = await register(gateway)
     first = account["refresh_token"]
     rotated = await gateway.post("/api/v1/auth/refresh", json={"refresh_token": first})
@@ -95,7 +98,15 @@ async def test_refresh_rotates_and_reuse_revokes_the_family(gateway: httpx.Async
         await gateway.get("/api/v1/auth/me", headers=bearer(rotated.json()["access_token"]))
     ).status_code == 200
 
-    # The old token again: theft is assumed, the whole family goes.
+    # The old token again once the grace window (tabs refreshing together) has passed: theft is assumed,
+    # the whole family goes.
+    conn = await asyncpg.connect(auth_db.admin_url)
+    try:
+        await conn.execute(
+            "update auth.refresh_tokens set used_at = used_at - interval '1 hour' where used_at is not null"
+        )
+    finally:
+        await conn.close()
     assert_error(
         await gateway.post("/api/v1/auth/refresh", json={"refresh_token": first}), 401, "UNAUTHENTICATED"
     )

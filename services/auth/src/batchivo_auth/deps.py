@@ -59,6 +59,7 @@ async def get_session_service(request: Request, session: SessionDep, settings: S
         hasher=hasher,
         revocations=request.app.state.revocations,
         refresh_token_days=settings.refresh_token_days,
+        reuse_grace_seconds=settings.refresh_reuse_grace_seconds,
     )
 
 

@@ -69,8 +69,10 @@ class SessionService:
         hasher: PasswordHasher,
         revocations: RevocationStore,
         refresh_token_days: int,
+        reuse_grace_seconds: int = rules.REFRESH_REUSE_GRACE_SECONDS,
     ):
         self.session = session
+        self.reuse_grace_seconds = reuse_grace_seconds
         self.issuer = issuer
         self.hasher = hasher
         self.revocations = revocations
@@ -121,13 +123,24 @@ class SessionService:
         if tenant_id is None:
             raise Unauthenticated(INVALID_REFRESH_TOKEN)
         await bind_tenant(self.session, tenant_id)
+        found = await self.refresh_tokens.by_hash(tenant_id, token_hash)
+        if found is None or found.revoked_at is not None:
+            raise Unauthenticated(INVALID_REFRESH_TOKEN)
+        # Refreshes of one family run one at a time; what the others did is read after the lock.
+        await self.refresh_tokens.lock_family(found.family_id)
         current = await self.refresh_tokens.by_hash(tenant_id, token_hash, for_update=True)
         if current is None or current.revoked_at is not None:
             raise Unauthenticated(INVALID_REFRESH_TOKEN)
+        now = datetime.now(UTC)
+        latest = None
         if current.used_at is not None:
+            latest = await self.refresh_tokens.latest_rotation(tenant_id, current.family_id)
+        verdict = rules.refresh_verdict(
+            used_at=current.used_at, latest_rotation=latest, now=now, grace_seconds=self.reuse_grace_seconds
+        )
+        if verdict is rules.RefreshVerdict.THEFT:
             # Theft detection: a rotated-away token came back, so two parties hold this session.
             await self._revoke_and_reject(current, "Refresh token reuse detected; the session was revoked")
-        now = datetime.now(UTC)
         if current.expires_at <= now:
             raise Unauthenticated(INVALID_REFRESH_TOKEN)
         membership = await self.memberships.get(tenant_id, current.user_id)
@@ -135,7 +148,13 @@ class SessionService:
         tenant = await self.tenant_rows.get(tenant_id)
         if membership is None or user is None or not user.is_active or tenant is None or not tenant.is_active:
             await self._revoke_and_reject(current, "This session is no longer valid")
-        current.used_at = now
+        if verdict is rules.RefreshVerdict.ROTATE:
+            current.used_at = now
+            # Siblings issued in the grace window (other tabs' answers) count as rotated now too, so the
+            # family keeps one live token once the window has passed.
+            await self.refresh_tokens.retire_siblings(tenant_id, current.family_id, current.id, now)
+        # GRACE: another tab of the same browser sent the same cookie moments ago. It gets a sibling of
+        # the successor; nothing is revoked, and the presented token's used_at stays (no sliding window).
         # The role comes from the membership as it is now: a promotion or demotion applies at refresh.
         return await self._issue(
             current.user_id, tenant_id, Role(membership.role), family_id=current.family_id
