@@ -1,7 +1,7 @@
 """auth: outbox parking, inbox aggregate key and retention purge (docs/adr/0003-event-bus.md).
 
-Revision ID: 0002_messaging_hardening
-Revises: 0001_auth
+Revision ID: 0003_messaging_hardening
+Revises: 0002_invitations
 
 Hand-written and reviewed. In short:
 
