@@ -1137,7 +1137,7 @@ export interface operations {
             query?: {
                 /** @description Page size (1-200) */
                 limit?: number;
-                /** @description Rows to skip */
+                /** @description Rows to skip (0-1,000,000) */
                 offset?: number;
             };
             header?: never;
