@@ -25,6 +25,9 @@ install: uv ## Install every Python dependency from the lockfile
 services: ## Start local PostgreSQL, RabbitMQ and Redis when they are down
 	bash scripts/dev_services.sh
 
+# Every process requires BATCHIVO_ENV (it never guesses); the developer targets run as dev unless told.
+migrate topology run: export BATCHIVO_ENV ?= dev
+
 .PHONY: db-bootstrap
 db-bootstrap: ## Create the dev database, the service schemas and their roles (as the superuser)
 	$(RUN) python -m batchivo_common.db.bootstrap --create-database --admin-url $(ADMIN_DATABASE_URL) $(SERVICES)

@@ -204,6 +204,7 @@ async def stack(
             **({"GATEWAY_CATALOG_URL": f"http://127.0.0.1:{catalog_port}"} if catalog else {}),
             "GATEWAY_LOGIN_RATE_PER_MINUTE": "1000000",
             "GATEWAY_API_RATE_PER_MINUTE": "100000000",
+            "GATEWAY_METRICS_PORT": "0",  # the internal /metrics listener on any free port
             **(env_overrides or {}),
         }
         migrate("services/auth/alembic.ini", env)

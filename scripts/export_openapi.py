@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 from pathlib import Path
 
 SERVICES = {
@@ -26,6 +27,7 @@ def export(service: str, factory_path: str) -> str:
 
 
 def main() -> None:
+    os.environ.setdefault("BATCHIVO_ENV", "dev")  # required by every settings class; nothing connects here
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", type=Path, default=Path("frontend/openapi"))
     args = parser.parse_args()

@@ -85,14 +85,31 @@ def gateway_url(
     settings = GatewaySettings(
         **batchivo_infra.common_overrides(),
         environment="test",
+        metrics_port=0,  # the internal /metrics listener on any free port
         auth_url=auth_url,
         inventory_url=inventory_url,
         catalog_url=catalog_url,
         # Per-test prefixes below keep the login limit from leaking between tests.
         login_rate_per_minute=10,
         frontend_dist=ROOT / "does-not-exist",
+        # Tests come from 127.0.0.1 and name their client in X-Forwarded-For, as an ingress would.
+        trusted_proxies="127.0.0.1/32",
     )
-    with serve(create_gateway_app(settings)) as url:
+    with serve(create_gateway_app(settings), proxy_headers=False) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def untrusting_gateway_url(auth_url: str, batchivo_infra: TestInfra) -> Iterator[str]:
+    """A gateway with the default GATEWAY_TRUSTED_PROXIES (none): forwarded headers are ignored."""
+    overrides = {
+        **batchivo_infra.common_overrides(),
+        "redis_prefix": f"{batchivo_infra.redis_prefix}untrusting:",
+    }
+    settings = GatewaySettings(
+        **overrides, environment="test", auth_url=auth_url, frontend_dist=ROOT / "does-not-exist"
+    )
+    with serve(create_gateway_app(settings), proxy_headers=False) as url:
         yield url
 
 

@@ -225,6 +225,9 @@ def gateway_settings(
             "catalog_url": upstream_url,
             "production_url": None,
             "frontend_dist": tmp_path / "no-dist",
+            "metrics_port": 0,  # the internal /metrics listener on any free port
+            # Tests come from 127.0.0.1 and name their client in X-Forwarded-For, as an ingress would.
+            "trusted_proxies": "127.0.0.1/32",
             **overrides,
         }
         return GatewaySettings(**values)
@@ -234,12 +237,14 @@ def gateway_settings(
 
 @pytest.fixture
 def start_gateway(gateway_settings: Callable[..., GatewaySettings]) -> Iterator[Callable[..., str]]:
-    """Start a gateway (uvicorn, trusting X-Forwarded-For from 127.0.0.1) with settings overrides."""
+    """Start a gateway (trusting X-Forwarded-For from 127.0.0.1 unless overridden) with settings overrides.
+
+    uvicorn's own proxy-header handling is off, as in ``batchivo_gateway.main.run``: the gateway decides."""
     with contextlib.ExitStack() as stack:
 
         def start(**overrides: Any) -> str:
             app = create_app(gateway_settings(**overrides))
-            return stack.enter_context(serve(app, proxy_headers=True, forwarded_allow_ips="127.0.0.1"))
+            return stack.enter_context(serve(app, proxy_headers=False))
 
         yield start
 

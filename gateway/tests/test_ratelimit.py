@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import httpx
+from batchivo_common.identifiers import fullwidth
 
 if TYPE_CHECKING:
     from conftest import UpstreamState
@@ -49,25 +50,48 @@ async def test_eleventh_login_from_one_ip_is_429(
     assert response.json()["headers"]["x-forwarded-for"] == ["203.0.113.8"]
 
 
-async def test_login_is_limited_per_email_across_ips(
+async def test_register_is_limited_per_email_across_ips(
     start_gateway: Callable[..., str], client: httpx.AsyncClient, assert_error: Callable[..., Any]
 ) -> None:
-    url = f"{start_gateway(login_rate_per_minute=3)}/api/v1/auth/login"
+    url = f"{start_gateway(login_rate_per_minute=3)}/api/v1/auth/register"
     for i in range(3):
         response = await client.post(
             url, json={"email": "Victim@Example.com"}, headers=_from(f"198.51.100.{i}")
         )
         assert response.status_code == 200
-    response = await client.post(url, json={"email": " victim@example.COM"}, headers=_from("198.51.100.99"))
+    # The same address in full-width letters is the same email (batchivo_common.identifiers).
+    response = await client.post(
+        url, json={"email": fullwidth("victim") + "@example.COM"}, headers=_from("198.51.100.99")
+    )
     _assert_limited(response, assert_error)
-    # Other emails from fresh IPs still get through; register has its own counters.
+    # Other emails from fresh IPs still get through; login has its own counters (failures, not attempts:
+    # an upstream that answers 200 counts none).
     response = await client.post(url, json={"email": "other@example.com"}, headers=_from("198.51.100.50"))
     assert response.status_code == 200
-    register = url.replace("/login", "/register")
-    response = await client.post(
-        register, json={"email": "victim@example.com"}, headers=_from("198.51.100.51")
+    login = url.replace("/register", "/login")
+    for i in range(5):
+        response = await client.post(
+            login, json={"email": "victim@example.com"}, headers=_from(f"198.51.100.{60 + i}")
+        )
+        assert response.status_code == 200
+
+
+async def test_forwarded_headers_from_an_untrusted_peer_are_ignored(
+    start_gateway: Callable[..., str],
+    client: httpx.AsyncClient,
+    upstream_state: UpstreamState,
+    assert_error: Callable[..., Any],
+) -> None:
+    url = f"{start_gateway(login_rate_per_minute=2, trusted_proxies='')}/api/v1/auth/register"
+    for i in range(2):
+        response = await client.post(url, json={"email": f"s{i}@x.io"}, headers=_from(f"203.0.113.{i}"))
+        assert response.status_code == 200
+        # The upstream hears the real peer, not the spoofed address.
+        assert response.json()["headers"]["x-forwarded-for"] == ["127.0.0.1"]
+    # A fresh spoofed address does not buy a fresh per-IP budget.
+    _assert_limited(
+        await client.post(url, json={"email": "s9@x.io"}, headers=_from("203.0.113.99")), assert_error
     )
-    assert response.status_code == 200
 
 
 async def test_register_is_limited_per_ip(

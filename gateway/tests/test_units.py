@@ -190,3 +190,29 @@ def test_settings_derive_jwks_from_auth_and_blank_upstreams_are_unset() -> None:
         environment="test", auth_url="http://auth:8000", jwks_url="http://keys/jwks.json"
     )
     assert explicit.jwks_url == "http://keys/jwks.json"
+
+
+def test_login_refusal_rules() -> None:
+    from batchivo_gateway.ratelimit import LoginCheck, LoginPolicy, login_keys, login_refusal
+
+    policy = LoginPolicy(
+        failures_per_ip_email=5,
+        failure_window_seconds=900,
+        email_free_failures=10,
+        backoff_base_seconds=2,
+        backoff_max_seconds=3600,
+    )
+    now = 1_000_000
+    fresh = LoginCheck(pair_failures=0, pair_ttl=-2, email_failures=0, until_ms=0, known=False, probe=0)
+    assert login_refusal(fresh, policy, now) is None
+    # Five failures of this (IP, email): wait for the pair window.
+    assert login_refusal(LoginCheck(5, 600, 5, 0, False, 0), policy, now) == 600
+    # In the email's back-off, an unknown IP waits for its end; a granted probe or a known IP passes.
+    assert login_refusal(LoginCheck(1, 800, 12, now + 4_500, False, -1), policy, now) == 5
+    assert login_refusal(LoginCheck(1, 800, 12, now - 1, False, -1), policy, now) == 1  # probe busy
+    assert login_refusal(LoginCheck(1, 800, 12, now - 1, False, 1), policy, now) is None
+    assert login_refusal(LoginCheck(1, 800, 12, now + 4_500, True, 0), policy, now) is None
+    # Keys hold hashes, never the email or the IP, and every spelling of the email shares them.
+    keys = login_keys("p:", "203.0.113.9", "Ada@Example.com")
+    assert keys == login_keys("p:", "203.0.113.9", "ada@example.com")
+    assert not any("ada" in k or "203.0.113.9" in k for k in keys)

@@ -10,11 +10,12 @@ import time
 import uuid
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 from batchivo_common.auth.tokens import Role, SigningKey, TokenIssuer
 from batchivo_common.testing.assertions import assert_error
-from batchivo_common.testing.plugin import JWT_AUDIENCE, JWT_ISSUER
+from batchivo_common.testing.plugin import JWT_AUDIENCE, JWT_ISSUER, ServiceDatabase
 
 PASSWORD = "correct horse battery staple"
 
@@ -84,7 +85,9 @@ async def test_wrong_email_and_wrong_password_look_the_same(gateway: httpx.Async
     assert body_a == body_b
 
 
-async def test_refresh_rotates_and_reuse_revokes_the_family(gateway: httpx.AsyncClient) -> None:
+async def test_refresh_rotates_and_reuse_revokes_the_family(
+    gateway: httpx.AsyncClient, auth_db: ServiceDatabase
+) -> None:
     account = await register(gateway)
     first = account["refresh_token"]
     rotated = await gateway.post("/api/v1/auth/refresh", json={"refresh_token": first})
@@ -95,7 +98,15 @@ async def test_refresh_rotates_and_reuse_revokes_the_family(gateway: httpx.Async
         await gateway.get("/api/v1/auth/me", headers=bearer(rotated.json()["access_token"]))
     ).status_code == 200
 
-    # The old token again: theft is assumed, the whole family goes.
+    # The old token again once the grace window (tabs refreshing together) has passed: theft is assumed,
+    # the whole family goes.
+    conn = await asyncpg.connect(auth_db.admin_url)
+    try:
+        await conn.execute(
+            "update auth.refresh_tokens set used_at = used_at - interval '1 hour' where used_at is not null"
+        )
+    finally:
+        await conn.close()
     assert_error(
         await gateway.post("/api/v1/auth/refresh", json={"refresh_token": first}), 401, "UNAUTHENTICATED"
     )
@@ -160,12 +171,16 @@ async def test_expired_token_signed_by_auth_key_is_refused(
 async def test_viewer_cannot_write(gateway: httpx.AsyncClient) -> None:
     owner = await register(gateway)
     viewer = await register(gateway, shop="Viewer's Own Shop")
-    added = await gateway.post(
-        "/api/v1/tenant/members",
+    invited = await gateway.post(
+        "/api/v1/tenant/invitations",
         json={"email": viewer["email"], "role": "viewer"},
         headers=bearer(owner["access_token"]),
     )
-    assert added.status_code == 201, added.text
+    assert invited.status_code == 201, invited.text
+    accepted = await gateway.post(
+        f"/api/v1/auth/invitations/{invited.json()['id']}/accept", headers=bearer(viewer["access_token"])
+    )
+    assert accepted.status_code == 200, accepted.text
     owner_tenant = (await gateway.get("/api/v1/auth/me", headers=bearer(owner["access_token"]))).json()[
         "tenant"
     ]["id"]
@@ -185,7 +200,9 @@ async def test_viewer_cannot_write(gateway: httpx.AsyncClient) -> None:
     )
     assert_error(
         await gateway.post(
-            "/api/v1/tenant/members", json={"email": owner["email"], "role": "viewer"}, headers=viewer_headers
+            "/api/v1/tenant/invitations",
+            json={"email": owner["email"], "role": "viewer"},
+            headers=viewer_headers,
         ),
         403,
         "FORBIDDEN",

@@ -74,10 +74,14 @@ async def test_a_viewer_reads_but_cannot_write(gateway: httpx.AsyncClient) -> No
     owner = await shop(gateway, "Owner Shop")
     spool = await add_spool(gateway, owner)
     viewer = await shop(gateway, "Viewer Home")
-    added = await gateway.post(
-        "/api/v1/tenant/members", json={"email": viewer["email"], "role": "viewer"}, headers=auth(owner)
+    invited = await gateway.post(
+        "/api/v1/tenant/invitations", json={"email": viewer["email"], "role": "viewer"}, headers=auth(owner)
     )
-    assert added.status_code == 201, added.text
+    assert invited.status_code == 201, invited.text
+    accepted = await gateway.post(
+        f"/api/v1/auth/invitations/{invited.json()['id']}/accept", headers=auth(viewer)
+    )
+    assert accepted.status_code == 200, accepted.text
     tenant_id = (await gateway.get("/api/v1/auth/me", headers=auth(owner))).json()["tenant"]["id"]
     switched = await gateway.post(
         "/api/v1/auth/switch-tenant", json={"tenant_id": tenant_id}, headers=auth(viewer)

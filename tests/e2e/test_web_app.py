@@ -36,6 +36,7 @@ def spa_gateway_url(auth_url: str, inventory_url: str, batchivo_infra: TestInfra
     settings = GatewaySettings(
         **batchivo_infra.common_overrides(),
         environment="test",
+        metrics_port=0,  # the internal /metrics listener on any free port
         auth_url=auth_url,
         inventory_url=inventory_url,
         frontend_dist=FRONTEND / "dist",

@@ -14,6 +14,9 @@ Input: dict
 Keys a component may set besides the usual ones (absent = the Python process default):
   commonEnv: false   no BATCHIVO_* or OTEL_* env, no AMQP or Redis secrets (the frontend's nginx)
   metrics: false     no /metrics: no prometheus.io annotations, no Prometheus ingress rule
+  metricsPort: N     /metrics is served on this second port, not on http (the gateway): a "metrics"
+                     port on the container and the Service, the scrape annotations point at it, and
+                     Prometheus may reach that port only
   extraVolumes, extraVolumeMounts   more writable dirs beside /tmp (nginx's conf.d and cache)
 
 Security defaults come from global.podSecurityContext / global.containerSecurityContext and can
@@ -53,6 +56,7 @@ be overridden key by key per service or process.
 {{- $netpol := $p.networkPolicy | default (dict) -}}
 {{- $metrics := dig "metrics" true $p -}}
 {{- $scrape := and $root.Values.global.metrics.podAnnotations $metrics }}
+{{- $metricsPort := $p.metricsPort | default $p.port }}
 ---
 apiVersion: apps/v1
 kind: Deployment
@@ -84,7 +88,7 @@ spec:
       annotations:
         {{- if $scrape }}
         prometheus.io/scrape: "true"
-        prometheus.io/port: {{ $p.port | quote }}
+        prometheus.io/port: {{ $metricsPort | quote }}
         prometheus.io/path: /metrics
         {{- end }}
         {{- with $p.podAnnotations }}
@@ -112,6 +116,11 @@ spec:
             - name: http
               containerPort: {{ $p.port }}
               protocol: TCP
+            {{- if $p.metricsPort }}
+            - name: metrics
+              containerPort: {{ $p.metricsPort }}
+              protocol: TCP
+            {{- end }}
           env:
             {{- if dig "commonEnv" true $p }}
             {{- include "batchivo.commonEnv" $root | nindent 12 }}
@@ -200,6 +209,12 @@ spec:
       port: {{ $p.port }}
       targetPort: http
       protocol: TCP
+    {{- if $p.metricsPort }}
+    - name: metrics
+      port: {{ $p.metricsPort }}
+      targetPort: metrics
+      protocol: TCP
+    {{- end }}
 {{- if $p.serviceAccount.create }}
 ---
 apiVersion: v1
@@ -284,7 +299,7 @@ spec:
   policyTypes:
     - Ingress
     - Egress
-  {{- $ingress := include "batchivo.ingressRules" (dict "root" $root "netpol" $netpol "release" $release "metrics" $metrics) | trim }}
+  {{- $ingress := include "batchivo.ingressRules" (dict "root" $root "netpol" $netpol "release" $release "metrics" $metrics "metricsPort" (ternary "metrics" "http" (not (empty $p.metricsPort)))) | trim }}
   {{- if $ingress }}
   ingress:
     {{- $ingress | nindent 4 }}
@@ -309,7 +324,7 @@ spec:
 {{/*
 Ingress rules of a component's NetworkPolicy (may be none: then it accepts nothing).
 Input: dict "root" $ "netpol" <component networkPolicy values> "release" <release selector labels>
-"metrics" <whether the component serves /metrics>
+"metrics" <whether the component serves /metrics> "metricsPort" <the named port that serves it: http or metrics>
 */}}
 {{- define "batchivo.ingressRules" -}}
 {{- $root := .root -}}
@@ -360,7 +375,7 @@ Input: dict "root" $ "netpol" <component networkPolicy values> "release" <releas
       protocol: TCP
 {{- end }}
 {{- if and $np.prometheus.enabled .metrics }}
-# Prometheus scrapes /metrics on the http port
+# Prometheus scrapes /metrics on the {{ .metricsPort }} port
 - from:
     - namespaceSelector:
         {{- toYaml $np.prometheus.namespaceSelector | nindent 8 }}
@@ -369,7 +384,7 @@ Input: dict "root" $ "netpol" <component networkPolicy values> "release" <releas
         {{- toYaml . | nindent 8 }}
       {{- end }}
   ports:
-    - port: http
+    - port: {{ .metricsPort }}
       protocol: TCP
 {{- end }}
 {{- with $netpol.extraIngress }}

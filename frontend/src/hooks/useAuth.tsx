@@ -32,9 +32,18 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const [token, setToken] = useState<string | null>(session.accessToken);
   const [restoring, setRestoring] = useState(session.accessToken === null);
 
-  useEffect(() => session.subscribe(setToken), []);
   useEffect(() => {
-    if (session.accessToken !== null) return;
+    // A token may have arrived between the first render and this effect (another tab's refresh): take it.
+    setToken(session.accessToken);
+    return session.subscribe(setToken);
+  }, []);
+  // Another tab signed in, registered or switched shop: its token is already ours; nothing cached may stay.
+  useEffect(() => session.onChangedElsewhere(() => void queryClient.resetQueries()), [queryClient]);
+  useEffect(() => {
+    if (session.accessToken !== null) {
+      setRestoring(false); // already signed in, possibly by another tab since the first render
+      return;
+    }
     let active = true;
     void session.refresh().finally(() => active && setRestoring(false));
     return () => {
@@ -57,7 +66,7 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const acceptTokens = useCallback(
     async (accessToken: string) => {
       queryClient.clear(); // another user or another shop: nothing cached may leak across
-      session.setAccessToken(accessToken);
+      session.begin(accessToken); // and the other tabs take the new session too
       await queryClient.fetchQuery({
         queryKey: ME_QUERY_KEY,
         queryFn: async () => unwrap(await authApi.GET("/api/v1/auth/me")),
@@ -68,8 +77,11 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const signIn = useCallback(
     async (email: string, password: string) => {
+      // Requests that set the refresh cookie run under the lock the tabs share (lib/tabSync).
       const tokens = unwrap(
-        await authApi.POST("/api/v1/auth/login", { body: { email, password }, headers: AUTH_MODE_HEADER }),
+        await session.exclusive(() =>
+          authApi.POST("/api/v1/auth/login", { body: { email, password }, headers: AUTH_MODE_HEADER }),
+        ),
       );
       await acceptTokens(tokens.access_token);
     },
@@ -78,7 +90,9 @@ export function AuthProvider({ children }: { children: ReactNode }) {
 
   const register = useCallback(
     async (input: RegisterInput) => {
-      const tokens = unwrap(await authApi.POST("/api/v1/auth/register", { body: input, headers: AUTH_MODE_HEADER }));
+      const tokens = unwrap(
+        await session.exclusive(() => authApi.POST("/api/v1/auth/register", { body: input, headers: AUTH_MODE_HEADER })),
+      );
       await acceptTokens(tokens.access_token);
     },
     [acceptTokens],
@@ -87,7 +101,9 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const switchTenant = useCallback(
     async (tenantId: string) => {
       const tokens = unwrap(
-        await authApi.POST("/api/v1/auth/switch-tenant", { body: { tenant_id: tenantId }, headers: AUTH_MODE_HEADER }),
+        await session.exclusive(() =>
+          authApi.POST("/api/v1/auth/switch-tenant", { body: { tenant_id: tenantId }, headers: AUTH_MODE_HEADER }),
+        ),
       );
       await acceptTokens(tokens.access_token);
     },
@@ -95,11 +111,13 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   );
 
   const signOut = useCallback(async () => {
-    try {
-      await authApi.POST("/api/v1/auth/logout", { headers: AUTH_MODE_HEADER });
-    } finally {
-      session.setAccessToken(null);
-    }
+    await session.exclusive(async () => {
+      try {
+        await authApi.POST("/api/v1/auth/logout", { headers: AUTH_MODE_HEADER });
+      } finally {
+        session.begin(null); // signs out the other tabs too
+      }
+    });
   }, []);
 
   const me = token === null ? undefined : meQuery.data;

@@ -1,4 +1,4 @@
-/** The shop's members (admins and owners manage them; domain.md §1). */
+/** The shop's members (admins and owners manage them; domain.md §1). People join by invitation (queries/invitations). */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { authApi, unwrap, type AuthSchemas } from "@/lib/api";
 import type { Role } from "@/lib/roles";
@@ -21,14 +21,6 @@ export function useMembers() {
 function useInvalidateMembers() {
   const queryClient = useQueryClient();
   return () => queryClient.invalidateQueries({ queryKey: memberKeys.all });
-}
-
-export function useAddMember() {
-  const invalidate = useInvalidateMembers();
-  return useMutation({
-    mutationFn: async (body: { email: string; role: Role }) => unwrap(await authApi.POST("/api/v1/tenant/members", { body })),
-    onSuccess: invalidate,
-  });
 }
 
 export function useChangeMemberRole() {

@@ -253,31 +253,45 @@ test("sign out, and another shop cannot see the first shop's spools", async () =
   await shot("07-other-shop-not-found");
 });
 
-test("a person in two shops switches shop; as a viewer there they see the stock but no write controls", async () => {
-  // Shop B's owner (signed in now) leaves; shop A's owner adds them to shop A as a viewer.
+test("a person in two shops is invited as a viewer, accepts, switches shop and sees the stock but no write controls", async () => {
+  // Shop B's owner (signed in now) leaves; shop A's owner invites them to shop A as a viewer.
   await page.getByRole("button", { name: "Sign out" }).click();
   await page.waitForURL(/\/login$/);
   await signIn(shopA);
   await nav("Members").click();
-  await page.getByRole("button", { name: "Add member" }).first().click();
+  await page.getByRole("button", { name: "Invite member" }).first().click();
   const dialog = page.getByRole("dialog");
   await dialog.getByLabel("Email").fill(shopB.email);
   await dialog.getByLabel("Role").selectOption("viewer");
-  await dialog.getByRole("button", { name: "Add member" }).click();
+  await dialog.getByRole("button", { name: "Send invitation" }).click();
+  await dialog.getByText(/Invitation sent to/).waitFor();
+  await dialog.getByTestId("invitation-link").waitFor();
+  await dialog.getByRole("button", { name: "Done" }).click();
   await dialog.waitFor({ state: "hidden" });
-  await assertText(page.getByRole("cell", { name: shopB.name }), shopB.name);
+  // Pending, not a member: the invitation shows the email only, nothing about the person.
+  const pending = page.getByRole("region", { name: "Pending invitations" });
+  await assertText(pending.getByRole("cell", { name: shopB.email }), shopB.email);
+  assert.equal(await page.getByRole("cell", { name: shopB.name }).count(), 0, "not a member before accepting");
+  await shot("15-members-pending-invitation");
   await page.getByRole("button", { name: "Sign out" }).click();
   await page.waitForURL(/\/login$/);
 
+  // Shop B's owner signs in, sees the invitation and accepts: shop A appears in the shop switcher.
   await signIn(shopB);
+  const invitation = page.getByTestId("invitation");
+  await assertText(invitation, `${shopA.shop} invites you to join as viewer.`);
+  await shot("16-invitation-banner");
+  await page.getByRole("button", { name: `Accept the invitation of ${shopA.shop}` }).click();
+  await invitation.waitFor({ state: "hidden" });
   await page.getByRole("button", { name: /Switch shop/ }).click();
   await page.getByRole("menuitem", { name: new RegExp(shopA.shop) }).click();
   await assertText(page.getByTestId("tenant-name"), shopA.shop);
   await nav("Spools").click();
-  await page.getByRole("link", { name: "FIL-001" }).waitFor();
+  await page.getByRole("heading", { name: "Spools" }).waitFor();
+  await page.getByRole("link", { name: "FIL-001", exact: true }).waitFor();
   assert.equal(await page.getByRole("button", { name: "Add spool" }).count(), 0);
   assert.equal(await page.getByRole("button", { name: "Bulk add" }).count(), 0);
-  await page.getByRole("link", { name: "FIL-001" }).click();
+  await page.getByRole("link", { name: "FIL-001", exact: true }).click();
   await page.getByRole("heading", { name: "FIL-001" }).waitFor();
   assert.equal(await page.getByRole("button", { name: "Weigh" }).count(), 0);
   await page.getByRole("link", { name: "Print label" }).waitFor();

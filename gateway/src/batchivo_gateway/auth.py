@@ -7,7 +7,9 @@
   short-lived access token, cached in Redis (never in memory: auth deletes the Redis entry on revoke).
 - The deny-list lookup (logout) and the tenant's rate limit share one Redis round trip. If Redis cannot be
   asked, both fail open (logged): availability over a revocation that expires with the token (≤ 15 min).
-- Login/register are limited per client IP and per email; without Redis they fail closed by default.
+- Login/register are limited per client IP; register also per email; login by its failures per (IP, email)
+  and per email with exponential back-off (docs/adr/0008-login-abuse.md). Without Redis they fail closed by
+  default.
 """
 
 from __future__ import annotations
@@ -25,7 +27,19 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from batchivo_gateway.errors import UpstreamError, UpstreamTimeout
-from batchivo_gateway.ratelimit import ADMIT_SCRIPT, Decision, SlidingWindow, ThrottledLog, email_subject
+from batchivo_gateway.ratelimit import (
+    ADMIT_SCRIPT,
+    LOGIN_CHECK_SCRIPT,
+    LOGIN_RECORD_SCRIPT,
+    Decision,
+    LoginCheck,
+    LoginPolicy,
+    SlidingWindow,
+    ThrottledLog,
+    email_subject,
+    login_keys,
+    login_refusal,
+)
 from batchivo_gateway.settings import GatewaySettings
 
 API_KEY_PREFIX = "bvk_"
@@ -77,6 +91,15 @@ class Authenticator:
         self.prefix = settings.redis_prefix
         self.limiter = SlidingWindow(settings.redis_prefix)
         self._admit_script = redis.register_script(ADMIT_SCRIPT)
+        self._login_check = redis.register_script(LOGIN_CHECK_SCRIPT)
+        self._login_record = redis.register_script(LOGIN_RECORD_SCRIPT)
+        self.login_policy = LoginPolicy(
+            failures_per_ip_email=settings.login_failures_per_ip_email,
+            failure_window_seconds=settings.login_failure_window_seconds,
+            email_free_failures=settings.login_email_free_failures,
+            backoff_base_seconds=settings.login_backoff_base_seconds,
+            backoff_max_seconds=settings.login_backoff_max_seconds,
+        )
         self.cache = TokenCache(settings.token_cache_size, settings.token_cache_seconds)
         self._redis_down = ThrottledLog()
 
@@ -141,7 +164,7 @@ class Authenticator:
         if cached is not None:
             return cached.decode() if isinstance(cached, bytes) else str(cached)
         token, expires_in = await self._exchange(key, forward)
-        ttl = expires_in - API_KEY_CACHE_MARGIN
+        ttl = min(expires_in - API_KEY_CACHE_MARGIN, self.settings.api_key_cache_seconds)
         if ttl > 0:
             try:
                 await self.redis.set(cache_key, token, ex=ttl)
@@ -171,21 +194,26 @@ class Authenticator:
 
     # -- login / register -----------------------------------------------------------------------------
 
+    def _fail_closed(self, route: str, exc: BaseException) -> None:
+        self._redis_down.warning("redis unavailable: %s rate limit cannot be applied", route, exc=exc)
+        if self.settings.login_rate_fail_open:
+            return
+        raise Unavailable(
+            "Sign-in is temporarily unavailable; retry shortly", headers={"Retry-After": "5"}
+        ) from None
+
     async def admit_credentials(self, route: str, client_ip: str, email: str | None) -> None:
-        """Per-IP and per-email limits of login/register; 503 without Redis unless configured to fail open."""
+        """Attempts per IP (login and register) and per email (register only: login's per-email limit counts
+        failures, :meth:`admit_login`); 503 without Redis unless configured to fail open."""
         now = time.time()
         subjects = [f"{route}:ip:{client_ip}"]
-        if email:
+        if email and route != "login":
             subjects.append(f"{route}:email:{email_subject(email)}")
         try:
             replies = await self._run_admit_script(None, subjects, now)
         except (RedisError, OSError) as exc:
-            self._redis_down.warning("redis unavailable: %s rate limit cannot be applied", route, exc=exc)
-            if self.settings.login_rate_fail_open:
-                return
-            raise Unavailable(
-                "Sign-in is temporarily unavailable; retry shortly", headers={"Retry-After": "5"}
-            ) from None
+            self._fail_closed(route, exc)
+            return
         limit = self.settings.login_rate_per_minute
         decisions = [
             self.limiter.decide(replies[1 + 2 * i], replies[2 + 2 * i], limit, now)
@@ -194,3 +222,48 @@ class Authenticator:
         refusals = [d for d in decisions if not d.allowed]
         if refusals:
             raise _rate_limited(max(refusals, key=lambda d: d.retry_after), f"{route} attempts")
+
+    async def admit_login(self, client_ip: str, email: str) -> bool:
+        """The failure limits of one login (docs/adr/0008-login-abuse.md): per (IP, email), and the email's
+        exponential back-off, which IPs that logged in to it before skip. 429 when refused; False when Redis
+        could not be asked (and the configuration fails open): then nothing is recorded either."""
+        keys = login_keys(self.prefix, client_ip, email)
+        now_ms = int(time.time() * 1000)
+        policy = self.login_policy
+        try:
+            reply = await self._login_check(
+                keys=keys,
+                args=[now_ms, policy.failures_per_ip_email, policy.email_free_failures, policy.probe_hold_ms],
+            )
+        except (RedisError, OSError) as exc:
+            self._fail_closed("login", exc)
+            return False
+        values = [int(v) for v in reply]
+        check = LoginCheck(values[0], values[1], values[2], values[3], bool(values[4]), values[5])
+        wait = login_refusal(check, policy, now_ms)
+        if wait is not None:
+            raise RateLimited(
+                f"Too many failed sign-ins; retry in {wait} s", headers={"Retry-After": str(wait)}
+            )
+        return True
+
+    async def record_login(self, client_ip: str, email: str, status_code: int) -> None:
+        """Count a failed login (auth answered 401), remember an IP that logged in, free the probe slot."""
+        outcome = "fail" if status_code == 401 else "ok" if status_code == 200 else "other"
+        policy = self.login_policy
+        try:
+            await self._login_record(
+                keys=login_keys(self.prefix, client_ip, email),
+                args=[
+                    outcome,
+                    int(time.time() * 1000),
+                    policy.failure_window_seconds,
+                    policy.email_free_failures,
+                    int(policy.backoff_base_seconds * 1000),
+                    policy.backoff_max_seconds * 1000,
+                    policy.email_state_seconds,
+                    policy.known_ip_seconds,
+                ],
+            )
+        except (RedisError, OSError) as exc:
+            self._redis_down.warning("redis unavailable: login outcome not recorded", exc=exc)

@@ -1,8 +1,9 @@
 """The gateway app: admit (JWT/API key, deny-list, rate limits), route, proxy; plus docs and the SPA.
 
 One catch-all Starlette route (no FastAPI dependency injection on the hot path) runs :meth:`Gateway.handle`;
-``/healthz``, ``/readyz`` and ``/metrics`` come from the shared app factory, ``/api/openapi.json`` and
-``/api/docs`` from :mod:`batchivo_gateway.openapi`.
+``/healthz`` and ``/readyz`` come from the shared app factory (its ``/metrics`` is removed: the internal
+listener of :mod:`batchivo_gateway.metrics_listener` serves it), ``/api/openapi.json`` from
+:mod:`batchivo_gateway.openapi`, ``/api/docs`` (Swagger UI) from :mod:`batchivo_gateway.docs`.
 """
 
 from __future__ import annotations
@@ -18,20 +19,22 @@ import httpx
 from batchivo_common.app import create_service_app, serve_factory
 from batchivo_common.auth.tokens import JwksKeySource, TokenVerifier
 from batchivo_common.db.tenancy import current_tenant
-from batchivo_common.errors import NotFound, Unavailable
+from batchivo_common.errors import NotFound, Unavailable, error_response
 from batchivo_common.observability.context import request_id
 from batchivo_common.observability.tracing import inject_context
 from fastapi import FastAPI
-from fastapi.openapi.docs import get_swagger_ui_html
 from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
-from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import JSONResponse, Response
 
-from batchivo_gateway import routing
+from batchivo_gateway import forwarded, limits, routing
 from batchivo_gateway.auth import Authenticator
-from batchivo_gateway.errors import MethodNotAllowed, PayloadTooLarge
+from batchivo_gateway.cors import CorsMiddleware
+from batchivo_gateway.docs import DOCS_PATH, SwaggerUi
+from batchivo_gateway.errors import MethodNotAllowed
+from batchivo_gateway.metrics_listener import METRICS_PATH, MetricsListener
 from batchivo_gateway.openapi import OpenApiAggregator
 from batchivo_gateway.proxy import Proxy, upstream_request_headers
 from batchivo_gateway.settings import GatewaySettings
@@ -40,8 +43,12 @@ from batchivo_gateway.upstream import Upstream
 
 PROXY_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 #: The request headers the gateway itself looks at (read in one pass over the raw list).
-_READ_HEADERS = frozenset({b"authorization", b"x-api-key", b"host", b"content-length", b"transfer-encoding"})
-OWN_PATHS = frozenset({"/healthz", "/readyz", "/metrics", "/api/docs", "/api/openapi.json"})
+_READ_HEADERS = frozenset(
+    {b"authorization", b"x-api-key", b"host", b"content-length", b"transfer-encoding", b"x-forwarded-proto"}
+)
+OWN_PATHS = frozenset({"/healthz", "/readyz", "/api/docs", "/api/openapi.json"})
+#: Served only on the internal metrics listener (see metrics_listener.py), never on the public one.
+INTERNAL_PATHS = frozenset({METRICS_PATH})
 #: Characters left as they are when a raw path with non-ASCII bytes is percent-encoded for the upstream.
 _PATH_SAFE = "/%:@!$&'()*+,;=-._~"
 
@@ -56,18 +63,15 @@ def email_from(body: bytes) -> str | None:
     return email if isinstance(email, str) and email.strip() else None
 
 
-async def read_limited(request: Request, limit: int) -> bytes:
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise PayloadTooLarge(f"Request body larger than {limit} bytes")
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise PayloadTooLarge(f"Request body larger than {limit} bytes")
-        chunks.append(chunk)
-    return b"".join(chunks)
+def too_deep(limit: int) -> Response:
+    """422 for a JSON body nested deeper than the gateway parses."""
+    message = f"JSON nested deeper than {limit} levels"
+    return error_response(
+        422,
+        f"Invalid request: {message}",
+        "VALIDATION_ERROR",
+        errors=[{"loc": ["body"], "msg": message, "type": "json_too_deep"}],
+    )
 
 
 @dataclass
@@ -81,6 +85,8 @@ class Gateway:
     http: httpx.AsyncClient
     #: Upstream name → base URL (None when not configured), resolved once.
     upstreams: dict[str, str | None]
+    #: ``GATEWAY_TRUSTED_PROXIES``: peers whose X-Forwarded-For/-Proto are believed.
+    trusted_networks: forwarded.Networks = ()
 
     async def handle(self, request: Request) -> Response:
         scope = request.scope
@@ -90,18 +96,36 @@ class Gateway:
         if route is None:
             if path in OWN_PATHS:
                 raise MethodNotAllowed("Method not allowed")
-            if routing.is_api_path(path) or routing.has_dot_segment(path):
+            if path in INTERNAL_PATHS or routing.is_api_path(path) or routing.has_dot_segment(path):
                 raise NotFound("Resource not found")
             return await self.spa.serve(request)
 
         raw_headers: list[tuple[bytes, bytes]] = scope["headers"]
         headers = {n.decode("latin-1"): v.decode("latin-1") for n, v in raw_headers if n in _READ_HEADERS}
         client = scope.get("client")
+        scheme: str = scope.get("scheme", "http")
         client_ip: str | None = client[0] if client else None
+        if self.trusted_networks:
+            address = forwarded.resolve(
+                client_ip,
+                scheme,
+                [v.decode("latin-1") for n, v in raw_headers if n == b"x-forwarded-for"],
+                headers.get("x-forwarded-proto"),
+                self.trusted_networks,
+            )
+            client_ip, scheme = address.ip, address.scheme
+        login: tuple[str, str] | None = None  # (client IP, email) of a login whose outcome is recorded
         rid = request_id.get()
         authorization: str | None = None
         content: bytes | AsyncIterator[bytes] | None = None
         content_length = headers.get("content-length")
+        declared = limits.declared_length(content_length)
+        chunked = declared is None and "transfer-encoding" in headers
+        limit = self.settings.max_body_bytes
+        if (chunked or (declared is not None and declared > limit)) and routing.is_upload(method, path):
+            limit = self.settings.max_upload_bytes
+        if declared is not None and declared > limit:
+            raise limits.too_large(limit)  # before reading a byte of it, and before any other work
 
         if not route.public:
             forward = {"x-request-id": rid} if rid else {}
@@ -111,24 +135,38 @@ class Gateway:
             if exchanged:
                 authorization = f"Bearer {token}"
         elif route.credential_route is not None:
-            body = await read_limited(request, self.settings.max_login_body_bytes)
+            try:
+                body = await limits.read_limited(request, min(limit, self.settings.max_login_body_bytes))
+            except ClientDisconnect:
+                return Response(status_code=400)  # the client left while sending its body; nobody reads this
+            if limits.json_depth_exceeds(body, self.settings.max_json_depth):
+                return too_deep(self.settings.max_json_depth)
             email = email_from(body)
             await self.auth.admit_credentials(route.credential_route, client_ip or "unknown", email)
+            if (
+                route.credential_route == "login"
+                and email
+                and await self.auth.admit_login(client_ip or "unknown", email)
+            ):
+                login = (client_ip or "unknown", email)
             content, content_length = body, str(len(body))
 
         base_url = self.upstreams.get(route.upstream)
         if not base_url:
             raise Unavailable(f"The {route.upstream} service is not configured")
-        if content is None and (
-            (content_length is not None and content_length != "0") or "transfer-encoding" in headers
-        ):
-            content = request.stream()
+        if content is None and (chunked or (declared is not None and declared > 0)):
+            if declared is not None and declared <= self.settings.retry_buffer_bytes:
+                try:
+                    content = await limits.read_limited(request, limit)  # bytes can be sent again (retry)
+                except ClientDisconnect:
+                    return Response(status_code=400)
+            else:
+                content = limits.limited_stream(request.stream(), limit)
 
         raw_path: bytes = scope.get("raw_path") or path.encode()
         if not raw_path.isascii():
             raw_path = quote_from_bytes(raw_path, safe=_PATH_SAFE).encode("ascii")
         host = headers.get("host")
-        scheme: str = scope.get("scheme", "http")
         upstream_headers = upstream_request_headers(
             raw_headers,
             client_ip=client_ip,
@@ -138,7 +176,7 @@ class Gateway:
             authorization=authorization,
             content_length=content_length.encode("latin-1") if content_length is not None else None,
         )
-        return await self.proxy.forward(
+        pending = self.proxy.forward(
             method=method,
             base_url=base_url,
             raw_path=raw_path,
@@ -147,6 +185,15 @@ class Gateway:
             content=content,
             public_origin=f"{scheme}://{host}".encode("latin-1") if host else None,
         )
+        if login is None:
+            return await pending
+        try:
+            response = await pending
+        except BaseException:
+            await self.auth.record_login(*login, 0)  # frees the probe slot; counts nothing
+            raise
+        await self.auth.record_login(*login, response.status_code)
+        return response
 
 
 def _gateway(request: Request) -> Gateway:
@@ -202,6 +249,9 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        metrics = MetricsListener(app.state.metrics, settings.metrics_host, settings.metrics_port)
+        await metrics.start()  # first: a port already taken stops the start-up before anything else opens
+        app.state.metrics_listener = metrics
         client = create_http_client(settings)
         upstream = Upstream(settings)
         redis = Redis.from_url(
@@ -220,10 +270,12 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
             openapi=OpenApiAggregator(client, settings.configured_upstreams, settings.openapi_cache_seconds),
             upstreams=settings.upstreams,
             http=client,
+            trusted_networks=settings.trusted_networks,
         )
         try:
             yield
         finally:
+            await metrics.stop()
             await upstream.aclose()
             await client.aclose()
             await redis.aclose()
@@ -234,23 +286,31 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         title="Batchivo gateway",
         lifespan=lifespan,
         readiness_checks=_readiness_checks(settings),
+        check_input=False,  # bodies stream through; each service checks its own input (ADR 0007)
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
     )
 
+    # /metrics is for Prometheus only: the internal listener serves it (see metrics_listener.py).
+    app.router.routes[:] = [r for r in app.router.routes if getattr(r, "path", None) != METRICS_PATH]
+    app.add_middleware(
+        CorsMiddleware,
+        origins=settings.cors_origins,
+        allow_credentials=settings.cors_allow_credentials,
+        max_age=settings.cors_max_age,
+    )
+
     async def openapi_document(request: Request) -> Response:
         return JSONResponse(await _gateway(request).openapi.document())
-
-    async def swagger_ui(_: Request) -> Response:
-        page: HTMLResponse = get_swagger_ui_html(openapi_url="/api/openapi.json", title="Batchivo API")
-        return page
 
     async def handle(request: Request) -> Response:
         return await _gateway(request).handle(request)
 
     app.add_route("/api/openapi.json", openapi_document, methods=["GET"], include_in_schema=False)
-    app.add_route("/api/docs", swagger_ui, methods=["GET"], include_in_schema=False)
+    swagger = SwaggerUi()
+    app.add_route(DOCS_PATH, swagger.page, methods=["GET"], include_in_schema=False)
+    app.add_route(f"{DOCS_PATH}/{{name}}", swagger.asset, methods=["GET"], include_in_schema=False)
     app.add_route("/{path:path}", handle, methods=PROXY_METHODS, include_in_schema=False)
     return app
 
@@ -261,5 +321,6 @@ def run() -> None:
         "batchivo_gateway.main:create_app",
         host=settings.host,
         port=settings.port,
-        forwarded_allow_ips=settings.forwarded_allow_ips,
+        # The gateway reads forwarded headers itself, from GATEWAY_TRUSTED_PROXIES only (forwarded.py).
+        proxy_headers=False,
     )

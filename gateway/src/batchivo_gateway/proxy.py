@@ -12,6 +12,14 @@ headers, ``Date``/``Server``/``X-Request-ID`` (the gateway's own server and midd
 
 Transport failures map to the error format: cannot connect → 503 UNAVAILABLE, timeout → 504
 UPSTREAM_TIMEOUT, anything else (reset, malformed response) → 502 UPSTREAM_ERROR.
+
+A request whose connection dies before any response arrives is sent once more on a new connection when
+:meth:`Upstream.is_retryable` allows it and its body can be sent again: no body, or a body the gateway read
+whole (``bytes``: small bodies with a Content-Length are buffered for this, see main.py). A streamed body is
+consumed by the first try and never retried. A failure after the response head arrived is never retried.
+
+Pool hygiene: after a 5xx answer the connection is closed instead of pooled (a service that failed may be
+closing it), so the next caller never gets it.
 """
 
 from __future__ import annotations
@@ -28,8 +36,9 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 from yarl import URL
 
+from batchivo_gateway.errors import PayloadTooLarge
 from batchivo_gateway.settings import GatewaySettings
-from batchivo_gateway.upstream import FAILURES, Upstream, upstream_error
+from batchivo_gateway.upstream import FAILURES, Attempt, Upstream, upstream_error
 
 logger = logging.getLogger("batchivo.gateway.proxy")
 
@@ -175,6 +184,15 @@ async def _nonempty(stream: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
             yield chunk
 
 
+def _failed(exc: BaseException) -> Response:
+    cause = exc.__cause__
+    if isinstance(cause, ClientDisconnect):
+        return Response(status_code=400)  # the client left while sending its body; nobody reads this
+    if isinstance(cause, PayloadTooLarge):
+        raise cause from None  # the body grew past the limit while streamed: the upstream request is aborted
+    raise upstream_error(exc) from None
+
+
 class Proxy:
     def __init__(self, upstream: Upstream, settings: GatewaySettings):
         self.upstream = upstream
@@ -201,14 +219,27 @@ class Proxy:
         )
         # A list, not a CIMultiDict: aiohttp builds its own from it (and would copy one given).
         out = [(name.decode("latin-1"), value.decode("latin-1")) for name, value in headers]
+        url = URL(target, encoded=True)
+        attempt = Attempt()
         try:
             upstream = await self.upstream.session.request(
-                method, URL(target, encoded=True), headers=out, data=body, allow_redirects=False
+                method, url, headers=out, data=body, allow_redirects=False, trace_request_ctx=attempt
             )
         except FAILURES as exc:
-            if isinstance(exc.__cause__, ClientDisconnect):
-                return Response(status_code=400)  # the client left while sending its body; nobody reads this
-            raise upstream_error(exc) from None
+            if not (isinstance(body, bytes | None) and self.upstream.is_retryable(exc, method, attempt)):
+                return _failed(exc)
+            logger.info("upstream connection died before answering, retrying: %s", type(exc).__name__)
+            try:
+                upstream = await self.upstream.fresh.request(
+                    method, url, headers=out, data=body, allow_redirects=False
+                )
+            except FAILURES as again:
+                return _failed(again)
+        if upstream.status >= 500:
+            # A service that failed may be closing the connection: never pool it for the next caller.
+            connection = upstream.connection
+            if connection is not None and connection.protocol is not None:
+                connection.protocol.force_close()
         out_headers = response_headers(upstream.raw_headers, base_url.encode("ascii"), public_origin)
         length = upstream.content_length
         small = length is not None and length <= self.buffer_limit

@@ -21,6 +21,8 @@ import math
 import time
 from dataclasses import dataclass
 
+from batchivo_common.identifiers import normalize_identifier
+
 logger = logging.getLogger("batchivo.gateway.ratelimit")
 
 
@@ -37,8 +39,9 @@ ALLOWED = Decision(True, 0, 0.0)
 
 
 def email_subject(email: str) -> str:
-    """Emails are case-folded (as auth does) and hashed: no personal data in Redis key names."""
-    return hashlib.sha256(email.strip().casefold().encode()).hexdigest()[:32]
+    """Emails are normalised exactly as auth does (NFKC case folding, :mod:`batchivo_common.identifiers`) and
+    hashed: every spelling of one address shares its limits, and no personal data is in Redis key names."""
+    return hashlib.sha256(normalize_identifier(email).encode()).hexdigest()[:32]
 
 
 #: KEYS: the deny-list key, then (current, previous) counter keys per limit. ARGV: counter TTL, and "1" to
@@ -110,3 +113,101 @@ class ThrottledLog:
         logger.warning(
             msg, *args, extra={"suppressed": suppressed, "error": type(exc).__name__ if exc else None}
         )
+
+
+# -- failed logins (docs/adr/0008-login-abuse.md) ----------------------------------------------------------
+
+#: KEYS: pair failures (IP, email), email state hash {fails, until_ms}, email probe slot, known-IP marker.
+#: ARGV: now (ms), pair limit, free failures per email, probe hold (ms).
+#: Returns {pair failures, pair TTL (s), email failures, until (ms), known (0/1), probe (1 granted, 0 not
+#: needed, -1 refused)}. The probe slot lets one attempt at a time through an email in back-off.
+LOGIN_CHECK_SCRIPT = """
+local now = tonumber(ARGV[1])
+local pair = tonumber(redis.call('GET', KEYS[1]) or '0')
+local pair_ttl = redis.call('TTL', KEYS[1])
+local fails = tonumber(redis.call('HGET', KEYS[2], 'fails') or '0')
+local until_ms = tonumber(redis.call('HGET', KEYS[2], 'until') or '0')
+local known = redis.call('EXISTS', KEYS[4])
+local probe = 0
+if pair < tonumber(ARGV[2]) and known == 0 and fails >= tonumber(ARGV[3]) then
+  if until_ms > now then
+    probe = -1
+  elseif redis.call('SET', KEYS[3], '1', 'NX', 'PX', ARGV[4]) then
+    probe = 1
+  else
+    probe = -1
+  end
+end
+return {pair, pair_ttl, fails, until_ms, known, probe}
+"""
+
+#: KEYS: as LOGIN_CHECK_SCRIPT. ARGV: outcome ("fail" | "ok" | "other"), now (ms), pair window (s), free
+#: failures, back-off base (ms), back-off max (ms), email state TTL (s), known-IP TTL (s).
+LOGIN_RECORD_SCRIPT = """
+local outcome = ARGV[1]
+if outcome == 'fail' then
+  local pair = redis.call('INCR', KEYS[1])
+  if pair == 1 then redis.call('EXPIRE', KEYS[1], ARGV[3]) end
+  local fails = redis.call('HINCRBY', KEYS[2], 'fails', 1)
+  local beyond = fails - tonumber(ARGV[4])
+  if beyond >= 0 then
+    local delay = math.min(tonumber(ARGV[6]), tonumber(ARGV[5]) * math.pow(2, math.min(beyond, 40)))
+    redis.call('HSET', KEYS[2], 'until', math.floor(tonumber(ARGV[2]) + delay))
+  end
+  redis.call('EXPIRE', KEYS[2], ARGV[7])
+elseif outcome == 'ok' then
+  redis.call('SET', KEYS[4], '1', 'EX', ARGV[8])
+  redis.call('DEL', KEYS[1])
+end
+redis.call('DEL', KEYS[3])
+return 1
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class LoginPolicy:
+    failures_per_ip_email: int
+    failure_window_seconds: int
+    email_free_failures: int
+    backoff_base_seconds: float
+    backoff_max_seconds: int
+    #: How long the email's failure count lives after its last failure.
+    email_state_seconds: int = 86_400
+    #: How long an IP that logged in successfully bypasses the email's back-off.
+    known_ip_seconds: int = 30 * 86_400
+    #: Longest a probe slot is held if the gateway never records the outcome (it crashed, say).
+    probe_hold_ms: int = 30_000
+
+
+@dataclass(frozen=True, slots=True)
+class LoginCheck:
+    """What :data:`LOGIN_CHECK_SCRIPT` answered."""
+
+    pair_failures: int
+    pair_ttl: int
+    email_failures: int
+    until_ms: int
+    known: bool
+    probe: int
+
+
+def login_keys(key_prefix: str, client_ip: str, email: str) -> list[str]:
+    """The four keys of one (IP, email) login: pair failures, email state, probe slot, known IP."""
+    base = f"{key_prefix}gateway:login:"
+    subject = email_subject(email)
+    ip = hashlib.sha256(client_ip.encode()).hexdigest()[:16]
+    return [
+        f"{base}pair:{ip}:{subject}",
+        f"{base}email:{subject}",
+        f"{base}probe:{subject}",
+        f"{base}known:{subject}:{ip}",
+    ]
+
+
+def login_refusal(check: LoginCheck, policy: LoginPolicy, now_ms: int) -> int | None:
+    """Seconds to wait when the attempt must be refused (429), None to let it through. A pure rule."""
+    if check.pair_failures >= policy.failures_per_ip_email:
+        return max(1, check.pair_ttl)
+    if check.probe == -1:
+        return max(1, math.ceil((check.until_ms - now_ms) / 1000)) if check.until_ms > now_ms else 1
+    return None

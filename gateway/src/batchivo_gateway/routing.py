@@ -8,6 +8,7 @@ refused before matching (an HTTP client would otherwise normalise ``/api/v1/auth
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Literal
@@ -47,6 +48,12 @@ PUBLIC: frozenset[tuple[str, str]] = frozenset(
     }
 )
 
+#: Multipart upload routes, whose body may be up to ``GATEWAY_MAX_UPLOAD_BYTES`` instead of
+#: ``GATEWAY_MAX_BODY_BYTES``: (method, full-path pattern).
+UPLOAD_ROUTES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("POST", re.compile(r"/api/v1/products/[^/]+/images")),
+)
+
 LimitedRoute = Literal["login", "register"]
 
 #: Public routes limited per client IP and per email (their small JSON body is buffered to read it).
@@ -80,6 +87,11 @@ def match(method: str, path: str, routes: Mapping[str, str] = ROUTES) -> Match |
             return Match(upstream, key in PUBLIC, CREDENTIAL_ROUTES.get(key))
         prefix = prefix[: prefix.rfind("/")]
     return None
+
+
+def is_upload(method: str, path: str) -> bool:
+    """Whether ``method path`` is a multipart upload route (the larger body limit applies)."""
+    return any(method == m and pattern.fullmatch(path) for m, pattern in UPLOAD_ROUTES)
 
 
 def is_api_path(path: str) -> bool:

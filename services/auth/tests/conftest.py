@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import asyncpg
 import httpx
 import pytest
 import redis.asyncio as redis
@@ -129,12 +130,22 @@ class AuthApi:
             "/api/v1/auth/login", json={"email": email, "password": password, **extra}
         )
 
-    async def add_member(self, owner: Account, member: Account, role: str) -> Account:
-        """Add ``member`` to ``owner``'s tenant with ``role``; the returned account is logged in there."""
+    async def invite(self, inviter: Account, email: str, role: str) -> dict[str, Any]:
         response = await self.client.post(
-            "/api/v1/tenant/members", json={"email": member.email, "role": role}, headers=owner.headers
+            "/api/v1/tenant/invitations", json={"email": email, "role": role}, headers=inviter.headers
         )
         assert response.status_code == 201, response.text
+        body: dict[str, Any] = response.json()
+        return body
+
+    async def add_member(self, owner: Account, member: Account, role: str) -> Account:
+        """Invite ``member`` to ``owner``'s tenant with ``role`` and accept; the returned account is logged in
+        there."""
+        invitation = await self.invite(owner, member.email, role)
+        accepted = await self.client.post(
+            f"/api/v1/auth/invitations/{invitation['id']}/accept", headers=member.headers
+        )
+        assert accepted.status_code == 200, accepted.text
         login = await self.login(member.email, tenant_id=str(owner.tenant_id))
         assert login.status_code == 200, login.text
         return await self.account(member.email, login.json())
@@ -152,3 +163,37 @@ class AuthApi:
 @pytest.fixture
 def api(client: httpx.AsyncClient, app: FastAPI) -> AuthApi:
     return AuthApi(client, app)
+
+
+class RefreshTokenRows:
+    """Direct reads and clock moves on ``auth.refresh_tokens`` (as the superuser, past RLS)."""
+
+    def __init__(self, admin_url: str):
+        self.admin_url = admin_url
+
+    async def age_rotations(self, seconds: int) -> None:
+        """Move every rotation (``used_at``) ``seconds`` into the past: the grace window has passed."""
+        conn = await asyncpg.connect(self.admin_url)
+        try:
+            await conn.execute(
+                "update auth.refresh_tokens set used_at = used_at - make_interval(secs => $1)"
+                " where used_at is not null",
+                float(seconds),
+            )
+        finally:
+            await conn.close()
+
+    async def of_user(self, user_id: uuid.UUID) -> list[asyncpg.Record]:
+        conn = await asyncpg.connect(self.admin_url)
+        try:
+            return await conn.fetch(
+                "select family_id, used_at, revoked_at from auth.refresh_tokens where user_id = $1",
+                user_id,
+            )
+        finally:
+            await conn.close()
+
+
+@pytest.fixture
+def refresh_rows(auth_db: ServiceDatabase) -> RefreshTokenRows:
+    return RefreshTokenRows(auth_db.admin_url)

@@ -771,7 +771,7 @@ export interface operations {
                 q?: string | null;
                 /** @description Page size (1-200) */
                 limit?: number;
-                /** @description Rows to skip */
+                /** @description Rows to skip (0-1,000,000) */
                 offset?: number;
             };
             header?: never;
@@ -979,7 +979,7 @@ export interface operations {
                 sort?: string | null;
                 /** @description Page size (1-200) */
                 limit?: number;
-                /** @description Rows to skip */
+                /** @description Rows to skip (0-1,000,000) */
                 offset?: number;
             };
             header?: never;
@@ -1015,7 +1015,7 @@ export interface operations {
                 sort?: string | null;
                 /** @description Page size (1-200) */
                 limit?: number;
-                /** @description Rows to skip */
+                /** @description Rows to skip (0-1,000,000) */
                 offset?: number;
             };
             header?: never;
@@ -1186,7 +1186,7 @@ export interface operations {
                 archived?: boolean | null;
                 /** @description Page size (1-200) */
                 limit?: number;
-                /** @description Rows to skip */
+                /** @description Rows to skip (0-1,000,000) */
                 offset?: number;
             };
             header?: never;
@@ -1444,7 +1444,7 @@ export interface operations {
                 sort?: string | null;
                 /** @description Page size (1-200) */
                 limit?: number;
-                /** @description Rows to skip */
+                /** @description Rows to skip (0-1,000,000) */
                 offset?: number;
             };
             header?: never;

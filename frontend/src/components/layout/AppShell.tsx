@@ -1,6 +1,7 @@
 import { Boxes, Gauge, KeyRound, Layers, LogOut, Menu, Moon, Sun, Tags, Users } from "lucide-react";
 import { useState, type ComponentType } from "react";
 import { NavLink, Outlet, useNavigate } from "react-router-dom";
+import { InvitationsBanner } from "@/components/layout/InvitationsBanner";
 import { TenantSwitcher } from "@/components/layout/TenantSwitcher";
 import { Button } from "@/components/ui/button";
 import { useAuth } from "@/hooks/useAuth";
@@ -96,6 +97,7 @@ export function AppShell() {
             </Button>
           </div>
         </header>
+        <InvitationsBanner />
         <main id="main" className="min-w-0 flex-1 p-4 md:p-6">
           <Outlet />
         </main>

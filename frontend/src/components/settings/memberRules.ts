@@ -18,7 +18,6 @@ export function memberLockReason(actor: Role | undefined, isSelf: boolean, membe
 /** The member endpoints' refusals, in words the person can act on. */
 export function memberErrorMessage(error: unknown): string {
   if (error instanceof ApiError) {
-    if (error.status === 404) return "No Batchivo account uses this email. Ask them to create an account first, then add them here.";
     if (error.status === 409) return error.message || "This person is already a member of the shop.";
     // The service's 403 says exactly what is missing ("Only an owner can grant the owner role").
     if (error.status === 403) return error.message || "Your role in this shop does not allow this.";

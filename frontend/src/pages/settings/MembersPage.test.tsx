@@ -14,6 +14,15 @@ const member = (userId: string, fullName: string, role: Role) => ({
 const ADA = member(ME_ID, "Ada Lovelace", "admin");
 const GRACE = member("00000000-0000-4000-8000-000000000002", "Grace Hopper", "owner");
 const ALAN = member("00000000-0000-4000-8000-000000000003", "Alan Turing", "member");
+const INVITATION = {
+  id: "00000000-0000-4000-8000-0000000000c1",
+  email: "pending@example.com",
+  role: "member",
+  invited_by: ME_ID,
+  created_at: "2026-01-15T09:00:00Z",
+  expires_at: "2026-01-22T09:00:00Z",
+};
+const OWNER_INVITE_ID = "00000000-0000-4000-8000-0000000000c2";
 
 function membersApi(extra?: (request: RecordedRequest) => Response | undefined) {
   return (request: RecordedRequest): Response | undefined => {
@@ -65,20 +74,52 @@ describe("MembersPage", () => {
     expect(await screen.findByText("Only an owner can grant the admin role")).toBeInTheDocument();
   });
 
-  it("explains an unknown email when adding a member", async () => {
-    mockApi(
+  it("invites by email and role, and shows the join link once", async () => {
+    const { requests } = mockApi(
       meHandler("owner"),
-      membersApi((request) => (request.method === "POST" ? apiError(404, "NOT_FOUND", "No user with this email") : undefined)),
+      membersApi((request) => {
+        if (request.path !== "/api/v1/tenant/invitations") return undefined;
+        if (request.method === "GET") return json({ items: [], total: 0, limit: 200, offset: 0 });
+        return json({ ...INVITATION, email: "new@example.com", role: "owner", token: "bvi_secret" }, 201);
+      }),
     );
     const user = userEvent.setup();
     renderWithApp(<MembersPage />);
 
-    await user.click(await screen.findByRole("button", { name: "Add member" }));
-    const dialog = await screen.findByRole("dialog", { name: "Add member" });
-    expect(within(dialog).getByRole("option", { name: "Owner" })).toBeInTheDocument(); // owners may grant owner
-    await user.type(within(dialog).getByLabelText("Email"), "nobody@example.com");
-    await user.click(within(dialog).getByRole("button", { name: "Add member" }));
+    await user.click(await screen.findByRole("button", { name: "Invite member" }));
+    const dialog = await screen.findByRole("dialog", { name: "Invite member" });
+    await user.type(within(dialog).getByLabelText("Email"), "new@example.com");
+    await user.selectOptions(within(dialog).getByLabelText("Role"), "Owner"); // owners may invite owners
+    await user.click(within(dialog).getByRole("button", { name: "Send invitation" }));
 
-    expect(await within(dialog).findByText(/No Batchivo account uses this email/)).toBeInTheDocument();
+    expect(await within(dialog).findByText(/Invitation sent to/)).toHaveTextContent("new@example.com");
+    expect(within(dialog).getByTestId("invitation-link")).toHaveValue(`${window.location.origin}/register?invitation=bvi_secret`);
+    const post = requests.find((r) => r.method === "POST" && r.path === "/api/v1/tenant/invitations");
+    expect(post?.body).toEqual({ email: "new@example.com", role: "owner" });
+    expect(screen.queryByText("Member added")).toBeNull(); // nobody was added
+  });
+
+  it("lists the pending invitations and revokes one after confirming", async () => {
+    const { requests } = mockApi(
+      meHandler("admin"),
+      membersApi((request) => {
+        if (request.method === "GET" && request.path === "/api/v1/tenant/invitations")
+          return json({ items: [INVITATION, { ...INVITATION, id: OWNER_INVITE_ID, email: "boss@example.com", role: "owner" }], total: 2, limit: 200, offset: 0 });
+        if (request.method === "DELETE") return new Response(null, { status: 204 });
+        return undefined;
+      }),
+    );
+    const user = userEvent.setup();
+    renderWithApp(<MembersPage />);
+
+    const section = within(await screen.findByRole("region", { name: "Pending invitations" }));
+    expect(await section.findByText("pending@example.com")).toBeInTheDocument();
+    // An admin cannot revoke an owner's invitation.
+    expect(section.getByRole("button", { name: "Revoke the invitation of boss@example.com" })).toBeDisabled();
+    await user.click(section.getByRole("button", { name: "Revoke the invitation of pending@example.com" }));
+    await user.click(await screen.findByRole("button", { name: "Revoke" }));
+    await waitFor(() =>
+      expect(requests.find((r) => r.method === "DELETE")?.path).toBe(`/api/v1/tenant/invitations/${INVITATION.id}`),
+    );
   });
 });

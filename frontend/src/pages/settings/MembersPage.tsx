@@ -1,6 +1,7 @@
 import { PageHeader } from "@/components/layout/PageHeader";
-import { AddMemberDialog } from "@/components/settings/AddMemberDialog";
+import { InviteMemberDialog } from "@/components/settings/InviteMemberDialog";
 import { MemberRow } from "@/components/settings/MemberRow";
+import { PendingInvitations } from "@/components/settings/PendingInvitations";
 import { ErrorAlert } from "@/components/ui/alert";
 import { TableSkeleton } from "@/components/ui/skeleton";
 import { Table, TableBody, TableHead, TableHeader, TableRow } from "@/components/ui/table";
@@ -10,7 +11,7 @@ export default function MembersPage() {
   const members = useMembers();
   return (
     <>
-      <PageHeader title="Members" description="Who can open this shop, and what each person may do." actions={<AddMemberDialog />} />
+      <PageHeader title="Members" description="Who can open this shop, and what each person may do." actions={<InviteMemberDialog />} />
       {members.error ? (
         <ErrorAlert error={members.error} />
       ) : !members.data ? (
@@ -34,6 +35,7 @@ export default function MembersPage() {
           </TableBody>
         </Table>
       )}
+      <PendingInvitations />
     </>
   );
 }

@@ -7,7 +7,7 @@ check passes) and ``/metrics``. The caller adds routers and start-up/shut-down w
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import Any
 
@@ -15,7 +15,9 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 
-from batchivo_common.errors import error_response, install_error_handlers
+from batchivo_common.db.errors import install_database_error_handlers
+from batchivo_common.errors import UnhandledErrorGuard, error_response, install_error_handlers
+from batchivo_common.input_checks import InputGuardMiddleware
 from batchivo_common.observability.logging import configure_logging
 from batchivo_common.observability.metrics import HttpMetrics
 from batchivo_common.observability.middleware import RequestContextMiddleware
@@ -40,8 +42,15 @@ def create_service_app(
     lifespan: Lifespan | None = None,
     readiness_checks: Sequence[ReadinessCheck] = (),
     configure_process: bool = True,
+    check_input: bool = True,
+    max_body_bytes: int | None = None,
+    body_limit_overrides: Mapping[str, int] | None = None,
     **fastapi_kwargs: Any,
 ) -> FastAPI:
+    """``check_input``: refuse unstorable text, deep JSON and big bodies before routing
+    (:class:`~batchivo_common.input_checks.InputGuardMiddleware`); every service keeps it on, the gateway
+    (which streams bodies through) turns it off. ``max_body_bytes`` overrides ``settings.max_body_bytes``
+    for the whole app; ``body_limit_overrides`` maps a path prefix to its own limit (upload routes)."""
     if configure_process:
         configure_logging(service, settings.log_level)
         configure_tracing(service, settings.otel_endpoint)
@@ -65,8 +74,19 @@ def create_service_app(
     )
     app.state.settings = settings
     install_error_handlers(app)
+    install_database_error_handlers(app)
     metrics = HttpMetrics(service)
     app.state.metrics = metrics
+    # Innermost first: input checks, then the guard that makes any unhandled error a 500 that keeps the
+    # connection, then request context (so the guard's log line has the request id).
+    if check_input:
+        app.add_middleware(
+            InputGuardMiddleware,
+            max_body_bytes=max_body_bytes or settings.max_body_bytes,
+            max_json_depth=settings.max_json_depth,
+            body_limit_overrides=body_limit_overrides,
+        )
+    app.add_middleware(UnhandledErrorGuard)
     app.add_middleware(RequestContextMiddleware, metrics=metrics, service=service)
 
     @app.get("/healthz", include_in_schema=False)

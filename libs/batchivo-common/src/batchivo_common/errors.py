@@ -16,6 +16,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 logger = logging.getLogger("batchivo.errors")
 
@@ -142,8 +143,52 @@ async def _unhandled(request: Request, exc: Exception) -> JSONResponse:
     return error_response(500, "Internal server error", "INTERNAL_ERROR")
 
 
+class UnhandledErrorGuard:
+    """Turns an exception no handler took into a 500 in the error format, and keeps the connection.
+
+    Starlette's outermost ``ServerErrorMiddleware`` sends its 500 and then re-raises, so uvicorn closes the
+    connection; behind the gateway's keep-alive pool that turns another tenant's next request on the same
+    connection into a 502. This guard sits inside the request-context middleware (the log line carries the
+    request id and tenant), logs the exception with the request, sends the 500 when no response has
+    started, and swallows it. Only when a response is half sent does it re-raise: the server must then
+    drop the connection, since the client cannot tell a truncated body from a whole one.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        state = {"started": False, "complete": False}
+
+        async def tracking_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                state["started"] = True
+            elif message["type"] == "http.response.body" and not message.get("more_body", False):
+                state["complete"] = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:
+            logger.exception(
+                "unhandled error on %s %s",
+                scope.get("method"),
+                scope.get("path"),
+                exc_info=exc,
+                extra={"response_started": state["started"]},
+            )
+            if not state["started"]:
+                await error_response(500, "Internal server error", "INTERNAL_ERROR")(scope, receive, send)
+            elif not state["complete"]:
+                raise
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    # The last resort of Starlette's ServerErrorMiddleware, for an exception outside UnhandledErrorGuard.
     app.add_exception_handler(Exception, _unhandled)

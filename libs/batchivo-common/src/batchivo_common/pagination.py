@@ -20,14 +20,22 @@ class Page(BaseModel, Generic[T]):
     offset: int
 
 
+#: Largest page size (domain.md §0).
+MAX_LIMIT = 200
+#: Deepest offset a list accepts. PostgreSQL's OFFSET is a bigint (2**63 fails in the driver), and a page
+#: that far in means scanning and discarding every row before it; past a million rows, narrow the list
+#: with its filters or sort instead.
+MAX_OFFSET = 1_000_000
+
+
 class PageParams(BaseModel):
     limit: int
     offset: int
 
 
 def _page_params(
-    limit: Annotated[int, Query(ge=1, le=200, description="Page size (1-200)")] = 50,
-    offset: Annotated[int, Query(ge=0, description="Rows to skip")] = 0,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Page size (1-{MAX_LIMIT})")] = 50,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description=f"Rows to skip (0-{MAX_OFFSET:,})")] = 0,
 ) -> PageParams:
     return PageParams(limit=limit, offset=offset)
 

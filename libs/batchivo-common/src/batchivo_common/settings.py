@@ -7,7 +7,7 @@ service, so one ``.env`` configures them all.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, Field, SecretStr, model_validator
@@ -37,7 +37,9 @@ class CommonSettings(BaseSettings):
 
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", populate_by_name=True)
 
-    environment: Environment = Field("dev", validation_alias=_cross("ENV"))
+    #: Required: a process that does not know where it runs must not guess (``make run`` sets ``dev``, the
+    #: pytest plugin ``test``, compose and the Helm chart ``prod``).
+    environment: Environment = Field(validation_alias=_cross("ENV"))
     log_level: str = Field("INFO", validation_alias=_cross("LOG_LEVEL"))
     amqp_url: str = Field("amqp://guest:guest@127.0.0.1:5672/", validation_alias=_cross("AMQP_URL"))
     #: Prefix of every exchange and queue name; tests use one per run.
@@ -51,6 +53,24 @@ class CommonSettings(BaseSettings):
     jwks_url: str = Field("http://127.0.0.1:8001/.well-known/jwks.json", validation_alias=_cross("JWKS_URL"))
     jwks_cache_seconds: int = Field(300, ge=1, validation_alias=_cross("JWKS_CACHE_SECONDS"))
     otel_endpoint: str | None = Field(None, validation_alias=AliasChoices("OTEL_EXPORTER_OTLP_ENDPOINT"))
+    #: Largest request body an app accepts (413 beyond); an app may raise it for its upload routes.
+    max_body_bytes: int = Field(1024 * 1024, ge=1, validation_alias=_cross("MAX_BODY_BYTES"))
+    #: Deepest nesting of arrays/objects a JSON body may have (422 beyond).
+    max_json_depth: int = Field(32, ge=1, le=256, validation_alias=_cross("MAX_JSON_DEPTH"))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _require_environment(cls, data: Any) -> Any:
+        if isinstance(data, dict) and not {str(k).lower() for k in data} & {
+            "environment",
+            "batchivo_env",
+            "env",
+        }:
+            raise ValueError(
+                "BATCHIVO_ENV is not set: set it to dev, test or prod "
+                "(make run sets dev, the tests set test, compose and the Helm chart set prod)"
+            )
+        return data
 
     @property
     def is_dev(self) -> bool:
@@ -95,10 +115,19 @@ class ServiceSettings(CommonSettings):
     relay_database_url: str = ""
     db_pool_size: int = Field(10, ge=1)
     db_max_overflow: int = Field(10, ge=0)
+    #: Seconds to open a database connection (asyncpg ``timeout``) before the request answers 503.
+    db_connect_timeout: float = Field(2.0, gt=0, validation_alias=_cross("DB_CONNECT_TIMEOUT"))
+    #: Seconds to wait for a free pooled connection (SQLAlchemy ``pool_timeout``) before answering 503.
+    db_pool_timeout: float = Field(2.0, gt=0, validation_alias=_cross("DB_POOL_TIMEOUT"))
     #: Suffix appended to the schema's role names; empty in production, unique per test run.
     db_role_suffix: str = Field("", validation_alias=_cross("DB_ROLE_SUFFIX"))
     #: Skip the start-up check of the app role (only for tools that connect as the owner).
     check_db_role: bool = True
+    #: Event bus housekeeping in the worker (docs/adr/0003-event-bus.md): inbox rows older than this are
+    #: purged; an outbox row the broker refuses this many times is parked; queue depths probed this often.
+    inbox_retention_days: int = Field(30, ge=1, validation_alias=_cross("INBOX_RETENTION_DAYS"))
+    outbox_max_publish_attempts: int = Field(5, ge=1, validation_alias=_cross("OUTBOX_MAX_PUBLISH_ATTEMPTS"))
+    queue_metrics_seconds: float = Field(30.0, gt=0, validation_alias=_cross("QUEUE_METRICS_SECONDS"))
 
     @model_validator(mode="after")
     def _default_dev_dsns(self) -> ServiceSettings:

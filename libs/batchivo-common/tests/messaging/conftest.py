@@ -21,8 +21,8 @@ from batchivo_common.db import rls
 from batchivo_common.db.base import service_metadata
 from batchivo_common.db.engine import create_engine, tenant_sessionmaker
 from batchivo_common.db.roles import ServiceRoles
-from batchivo_common.messaging.inbox import create_inbox_table, inbox_table
-from batchivo_common.messaging.outbox import create_outbox_table, outbox_table
+from batchivo_common.messaging.inbox import add_inbox_ordering_and_purge, create_inbox_table, inbox_table
+from batchivo_common.messaging.outbox import add_outbox_parking, create_outbox_table, outbox_table
 from batchivo_common.messaging.topology import Names, QueueSpec, declare_all, delete_all
 from batchivo_common.observability.tracing import configure_tracing
 from batchivo_common.testing.plugin import ServiceDatabase, TestInfra, create_service_schema
@@ -74,6 +74,9 @@ def _migrate(connection: Connection, roles: ServiceRoles) -> None:
     op = Operations(MigrationContext.configure(connection))
     create_outbox_table(op, SCHEMA, roles)
     create_inbox_table(op, SCHEMA, roles)
+    # The later revision, as the services' second messaging migration applies it.
+    add_outbox_parking(op, SCHEMA)
+    add_inbox_ordering_and_purge(op, SCHEMA, roles)
     op.execute(
         f"CREATE TABLE {SCHEMA}.effects (event_id uuid CONSTRAINT pk_effects PRIMARY KEY,"
         " tenant_id uuid NOT NULL, note text NOT NULL)"

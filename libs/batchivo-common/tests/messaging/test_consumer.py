@@ -121,26 +121,31 @@ async def test_handler_runs_as_the_events_tenant_and_context(clean_db, bus, wait
     assert [r["tenant_id"] for r in rows] == [tenant]
 
 
-async def test_failing_handler_retries_through_the_retry_queue_then_lands_in_the_dlq(clean_db, bus, wait_for):
+async def test_failing_handler_backs_off_through_the_retry_tiers_then_lands_in_the_dlq(
+    clean_db, bus, wait_for
+):
     db = clean_db
-    spec = QueueSpec("msgtest", "always_fails", (TYPE,), max_attempts=3, retry_ttl_ms=1000)
+    spec = QueueSpec("msgtest", "always_fails", (TYPE,), max_attempts=3, retry_delays_ms=(1000, 2000))
     calls: list[float] = []
-    seen_in_retry_queue = False
+    seen_in_tier: set[str] = set()
 
     async def handler(session, envelope) -> None:
         calls.append(asyncio.get_running_loop().time())
         raise RuntimeError("inventory is on fire")
 
     event = new_event(TYPE, producer="msgtest", tenant_id=uuid.uuid4(), data=DATA)
+    tiers = bus.names.retry_tier_queues(spec)
+    assert tiers == [f"{bus.names.queue(spec)}.retry.1s", f"{bus.names.queue(spec)}.retry.2s"]
 
-    async def watch_retry_queue() -> None:
-        nonlocal seen_in_retry_queue
-        while not seen_in_retry_queue:
-            seen_in_retry_queue = await bus.depth(bus.names.retry_queue(spec)) > 0
+    async def watch_tiers() -> None:
+        while True:
+            for tier in tiers:
+                if await bus.depth(tier) > 0:
+                    seen_in_tier.add(tier)
             await asyncio.sleep(0.05)
 
     async with running(bus, db, spec, handler) as (publisher, outcomes):
-        watcher = asyncio.create_task(watch_retry_queue())
+        watcher = asyncio.create_task(watch_tiers())
         try:
             await publisher.publish_event(TYPE, _message(event))
             dead = await _dlq_message(bus, spec)
@@ -148,22 +153,84 @@ async def test_failing_handler_retries_through_the_retry_queue_then_lands_in_the
             watcher.cancel()
             await asyncio.gather(watcher, return_exceptions=True)
 
-    assert seen_in_retry_queue  # parked in .retry (for the 1 s TTL) between attempts
+    assert seen_in_tier == set(tiers)  # the first retry waited in .retry.1s, the second in .retry.2s
     assert outcomes == [Outcome.RETRY, Outcome.RETRY, Outcome.DEAD_LETTERED]
     assert len(calls) == 3
     assert calls[1] - calls[0] >= 0.9
-    assert calls[2] - calls[1] >= 0.9
+    assert calls[2] - calls[1] >= 1.9  # exponential: the second wait is the longer tier
     assert dead.message_id == str(event.event_id)
     assert dead.type == TYPE
     assert "RuntimeError: inventory is on fire" in str(dead.headers["x-error"])
     assert dead.headers["x-failed-at"]
+    assert dead.headers["x-batchivo-attempts"] == 2  # two counted failures before the last attempt
+    assert dead.headers["x-batchivo-retries"] == 2
     deaths = {(str(d["queue"]), str(d["reason"])): d["count"] for d in dead.headers["x-death"]}
-    queue = bus.names.queue(spec)
-    assert deaths[(queue, "rejected")] == 2
-    assert deaths[(bus.names.retry_queue(spec), "expired")] == 2  # it passed through .retry twice
-    assert await bus.depth(queue) == 0
-    assert await bus.depth(bus.names.retry_queue(spec)) == 0
+    assert deaths == {(tiers[0], "expired"): 1, (tiers[1], "expired"): 1}
+    for queue in bus.names.all_queues(spec)[:-1]:
+        assert await bus.depth(queue) == 0
     assert await db.fetch("select 1 from msgtest.inbox") == []  # the inbox row rolled back each time
+
+
+async def test_a_dependency_outage_is_retried_past_max_attempts_and_never_dead_lettered(
+    clean_db, bus, wait_for
+):
+    db = clean_db
+    spec = QueueSpec("msgtest", "flaky_dependency", (TYPE,), max_attempts=2, retry_delays_ms=(200, 400))
+    calls = []
+
+    async def handler(session, envelope) -> None:
+        calls.append(envelope.event_id)
+        if len(calls) <= 5:  # far more failures than max_attempts
+            raise ConnectionRefusedError("[Errno 111] Connect call failed ('127.0.0.1', 5432)")
+        await session.execute(
+            db.effects.insert().values(event_id=envelope.event_id, tenant_id=envelope.tenant_id, note="late")
+        )
+
+    event = new_event(TYPE, producer="msgtest", tenant_id=uuid.uuid4(), data=DATA)
+    async with running(bus, db, spec, handler) as (publisher, outcomes):
+        await publisher.publish_event(TYPE, _message(event))
+        await wait_for(lambda: _settled(outcomes, 6), within=20)
+    assert outcomes == [Outcome.RETRY] * 5 + [Outcome.PROCESSED]
+    assert await bus.depth(bus.names.dead_letter_queue(spec)) == 0
+    assert [r["note"] for r in await db.fetch("select note from msgtest.effects")] == ["late"]
+
+
+async def test_a_message_that_crashed_its_worker_max_attempts_times_is_dead_lettered_before_the_handler(
+    clean_db, bus, wait_for
+) -> None:
+    """A consumer that dies holding the message (no ack, no reject) never reaches an ``except``; the quorum
+    queue's x-delivery-count, read before the handler runs, is what ends the loop."""
+    db = clean_db
+    spec = QueueSpec("msgtest", "crashy", (TYPE,), max_attempts=3, retry_delays_ms=(200,))
+    calls = []
+
+    async def handler(session, envelope) -> None:
+        calls.append(envelope.event_id)
+
+    event = new_event(TYPE, producer="msgtest", tenant_id=uuid.uuid4(), data=DATA)
+    await bus.declare(spec)
+    connection = await bus.connect()
+    try:
+        channel = await connection.channel(publisher_confirms=True)
+        exchange = await channel.get_exchange(bus.names.events)
+        await exchange.publish(_message(event), routing_key=TYPE)
+    finally:
+        await connection.close()
+    for crash in range(3):
+        # A "worker" takes the message and dies: its connection goes away with the message unsettled.
+        doomed = await bus.connect()
+        channel = await doomed.channel()
+        queue = await channel.declare_queue(bus.names.queue(spec), passive=True)
+        message = await wait_for(lambda queue=queue: queue.get(no_ack=False, fail=False))
+        assert message.headers["x-delivery-count"] == crash
+        await doomed.close()
+    async with running(bus, db, spec, handler) as (_, outcomes):
+        dead = await _dlq_message(bus, spec)
+    assert outcomes == [Outcome.DEAD_LETTERED]
+    assert calls == []  # the handler did not get a fourth chance to kill the process
+    assert dead.message_id == str(event.event_id)
+    assert "CrashLoop" in str(dead.headers["x-error"])
+    assert "3 of them deliveries that were never settled" in str(dead.headers["x-error"])
 
 
 async def test_invalid_envelopes_and_permanent_errors_go_straight_to_the_dlq(clean_db, bus, wait_for) -> None:

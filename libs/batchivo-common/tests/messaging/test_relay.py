@@ -16,6 +16,7 @@ from batchivo_common.messaging.outbox import add_event
 from batchivo_common.messaging.relay import OutboxRelay, PublishFailed
 from batchivo_common.messaging.topology import QueueSpec
 from batchivo_common.observability.tracing import tracer
+from pamqp.commands import Basic
 from prometheus_client import REGISTRY
 
 pytestmark = [pytest.mark.db, pytest.mark.amqp, pytest.mark.timeout(60)]
@@ -175,7 +176,8 @@ async def test_publish_failure_is_recorded_and_the_row_stays_unpublished(clean_d
 
     class Refusing:
         async def publish_event(self, routing_key, message) -> None:
-            raise aio_pika.exceptions.DeliveryError(None, None)
+            # As the client raises it for a Basic.Nack (its message needs the frame).
+            raise aio_pika.exceptions.DeliveryError(None, Basic.Nack(delivery_tag=1))
 
     with pytest.raises(PublishFailed):
         await _relay(db, Refusing()).publish_batch()

@@ -1,3 +1,5 @@
+from pathlib import Path
+
 import pytest
 from batchivo_common.settings import ServiceSettings
 from pydantic import SecretStr, ValidationError
@@ -59,3 +61,33 @@ def test_cross_cutting_values_use_the_batchivo_prefix(monkeypatch: pytest.Monkey
     settings = DemoSettings()
     assert settings.amqp_url == "amqp://x@h:1/"
     assert settings.redis_prefix == "p:"
+
+
+def test_the_environment_must_be_set(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("BATCHIVO_ENV", raising=False)
+    monkeypatch.chdir(tmp_path)  # no .env file either
+    with pytest.raises(ValidationError, match="BATCHIVO_ENV is not set"):
+        DemoSettings()
+    monkeypatch.setenv("BATCHIVO_ENV", "prod")
+    with pytest.raises(ValidationError, match="database_url must be set"):  # read, and prod rules apply
+        DemoSettings(api_secret=SecretStr("a-long-random-value-9f8e7d"), amqp_url="amqp://u:Zq8v1r0k2m@h/")
+    monkeypatch.setenv("BATCHIVO_ENV", "staging")
+    with pytest.raises(ValidationError, match="BATCHIVO_ENV"):
+        DemoSettings()
+
+
+def test_the_tests_run_as_test() -> None:
+    assert DemoSettings().environment == "test"
+
+
+def test_request_and_database_limits_come_from_batchivo_variables(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BATCHIVO_MAX_BODY_BYTES", "4096")
+    monkeypatch.setenv("BATCHIVO_MAX_JSON_DEPTH", "10")
+    monkeypatch.setenv("BATCHIVO_DB_CONNECT_TIMEOUT", "0.5")
+    monkeypatch.setenv("BATCHIVO_DB_POOL_TIMEOUT", "1.5")
+    settings = DemoSettings()
+    assert (settings.max_body_bytes, settings.max_json_depth) == (4096, 10)
+    assert (settings.db_connect_timeout, settings.db_pool_timeout) == (0.5, 1.5)
+    defaults = DemoSettings.model_fields
+    assert defaults["max_body_bytes"].default == 1024 * 1024
+    assert defaults["max_json_depth"].default == 32

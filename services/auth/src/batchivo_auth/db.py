@@ -43,6 +43,7 @@ async def bind_tenant(session: AsyncSession, tenant_id: uuid.UUID) -> None:
 
 # Imported last, for their side effect: the ORM classes register their tables on ``metadata`` (they
 # import ``Base`` from here, so Alembic and the app always see the complete schema).
+import batchivo_auth.invitations.models  # noqa: E402
 import batchivo_auth.tenants.models  # noqa: E402
 import batchivo_auth.tokens.models  # noqa: E402
 import batchivo_auth.users.models  # noqa: E402, F401

@@ -14,6 +14,7 @@ from batchivo_common.db.session import SessionDep
 from batchivo_common.errors import Unauthenticated
 from fastapi import Depends, Header, Request
 
+from batchivo_auth.invitations.service import InvitationService
 from batchivo_auth.settings import AuthSettings
 from batchivo_auth.tenants.service import MemberService
 from batchivo_auth.tokens.cookies import MODE_COOKIE, MODE_HEADER, is_browser_mode
@@ -58,11 +59,16 @@ async def get_session_service(request: Request, session: SessionDep, settings: S
         hasher=hasher,
         revocations=request.app.state.revocations,
         refresh_token_days=settings.refresh_token_days,
+        reuse_grace_seconds=settings.refresh_reuse_grace_seconds,
     )
 
 
-async def get_member_service(session: SessionDep) -> MemberService:
-    return MemberService(session)
+async def get_member_service(session: SessionDep, revocations: RevocationsDep) -> MemberService:
+    return MemberService(session, revocations)
+
+
+async def get_invitation_service(session: SessionDep, settings: SettingsDep) -> InvitationService:
+    return InvitationService(session, invitation_days=settings.invitation_days)
 
 
 async def get_api_key_service(request: Request, session: SessionDep, settings: SettingsDep) -> ApiKeyService:
@@ -91,3 +97,4 @@ BrowserModeDep = Annotated[bool, Depends(get_browser_mode)]
 SessionServiceDep = Annotated[SessionService, Depends(get_session_service)]
 MemberServiceDep = Annotated[MemberService, Depends(get_member_service)]
 ApiKeyServiceDep = Annotated[ApiKeyService, Depends(get_api_key_service)]
+InvitationServiceDep = Annotated[InvitationService, Depends(get_invitation_service)]

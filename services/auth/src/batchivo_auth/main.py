@@ -19,7 +19,7 @@ from batchivo_common.auth.tokens import (
     TokenVerifier,
     public_jwk,
 )
-from batchivo_common.db.engine import create_engine, tenant_sessionmaker
+from batchivo_common.db.engine import service_engine, tenant_sessionmaker
 from batchivo_common.db.health import database_ready
 from batchivo_common.db.tenancy import check_app_role
 from cryptography.hazmat.primitives import serialization
@@ -92,12 +92,7 @@ def create_app(settings: AuthSettings | None = None, *, configure_process: bool 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = create_engine(
-            settings.database_url,
-            application_name="batchivo-auth",
-            pool_size=settings.db_pool_size,
-            max_overflow=settings.db_max_overflow,
-        )
+        engine = service_engine(settings, application_name="batchivo-auth")
         client = redis.from_url(settings.redis_url)
         try:
             if settings.check_db_role:

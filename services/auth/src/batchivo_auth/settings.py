@@ -8,6 +8,8 @@ from batchivo_common.settings import ServiceSettings
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import SettingsConfigDict
 
+from batchivo_auth.tokens.rules import REFRESH_REUSE_GRACE_MAX_SECONDS, REFRESH_REUSE_GRACE_SECONDS
+
 #: Where ``AUTH_ENVIRONMENT=dev`` keeps the signing key it generates on first run (``/var/`` is gitignored).
 DEV_SIGNING_KEY_FILE = Path("var/auth-signing-key.pem")
 
@@ -38,9 +40,16 @@ class AuthSettings(ServiceSettings):
 
     access_token_minutes: int = Field(15, ge=1, le=60)
     refresh_token_days: int = Field(14, ge=1, le=90)
+    #: How long a just-rotated refresh token is honoured again (several tabs refreshing with one cookie);
+    #: 0 turns the window off, so any reuse revokes the session (docs/adr/0006-browser-sessions.md).
+    refresh_reuse_grace_seconds: int = Field(
+        REFRESH_REUSE_GRACE_SECONDS, ge=0, le=REFRESH_REUSE_GRACE_MAX_SECONDS
+    )
     #: Lifetime of the access token the gateway gets for an API key (it caches it for less than this).
     api_key_token_seconds: int = Field(300, ge=30, le=3600)
     bcrypt_rounds: int = Field(MIN_BCRYPT_ROUNDS, ge=4, le=16)
+    #: How long an invitation to join a tenant stays open.
+    invitation_days: int = Field(7, ge=1, le=90)
     #: ``Secure`` on the browser-mode refresh cookie. Default True; False by default when the environment
     #: is dev (plain-http localhost), unless ``AUTH_COOKIE_SECURE`` says otherwise.
     cookie_secure: bool = True

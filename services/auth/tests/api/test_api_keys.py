@@ -149,9 +149,10 @@ async def test_an_api_key_token_cannot_mint_credentials(client: httpx.AsyncClien
     api.error(switch, 403, "FORBIDDEN")
     stranger = await api.register()
     add = await client.post(
-        "/api/v1/tenant/members", json={"email": stranger.email, "role": "viewer"}, headers=headers
+        "/api/v1/tenant/invitations", json={"email": stranger.email, "role": "viewer"}, headers=headers
     )
     api.error(add, 403, "FORBIDDEN")
+    api.error(await client.get("/api/v1/auth/invitations", headers=headers), 403, "FORBIDDEN")
     # Reading works, and /me shows only the key's tenant.
     assert (await client.get("/api/v1/tenant/members", headers=headers)).status_code == 200
     me = (await client.get("/api/v1/auth/me", headers=headers)).json()
@@ -178,3 +179,63 @@ async def test_bad_key_bodies_are_422(client: httpx.AsyncClient, api) -> None:
         {"name": "x", "role": "root"},
     ):
         api.error(await client.post(KEYS, json=body, headers=owner.headers), 422, "VALIDATION_ERROR")
+
+
+async def _exchange(client: httpx.AsyncClient, key: str) -> httpx.Response:
+    return await client.post(EXCHANGE, json={"key": key})
+
+
+async def test_a_key_acts_with_at_most_its_creators_current_role(
+    client: httpx.AsyncClient, api, auth_settings, redis_client
+) -> None:
+    owner = await api.register()
+    admin = await api.add_member(owner, await api.register(), "admin")
+    created = (await _create(client, admin, role="admin")).json()
+    first = await _exchange(client, created["key"])
+    assert (await api.verify(first.json()["access_token"])).role is Role.admin
+    cache_key = (
+        f"{auth_settings.redis_prefix}gateway:apikey:{hashlib.sha256(created['key'].encode()).hexdigest()}"
+    )
+    await redis_client.set(cache_key, "cached exchange", ex=300)
+
+    demoted = await client.patch(
+        f"/api/v1/tenant/members/{admin.user_id}", json={"role": "member"}, headers=owner.headers
+    )
+    assert demoted.status_code == 200, demoted.text
+    assert await redis_client.exists(cache_key) == 0  # the gateway exchanges it again at once
+    token = (await _exchange(client, created["key"])).json()["access_token"]
+    assert (await api.verify(token)).role is Role.member
+    # An admin-only call with the key's token is refused now.
+    api.error(await client.get(KEYS, headers=api.bearer(token)), 403, "FORBIDDEN")
+    # The key's own role still caps it when the creator is promoted above it.
+    viewer_key = (await _create(client, owner, role="viewer")).json()
+    token = (await _exchange(client, viewer_key["key"])).json()["access_token"]
+    assert (await api.verify(token)).role is Role.viewer
+
+
+async def test_a_key_stops_working_when_its_creator_leaves(
+    client: httpx.AsyncClient, api, auth_settings, redis_client, auth_db
+) -> None:
+    owner = await api.register()
+    admin = await api.add_member(owner, await api.register(), "admin")
+    created = (await _create(client, admin, role="member")).json()
+    assert (await _exchange(client, created["key"])).status_code == 200
+    cache_key = (
+        f"{auth_settings.redis_prefix}gateway:apikey:{hashlib.sha256(created['key'].encode()).hexdigest()}"
+    )
+    await redis_client.set(cache_key, "cached exchange", ex=300)
+
+    removed = await client.delete(f"/api/v1/tenant/members/{admin.user_id}", headers=owner.headers)
+    assert removed.status_code == 204
+    assert await redis_client.exists(cache_key) == 0
+    api.error(await _exchange(client, created["key"]), 401, "UNAUTHENTICATED")
+
+    # A disabled creator's keys stop working too.
+    other = (await _create(client, owner, role="member")).json()
+    assert (await _exchange(client, other["key"])).status_code == 200
+    conn = await asyncpg.connect(auth_db.admin_url)
+    try:
+        await conn.execute("update auth.users set is_active = false where id = $1", owner.user_id)
+    finally:
+        await conn.close()
+    api.error(await _exchange(client, other["key"]), 401, "UNAUTHENTICATED")

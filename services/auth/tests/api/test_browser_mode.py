@@ -131,8 +131,8 @@ async def test_the_header_value_is_case_insensitive_and_other_values_mean_body_m
     assert set_cookies(other) == []
 
 
-async def test_refresh_with_the_cookie_rotates_it_and_reuse_revokes_the_family(
-    client: httpx.AsyncClient, api
+async def test_refresh_with_the_cookie_rotates_it_and_reuse_after_the_window_revokes_the_family(
+    client: httpx.AsyncClient, api, refresh_rows, auth_settings
 ) -> None:
     account = await api.register()
     first = assert_sets_refresh_cookie(await browser_login(client, account.email, api.password))
@@ -144,7 +144,9 @@ async def test_refresh_with_the_cookie_rotates_it_and_reuse_revokes_the_family(
     assert second != first
     assert (await api.verify(str(body["access_token"]))).user_id == account.user_id
 
-    # The old cookie again: theft is assumed, the whole family goes and the cookie is cleared.
+    # The old cookie again once the grace window has passed: theft is assumed, the whole family goes and
+    # the cookie is cleared.
+    await refresh_rows.age_rotations(auth_settings.refresh_reuse_grace_seconds)
     reused = await browser_refresh(client, first)
     api.error(reused, 401, "UNAUTHENTICATED")
     assert reused.headers["www-authenticate"] == "Bearer"
@@ -152,6 +154,26 @@ async def test_refresh_with_the_cookie_rotates_it_and_reuse_revokes_the_family(
     revoked = await browser_refresh(client, second)
     api.error(revoked, 401, "UNAUTHENTICATED")
     assert_clears_refresh_cookie(revoked)
+
+
+async def test_tabs_refreshing_with_the_same_cookie_within_the_window_all_stay_signed_in(
+    client: httpx.AsyncClient, api, refresh_rows
+) -> None:
+    account = await api.register()
+    cookie = assert_sets_refresh_cookie(await browser_login(client, account.email, api.password))
+    # Three tabs restored at once send the same cookie: each gets a new cookie of the same session.
+    answers = [await browser_refresh(client, cookie) for _ in range(3)]
+    assert [a.status_code for a in answers] == [200, 200, 200], [a.text for a in answers]
+    cookies = [assert_sets_refresh_cookie(a) for a in answers]
+    assert len({cookie, *cookies}) == 4
+    for answer in answers:
+        assert (await api.verify(str(assert_browser_body(answer)["access_token"]))).user_id == account.user_id
+    rows = await refresh_rows.of_user(account.user_id)
+    assert all(r["revoked_at"] is None for r in rows if r["family_id"] == rows[0]["family_id"])
+    # Whichever answer's cookie the browser kept last, the session goes on.
+    later = await browser_refresh(client, cookies[-1])
+    assert later.status_code == 200, later.text
+    assert_sets_refresh_cookie(later)
 
 
 async def test_refresh_accepts_no_body_in_browser_mode(client: httpx.AsyncClient, api) -> None:

@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 MEMBERS = "/api/v1/tenant/members"
+INVITATIONS = "/api/v1/tenant/invitations"
 
 
 async def test_list_members_uses_the_page_envelope(client: httpx.AsyncClient, api) -> None:
@@ -39,37 +40,17 @@ async def test_list_members_uses_the_page_envelope(client: httpx.AsyncClient, ap
     )
 
 
-async def test_add_a_member_by_email(client: httpx.AsyncClient, api) -> None:
+async def test_nobody_is_added_without_consent(client: httpx.AsyncClient, api) -> None:
+    """``POST /tenant/members`` is gone: people join by accepting an invitation (test_invitations.py)."""
     owner = await api.register()
     person = await api.register(full_name="New Person")
     response = await client.post(
-        MEMBERS, json={"email": person.email.upper(), "role": "member"}, headers=owner.headers
+        MEMBERS, json={"email": person.email, "role": "member"}, headers=owner.headers
     )
-    assert response.status_code == 201, response.text
-    assert response.headers["location"] == f"{MEMBERS}/{person.user_id}"
-    item = response.json()
-    assert {k: item[k] for k in ("user_id", "email", "full_name", "role")} == {
-        "user_id": str(person.user_id),
-        "email": person.email,
-        "full_name": "New Person",
-        "role": "member",
-    }
-    fetched = await client.get(f"{MEMBERS}/{person.user_id}", headers=owner.headers)
-    assert fetched.json() == item
-
-
-async def test_adding_an_unknown_email_is_404_and_a_duplicate_is_409(client: httpx.AsyncClient, api) -> None:
-    owner = await api.register()
-    person = await api.register()
-    unknown = await client.post(
-        MEMBERS, json={"email": "ghost@example.com", "role": "member"}, headers=owner.headers
-    )
-    api.error(unknown, 404, "NOT_FOUND")
-    await client.post(MEMBERS, json={"email": person.email, "role": "member"}, headers=owner.headers)
-    again = await client.post(MEMBERS, json={"email": person.email, "role": "viewer"}, headers=owner.headers)
-    api.error(again, 409, "CONFLICT")
-    itself = await client.post(MEMBERS, json={"email": owner.email, "role": "viewer"}, headers=owner.headers)
-    api.error(itself, 409, "CONFLICT")
+    api.error(response, 405)
+    me = (await client.get("/api/v1/auth/me", headers=person.headers)).json()
+    assert [m["tenant_id"] for m in me["memberships"]] == [str(person.tenant_id)]
+    assert (await client.get(MEMBERS, headers=owner.headers)).json()["total"] == 1
 
 
 @pytest.mark.parametrize("role", ["viewer", "member"])
@@ -79,7 +60,9 @@ async def test_viewers_and_members_cannot_change_members(client: httpx.AsyncClie
     other = await api.add_member(owner, await api.register(), "viewer")
     outsider = await api.register()
 
-    add = await client.post(MEMBERS, json={"email": outsider.email, "role": "viewer"}, headers=actor.headers)
+    add = await client.post(
+        INVITATIONS, json={"email": outsider.email, "role": "viewer"}, headers=actor.headers
+    )
     api.error(add, 403, "FORBIDDEN")
     patch = await client.patch(f"{MEMBERS}/{other.user_id}", json={"role": "member"}, headers=actor.headers)
     api.error(patch, 403, "FORBIDDEN")
@@ -104,7 +87,7 @@ async def test_admins_manage_members_but_not_owners(client: httpx.AsyncClient, a
     )
     api.error(grant_owner, 403, "FORBIDDEN")
     add_owner = await client.post(
-        MEMBERS, json={"email": outsider.email, "role": "owner"}, headers=admin.headers
+        INVITATIONS, json={"email": outsider.email, "role": "owner"}, headers=admin.headers
     )
     api.error(add_owner, 403, "FORBIDDEN")
     touch_owner = await client.patch(
@@ -129,10 +112,8 @@ async def test_only_owners_grant_owner_and_owners_manage_owners(client: httpx.As
     assert response.json()["role"] == "owner"
     demoted = await client.patch(f"{MEMBERS}/{second.user_id}", json={"role": "admin"}, headers=owner.headers)
     assert demoted.json()["role"] == "admin"
-    third = await api.register()
-    added = await client.post(MEMBERS, json={"email": third.email, "role": "owner"}, headers=owner.headers)
-    assert added.status_code == 201
-    assert added.json()["role"] == "owner"
+    third = await api.add_member(owner, await api.register(), "owner")
+    assert (await client.get(f"{MEMBERS}/{third.user_id}", headers=owner.headers)).json()["role"] == "owner"
     assert (await client.delete(f"{MEMBERS}/{third.user_id}", headers=owner.headers)).status_code == 204
 
 
@@ -181,9 +162,11 @@ async def test_bad_member_input_is_422(client: httpx.AsyncClient, api) -> None:
     api.error(await client.get(f"{MEMBERS}/not-a-uuid", headers=owner.headers), 422, "VALIDATION_ERROR")
     bad_role = await client.patch(f"{MEMBERS}/{owner.user_id}", json={"role": "god"}, headers=owner.headers)
     api.error(bad_role, 422, "VALIDATION_ERROR")
-    bad_email = await client.post(MEMBERS, json={"email": "x" * 300, "role": "viewer"}, headers=owner.headers)
+    bad_email = await client.post(
+        INVITATIONS, json={"email": "x" * 300, "role": "viewer"}, headers=owner.headers
+    )
     api.error(bad_email, 422, "VALIDATION_ERROR")
-    no_role = await client.post(MEMBERS, json={"email": "a@example.com"}, headers=owner.headers)
+    no_role = await client.post(INVITATIONS, json={"email": "a@example.com"}, headers=owner.headers)
     api.error(no_role, 422, "VALIDATION_ERROR")
 
 

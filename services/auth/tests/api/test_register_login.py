@@ -202,3 +202,19 @@ async def test_login_without_any_membership_is_403(api, auth_db) -> None:
     finally:
         await conn.close()
     api.error(await api.login(account.email), 403, "FORBIDDEN")
+
+
+async def test_full_width_spellings_are_the_same_email(client, api) -> None:
+    """Emails are normalised with batchivo_common.identifiers (NFKC case folding), as the gateway does."""
+    from batchivo_common.identifiers import fullwidth
+
+    account = await api.register(email="maker@example.com")
+    variant = fullwidth("MAKER") + "@example.com"
+    duplicate = await client.post(
+        "/api/v1/auth/register",
+        json={"email": variant, "password": api.password, "full_name": "X", "tenant_name": "X"},
+    )
+    api.error(duplicate, 409, "CONFLICT")
+    login = await api.login(variant)
+    assert login.status_code == 200, login.text
+    assert (await api.verify(login.json()["access_token"])).user_id == account.user_id

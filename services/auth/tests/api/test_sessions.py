@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 
 import asyncpg
 import httpx
+from batchivo_auth.main import create_app
 from batchivo_common.auth.tokens import Role, SigningKey, StaticKeySource, TokenIssuer, TokenVerifier
+from batchivo_common.testing.asgi_server import serve
 
 
 async def _refresh(client: httpx.AsyncClient, token: str) -> httpx.Response:
@@ -30,11 +33,12 @@ async def test_refresh_rotates_the_refresh_token(client: httpx.AsyncClient, api)
     assert (await _refresh(client, body["refresh_token"])).status_code == 200
 
 
-async def test_reusing_a_rotated_refresh_token_revokes_the_whole_session(
-    client: httpx.AsyncClient, api
+async def test_reusing_a_rotated_refresh_token_after_the_grace_window_revokes_the_whole_session(
+    client: httpx.AsyncClient, api, refresh_rows, auth_settings
 ) -> None:
     account = await api.register()
     newer = (await _refresh(client, account.refresh_token)).json()["refresh_token"]
+    await refresh_rows.age_rotations(auth_settings.refresh_reuse_grace_seconds)
 
     api.error(await _refresh(client, account.refresh_token), 401, "UNAUTHENTICATED")
     # The thief's (or the victim's) newer token died with the family.
@@ -42,6 +46,81 @@ async def test_reusing_a_rotated_refresh_token_revokes_the_whole_session(
     # Another session of the same person is untouched.
     other_session = (await api.login(account.email)).json()["refresh_token"]
     assert (await _refresh(client, other_session)).status_code == 200
+
+
+async def test_reuse_within_the_grace_window_is_honoured_and_the_family_still_works(
+    client: httpx.AsyncClient, api, refresh_rows
+) -> None:
+    account = await api.register()
+    first = await _refresh(client, account.refresh_token)
+    # A second tab presents the same token a moment later: a fresh pair of the same session, no revocation.
+    again = await _refresh(client, account.refresh_token)
+    assert again.status_code == 200, again.text
+    sibling = again.json()["refresh_token"]
+    assert sibling not in (account.refresh_token, first.json()["refresh_token"])
+    assert (await api.verify(again.json()["access_token"])).user_id == account.user_id
+    rows = await refresh_rows.of_user(account.user_id)
+    assert len({r["family_id"] for r in rows}) == 1
+    assert all(r["revoked_at"] is None for r in rows)
+    # Either answer may be the cookie the browser kept: both go on rotating.
+    assert (await _refresh(client, sibling)).status_code == 200
+
+
+async def test_the_next_rotation_retires_the_siblings_of_the_window(
+    client: httpx.AsyncClient, api, refresh_rows, auth_settings
+) -> None:
+    account = await api.register()
+    first = (await _refresh(client, account.refresh_token)).json()["refresh_token"]
+    sibling = (await _refresh(client, account.refresh_token)).json()["refresh_token"]
+    await refresh_rows.age_rotations(auth_settings.refresh_reuse_grace_seconds)
+    # The sibling's rotation retires `first` (an answer the browser dropped) in the same moment...
+    newest = (await _refresh(client, sibling)).json()["refresh_token"]
+    rows = await refresh_rows.of_user(account.user_id)
+    assert sum(r["used_at"] is None for r in rows) == 1  # only `newest` is still unused
+    # ...so once the window has passed, presenting `first` is reuse and ends the session.
+    await refresh_rows.age_rotations(auth_settings.refresh_reuse_grace_seconds)
+    api.error(await _refresh(client, first), 401, "UNAUTHENTICATED")
+    api.error(await _refresh(client, newest), 401, "UNAUTHENTICATED")
+    assert all(r["revoked_at"] is not None for r in await refresh_rows.of_user(account.user_id))
+
+
+async def test_within_the_window_only_the_latest_rotation_is_honoured(
+    client: httpx.AsyncClient, api, refresh_rows
+) -> None:
+    account = await api.register()
+    second = (await _refresh(client, account.refresh_token)).json()["refresh_token"]
+    third = (await _refresh(client, second)).json()["refresh_token"]
+    # The first token's rotation is no longer the family's latest: reuse, even seconds later.
+    api.error(await _refresh(client, account.refresh_token), 401, "UNAUTHENTICATED")
+    api.error(await _refresh(client, third), 401, "UNAUTHENTICATED")
+    assert all(r["revoked_at"] is not None for r in await refresh_rows.of_user(account.user_id))
+
+
+async def test_concurrent_refreshes_with_one_token_over_real_http_all_succeed(
+    auth_settings, refresh_rows, api
+) -> None:
+    # A separate app served by uvicorn, so the three requests really run at once (three connections).
+    with serve(create_app(auth_settings, configure_process=False)) as url:
+        async with httpx.AsyncClient(base_url=url, timeout=30) as http:
+            registered = await http.post(
+                "/api/v1/auth/register",
+                json={
+                    "email": f"tabs-{uuid.uuid4().hex[:8]}@example.com",
+                    "password": api.password,
+                    "full_name": "Tab Opener",
+                    "tenant_name": "Three Tabs",
+                },
+            )
+            assert registered.status_code == 201, registered.text
+            token = registered.json()["refresh_token"]
+            responses = await asyncio.gather(*(_refresh(http, token) for _ in range(3)))
+            assert [r.status_code for r in responses] == [200, 200, 200], [r.text for r in responses]
+            user_id = (await api.verify(registered.json()["access_token"])).user_id
+            rows = await refresh_rows.of_user(user_id)
+            assert len(rows) == 4 and len({r["family_id"] for r in rows}) == 1
+            assert all(r["revoked_at"] is None for r in rows)
+            for response in responses:
+                assert (await _refresh(http, response.json()["refresh_token"])).status_code == 200
 
 
 async def test_refresh_with_an_unknown_or_malformed_token_is_401_or_422(

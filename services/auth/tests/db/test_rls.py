@@ -14,6 +14,7 @@ TENANT_COLUMN = {
     "memberships": "tenant_id",
     "refresh_tokens": "tenant_id",
     "api_keys": "tenant_id",
+    "invitations": "tenant_id",
 }
 
 
@@ -31,6 +32,12 @@ async def two_tenants(client: httpx.AsyncClient, api) -> tuple:
             "/api/v1/api-keys", json={"name": "k", "role": "viewer"}, headers=account.headers
         )
         assert response.status_code == 201
+        invited = await client.post(
+            "/api/v1/tenant/invitations",
+            json={"email": "shared@example.com", "role": "viewer"},
+            headers=account.headers,
+        )
+        assert invited.status_code == 201
     return a, b
 
 
@@ -153,3 +160,23 @@ async def test_the_lookup_functions_answer_only_what_they_must(two_tenants, as_a
             await relay.fetch("select * from auth.find_login($1)", a.email)
     finally:
         await relay.close()
+
+
+async def test_the_invitee_lookups_answer_only_for_the_addressed_email(two_tenants, as_app) -> None:
+    a, b = two_tenants
+    pending = await as_app.fetch("select * from auth.pending_invitations('shared@example.com')")
+    assert {p["tenant_id"] for p in pending} == {a.tenant_id, b.tenant_id}
+    assert set(pending[0].keys()) == {"id", "tenant_id", "tenant_name", "role", "expires_at", "created_at"}
+    assert await as_app.fetch("select * from auth.pending_invitations($1)", a.email) == []
+    some_id = pending[0]["id"]
+    assert await as_app.fetchval("select auth.invitation_tenant($1, 'shared@example.com')", some_id) in {
+        a.tenant_id,
+        b.tenant_id,
+    }
+    assert await as_app.fetchval("select auth.invitation_tenant($1, $2)", some_id, a.email) is None
+    assert await as_app.fetchval("select auth.invitation_token_tenant($1)", "0" * 64) is None
+    # Answered invitations stay: the app role may not delete them.
+    async with as_app.transaction():
+        await _as_tenant(as_app, a.tenant_id)
+        with pytest.raises(asyncpg.InsufficientPrivilegeError):
+            await as_app.execute("delete from auth.invitations")

@@ -9,7 +9,15 @@ import pytest
 from batchivo_common.db.tenancy import UnsafeDatabaseRole, check_app_role
 from sqlalchemy.ext.asyncio import create_async_engine
 
-LOOKUP_FUNCTIONS = {"find_login", "user_memberships", "refresh_token_tenant", "api_key_tenant"}
+LOOKUP_FUNCTIONS = {
+    "find_login",
+    "user_memberships",
+    "refresh_token_tenant",
+    "api_key_tenant",
+    "pending_invitations",
+    "invitation_tenant",
+    "invitation_token_tenant",
+}
 #: Tables deliberately without a tenant policy (docs/adr/0001-rls-roles.md): global people, Alembic's own.
 GLOBAL_TABLES = {"users", "alembic_version"}
 
@@ -37,7 +45,15 @@ async def test_every_tenant_table_has_rls_enabled_and_forced(admin) -> None:
     )
     by_name = {t["relname"]: t for t in tables}
     tenant_tables = {name for name, t in by_name.items() if t["has_tenant"]} | {"tenants"}
-    assert tenant_tables == {"tenants", "memberships", "refresh_tokens", "api_keys", "outbox", "inbox"}
+    assert tenant_tables == {
+        "tenants",
+        "memberships",
+        "refresh_tokens",
+        "api_keys",
+        "invitations",
+        "outbox",
+        "inbox",
+    }
     for name in tenant_tables:
         table = by_name[name]
         assert table["relrowsecurity"], name

@@ -34,6 +34,16 @@ def test_the_auth_prefix_reads_the_environment(monkeypatch: pytest.MonkeyPatch) 
     assert settings.refresh_token_days == 7
 
 
+def test_the_refresh_reuse_grace_window_is_configurable_and_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert AuthSettings(environment="dev").refresh_reuse_grace_seconds == 20
+    monkeypatch.setenv("AUTH_REFRESH_REUSE_GRACE_SECONDS", "0")
+    assert AuthSettings(environment="dev").refresh_reuse_grace_seconds == 0
+    for bad in ("-1", "61"):
+        monkeypatch.setenv("AUTH_REFRESH_REUSE_GRACE_SECONDS", bad)
+        with pytest.raises(ValidationError):
+            AuthSettings(environment="dev")
+
+
 def test_a_low_bcrypt_cost_is_for_tests_only() -> None:
     assert AuthSettings(environment="test", bcrypt_rounds=4).bcrypt_rounds == 4
     with pytest.raises(ValidationError, match="bcrypt_rounds"):

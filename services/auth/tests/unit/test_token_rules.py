@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from batchivo_auth.tokens import rules
@@ -69,3 +70,47 @@ def test_the_deny_list_entry_lives_until_the_token_expires_and_at_least_a_second
 
 def test_emails_are_case_folded() -> None:
     assert normalize_email("  Ada@Example.COM ") == "ada@example.com"
+
+
+NOW = datetime(2026, 12, 5, 9, 0, 0, tzinfo=UTC)
+GRACE = 20
+
+
+def _verdict(
+    used_at: datetime | None, latest: datetime | None = None, grace: int = GRACE
+) -> rules.RefreshVerdict:
+    return rules.refresh_verdict(used_at=used_at, latest_rotation=latest, now=NOW, grace_seconds=grace)
+
+
+def test_a_never_used_refresh_token_is_rotated() -> None:
+    assert _verdict(None) is rules.RefreshVerdict.ROTATE
+    assert _verdict(None, grace=0) is rules.RefreshVerdict.ROTATE
+
+
+def test_the_latest_rotation_is_honoured_again_within_the_grace_window() -> None:
+    just_now = NOW - timedelta(seconds=1)
+    assert _verdict(just_now, latest=just_now) is rules.RefreshVerdict.GRACE
+    almost = NOW - timedelta(seconds=GRACE) + timedelta(microseconds=1)
+    assert _verdict(almost, latest=almost) is rules.RefreshVerdict.GRACE
+    # Another replica's clock a little ahead: counts as just now, not as theft.
+    ahead = NOW + timedelta(seconds=2)
+    assert _verdict(ahead, latest=ahead) is rules.RefreshVerdict.GRACE
+
+
+def test_reuse_at_or_after_the_end_of_the_window_is_theft() -> None:
+    at_the_end = NOW - timedelta(seconds=GRACE)
+    assert _verdict(at_the_end, latest=at_the_end) is rules.RefreshVerdict.THEFT
+    long_ago = NOW - timedelta(hours=3)
+    assert _verdict(long_ago, latest=long_ago) is rules.RefreshVerdict.THEFT
+
+
+def test_only_the_familys_latest_rotation_qualifies() -> None:
+    older = NOW - timedelta(seconds=3)
+    newer = NOW - timedelta(seconds=1)
+    assert _verdict(older, latest=newer) is rules.RefreshVerdict.THEFT
+    assert _verdict(newer, latest=newer) is rules.RefreshVerdict.GRACE
+
+
+def test_a_zero_window_turns_the_grace_off() -> None:
+    just_now = NOW - timedelta(milliseconds=10)
+    assert _verdict(just_now, latest=just_now, grace=0) is rules.RefreshVerdict.THEFT

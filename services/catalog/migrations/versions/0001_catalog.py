@@ -5,7 +5,7 @@ Revision ID: 0001_catalog
 Revises:
 Create Date: 2026-12-05
 
-Hand-written and reviewed (docs/adr/0008-catalog-costing.md). In short:
+Hand-written and reviewed (docs/adr/0009-catalog-costing.md). In short:
 
 - Every table carries ``tenant_id`` and has ENABLE + FORCE RLS with the one tenant policy; ``outbox``:
   the app role may only INSERT its tenant's rows.

@@ -1,10 +1,11 @@
-"""Dependency aliases of the inventory service's routers (reads: viewer+, writes: member+)."""
+"""Dependency aliases of the inventory service's routers (reads: viewer+, writes: member+, deletes: admin+;
+domain.md §1)."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from batchivo_common.auth.deps import MemberDep, PrincipalDep, ViewerDep
+from batchivo_common.auth.deps import AdminDep, MemberDep, PrincipalDep, ViewerDep
 from batchivo_common.db.session import SessionDep
 from fastapi import Depends, Request
 
@@ -44,6 +45,7 @@ SpoolServiceDep = Annotated[SpoolService, Depends(get_spool_service)]
 StockServiceDep = Annotated[StockService, Depends(get_stock_service)]
 
 __all__ = [
+    "AdminDep",
     "FilamentTypeServiceDep",
     "MaterialTypeServiceDep",
     "MemberDep",

@@ -7,7 +7,7 @@ from contextlib import asynccontextmanager
 
 from batchivo_common.app import create_service_app, serve_factory
 from batchivo_common.auth.tokens import JwksKeySource, KeySource, TokenCache, TokenVerifier
-from batchivo_common.db.engine import create_engine, tenant_sessionmaker
+from batchivo_common.db.engine import service_engine, tenant_sessionmaker
 from batchivo_common.db.health import database_ready
 from batchivo_common.db.tenancy import check_app_role
 from fastapi import FastAPI
@@ -28,12 +28,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = create_engine(
-            settings.database_url,
-            application_name="batchivo-inventory",
-            pool_size=settings.db_pool_size,
-            max_overflow=settings.db_max_overflow,
-        )
+        engine = service_engine(settings, application_name="batchivo-inventory")
         try:
             if settings.check_db_role:
                 await check_app_role(engine)

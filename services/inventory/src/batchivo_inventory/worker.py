@@ -7,7 +7,7 @@ from batchivo_common.messaging.worker import Worker, create_worker
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from batchivo_inventory.db import inbox, outbox
-from batchivo_inventory.events.subscriptions import HANDLERS, SUBSCRIPTIONS
+from batchivo_inventory.events.subscriptions import HANDLERS, ORDERING, SUBSCRIPTIONS
 from batchivo_inventory.settings import InventorySettings
 
 
@@ -23,7 +23,7 @@ def create_worker_app(
         settings,
         service="inventory",
         relay_table=outbox,
-        subscriptions=[(spec, HANDLERS[spec.name]) for spec in SUBSCRIPTIONS],
+        subscriptions=[(spec, HANDLERS[spec.name], ORDERING[spec.name]) for spec in SUBSCRIPTIONS],
         inbox=inbox,
         sessionmaker=sessionmaker,
         configure_process=configure_process,

@@ -60,7 +60,9 @@ async def test_codes_are_per_tenant_numeric_and_never_reused(api, client, admin_
     second = await api.spool(a, ft["id"])
     assert (first["code"], second["code"]) == ("FIL-001", "FIL-002")
     assert (await api.spool(b))["code"] == "FIL-001"
-    assert (await client.delete(f"/api/v1/spools/{second['id']}", headers=a.headers())).status_code == 204
+    assert (
+        await client.delete(f"/api/v1/spools/{second['id']}", headers=a.headers(Role.admin))
+    ).status_code == 204
     assert (await api.spool(a, ft["id"]))["code"] == "FIL-003"
     # a person-chosen code that looks generated is skipped by the sequence
     assert (await api.spool(a, ft["id"], code="FIL-004"))["code"] == "FIL-004"
@@ -266,14 +268,18 @@ async def test_archive_hides_the_spool_and_delete_rules(api, client) -> None:
     fresh = await api.spool(tenant, ft["id"])
     used = await api.spool(tenant, ft["id"])
     await client.post(f"/api/v1/spools/{used['id']}/use", json={"grams": 1}, headers=tenant.headers())
-    api.error(await client.delete(f"/api/v1/spools/{used['id']}", headers=tenant.headers()), 409, "IN_USE")
+    api.error(
+        await client.delete(f"/api/v1/spools/{used['id']}", headers=tenant.headers(Role.admin)), 409, "IN_USE"
+    )
     archived = await client.post(f"/api/v1/spools/{used['id']}/archive", headers=tenant.headers())
     assert archived.status_code == 200 and archived.json()["is_archived"] is True
     active = (await client.get("/api/v1/spools", headers=tenant.headers())).json()
     assert [s["code"] for s in active["items"]] == [fresh["code"]]
     gone = (await client.get("/api/v1/spools?archived=true", headers=tenant.headers())).json()
     assert [s["code"] for s in gone["items"]] == [used["code"]]
-    assert (await client.delete(f"/api/v1/spools/{fresh['id']}", headers=tenant.headers())).status_code == 204
+    assert (
+        await client.delete(f"/api/v1/spools/{fresh['id']}", headers=tenant.headers(Role.admin))
+    ).status_code == 204
     api.error(await client.get(f"/api/v1/spools/{fresh['id']}", headers=tenant.headers()), 404)
 
 

@@ -134,7 +134,7 @@ async def test_state_events_carry_full_state_and_versions(api, client, admin_con
     )
     assert type_updates[-1]["aggregate_version"] > types[0]["aggregate_version"]
     empty = await api.filament_type(tenant)
-    await client.delete(f"/api/v1/filament-types/{empty['id']}", headers=tenant.headers())
+    await client.delete(f"/api/v1/filament-types/{empty['id']}", headers=tenant.headers(Role.admin))
     deleted = await _events(admin_conn, tenant.id, "inventory.filament_type.deleted.v1")
     assert deleted[0]["aggregate_id"] == empty["id"] and deleted[0]["aggregate_version"] == 2
 
@@ -142,7 +142,9 @@ async def test_state_events_carry_full_state_and_versions(api, client, admin_con
 async def test_deleting_a_fresh_spool_publishes_deleted(api, client, admin_conn) -> None:
     tenant = api.tenant()
     spool = await api.spool(tenant)
-    assert (await client.delete(f"/api/v1/spools/{spool['id']}", headers=tenant.headers())).status_code == 204
+    assert (
+        await client.delete(f"/api/v1/spools/{spool['id']}", headers=tenant.headers(Role.admin))
+    ).status_code == 204
     deleted = await _events(admin_conn, tenant.id, "inventory.spool.deleted.v1")
     assert [e["aggregate_id"] for e in deleted] == [spool["id"]]
     assert (

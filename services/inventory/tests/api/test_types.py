@@ -55,7 +55,7 @@ async def test_tenant_material_types_are_private(api, client) -> None:
     )
     assert patched.status_code == 200 and patched.json()["typical_cost_per_kg"] == 33.5
     assert patched.json()["name"] == "PLA carbon"
-    deleted = await client.delete(f"/api/v1/material-types/{created['id']}", headers=a.headers())
+    deleted = await client.delete(f"/api/v1/material-types/{created['id']}", headers=a.headers(Role.admin))
     assert deleted.status_code == 204 and deleted.content == b""
 
 
@@ -80,7 +80,9 @@ async def test_material_type_in_use_cannot_be_deleted(api, client) -> None:
         "/api/v1/material-types", json={"code": "PEEK", "name": "PEEK"}, headers=tenant.headers()
     )
     await api.filament_type(tenant, material_type_id=created.json()["id"])
-    response = await client.delete(f"/api/v1/material-types/{created.json()['id']}", headers=tenant.headers())
+    response = await client.delete(
+        f"/api/v1/material-types/{created.json()['id']}", headers=tenant.headers(Role.admin)
+    )
     api.error(response, 409, "IN_USE")
 
 
@@ -149,11 +151,13 @@ async def test_filament_type_with_spools_cannot_be_deleted(api, client) -> None:
     ft = await api.filament_type(tenant)
     await api.spool(tenant, ft["id"])
     api.error(
-        await client.delete(f"/api/v1/filament-types/{ft['id']}", headers=tenant.headers()), 409, "IN_USE"
+        await client.delete(f"/api/v1/filament-types/{ft['id']}", headers=tenant.headers(Role.admin)),
+        409,
+        "IN_USE",
     )
     empty = await api.filament_type(tenant)
     assert (
-        await client.delete(f"/api/v1/filament-types/{empty['id']}", headers=tenant.headers())
+        await client.delete(f"/api/v1/filament-types/{empty['id']}", headers=tenant.headers(Role.admin))
     ).status_code == 204
     api.error(await client.get(f"/api/v1/filament-types/{empty['id']}", headers=tenant.headers()), 404)
 
@@ -211,7 +215,10 @@ async def test_other_tenants_filament_types_are_404(api, client) -> None:
     ft = await api.filament_type(a)
     for method in ("get", "delete"):
         api.error(
-            await getattr(client, method)(f"/api/v1/filament-types/{ft['id']}", headers=b.headers()), 404
+            await getattr(client, method)(
+                f"/api/v1/filament-types/{ft['id']}", headers=b.headers(Role.admin)
+            ),
+            404,
         )
     api.error(
         await client.patch(f"/api/v1/filament-types/{ft['id']}", json={"brand": "x"}, headers=b.headers()),
@@ -235,7 +242,7 @@ async def test_other_tenants_material_types_are_404_for_writes(api, client) -> N
     api.error(
         await client.patch(f"/api/v1/material-types/{mid}", json={"name": "x"}, headers=b.headers()), 404
     )
-    api.error(await client.delete(f"/api/v1/material-types/{mid}", headers=b.headers()), 404)
+    api.error(await client.delete(f"/api/v1/material-types/{mid}", headers=b.headers(Role.admin)), 404)
     assert (await client.get(f"/api/v1/material-types/{mid}", headers=a.headers())).json()["name"] == "Own"
     api.error(
         await client.patch(f"/api/v1/material-types/{mid}", json={"name": None}, headers=a.headers()),

@@ -3,7 +3,8 @@
 ``python -m batchivo_common.db.bootstrap --admin-url postgresql://postgres@127.0.0.1/batchivo auth inventory``
 
 Idempotent. Passwords come from ``BATCHIVO_DB_PASSWORD_<ROLE>`` when set (production); on a dev box with
-trust authentication the roles get none.
+trust authentication the roles get none. Each login role gets its session timeouts
+(``roles.ROLE_SETTINGS``: statement, lock and idle-in-transaction; docs/adr/0007-database-timeouts.md).
 """
 
 from __future__ import annotations
@@ -27,6 +28,11 @@ async def bootstrap_service(conn: asyncpg.Connection, roles: ServiceRoles) -> No
         password = os.environ.get(f"BATCHIVO_DB_PASSWORD_{role.upper()}")
         if password:
             await conn.execute(f"ALTER ROLE {ident(role)} PASSWORD {_literal(password)}")
+    for role, values in roles.settings().items():
+        # Timeouts every session of the role starts with (roles.ROLE_SETTINGS); re-running bootstrap
+        # applies changed values to new connections.
+        for name, value in values.items():
+            await conn.execute(f"ALTER ROLE {ident(role)} SET {ident(name)} = {_literal(value)}")
     for role in roles.nologin:
         if not await conn.fetchval("select 1 from pg_roles where rolname = $1", role):
             await conn.execute(

@@ -1,23 +1,38 @@
 """The broker side of a worker: the FastStream broker that consumes, and the confirming publisher.
 
-FastStream runs the consumers (design §0.6). Publishing - the relay's events and the consumer's terminal
-dead-letters - goes through :class:`AmqpPublisher`, a plain aio-pika channel with publisher confirms, because
-both must set every AMQP property themselves (``app_id`` of the original producer, the stored
-``traceparent``) and FastStream's publish would substitute its own.
+FastStream runs the consumers (design §0.6). Publishing - the relay's events, the consumer's retries and
+terminal dead-letters - goes through :class:`AmqpPublisher`, a plain aio-pika channel with publisher
+confirms, because each must set every AMQP property itself (``app_id`` of the original producer, the
+stored ``traceparent``) and FastStream's publish would substitute its own.
+
+:class:`QueueDepthMonitor` exports the depth of every dead-letter and retry queue as Prometheus gauges,
+from passive declares on a timer (no management plugin needed).
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+from collections.abc import Sequence
 
 import aio_pika
 from aio_pika.abc import AbstractChannel, AbstractExchange, AbstractMessage, AbstractRobustConnection
 from faststream.rabbit import Channel, RabbitBroker
 from faststream.rabbit.prometheus import RabbitPrometheusMiddleware
-from prometheus_client import REGISTRY, CollectorRegistry
+from prometheus_client import REGISTRY, CollectorRegistry, Gauge
 
-from batchivo_common.messaging.topology import Names
+from batchivo_common.messaging.topology import Names, QueueSpec
+
+log = logging.getLogger("batchivo.broker")
+
+DLQ_DEPTH = Gauge("batchivo_dlq_messages", "Messages in a dead-letter queue (alert when > 0).", ["queue"])
+RETRY_DEPTH = Gauge(
+    "batchivo_retry_messages", "Messages waiting in a work queue's retry queues (all tiers).", ["queue"]
+)
+QUEUE_PROBE_FAILURES = Gauge(
+    "batchivo_queue_probe_failing", "1 while the last queue-depth probe failed (the gauges are stale).", []
+)
 
 
 def create_broker(
@@ -26,9 +41,14 @@ def create_broker(
     service: str,
     registry: CollectorRegistry | None = REGISTRY,
     graceful_timeout: float = 15.0,
-    prefetch_count: int = 20,
+    prefetch_count: int = 1,
 ) -> RabbitBroker:
-    """A broker for consuming; handler duration and outcome metrics go to ``registry`` when given."""
+    """A broker for consuming; handler duration and outcome metrics go to ``registry`` when given.
+
+    Prefetch 1 per consumer (handlers run one at a time per queue anyway): when the process dies, only the
+    message being handled comes back with its ``x-delivery-count`` raised, so crash-loop detection never
+    charges the innocent messages that were merely prefetched.
+    """
     middlewares = (
         [RabbitPrometheusMiddleware(registry=registry, app_name=service, metrics_prefix="batchivo_messages")]
         if registry is not None
@@ -102,3 +122,60 @@ class AmqpPublisher:
     async def dead_letter(self, queue: str, message: AbstractMessage) -> None:
         """Park ``message`` in ``<queue>.dlq`` (``queue`` is the prefixed work-queue name)."""
         await self.publish(self.names.dlx, queue, message)
+
+    async def retry(self, tier_queue: str, message: AbstractMessage) -> None:
+        """Send ``message`` to the retry tier ``tier_queue`` (prefixed); it returns after its TTL."""
+        await self.publish(self.names.retry, tier_queue, message)
+
+
+class QueueDepthMonitor:
+    """Every ``interval`` seconds, a passive declare of each spec's DLQ and retry queues sets the gauges."""
+
+    def __init__(
+        self, amqp_url: str, prefix: str, specs: Sequence[QueueSpec], *, interval: float = 30.0
+    ) -> None:
+        self.amqp_url, self.names, self.specs, self.interval = amqp_url, Names(prefix), list(specs), interval
+        self._connection: AbstractRobustConnection | None = None
+
+    async def _depth(self, channel: AbstractChannel, queue: str) -> int:
+        declared = await channel.declare_queue(queue, passive=True)
+        return int(declared.declaration_result.message_count or 0)
+
+    async def refresh(self) -> dict[str, int]:
+        """Probe every queue once; returns DLQ depths by DLQ name (raises when the broker is away)."""
+        if self._connection is None or self._connection.is_closed:
+            self._connection = await aio_pika.connect_robust(self.amqp_url)
+        depths: dict[str, int] = {}
+        # A fresh channel per round: a passive declare of a missing queue closes the channel it ran on.
+        channel = await self._connection.channel()
+        try:
+            for spec in self.specs:
+                dlq = self.names.dead_letter_queue(spec)
+                depths[dlq] = await self._depth(channel, dlq)
+                DLQ_DEPTH.labels(dlq).set(depths[dlq])
+                waiting = 0
+                for queue in (self.names.retry_queue(spec), *self.names.retry_tier_queues(spec)):
+                    waiting += await self._depth(channel, queue)
+                RETRY_DEPTH.labels(self.names.queue(spec)).set(waiting)
+        finally:
+            with contextlib.suppress(Exception):
+                await channel.close()
+        return depths
+
+    async def run(self) -> None:
+        while True:
+            try:
+                await self.refresh()
+                QUEUE_PROBE_FAILURES.set(0)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                QUEUE_PROBE_FAILURES.set(1)
+                log.warning("could not probe the queue depths", exc_info=True)
+            await asyncio.sleep(self.interval)
+
+    async def close(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            with contextlib.suppress(Exception):
+                await connection.close()

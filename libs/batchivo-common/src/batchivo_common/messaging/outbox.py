@@ -2,6 +2,10 @@
 
 The API process never talks to RabbitMQ; it inserts the envelope here, in the same transaction as the state
 change, and the relay (``relay.py``) publishes it after the commit.
+
+A row the broker keeps refusing (nacked, too large, malformed) is *parked* by the relay: ``parked_at`` set,
+``last_error`` kept, skipped from then on so it blocks no later row. :func:`unpark` (``scripts/
+redrive_dlq.py --unpark-outbox``) puts it back in line.
 """
 
 from __future__ import annotations
@@ -25,9 +29,10 @@ from sqlalchemy import (
     insert,
     select,
     text,
+    update,
 )
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from batchivo_common.db.rls import enable_outbox_rls
 from batchivo_common.db.roles import ServiceRoles, ident
@@ -36,6 +41,7 @@ from batchivo_common.observability.tracing import inject_context
 
 TABLE = "outbox"
 UNPUBLISHED_INDEX = "ix_outbox_unpublished"
+PARKED_INDEX = "ix_outbox_parked"
 
 
 class MigrationOps(Protocol):
@@ -44,6 +50,7 @@ class MigrationOps(Protocol):
     def create_table(self, table_name: str, *columns: Any, **kw: Any) -> Any: ...
     def create_index(self, index_name: str | None, table_name: str, columns: Any, **kw: Any) -> Any: ...
     def drop_table(self, table_name: str, **kw: Any) -> Any: ...
+    def add_column(self, table_name: str, column: Any, **kw: Any) -> Any: ...
     def execute(self, sqltext: str) -> object: ...
 
 
@@ -53,8 +60,9 @@ def notify_channel(schema: str) -> str:
 
 
 def _columns() -> list[Any]:
-    # One definition for the model (outbox_table) and the migration (create_outbox_table), so autogenerate
-    # finds no difference between them.
+    # One definition for the model (outbox_table) and the migrations (create_outbox_table, then
+    # add_outbox_parking), so autogenerate finds no difference between them. This is the table as the first
+    # migration built it: never change it; later columns come from their own helper.
     return [
         Column("id", BigInteger, Identity(always=False), nullable=False),
         Column("event_id", Uuid, nullable=False),
@@ -72,10 +80,15 @@ def _columns() -> list[Any]:
     ]
 
 
+def _parked_at() -> Column[Any]:
+    return Column("parked_at", DateTime(timezone=True), nullable=True)
+
+
 def outbox_table(metadata: MetaData) -> Table:
     """The outbox in ``metadata.schema`` (write to it with :func:`add_event` only, see there)."""
-    table = Table(TABLE, metadata, *_columns())
+    table = Table(TABLE, metadata, *_columns(), _parked_at())
     Index(UNPUBLISHED_INDEX, table.c.id, postgresql_where=table.c.published_at.is_(None))
+    Index(PARKED_INDEX, table.c.id, postgresql_where=table.c.parked_at.is_not(None))
     return table
 
 
@@ -89,8 +102,35 @@ def create_outbox_table(op: MigrationOps, schema: str, roles: ServiceRoles) -> N
     enable_outbox_rls(op, schema, roles)
 
 
+def add_outbox_parking(op: MigrationOps, schema: str) -> None:
+    """Alembic (after :func:`create_outbox_table`): ``parked_at`` and its partial index. The relay role's
+    UPDATE/SELECT grants cover the new column; the app role still only INSERTs."""
+    op.add_column(TABLE, _parked_at(), schema=schema)
+    op.create_index(
+        PARKED_INDEX, TABLE, ["id"], schema=schema, postgresql_where=text("parked_at IS NOT NULL")
+    )
+
+
+def drop_outbox_parking(op: MigrationOps, schema: str) -> None:
+    op.execute(f"DROP INDEX {ident(schema)}.{PARKED_INDEX}")
+    op.execute(f"ALTER TABLE {ident(schema)}.{TABLE} DROP COLUMN parked_at")
+
+
 def drop_outbox_table(op: MigrationOps, schema: str) -> None:
     op.drop_table(TABLE, schema=schema)
+
+
+async def unpark(conn: AsyncConnection, table: Table, ids: list[int] | None = None) -> int:
+    """Put parked rows (all, or ``ids``) back in line with a fresh attempt budget; returns how many.
+
+    Run as the relay role (the only one that may update the outbox). The row keeps its ``id``, so it is
+    published before any later row that is still waiting; ``last_error`` stays for the record.
+    """
+    stmt = update(table).where(table.c.parked_at.is_not(None), table.c.published_at.is_(None))
+    if ids is not None:
+        stmt = stmt.where(table.c.id.in_(ids))
+    result = await conn.execute(stmt.values(parked_at=None, attempts=0))
+    return int(result.rowcount or 0)
 
 
 def event_headers(envelope: EventEnvelope) -> dict[str, str]:

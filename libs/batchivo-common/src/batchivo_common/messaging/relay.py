@@ -3,6 +3,14 @@
 Guarantee: at-least-once. A row is marked only after the broker confirmed it, in the transaction that
 claimed it; a crash between the confirm and the commit republishes the same ``event_id`` on the next run,
 and the consumers' inbox absorbs the duplicate.
+
+A failed publish is one of two kinds. The broker is unreachable or slow (connection lost, confirm timeout):
+the relay keeps the row first in line, records ``last_error`` and backs off — every row would fail the
+same way, so nothing is counted against the row. The broker refused *this* row (a nack, a channel error
+such as a message over the size limit) or the row cannot even be turned into a message (malformed,
+over ``max_message_bytes``): ``attempts`` is incremented and after ``max_publish_attempts`` (malformed or
+oversized rows at once) the row is *parked* (``parked_at``): skipped from then on, so later rows flow.
+Parked rows are exported as ``batchivo_outbox_parked`` and alerted on; ``outbox.unpark`` puts them back.
 """
 
 from __future__ import annotations
@@ -19,6 +27,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 import aio_pika
+import aiormq.exceptions
 from aio_pika.abc import AbstractMessage
 from opentelemetry.trace import SpanKind
 from prometheus_client import Counter, Gauge, Histogram
@@ -40,6 +49,35 @@ OUTBOX_AGE = Histogram(
 OUTBOX_FAILURES = Counter(
     "batchivo_outbox_publish_failures_total", "Outbox rows whose publish failed.", ["service"]
 )
+OUTBOX_OLDEST = Gauge(
+    "batchivo_outbox_oldest_age_seconds",
+    "Age of the oldest outbox row still waiting to be published (parked rows excluded); 0 when none.",
+    ["service"],
+)
+OUTBOX_PARKED = Gauge(
+    "batchivo_outbox_parked", "Outbox rows parked because the broker kept refusing them.", ["service"]
+)
+#: A body above this is parked without trying (RabbitMQ's own limit, max_message_size, is 128 MiB).
+DEFAULT_MAX_MESSAGE_BYTES = 16 * 1024 * 1024
+
+
+class Unpublishable(Exception):
+    """The row cannot be made into a message (malformed, too large): parked at once."""
+
+
+def refused_by_broker(exc: BaseException) -> bool:
+    """True when the broker refused this message (rather than being unreachable): counts against the row.
+
+    A nack (``DeliveryError``/``PublishError``) or a channel-level error caused by the message, e.g.
+    PRECONDITION_FAILED for a body over the broker's ``max_message_size``.
+    """
+    return isinstance(
+        exc,
+        Unpublishable
+        | aiormq.exceptions.DeliveryError
+        | aiormq.exceptions.PublishError
+        | aiormq.exceptions.ChannelPreconditionFailed,
+    )
 
 
 class EventPublisher(Protocol):
@@ -77,9 +115,18 @@ def build_message(record: OutboxRecord, headers: dict[str, str]) -> aio_pika.Mes
     )
 
 
+def describe(exc: BaseException) -> str:
+    """``Type: message``, even for an exception whose ``__str__`` fails (some client errors do)."""
+    try:
+        text = str(exc)
+    except Exception:
+        text = "(no description)"
+    return f"{type(exc).__name__}: {text}"
+
+
 class PublishFailed(RuntimeError):
     def __init__(self, record: OutboxRecord, cause: BaseException):
-        super().__init__(f"publishing outbox row {record.id} ({record.event_type}) failed: {cause!r}")
+        super().__init__(f"publishing outbox row {record.id} ({record.event_type}) failed: {describe(cause)}")
         self.record, self.cause = record, cause
 
 
@@ -103,6 +150,8 @@ class OutboxRelay:
         retention: timedelta = timedelta(days=7),
         purge_every_seconds: float = 3600.0,
         max_backoff_seconds: float = 30.0,
+        max_publish_attempts: int = 5,
+        max_message_bytes: int = DEFAULT_MAX_MESSAGE_BYTES,
         after_publish: AfterPublish | None = None,
     ) -> None:
         if table.schema is None:
@@ -112,6 +161,7 @@ class OutboxRelay:
         self.batch_size, self.poll_seconds = batch_size, poll_seconds
         self.retention, self.purge_every_seconds = retention, purge_every_seconds
         self.max_backoff_seconds = max_backoff_seconds
+        self.max_publish_attempts, self.max_message_bytes = max_publish_attempts, max_message_bytes
         self.after_publish = after_publish
         self.service = table.schema
         self.channel = notify_channel(table.schema)
@@ -174,13 +224,15 @@ class OutboxRelay:
     # --- one unit of work -------------------------------------------------------------------------------
 
     async def publish_batch(self) -> int:
-        """Claim up to ``batch_size`` unpublished rows in ``id`` order, publish them, mark them, commit.
+        """Claim up to ``batch_size`` waiting rows in ``id`` order, publish them, mark them, commit.
 
-        Returns how many rows were published and marked. A publish failure marks what was confirmed
-        before it, records the failure on the failing row (separate transaction) and raises PublishFailed.
+        Returns how many rows were settled (published and marked, or parked). A failure that does not park
+        the row stops the batch there (order kept): what was confirmed before it is marked, the failure is
+        recorded on the row in the same transaction, and PublishFailed is raised after the commit.
         """
         t = self.table
         failure: PublishFailed | None = None
+        parked = 0
         async with self.engine.begin() as conn:
             rows = (
                 await conn.execute(
@@ -192,8 +244,9 @@ class OutboxRelay:
                         t.c.envelope,
                         t.c.headers,
                         t.c.created_at,
+                        t.c.attempts,
                     )
-                    .where(t.c.published_at.is_(None))
+                    .where(t.c.published_at.is_(None), t.c.parked_at.is_(None))
                     .order_by(t.c.id)
                     .limit(self.batch_size)
                     .with_for_update(skip_locked=True)
@@ -213,6 +266,10 @@ class OutboxRelay:
                 try:
                     await self._publish(record)
                 except Exception as exc:
+                    OUTBOX_FAILURES.labels(self.service).inc()
+                    if await self._record_failure(conn, record, row.attempts, exc):
+                        parked += 1
+                        continue  # parked: it no longer holds the line
                     # Stop here: publishing later rows first would break the outbox order.
                     failure = PublishFailed(record, exc)
                     break
@@ -225,10 +282,8 @@ class OutboxRelay:
             if published:
                 await conn.execute(update(t).where(t.c.id.in_(published)).values(published_at=func.now()))
         if failure is not None:
-            OUTBOX_FAILURES.labels(self.service).inc()
-            await self._record_failure(failure)
             raise failure
-        return len(published)
+        return len(published) + parked
 
     async def _publish(self, record: OutboxRecord) -> None:
         # The span continues the trace of the request that wrote the row; its context is what the
@@ -245,19 +300,39 @@ class OutboxRelay:
         ):
             headers = dict(record.headers)
             inject_context(headers)
-            await self.publisher.publish_event(record.routing_key, build_message(record, headers))
+            try:
+                message = build_message(record, headers)
+            except Exception as exc:
+                raise Unpublishable(f"malformed outbox row: {type(exc).__name__}: {exc}") from exc
+            if len(message.body) > self.max_message_bytes:
+                raise Unpublishable(f"message of {len(message.body)} bytes is over {self.max_message_bytes}")
+            await self.publisher.publish_event(record.routing_key, message)
 
-    async def _record_failure(self, failure: PublishFailed) -> None:
+    async def _record_failure(
+        self, conn: AsyncConnection, record: OutboxRecord, attempts: int, exc: Exception
+    ) -> bool:
+        """Record the failure on the row (in the batch's transaction); True when the row is now parked."""
         t = self.table
-        try:
-            async with self.engine.begin() as conn:
-                await conn.execute(
-                    update(t)
-                    .where(t.c.id == failure.record.id)
-                    .values(attempts=t.c.attempts + 1, last_error=str(failure.cause)[:2000])
-                )
-        except Exception:
-            log.exception("could not record the publish failure", extra={"outbox_id": failure.record.id})
+        error = describe(exc)[:2000]
+        if not refused_by_broker(exc):
+            # The broker is unreachable or slow: not this row's fault, so nothing counts against it.
+            await conn.execute(update(t).where(t.c.id == record.id).values(last_error=error))
+            return False
+        attempts += 1
+        park = isinstance(exc, Unpublishable) or attempts >= self.max_publish_attempts
+        await conn.execute(
+            update(t)
+            .where(t.c.id == record.id)
+            .values(attempts=attempts, last_error=error, parked_at=func.now() if park else None)
+        )
+        if park:
+            log.error(
+                "outbox row parked: the broker refused it %d time(s): %s",
+                attempts,
+                error,
+                extra={"outbox_id": record.id, "event_id": str(record.event_id)},
+            )
+        return park
 
     async def drain(self) -> int:
         """Publish batches until the outbox is empty (raises PublishFailed on the first failure)."""
@@ -276,14 +351,23 @@ class OutboxRelay:
         return int(result.rowcount or 0)
 
     async def refresh_metrics(self) -> int:
+        """Backlog (waiting rows), parked rows and the oldest waiting row's age; returns the backlog."""
         t = self.table
+        waiting = t.c.parked_at.is_(None)
         async with self.engine.connect() as conn:
-            backlog = int(
-                (
-                    await conn.execute(select(func.count()).select_from(t).where(t.c.published_at.is_(None)))
-                ).scalar_one()
-            )
+            row = (
+                await conn.execute(
+                    select(
+                        func.count().filter(waiting),
+                        func.count().filter(t.c.parked_at.is_not(None)),
+                        func.extract("epoch", func.now() - func.min(t.c.created_at).filter(waiting)),
+                    ).where(t.c.published_at.is_(None))
+                )
+            ).one()
+        backlog, parked = int(row[0]), int(row[1])
         OUTBOX_BACKLOG.labels(self.service).set(backlog)
+        OUTBOX_PARKED.labels(self.service).set(parked)
+        OUTBOX_OLDEST.labels(self.service).set(max(float(row[2] or 0), 0.0))
         return backlog
 
     # --- the loop ---------------------------------------------------------------------------------------

@@ -27,8 +27,20 @@ from pamqp.common import FieldTable
 EVENTS_EXCHANGE = "batchivo.events"
 RETRY_EXCHANGE = "batchivo.retry"
 DEAD_LETTER_EXCHANGE = "batchivo.dlx"
-#: Above max_attempts: only a consumer that dies before it can reject ever reaches it (crash loops).
+#: Above max_attempts: the consumer dead-letters a crash-looping message itself (it reads the quorum
+#: queue's ``x-delivery-count`` before running the handler); the broker's limit is only the last resort.
 DELIVERY_LIMIT_MARGIN = 5
+#: Back-off of the retry tiers: the n-th retry of a message waits ``RETRY_DELAYS_MS[min(n, last)]``.
+RETRY_DELAYS_MS: tuple[int, ...] = (1_000, 5_000, 30_000, 120_000, 300_000)
+
+
+def delay_label(delay_ms: int) -> str:
+    """``1000`` → ``1s``, ``120000`` → ``2m``, ``250`` → ``250ms``: the suffix of a retry tier's queue."""
+    if delay_ms % 60_000 == 0:
+        return f"{delay_ms // 60_000}m"
+    if delay_ms % 1_000 == 0:
+        return f"{delay_ms // 1_000}s"
+    return f"{delay_ms}ms"
 
 
 @dataclass(frozen=True)
@@ -38,14 +50,28 @@ class QueueSpec:
     consumer: str
     handler: str
     bindings: tuple[str, ...]
+    #: Handler runs that may fail (or crash the worker) before the message goes to the DLQ. Failures
+    #: caused by a dependency being down do not count (see consumer.py).
     max_attempts: int = 5
+    #: TTL of ``<queue>.retry``, the broker-side fallback retry (a reject when the consumer could not
+    #: publish the retry itself, or the delivery-limit safety net).
     retry_ttl_ms: int = 15_000
+    #: The back-off tiers ``<queue>.retry.<delay>``: retry n waits ``retry_delays_ms[min(n, last)]``.
+    retry_delays_ms: tuple[int, ...] = RETRY_DELAYS_MS
 
     def __post_init__(self) -> None:
         if not self.bindings:
             raise ValueError(f"{self.name}: a queue needs at least one binding")
         if self.max_attempts < 1 or self.retry_ttl_ms < 1:
             raise ValueError(f"{self.name}: max_attempts and retry_ttl_ms must be positive")
+        if not self.retry_delays_ms or min(self.retry_delays_ms) < 1:
+            raise ValueError(f"{self.name}: retry_delays_ms needs at least one positive delay")
+        if len(set(self.retry_delays_ms)) != len(self.retry_delays_ms):
+            raise ValueError(f"{self.name}: retry_delays_ms must not repeat a delay")
+
+    def retry_delay_ms(self, retries: int) -> int:
+        """The delay before retry number ``retries`` (0-based), capped at the last tier."""
+        return self.retry_delays_ms[min(max(retries, 0), len(self.retry_delays_ms) - 1)]
 
     @property
     def name(self) -> str:
@@ -77,8 +103,24 @@ class Names:
     def retry_queue(self, spec: QueueSpec) -> str:
         return f"{self.queue(spec)}.retry"
 
+    def retry_tier_queue(self, spec: QueueSpec, delay_ms: int) -> str:
+        # Named by its delay, not its position: changing a tier's TTL makes a new queue instead of a
+        # redeclare with other arguments (which RabbitMQ refuses).
+        return f"{self.queue(spec)}.retry.{delay_label(delay_ms)}"
+
+    def retry_tier_queues(self, spec: QueueSpec) -> list[str]:
+        return [self.retry_tier_queue(spec, delay) for delay in spec.retry_delays_ms]
+
     def dead_letter_queue(self, spec: QueueSpec) -> str:
         return f"{self.queue(spec)}.dlq"
+
+    def all_queues(self, spec: QueueSpec) -> list[str]:
+        return [
+            self.queue(spec),
+            self.retry_queue(spec),
+            *self.retry_tier_queues(spec),
+            self.dead_letter_queue(spec),
+        ]
 
     @property
     def exchanges(self) -> tuple[str, str, str]:
@@ -118,6 +160,17 @@ def retry_queue_arguments(names: Names, spec: QueueSpec) -> FieldTable:
     )
 
 
+def retry_tier_arguments(names: Names, spec: QueueSpec, delay_ms: int) -> FieldTable:
+    # Like .retry: expire after the tier's delay, then back to the work queue through the default exchange.
+    return _quorum(
+        {
+            "x-message-ttl": delay_ms,
+            "x-dead-letter-exchange": "",
+            "x-dead-letter-routing-key": names.queue(spec),
+        }
+    )
+
+
 def dead_letter_queue_arguments() -> FieldTable:
     # Terminal: no TTL, no dead-letter exchange; emptied by inspection or scripts/redrive_dlq.py.
     return {"x-queue-type": "quorum"}
@@ -138,6 +191,13 @@ async def declare_spec(channel: AbstractChannel, names: Names, spec: QueueSpec) 
         names.retry_queue(spec), durable=True, arguments=retry_queue_arguments(names, spec)
     )
     await retry.bind(names.retry, routing_key=queue_name)
+    for delay in spec.retry_delays_ms:
+        tier_name = names.retry_tier_queue(spec, delay)
+        tier = await channel.declare_queue(
+            tier_name, durable=True, arguments=retry_tier_arguments(names, spec, delay)
+        )
+        # The consumer publishes a retry to the retry exchange with the tier's own name as routing key.
+        await tier.bind(names.retry, routing_key=tier_name)
     dlq = await channel.declare_queue(
         names.dead_letter_queue(spec), durable=True, arguments=dead_letter_queue_arguments()
     )
@@ -145,7 +205,8 @@ async def declare_spec(channel: AbstractChannel, names: Names, spec: QueueSpec) 
 
 
 async def declare_all(amqp_url: str, prefix: str, specs: Iterable[QueueSpec]) -> None:
-    """Declare the three exchanges and, per spec, its work, retry and dead-letter queues (idempotent)."""
+    """Declare the three exchanges and, per spec, its work, retry, retry-tier and dead-letter queues
+    (idempotent)."""
     names = Names(prefix)
     connection = await aio_pika.connect_robust(amqp_url)
     try:
@@ -166,7 +227,7 @@ async def delete_all(
     try:
         channel = await connection.channel()
         for spec in specs:
-            for queue in (names.queue(spec), names.retry_queue(spec), names.dead_letter_queue(spec)):
+            for queue in names.all_queues(spec):
                 await channel.queue_delete(queue)
         if exchanges:
             for exchange in names.exchanges:

@@ -11,7 +11,11 @@ A service's ``worker.py``::
 Run it with ``uvicorn --factory batchivo_inventory.worker:create_app --port 9101`` (one process: the
 relay's advisory lock makes extra replicas stand by, consumers scale by replicas). ``/healthz`` says the
 process lives, ``/readyz`` that the database and the broker answer, ``/metrics`` serves Prometheus.
-Start-up declares the topology (idempotent) before consuming, then starts the relay in the background.
+Start-up declares the topology (idempotent) before consuming, then starts in the background: the relay,
+the queue-depth monitor (DLQ and retry depths as gauges) and the housekeeping loop (inbox retention).
+
+A subscription is ``(spec, handler)`` or ``(spec, handler, Ordering(...))`` for events that must wait for a
+predecessor of the same aggregate (``consumer.Ordering``).
 """
 
 from __future__ import annotations
@@ -19,10 +23,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import timedelta
 
 from faststream.asgi import AsgiFastStream
-from prometheus_client import REGISTRY, make_asgi_app
+from prometheus_client import REGISTRY, Counter, make_asgi_app
 from sqlalchemy import Table, text
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.responses import JSONResponse
@@ -30,8 +35,15 @@ from starlette.types import Receive, Scope, Send
 
 from batchivo_common.db.engine import create_engine, tenant_sessionmaker
 from batchivo_common.db.tenancy import check_app_role
-from batchivo_common.messaging.broker import AmqpPublisher, create_broker
-from batchivo_common.messaging.consumer import EventConsumer, Handler, install_event_log_context, subscribe
+from batchivo_common.messaging.broker import AmqpPublisher, QueueDepthMonitor, create_broker
+from batchivo_common.messaging.consumer import (
+    EventConsumer,
+    Handler,
+    Ordering,
+    install_event_log_context,
+    subscribe,
+)
+from batchivo_common.messaging.inbox import purge_inbox
 from batchivo_common.messaging.relay import OutboxRelay
 from batchivo_common.messaging.topology import QueueSpec, declare_all
 from batchivo_common.observability.logging import configure_logging
@@ -40,7 +52,17 @@ from batchivo_common.settings import ServiceSettings
 
 log = logging.getLogger("batchivo.worker")
 
-Subscription = tuple[QueueSpec, Handler]
+INBOX_PURGED = Counter(
+    "batchivo_inbox_purged_total", "Inbox rows deleted after the retention window.", ["service"]
+)
+
+Subscription = tuple[QueueSpec, Handler] | tuple[QueueSpec, Handler, Ordering]
+
+
+def _parts(subscription: Subscription) -> tuple[QueueSpec, Handler, Ordering | None]:
+    if len(subscription) == 3:
+        return subscription[0], subscription[1], subscription[2]
+    return subscription[0], subscription[1], None
 
 
 class Worker(AsgiFastStream):
@@ -50,6 +72,9 @@ class Worker(AsgiFastStream):
     publisher: AmqpPublisher
     consumers: list[EventConsumer]
     relay_task: asyncio.Task[None] | None
+    monitor: QueueDepthMonitor
+    housekeeping: Callable[[], Awaitable[int]]
+    background: list[asyncio.Task[None]]
 
 
 def create_worker(
@@ -62,6 +87,7 @@ def create_worker(
     sessionmaker: async_sessionmaker[AsyncSession] | None = None,
     configure_process: bool = True,
     relay_poll_seconds: float = 2.0,
+    housekeeping_seconds: float = 3600.0,
 ) -> Worker:
     """Build the worker app. ``sessionmaker`` is the tenant sessionmaker (app role); when omitted the worker
     makes one from ``settings.database_url`` and checks the role like the API does."""
@@ -85,22 +111,58 @@ def create_worker(
         sessionmaker = tenant_sessionmaker(app_engine)
     sessions = sessionmaker
 
+    parts = [_parts(subscription) for subscription in subscriptions]
+    specs = [spec for spec, _, _ in parts]
     consumers = [
-        EventConsumer(spec, handler, sessions, inbox, publisher, prefix=settings.amqp_prefix)
-        for spec, handler in subscriptions
+        EventConsumer(
+            spec, handler, sessions, inbox, publisher, prefix=settings.amqp_prefix, ordering=ordering
+        )
+        for spec, handler, ordering in parts
     ]
     for consumer in consumers:
         subscribe(broker, consumer)
 
     relay: OutboxRelay | None = None
-    if relay_table is not None:
+    relay_engine: AsyncEngine | None = None
+    if relay_table is not None or inbox is not None:
+        # The relay role: reads every tenant's outbox rows and purges every tenant's old inbox rows.
         relay_engine = create_engine(
             settings.relay_database_url, application_name=f"{service}-relay", pool_size=2, max_overflow=1
         )
         owned.append(relay_engine)
+    if relay_table is not None and relay_engine is not None:
         relay = OutboxRelay(
-            relay_engine, relay_table, publisher, f"{service}.outbox", poll_seconds=relay_poll_seconds
+            relay_engine,
+            relay_table,
+            publisher,
+            f"{service}.outbox",
+            poll_seconds=relay_poll_seconds,
+            max_publish_attempts=settings.outbox_max_publish_attempts,
         )
+    monitor = QueueDepthMonitor(
+        settings.amqp_url, settings.amqp_prefix, specs, interval=settings.queue_metrics_seconds
+    )
+    retention = timedelta(days=settings.inbox_retention_days)
+
+    async def housekeeping() -> int:
+        """Purge inbox rows older than the retention window; returns how many went."""
+        if inbox is None or relay_engine is None:
+            return 0
+        purged = await purge_inbox(relay_engine, inbox, retention)
+        INBOX_PURGED.labels(service).inc(purged)
+        if purged:
+            log.info("purged inbox rows", extra={"rows": purged})
+        return purged
+
+    async def housekeeping_loop() -> None:
+        while True:
+            try:
+                await housekeeping()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.warning("inbox purge failed; retrying later", exc_info=True)
+            await asyncio.sleep(housekeeping_seconds)
 
     async def ready() -> dict[str, str]:
         failures: dict[str, str] = {}
@@ -128,19 +190,27 @@ def create_worker(
         if settings.check_db_role and app_engine is not None:
             await check_app_role(app_engine)
         # Queues before consuming (subscribers only check them passively) and before the relay publishes.
-        await declare_all(settings.amqp_url, settings.amqp_prefix, [spec for spec, _ in subscriptions])
+        await declare_all(settings.amqp_url, settings.amqp_prefix, specs)
         await publisher.connect()
 
     async def after_startup() -> None:
         if relay is not None:
             app.relay_task = asyncio.create_task(relay.run(), name=f"{service}-outbox-relay")
+        app.background = [
+            asyncio.create_task(monitor.run(), name=f"{service}-queue-depths"),
+            asyncio.create_task(housekeeping_loop(), name=f"{service}-housekeeping"),
+        ]
 
     async def on_shutdown() -> None:
         task, app.relay_task = app.relay_task, None
-        if task is not None:
-            task.cancel()
+        tasks = [*([task] if task is not None else []), *app.background]
+        app.background = []
+        for running in tasks:
+            running.cancel()
+        for running in tasks:
             with contextlib.suppress(asyncio.CancelledError):
-                await task
+                await running
+        await monitor.close()
         if relay is not None:
             await relay.release()
 
@@ -160,4 +230,5 @@ def create_worker(
         after_shutdown=[after_shutdown],
     )
     app.relay, app.publisher, app.consumers, app.relay_task = relay, publisher, consumers, None
+    app.monitor, app.housekeeping, app.background = monitor, housekeeping, []
     return app

@@ -38,7 +38,10 @@ class HttpMetrics:
         self.requests.labels(self.service, method, route, str(status)).inc()
         self.latency.labels(self.service, method, route).observe(seconds)
 
-    async def endpoint(self, _: Request) -> Response:
+    def exposition(self) -> bytes:
+        """This app's metrics and the default registry's, in the Prometheus text format."""
         # The default registry carries the process/platform collectors (and any library metrics).
-        body = generate_latest(self.registry) + generate_latest(REGISTRY)
-        return Response(body, media_type=CONTENT_TYPE_LATEST)
+        return generate_latest(self.registry) + generate_latest(REGISTRY)
+
+    async def endpoint(self, _: Request) -> Response:
+        return Response(self.exposition(), media_type=CONTENT_TYPE_LATEST)

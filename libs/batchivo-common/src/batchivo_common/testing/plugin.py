@@ -112,7 +112,7 @@ class TestInfra:
 
 def pytest_configure(config: pytest.Config) -> None:
     # Settings built anywhere in this process (including subprocesses) see the run's names.
-    os.environ.setdefault("BATCHIVO_ENV", "test")
+    os.environ["BATCHIVO_ENV"] = "test"
     os.environ["BATCHIVO_DB_ROLE_SUFFIX"] = ROLE_SUFFIX
     os.environ["BATCHIVO_AMQP_PREFIX"] = AMQP_PREFIX
     os.environ["BATCHIVO_REDIS_PREFIX"] = REDIS_PREFIX

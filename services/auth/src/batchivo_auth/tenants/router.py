@@ -1,4 +1,5 @@
-"""``/api/v1/tenant/members``: the people of the caller's tenant and their roles."""
+"""``/api/v1/tenant/members``: the people of the caller's tenant and their roles. People join by invitation
+(``batchivo_auth.invitations``), never by being added."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from fastapi import APIRouter, Query, Response, status
 
 from batchivo_auth.deps import AdminDep, MemberServiceDep, ViewerDep
 from batchivo_auth.tenants.repository import MemberRow
-from batchivo_auth.tenants.schemas import MEMBER_SORTS, MemberCreate, MemberPage, MemberRead, MemberUpdate
+from batchivo_auth.tenants.schemas import MEMBER_SORTS, MemberPage, MemberRead, MemberUpdate
 
 router = APIRouter(prefix="/tenant/members", tags=["members"])
 
@@ -38,15 +39,6 @@ async def list_members(
         principal, limit=page.limit, offset=page.offset, sort=field, descending=descending
     )
     return MemberPage(items=[_read(r) for r in rows], total=total, limit=page.limit, offset=page.offset)
-
-
-@router.post("", status_code=status.HTTP_201_CREATED)
-async def add_member(
-    principal: AdminDep, body: MemberCreate, service: MemberServiceDep, response: Response
-) -> MemberRead:
-    row = await service.add(principal, str(body.email), body.role)
-    response.headers["Location"] = _location(row.user_id)
-    return _read(row)
 
 
 @router.get("/{user_id}")

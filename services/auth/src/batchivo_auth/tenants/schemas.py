@@ -4,21 +4,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated
 
 from batchivo_common.auth.tokens import Role
 from batchivo_common.pagination import Page
-from pydantic import BaseModel, EmailStr, Field
-
-from batchivo_auth.users.rules import EMAIL_MAX_LENGTH
+from pydantic import BaseModel
 
 #: ``?sort=`` whitelist of the members list.
 MEMBER_SORTS = ("joined_at", "email", "full_name", "role")
-
-
-class MemberCreate(BaseModel):
-    email: Annotated[EmailStr, Field(max_length=EMAIL_MAX_LENGTH)]
-    role: Role
 
 
 class MemberUpdate(BaseModel):

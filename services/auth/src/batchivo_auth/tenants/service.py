@@ -13,7 +13,6 @@ from batchivo_common.contracts.auth import TenantCreatedV1
 from batchivo_common.errors import Conflict, Forbidden, NotFound, Unauthenticated
 from batchivo_common.messaging.envelope import new_event
 from batchivo_common.messaging.outbox import add_event
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from batchivo_auth.db import bind_tenant, outbox
@@ -26,9 +25,8 @@ from batchivo_auth.tenants.repository import (
     TenantRepository,
     UserMembership,
 )
-from batchivo_auth.tokens.repository import RefreshTokenRepository
+from batchivo_auth.tokens.repository import ApiKeyRepository, RefreshTokenRepository, RevocationStore
 from batchivo_auth.users.repository import UserRepository
-from batchivo_auth.users.rules import normalize_email
 
 PRODUCER = "auth"
 TENANT_CREATED = "auth.tenant.created.v1"
@@ -84,12 +82,14 @@ class MemberService:
     """Members of the caller's tenant. Mutations lock the tenant row, so concurrent changes queue up and the
     owner count each one checks is the real one; the caller's role is re-read (a demotion counts at once)."""
 
-    def __init__(self, session: AsyncSession):
+    def __init__(self, session: AsyncSession, revocations: RevocationStore):
         self.session = session
+        self.revocations = revocations
         self.tenants = TenantRepository(session)
         self.memberships = MembershipRepository(session)
         self.users = UserRepository(session)
         self.refresh_tokens = RefreshTokenRepository(session)
+        self.api_keys = ApiKeyRepository(session)
 
     async def page(
         self, principal: Principal, *, limit: int, offset: int, sort: str, descending: bool
@@ -104,29 +104,12 @@ class MemberService:
             raise NotFound("Member not found")
         return row
 
-    async def add(self, principal: Principal, email: str, role: Role) -> MemberRow:
-        actor = await self._acting_role(principal)
-        with _verdict():
-            rules.check_add(actor, role)
-        user = await self.users.by_email(normalize_email(email))
-        if user is None or not user.is_active:
-            raise NotFound("No user with this email")
-        if await self.memberships.get(principal.tenant_id, user.id) is not None:
-            raise Conflict("This user is already a member")
-        try:
-            await self.memberships.add(
-                Membership(tenant_id=principal.tenant_id, user_id=user.id, role=role.value)
-            )
-        except IntegrityError:  # pragma: no cover - guarded by the tenant lock
-            raise Conflict("This user is already a member") from None
-        return await self._row(principal.tenant_id, user.id)
-
     async def change_role(self, principal: Principal, user_id: uuid.UUID, role: Role) -> MemberRow:
         actor = await self._acting_role(principal)
         target = await self._target(principal.tenant_id, user_id)
         current = Role(target.role)
         owners = await self.memberships.count_owners(principal.tenant_id)
-        with _verdict():
+        with verdict():
             rules.check_change(
                 actor_id=principal.user_id,
                 actor=actor,
@@ -138,13 +121,16 @@ class MemberService:
         if role is not current:
             target.role = role.value
             await self.session.flush()
+            if role.rank < current.rank:
+                # Their keys act with at most their new role: the gateway must exchange them again.
+                await self._forget_keys_of(principal.tenant_id, user_id)
         return await self._row(principal.tenant_id, user_id)
 
     async def remove(self, principal: Principal, user_id: uuid.UUID) -> None:
         actor = await self._acting_role(principal)
         target = await self._target(principal.tenant_id, user_id)
         owners = await self.memberships.count_owners(principal.tenant_id)
-        with _verdict():
+        with verdict():
             rules.check_remove(
                 actor_id=principal.user_id,
                 actor=actor,
@@ -155,16 +141,14 @@ class MemberService:
         await self.memberships.delete(target)
         # Their sessions in this tenant end now, not at the next refresh.
         await self.refresh_tokens.revoke_user(principal.tenant_id, user_id)
+        # The keys they created stop working (the exchange checks the creator's membership).
+        await self._forget_keys_of(principal.tenant_id, user_id)
+
+    async def _forget_keys_of(self, tenant_id: uuid.UUID, user_id: uuid.UUID) -> None:
+        await self.revocations.forget_api_keys(await self.api_keys.hashes_created_by(tenant_id, user_id))
 
     async def _acting_role(self, principal: Principal) -> Role:
-        if principal.api_key_id is not None:
-            raise Forbidden("API keys cannot manage members")
-        if await self.tenants.lock(principal.tenant_id) is None:
-            raise Unauthenticated("Tenant no longer exists")
-        own = await self.memberships.get(principal.tenant_id, principal.user_id)
-        if own is None:
-            raise Forbidden("You are no longer a member of this tenant")
-        return rules.effective_role(principal.role, Role(own.role))
+        return await acting_role(self.session, principal)
 
     async def _target(self, tenant_id: uuid.UUID, user_id: uuid.UUID) -> Membership:
         target = await self.memberships.get(tenant_id, user_id, for_update=True)
@@ -179,8 +163,21 @@ class MemberService:
         return row
 
 
+async def acting_role(session: AsyncSession, principal: Principal) -> Role:
+    """The role a person acts with on the members of their tenant: the lower of the token's and the stored
+    one (a demotion counts at once). Locks the tenant row, so member changes run one at a time."""
+    if principal.api_key_id is not None:
+        raise Forbidden("API keys cannot manage members")
+    if await TenantRepository(session).lock(principal.tenant_id) is None:
+        raise Unauthenticated("Tenant no longer exists")
+    own = await MembershipRepository(session).get(principal.tenant_id, principal.user_id)
+    if own is None:
+        raise Forbidden("You are no longer a member of this tenant")
+    return rules.effective_role(principal.role, Role(own.role))
+
+
 @contextmanager
-def _verdict() -> Iterator[None]:
+def verdict() -> Iterator[None]:
     """Turn a pure rule's verdict into the HTTP error of the project's format."""
     try:
         yield

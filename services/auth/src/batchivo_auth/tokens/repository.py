@@ -19,6 +19,10 @@ from batchivo_auth.tokens.models import ApiKey, RefreshToken
 # and nothing else. The caller then binds that tenant and reads the row under ordinary RLS.
 _REFRESH_TOKEN_TENANT = text("select auth.refresh_token_tenant(:token_hash)")
 _API_KEY_TENANT = text("select auth.api_key_tenant(:key_hash)")
+#: One transaction-scoped advisory lock per refresh family: refreshes, logouts and switch-tenants of one
+#: family run one at a time (siblings issued in the grace window are then retired without a deadlock).
+#: A hash collision only makes two unrelated families wait for each other.
+_LOCK_FAMILY = text("select pg_advisory_xact_lock(hashtextextended(:key, 0))")
 
 
 class RefreshTokenRepository:
@@ -36,8 +40,42 @@ class RefreshTokenRepository:
             RefreshToken.tenant_id == tenant_id, RefreshToken.token_hash == token_hash
         )
         if for_update:
-            stmt = stmt.with_for_update()
+            # Re-read under the lock: an object already loaded by this session must not keep stale values.
+            stmt = stmt.with_for_update().execution_options(populate_existing=True)
         return (await self.session.execute(stmt)).scalar_one_or_none()
+
+    async def lock_family(self, family_id: uuid.UUID) -> None:
+        """Wait for (then hold until the end of the transaction) the lock of one refresh family."""
+        await self.session.execute(_LOCK_FAMILY, {"key": f"auth.refresh_family:{family_id}"})
+
+    async def latest_rotation(self, tenant_id: uuid.UUID, family_id: uuid.UUID) -> datetime | None:
+        """The latest ``used_at`` of the family (None when none of its tokens was rotated yet)."""
+        stmt = select(func.max(RefreshToken.used_at)).where(
+            RefreshToken.tenant_id == tenant_id, RefreshToken.family_id == family_id
+        )
+        value = (await self.session.execute(stmt)).scalar_one_or_none()
+        return value if isinstance(value, datetime) else None
+
+    async def retire_siblings(
+        self, tenant_id: uuid.UUID, family_id: uuid.UUID, rotated_id: uuid.UUID, when: datetime
+    ) -> None:
+        """Mark the family's other unused tokens as used at ``when`` (the rotation of ``rotated_id``).
+
+        They are the siblings issued in the grace window; after this they are honoured only within the
+        window, like the rotated token, and are theft afterwards.
+        """
+        await self.session.execute(
+            update(RefreshToken)
+            .where(
+                RefreshToken.tenant_id == tenant_id,
+                RefreshToken.family_id == family_id,
+                RefreshToken.id != rotated_id,
+                RefreshToken.used_at.is_(None),
+                RefreshToken.revoked_at.is_(None),
+            )
+            .values(used_at=when)
+            .execution_options(synchronize_session=False)
+        )
 
     async def add(self, token: RefreshToken) -> RefreshToken:
         self.session.add(token)
@@ -45,6 +83,7 @@ class RefreshTokenRepository:
         return token
 
     async def revoke_family(self, tenant_id: uuid.UUID, family_id: uuid.UUID) -> None:
+        await self.lock_family(family_id)
         await self.session.execute(
             update(RefreshToken)
             .where(
@@ -111,6 +150,13 @@ class ApiKeyRepository:
         total_stmt = select(func.count()).select_from(ApiKey).where(ApiKey.tenant_id == tenant_id)
         return keys, int((await self.session.execute(total_stmt)).scalar_one())
 
+    async def hashes_created_by(self, tenant_id: uuid.UUID, user_id: uuid.UUID) -> list[str]:
+        """The hashes of the unrevoked keys ``user_id`` created in ``tenant_id``."""
+        stmt = select(ApiKey.key_hash).where(
+            ApiKey.tenant_id == tenant_id, ApiKey.created_by == user_id, ApiKey.revoked_at.is_(None)
+        )
+        return list((await self.session.execute(stmt)).scalars().all())
+
     async def touch(self, key: ApiKey, when: datetime) -> None:
         key.last_used_at = when
         await self.session.flush()
@@ -140,8 +186,14 @@ class RevocationStore:
 
     async def forget_api_key(self, key_hash: str) -> None:
         """Drop the gateway's cached exchange for a key, so its revocation takes effect at once."""
+        await self.forget_api_keys([key_hash])
+
+    async def forget_api_keys(self, key_hashes: Sequence[str]) -> None:
+        """Drop the gateway's cached exchanges of these keys (their creator was demoted or removed)."""
+        if not key_hashes:
+            return
         with _redis_unavailable():
-            await self.redis.delete(self._api_key_cache_key(key_hash))
+            await self.redis.delete(*(self._api_key_cache_key(h) for h in key_hashes))
 
 
 @contextmanager

@@ -25,6 +25,7 @@ from batchivo_auth.deps import (
     ApiKeyServiceDep,
     AuthPrincipalDep,
     BrowserModeDep,
+    InvitationServiceDep,
     SessionServiceDep,
     SettingsDep,
 )
@@ -107,17 +108,28 @@ def _pair(tokens: IssuedTokens, response: Response, browser: bool, settings: Aut
 async def register(
     body: RegisterRequest,
     service: SessionServiceDep,
+    invitations: InvitationServiceDep,
     browser: BrowserModeDep,
     settings: SettingsDep,
     response: Response,
 ) -> TokenPair:
-    tokens = await service.register(
-        email=str(body.email),
-        password=body.password,
-        full_name=body.full_name,
-        tenant_name=body.tenant_name,
-        currency_code=body.currency_code,
-    )
+    if body.invitation_token is not None:
+        tokens = await service.register_invited(
+            email=str(body.email),
+            password=body.password,
+            full_name=body.full_name,
+            token=body.invitation_token,
+            invitations=invitations,
+        )
+    else:
+        assert body.tenant_name is not None  # the body's validator: one of the two
+        tokens = await service.register(
+            email=str(body.email),
+            password=body.password,
+            full_name=body.full_name,
+            tenant_name=body.tenant_name,
+            currency_code=body.currency_code,
+        )
     response.headers["Location"] = "/api/v1/auth/me"
     return _pair(tokens, response, browser, settings)
 

@@ -7,16 +7,22 @@ bcrypt's deliberate slowness is for passwords, which people choose and which the
 
 from __future__ import annotations
 
+import enum
 import hashlib
 import re
 import secrets
 import string
+from datetime import datetime, timedelta
 
 from batchivo_common.auth.tokens import Role
 
 REFRESH_TOKEN_BYTES = 32
 #: ``token_urlsafe(32)`` is 43 characters; anything much longer is not one of ours.
 REFRESH_TOKEN_MAX_LENGTH = 128
+#: Default of ``AUTH_REFRESH_REUSE_GRACE_SECONDS`` and its upper bound (a longer window helps a thief more
+#: than it helps a browser, whose tabs refresh within a second or two of each other).
+REFRESH_REUSE_GRACE_SECONDS = 20
+REFRESH_REUSE_GRACE_MAX_SECONDS = 60
 
 API_KEY_SCHEME = "bvk"
 API_KEY_PREFIX_LENGTH = 8
@@ -54,6 +60,40 @@ def api_key_prefix(key: str) -> str | None:
 def can_issue_api_key(actor: Role, role: Role) -> bool:
     """Admins and owners create (and revoke) keys, never one that outranks themselves."""
     return actor.at_least(Role.admin) and actor.at_least(role)
+
+
+class RefreshVerdict(enum.StrEnum):
+    """What a refresh does with the token presented."""
+
+    #: Never used: rotate it (mark it used) and issue its successor.
+    ROTATE = "rotate"
+    #: Used moments ago by the same family's latest rotation: honour it again (a sibling successor,
+    #: nothing revoked). Several tabs of one browser send the same cookie at once.
+    GRACE = "grace"
+    #: A used token came back outside the grace window: two parties hold the session; revoke it.
+    THEFT = "theft"
+
+
+def refresh_verdict(
+    *, used_at: datetime | None, latest_rotation: datetime | None, now: datetime, grace_seconds: int
+) -> RefreshVerdict:
+    """Reuse detection with a grace window (docs/adr/0006-browser-sessions.md).
+
+    ``used_at``: when the presented token was rotated (None: never). ``latest_rotation``: the latest
+    ``used_at`` in its family. A used token is honoured again only if its rotation is the family's latest
+    one (nothing in the family has been rotated since) and it happened less than ``grace_seconds`` ago;
+    ``grace_seconds <= 0`` turns the window off. A ``used_at`` in the future (clocks of two replicas) counts
+    as just now.
+    """
+    if used_at is None:
+        return RefreshVerdict.ROTATE
+    if grace_seconds <= 0:
+        return RefreshVerdict.THEFT
+    if latest_rotation is not None and used_at < latest_rotation:
+        return RefreshVerdict.THEFT
+    if now - used_at >= timedelta(seconds=grace_seconds):
+        return RefreshVerdict.THEFT
+    return RefreshVerdict.GRACE
 
 
 def deny_ttl_seconds(expires_at: int, now: int) -> int:

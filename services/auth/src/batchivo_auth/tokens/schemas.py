@@ -8,8 +8,10 @@ from typing import Annotated, Literal
 
 from batchivo_common.auth.tokens import Role
 from batchivo_common.pagination import Page
-from pydantic import BaseModel, EmailStr, Field, StringConstraints, field_validator
+from pydantic import BaseModel, EmailStr, Field, StringConstraints, ValidationInfo, field_validator
+from pydantic_core import PydanticCustomError
 
+from batchivo_auth.invitations.rules import INVITATION_TOKEN_MAX_LENGTH
 from batchivo_auth.tenants.rules import TENANT_NAME_MAX_LENGTH
 from batchivo_auth.tokens.rules import API_KEY_MAX_LENGTH, API_KEY_NAME_MAX_LENGTH, REFRESH_TOKEN_MAX_LENGTH
 from batchivo_auth.users.rules import (
@@ -31,11 +33,37 @@ RefreshTokenStr = Annotated[str, Field(min_length=1, max_length=REFRESH_TOKEN_MA
 
 
 class RegisterRequest(BaseModel):
+    """Either ``tenant_name`` (a new shop, the person its owner) or ``invitation_token`` (join the shop that
+    invited this email, with the invited role, and create no shop)."""
+
     email: Email
     password: Password
     full_name: FullName
-    tenant_name: TenantName
+    # Declared before tenant_name: its validator reads it.
+    invitation_token: Annotated[
+        str | None,
+        Field(
+            min_length=1, max_length=INVITATION_TOKEN_MAX_LENGTH, description="The secret of an invitation"
+        ),
+    ] = None
+    tenant_name: Annotated[
+        TenantName | None,
+        Field(
+            validate_default=True,
+            description="The new shop's name; required unless `invitation_token` is given, then absent",
+        ),
+    ] = None
     currency_code: Annotated[str, Field(min_length=3, max_length=3, examples=["GBP"])] = "GBP"
+
+    @field_validator("tenant_name", mode="after")
+    @classmethod
+    def _shop_or_invitation(cls, value: str | None, info: ValidationInfo) -> str | None:
+        invited = info.data.get("invitation_token") is not None
+        if value is None and not invited:
+            raise PydanticCustomError("missing", "Field required (or give invitation_token to join a shop)")
+        if value is not None and invited:
+            raise ValueError("must be absent with invitation_token: joining a shop creates none")
+        return value
 
     @field_validator("currency_code")
     @classmethod

@@ -15,6 +15,7 @@ from batchivo_common.errors import Forbidden, NotFound, Unauthenticated
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from batchivo_auth.db import bind_tenant
+from batchivo_auth.invitations.service import InvitationService
 from batchivo_auth.tenants.models import Tenant
 from batchivo_auth.tenants.repository import MembershipRepository, TenantRepository, UserMembership
 from batchivo_auth.tenants.rules import effective_role
@@ -23,6 +24,7 @@ from batchivo_auth.tokens import rules
 from batchivo_auth.tokens.models import ApiKey, RefreshToken
 from batchivo_auth.tokens.repository import ApiKeyRepository, RefreshTokenRepository, RevocationStore
 from batchivo_auth.users.models import User
+from batchivo_auth.users.repository import UserRepository
 from batchivo_auth.users.service import PasswordHasher, UserService
 
 INVALID_REFRESH_TOKEN = "Invalid or expired refresh token"
@@ -67,8 +69,10 @@ class SessionService:
         hasher: PasswordHasher,
         revocations: RevocationStore,
         refresh_token_days: int,
+        reuse_grace_seconds: int = rules.REFRESH_REUSE_GRACE_SECONDS,
     ):
         self.session = session
+        self.reuse_grace_seconds = reuse_grace_seconds
         self.issuer = issuer
         self.hasher = hasher
         self.revocations = revocations
@@ -88,6 +92,16 @@ class SessionService:
         user = await self.users.sign_up(email, password_hash, full_name)
         tenant = await self.tenants.create(name=tenant_name, currency_code=currency_code, owner_id=user.id)
         return await self._issue(user.id, tenant.id, Role.owner)
+
+    async def register_invited(
+        self, *, email: str, password: str, full_name: str, token: str, invitations: InvitationService
+    ) -> IssuedTokens:
+        """A user who joins the tenant that sent invitation ``token`` (no new tenant), and a token pair."""
+        password_hash = await self.hasher.hash(password)
+        invitation = await invitations.pending_for_token(token, email)  # binds the inviting tenant
+        user = await self.users.sign_up(email, password_hash, full_name)
+        joined = await invitations.join(invitation, user.id)
+        return await self._issue(user.id, joined.tenant_id, joined.role)
 
     async def login(self, *, email: str, password: str, tenant_id: uuid.UUID | None) -> IssuedTokens:
         user_id = await self.users.authenticate(email, password)
@@ -109,13 +123,24 @@ class SessionService:
         if tenant_id is None:
             raise Unauthenticated(INVALID_REFRESH_TOKEN)
         await bind_tenant(self.session, tenant_id)
+        found = await self.refresh_tokens.by_hash(tenant_id, token_hash)
+        if found is None or found.revoked_at is not None:
+            raise Unauthenticated(INVALID_REFRESH_TOKEN)
+        # Refreshes of one family run one at a time; what the others did is read after the lock.
+        await self.refresh_tokens.lock_family(found.family_id)
         current = await self.refresh_tokens.by_hash(tenant_id, token_hash, for_update=True)
         if current is None or current.revoked_at is not None:
             raise Unauthenticated(INVALID_REFRESH_TOKEN)
+        now = datetime.now(UTC)
+        latest = None
         if current.used_at is not None:
+            latest = await self.refresh_tokens.latest_rotation(tenant_id, current.family_id)
+        verdict = rules.refresh_verdict(
+            used_at=current.used_at, latest_rotation=latest, now=now, grace_seconds=self.reuse_grace_seconds
+        )
+        if verdict is rules.RefreshVerdict.THEFT:
             # Theft detection: a rotated-away token came back, so two parties hold this session.
             await self._revoke_and_reject(current, "Refresh token reuse detected; the session was revoked")
-        now = datetime.now(UTC)
         if current.expires_at <= now:
             raise Unauthenticated(INVALID_REFRESH_TOKEN)
         membership = await self.memberships.get(tenant_id, current.user_id)
@@ -123,7 +148,13 @@ class SessionService:
         tenant = await self.tenant_rows.get(tenant_id)
         if membership is None or user is None or not user.is_active or tenant is None or not tenant.is_active:
             await self._revoke_and_reject(current, "This session is no longer valid")
-        current.used_at = now
+        if verdict is rules.RefreshVerdict.ROTATE:
+            current.used_at = now
+            # Siblings issued in the grace window (other tabs' answers) count as rotated now too, so the
+            # family keeps one live token once the window has passed.
+            await self.refresh_tokens.retire_siblings(tenant_id, current.family_id, current.id, now)
+        # GRACE: another tab of the same browser sent the same cookie moments ago. It gets a sibling of
+        # the successor; nothing is revoked, and the presented token's used_at stays (no sliding window).
         # The role comes from the membership as it is now: a promotion or demotion applies at refresh.
         return await self._issue(
             current.user_id, tenant_id, Role(membership.role), family_id=current.family_id
@@ -209,6 +240,7 @@ class ApiKeyService:
         self.keys = ApiKeyRepository(session)
         self.tenants = TenantRepository(session)
         self.memberships = MembershipRepository(session)
+        self.users = UserRepository(session)
 
     async def create(self, principal: Principal, *, name: str, role: Role) -> CreatedApiKey:
         actor = await self._acting_role(principal)
@@ -269,9 +301,17 @@ class ApiKeyService:
         tenant = await self.tenants.get(tenant_id)
         if tenant is None or not tenant.is_active:
             raise Unauthenticated(INVALID_API_KEY)
+        # A key acts with the lower of its own role and its creator's role now; it stops working when the
+        # creator leaves the tenant or is disabled (member changes also drop the gateway's cached exchange).
+        # Locked: a concurrent demotion or removal (which holds this row) commits first, and is then seen.
+        creator = await self.memberships.get(tenant_id, row.created_by, for_update=True)
+        creator_user = await self.users.get(row.created_by)
+        if creator is None or creator_user is None or not creator_user.is_active:
+            raise Unauthenticated(INVALID_API_KEY)
+        role = effective_role(Role(row.role), Role(creator.role))
         await self.keys.touch(row, datetime.now(UTC))
         token, _ = self.issuer.issue(
-            row.created_by, tenant_id, Role(row.role), api_key_id=row.id, ttl_seconds=self.token_seconds
+            row.created_by, tenant_id, role, api_key_id=row.id, ttl_seconds=self.token_seconds
         )
         return ExchangedApiKey(token, self.token_seconds)
 

@@ -8,7 +8,13 @@ from typing import Annotated
 from batchivo_common.pagination import PageParamsDep, parse_sort
 from fastapi import APIRouter, Query, Response, status
 
-from batchivo_inventory.deps import FilamentTypeServiceDep, MaterialTypeServiceDep, MemberDep, ViewerDep
+from batchivo_inventory.deps import (
+    AdminDep,
+    FilamentTypeServiceDep,
+    MaterialTypeServiceDep,
+    MemberDep,
+    ViewerDep,
+)
 from batchivo_inventory.materials.models import MaterialType
 from batchivo_inventory.materials.schemas import (
     FILAMENT_SORTS,
@@ -110,7 +116,7 @@ async def update_material_type(
 
 @materials_router.delete("/{material_type_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def delete_material_type(
-    principal: MemberDep, material_type_id: uuid.UUID, service: MaterialTypeServiceDep
+    principal: AdminDep, material_type_id: uuid.UUID, service: MaterialTypeServiceDep
 ) -> Response:
     await service.delete(principal, material_type_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
@@ -171,7 +177,7 @@ async def update_filament_type(
 
 @filaments_router.delete("/{filament_type_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def delete_filament_type(
-    principal: MemberDep, filament_type_id: uuid.UUID, service: FilamentTypeServiceDep
+    principal: AdminDep, filament_type_id: uuid.UUID, service: FilamentTypeServiceDep
 ) -> Response:
     await service.delete(principal, filament_type_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -8,7 +8,7 @@ from typing import Annotated
 from batchivo_common.pagination import PageParamsDep, parse_sort
 from fastapi import APIRouter, Query, Response, status
 
-from batchivo_inventory.deps import MemberDep, SpoolServiceDep, ViewerDep
+from batchivo_inventory.deps import AdminDep, MemberDep, SpoolServiceDep, ViewerDep
 from batchivo_inventory.spools import rules
 from batchivo_inventory.spools.models import InventoryTransaction
 from batchivo_inventory.spools.repository import SpoolFilters, SpoolRow, TransactionFilters
@@ -149,7 +149,7 @@ async def update_spool(
 
 
 @router.delete("/{spool_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_spool(principal: MemberDep, spool_id: uuid.UUID, service: SpoolServiceDep) -> Response:
+async def delete_spool(principal: AdminDep, spool_id: uuid.UUID, service: SpoolServiceDep) -> Response:
     await service.delete(principal, spool_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 

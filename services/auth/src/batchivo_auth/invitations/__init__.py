@@ -1,0 +1,1 @@
+"""Membership by invitation: an admin invites an email with a role; the person accepts or declines."""
