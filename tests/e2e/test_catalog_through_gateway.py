@@ -113,16 +113,18 @@ async def test_a_spool_price_change_moves_the_models_material_cost(
 async def test_tenancy_and_roles_through_the_gateway(gateway: httpx.AsyncClient) -> None:
     shop_a, _ = await register(gateway, "Shop A")
     shop_b, _ = await register(gateway, "Shop B")
-    _, viewer_email = await register(gateway, "Viewer's own shop")
+    viewer_own, viewer_email = await register(gateway, "Viewer's own shop")
     r = await gateway.post("/api/v1/models", json={"sku": "MOD-001", "name": "Vase"}, headers=shop_a)
     assert r.status_code == 201, r.text
     url = f"/api/v1/models/{r.json()['id']}"
     assert_error(await gateway.get(url, headers=shop_b), 404, "NOT_FOUND")
     assert_error(await gateway.delete(url, headers=shop_b), 404, "NOT_FOUND")
-    added = await gateway.post(
-        "/api/v1/tenant/members", json={"email": viewer_email, "role": "viewer"}, headers=shop_a
+    invited = await gateway.post(
+        "/api/v1/tenant/invitations", json={"email": viewer_email, "role": "viewer"}, headers=shop_a
     )
-    assert added.status_code == 201, added.text
+    assert invited.status_code == 201, invited.text
+    accepted = await gateway.post(f"/api/v1/auth/invitations/{invited.json()['id']}/accept", headers=viewer_own)
+    assert accepted.status_code == 200, accepted.text
     tenant_a = (await gateway.get("/api/v1/auth/me", headers=shop_a)).json()["tenant"]["id"]
     login = await gateway.post(
         "/api/v1/auth/login",
