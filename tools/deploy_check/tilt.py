@@ -415,7 +415,7 @@ def check(
 ) -> list[Finding]:
     try:
         run = evaluate(tiltfile, root)
-    except (sl.StarlarkError, OSError, ValueError) as exc:
+    except (sl.StarlarkError, OSError, ValueError, helm.HelmError) as exc:
         return [
             Finding(
                 "tilt",
