@@ -123,7 +123,9 @@ async def test_tenancy_and_roles_through_the_gateway(gateway: httpx.AsyncClient)
         "/api/v1/tenant/invitations", json={"email": viewer_email, "role": "viewer"}, headers=shop_a
     )
     assert invited.status_code == 201, invited.text
-    accepted = await gateway.post(f"/api/v1/auth/invitations/{invited.json()['id']}/accept", headers=viewer_own)
+    accepted = await gateway.post(
+        f"/api/v1/auth/invitations/{invited.json()['id']}/accept", headers=viewer_own
+    )
     assert accepted.status_code == 200, accepted.text
     tenant_a = (await gateway.get("/api/v1/auth/me", headers=shop_a)).json()["tenant"]["id"]
     login = await gateway.post(

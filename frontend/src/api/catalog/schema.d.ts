@@ -1060,7 +1060,7 @@ export interface operations {
                 "has-stock"?: boolean | null;
                 /** @description Page size (1-200) */
                 limit?: number;
-                /** @description Rows to skip */
+                /** @description Rows to skip (0-1,000,000) */
                 offset?: number;
             };
             header?: never;
@@ -1494,7 +1494,7 @@ export interface operations {
             query?: {
                 /** @description Page size (1-200) */
                 limit?: number;
-                /** @description Rows to skip */
+                /** @description Rows to skip (0-1,000,000) */
                 offset?: number;
             };
             header?: never;
@@ -1537,7 +1537,7 @@ export interface operations {
                 "has-stock"?: boolean | null;
                 /** @description Page size (1-200) */
                 limit?: number;
-                /** @description Rows to skip */
+                /** @description Rows to skip (0-1,000,000) */
                 offset?: number;
             };
             header?: never;
@@ -1835,7 +1835,7 @@ export interface operations {
             query?: {
                 /** @description Page size (1-200) */
                 limit?: number;
-                /** @description Rows to skip */
+                /** @description Rows to skip (0-1,000,000) */
                 offset?: number;
             };
             header?: never;
@@ -1873,7 +1873,7 @@ export interface operations {
                 sort?: string | null;
                 /** @description Page size (1-200) */
                 limit?: number;
-                /** @description Rows to skip */
+                /** @description Rows to skip (0-1,000,000) */
                 offset?: number;
             };
             header?: never;
