@@ -202,5 +202,7 @@ async def test_every_change_that_moves_a_types_cost_republishes_it_with_the_new_
     _, _, count = await last()
     await client.patch(f"/api/v1/spools/{spool['id']}", json={"location": "shelf"}, headers=tenant.headers())
     assert (await last())[2] == count  # not a cost field: no republish
-    assert (await client.delete(f"/api/v1/spools/{spool['id']}", headers=tenant.headers())).status_code == 204
+    assert (
+        await client.delete(f"/api/v1/spools/{spool['id']}", headers=tenant.headers(Role.admin))
+    ).status_code == 204
     assert (await last())[:2] == (0.04, True)
