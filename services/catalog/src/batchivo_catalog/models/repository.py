@@ -239,31 +239,7 @@ class ModelRepository:
     async def move_model_stock(
         self, tenant_id: uuid.UUID, model_id: uuid.UUID, delta: int, **fields: object
     ) -> StockMovement | None:
-        """Atomically add ``delta`` (never below 0) and write the ledger row; None when short."""
-        row = (
-            await self.session.execute(
-                update(Model)
-                .where(Model.id == model_id, Model.tenant_id == tenant_id, Model.units_in_stock + delta >= 0)
-                .values(units_in_stock=Model.units_in_stock + delta)
-                .returning(Model.units_in_stock)
-                .execution_options(synchronize_session=False)
-            )
-        ).first()
-        if row is None:
-            return None
-        after = int(row[0])
-        movement = StockMovement(
-            id=uuid.uuid4(),
-            tenant_id=tenant_id,
-            model_id=model_id,
-            units_before=after - delta,
-            delta=delta,
-            units_after=after,
-            **fields,
-        )
-        self.session.add(movement)
-        await self.session.flush()
-        return movement
+        return await move_units(self.session, Model, tenant_id, model_id, delta, model_id=model_id, **fields)
 
     async def movements(
         self,
@@ -311,3 +287,38 @@ class ModelRepository:
                 RunContribution.tenant_id == tenant_id, RunContribution.run_id == run_id
             )
         )
+
+
+async def move_units(
+    session: AsyncSession,
+    entity: type[Any],  # Model or Product: both carry id, tenant_id and units_in_stock
+    tenant_id: uuid.UUID,
+    entity_id: uuid.UUID,
+    delta: int,
+    **fields: object,
+) -> StockMovement | None:
+    """Atomically add ``delta`` to a model's or product's ``units_in_stock`` (never below 0) and write
+    the ledger row (``fields`` name the owner: ``model_id=`` or ``product_id=``); None when short."""
+    row = (
+        await session.execute(
+            update(entity)
+            .where(entity.id == entity_id, entity.tenant_id == tenant_id, entity.units_in_stock + delta >= 0)
+            .values(units_in_stock=entity.units_in_stock + delta)
+            .returning(entity.units_in_stock)
+            .execution_options(synchronize_session=False)
+        )
+    ).first()
+    if row is None:
+        return None
+    after = int(row[0])
+    movement = StockMovement(
+        id=uuid.uuid4(),
+        tenant_id=tenant_id,
+        units_before=after - delta,
+        delta=delta,
+        units_after=after,
+        **fields,
+    )
+    session.add(movement)
+    await session.flush()
+    return movement

@@ -11,12 +11,12 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from batchivo_catalog.models.models import StockMovement
-from batchivo_catalog.models.repository import search_filter
+from batchivo_catalog.models.repository import move_units, search_filter
 from batchivo_catalog.products.models import Product, ProductChild, ProductModel
 from batchivo_catalog.sql import among
 
@@ -187,31 +187,6 @@ class ProductRepository:
     async def move_stock(
         self, tenant_id: uuid.UUID, product_id: uuid.UUID, delta: int, **fields: object
     ) -> StockMovement | None:
-        row = (
-            await self.session.execute(
-                update(Product)
-                .where(
-                    Product.id == product_id,
-                    Product.tenant_id == tenant_id,
-                    Product.units_in_stock + delta >= 0,
-                )
-                .values(units_in_stock=Product.units_in_stock + delta)
-                .returning(Product.units_in_stock)
-                .execution_options(synchronize_session=False)
-            )
-        ).first()
-        if row is None:
-            return None
-        after = int(row[0])
-        movement = StockMovement(
-            id=uuid.uuid4(),
-            tenant_id=tenant_id,
-            product_id=product_id,
-            units_before=after - delta,
-            delta=delta,
-            units_after=after,
-            **fields,
+        return await move_units(
+            self.session, Product, tenant_id, product_id, delta, product_id=product_id, **fields
         )
-        self.session.add(movement)
-        await self.session.flush()
-        return movement
