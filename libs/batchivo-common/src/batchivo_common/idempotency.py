@@ -62,6 +62,7 @@ logger = logging.getLogger("batchivo.idempotency")
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
+_HEADER_BYTES = HEADER.lower().encode()
 MAX_KEY_LENGTH = 255
 _KEY_PATTERN = re.compile(rf"[\x21-\x7e]{{1,{MAX_KEY_LENGTH}}}")
 #: Response headers worth replaying; the rest (request id, timing) belong to the request that made them.
@@ -249,6 +250,16 @@ class IdempotencyStore:
 @dataclass
 class _Slot:
     claim: Claim | None = None
+    #: The raw request body as it streamed in (only when the request carries a key): a form parser may
+    #: have consumed the stream before the dependency runs, and the fingerprint needs the exact bytes.
+    body: list[bytes] | None = None
+
+
+async def _raw_body(request: Request, slot: _Slot) -> bytes:
+    try:
+        return await request.body()
+    except RuntimeError:  # "Stream consumed": a form parser read it; the middleware kept a copy
+        return b"".join(slot.body or ())
 
 
 def _route_template(request: Request) -> str:
@@ -283,7 +294,7 @@ async def idempotent(
         route=_route_template(request),
         key=key,
     )
-    fp = fingerprint(request.method, request.url.path, request.url.query, await request.body())
+    fp = fingerprint(request.method, request.url.path, request.url.query, await _raw_body(request, slot))
     slot.claim = await store.claim(redis_key, fp)
 
 
@@ -312,6 +323,9 @@ class IdempotencyMiddleware:
             return
         slot = _Slot()
         scope[_SLOT] = slot
+        if any(name == _HEADER_BYTES for name, _ in scope.get("headers", ())):
+            slot.body = []
+            receive = _copying(receive, slot.body)
         start: Message | None = None
         parts: list[bytes] = []
         finished = False
@@ -345,6 +359,16 @@ class IdempotencyMiddleware:
         await _settle(slot.claim, kept)
         await send(start)
         await send({"type": "http.response.body", "body": body, "more_body": False})
+
+
+def _copying(receive: Receive, into: list[bytes]) -> Receive:
+    async def copy() -> Message:
+        message = await receive()
+        if message["type"] == "http.request":
+            into.append(message.get("body", b""))
+        return message
+
+    return copy
 
 
 async def _settle(claim: Claim, response: StoredResponse | None) -> None:

@@ -22,7 +22,7 @@ from batchivo_common.settings import CommonSettings
 from batchivo_common.testing.assertions import assert_error
 from batchivo_common.testing.plugin import JWT_AUDIENCE, JWT_ISSUER, TestInfra
 from batchivo_common.testing.polling import eventually
-from fastapi import FastAPI, Response
+from fastapi import Depends, FastAPI, Request, Response
 from pydantic import BaseModel
 
 pytestmark = [pytest.mark.redis, pytest.mark.timeout(60)]
@@ -68,6 +68,16 @@ def build_app(settings: CommonSettings, signing_key: SigningKey, world: World) -
         world.entered.set()
         await world.gate.wait()
         world.runs.append(("slow", body.n))
+        return {"run": len(world.runs)}
+
+    async def drain(request: Request) -> None:
+        # What a multipart form parser does before the route's other dependencies run.
+        async for _ in request.stream():
+            pass
+
+    @app.post("/upload", dependencies=[Depends(drain), Idempotent])
+    async def upload(principal: MemberDep) -> dict[str, int]:
+        world.runs.append(("upload", 0))
         return {"run": len(world.runs)}
 
     return app
@@ -249,3 +259,15 @@ async def test_redis_down_fails_closed_with_503_but_keyless_requests_run(
         assert h.world.runs == []
         assert (await h.act(None)).status_code == 201
         assert h.world.runs == [("a", 1)]
+
+
+async def test_a_body_already_streamed_by_a_parser_is_still_fingerprinted(h: Harness) -> None:
+    headers = {**h.headers("upload-1"), "Content-Type": "application/octet-stream"}
+    first = await h.client.post("/upload", content=b"\x00bytes-1", headers=headers)
+    assert first.status_code == 200, first.text
+    replay = await h.client.post("/upload", content=b"\x00bytes-1", headers=headers)
+    assert replay.headers["idempotent-replayed"] == "true"
+    assert_error(
+        await h.client.post("/upload", content=b"\x00bytes-2", headers=headers), 422, "IDEMPOTENCY_KEY_REUSED"
+    )
+    assert h.world.runs == [("upload", 0)]
