@@ -27,7 +27,10 @@ A request without the header runs as before and never touches Redis. With the he
 
 Two pieces make it: the :data:`Idempotent` dependency (it knows the verified principal and the route, and
 claims or replays) and :class:`IdempotencyMiddleware` (the only place that sees the final response, after the
-request's transaction committed, to store it or release the claim).
+request's transaction committed, to store it or release the claim). Route-level ``dependencies`` run before
+the endpoint's own, so authentication comes first (a 401 never claims) and the role check after the claim
+(a 403 releases it). The dependency resolves :func:`~batchivo_common.auth.deps.get_principal`, which FastAPI
+shares with the role dependencies of the same request.
 """
 
 from __future__ import annotations
