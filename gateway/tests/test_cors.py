@@ -61,6 +61,7 @@ async def test_a_listed_origin_gets_cors_with_credentials(
     assert "POST" in pre.headers["access-control-allow-methods"]
     allowed_headers = pre.headers["access-control-allow-headers"].lower()
     assert "authorization" in allowed_headers and "content-type" in allowed_headers
+    assert "idempotency-key" in allowed_headers  # POST actions take one (docs/adr/0011-idempotency-keys.md)
     assert int(pre.headers["access-control-max-age"]) == 600
     assert "Origin" in pre.headers["vary"]
     assert upstream_state.echoes == []  # the preflight never reached a service
@@ -69,7 +70,8 @@ async def test_a_listed_origin_gets_cors_with_credentials(
     assert response.status_code == 200
     assert response.headers["access-control-allow-origin"] == APP
     assert response.headers["access-control-allow-credentials"] == "true"
-    assert "x-request-id" in response.headers["access-control-expose-headers"].lower()
+    exposed = response.headers["access-control-expose-headers"].lower()
+    assert "x-request-id" in exposed and "idempotent-replayed" in exposed
     assert "Origin" in response.headers.get_list("vary")
     # The gateway's own errors carry them too, so the page can read them.
     denied = await client.get(f"{url}/api/v1/spools", headers={"Origin": APP})

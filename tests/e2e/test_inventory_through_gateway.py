@@ -93,3 +93,19 @@ async def test_a_viewer_reads_but_cannot_write(gateway: httpx.AsyncClient) -> No
     use = await gateway.post(f"/api/v1/spools/{spool['id']}/use", json={"grams": 5}, headers=as_viewer)
     assert_error(use, 403, "FORBIDDEN")
     assert_error(await gateway.post("/api/v1/spools", json={}, headers=as_viewer), 403, "FORBIDDEN")
+
+
+async def test_a_retried_use_with_an_idempotency_key_deducts_once(gateway: httpx.AsyncClient) -> None:
+    owner = await shop(gateway, "Retry Shop")
+    spool = await add_spool(gateway, owner)
+    url = f"/api/v1/spools/{spool['id']}/use"
+    headers = {**auth(owner), "Idempotency-Key": str(uuid.uuid4())}
+    first = await gateway.post(url, json={"grams": 40}, headers=headers)
+    assert first.status_code == 200, first.text
+    retry = await gateway.post(url, json={"grams": 40}, headers=headers)
+    assert retry.status_code == 200
+    assert retry.json() == first.json()
+    assert retry.headers["idempotent-replayed"] == "true"  # the gateway passes the service's header on
+    assert_error(await gateway.post(url, json={"grams": 41}, headers=headers), 422, "IDEMPOTENCY_KEY_REUSED")
+    now = (await gateway.get(f"/api/v1/spools/{spool['id']}", headers=auth(owner))).json()
+    assert float(now["current_weight"]) == 960

@@ -8,7 +8,7 @@ check passes) and ``/metrics``. The caller adds routers and start-up/shut-down w
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
-from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
@@ -17,6 +17,7 @@ from fastapi.routing import APIRoute
 
 from batchivo_common.db.errors import install_database_error_handlers
 from batchivo_common.errors import UnhandledErrorGuard, error_response, install_error_handlers
+from batchivo_common.idempotency import idempotency_store, install_idempotency
 from batchivo_common.input_checks import InputGuardMiddleware
 from batchivo_common.observability.logging import configure_logging
 from batchivo_common.observability.metrics import HttpMetrics
@@ -45,23 +46,27 @@ def create_service_app(
     check_input: bool = True,
     max_body_bytes: int | None = None,
     body_limit_overrides: Mapping[str, int] | None = None,
+    idempotency: bool = False,
     **fastapi_kwargs: Any,
 ) -> FastAPI:
     """``check_input``: refuse unstorable text, deep JSON and big bodies before routing
     (:class:`~batchivo_common.input_checks.InputGuardMiddleware`); every service keeps it on, the gateway
     (which streams bodies through) turns it off. ``max_body_bytes`` overrides ``settings.max_body_bytes``
-    for the whole app; ``body_limit_overrides`` maps a path prefix to its own limit (upload routes)."""
+    for the whole app; ``body_limit_overrides`` maps a path prefix to its own limit (upload routes).
+    ``idempotency``: open a Redis client for the lifespan and honour ``Idempotency-Key`` on the routes that
+    depend on :data:`~batchivo_common.idempotency.Idempotent` (docs/adr/0011-idempotency-keys.md)."""
     if configure_process:
         configure_logging(service, settings.log_level)
         configure_tracing(service, settings.otel_endpoint)
 
     @asynccontextmanager
     async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-        if lifespan is None:
+        async with AsyncExitStack() as stack:
+            if idempotency:
+                app.state.idempotency = await stack.enter_async_context(idempotency_store(settings))
+            if lifespan is not None:
+                await stack.enter_async_context(lifespan(app))
             yield
-        else:
-            async with lifespan(app):
-                yield
 
     # RequestContextMiddleware makes the one server span per request; FastAPI's own telemetry would add
     # several more (route, dependencies) to each. A caller may still turn it on.
@@ -79,6 +84,8 @@ def create_service_app(
     app.state.metrics = metrics
     # Innermost first: input checks, then the guard that makes any unhandled error a 500 that keeps the
     # connection, then request context (so the guard's log line has the request id).
+    if idempotency:
+        install_idempotency(app)
     if check_input:
         app.add_middleware(
             InputGuardMiddleware,

@@ -47,6 +47,12 @@ class CommonSettings(BaseSettings):
     redis_url: str = Field("redis://127.0.0.1:6379/0", validation_alias=_cross("REDIS_URL"))
     #: Prefix of every Redis key; tests use one per run.
     redis_prefix: str = Field("batchivo:", validation_alias=_cross("REDIS_PREFIX"))
+    #: How long a service waits on Redis before answering 503 (idempotency keys; the gateway has its own).
+    redis_timeout: float = Field(0.5, gt=0, validation_alias=_cross("REDIS_TIMEOUT"))
+    #: How long the answer of an action sent with an ``Idempotency-Key`` is kept for replay.
+    idempotency_ttl_seconds: int = Field(24 * 3600, ge=1, validation_alias=_cross("IDEMPOTENCY_TTL_SECONDS"))
+    #: How long a claimed key blocks duplicates when its request never finishes (a crashed process).
+    idempotency_lock_seconds: float = Field(60.0, gt=0, validation_alias=_cross("IDEMPOTENCY_LOCK_SECONDS"))
     jwt_issuer: str = Field("batchivo-auth", validation_alias=_cross("JWT_ISSUER"))
     jwt_audience: str = Field("batchivo", validation_alias=_cross("JWT_AUDIENCE"))
     #: Where services and the gateway fetch the auth service's public keys.

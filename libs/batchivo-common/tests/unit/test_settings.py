@@ -91,3 +91,18 @@ def test_request_and_database_limits_come_from_batchivo_variables(monkeypatch: p
     defaults = DemoSettings.model_fields
     assert defaults["max_body_bytes"].default == 1024 * 1024
     assert defaults["max_json_depth"].default == 32
+
+
+def test_idempotency_settings_come_from_batchivo_variables(monkeypatch: pytest.MonkeyPatch) -> None:
+    defaults = DemoSettings()
+    assert (defaults.idempotency_ttl_seconds, defaults.idempotency_lock_seconds) == (86400, 60.0)
+    assert defaults.redis_timeout == 0.5
+    monkeypatch.setenv("BATCHIVO_IDEMPOTENCY_TTL_SECONDS", "3600")
+    monkeypatch.setenv("BATCHIVO_IDEMPOTENCY_LOCK_SECONDS", "15")
+    monkeypatch.setenv("BATCHIVO_REDIS_TIMEOUT", "0.2")
+    settings = DemoSettings()
+    assert (settings.idempotency_ttl_seconds, settings.idempotency_lock_seconds) == (3600, 15.0)
+    assert settings.redis_timeout == 0.2
+    monkeypatch.setenv("BATCHIVO_IDEMPOTENCY_TTL_SECONDS", "0")
+    with pytest.raises(ValidationError, match=r"(?i)idempotency_ttl_seconds"):
+        DemoSettings()

@@ -1,5 +1,5 @@
 """Dependency aliases of the inventory service's routers (reads: viewer+, writes: member+, deletes: admin+;
-domain.md §1)."""
+domain.md §1). Every POST carries ``Idempotent`` (an ``Idempotency-Key`` makes a retry safe; ADR 0011)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Annotated
 
 from batchivo_common.auth.deps import AdminDep, MemberDep, PrincipalDep, ViewerDep
 from batchivo_common.db.session import SessionDep
+from batchivo_common.idempotency import Idempotent
 from fastapi import Depends, Request
 
 from batchivo_inventory.materials.service import FilamentTypeService, MaterialTypeService
@@ -47,6 +48,7 @@ StockServiceDep = Annotated[StockService, Depends(get_stock_service)]
 __all__ = [
     "AdminDep",
     "FilamentTypeServiceDep",
+    "Idempotent",
     "MaterialTypeServiceDep",
     "MemberDep",
     "PrincipalDep",

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query, Response, status
 from batchivo_inventory.deps import (
     AdminDep,
     FilamentTypeServiceDep,
+    Idempotent,
     MaterialTypeServiceDep,
     MemberDep,
     ViewerDep,
@@ -88,7 +89,7 @@ async def list_material_types(
     )
 
 
-@materials_router.post("", status_code=status.HTTP_201_CREATED)
+@materials_router.post("", status_code=status.HTTP_201_CREATED, dependencies=[Idempotent])
 async def create_material_type(
     principal: MemberDep, body: MaterialTypeCreate, service: MaterialTypeServiceDep, response: Response
 ) -> MaterialTypeRead:
@@ -146,7 +147,7 @@ async def list_filament_types(
     )
 
 
-@filaments_router.post("", status_code=status.HTTP_201_CREATED)
+@filaments_router.post("", status_code=status.HTTP_201_CREATED, dependencies=[Idempotent])
 async def create_filament_type(
     principal: MemberDep, body: FilamentTypeCreate, service: FilamentTypeServiceDep, response: Response
 ) -> FilamentTypeRead:

@@ -8,7 +8,7 @@ from typing import Annotated
 from batchivo_common.pagination import PageParamsDep, parse_sort
 from fastapi import APIRouter, Query, Response, status
 
-from batchivo_inventory.deps import AdminDep, MemberDep, SpoolServiceDep, ViewerDep
+from batchivo_inventory.deps import AdminDep, Idempotent, MemberDep, SpoolServiceDep, ViewerDep
 from batchivo_inventory.spools import rules
 from batchivo_inventory.spools.models import InventoryTransaction
 from batchivo_inventory.spools.repository import SpoolFilters, SpoolRow, TransactionFilters
@@ -115,7 +115,7 @@ async def list_spools(
     return SpoolPage(items=[spool_read(r) for r in rows], total=total, limit=page.limit, offset=page.offset)
 
 
-@router.post("", status_code=status.HTTP_201_CREATED)
+@router.post("", status_code=status.HTTP_201_CREATED, dependencies=[Idempotent])
 async def create_spool(
     principal: MemberDep, body: SpoolCreate, service: SpoolServiceDep, response: Response
 ) -> SpoolRead:
@@ -124,7 +124,7 @@ async def create_spool(
     return spool_read(row)
 
 
-@router.post("/bulk", status_code=status.HTTP_201_CREATED)
+@router.post("/bulk", status_code=status.HTTP_201_CREATED, dependencies=[Idempotent])
 async def create_spools_bulk(
     principal: MemberDep, body: SpoolBulkCreate, service: SpoolServiceDep
 ) -> SpoolBulkRead:
@@ -154,7 +154,7 @@ async def delete_spool(principal: AdminDep, spool_id: uuid.UUID, service: SpoolS
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.post("/{spool_id}/duplicate", status_code=status.HTTP_201_CREATED)
+@router.post("/{spool_id}/duplicate", status_code=status.HTTP_201_CREATED, dependencies=[Idempotent])
 async def duplicate_spool(
     principal: MemberDep, spool_id: uuid.UUID, service: SpoolServiceDep, response: Response
 ) -> SpoolRead:
@@ -163,12 +163,12 @@ async def duplicate_spool(
     return spool_read(row)
 
 
-@router.post("/{spool_id}/archive")
+@router.post("/{spool_id}/archive", dependencies=[Idempotent])
 async def archive_spool(principal: MemberDep, spool_id: uuid.UUID, service: SpoolServiceDep) -> SpoolRead:
     return spool_read(await service.archive(principal, spool_id))
 
 
-@router.post("/{spool_id}/weigh")
+@router.post("/{spool_id}/weigh", dependencies=[Idempotent])
 async def weigh_spool(
     principal: MemberDep, spool_id: uuid.UUID, body: Weigh, service: SpoolServiceDep
 ) -> SpoolRead:
@@ -178,7 +178,7 @@ async def weigh_spool(
     return spool_read(row)
 
 
-@router.post("/{spool_id}/use")
+@router.post("/{spool_id}/use", dependencies=[Idempotent])
 async def use_spool(
     principal: MemberDep, spool_id: uuid.UUID, body: Use, service: SpoolServiceDep
 ) -> SpoolRead:
