@@ -25,13 +25,16 @@ INSERTS = {
     f" aggregate_version) values ({T}, {G}, 's', 'n', true, 1, 1)",
     "model_materials": "insert into production.model_materials (tenant_id, model_id, filament_type_id, grams)"
     f" values ({T}, {G}, {G}, 1)",
-    "run_counters": f"insert into production.run_counters (tenant_id, day, last_number) values ({T}, now(), 1)",
+    "run_counters": "insert into production.run_counters (tenant_id, day, last_number)"
+    f" values ({T}, now(), 1)",
     "production_runs": "insert into production.production_runs (id, tenant_id, run_number, status, run_date)"
     f" values ({G}, {T}, 'RUN', 'planned', now())",
     "run_items": "insert into production.run_items (id, tenant_id, run_id, model_id, quantity)"
     f" values ({G}, {T}, {G}, {G}, 1)",
-    "run_materials": f"insert into production.run_materials (id, tenant_id, run_id, spool_id) values ({G}, {T}, {G}, {G})",
-    "inbox": f"insert into production.inbox (consumer, event_id, tenant_id, event_type) values ('c', {G}, {T}, 't')",
+    "run_materials": "insert into production.run_materials (id, tenant_id, run_id, spool_id)"
+    f" values ({G}, {T}, {G}, {G})",
+    "inbox": "insert into production.inbox (consumer, event_id, tenant_id, event_type)"
+    f" values ('c', {G}, {T}, 't')",
     "outbox": "insert into production.outbox (event_id, tenant_id, event_type, routing_key, envelope)"
     f" values ({G}, {T}, 't', 't', '{{}}')",
 }
