@@ -17,12 +17,11 @@ import pytest
 from batchivo_catalog.events.subscriptions import SUBSCRIPTIONS as CATALOG_SUBSCRIPTIONS
 from batchivo_catalog.settings import CatalogSettings
 from batchivo_catalog.worker import create_worker_app as create_catalog_worker
-from batchivo_common.messaging.topology import QueueSpec
+from batchivo_common.messaging.topology import QueueSpec, declare_all, delete_all
 from batchivo_common.testing.assertions import assert_error
 from batchivo_common.testing.plugin import ServiceDatabase, TestInfra
 from batchivo_common.testing.polling import eventually
 from batchivo_common.testing.tcp_proxy import TcpProxy
-from batchivo_common.testing.workers import running_worker
 from batchivo_inventory.events.subscriptions import SUBSCRIPTIONS as INVENTORY_SUBSCRIPTIONS
 from batchivo_inventory.settings import InventorySettings
 from batchivo_inventory.worker import create_worker_app as create_inventory_worker
@@ -33,6 +32,7 @@ from batchivo_production.worker import create_worker_app as create_production_wo
 pytestmark = [pytest.mark.e2e, pytest.mark.db, pytest.mark.redis, pytest.mark.amqp, pytest.mark.timeout(240)]
 
 RUNS = "/api/v1/production-runs"
+ALL_SPECS = [*INVENTORY_SUBSCRIPTIONS, *CATALOG_SUBSCRIPTIONS, *PRODUCTION_SUBSCRIPTIONS]
 
 
 class Workers:
@@ -71,24 +71,29 @@ class Workers:
     }
 
     async def start(self, name: str) -> None:
+        """Start ``name``'s worker (its queues stay declared while it is stopped, so events queue up)."""
+        app = self._make(name)(self.prefix)
         stack = contextlib.AsyncExitStack()
-        await stack.enter_async_context(
-            running_worker(self._make(name), self.infra.amqp_url, self.prefix, self.SPECS[name])
-        )
+        await stack.enter_async_context(app.start_lifespan_context())
+        probe = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://worker")
+        stack.push_async_callback(probe.aclose)
+
+        async def ready() -> bool:
+            return (await probe.get("/readyz")).status_code == 200
+
+        await eventually(ready)
         self.stacks[name] = stack
 
     async def stop(self, name: str) -> None:
-        # Stopping a running_worker deletes its queues; a stopped worker's events must queue up meanwhile,
-        # so its queues are declared again at once (same names: the broker keeps what arrives).
-        from batchivo_common.messaging.topology import declare_all
-
         await self.stacks.pop(name).aclose()
-        await declare_all(self.infra.amqp_url, self.prefix, self.SPECS[name])
 
     async def close(self) -> None:
         # Last started, first stopped: each worker's lifespan holds cancel scopes that must nest.
         for name in reversed(list(self.stacks)):
             await self.stacks.pop(name).aclose()
+        await delete_all(
+            self.infra.amqp_url, self.prefix, [s for specs in self.SPECS.values() for s in specs]
+        )
 
 
 @contextlib.asynccontextmanager
@@ -102,6 +107,7 @@ async def workers(
     w = Workers(
         {"inventory": inventory_db, "catalog": catalog_db, "production": production_db}, infra, amqp_proxy
     )
+    await declare_all(infra.amqp_url, w.prefix, ALL_SPECS)
     try:
         for name in ("catalog", "production", "inventory"):
             await w.start(name)
