@@ -101,4 +101,5 @@ bench: ## Benchmarks (each starts its own processes on loopback; see bench/READM
 	$(RUN) python bench/gateway_overhead.py
 	$(RUN) python bench/inventory_api.py
 	$(RUN) python bench/catalog_api.py
+	$(RUN) python bench/production_complete.py
 	$(RUN) python bench/frontend.py

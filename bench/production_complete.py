@@ -175,6 +175,7 @@ class Result:
     complete_ms: list[float]
     lag_ms: list[float]
     seconds: float
+    errors: list[str]
 
     def growing(self) -> bool:
         fifth = max(1, len(self.lag_ms) // 5)
@@ -189,13 +190,15 @@ async def measure(shop: Shop, ids: list[str], rate: float, poll_ms: float) -> Re
     seen_at: dict[int, float] = {}
     done = asyncio.Event()
 
+    errors: list[str] = []
+
     async def poll() -> None:
-        while not done.is_set() or len(seen_at) < len(ids):
+        while True:
             lighter = int(await weights(shop) - base + 0.5)
             now = time.perf_counter()
             for k in range(1, lighter + 1):
                 seen_at.setdefault(k, now)
-            if len(seen_at) >= len(ids):
+            if done.is_set() and len(seen_at) >= len(returned):
                 return
             await asyncio.sleep(poll_ms / 1000)
 
@@ -205,7 +208,9 @@ async def measure(shop: Shop, ids: list[str], rate: float, poll_ms: float) -> Re
         r = await shop.client.post(f"/api/v1/production-runs/{run_id}/complete")
         end = time.perf_counter()
         if r.status_code != 200:
-            raise RuntimeError(f"complete -> {r.status_code}: {r.text}")
+            # Counted and reported, never retried: a refused completion deducts nothing.
+            errors.append(f"{r.status_code} {r.json().get('code')}")
+            return
         latencies.append((end - start) * 1000)
         returned.append(end)
 
@@ -217,7 +222,7 @@ async def measure(shop: Shop, ids: list[str], rate: float, poll_ms: float) -> Re
     elapsed = time.perf_counter() - t0
     returned.sort()
     lags = [max(0.0, (seen_at[k + 1] - t) * 1000) for k, t in enumerate(returned)]
-    return Result(rate, len(ids), latencies, lags, elapsed)
+    return Result(rate, len(ids), latencies, lags, elapsed, errors)
 
 
 def report(result: Result) -> None:
@@ -227,7 +232,8 @@ def report(result: Result) -> None:
         f"  p99 {pct(result.complete_ms, 99):6.1f} ms  |  "
         f"completion -> spools visible p50 {pct(result.lag_ms, 50):6.1f} ms"
         f"  p99 {pct(result.lag_ms, 99):6.1f} ms"
-        f"  |  lag growing: {'yes' if result.growing() else 'no'}"
+        f"  |  lag growing: {'yes' if result.growing() else 'no'}  |  errors: {len(result.errors)}"
+        + (f" ({', '.join(sorted(set(result.errors)))})" if result.errors else "")
     )
 
 
