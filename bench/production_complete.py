@@ -12,9 +12,10 @@ spool, so the *k*-th time both spools are at least *k* g lighter is matched to t
 to return: that difference is the run's lag. Reported: ``/complete`` p50/p99, lag p50/p99, the load
 average. Goal: lag p99 under 500 ms at 10 completions/s.
 
-``--ramp 10,20,40`` repeats the measurement at each rate for ``--ramp-seconds`` and says whether the lag
-kept growing (the last fifth of the runs lagging more than twice the first fifth plus 100 ms): the highest
-rate without a growing lag is the rate the system sustains.
+``--ramp 10,20,40`` repeats the measurement at each rate for ``--ramp-seconds``, stopping at the first rate
+the system does not keep up with: the lag kept growing (the last fifth of the runs lagging more than twice
+the first fifth plus 100 ms), a completion was refused, or ``/complete`` p99 passed 1 s. The last rate
+before that is the rate the system sustains.
 
 ``uv run python bench/production_complete.py`` (200 runs at 10/s); ``--runs 50`` for a quick check.
 """
@@ -248,8 +249,9 @@ async def run(args: argparse.Namespace) -> int:
                     ids = await prepare(shop, int(rate * args.ramp_seconds))
                     result = await measure(shop, ids, rate, args.poll_ms)
                     report(result)
-                    if not result.growing():
-                        sustained = rate
+                    if result.growing() or result.errors or pct(result.complete_ms, 99) > 1000:
+                        break  # the first rate the system cannot keep up with: higher ones cannot either
+                    sustained = rate
                 print(
                     f"highest rate without a growing lag: {sustained:.1f}/s; load average {os.getloadavg()}"
                 )
