@@ -72,8 +72,9 @@ export function useModels(params: CatalogListParams) {
   });
 }
 
-export function useModel(id: string) {
+export function useModel(id: string, { enabled = true }: { enabled?: boolean } = {}) {
   return useQuery({
+    enabled,
     queryKey: modelKeys.detail(id),
     queryFn: async ({ signal }) => unwrap(await catalogApi.GET("/api/v1/models/{model_id}", { params: { path: { model_id: id } }, signal })),
   });
@@ -101,8 +102,9 @@ export function useProducts(params: ProductListParams) {
   });
 }
 
-export function useProduct(id: string) {
+export function useProduct(id: string, { enabled = true }: { enabled?: boolean } = {}) {
   return useQuery({
+    enabled,
     queryKey: productKeys.detail(id),
     queryFn: async ({ signal }) =>
       unwrap(await catalogApi.GET("/api/v1/products/{product_id}", { params: { path: { product_id: id } }, signal })),
