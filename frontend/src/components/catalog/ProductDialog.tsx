@@ -147,7 +147,7 @@ function ProductForm({ product, onDone }: { product?: Product | undefined; onDon
             <div>
               <Button variant="outline" size="sm" onClick={() => modelLines.append({ model_id: "", quantity: "1" })}>
                 <Plus />
-                Add model
+                Add a model
               </Button>
             </div>
           </fieldset>
@@ -183,7 +183,7 @@ function ProductForm({ product, onDone }: { product?: Product | undefined; onDon
             <div>
               <Button variant="outline" size="sm" onClick={() => childLines.append({ product_id: "", quantity: "1" })} disabled={childChoices.length === 0}>
                 <Plus />
-                Add product
+                Add a product
               </Button>
             </div>
           </fieldset>
