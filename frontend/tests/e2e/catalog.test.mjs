@@ -137,10 +137,10 @@ test("add a model with a BOM: its cost comes from the spool's price", async () =
   await page.waitForFunction(() => /** @type {HTMLInputElement|null} */ (document.querySelector("input[name=sku]"))?.value === "MOD-001");
   await dialog.getByLabel("Name", { exact: true }).fill("Articulated dragon");
   await dialog.getByLabel("Labour (min per item)").fill("6"); // 6 min at 10/h = 1.00
-  const filament = dialog.getByLabel("Filament 1");
+  const filament = dialog.getByLabel("Filament 1", { exact: true });
   await filament.locator("option", { hasText: /Jungle Green/ }).first().waitFor({ state: "attached" });
   await filament.selectOption({ label: (await filament.locator("option", { hasText: /Jungle Green/ }).first().textContent()) ?? "" });
-  await dialog.getByLabel("Grams 1").fill("40");
+  await dialog.getByLabel("Grams 1", { exact: true }).fill("40");
   await waitForText(dialog.getByTestId("bom-estimate"), "£1.200");
   await shot("23-model-add-dialog");
   // The catalog learns of a new filament type by an event: a save in the first instants may be refused
@@ -189,10 +189,10 @@ test("add a product of two models; set a channel price and see fee, profit and m
   await dialog.getByLabel("Name", { exact: true }).fill("Dragon gift box");
   await dialog.getByLabel("Packaging cost").fill("0.5");
   await dialog.getByLabel("Categories").fill("Gifts, Dragons");
-  const model = dialog.getByLabel("Model 1");
+  const model = dialog.getByLabel("Model 1", { exact: true });
   await model.locator("option", { hasText: /MOD-001/ }).waitFor({ state: "attached" });
   await model.selectOption({ label: (await model.locator("option", { hasText: /MOD-001/ }).textContent()) ?? "" });
-  await dialog.getByLabel("Quantity").first().fill("2");
+  await dialog.getByLabel("Quantity", { exact: true }).first().fill("2");
   await dialog.getByRole("button", { name: "Add product" }).click();
   await page.waitForURL(/\/products\/[0-9a-f-]{36}$/);
   productUrl = new URL(page.url()).pathname;
@@ -264,7 +264,7 @@ test("a bundle that would contain itself is refused, the loop named on the field
   await dialog.getByLabel("Name", { exact: true }).fill("Dragon family pack");
   await dialog.getByRole("button", { name: "Remove model 1" }).click();
   await dialog.getByRole("button", { name: "Add a product" }).click();
-  const child = dialog.getByLabel("Product 1");
+  const child = dialog.getByLabel("Product 1", { exact: true });
   await child.selectOption({ label: (await child.locator("option", { hasText: /PRD-001/ }).textContent()) ?? "" });
   await dialog.getByRole("button", { name: "Add product" }).click();
   await page.waitForURL(/\/products\/[0-9a-f-]{36}$/);
@@ -274,7 +274,7 @@ test("a bundle that would contain itself is refused, the loop named on the field
   await page.getByRole("button", { name: "Edit", exact: true }).click();
   dialog = page.getByRole("dialog", { name: "Edit PRD-001" });
   await dialog.getByRole("button", { name: "Add a product" }).click();
-  const loop = dialog.getByLabel("Product 1");
+  const loop = dialog.getByLabel("Product 1", { exact: true });
   await loop.selectOption({ label: (await loop.locator("option", { hasText: /PRD-002/ }).textContent()) ?? "" });
   await dialog.getByRole("button", { name: "Save" }).click();
   await waitForText(dialog.getByTestId("children-error"), "PRD-001 → PRD-002 → PRD-001");
