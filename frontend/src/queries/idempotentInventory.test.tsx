@@ -32,7 +32,7 @@ describe("inventory POSTs", () => {
       await expect(use.result.current.mutateAsync({ id: spool.id, body: { grams: 5 } })).rejects.toThrow();
     });
     await act(() => use.result.current.mutateAsync({ id: spool.id, body: { grams: 5 } }));
-    await act(() => create.result.current.mutateAsync({ material_type_id: filamentType.material_type_id, brand: "B", color_name: "C" }));
+    await act(() => create.result.current.mutateAsync({ material_type_id: filamentType.material_type_id, brand: "B", color_name: "C", diameter_mm: 1.75, min_stock_grams: 0 }));
 
     await waitFor(() => expect(api.requests.filter((call) => call.method === "POST")).toHaveLength(4));
     const keys = api.requests.filter((call) => call.method === "POST").map((call) => call.headers.get(IDEMPOTENCY_HEADER));

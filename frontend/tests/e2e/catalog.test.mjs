@@ -48,6 +48,7 @@ function nav(name) {
 
 /** @param {string} name */
 async function shot(name) {
+  await page.mouse.move(0, 0); // no hover state left on the last button clicked
   await page.waitForLoadState("networkidle");
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
   await assertAccessible(name);

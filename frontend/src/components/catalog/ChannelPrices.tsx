@@ -77,7 +77,7 @@ export function ChannelPrices({ product, currency, canWrite }: { product: Produc
               <TableRow>
                 <TableHead>Channel</TableHead>
                 <TableHead className="text-right">Price</TableHead>
-                <TableHead className="text-right">Fee</TableHead>
+                <TableHead className="hidden text-right sm:table-cell">Fee</TableHead>
                 <TableHead className="text-right">Profit</TableHead>
                 <TableHead className="text-right">Margin</TableHead>
                 {canWrite ? <TableHead className="sr-only">Actions</TableHead> : null}
@@ -91,10 +91,10 @@ export function ChannelPrices({ product, currency, canWrite }: { product: Produc
                   <TableRow key={channel.id} data-testid="channel-row">
                     <TableCell>
                       <span className="font-medium">{channel.name}</span>
-                      {channel.platform ? <span className="ml-1 text-xs text-muted-foreground">{channel.platform}</span> : null}
+                      {channel.platform ? <span className="ml-1 hidden text-xs text-muted-foreground sm:inline">{channel.platform}</span> : null}
                     </TableCell>
                     <TableCell className="text-right tabular-nums">{row ? formatMoney(row.price, currency) : "—"}</TableCell>
-                    <TableCell className="text-right tabular-nums">{row ? formatMoney(row.fee, currency) : "—"}</TableCell>
+                    <TableCell className="hidden text-right tabular-nums sm:table-cell">{row ? formatMoney(row.fee, currency) : "—"}</TableCell>
                     <TableCell className={cn("text-right tabular-nums", tone === "loss" && "font-semibold text-destructive")}>
                       {row ? formatMoney(row.profit, currency) : "—"}
                     </TableCell>

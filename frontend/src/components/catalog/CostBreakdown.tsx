@@ -3,6 +3,7 @@ import type { ReactNode } from "react";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { formatMoney } from "@/lib/format";
+import { cn } from "@/lib/utils";
 
 export interface CostPart {
   label: string;
@@ -20,6 +21,7 @@ interface CostBreakdownProps {
   uncosted: string[];
   /** More rows under the total (actual cost, suggested price). */
   extra?: ReactNode;
+  className?: string;
 }
 
 export function EstimateBadge() {
@@ -30,9 +32,9 @@ export function EstimateBadge() {
   );
 }
 
-export function CostBreakdown({ title, parts, totalLabel, total, currency, isEstimate, uncosted, extra }: CostBreakdownProps) {
+export function CostBreakdown({ title, parts, totalLabel, total, currency, isEstimate, uncosted, extra, className }: CostBreakdownProps) {
   return (
-    <Card>
+    <Card className={cn("h-fit", className)}>
       <CardHeader className="flex-row items-center justify-between gap-2">
         <CardTitle>{title}</CardTitle>
         {isEstimate ? <EstimateBadge /> : null}
@@ -72,7 +74,7 @@ export function ExtraRow({ label, children, testId }: { label: string; children:
   return (
     <div className="flex justify-between gap-4">
       <dt className="text-muted-foreground">{label}</dt>
-      <dd className="tabular-nums" data-testid={testId}>
+      <dd className="text-right tabular-nums" data-testid={testId}>
         {children}
       </dd>
     </div>

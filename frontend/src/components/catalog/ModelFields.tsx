@@ -8,7 +8,7 @@ import { Textarea } from "@/components/ui/textarea";
 export function ModelFields({ register, errors }: { register: UseFormRegister<ModelValues>; errors: FieldErrors<ModelValues> }) {
   return (
     <>
-      <div className="grid gap-4 sm:grid-cols-[10rem_1fr]">
+      <div className="grid items-start gap-4 sm:grid-cols-[10rem_1fr]">
         <Field label="SKU" error={errors.sku?.message}>
           <Input autoComplete="off" className="font-mono uppercase" {...register("sku")} />
         </Field>
@@ -19,7 +19,7 @@ export function ModelFields({ register, errors }: { register: UseFormRegister<Mo
       <Field label="Description" error={errors.description?.message}>
         <Textarea rows={2} {...register("description")} />
       </Field>
-      <div className="grid gap-4 sm:grid-cols-3">
+      <div className="grid items-start gap-4 sm:grid-cols-3">
         <Field label="Print time (min)" error={errors.print_time_minutes?.message} hint="Per plate.">
           <Input inputMode="numeric" {...register("print_time_minutes")} />
         </Field>

@@ -84,7 +84,7 @@ function ProductForm({ product, onDone }: { product?: Product | undefined; onDon
 
   return (
     <form className="grid gap-4" onSubmit={onSubmit} noValidate>
-      <div className="grid gap-4 sm:grid-cols-[10rem_1fr]">
+      <div className="grid items-start gap-4 sm:grid-cols-[10rem_1fr]">
         <Field label="SKU" error={errors.sku?.message}>
           <Input autoComplete="off" className="font-mono uppercase" {...form.register("sku")} />
         </Field>
@@ -95,7 +95,7 @@ function ProductForm({ product, onDone }: { product?: Product | undefined; onDon
       <Field label="Description" error={errors.description?.message}>
         <Textarea rows={2} {...form.register("description")} />
       </Field>
-      <div className="grid gap-4 sm:grid-cols-3">
+      <div className="grid items-start gap-4 sm:grid-cols-3">
         <Field label="Packaging cost" error={errors.packaging_cost?.message}>
           <Input inputMode="decimal" {...form.register("packaging_cost")} />
         </Field>

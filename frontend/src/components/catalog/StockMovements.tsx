@@ -47,19 +47,19 @@ function StockMovementsView({ kind, movements, page, setPage }: ViewProps) {
                 <TableHead>When</TableHead>
                 <TableHead>What</TableHead>
                 <TableHead className="text-right">Change</TableHead>
-                <TableHead className="text-right">After</TableHead>
+                <TableHead className="hidden text-right sm:table-cell">After</TableHead>
                 <TableHead>Reason</TableHead>
               </TableRow>
             </TableHeader>
             <TableBody>
               {movements.data.items.map((row) => (
                 <TableRow key={row.id}>
-                  <TableCell className="whitespace-nowrap">{formatDateTime(row.created_at)}</TableCell>
+                  <TableCell>{formatDateTime(row.created_at)}</TableCell>
                   <TableCell>
                     <Badge variant="outline">{KIND_LABEL[row.kind] ?? row.kind}</Badge>
                   </TableCell>
                   <TableCell className="text-right tabular-nums">{row.delta > 0 ? `+${row.delta}` : `−${Math.abs(row.delta)}`}</TableCell>
-                  <TableCell className="text-right tabular-nums">{row.units_after}</TableCell>
+                  <TableCell className="hidden text-right tabular-nums sm:table-cell">{row.units_after}</TableCell>
                   <TableCell className="text-muted-foreground">{row.reason ?? (row.production_run_id ? `Run ${row.production_run_id.slice(0, 8)}` : "—")}</TableCell>
                 </TableRow>
               ))}

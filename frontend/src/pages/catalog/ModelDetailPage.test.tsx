@@ -36,13 +36,14 @@ describe("ModelDetailPage", () => {
     renderDetail("member");
 
     const breakdown = await screen.findByTestId("cost-breakdown");
-    for (const [label, value] of [
+    const parts: [string, string][] = [
       ["Material", "£1.200"],
       ["Components", "£0.000"],
       ["Labour", "£1.000"],
       ["Overhead", "£0.000"],
-    ]) {
-      expect(within(breakdown).getByText(label).nextElementSibling).toHaveTextContent(value ?? "");
+    ];
+    for (const [label, value] of parts) {
+      expect(within(breakdown).getByText(label).nextElementSibling).toHaveTextContent(value);
     }
     expect(screen.getByTestId("cost-total")).toHaveTextContent("£2.20");
     expect(screen.getByTestId("actual-cost")).toHaveTextContent("£2.05");

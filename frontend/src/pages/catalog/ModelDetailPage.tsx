@@ -108,7 +108,7 @@ function ModelDetail({ model }: { model: Model }) {
   const uncosted = model.uncosted_lines.map((id) => names.get(id) ?? id);
 
   return (
-    <div className="grid gap-5">
+    <div className="grid grid-cols-1 gap-5">
       <div>
         <BackLink to="/models" label="All models" />
         <div className="flex flex-wrap items-center gap-3">
@@ -161,8 +161,8 @@ function ModelDetail({ model }: { model: Model }) {
           ) : null}
         </div>
       ) : null}
-      <div className="grid gap-4 lg:grid-cols-[1fr_22rem]">
-        <div className="grid content-start gap-4">
+      <div className="grid grid-cols-1 gap-4 lg:grid-cols-[minmax(0,1fr)_22rem]">
+        <div className="grid min-w-0 grid-cols-1 content-start gap-4">
           <BomCard model={model} currency={currency} canWrite={canWrite} />
           <dl className="grid grid-cols-2 gap-x-6 gap-y-3 rounded-lg border bg-card p-4 sm:grid-cols-3">
             <Fact term="Print time">{model.print_time_minutes == null ? "—" : `${model.print_time_minutes} min per plate`}</Fact>
@@ -173,6 +173,7 @@ function ModelDetail({ model }: { model: Model }) {
           </dl>
         </div>
         <CostBreakdown
+          className="order-first lg:order-none"
           title="Cost per item"
           currency={currency}
           parts={[

@@ -89,7 +89,7 @@ function ProductDetail({ product }: { product: Product }) {
   const variance = product.variance_pct;
 
   return (
-    <div className="grid gap-5">
+    <div className="grid grid-cols-1 gap-5">
       <div>
         <BackLink to="/products" label="All products" />
         <div className="flex flex-wrap items-center gap-3">
@@ -166,12 +166,13 @@ function ProductDetail({ product }: { product: Product }) {
           ) : null}
         </div>
       ) : null}
-      <div className="grid gap-4 lg:grid-cols-[1fr_22rem]">
-        <div className="grid content-start gap-4">
+      <div className="grid grid-cols-1 gap-4 lg:grid-cols-[minmax(0,1fr)_22rem]">
+        <div className="grid min-w-0 grid-cols-1 content-start gap-4">
           <ContentsCard product={product} currency={currency} />
           <ChannelPrices product={product} currency={currency} canWrite={canWrite} />
         </div>
         <CostBreakdown
+          className="order-first lg:order-none"
           title="Make cost per unit"
           currency={currency}
           parts={[
@@ -190,7 +191,11 @@ function ProductDetail({ product }: { product: Product }) {
                 {formatMoney(product.suggested_price, currency)}
               </ExtraRow>
               <ExtraRow label="Actual make cost" testId="actual-make-cost">
-                {product.actual_make_cost == null ? "not every model has runs yet" : formatMoney(product.actual_make_cost, currency)}
+                {product.actual_make_cost == null ? (
+                  <span title="Shown once every model in the product has a completed run">not yet</span>
+                ) : (
+                  formatMoney(product.actual_make_cost, currency)
+                )}
               </ExtraRow>
               {variance != null ? (
                 <ExtraRow label="Variance">

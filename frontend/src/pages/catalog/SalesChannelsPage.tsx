@@ -44,7 +44,7 @@ function ChannelForm({ channel, onDone }: { channel?: SalesChannel | undefined; 
   });
   const { errors } = form.formState;
   return (
-    <form className="grid gap-4 sm:grid-cols-2" onSubmit={onSubmit} noValidate>
+    <form className="grid items-start gap-4 sm:grid-cols-2" onSubmit={onSubmit} noValidate>
       <Field label="Name" error={errors.name?.message}>
         <Input autoComplete="off" {...form.register("name")} />
       </Field>
