@@ -23,7 +23,7 @@ function ModelRow({ model, currency }: { model: Model; currency: string }) {
   return (
     <TableRow>
       <TableCell>
-        <Link to={`/models/${model.id}`} className="font-mono font-medium underline-offset-4 hover:underline">
+        <Link to={`/models/${model.id}`} className="whitespace-nowrap font-mono font-medium underline-offset-4 hover:underline">
           {model.sku}
         </Link>
       </TableCell>

@@ -31,7 +31,7 @@ function ProductRow({ product, currency }: { product: Product; currency: string 
   return (
     <TableRow>
       <TableCell>
-        <Link to={`/products/${product.id}`} className="font-mono font-medium underline-offset-4 hover:underline">
+        <Link to={`/products/${product.id}`} className="whitespace-nowrap font-mono font-medium underline-offset-4 hover:underline">
           {product.sku}
         </Link>
       </TableCell>
