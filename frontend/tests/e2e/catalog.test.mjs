@@ -102,6 +102,12 @@ test("register a shop, add a filament type and a priced spool", async () => {
   await dialog.getByRole("button", { name: "Create spool" }).click();
   await dialog.waitFor({ state: "hidden" });
   await page.getByRole("link", { name: "FIL-001" }).waitFor();
+
+  // The dashboard was shown (empty) after registering: its cached summary must not stay at 0 g.
+  await nav("Dashboard").click();
+  await waitForText(page.getByText(/active spool/), "on 1 active spool");
+  await waitForText(page.locator("main"), "1,000 g");
+  await waitForText(page.locator("main"), "£30.00");
 });
 
 test("an admin adds a sales channel with its fees", async () => {
@@ -175,6 +181,8 @@ test("a spool price change reaches the model's cost without a reload", async () 
   await dialog.getByLabel("Purchase price").fill("40"); // 0.04 per gram
   await dialog.getByRole("button", { name: "Save changes" }).click();
   await dialog.waitFor({ state: "hidden" });
+  await nav("Dashboard").click();
+  await waitForText(page.locator("main"), "£40.00"); // the stock value follows the new price
   await nav("Models").click();
   // Inventory → event → catalog: the list refreshes by the data layer's rule (no reload, no page code).
   await waitForText(page.getByRole("row", { name: /MOD-001/ }), "£2.60", 20_000);
