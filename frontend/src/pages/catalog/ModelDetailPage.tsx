@@ -9,6 +9,7 @@ import { ModelStockMovements } from "@/components/catalog/StockMovements";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
+import { ColorSwatch } from "@/components/ui/color-swatch";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { useAuth } from "@/hooks/useAuth";
@@ -16,6 +17,7 @@ import { useCurrency } from "@/hooks/useCurrency";
 import { formatGrams, formatMoney } from "@/lib/format";
 import { toast } from "@/lib/toast";
 import { useAdjustModelStock, useDeleteModel, useModel, type BomLine, type Model } from "@/queries/catalog";
+import { useFilamentTypes } from "@/queries/catalogTypes";
 
 export function bomLineName(line: Pick<BomLine, "brand" | "color_name" | "material_code" | "filament_type_id">): string {
   if (!line.brand && !line.color_name) return `Unknown filament ${line.filament_type_id.slice(0, 8)}`;
@@ -23,6 +25,9 @@ export function bomLineName(line: Pick<BomLine, "brand" | "color_name" | "materi
 }
 
 function BomCard({ model, currency, canWrite }: { model: Model; currency: string; canWrite: boolean }) {
+  // The colours come from inventory's filament types (the same cached list the BOM editor picks from).
+  const types = useFilamentTypes({ limit: 200, sort: "material_code" });
+  const colours = new Map(types.data?.items.map((type) => [type.id, type.color_hex]));
   return (
     <Card>
       <CardHeader className="flex-row items-center justify-between gap-2">
@@ -56,7 +61,12 @@ function BomCard({ model, currency, canWrite }: { model: Model; currency: string
             <TableBody>
               {model.materials.map((line) => (
                 <TableRow key={line.id}>
-                  <TableCell>{bomLineName(line)}</TableCell>
+                  <TableCell>
+                    <span className="flex items-center gap-2">
+                      <ColorSwatch hex={colours.get(line.filament_type_id)} />
+                      {bomLineName(line)}
+                    </span>
+                  </TableCell>
                   <TableCell className="text-right tabular-nums">{formatGrams(line.grams)}</TableCell>
                   <TableCell className="text-right tabular-nums">
                     <span className="inline-flex items-center gap-1">
