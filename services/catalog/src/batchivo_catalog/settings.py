@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from batchivo_common.settings import ServiceSettings
+from batchivo_common.storage import StorageSettings
 from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
@@ -19,3 +20,6 @@ class CatalogSettings(ServiceSettings):
     http_port: int = Field(8003, ge=1, le=65535)
     #: The worker's probes and metrics (``/healthz``, ``/readyz``, ``/metrics``).
     worker_http_port: int = Field(9003, ge=1, le=65535)
+    #: Where product images are stored: ``BATCHIVO_STORAGE_*`` / ``BATCHIVO_S3_*`` (a local directory by
+    #: default, S3/MinIO when ``BATCHIVO_STORAGE_BACKEND=s3``).
+    storage: StorageSettings = Field(default_factory=StorageSettings)
