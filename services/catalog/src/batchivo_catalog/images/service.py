@@ -166,6 +166,8 @@ class ImageService:
                 image.position = position
                 image.updated_at = func.now()
         await self.session.flush()  # the unique (product, position) is checked at commit
+        for image in images:
+            await self.session.refresh(image)  # updated_at was set by the database
         return sorted(images, key=lambda i: i.position)
 
     async def delete(self, principal: Principal, product_id: uuid.UUID, image_id: uuid.UUID) -> list[str]:
