@@ -4,7 +4,8 @@ Revision ID: 0003_product_images
 Revises: 0002_messaging_hardening
 
 Hand-written and reviewed. ``product_images`` was created by 0001 ahead of its endpoints; RLS (ENABLE +
-FORCE, the tenant policy) and the app role's grants on it are unchanged here. In short:
+FORCE, the tenant policy) and the app role's grants on it are unchanged: FORCE is lifted only inside the
+upgrade's transaction, for its data fixes, and restored before it commits. In short:
 
 - ``thumbnail_key`` becomes NOT NULL (every image now has a thumbnail); a row from before without one
   points at its image. New ``thumbnail_size_bytes``, ``original_filename``, ``alt_text`` and
@@ -30,9 +31,14 @@ depends_on: str | Sequence[str] | None = None
 
 SCHEMA = "catalog"
 TABLE = "product_images"
+OLD_SIZE_CHECK = "ck_product_images_ck_product_images_size"
 
 
 def upgrade() -> None:
+    # The migration role owns the table, and FORCE makes the tenant policy apply to it too: with no tenant
+    # set it would see (and update) no row. NO FORCE for the data fixes below, FORCE again at the end;
+    # one transaction, so no other session ever sees the table without it.
+    op.execute("ALTER TABLE catalog.product_images NO FORCE ROW LEVEL SECURITY")
     op.execute("UPDATE catalog.product_images SET thumbnail_key = storage_key WHERE thumbnail_key IS NULL")
     op.alter_column(TABLE, "thumbnail_key", nullable=False, schema=SCHEMA)
     op.add_column(TABLE, sa.Column("thumbnail_size_bytes", sa.Integer(), nullable=True), schema=SCHEMA)
@@ -46,12 +52,13 @@ def upgrade() -> None:
         schema=SCHEMA,
     )
 
-    op.drop_constraint("ck_product_images_size", TABLE, schema=SCHEMA, type_="check")
-    op.create_check_constraint("ck_product_images_size", TABLE, "size_bytes > 0", schema=SCHEMA)
+    # 0001 named its checks through the metadata's naming convention, which prefixes ck_<table>_ again.
+    op.drop_constraint(op.f(OLD_SIZE_CHECK), TABLE, schema=SCHEMA, type_="check")
+    op.create_check_constraint(op.f("ck_product_images_size"), TABLE, "size_bytes > 0", schema=SCHEMA)
     op.create_check_constraint(
-        "ck_product_images_thumbnail_size", TABLE, "thumbnail_size_bytes > 0", schema=SCHEMA
+        op.f("ck_product_images_thumbnail_size"), TABLE, "thumbnail_size_bytes > 0", schema=SCHEMA
     )
-    op.create_check_constraint("ck_product_images_position", TABLE, "position >= 0", schema=SCHEMA)
+    op.create_check_constraint(op.f("ck_product_images_position"), TABLE, "position >= 0", schema=SCHEMA)
 
     # Renumber per product (primary first, then the old order) so the unique constraint can be added.
     op.execute(
@@ -66,26 +73,27 @@ def upgrade() -> None:
         WHERE i.id = o.id
         """
     )
-    op.drop_index("ix_product_images_product_id", TABLE, schema=SCHEMA)
+    op.drop_index(op.f("ix_product_images_product_id"), TABLE, schema=SCHEMA)
     op.create_unique_constraint(
-        "uq_product_images_product_id_position",
+        op.f("uq_product_images_product_id_position"),
         TABLE,
         ["product_id", "position"],
         schema=SCHEMA,
         deferrable=True,
         initially="DEFERRED",
     )
+    op.execute("ALTER TABLE catalog.product_images FORCE ROW LEVEL SECURITY")
 
 
 def downgrade() -> None:
-    op.drop_constraint("uq_product_images_product_id_position", TABLE, schema=SCHEMA, type_="unique")
-    op.create_index("ix_product_images_product_id", TABLE, ["product_id"], schema=SCHEMA)
-    op.drop_constraint("ck_product_images_position", TABLE, schema=SCHEMA, type_="check")
-    op.drop_constraint("ck_product_images_thumbnail_size", TABLE, schema=SCHEMA, type_="check")
-    op.drop_constraint("ck_product_images_size", TABLE, schema=SCHEMA, type_="check")
+    op.drop_constraint(op.f("uq_product_images_product_id_position"), TABLE, schema=SCHEMA, type_="unique")
+    op.create_index(op.f("ix_product_images_product_id"), TABLE, ["product_id"], schema=SCHEMA)
+    op.drop_constraint(op.f("ck_product_images_position"), TABLE, schema=SCHEMA, type_="check")
+    op.drop_constraint(op.f("ck_product_images_thumbnail_size"), TABLE, schema=SCHEMA, type_="check")
+    op.drop_constraint(op.f("ck_product_images_size"), TABLE, schema=SCHEMA, type_="check")
     # NOT VALID: a row re-encoded past 10 MiB stays (it is not checked), new rows are.
     op.execute(
-        f"ALTER TABLE {SCHEMA}.{TABLE} ADD CONSTRAINT ck_product_images_size"
+        f"ALTER TABLE catalog.product_images ADD CONSTRAINT {OLD_SIZE_CHECK}"
         " CHECK (size_bytes > 0 AND size_bytes <= 10485760) NOT VALID"
     )
     op.drop_column(TABLE, "updated_at", schema=SCHEMA)
