@@ -305,3 +305,18 @@ async def test_deleting_a_product_deletes_its_image_rows(api, client, admin_conn
     deleted = await client.delete(f"/api/v1/products/{product['id']}", headers=tenant.headers(Role.admin))
     assert deleted.status_code == 204, deleted.text
     assert await admin_conn.fetchval("select count(*) from catalog.product_images") == 0
+
+
+async def test_text_postgresql_cannot_store_is_refused_in_form_fields(api, client, local_storage) -> None:
+    tenant = api.tenant()
+    product = await api.product(tenant)
+    bad = await upload(client, tenant, product["id"], picture((10, 10)), alt_text="a\x00b")
+    api.error(bad, 422, "VALIDATION_ERROR")
+    assert await local_storage.list_keys() == []
+    # The client's file name is kept for display only: its base name, never a path.
+    named = await upload(client, tenant, product["id"], picture((10, 10)), name="..\\..\\etc/x.jpg")
+    assert named.status_code == 201, named.text
+    assert named.json()["original_filename"] == "x.jpg"
+    assert all(
+        k.startswith(f"{tenant.id}/products/{product['id']}/") for k in await local_storage.list_keys()
+    )

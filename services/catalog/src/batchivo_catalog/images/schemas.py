@@ -7,11 +7,20 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from batchivo_common.input_checks import unstorable_reason
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from batchivo_catalog.images.rules import MAX_IMAGES_PER_PRODUCT
 
-AltText = Annotated[str, Field(max_length=500)]
+
+def _storable(text: str) -> str:
+    """Multipart fields do not pass the JSON input checks: refuse NUL and lone surrogates here."""
+    if reason := unstorable_reason(text):
+        raise ValueError(reason)
+    return text
+
+
+AltText = Annotated[str, Field(max_length=500), AfterValidator(_storable)]
 
 
 class ImageRead(BaseModel):

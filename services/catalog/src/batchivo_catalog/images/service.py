@@ -218,5 +218,5 @@ def _clean_filename(name: str | None) -> str | None:
     if not name:
         return None
     base = name.replace("\\", "/").rsplit("/", 1)[-1]
-    cleaned = "".join(c for c in base if c.isprintable() and c not in "\x00")[:255]
+    cleaned = "".join(c for c in base if c.isprintable() and not 0xD800 <= ord(c) <= 0xDFFF)[:255]
     return cleaned or None
