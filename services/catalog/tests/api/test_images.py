@@ -3,6 +3,7 @@ wire against moto's server on loopback. Refused uploads must leave nothing store
 
 from __future__ import annotations
 
+import asyncio
 import io
 import uuid
 from collections.abc import AsyncIterator
@@ -320,3 +321,21 @@ async def test_text_postgresql_cannot_store_is_refused_in_form_fields(api, clien
     assert all(
         k.startswith(f"{tenant.id}/products/{product['id']}/") for k in await local_storage.list_keys()
     )
+
+
+async def test_concurrent_uploads_cannot_pass_the_maximum(api, client, admin_conn, local_storage) -> None:
+    tenant = api.tenant()
+    product = await api.product(tenant)
+    small = picture((16, 16), "PNG")
+    for _ in range(rules.MAX_IMAGES_PER_PRODUCT - 1):
+        assert (await upload(client, tenant, product["id"], small, name="a.png")).status_code == 201
+    answers = await asyncio.gather(
+        *(upload(client, tenant, product["id"], small, name="b.png") for _ in range(4))
+    )
+    assert sorted(a.status_code for a in answers) == [201, 409, 409, 409]
+    positions = await admin_conn.fetch(
+        "select position from catalog.product_images where product_id = $1 order by position",
+        uuid.UUID(product["id"]),
+    )
+    assert [r[0] for r in positions] == list(range(rules.MAX_IMAGES_PER_PRODUCT))
+    assert len(await local_storage.list_keys()) == 2 * rules.MAX_IMAGES_PER_PRODUCT
