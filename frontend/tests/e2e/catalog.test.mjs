@@ -263,6 +263,12 @@ test("assembling is refused while the models are short, naming them; done after 
   // The model's stock moved too, and its page shows it without a reload.
   await page.getByRole("link", { name: /MOD-001/ }).first().click();
   await waitForText(page.getByTestId("units-in-stock"), "1");
+  // The dashboard's finished goods follow as well.
+  await nav("Dashboard").click();
+  const finished = page.getByTestId("finished-goods");
+  await waitForText(finished, "PRD-001 Dragon gift box2");
+  await waitForText(finished, "MOD-001 Articulated dragon1");
+  await shot("35-dashboard-finished-goods");
 });
 
 test("a bundle that would contain itself is refused, the loop named on the field", async () => {
