@@ -15,6 +15,7 @@ from batchivo_auth.settings import AuthSettings
 from batchivo_catalog.main import create_app as create_catalog_app
 from batchivo_catalog.settings import CatalogSettings
 from batchivo_common.auth.tokens import SigningKey
+from batchivo_common.storage import StorageSettings
 from batchivo_common.testing.asgi_server import serve
 from batchivo_common.testing.plugin import (
     ServiceDatabase,
@@ -72,9 +73,19 @@ def catalog_db(batchivo_infra: TestInfra) -> ServiceDatabase:
 
 
 @pytest.fixture(scope="session")
-def catalog_url(catalog_db: ServiceDatabase, batchivo_infra: TestInfra, auth_url: str) -> Iterator[str]:
+def catalog_storage_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the catalog under test stores product images (a local directory)."""
+    return tmp_path_factory.mktemp("catalog-storage")
+
+
+@pytest.fixture(scope="session")
+def catalog_url(
+    catalog_db: ServiceDatabase, batchivo_infra: TestInfra, auth_url: str, catalog_storage_root: Path
+) -> Iterator[str]:
     settings = CatalogSettings(
-        **catalog_db.settings_overrides(batchivo_infra), jwks_url=f"{auth_url}/.well-known/jwks.json"
+        **catalog_db.settings_overrides(batchivo_infra),
+        jwks_url=f"{auth_url}/.well-known/jwks.json",
+        storage=StorageSettings(backend="local", local_root=catalog_storage_root),
     )
     with serve(create_catalog_app(settings, configure_process=False)) as url:
         yield url

@@ -29,11 +29,17 @@ export const routes: RouteObject[] = [
               { path: "spools/:spoolId", ...page(() => import("@/pages/spools/SpoolDetailPage")) },
               { path: "filament-types", ...page(() => import("@/pages/filament-types/FilamentTypesPage")) },
               { path: "material-types", ...page(() => import("@/pages/material-types/MaterialTypesPage")) },
+              { path: "models", ...page(() => import("@/pages/catalog/ModelsPage")) },
+              { path: "models/:modelId", ...page(() => import("@/pages/catalog/ModelDetailPage")) },
+              { path: "products", ...page(() => import("@/pages/catalog/ProductsPage")) },
+              { path: "products/:productId", ...page(() => import("@/pages/catalog/ProductDetailPage")) },
               {
                 element: <RequireAuth minRole="admin" />,
                 children: [
                   { path: "settings/members", ...page(() => import("@/pages/settings/MembersPage")) },
                   { path: "settings/api-keys", ...page(() => import("@/pages/settings/ApiKeysPage")) },
+                  { path: "sales-channels", ...page(() => import("@/pages/catalog/SalesChannelsPage")) },
+                  { path: "settings/catalog", ...page(() => import("@/pages/catalog/CatalogSettingsPage")) },
                 ],
               },
               { path: "*", ...page(() => import("@/pages/NotFoundPage")) },

@@ -1,6 +1,8 @@
 """The web app in a real browser against the real stack: the gateway serves the built SPA (frontend/dist)
-and routes to the real auth and inventory services; Debian's Chromium, driven by playwright-core, runs the
-journeys in frontend/tests/e2e. Screenshots of each main page land in frontend/test-results/screenshots.
+and routes to the real auth, inventory and catalog services, with the inventory and catalog workers on the
+real broker (catalog costs follow spool prices by events); Debian's Chromium, driven by playwright-core,
+runs the journeys in frontend/tests/e2e. Screenshots of each main page land in
+frontend/test-results/screenshots.
 
 Selected by ``-m browser`` (``make test`` runs it after building the app and installing Chromium); a missing
 build or browser fails loudly rather than skipping.
@@ -9,16 +11,25 @@ build or browser fails loudly rather than skipping.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
-from collections.abc import Iterator
+import uuid
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from batchivo_catalog.events.subscriptions import SUBSCRIPTIONS as CATALOG_SUBSCRIPTIONS
+from batchivo_catalog.settings import CatalogSettings
+from batchivo_catalog.worker import create_worker_app as create_catalog_worker
 from batchivo_common.testing.asgi_server import serve
 from batchivo_common.testing.plugin import ServiceDatabase, TestInfra, truncate_service_tables
+from batchivo_common.testing.workers import running_worker
 from batchivo_gateway.main import create_app as create_gateway_app
 from batchivo_gateway.settings import GatewaySettings
+from batchivo_inventory.events.subscriptions import SUBSCRIPTIONS as INVENTORY_SUBSCRIPTIONS
+from batchivo_inventory.settings import InventorySettings
+from batchivo_inventory.worker import create_worker_app as create_inventory_worker
 
 ROOT = Path(__file__).resolve().parents[2]
 FRONTEND = ROOT / "frontend"
@@ -27,8 +38,35 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 pytestmark = [pytest.mark.browser, pytest.mark.e2e, pytest.mark.timeout(600)]
 
 
+@contextlib.asynccontextmanager
+async def event_workers(
+    inventory_db: ServiceDatabase, catalog_db: ServiceDatabase, infra: TestInfra
+) -> AsyncIterator[None]:
+    """The inventory worker (its relay publishes filament-type events) and the catalog worker (its read
+    model of filament types and their costs), on one broker prefix as one deployment."""
+    prefix = f"{infra.amqp_prefix}web{uuid.uuid4().hex[:8]}."
+    inv = inventory_db.settings_overrides(infra)
+    cat = catalog_db.settings_overrides(infra)
+
+    def inventory(p: str):
+        settings = InventorySettings(**{**inv, "amqp_prefix": p})
+        return create_inventory_worker(settings, configure_process=False, relay_poll_seconds=0.2)
+
+    def catalog(p: str):
+        settings = CatalogSettings(**{**cat, "amqp_prefix": p})
+        return create_catalog_worker(settings, configure_process=False, relay_poll_seconds=0.2)
+
+    async with (
+        running_worker(catalog, infra.amqp_url, prefix, CATALOG_SUBSCRIPTIONS),
+        running_worker(inventory, infra.amqp_url, prefix, INVENTORY_SUBSCRIPTIONS),
+    ):
+        yield
+
+
 @pytest.fixture(scope="module")
-def spa_gateway_url(auth_url: str, inventory_url: str, batchivo_infra: TestInfra) -> Iterator[str]:
+def spa_gateway_url(
+    auth_url: str, inventory_url: str, catalog_url: str, batchivo_infra: TestInfra
+) -> Iterator[str]:
     if not (FRONTEND / "dist" / "index.html").is_file():
         pytest.fail("no frontend build: run `make frontend` (make test does)")
     if not Path(CHROMIUM).is_file():
@@ -39,6 +77,7 @@ def spa_gateway_url(auth_url: str, inventory_url: str, batchivo_infra: TestInfra
         metrics_port=0,  # the internal /metrics listener on any free port
         auth_url=auth_url,
         inventory_url=inventory_url,
+        catalog_url=catalog_url,
         frontend_dist=FRONTEND / "dist",
     )
     with serve(create_gateway_app(settings)) as url:
@@ -48,19 +87,36 @@ def spa_gateway_url(auth_url: str, inventory_url: str, batchivo_infra: TestInfra
 
 
 async def test_web_app_journeys(
-    spa_gateway_url: str, auth_db: ServiceDatabase, inventory_db: ServiceDatabase
+    spa_gateway_url: str,
+    auth_db: ServiceDatabase,
+    inventory_db: ServiceDatabase,
+    catalog_db: ServiceDatabase,
+    batchivo_infra: TestInfra,
 ) -> None:
     await truncate_service_tables(auth_db)
     await truncate_service_tables(inventory_db, keep=("alembic_version", "material_types"))
+    await truncate_service_tables(catalog_db)
     artifacts = FRONTEND / "test-results"
     shutil.rmtree(artifacts, ignore_errors=True)
-    # The servers run in this process's threads; the event loop stays free while node drives the browser.
+    # The servers run in this process's threads; the event loop stays free while node drives the browser
+    # and runs the workers.
+    async with event_workers(inventory_db, catalog_db, batchivo_infra):
+        out, err, returncode = await run_journeys(spa_gateway_url, artifacts)
+    print(out[-20_000:])
+    assert returncode == 0, f"browser tests failed:\n{out[-20_000:]}\n{err[-5_000:]}"
+    screenshots = sorted(p.name for p in (artifacts / "screenshots").glob("*.png"))
+    assert len(screenshots) >= 6, screenshots
+
+
+async def run_journeys(base_url: str, artifacts: Path) -> tuple[str, str, int | None]:
+    # E2E_JOURNEYS narrows the run while working on one area, e.g. E2E_JOURNEYS=tests/e2e/catalog.test.mjs.
+    journeys = os.environ.get("E2E_JOURNEYS", "tests/e2e/").split()
     node = await asyncio.create_subprocess_exec(
-        *("node", "--test", "--test-concurrency=1", "--test-reporter=spec", "tests/e2e/"),
+        *("node", "--test", "--test-concurrency=1", "--test-reporter=spec", *journeys),
         cwd=FRONTEND,
         env={
             **os.environ,
-            "E2E_BASE_URL": spa_gateway_url,
+            "E2E_BASE_URL": base_url,
             "E2E_ARTIFACTS": str(artifacts),
             "CHROMIUM_PATH": CHROMIUM,
         },
@@ -68,7 +124,4 @@ async def test_web_app_journeys(
         stderr=asyncio.subprocess.PIPE,
     )
     out, err = (stream.decode(errors="replace") for stream in await asyncio.wait_for(node.communicate(), 540))
-    print(out[-20_000:])
-    assert node.returncode == 0, f"browser tests failed:\n{out[-20_000:]}\n{err[-5_000:]}"
-    screenshots = sorted(p.name for p in (artifacts / "screenshots").glob("*.png"))
-    assert len(screenshots) >= 6, screenshots
+    return out, err, node.returncode

@@ -264,3 +264,40 @@ checkov.io/skip{{ $index }}: {{ printf "%s=%s" $id $reason | quote }}
 {{- $index = add1 $index }}
 {{- end }}
 {{- end -}}
+
+{{/*
+Object storage env of a service (BATCHIVO_STORAGE_*, BATCHIVO_S3_*), as a YAML list for the component's
+`extraEnv`; the S3 keys come from `storage.s3.existingSecret` by secretKeyRef, never from values.
+Input: dict "service" (the values key, for messages) "storage" (its `storage` block).
+*/}}
+{{- define "batchivo.storageEnv" -}}
+{{- $s := .storage -}}
+- name: BATCHIVO_STORAGE_BACKEND
+  value: {{ $s.backend | quote }}
+{{- if eq $s.backend "local" }}
+- name: BATCHIVO_STORAGE_LOCAL_ROOT
+  value: {{ required (printf "%s.storage.localRoot is required by the local backend" .service) $s.localRoot | quote }}
+{{- else }}
+{{- $s3 := required (printf "%s.storage.s3 is required by the s3 backend" .service) $s.s3 }}
+- name: BATCHIVO_S3_ENDPOINT
+  value: {{ $s3.endpoint | quote }}
+- name: BATCHIVO_S3_BUCKET
+  value: {{ $s3.bucket | quote }}
+- name: BATCHIVO_S3_SECURE
+  value: {{ $s3.secure | default false | toString | quote }}
+{{- with $s3.region }}
+- name: BATCHIVO_S3_REGION
+  value: {{ . | quote }}
+{{- end }}
+- name: BATCHIVO_S3_ACCESS_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ required (printf "%s.storage.s3.existingSecret is required by the s3 backend" .service) $s3.existingSecret }}
+      key: {{ $s3.accessKeyKey }}
+- name: BATCHIVO_S3_SECRET_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ $s3.existingSecret }}
+      key: {{ $s3.secretKeyKey }}
+{{- end }}
+{{- end -}}

@@ -1,7 +1,8 @@
 /** Material types and filament types: the lists forms pick from, shared by several pages. */
-import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query";
 import { inventoryApi, unwrap, type InventorySchemas } from "@/lib/api";
-import { inventoryKeys } from "@/queries/inventory";
+import { idempotent } from "@/lib/idempotency";
+import { useTouch } from "@/lib/resources";
 
 export type MaterialType = InventorySchemas["MaterialTypeRead"];
 export type FilamentType = InventorySchemas["FilamentTypeRead"];
@@ -45,20 +46,16 @@ export type FilamentTypeUpdate = InventorySchemas["FilamentTypeUpdate"];
 export type MaterialTypeCreate = InventorySchemas["MaterialTypeCreate"];
 export type MaterialTypeUpdate = InventorySchemas["MaterialTypeUpdate"];
 
-/** Filament types appear in the stock summary and low-stock report too (names, reorder levels). */
+/** Filament types appear in the stock summary, the spools and (by events) the catalog costs: lib/resources. */
 function useInvalidateFilamentTypes() {
-  const queryClient = useQueryClient();
-  return () =>
-    Promise.all([
-      queryClient.invalidateQueries({ queryKey: filamentTypeKeys.all }),
-      queryClient.invalidateQueries({ queryKey: inventoryKeys.all }),
-    ]);
+  const touch = useTouch();
+  return () => touch("filament-type.write");
 }
 
 export function useCreateFilamentType() {
   const invalidate = useInvalidateFilamentTypes();
   return useMutation({
-    mutationFn: async (body: FilamentTypeCreate) => unwrap(await inventoryApi.POST("/api/v1/filament-types", { body })),
+    mutationFn: async (body: FilamentTypeCreate) => idempotent("/api/v1/filament-types", body, async (headers) => unwrap(await inventoryApi.POST("/api/v1/filament-types", { body, headers }))),
     onSuccess: invalidate,
   });
 }
@@ -81,20 +78,16 @@ export function useDeleteFilamentType() {
   });
 }
 
-/** A material's typical cost is the fallback cost per gram of its filament types: refresh those too. */
+/** A material's typical cost is the fallback cost per gram of its filament types: lib/resources. */
 function useInvalidateMaterialTypes() {
-  const queryClient = useQueryClient();
-  return () =>
-    Promise.all([
-      queryClient.invalidateQueries({ queryKey: materialTypeKeys.all }),
-      queryClient.invalidateQueries({ queryKey: filamentTypeKeys.all }),
-    ]);
+  const touch = useTouch();
+  return () => touch("material-type.write");
 }
 
 export function useCreateMaterialType() {
   const invalidate = useInvalidateMaterialTypes();
   return useMutation({
-    mutationFn: async (body: MaterialTypeCreate) => unwrap(await inventoryApi.POST("/api/v1/material-types", { body })),
+    mutationFn: async (body: MaterialTypeCreate) => idempotent("/api/v1/material-types", body, async (headers) => unwrap(await inventoryApi.POST("/api/v1/material-types", { body, headers }))),
     onSuccess: invalidate,
   });
 }

@@ -1,11 +1,13 @@
 /**
  * Spools: the paginated list, one spool, its ledger, and every write (create, bulk, edit, duplicate,
- * archive, delete, weigh, use). Writes refresh what they can change: the lists, the spool and its ledger,
- * the dashboard's inventory figures (under ["inventory"]) and the filament types (their stock and cost).
+ * archive, delete, weigh, use). Writes store the spool the API answered with and refresh the rest by the
+ * rule of lib/resources (the lists, the dashboard's figures, the filament types' stock and cost, and later
+ * the catalog costs that follow by events). Every POST carries an Idempotency-Key (lib/idempotency).
  */
 import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { inventoryApi, unwrap, type InventorySchemas } from "@/lib/api";
-import { filamentTypeKeys } from "@/queries/catalogTypes";
+import { idempotent } from "@/lib/idempotency";
+import { touch } from "@/lib/resources";
 
 export type Spool = InventorySchemas["SpoolRead"];
 export type SpoolTransaction = InventorySchemas["TransactionRead"];
@@ -46,9 +48,6 @@ export const spoolKeys = {
   transactions: (id: string) => [...spoolKeys.detail(id), "transactions"] as const,
   transactionsPage: (id: string, page: number) => [...spoolKeys.transactions(id), page] as const,
 };
-
-/** The keys of other areas that show spool-derived numbers. */
-const INVENTORY_KEY = ["inventory"] as const;
 
 export function useSpools(params: SpoolListParams) {
   return useQuery({
@@ -99,19 +98,13 @@ function afterSpoolWrite(queryClient: QueryClient, spools: Spool[]): void {
     queryClient.setQueryData(spoolKeys.detail(spool.id), spool);
     void queryClient.invalidateQueries({ queryKey: spoolKeys.transactions(spool.id) });
   }
-  invalidateDependents(queryClient);
-}
-
-function invalidateDependents(queryClient: QueryClient): void {
-  void queryClient.invalidateQueries({ queryKey: spoolKeys.lists() });
-  void queryClient.invalidateQueries({ queryKey: INVENTORY_KEY });
-  void queryClient.invalidateQueries({ queryKey: filamentTypeKeys.all });
+  touch(queryClient, "spool.write");
 }
 
 export function useCreateSpool() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: async (body: SpoolCreateInput) => unwrap(await inventoryApi.POST("/api/v1/spools", { body })),
+    mutationFn: async (body: SpoolCreateInput) => idempotent("/api/v1/spools", body, async (headers) => unwrap(await inventoryApi.POST("/api/v1/spools", { body, headers }))),
     onSuccess: (spool) => afterSpoolWrite(queryClient, [spool]),
   });
 }
@@ -119,7 +112,7 @@ export function useCreateSpool() {
 export function useBulkCreateSpools() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: async (body: SpoolBulkCreateInput) => unwrap(await inventoryApi.POST("/api/v1/spools/bulk", { body })),
+    mutationFn: async (body: SpoolBulkCreateInput) => idempotent("/api/v1/spools/bulk", body, async (headers) => unwrap(await inventoryApi.POST("/api/v1/spools/bulk", { body, headers }))),
     onSuccess: (result) => afterSpoolWrite(queryClient, result.items),
   });
 }
@@ -138,7 +131,9 @@ export function useDuplicateSpool() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: async (id: string) =>
-      unwrap(await inventoryApi.POST("/api/v1/spools/{spool_id}/duplicate", { params: { path: { spool_id: id } } })),
+      idempotent(`/api/v1/spools/${id}/duplicate`, null, async (headers) =>
+        unwrap(await inventoryApi.POST("/api/v1/spools/{spool_id}/duplicate", { params: { path: { spool_id: id } }, headers })),
+      ),
     onSuccess: (spool) => afterSpoolWrite(queryClient, [spool]),
   });
 }
@@ -147,7 +142,9 @@ export function useArchiveSpool() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: async (id: string) =>
-      unwrap(await inventoryApi.POST("/api/v1/spools/{spool_id}/archive", { params: { path: { spool_id: id } } })),
+      idempotent(`/api/v1/spools/${id}/archive`, null, async (headers) =>
+        unwrap(await inventoryApi.POST("/api/v1/spools/{spool_id}/archive", { params: { path: { spool_id: id } }, headers })),
+      ),
     onSuccess: (spool) => afterSpoolWrite(queryClient, [spool]),
   });
 }
@@ -162,7 +159,7 @@ export function useDeleteSpool() {
     },
     onSuccess: (id) => {
       queryClient.removeQueries({ queryKey: spoolKeys.detail(id) });
-      invalidateDependents(queryClient);
+      touch(queryClient, "spool.delete");
     },
   });
 }
@@ -172,7 +169,9 @@ export function useWeighSpool() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: async ({ id, body }: { id: string; body: WeighInput }) =>
-      unwrap(await inventoryApi.POST("/api/v1/spools/{spool_id}/weigh", { params: { path: { spool_id: id } }, body })),
+      idempotent(`/api/v1/spools/${id}/weigh`, body, async (headers) =>
+        unwrap(await inventoryApi.POST("/api/v1/spools/{spool_id}/weigh", { params: { path: { spool_id: id } }, body, headers })),
+      ),
     onSuccess: (spool) => afterSpoolWrite(queryClient, [spool]),
   });
 }
@@ -182,7 +181,9 @@ export function useRecordSpoolUsage() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: async ({ id, body }: { id: string; body: UseInput }) =>
-      unwrap(await inventoryApi.POST("/api/v1/spools/{spool_id}/use", { params: { path: { spool_id: id } }, body })),
+      idempotent(`/api/v1/spools/${id}/use`, body, async (headers) =>
+        unwrap(await inventoryApi.POST("/api/v1/spools/{spool_id}/use", { params: { path: { spool_id: id } }, body, headers })),
+      ),
     onSuccess: (spool) => afterSpoolWrite(queryClient, [spool]),
   });
 }

@@ -14,6 +14,7 @@ export interface RecordedRequest {
   method: string;
   path: string;
   query: URLSearchParams;
+  headers: Headers;
   body: unknown;
 }
 
@@ -44,6 +45,7 @@ export function mockApi(...handlers: ApiHandler[]) {
       method: request.method,
       path: url.pathname,
       query: url.searchParams,
+      headers: request.headers,
       body: text ? (JSON.parse(text) as unknown) : undefined,
     };
     requests.push(recorded);

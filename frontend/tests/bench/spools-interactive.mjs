@@ -1,13 +1,14 @@
-// How fast the spools page becomes usable: a fresh browser context (cold HTTP cache) with a signed-in
-// refresh cookie opens /spools; the clock stops when the first page of rows is on screen and the main
-// thread is free to answer input (the next frame and a task after it ran).
-//   node tests/bench/spools-interactive.mjs <base url> <email> <password> <runs>
+// How fast a list page becomes usable: a fresh browser context (cold HTTP cache) with a signed-in
+// refresh cookie opens the page (/spools unless told, e.g. /products); the clock stops when the first page
+// of rows (50 links to items of that list) is on screen and the main thread is free to answer input (the
+// next frame and a task after it ran).
+//   node tests/bench/spools-interactive.mjs <base url> <email> <password> <runs> [path]
 // Prints one JSON object: {"runs_ms": [...], "rows": N}.
 import { launchBrowser } from "../browser.mjs";
 
-const [baseUrl, email, password, runsText] = process.argv.slice(2);
+const [baseUrl, email, password, runsText, path = "/spools"] = process.argv.slice(2);
 if (!baseUrl || !email || !password) {
-  console.error("usage: spools-interactive.mjs <base url> <email> <password> [runs]");
+  console.error("usage: spools-interactive.mjs <base url> <email> <password> [runs] [path]");
   process.exit(2);
 }
 const runs = Number(runsText ?? "7");
@@ -23,8 +24,8 @@ try {
     });
     if (!login.ok()) throw new Error(`login answered ${login.status()}: ${await login.text()}`);
     const page = await context.newPage();
-    await page.goto("/spools", { waitUntil: "commit" });
-    await page.waitForFunction(() => document.querySelectorAll("main table tbody tr a[href^='/spools/']").length >= 50, null, {
+    await page.goto(path, { waitUntil: "commit" });
+    await page.waitForFunction((prefix) => document.querySelectorAll(`main table tbody tr a[href^='${prefix}/']`).length >= 50, path, {
       timeout: 30_000,
       polling: "raf",
     });

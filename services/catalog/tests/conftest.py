@@ -21,6 +21,7 @@ from batchivo_common.auth.tokens import Role, SigningKey, StaticKeySource
 from batchivo_common.db.engine import create_engine, tenant_sessionmaker
 from batchivo_common.db.tenancy import current_tenant
 from batchivo_common.messaging.envelope import EventEnvelope, new_event
+from batchivo_common.storage import StorageSettings
 from batchivo_common.testing.assertions import assert_error
 from batchivo_common.testing.plugin import (
     ServiceDatabase,
@@ -42,8 +43,11 @@ def catalog_db(batchivo_infra: TestInfra) -> ServiceDatabase:
 
 
 @pytest.fixture(scope="session")
-def catalog_settings(catalog_db: ServiceDatabase, batchivo_infra: TestInfra) -> CatalogSettings:
-    return CatalogSettings(**catalog_db.settings_overrides(batchivo_infra))
+def catalog_settings(
+    catalog_db: ServiceDatabase, batchivo_infra: TestInfra, tmp_path_factory: pytest.TempPathFactory
+) -> CatalogSettings:
+    storage = StorageSettings(backend="local", local_root=tmp_path_factory.mktemp("catalog-storage"))
+    return CatalogSettings(**catalog_db.settings_overrides(batchivo_infra), storage=storage)
 
 
 @pytest.fixture(scope="session")

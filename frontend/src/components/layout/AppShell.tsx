@@ -1,4 +1,4 @@
-import { Boxes, Gauge, KeyRound, Layers, LogOut, Menu, Moon, Sun, Tags, Users } from "lucide-react";
+import { Boxes, Calculator, Gauge, KeyRound, Layers, LogOut, Menu, Moon, Package, Shapes, Store, Sun, Tags, Users } from "lucide-react";
 import { useState, type ComponentType } from "react";
 import { NavLink, Outlet, useNavigate } from "react-router-dom";
 import { InvitationsBanner } from "@/components/layout/InvitationsBanner";
@@ -22,6 +22,10 @@ const NAV: NavItem[] = [
   { to: "/spools", label: "Spools", icon: Boxes },
   { to: "/filament-types", label: "Filament types", icon: Layers },
   { to: "/material-types", label: "Material types", icon: Tags },
+  { to: "/models", label: "Models", icon: Shapes },
+  { to: "/products", label: "Products", icon: Package },
+  { to: "/sales-channels", label: "Sales channels", icon: Store, minRole: "admin" },
+  { to: "/settings/catalog", label: "Costing", icon: Calculator, minRole: "admin" },
   { to: "/settings/members", label: "Members", icon: Users, minRole: "admin" },
   { to: "/settings/api-keys", label: "API keys", icon: KeyRound, minRole: "admin" },
 ];

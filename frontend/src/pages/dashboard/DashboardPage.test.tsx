@@ -47,6 +47,10 @@ function inventoryApi(request: RecordedRequest): Response | undefined {
         limit: 10,
         offset: 0,
       });
+    case "/api/v1/products":
+      return json({ items: [{ id: "p1", sku: "PRD-001", name: "Dragon gift box", units_in_stock: 3 }], total: 1, limit: 5, offset: 0 });
+    case "/api/v1/models":
+      return json({ items: [], total: 0, limit: 5, offset: 0 });
     default:
       return undefined;
   }
@@ -70,5 +74,12 @@ describe("DashboardPage", () => {
     const ledger = requests.find((r) => r.path === "/api/v1/inventory/transactions");
     expect(ledger?.query.get("sort")).toBe("-created_at");
     expect(ledger?.query.get("limit")).toBe("10");
+
+    const finished = await screen.findByTestId("finished-goods");
+    expect(finished).toHaveTextContent("PRD-001 Dragon gift box3");
+    expect(finished).toHaveTextContent("None in stock.");
+    const products = requests.find((r) => r.path === "/api/v1/products");
+    expect(products?.query.get("has-stock")).toBe("true");
+    expect(products?.query.get("sort")).toBe("-units_in_stock");
   });
 });

@@ -1,3 +1,4 @@
+import { FinishedGoodsCard } from "@/components/dashboard/FinishedGoodsCard";
 import { LowStockCard } from "@/components/dashboard/LowStockCard";
 import { RecentActivityCard } from "@/components/dashboard/RecentActivityCard";
 import { StockChartCard } from "@/components/dashboard/StockChartCard";
@@ -7,7 +8,7 @@ import { PageHeader } from "@/components/layout/PageHeader";
 export default function DashboardPage() {
   return (
     <>
-      <PageHeader title="Dashboard" description="Your filament stock at a glance." />
+      <PageHeader title="Dashboard" description="Your filament and finished stock at a glance." />
       <div className="grid gap-4 lg:grid-cols-3">
         <div className="grid gap-4 sm:grid-cols-2 lg:col-span-3 lg:grid-cols-2">
           <StockTotalsCards />
@@ -16,8 +17,9 @@ export default function DashboardPage() {
           <StockChartCard />
           <RecentActivityCard />
         </div>
-        <div className="content-start">
+        <div className="grid content-start gap-4">
           <LowStockCard />
+          <FinishedGoodsCard />
         </div>
       </div>
     </>

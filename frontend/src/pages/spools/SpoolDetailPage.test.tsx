@@ -115,10 +115,15 @@ describe("SpoolDetailPage", () => {
 
   it("explains an admin's Delete refused with 409 IN_USE and offers to archive instead", async () => {
     const spool = makeSpool({ code: "FIL-305" });
-    const api = mockApi(meHandler("admin"), spoolHandler(spool), (call) => {
+    // The server's state: archiving changes what a later GET answers (writes refresh the spool's queries).
+    let current = spool;
+    const api = mockApi(meHandler("admin"), (call) => {
       if (isDelete(spool)(call)) return apiError(409, "IN_USE", "Spool has ledger entries");
-      if (isArchive(spool)(call)) return json({ ...spool, is_archived: true });
-      return undefined;
+      if (isArchive(spool)(call)) {
+        current = { ...spool, is_archived: true };
+        return json(current);
+      }
+      return spoolHandler(current)(call);
     });
     const { user } = renderDetail(spool, "admin");
 

@@ -7,6 +7,7 @@ check passes) and ``/metrics``. The caller adds routers and start-up/shut-down w
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from typing import Any
@@ -45,14 +46,15 @@ def create_service_app(
     configure_process: bool = True,
     check_input: bool = True,
     max_body_bytes: int | None = None,
-    body_limit_overrides: Mapping[str, int] | None = None,
+    body_limit_overrides: Mapping[str | re.Pattern[str], int] | None = None,
     idempotency: bool = False,
     **fastapi_kwargs: Any,
 ) -> FastAPI:
     """``check_input``: refuse unstorable text, deep JSON and big bodies before routing
     (:class:`~batchivo_common.input_checks.InputGuardMiddleware`); every service keeps it on, the gateway
     (which streams bodies through) turns it off. ``max_body_bytes`` overrides ``settings.max_body_bytes``
-    for the whole app; ``body_limit_overrides`` maps a path prefix to its own limit (upload routes).
+    for the whole app; ``body_limit_overrides`` maps a path prefix or a full-path ``re.Pattern`` to its own
+    limit (upload routes).
     ``idempotency``: open a Redis client for the lifespan and honour ``Idempotency-Key`` on the routes that
     depend on :data:`~batchivo_common.idempotency.Idempotent` (docs/adr/0011-idempotency-keys.md)."""
     if configure_process:

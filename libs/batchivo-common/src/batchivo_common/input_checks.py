@@ -147,10 +147,12 @@ class PayloadTooLarge(HTTPException):
 class InputGuardMiddleware:
     """Refuses what no service can store or should read (see the module doc) before routing.
 
-    ``max_body_bytes`` applies to every request; ``body_limit_overrides`` maps a path prefix to its own
-    limit (the longest matching prefix wins), for upload routes. JSON bodies are read whole (they are read
-    whole by FastAPI anyway), checked, and replayed to the app, and so are urlencoded forms; other bodies
-    (uploads) stream through a byte count.
+    ``max_body_bytes`` applies to every request; ``body_limit_overrides`` maps a path prefix (``str``; the
+    longest matching prefix wins) or a full-path pattern (``re.Pattern``, checked first, in order) to its
+    own limit, for upload routes: a pattern such as ``/api/v1/products/[^/]+/images`` raises the limit of
+    one route only, where a prefix would raise it for every route under it. JSON bodies are read whole
+    (they are read whole by FastAPI anyway), checked, and replayed to the app, and so are urlencoded
+    forms; other bodies (uploads) stream through a byte count.
     """
 
     def __init__(
@@ -159,14 +161,21 @@ class InputGuardMiddleware:
         *,
         max_body_bytes: int,
         max_json_depth: int,
-        body_limit_overrides: Mapping[str, int] | None = None,
+        body_limit_overrides: Mapping[str | re.Pattern[str], int] | None = None,
     ) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
         self.max_json_depth = max_json_depth
-        self.overrides = sorted((body_limit_overrides or {}).items(), key=lambda kv: -len(kv[0]))
+        overrides = (body_limit_overrides or {}).items()
+        self.patterns = [(k, limit) for k, limit in overrides if isinstance(k, re.Pattern)]
+        self.overrides = sorted(
+            ((k, limit) for k, limit in overrides if isinstance(k, str)), key=lambda kv: -len(kv[0])
+        )
 
     def body_limit(self, path: str) -> int:
+        for pattern, limit in self.patterns:
+            if pattern.fullmatch(path):
+                return limit
         for prefix, limit in self.overrides:
             if path.startswith(prefix):
                 return limit

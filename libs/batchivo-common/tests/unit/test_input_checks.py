@@ -4,6 +4,7 @@ body size. The rules as plain functions first, then through an app."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -13,6 +14,7 @@ from batchivo_common.app import create_service_app
 from batchivo_common.input_checks import (
     NUL_MESSAGE,
     SURROGATE_MESSAGE,
+    InputGuardMiddleware,
     find_unstorable_text,
     json_depth_exceeds,
     unstorable_reason,
@@ -192,3 +194,16 @@ async def test_an_app_may_raise_the_limit_for_upload_routes() -> None:
     transport = httpx.ASGITransport(app=whole_app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
         assert (await c.post("/spools", json={"notes": "x" * 3000})).status_code == 200
+
+
+def test_a_pattern_override_raises_the_limit_of_one_route_only() -> None:
+    guard = InputGuardMiddleware(
+        build_app(),
+        max_body_bytes=1000,
+        max_json_depth=8,
+        body_limit_overrides={re.compile(r"/products/[^/]+/images"): 50_000, "/products/": 2000},
+    )
+    assert guard.body_limit("/products/p-1/images") == 50_000
+    assert guard.body_limit("/products/p-1/images/i-1") == 2000  # a fullmatch, not a prefix
+    assert guard.body_limit("/products/p-1") == 2000
+    assert guard.body_limit("/spools") == 1000

@@ -32,8 +32,8 @@ INSERTS = {
     "product_prices": "insert into catalog.product_prices (id, tenant_id, product_id, sales_channel_id,"
     f" price) values ({G}, {T}, {G}, {G}, 1)",
     "product_images": "insert into catalog.product_images (id, tenant_id, product_id, storage_key,"
-    " content_type, width, height, size_bytes, sha256)"
-    f" values ({G}, {T}, {G}, 'k', 'image/png', 1, 1, 1, 'x')",
+    " thumbnail_key, content_type, width, height, size_bytes, thumbnail_size_bytes, sha256)"
+    f" values ({G}, {T}, {G}, 'k', 't', 'image/png', 1, 1, 1, 1, 'x')",
     "run_contributions": "insert into catalog.run_contributions (id, tenant_id, run_id, model_id,"
     f" successful_units) values ({G}, {T}, {G}, {G}, 1)",
     "stock_movements": "insert into catalog.stock_movements (id, tenant_id, model_id, kind, units_before,"
@@ -96,8 +96,9 @@ async def two_tenants(api, client, admin_conn):
             uuid.UUID(model["id"]),
         )
         await admin_conn.execute(
-            "insert into catalog.product_images (id, tenant_id, product_id, storage_key, content_type, width,"
-            f" height, size_bytes, sha256) values ({G}, $1, $2, 'k', 'image/png', 1, 1, 1, 'x')",
+            "insert into catalog.product_images (id, tenant_id, product_id, storage_key, thumbnail_key,"
+            " content_type, width, height, size_bytes, thumbnail_size_bytes, sha256)"
+            f" values ({G}, $1, $2, 'k', 't', 'image/png', 1, 1, 1, 1, 'x')",
             t.id,
             uuid.UUID(product["id"]),
         )

@@ -8,6 +8,8 @@ Fixtures:
 - ``batchivo_infra``: the :class:`TestInfra` (servers, database, prefixes). Created on first use only, so
   pure unit tests need no server.
 - ``signing_key``, ``token_issuer``, ``make_token``: access tokens for any tenant/role.
+- ``s3_server``, ``s3_settings``: a real S3-compatible server on loopback and a fresh bucket
+  (:mod:`batchivo_common.testing.s3`).
 
 Service conftests call :func:`prepare_service_database` from a session fixture to bootstrap the service's
 schema and roles and migrate it to head (never ``create_all``: RLS lives in the migrations).
@@ -33,6 +35,7 @@ import pytest
 from batchivo_common.auth.tokens import Role, SigningKey, TokenIssuer
 from batchivo_common.db.bootstrap import bootstrap_service, drop_service_roles
 from batchivo_common.db.roles import ServiceRoles, ident
+from batchivo_common.testing.s3 import s3_server, s3_settings  # noqa: F401 (fixtures pytest registers)
 from batchivo_common.testing.servers import Servers, test_servers
 
 RUN_ID = os.environ.get("BATCHIVO_TEST_RUN_ID") or secrets.token_hex(4)

@@ -1,4 +1,4 @@
-"""Products (sellable items and bundles), their models and child products, images."""
+"""Products (sellable items and bundles), their models and child products (images: ``images.models``)."""
 
 from __future__ import annotations
 
@@ -91,27 +91,3 @@ class ProductChild(Base):
     product_id: Mapped[uuid.UUID] = mapped_column(ForeignKey(f"{SCHEMA}.products.id", ondelete="CASCADE"))
     child_product_id: Mapped[uuid.UUID] = mapped_column(ForeignKey(f"{SCHEMA}.products.id"))
     quantity: Mapped[int] = mapped_column(Integer)
-
-
-class ProductImage(Base):
-    """Metadata of an image in object storage (the image endpoints are built elsewhere)."""
-
-    __tablename__ = "product_images"
-    __table_args__ = (
-        Index("ix_product_images_product_id", "product_id"),
-        Index("uq_product_images_primary", "product_id", unique=True, postgresql_where=text("is_primary")),
-    )
-
-    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
-    tenant_id: Mapped[uuid.UUID] = mapped_column(Uuid)
-    product_id: Mapped[uuid.UUID] = mapped_column(ForeignKey(f"{SCHEMA}.products.id", ondelete="CASCADE"))
-    storage_key: Mapped[str] = mapped_column(String(500))
-    thumbnail_key: Mapped[str | None] = mapped_column(String(500))
-    content_type: Mapped[str] = mapped_column(String(50))
-    width: Mapped[int] = mapped_column(Integer)
-    height: Mapped[int] = mapped_column(Integer)
-    size_bytes: Mapped[int] = mapped_column(Integer)
-    sha256: Mapped[str] = mapped_column(String(64))
-    position: Mapped[int] = mapped_column(Integer, server_default="0")
-    is_primary: Mapped[bool] = mapped_column(Boolean, server_default="false")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -1,0 +1,1 @@
+"""Product images: upload, checks and re-encoding, thumbnails, primary image, order, delivery."""
