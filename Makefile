@@ -4,7 +4,7 @@ SHELL := /bin/bash
 export UV_PYTHON_DOWNLOADS := never
 export PATH := $(HOME)/.local/bin:$(PATH)
 
-SERVICES := auth inventory catalog
+SERVICES := auth inventory catalog production
 ADMIN_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/batchivo
 UV := uv
 RUN := $(UV) run --no-sync
@@ -101,4 +101,5 @@ bench: ## Benchmarks (each starts its own processes on loopback; see bench/READM
 	$(RUN) python bench/gateway_overhead.py
 	$(RUN) python bench/inventory_api.py
 	$(RUN) python bench/catalog_api.py
+	$(RUN) python bench/production_complete.py
 	$(RUN) python bench/frontend.py

@@ -111,7 +111,7 @@ def process(args: list[str], env: dict[str, str], log: Path) -> Iterator[subproc
 
 async def wait_ready(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
     async with httpx.AsyncClient() as client:
-        for _ in range(300):
+        for _ in range(900):  # up to ~90 s: a full stack starts ten processes at once on two cores
             if proc.poll() is not None:
                 raise RuntimeError(f"{url} exited early:\n{log.read_text()[-3000:]}")
             with contextlib.suppress(httpx.HTTPError):
@@ -147,20 +147,29 @@ class Stack:
     run_id: str
     #: The catalog service's URL when ``stack(..., catalog=True)`` started it.
     catalog: str | None = None
+    #: The production service's URL when ``stack(..., production=True)`` started it (with the workers).
+    production: str | None = None
 
 
 @contextlib.asynccontextmanager
 async def stack(
-    name: str, env_overrides: dict[str, str] | None = None, *, catalog: bool = False
+    name: str,
+    env_overrides: dict[str, str] | None = None,
+    *,
+    catalog: bool = False,
+    production: bool = False,
 ) -> AsyncIterator[Stack]:
     """Starts auth, inventory (and the catalog with ``catalog=True``) and the gateway (uvicorn, one worker
     each) on loopback against a throwaway database, role suffix, Redis prefix and AMQP prefix, all removed
-    at the end, however the run ends."""
+    at the end, however the run ends. ``production=True`` adds the production API and the inventory,
+    catalog and production workers (relays and consumers on the real broker; it implies the catalog)."""
+    catalog = catalog or production
     pg = os.environ.get("BENCH_PG", "postgres@127.0.0.1:5432")
     run_id = secrets.token_hex(4)
     database, suffix, redis_prefix = f"batchivo_bench_{run_id}", f"_b{run_id}", f"batchivo-bench:{run_id}:"
     auth_roles, inventory_roles = ServiceRoles("auth", suffix), ServiceRoles("inventory", suffix)
     catalog_roles = ServiceRoles("catalog", suffix)
+    production_roles = ServiceRoles("production", suffix)
     admin = await asyncpg.connect(f"postgresql://{pg}/postgres")
     workdir = ROOT / "bench" / "results"
     workdir.mkdir(parents=True, exist_ok=True)
@@ -172,11 +181,13 @@ async def stack(
             await bootstrap_service(conn, inventory_roles)
             if catalog:
                 await bootstrap_service(conn, catalog_roles)
+            if production:
+                await bootstrap_service(conn, production_roles)
         finally:
             await conn.close()
         host = pg.split("@", 1)[1]
         auth_port, inventory_port, gateway_port = free_port(), free_port(), free_port()
-        catalog_port = free_port()
+        catalog_port, production_port = free_port(), free_port()
 
         def dsn(role: str) -> str:
             return f"postgresql+asyncpg://{role}@{host}/{database}"
@@ -199,9 +210,13 @@ async def stack(
             "CATALOG_DATABASE_URL": dsn(catalog_roles.app),
             "CATALOG_OWNER_DATABASE_URL": dsn(catalog_roles.owner),
             "CATALOG_RELAY_DATABASE_URL": dsn(catalog_roles.relay),
+            "PRODUCTION_DATABASE_URL": dsn(production_roles.app),
+            "PRODUCTION_OWNER_DATABASE_URL": dsn(production_roles.owner),
+            "PRODUCTION_RELAY_DATABASE_URL": dsn(production_roles.relay),
             "GATEWAY_AUTH_URL": f"http://127.0.0.1:{auth_port}",
             "GATEWAY_INVENTORY_URL": f"http://127.0.0.1:{inventory_port}",
             **({"GATEWAY_CATALOG_URL": f"http://127.0.0.1:{catalog_port}"} if catalog else {}),
+            **({"GATEWAY_PRODUCTION_URL": f"http://127.0.0.1:{production_port}"} if production else {}),
             "GATEWAY_LOGIN_RATE_PER_MINUTE": "1000000",
             "GATEWAY_API_RATE_PER_MINUTE": "100000000",
             "GATEWAY_METRICS_PORT": "0",  # the internal /metrics listener on any free port
@@ -211,9 +226,41 @@ async def stack(
         migrate("services/inventory/alembic.ini", env)
         if catalog:
             migrate("services/catalog/alembic.ini", env)
+        if production:
+            migrate("services/production/alembic.ini", env)
 
-        logs = {part: workdir / f"{name}-{part}.log" for part in ("auth", "inventory", "catalog", "gateway")}
+        parts = ("auth", "inventory", "catalog", "production", "gateway")
+        parts += tuple(f"{svc}-worker" for svc in ("inventory", "catalog", "production"))
+        logs = {part: workdir / f"{name}-{part}.log" for part in parts}
         with contextlib.ExitStack() as optional:
+            started: list[tuple[str, subprocess.Popen[bytes], str]] = []
+            if production:
+                started.append(
+                    (
+                        f"http://127.0.0.1:{production_port}/readyz",
+                        optional.enter_context(
+                            process(
+                                [
+                                    *UVICORN,
+                                    "--port",
+                                    str(production_port),
+                                    "batchivo_production.main:create_app",
+                                ],
+                                env,
+                                logs["production"],
+                            )
+                        ),
+                        "production",
+                    )
+                )
+                for svc in ("inventory", "catalog", "production"):
+                    port = free_port()
+                    factory = f"batchivo_{svc}.worker:create_worker_app"
+                    part = f"{svc}-worker"
+                    proc = optional.enter_context(
+                        process([*UVICORN, "--port", str(port), factory], env, logs[part])
+                    )
+                    started.append((f"http://127.0.0.1:{port}/readyz", proc, part))
             catalog_proc = (
                 optional.enter_context(
                     process(
@@ -228,6 +275,8 @@ async def stack(
             async with _core(env, logs, auth_port, inventory_port, gateway_port, pg, database) as db:
                 if catalog_proc is not None:
                     await wait_ready(f"http://127.0.0.1:{catalog_port}/readyz", catalog_proc, logs["catalog"])
+                for url, proc, part in started:
+                    await wait_ready(url, proc, logs[part])
                 yield Stack(
                     f"http://127.0.0.1:{gateway_port}",
                     f"http://127.0.0.1:{auth_port}",
@@ -235,8 +284,12 @@ async def stack(
                     db,
                     run_id,
                     f"http://127.0.0.1:{catalog_port}" if catalog else None,
+                    f"http://127.0.0.1:{production_port}" if production else None,
                 )
     finally:
+        if production:
+            with contextlib.suppress(Exception):
+                await _delete_queues(f"bench{run_id}.")
         with contextlib.suppress(Exception):
             client = redis.from_url(os.environ.get("BATCHIVO_REDIS_URL", "redis://127.0.0.1:6379/0"))
             async for key in client.scan_iter(match=f"{redis_prefix}*"):
@@ -247,11 +300,24 @@ async def stack(
             print(f"kept database {database} (roles with suffix {suffix})", file=sys.stderr)
         else:
             await admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+            if production:
+                await drop_service_roles(admin, production_roles)
             if catalog:
                 await drop_service_roles(admin, catalog_roles)
             await drop_service_roles(admin, inventory_roles)
             await drop_service_roles(admin, auth_roles)
         await admin.close()
+
+
+async def _delete_queues(prefix: str) -> None:
+    """The queues and exchanges the workers declared under the bench's AMQP prefix."""
+    from batchivo_catalog.events.subscriptions import SUBSCRIPTIONS as CATALOG
+    from batchivo_common.messaging.topology import delete_all
+    from batchivo_inventory.events.subscriptions import SUBSCRIPTIONS as INVENTORY
+    from batchivo_production.events.subscriptions import SUBSCRIPTIONS as PRODUCTION
+
+    amqp_url = os.environ.get("BATCHIVO_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")
+    await delete_all(amqp_url, prefix, [*INVENTORY, *CATALOG, *PRODUCTION])
 
 
 @contextlib.asynccontextmanager

@@ -16,6 +16,7 @@ SERVICES = {
     "auth": "batchivo_auth.main:create_app",
     "inventory": "batchivo_inventory.main:create_app",
     "catalog": "batchivo_catalog.main:create_app",
+    "production": "batchivo_production.main:create_app",
 }
 
 

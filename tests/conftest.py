@@ -27,6 +27,8 @@ from batchivo_gateway.main import create_app as create_gateway_app
 from batchivo_gateway.settings import GatewaySettings
 from batchivo_inventory.main import create_app as create_inventory_app
 from batchivo_inventory.settings import InventorySettings
+from batchivo_production.main import create_app as create_production_app
+from batchivo_production.settings import ProductionSettings
 from pydantic import SecretStr
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -90,8 +92,24 @@ def catalog_url(
 
 
 @pytest.fixture(scope="session")
+def production_db(batchivo_infra: TestInfra) -> ServiceDatabase:
+    return prepare_service_database(
+        batchivo_infra, "production", ROOT / "services" / "production" / "alembic.ini"
+    )
+
+
+@pytest.fixture(scope="session")
+def production_url(production_db: ServiceDatabase, batchivo_infra: TestInfra, auth_url: str) -> Iterator[str]:
+    settings = ProductionSettings(
+        **production_db.settings_overrides(batchivo_infra), jwks_url=f"{auth_url}/.well-known/jwks.json"
+    )
+    with serve(create_production_app(settings, configure_process=False)) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
 def gateway_url(
-    auth_url: str, inventory_url: str, catalog_url: str, batchivo_infra: TestInfra
+    auth_url: str, inventory_url: str, catalog_url: str, production_url: str, batchivo_infra: TestInfra
 ) -> Iterator[str]:
     settings = GatewaySettings(
         **batchivo_infra.common_overrides(),
@@ -100,6 +118,7 @@ def gateway_url(
         auth_url=auth_url,
         inventory_url=inventory_url,
         catalog_url=catalog_url,
+        production_url=production_url,
         # Per-test prefixes below keep the login limit from leaking between tests.
         login_rate_per_minute=10,
         frontend_dist=ROOT / "does-not-exist",
@@ -126,11 +145,16 @@ def untrusting_gateway_url(auth_url: str, batchivo_infra: TestInfra) -> Iterator
 
 @pytest.fixture
 async def gateway(
-    gateway_url: str, auth_db: ServiceDatabase, inventory_db: ServiceDatabase, catalog_db: ServiceDatabase
+    gateway_url: str,
+    auth_db: ServiceDatabase,
+    inventory_db: ServiceDatabase,
+    catalog_db: ServiceDatabase,
+    production_db: ServiceDatabase,
 ) -> AsyncIterator[httpx.AsyncClient]:
     await truncate_service_tables(auth_db)
     await truncate_service_tables(inventory_db, keep=("alembic_version", "material_types"))
     await truncate_service_tables(catalog_db)
+    await truncate_service_tables(production_db)
     # Each test comes from its own client address so per-IP limits of one test never touch another.
     forwarded = f"10.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}"
     async with httpx.AsyncClient(

@@ -268,8 +268,8 @@ async def test_every_error_has_the_error_format(gateway: httpx.AsyncClient) -> N
         await gateway.delete("/api/v1/api-keys/not-a-uuid", headers=headers), 422, "VALIDATION_ERROR"
     )
     assert_error(await gateway.delete(f"/api/v1/api-keys/{uuid.uuid4()}", headers=headers), 404, "NOT_FOUND")
-    # Production is in the routing table but not deployed in this test: the gateway says so, in the format.
-    assert_error(await gateway.get("/api/v1/printers", headers=headers), 503, "UNAVAILABLE")
+    # Every upstream is served (an undeployed one answering 503: gateway/tests/test_proxy.py).
+    assert (await gateway.get("/api/v1/printers", headers=headers)).status_code == 200
 
 
 async def test_a_tenant_never_sees_another_tenants_members(gateway: httpx.AsyncClient) -> None:

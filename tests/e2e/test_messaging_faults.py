@@ -44,12 +44,12 @@ from batchivo_common.messaging.topology import Names, QueueSpec, declare_all, de
 from batchivo_common.messaging.worker import create_worker
 from batchivo_common.testing.plugin import JWT_AUDIENCE, JWT_ISSUER, ServiceDatabase, TestInfra
 from batchivo_common.testing.polling import eventually
+from batchivo_common.testing.tcp_proxy import TcpProxy
 from batchivo_inventory.db import inbox, outbox
 from batchivo_inventory.events.subscriptions import HANDLERS, ORDERING, RUN_COMPLETED, SUBSCRIPTIONS
 from batchivo_inventory.main import create_app as create_inventory_app
 from batchivo_inventory.settings import InventorySettings
 from prometheus_client import REGISTRY
-from sqlalchemy.engine import make_url
 
 pytestmark = [pytest.mark.e2e, pytest.mark.db, pytest.mark.amqp]
 
@@ -59,68 +59,6 @@ OUTAGE_SECONDS = 125.0
 #: The worker's back-off tiers, shortened so recovery after the outage is quick (the production default
 #: caps at 5 minutes).
 FAST_RETRIES = (250, 500, 1000, 2000, 4000)
-
-
-# --- a TCP proxy the test controls --------------------------------------------------------------------------
-
-
-class TcpProxy:
-    """Forwards 127.0.0.1:<port> to the target. ``cut()`` aborts every open connection and stops listening
-    (new connections are refused); ``restore()`` listens on the same port again."""
-
-    def __init__(self, target_host: str, target_port: int) -> None:
-        self.target = (target_host, target_port)
-        self.port = 0
-        self._server: asyncio.Server | None = None
-        self._transports: set[asyncio.BaseTransport] = set()
-        self._pumps: set[asyncio.Task[None]] = set()
-
-    async def start(self) -> None:
-        self._server = await asyncio.start_server(self._accept, "127.0.0.1", self.port, reuse_address=True)
-        self.port = self._server.sockets[0].getsockname()[1]
-
-    async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            up_reader, up_writer = await asyncio.open_connection(*self.target)
-        except OSError:
-            writer.transport.abort()
-            return
-        self._transports.update((writer.transport, up_writer.transport))
-        for source, sink in ((reader, up_writer), (up_reader, writer)):
-            task = asyncio.create_task(self._pump(source, sink))
-            self._pumps.add(task)
-            task.add_done_callback(self._pumps.discard)
-
-    async def _pump(self, source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
-        try:
-            while data := await source.read(65536):
-                sink.write(data)
-                await sink.drain()
-        except (OSError, asyncio.IncompleteReadError):
-            pass
-        finally:
-            sink.transport.abort()
-            self._transports.discard(sink.transport)
-
-    async def cut(self) -> None:
-        if self._server is not None:
-            self._server.close()
-            self._server = None
-        for transport in list(self._transports):
-            transport.abort()
-        self._transports.clear()
-
-    async def restore(self) -> None:
-        await self.start()
-
-    async def close(self) -> None:
-        await self.cut()
-        for task in list(self._pumps):
-            task.cancel()
-        await asyncio.gather(*self._pumps, return_exceptions=True)
-
-    def url(self, dsn: str) -> str:
-        return make_url(dsn).set(host="127.0.0.1", port=self.port).render_as_string(hide_password=False)
 
 
 # --- shared helpers -----------------------------------------------------------------------------------------

@@ -28,3 +28,7 @@ inbox = inbox_table(metadata)
 
 
 # Imported last, for their side effect: the ORM classes register their tables on ``metadata``.
+import batchivo_catalog.channels.models  # noqa: E402
+import batchivo_catalog.materials.models  # noqa: E402
+import batchivo_catalog.models.models  # noqa: E402
+import batchivo_catalog.products.models  # noqa: E402, F401

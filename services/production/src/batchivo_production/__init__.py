@@ -1,0 +1,1 @@
+"""Batchivo production service: printers, production runs, reservations, variance (domain.md §4)."""

@@ -1,0 +1,63 @@
+"""The production API process: ``create_app(settings)`` (an app factory; nothing connects at import time)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from batchivo_common.app import create_service_app, serve_factory
+from batchivo_common.auth.tokens import JwksKeySource, KeySource, TokenCache, TokenVerifier
+from batchivo_common.db.engine import service_engine, tenant_sessionmaker
+from batchivo_common.db.health import database_ready
+from batchivo_common.db.tenancy import check_app_role
+from fastapi import FastAPI
+
+from batchivo_production.api import api_router
+from batchivo_production.settings import ProductionSettings
+
+
+def create_app(
+    settings: ProductionSettings | None = None,
+    *,
+    key_source: KeySource | None = None,
+    configure_process: bool = True,
+) -> FastAPI:
+    """``key_source``: where token keys come from; by default the auth service's JWKS (tests pass a
+    ``StaticKeySource``)."""
+    settings = settings or ProductionSettings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = service_engine(settings, application_name="batchivo-production")
+        try:
+            if settings.check_db_role:
+                await check_app_role(engine)
+            app.state.engine = engine
+            app.state.sessionmaker = tenant_sessionmaker(engine)
+            yield
+        finally:
+            await engine.dispose()
+
+    app = create_service_app(
+        settings,
+        service="production",
+        title="Batchivo production",
+        lifespan=lifespan,
+        readiness_checks=[database_ready],
+        configure_process=configure_process,
+        # Idempotency-Key on every POST (ADR 0011). Redis is not a readiness check: reads and keyless
+        # writes keep working while it is down; only a keyed request answers 503.
+        idempotency=True,
+    )
+    keys = key_source or JwksKeySource(settings.jwks_url, ttl_seconds=settings.jwks_cache_seconds)
+    app.state.token_verifier = TokenVerifier(
+        keys, settings.jwt_issuer, settings.jwt_audience, cache=TokenCache(size=10_000, seconds=30)
+    )
+    app.include_router(api_router)
+    return app
+
+
+def run() -> None:
+    """``production-api``: serve the app with uvicorn (the factory builds settings from the environment)."""
+    settings = ProductionSettings()
+    serve_factory("batchivo_production.main:create_app", host=settings.http_host, port=settings.http_port)

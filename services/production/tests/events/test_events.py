@@ -1,0 +1,126 @@
+"""The production worker against the real broker: the spool and model read models (highest version wins,
+duplicates harmless), the relay publishing a completed run, and inventory's usage answer settling it."""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from batchivo_common.messaging.envelope import EventEnvelope, new_event
+from batchivo_common.messaging.topology import QueueSpec
+from batchivo_common.testing.polling import eventually
+from batchivo_common.testing.workers import RunningWorker, running_worker
+from batchivo_production.events.subscriptions import SUBSCRIPTIONS
+from batchivo_production.settings import ProductionSettings
+from batchivo_production.worker import create_worker_app
+
+pytestmark = [pytest.mark.db, pytest.mark.amqp, pytest.mark.timeout(120)]
+
+
+@contextlib.asynccontextmanager
+async def worker(
+    production_db, batchivo_infra, extra: list[QueueSpec] | None = None
+) -> AsyncIterator[RunningWorker]:
+    overrides = production_db.settings_overrides(batchivo_infra)
+
+    def make(prefix: str):
+        return create_worker_app(
+            ProductionSettings(**{**overrides, "amqp_prefix": prefix}),
+            configure_process=False,
+            relay_poll_seconds=0.3,
+        )
+
+    prefix = f"{batchivo_infra.amqp_prefix}{uuid.uuid4().hex[:8]}."
+    async with running_worker(make, batchivo_infra.amqp_url, prefix, [*SUBSCRIPTIONS, *(extra or [])]) as w:
+        yield w
+
+
+async def _handled(admin_conn, event: EventEnvelope) -> bool:
+    return bool(
+        await admin_conn.fetchval("select count(*) from production.inbox where event_id = $1", event.event_id)
+    )
+
+
+async def test_read_models_keep_the_highest_version(
+    api, client, admin_conn, production_db, batchivo_infra
+) -> None:
+    async with worker(production_db, batchivo_infra) as w:
+        t = api.tenant()
+        spool, pla = uuid.uuid4(), uuid.uuid4()
+        v2 = api.spool_event(t, spool, pla, grams=800, version=2)
+        v1 = api.spool_event(t, spool, pla, grams=1000, version=1)
+        for event in (v2, v1, v2):
+            await w.publish(event)
+        model = uuid.uuid4()
+        m1 = api.model_event(t, model, {pla: 10}, version=1)
+        m2 = api.model_event(t, model, {pla: 12.5}, version=2)
+        await w.publish(m2)
+        await w.publish(m1)
+        for event in (v2, v1, m1, m2):
+            await eventually(lambda e=event: _handled(admin_conn, e))
+        row = await admin_conn.fetchrow("select current_weight, aggregate_version from production.spools")
+        assert (float(row[0]), row[1]) == (800.0, 2)
+        grams = await admin_conn.fetchval(
+            "select grams from production.model_materials where model_id = $1", model
+        )
+        assert float(grams) == 12.5
+        stock = (await client.get("/api/v1/production/spools", headers=t.headers())).json()
+        assert stock["items"][0]["available"] == 800
+
+
+async def test_a_completed_run_is_published_and_inventorys_answer_settles_it(
+    api, client, admin_conn, production_db, batchivo_infra
+) -> None:
+    tap = QueueSpec("productiontest", "runs", ("production.run.completed.v1",))
+    async with worker(production_db, batchivo_infra, [tap]) as w:
+        t = api.tenant()
+        pla = uuid.uuid4()
+        spool = await api.spool(t, pla)
+        model = await api.model(t, {pla: 10})
+        run = await api.run(
+            t,
+            items=[{"model_id": str(model), "quantity": 2}],
+            materials=[{"spool_id": str(spool), "estimated_model_grams": 20}],
+        )
+        await api.post(t, f"/api/v1/production-runs/{run['id']}/start")
+        await client.patch(
+            f"/api/v1/production-runs/{run['id']}/materials/{run['materials'][0]['id']}",
+            json={"weight_before": 500, "weight_after": 478},
+            headers=t.headers(),
+        )
+        await api.post(t, f"/api/v1/production-runs/{run['id']}/complete")
+        queue = await w.channel.get_queue(w.names.queue(tap))
+        received: list[dict[str, Any]] = []
+
+        async def one() -> bool:
+            message = await queue.get(fail=False, no_ack=True)
+            if message is not None:
+                received.append(EventEnvelope.model_validate_json(message.body).model_dump(mode="json"))
+            return bool(received)
+
+        await eventually(one)
+        event = received[0]
+        assert event["data"]["materials"] == [{"spool_id": str(spool), "grams": 22.0}]
+        assert event["data"]["models"][0]["successful_units"] == 2
+        answer = new_event(
+            "inventory.usage.recorded.v1",
+            producer="inventory",
+            tenant_id=t.id,
+            aggregate_id=uuid.UUID(run["id"]),
+            causation_id=event["event_id"],
+            data={
+                "run_id": run["id"],
+                "source_event_type": "production.run.completed.v1",
+                "spools": [{"spool_id": str(spool), "booked_grams": 22, "discrepancy_grams": 0}],
+            },
+        )
+        await w.publish(answer)
+
+        async def applied() -> bool:
+            r = await client.get(f"/api/v1/production-runs/{run['id']}", headers=t.headers())
+            return bool(r.json()["deduction"]["status"] == "applied")
+
+        await eventually(applied)
