@@ -55,6 +55,9 @@ def create_app(
         lifespan=lifespan,
         readiness_checks=[database_ready],
         configure_process=configure_process,
+        # Idempotency-Key on every POST (ADR 0011); Redis is not a readiness check: reads and keyless
+        # writes keep working while it is down, only a keyed request answers 503.
+        idempotency=True,
     )
     keys = key_source or JwksKeySource(settings.jwks_url, ttl_seconds=settings.jwks_cache_seconds)
     app.state.token_verifier = TokenVerifier(

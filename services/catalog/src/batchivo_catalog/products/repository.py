@@ -154,6 +154,20 @@ class ProductRepository:
             frontier = [pid for pid in {r.child_product_id for r in child_rows} if pid not in loaded]
         return products, models, children
 
+    async def model_lines(self, product_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[PartLine]]:
+        """The model x quantity rows of ``product_ids`` (one statement)."""
+        lines: dict[uuid.UUID, list[PartLine]] = defaultdict(list)
+        if not product_ids:
+            return lines
+        pm = ProductModel
+        for row in await self.session.execute(
+            select(pm.product_id, pm.model_id, pm.quantity)
+            .where(among(pm.product_id, product_ids))
+            .order_by(pm.id)
+        ):
+            lines[row[0]].append(PartLine(*row))
+        return lines
+
     async def children_graph(self, tenant_id: uuid.UUID) -> dict[uuid.UUID, list[uuid.UUID]]:
         """The tenant's whole child graph (product → child products), for the cycle check on a write."""
         graph: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)

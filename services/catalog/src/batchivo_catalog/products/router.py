@@ -8,7 +8,7 @@ from typing import Annotated
 from batchivo_common.pagination import Page, PageParamsDep, parse_sort
 from fastapi import APIRouter, Query, Response, status
 
-from batchivo_catalog.deps import AdminDep, MemberDep, ProductServiceDep, ViewerDep
+from batchivo_catalog.deps import AdminDep, Idempotent, MemberDep, ProductServiceDep, ViewerDep
 from batchivo_catalog.models.schemas import NextSku, StockAdjust, StockMovementRead
 from batchivo_catalog.products.repository import SORTS
 from batchivo_catalog.products.schemas import (
@@ -137,7 +137,7 @@ async def list_products(
     return Response(content=body.model_dump_json(), media_type="application/json")
 
 
-@router.post("", response_model=ProductRead, status_code=status.HTTP_201_CREATED)
+@router.post("", response_model=ProductRead, status_code=status.HTTP_201_CREATED, dependencies=[Idempotent])
 async def create_product(
     body: ProductCreate, principal: MemberDep, service: ProductServiceDep, response: Response
 ) -> ProductRead:
@@ -183,14 +183,14 @@ async def remove_price(
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.post("/{product_id}/assemble", response_model=ProductRead)
+@router.post("/{product_id}/assemble", response_model=ProductRead, dependencies=[Idempotent])
 async def assemble(
     product_id: uuid.UUID, body: AssembleBody, principal: MemberDep, service: ProductServiceDep
 ) -> ProductRead:
     return to_read(await service.assemble(principal, product_id, body.quantity))
 
 
-@router.post("/{product_id}/stock-adjustments", response_model=ProductRead)
+@router.post("/{product_id}/stock-adjustments", response_model=ProductRead, dependencies=[Idempotent])
 async def adjust_stock(
     product_id: uuid.UUID, body: StockAdjust, principal: MemberDep, service: ProductServiceDep
 ) -> ProductRead:

@@ -395,22 +395,48 @@ class ProductService:
         return view
 
     async def _publish(self, product: Product, event_type: str, models: Sequence[PartLine]) -> None:
-        state = ProductStateV1(
+        await publish_state(
+            self.session,
+            event_type,
+            tenant_id=product.tenant_id,
             product_id=product.id,
             sku=product.sku,
             name=product.name,
             is_active=product.is_active,
-            models=[ModelQuantity(model_id=row.model_id, quantity=row.quantity) for row in models],
+            version=product.version + (1 if event_type.endswith("deleted.v1") else 0),
+            models=models,
         )
-        await add_event(
-            self.session,
-            outbox,
-            new_event(
-                event_type,
-                producer=PRODUCER,
-                tenant_id=product.tenant_id,
-                data=state,
-                aggregate_id=product.id,
-                aggregate_version=product.version + (1 if event_type.endswith("deleted.v1") else 0),
-            ),
-        )
+
+
+async def publish_state(
+    session: AsyncSession,
+    event_type: str,
+    *,
+    tenant_id: uuid.UUID,
+    product_id: uuid.UUID,
+    sku: str,
+    name: str,
+    is_active: bool,
+    version: int,
+    models: Sequence[PartLine],
+) -> None:
+    """Put a ``catalog.product.*`` event with the product's full state in the outbox of this transaction."""
+    state = ProductStateV1(
+        product_id=product_id,
+        sku=sku,
+        name=name,
+        is_active=is_active,
+        models=[ModelQuantity(model_id=row.model_id, quantity=row.quantity) for row in models],
+    )
+    await add_event(
+        session,
+        outbox,
+        new_event(
+            event_type,
+            producer=PRODUCER,
+            tenant_id=tenant_id,
+            data=state,
+            aggregate_id=product_id,
+            aggregate_version=version,
+        ),
+    )
