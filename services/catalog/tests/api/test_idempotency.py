@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 import redis.asyncio as redis
-from batchivo_common.auth.tokens import Role
 from batchivo_catalog.settings import CatalogSettings
+from batchivo_common.auth.tokens import Role
 
 pytestmark = [pytest.mark.db, pytest.mark.redis]
 
