@@ -26,7 +26,7 @@ import uuid
 from typing import Any
 
 import httpx
-from harness import WrkStats, stack, wrk
+from harness import Stack, WrkStats, stack, wrk
 
 LIST_GOAL_MS = 20.0
 
@@ -78,6 +78,31 @@ def tenant_of(token: str) -> uuid.UUID:
     return uuid.UUID(json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["tid"])
 
 
+async def seed(running: Stack, client: httpx.AsyncClient, products: int) -> str:
+    """Registers a shop through the gateway and seeds its catalog in SQL; returns the owner's token."""
+    r = await client.post(
+        "/api/v1/auth/register",
+        json={
+            "email": f"bench-{uuid.uuid4().hex[:8]}@example.com",
+            "password": "correct horse battery",
+            "full_name": "Bench",
+            "tenant_name": "Bench shop",
+        },
+    )
+    r.raise_for_status()
+    token: str = r.json()["access_token"]
+    tenant = tenant_of(token)
+    started = time.perf_counter()
+    async with running.db.transaction():
+        await running.db.execute("set local row_security = off")
+        for statement in filter(str.strip, SEED.split(";\n")):
+            params: list[Any] = [tenant, products] if "$2" in statement else [tenant]
+            await running.db.execute(statement, *params)
+    await running.db.execute("VACUUM (ANALYZE)")
+    print(f"seeded {products} products x 3 models x 3 BOM lines in {time.perf_counter() - started:.1f} s")
+    return token
+
+
 async def run(args: argparse.Namespace) -> int:
     task = asyncio.current_task()
     assert task is not None
@@ -86,29 +111,7 @@ async def run(args: argparse.Namespace) -> int:
         stack("catalog_api", catalog=True) as running,
         httpx.AsyncClient(base_url=running.gateway, timeout=30) as client,
     ):
-        r = await client.post(
-            "/api/v1/auth/register",
-            json={
-                "email": f"bench-{uuid.uuid4().hex[:8]}@example.com",
-                "password": "correct horse battery",
-                "full_name": "Bench",
-                "tenant_name": "Bench shop",
-            },
-        )
-        r.raise_for_status()
-        token: str = r.json()["access_token"]
-        tenant = tenant_of(token)
-        started = time.perf_counter()
-        async with running.db.transaction():
-            await running.db.execute("set local row_security = off")
-            for statement in filter(str.strip, SEED.split(";\n")):
-                params: list[Any] = [tenant, args.products] if "$2" in statement else [tenant]
-                await running.db.execute(statement, *params)
-        await running.db.execute("VACUUM (ANALYZE)")
-        print(
-            f"seeded {args.products} products x 3 models x 3 BOM lines"
-            f" in {time.perf_counter() - started:.1f} s"
-        )
+        token = await seed(running, client, args.products)
         first = await client.get("/api/v1/products?limit=50", headers={"Authorization": f"Bearer {token}"})
         first.raise_for_status()
         body = first.json()

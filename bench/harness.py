@@ -147,6 +147,10 @@ class Stack:
     run_id: str
     #: The catalog service's URL when ``stack(..., catalog=True)`` started it.
     catalog: str | None = None
+    #: The environment the services were started with (DSNs, prefixes), e.g. to build an app in process.
+    env: dict[str, str] | None = None
+    #: The catalog server's process id (for its CPU time), when started.
+    catalog_pid: int | None = None
 
 
 @contextlib.asynccontextmanager
@@ -235,6 +239,8 @@ async def stack(
                     db,
                     run_id,
                     f"http://127.0.0.1:{catalog_port}" if catalog else None,
+                    env,
+                    None if catalog_proc is None else catalog_proc.pid,
                 )
     finally:
         with contextlib.suppress(Exception):

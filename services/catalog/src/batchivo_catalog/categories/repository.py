@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, func, literal, select, update
+from sqlalchemy import ColumnElement, Table, bindparam, func, literal, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.types import String
@@ -26,8 +26,9 @@ class Tagged:
     categories: list[str]
 
 
-def _has(name: str) -> object:
-    return Product.categories.contains(literal([name], ARRAY(String(64))))
+def _has(name: str) -> ColumnElement[bool]:
+    condition: ColumnElement[bool] = Product.categories.contains(literal([name], ARRAY(String(64))))
+    return condition
 
 
 class CategoryRepository:
@@ -66,6 +67,7 @@ class CategoryRepository:
         if not changes:
             return
         table = Product.__table__
+        assert isinstance(table, Table)
         await self.session.execute(
             update(table)
             .where(table.c.id == bindparam("b_id"))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
@@ -19,6 +21,19 @@ SORTS = ("name", "platform", "created_at")
 
 class Duplicate(Exception):
     pass
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelPrice:
+    """One product's list price on one channel, with the channel's terms."""
+
+    product_id: uuid.UUID
+    channel_id: uuid.UUID
+    name: str
+    platform: str | None
+    fee_pct: Decimal
+    fixed_fee: Decimal
+    price: Decimal
 
 
 class ChannelRepository:
@@ -53,20 +68,20 @@ class ChannelRepository:
                 raise Duplicate from exc
             raise
 
-    async def prices(
-        self, product_ids: Sequence[uuid.UUID]
-    ) -> dict[uuid.UUID, list[tuple[SalesChannel, ProductPrice]]]:
-        result: dict[uuid.UUID, list[tuple[SalesChannel, ProductPrice]]] = defaultdict(list)
+    async def prices(self, product_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[ChannelPrice]]:
+        """The list prices of ``product_ids`` with their channels' terms, as plain rows, by channel name."""
+        result: dict[uuid.UUID, list[ChannelPrice]] = defaultdict(list)
         if not product_ids:
             return result
+        c, pp = SalesChannel, ProductPrice
         rows = await self.session.execute(
-            select(SalesChannel, ProductPrice)
-            .join(ProductPrice, ProductPrice.sales_channel_id == SalesChannel.id)
-            .where(among(ProductPrice.product_id, product_ids))
-            .order_by(SalesChannel.name, SalesChannel.id)
+            select(pp.product_id, c.id, c.name, c.platform, c.fee_pct, c.fixed_fee, pp.price)
+            .join(pp, pp.sales_channel_id == c.id)
+            .where(among(pp.product_id, product_ids))
+            .order_by(c.name, c.id)
         )
-        for channel, price in rows:
-            result[price.product_id].append((channel, price))
+        for row in rows:
+            result[row[0]].append(ChannelPrice(*row))
         return result
 
     async def set_price(

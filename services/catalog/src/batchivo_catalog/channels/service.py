@@ -11,8 +11,8 @@ from batchivo_common.errors import Conflict, NotFound
 from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from batchivo_catalog.channels.models import ProductPrice, SalesChannel
-from batchivo_catalog.channels.repository import ChannelRepository, Duplicate
+from batchivo_catalog.channels.models import SalesChannel
+from batchivo_catalog.channels.repository import ChannelPrice, ChannelRepository, Duplicate
 
 
 class ChannelService:
@@ -59,9 +59,7 @@ class ChannelService:
         await self.session.delete(channel)
         await self.session.flush()
 
-    async def prices(
-        self, product_ids: Sequence[uuid.UUID]
-    ) -> dict[uuid.UUID, list[tuple[SalesChannel, ProductPrice]]]:
+    async def prices(self, product_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[ChannelPrice]]:
         return await self.repo.prices(product_ids)
 
     async def set_price(

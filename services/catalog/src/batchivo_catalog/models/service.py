@@ -99,24 +99,29 @@ class ModelService:
         """Cost and actual cost of ``model_ids`` (a product page's models), read as plain rows."""
         if not model_ids:
             return {}
-        heads = await self.repo.heads(tenant_id, list(set(model_ids)))
-        ids = [h.id for h in heads]
-        materials, components = await self.repo.lines(ids)
-        filaments = await self.materials.known(
-            tenant_id, {line.filament_type_id for lines in materials.values() for line in lines}
-        )
-        actual = await self.repo.actual_costs(ids)
+        heads = await self.repo.heads_with_actual(tenant_id, list(set(model_ids)))
+        materials, components = await self.repo.costed_lines(tenant_id, [h.id for h, _ in heads])
         tenant_rates = await self.materials.rates(tenant_id)
-        return {
-            h.id: ModelSummary(
-                h.id,
-                h.sku,
-                h.name,
-                self._cost(h, materials.get(h.id, []), components.get(h.id, []), filaments, tenant_rates),
-                _average(actual, h.id),
+        summaries = {}
+        for h, actual in heads:
+            bom = [
+                costing.BomLine(
+                    str(line.filament_type_id),
+                    line.grams,
+                    costing.MaterialCost(line.cost_per_gram, line.cost_is_estimate) if line.known else None,
+                )
+                for line in materials.get(h.id, ())
+            ]
+            cost = costing.model_cost(
+                bom,
+                [costing.Component(c.quantity, c.unit_cost) for c in components.get(h.id, ())],
+                Decimal(h.labor_minutes),
+                rules.model_rates(tenant_rates, h.labor_rate_override, h.overhead_pct_override),
             )
-            for h in heads
-        }
+            summaries[h.id] = ModelSummary(
+                h.id, h.sku, h.name, cost, None if actual is None else costing.round3(actual)
+            )
+        return summaries
 
     @staticmethod
     def _cost(

@@ -11,10 +11,12 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, literal, select, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from batchivo_catalog.costing import Rates
+from batchivo_catalog.materials.models import CatalogSettingsRow
 from batchivo_catalog.models.models import StockMovement
 from batchivo_catalog.models.repository import move_units, search_filter
 from batchivo_catalog.products.models import Product, ProductChild, ProductModel
@@ -67,7 +69,8 @@ class ProductRepository:
         active: bool | None = None,
         category: str | None = None,
         has_stock: bool | None = None,
-    ) -> tuple[Sequence[Product], int]:
+    ) -> tuple[Sequence[Product], int, Rates | None]:
+        """A page, the total, and the tenant's rates (``None`` with an empty page: nothing to cost)."""
         stmt = select(Product).where(Product.tenant_id == tenant_id)
         if q:
             stmt = stmt.where(search_filter(Product.search, q))
@@ -77,11 +80,32 @@ class ProductRepository:
             stmt = stmt.where(Product.categories.contains([category]))
         if has_stock is not None:
             stmt = stmt.where(Product.units_in_stock > 0 if has_stock else Product.units_in_stock == 0)
-        total = await self.session.scalar(select(func.count()).select_from(stmt.subquery()))
         column = getattr(Product, sort)
         order = column.desc() if descending else column.asc()
-        rows = await self.session.scalars(stmt.order_by(order, Product.id).limit(limit).offset(offset))
-        return list(rows), int(total or 0)
+        # The total as a window over the filtered rows, and the tenant's rates, ride along with the page.
+        settings = CatalogSettingsRow
+        rates = [
+            select(c).where(settings.tenant_id == tenant_id).scalar_subquery()
+            for c in (settings.labor_rate_per_hour, settings.overhead_pct, settings.price_multiplier)
+        ]
+        rows = (
+            await self.session.execute(
+                stmt.add_columns(func.count().over(), *rates)
+                .order_by(order, Product.id)
+                .limit(limit)
+                .offset(offset)
+            )
+        ).all()
+        if not rows:
+            total = (
+                0
+                if offset == 0
+                else await self.session.scalar(select(func.count()).select_from(stmt.subquery()))
+            )
+            return [], int(total or 0), None
+        first = rows[0]
+        tenant_rates = Rates() if first[2] is None else Rates(first[2], first[3], first[4])
+        return [row[0] for row in rows], int(first[1]), tenant_rates
 
     async def skus(self, tenant_id: uuid.UUID, prefix: str) -> list[str]:
         pattern = prefix.upper() + "-%"
@@ -129,20 +153,23 @@ class ProductRepository:
         while frontier and rounds <= 22:
             rounds += 1
             loaded.update(frontier)
-            for row in await self.session.execute(
-                select(pm.product_id, pm.model_id, pm.quantity)
-                .where(among(pm.product_id, frontier))
-                .order_by(pm.id)
+            # The level's model rows (kind 0) and child rows (kind 1) in one statement.
+            parts = union_all(
+                select(
+                    literal(0).label("kind"), pm.id, pm.product_id, pm.model_id.label("ref"), pm.quantity
+                ).where(among(pm.product_id, frontier)),
+                select(literal(1), pc.id, pc.product_id, pc.child_product_id, pc.quantity).where(
+                    among(pc.product_id, frontier)
+                ),
+            ).subquery()
+            child_rows = []
+            for kind, _, product_id, ref, quantity in await self.session.execute(
+                select(parts).order_by(parts.c.kind, parts.c.id)
             ):
-                models[row[0]].append(PartLine(*row))
-            child_rows = [
-                ChildLine(*row)
-                for row in await self.session.execute(
-                    select(pc.product_id, pc.child_product_id, pc.quantity)
-                    .where(among(pc.product_id, frontier))
-                    .order_by(pc.id)
-                )
-            ]
+                if kind == 0:
+                    models[product_id].append(PartLine(product_id, ref, quantity))
+                else:
+                    child_rows.append(ChildLine(product_id, ref, quantity))
             for child in child_rows:
                 children[child.product_id].append(child)
             missing = list({r.child_product_id for r in child_rows} - set(products))

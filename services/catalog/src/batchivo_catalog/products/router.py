@@ -87,7 +87,7 @@ def to_read(view: ProductView) -> ProductRead:
         variance_pct=view.variance_pct,
         channels=[
             ChannelPriceRead.model_construct(
-                sales_channel_id=channel.id,
+                sales_channel_id=channel.channel_id,
                 name=channel.name,
                 platform=channel.platform,
                 price=result.price,
@@ -95,7 +95,7 @@ def to_read(view: ProductView) -> ProductRead:
                 profit=result.profit,
                 margin_pct=result.margin_pct,
             )
-            for channel, _, result in view.channels
+            for channel, result in view.channels
         ],
         version=p.version,
         created_at=p.created_at,

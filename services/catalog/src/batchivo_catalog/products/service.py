@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from batchivo_catalog import costing
-from batchivo_catalog.channels.models import ProductPrice, SalesChannel
+from batchivo_catalog.channels.repository import ChannelPrice
 from batchivo_catalog.channels.service import ChannelService
 from batchivo_catalog.db import outbox
 from batchivo_catalog.models.models import Model, StockMovement
@@ -52,7 +52,7 @@ class ProductView:
     uncosted_lines: list[uuid.UUID]
     actual_make_cost: Decimal | None
     variance_pct: Decimal | None
-    channels: list[tuple[SalesChannel, ProductPrice, costing.ChannelResult]] = field(default_factory=list)
+    channels: list[tuple[ChannelPrice, costing.ChannelResult]] = field(default_factory=list)
 
 
 class ProductService:
@@ -136,22 +136,23 @@ class ProductService:
                     variance_pct=None if actual is None else costing.variance_pct(actual, cost.make_cost),
                     channels=[
                         (
-                            channel,
                             price,
                             costing.channel_result(
                                 Decimal(price.price),
                                 cost.make_cost,
-                                costing.ChannelTerms(Decimal(channel.fee_pct), Decimal(channel.fixed_fee)),
+                                costing.ChannelTerms(Decimal(price.fee_pct), Decimal(price.fixed_fee)),
                             ),
                         )
-                        for channel, price in prices.get(p.id, [])
+                        for price in prices.get(p.id, [])
                     ],
                 )
             )
         return result
 
     async def page(self, principal: Principal, **query: Any) -> tuple[list[ProductView], int]:
-        products, total = await self.repo.page(principal.tenant_id, **query)
+        products, total, rates = await self.repo.page(principal.tenant_id, **query)
+        if rates is not None:
+            self.model_service.materials.know_rates(principal.tenant_id, rates)
         return await self.views(principal.tenant_id, products), total
 
     async def get(self, principal: Principal, product_id: uuid.UUID) -> ProductView:
