@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -25,6 +25,7 @@ from batchivo_catalog.models import rules
 from batchivo_catalog.models.models import Model, ModelComponent, ModelMaterial, StockMovement
 from batchivo_catalog.models.repository import (
     ComponentLine,
+    CostedMaterial,
     Duplicate,
     MaterialLine,
     ModelHead,
@@ -70,6 +71,35 @@ def _average(actual: dict[uuid.UUID, Decimal], model_id: uuid.UUID) -> Decimal |
     return None if average is None else costing.round3(average)
 
 
+def summaries(
+    heads: Sequence[tuple[ModelHead, Decimal | None]],
+    materials: Mapping[uuid.UUID, Sequence[CostedMaterial]],
+    components: Mapping[uuid.UUID, Sequence[ComponentLine]],
+    tenant_rates: costing.Rates,
+) -> dict[uuid.UUID, ModelSummary]:
+    """Cost each model (head with its average actual cost) from its costed BOM lines and components."""
+    result = {}
+    for h, actual in heads:
+        bom = [
+            costing.BomLine(
+                str(line.filament_type_id),
+                line.grams,
+                costing.MaterialCost(line.cost_per_gram, line.cost_is_estimate) if line.known else None,
+            )
+            for line in materials.get(h.id, ())
+        ]
+        cost = costing.model_cost(
+            bom,
+            [costing.Component(c.quantity, c.unit_cost) for c in components.get(h.id, ())],
+            Decimal(h.labor_minutes),
+            rules.model_rates(tenant_rates, h.labor_rate_override, h.overhead_pct_override),
+        )
+        result[h.id] = ModelSummary(
+            h.id, h.sku, h.name, cost, None if actual is None else costing.round3(actual)
+        )
+    return result
+
+
 class ModelService:
     def __init__(self, session: AsyncSession):
         self.session = session
@@ -101,27 +131,7 @@ class ModelService:
             return {}
         heads = await self.repo.heads_with_actual(tenant_id, list(set(model_ids)))
         materials, components = await self.repo.costed_lines(tenant_id, [h.id for h, _ in heads])
-        tenant_rates = await self.materials.rates(tenant_id)
-        summaries = {}
-        for h, actual in heads:
-            bom = [
-                costing.BomLine(
-                    str(line.filament_type_id),
-                    line.grams,
-                    costing.MaterialCost(line.cost_per_gram, line.cost_is_estimate) if line.known else None,
-                )
-                for line in materials.get(h.id, ())
-            ]
-            cost = costing.model_cost(
-                bom,
-                [costing.Component(c.quantity, c.unit_cost) for c in components.get(h.id, ())],
-                Decimal(h.labor_minutes),
-                rules.model_rates(tenant_rates, h.labor_rate_override, h.overhead_pct_override),
-            )
-            summaries[h.id] = ModelSummary(
-                h.id, h.sku, h.name, cost, None if actual is None else costing.round3(actual)
-            )
-        return summaries
+        return summaries(heads, materials, components, await self.materials.rates(tenant_id))
 
     @staticmethod
     def _cost(

@@ -23,9 +23,10 @@ from batchivo_catalog.channels.service import ChannelService
 from batchivo_catalog.db import outbox
 from batchivo_catalog.models.models import Model, StockMovement
 from batchivo_catalog.models.repository import ModelRepository
-from batchivo_catalog.models.service import InsufficientStock, ModelService, ModelSummary
+from batchivo_catalog.models.service import InsufficientStock, ModelService, ModelSummary, summaries
 from batchivo_catalog.products import rules
 from batchivo_catalog.products.models import Product, ProductChild, ProductModel
+from batchivo_catalog.products.reads import ChildProduct, cost_inputs
 from batchivo_catalog.products.repository import Duplicate, PartLine, ProductRepository
 from batchivo_catalog.sql import among
 
@@ -38,7 +39,7 @@ class UnknownReference(AppError):
 
 @dataclass(frozen=True, slots=True)
 class ChildView:
-    product: Product
+    product: Product | ChildProduct
     quantity: int
     make_cost: Decimal
 
@@ -68,10 +69,12 @@ class ProductService:
         """Cost ``roots`` with their bundle trees: statements bounded by the depth, not the page size."""
         if not roots:
             return []
-        products, models, children = await self.repo.trees(tenant_id, roots)
-        model_ids = [row.model_id for rows in models.values() for row in rows]
-        model_views = await self.model_service.costs_of(tenant_id, model_ids)
+        found = await cost_inputs(self.session, tenant_id, [p.id for p in roots])
+        products: dict[uuid.UUID, Product | ChildProduct] = {**found.children_products}
+        products.update((p.id, p) for p in roots)
+        models, children = found.models, found.children
         rates = await self.model_service.materials.rates(tenant_id)
+        model_views = summaries(found.heads, found.materials, found.components, rates)
         shapes = {
             str(pid): costing.ProductShape(
                 models=[(str(r.model_id), r.quantity) for r in models.get(pid, [])],
@@ -90,7 +93,7 @@ class ProductService:
         actual_inputs = {str(mid): v.actual_unit_cost for mid, v in model_views.items()}
         packaging = {k: s.packaging_cost for k, s in shapes.items()}
         assembly = {k: s.assembly_minutes / sixty * rates.labor_rate_per_hour for k, s in shapes.items()}
-        prices = await self.channels.prices([p.id for p in roots])
+        prices = found.prices
 
         def uncosted(pid: uuid.UUID, seen: set[uuid.UUID]) -> set[uuid.UUID]:
             if pid in seen:
