@@ -74,7 +74,7 @@ def _average(actual: dict[uuid.UUID, Decimal], model_id: uuid.UUID) -> Decimal |
 def summaries(
     heads: Sequence[tuple[ModelHead, Decimal | None]],
     materials: Mapping[uuid.UUID, Sequence[CostedMaterial]],
-    components: Mapping[uuid.UUID, Sequence[ComponentLine]],
+    components: Mapping[uuid.UUID, Sequence[costing.Component]],
     tenant_rates: costing.Rates,
 ) -> dict[uuid.UUID, ModelSummary]:
     """Cost each model (head with its average actual cost) from its costed BOM lines and components."""
@@ -90,7 +90,7 @@ def summaries(
         ]
         cost = costing.model_cost(
             bom,
-            [costing.Component(c.quantity, c.unit_cost) for c in components.get(h.id, ())],
+            components.get(h.id, ()),
             Decimal(h.labor_minutes),
             rules.model_rates(tenant_rates, h.labor_rate_override, h.overhead_pct_override),
         )
@@ -131,7 +131,11 @@ class ModelService:
             return {}
         heads = await self.repo.heads_with_actual(tenant_id, list(set(model_ids)))
         materials, components = await self.repo.costed_lines(tenant_id, [h.id for h, _ in heads])
-        return summaries(heads, materials, components, await self.materials.rates(tenant_id))
+        parts = {
+            mid: [costing.Component(c.quantity, c.unit_cost) for c in lines]
+            for mid, lines in components.items()
+        }
+        return summaries(heads, materials, parts, await self.materials.rates(tenant_id))
 
     @staticmethod
     def _cost(

@@ -21,7 +21,8 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from batchivo_catalog.channels.repository import ChannelPrice
-from batchivo_catalog.models.repository import ComponentLine, CostedMaterial, ModelHead
+from batchivo_catalog.costing import Component
+from batchivo_catalog.models.repository import CostedMaterial, ModelHead
 from batchivo_catalog.products.repository import ChildLine, PartLine
 
 _INPUTS = text(
@@ -64,7 +65,7 @@ select
      left join catalog.filament_types ft
        on ft.tenant_id = :tenant and ft.id = mm.filament_type_id and ft.is_deleted is false
      where mm.model_id in (select id from mids))::text,
-  (select json_agg(json_build_array(mc.model_id, mc.id, mc.name, mc.quantity, mc.unit_cost)
+  (select json_agg(json_build_array(mc.model_id, mc.quantity, mc.unit_cost)
                    order by mc.position, mc.id)
      from catalog.model_components mc where mc.model_id in (select id from mids))::text,
   (select json_agg(json_build_array(pp.product_id, c.id, c.name, c.platform, c.fee_pct, c.fixed_fee,
@@ -93,7 +94,7 @@ class CostInputs:
     children: dict[uuid.UUID, list[ChildLine]] = field(default_factory=lambda: defaultdict(list))
     heads: list[tuple[ModelHead, Decimal | None]] = field(default_factory=list)
     materials: dict[uuid.UUID, list[CostedMaterial]] = field(default_factory=lambda: defaultdict(list))
-    components: dict[uuid.UUID, list[ComponentLine]] = field(default_factory=lambda: defaultdict(list))
+    components: dict[uuid.UUID, list[Component]] = field(default_factory=lambda: defaultdict(list))
     prices: dict[uuid.UUID, list[ChannelPrice]] = field(default_factory=lambda: defaultdict(list))
 
 
@@ -120,25 +121,35 @@ async def cost_inputs(session: AsyncSession, tenant_id: uuid.UUID, roots: Sequen
     row = (await session.execute(_INPUTS, {"roots": list(roots), "tenant": tenant_id})).one()
     parts, children, heads, materials, components, prices = (_load(v) for v in row)
     found = CostInputs()
-    U = uuid.UUID
+    # Ids repeat across the arrays (a model in its head, parts and lines): parse each string once.
+    parsed: dict[str, uuid.UUID] = {}
+
+    def uid(text: str) -> uuid.UUID:
+        value = parsed.get(text)
+        if value is None:
+            value = parsed[text] = uuid.UUID(text)
+        return value
+
     for kind, product_id, ref, quantity in parts:
         if kind == 0:
-            found.models[U(product_id)].append(PartLine(U(product_id), U(ref), quantity))
+            found.models[uid(product_id)].append(PartLine(uid(product_id), uid(ref), quantity))
         else:
-            found.children[U(product_id)].append(ChildLine(U(product_id), U(ref), quantity))
+            found.children[uid(product_id)].append(ChildLine(uid(product_id), uid(ref), quantity))
     for pid, sku, name, packaging, assembly in children:
-        found.children_products[U(pid)] = ChildProduct(U(pid), sku, name, _dec(packaging), _dec(assembly))
+        found.children_products[uid(pid)] = ChildProduct(uid(pid), sku, name, _dec(packaging), _dec(assembly))
     for mid, sku, name, minutes, rate, overhead, cost, units in heads:
         actual = _dec(cost) / _dec(units) if units else None
-        found.heads.append((ModelHead(U(mid), sku, name, _dec(minutes), _opt(rate), _opt(overhead)), actual))
-    for mid, fid, grams, known, per_gram, estimate in materials:
-        found.materials[U(mid)].append(
-            CostedMaterial(U(fid), _dec(grams), known, _opt(per_gram), bool(estimate))
+        found.heads.append(
+            (ModelHead(uid(mid), sku, name, _dec(minutes), _opt(rate), _opt(overhead)), actual)
         )
-    for mid, cid, name, quantity, unit_cost in components:
-        found.components[U(mid)].append(ComponentLine(U(cid), U(mid), name, _dec(quantity), _dec(unit_cost)))
+    for mid, fid, grams, known, per_gram, estimate in materials:
+        found.materials[uid(mid)].append(
+            CostedMaterial(uid(fid), _dec(grams), known, _opt(per_gram), bool(estimate))
+        )
+    for mid, quantity, unit_cost in components:
+        found.components[uid(mid)].append(Component(_dec(quantity), _dec(unit_cost)))
     for pid, cid, name, platform, fee_pct, fixed_fee, price in prices:
-        found.prices[U(pid)].append(
-            ChannelPrice(U(pid), U(cid), name, platform, _dec(fee_pct), _dec(fixed_fee), _dec(price))
+        found.prices[uid(pid)].append(
+            ChannelPrice(uid(pid), uid(cid), name, platform, _dec(fee_pct), _dec(fixed_fee), _dec(price))
         )
     return found
