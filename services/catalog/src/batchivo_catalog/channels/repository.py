@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -14,7 +13,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from batchivo_catalog.channels.models import ProductPrice, SalesChannel
-from batchivo_catalog.sql import among
 
 SORTS = ("name", "platform", "created_at")
 
@@ -67,22 +65,6 @@ class ChannelRepository:
             if "uq_sales_channels_tenant_id_name" in str(exc.orig):
                 raise Duplicate from exc
             raise
-
-    async def prices(self, product_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[ChannelPrice]]:
-        """The list prices of ``product_ids`` with their channels' terms, as plain rows, by channel name."""
-        result: dict[uuid.UUID, list[ChannelPrice]] = defaultdict(list)
-        if not product_ids:
-            return result
-        c, pp = SalesChannel, ProductPrice
-        rows = await self.session.execute(
-            select(pp.product_id, c.id, c.name, c.platform, c.fee_pct, c.fixed_fee, pp.price)
-            .join(pp, pp.sales_channel_id == c.id)
-            .where(among(pp.product_id, product_ids))
-            .order_by(c.name, c.id)
-        )
-        for row in rows:
-            result[row[0]].append(ChannelPrice(*row))
-        return result
 
     async def set_price(
         self, tenant_id: uuid.UUID, product_id: uuid.UUID, channel_id: uuid.UUID, price: object

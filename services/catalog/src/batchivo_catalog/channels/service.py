@@ -12,7 +12,7 @@ from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from batchivo_catalog.channels.models import SalesChannel
-from batchivo_catalog.channels.repository import ChannelPrice, ChannelRepository, Duplicate
+from batchivo_catalog.channels.repository import ChannelRepository, Duplicate
 
 
 class ChannelService:
@@ -58,9 +58,6 @@ class ChannelService:
         channel = await self.get(principal, channel_id)
         await self.session.delete(channel)
         await self.session.flush()
-
-    async def prices(self, product_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[ChannelPrice]]:
-        return await self.repo.prices(product_ids)
 
     async def set_price(
         self, principal: Principal, product_id: uuid.UUID, channel_id: uuid.UUID, price: object

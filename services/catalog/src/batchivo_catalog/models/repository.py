@@ -16,20 +16,15 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Select,
-    and_,
     delete,
     func,
-    literal,
-    null,
     select,
     true,
-    union_all,
     update,
 )
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from batchivo_catalog.materials.models import FilamentTypeView
 from batchivo_catalog.models.models import (
     Model,
     ModelComponent,
@@ -73,17 +68,6 @@ class ComponentLine:
     name: str
     quantity: Decimal
     unit_cost: Decimal
-
-
-@dataclass(frozen=True, slots=True)
-class CostedMaterial:
-    """A BOM line with the read model's cost of its filament type (``known`` False: not in it)."""
-
-    filament_type_id: uuid.UUID
-    grams: Decimal
-    known: bool
-    cost_per_gram: Decimal | None
-    cost_is_estimate: bool
 
 
 def search_filter(search: Any, q: str) -> ColumnElement[bool]:
@@ -180,90 +164,6 @@ class ModelRepository:
             ).where(m.tenant_id == tenant_id, among(m.id, ids))
         )
         return [ModelHead(*row) for row in rows]
-
-    async def heads_with_actual(
-        self, tenant_id: uuid.UUID, ids: Sequence[uuid.UUID]
-    ) -> list[tuple[ModelHead, Decimal | None]]:
-        """The costing columns of ``ids`` with each one's average actual unit cost, in one statement."""
-        m, rc = Model, RunContribution
-        actual = (
-            select(
-                rc.model_id.label("model_id"),
-                func.sum(rc.successful_units * rc.actual_unit_cost).label("cost"),
-                func.sum(rc.successful_units).label("units"),
-            )
-            .where(among(rc.model_id, ids), rc.actual_unit_cost.is_not(None), rc.successful_units > 0)
-            .group_by(rc.model_id)
-            .subquery()
-        )
-        rows = await self.session.execute(
-            select(
-                m.id,
-                m.sku,
-                m.name,
-                m.labor_minutes,
-                m.labor_rate_override,
-                m.overhead_pct_override,
-                actual.c.cost,
-                actual.c.units,
-            )
-            .outerjoin(actual, actual.c.model_id == m.id)
-            .where(m.tenant_id == tenant_id, among(m.id, ids))
-        )
-        # The average divided here, as ``actual_costs`` does, so both paths round the same quotient.
-        return [(ModelHead(*row[:6]), Decimal(row[6]) / Decimal(row[7]) if row[7] else None) for row in rows]
-
-    async def costed_lines(
-        self, tenant_id: uuid.UUID, model_ids: Sequence[uuid.UUID]
-    ) -> tuple[dict[uuid.UUID, list[CostedMaterial]], dict[uuid.UUID, list[ComponentLine]]]:
-        """BOM lines with what the read model knows of their filament type, and components, of
-        ``model_ids`` in one statement (a product page needs no more of them than their costs)."""
-        materials: dict[uuid.UUID, list[CostedMaterial]] = defaultdict(list)
-        components: dict[uuid.UUID, list[ComponentLine]] = defaultdict(list)
-        if not model_ids:
-            return materials, components
-        mm, mc, ft = ModelMaterial, ModelComponent, FilamentTypeView
-        known = and_(ft.tenant_id == tenant_id, ft.id == mm.filament_type_id, ft.is_deleted.is_(False))
-        bom = (
-            select(
-                literal(0).label("kind"),
-                mm.id,
-                mm.model_id,
-                mm.filament_type_id.label("ref"),
-                null().label("name"),
-                mm.grams.label("amount"),
-                ft.cost_per_gram.label("cost"),
-                ft.cost_is_estimate.label("estimate"),
-                ft.id.is_not(None).label("known"),
-                mm.position,
-            )
-            .outerjoin(ft, known)
-            .where(among(mm.model_id, model_ids))
-        )
-        parts = select(
-            literal(1),
-            mc.id,
-            mc.model_id,
-            null(),
-            mc.name,
-            mc.quantity,
-            mc.unit_cost,
-            literal(False),
-            literal(True),
-            mc.position,
-        ).where(among(mc.model_id, model_ids))
-        union = union_all(bom, parts).subquery()
-        rows = await self.session.execute(select(union).order_by(union.c.kind, union.c.position, union.c.id))
-        for kind, line_id, model_id, ref, name, amount, cost, estimate, is_known, _ in rows:
-            if kind == 0:
-                materials[model_id].append(
-                    CostedMaterial(ref, Decimal(amount), is_known, cost, bool(estimate))
-                )
-            else:
-                components[model_id].append(
-                    ComponentLine(line_id, model_id, name, Decimal(amount), Decimal(cost))
-                )
-        return materials, components
 
     async def lines(
         self, model_ids: Sequence[uuid.UUID]

@@ -25,7 +25,6 @@ from batchivo_catalog.models import rules
 from batchivo_catalog.models.models import Model, ModelComponent, ModelMaterial, StockMovement
 from batchivo_catalog.models.repository import (
     ComponentLine,
-    CostedMaterial,
     Duplicate,
     MaterialLine,
     ModelHead,
@@ -73,30 +72,21 @@ def _average(actual: dict[uuid.UUID, Decimal], model_id: uuid.UUID) -> Decimal |
 
 def summaries(
     heads: Sequence[tuple[ModelHead, Decimal | None]],
-    materials: Mapping[uuid.UUID, Sequence[CostedMaterial]],
+    boms: Mapping[uuid.UUID, Sequence[costing.BomLine]],
     components: Mapping[uuid.UUID, Sequence[costing.Component]],
     tenant_rates: costing.Rates,
 ) -> dict[uuid.UUID, ModelSummary]:
-    """Cost each model (head with its average actual cost) from its costed BOM lines and components."""
+    """Cost each model (head with its average actual cost) from its BOM lines and components."""
     result = {}
     for h, actual in heads:
-        bom = [
-            costing.BomLine(
-                str(line.filament_type_id),
-                line.grams,
-                costing.MaterialCost(line.cost_per_gram, line.cost_is_estimate) if line.known else None,
-            )
-            for line in materials.get(h.id, ())
-        ]
         cost = costing.model_cost(
-            bom,
+            boms.get(h.id, ()),
             components.get(h.id, ()),
-            Decimal(h.labor_minutes),
+            h.labor_minutes,
             rules.model_rates(tenant_rates, h.labor_rate_override, h.overhead_pct_override),
         )
-        result[h.id] = ModelSummary(
-            h.id, h.sku, h.name, cost, None if actual is None else costing.round3(actual)
-        )
+        average = None if actual is None else costing.round3(actual)
+        result[h.id] = ModelSummary(h.id, h.sku, h.name, cost, average)
     return result
 
 
@@ -122,20 +112,6 @@ class ModelService:
             cost = self._cost(m, lines, parts, filaments, tenant_rates)
             views.append(ModelView(m, lines, parts, filaments, cost, _average(actual, m.id)))
         return views
-
-    async def costs_of(
-        self, tenant_id: uuid.UUID, model_ids: Sequence[uuid.UUID]
-    ) -> dict[uuid.UUID, ModelSummary]:
-        """Cost and actual cost of ``model_ids`` (a product page's models), read as plain rows."""
-        if not model_ids:
-            return {}
-        heads = await self.repo.heads_with_actual(tenant_id, list(set(model_ids)))
-        materials, components = await self.repo.costed_lines(tenant_id, [h.id for h, _ in heads])
-        parts = {
-            mid: [costing.Component(c.quantity, c.unit_cost) for c in lines]
-            for mid, lines in components.items()
-        }
-        return summaries(heads, materials, parts, await self.materials.rates(tenant_id))
 
     @staticmethod
     def _cost(

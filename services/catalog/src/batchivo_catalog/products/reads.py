@@ -21,8 +21,8 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from batchivo_catalog.channels.repository import ChannelPrice
-from batchivo_catalog.costing import Component
-from batchivo_catalog.models.repository import CostedMaterial, ModelHead
+from batchivo_catalog.costing import BomLine, Component, MaterialCost
+from batchivo_catalog.models.repository import ModelHead
 from batchivo_catalog.products.repository import ChildLine, PartLine
 
 _INPUTS = text(
@@ -49,8 +49,13 @@ select
      from catalog.products p
      where p.tenant_id = :tenant and p.id in (select id from ids)
        and p.id <> all(cast(:roots as uuid[])))::text,
-  (select json_agg(json_build_array(m.id, m.sku, m.name, m.labor_minutes, m.labor_rate_override,
-                                    m.overhead_pct_override, a.cost, a.units))
+  (select json_agg(json_build_array(
+            m.id, m.sku, m.name, m.labor_minutes, m.labor_rate_override, m.overhead_pct_override,
+            a.cost, a.units,
+            (select json_agg(json_build_array(mm.filament_type_id, mm.grams) order by mm.position, mm.id)
+               from catalog.model_materials mm where mm.model_id = m.id),
+            (select json_agg(json_build_array(mc.quantity, mc.unit_cost) order by mc.position, mc.id)
+               from catalog.model_components mc where mc.model_id = m.id)))
      from catalog.models m
      left join (select rc.model_id, sum(rc.successful_units * rc.actual_unit_cost) as cost,
                        sum(rc.successful_units) as units
@@ -59,15 +64,11 @@ select
                   and rc.successful_units > 0
                 group by rc.model_id) a on a.model_id = m.id
      where m.tenant_id = :tenant and m.id in (select id from mids))::text,
-  (select json_agg(json_build_array(mm.model_id, mm.filament_type_id, mm.grams, ft.id is not null,
-                                    ft.cost_per_gram, ft.cost_is_estimate) order by mm.position, mm.id)
-     from catalog.model_materials mm
-     left join catalog.filament_types ft
-       on ft.tenant_id = :tenant and ft.id = mm.filament_type_id and ft.is_deleted is false
-     where mm.model_id in (select id from mids))::text,
-  (select json_agg(json_build_array(mc.model_id, mc.quantity, mc.unit_cost)
-                   order by mc.position, mc.id)
-     from catalog.model_components mc where mc.model_id in (select id from mids))::text,
+  (select json_agg(json_build_array(ft.id, ft.cost_per_gram, ft.cost_is_estimate))
+     from catalog.filament_types ft
+     where ft.tenant_id = :tenant and ft.is_deleted is false
+       and ft.id in (select mm.filament_type_id from catalog.model_materials mm
+                     where mm.model_id in (select id from mids)))::text,
   (select json_agg(json_build_array(pp.product_id, c.id, c.name, c.platform, c.fee_pct, c.fixed_fee,
                                     pp.price) order by c.name, c.id)
      from catalog.product_prices pp join catalog.sales_channels c on c.id = pp.sales_channel_id
@@ -93,8 +94,8 @@ class CostInputs:
     models: dict[uuid.UUID, list[PartLine]] = field(default_factory=lambda: defaultdict(list))
     children: dict[uuid.UUID, list[ChildLine]] = field(default_factory=lambda: defaultdict(list))
     heads: list[tuple[ModelHead, Decimal | None]] = field(default_factory=list)
-    materials: dict[uuid.UUID, list[CostedMaterial]] = field(default_factory=lambda: defaultdict(list))
-    components: dict[uuid.UUID, list[Component]] = field(default_factory=lambda: defaultdict(list))
+    boms: dict[uuid.UUID, list[BomLine]] = field(default_factory=dict)
+    components: dict[uuid.UUID, list[Component]] = field(default_factory=dict)
     prices: dict[uuid.UUID, list[ChannelPrice]] = field(default_factory=lambda: defaultdict(list))
 
 
@@ -119,9 +120,9 @@ def _opt(value: Any) -> Decimal | None:
 async def cost_inputs(session: AsyncSession, tenant_id: uuid.UUID, roots: Sequence[uuid.UUID]) -> CostInputs:
     """The cost inputs of ``roots`` and their bundle trees in one statement (RLS applies as usual)."""
     row = (await session.execute(_INPUTS, {"roots": list(roots), "tenant": tenant_id})).one()
-    parts, children, heads, materials, components, prices = (_load(v) for v in row)
+    parts, children, heads, filaments, prices = (_load(v) for v in row)
     found = CostInputs()
-    # Ids repeat across the arrays (a model in its head, parts and lines): parse each string once.
+    # Ids repeat across the arrays (a model in its head and its products' rows): parse each string once.
     parsed: dict[str, uuid.UUID] = {}
 
     def uid(text: str) -> uuid.UUID:
@@ -137,17 +138,17 @@ async def cost_inputs(session: AsyncSession, tenant_id: uuid.UUID, roots: Sequen
             found.children[uid(product_id)].append(ChildLine(uid(product_id), uid(ref), quantity))
     for pid, sku, name, packaging, assembly in children:
         found.children_products[uid(pid)] = ChildProduct(uid(pid), sku, name, _dec(packaging), _dec(assembly))
-    for mid, sku, name, minutes, rate, overhead, cost, units in heads:
+    # One MaterialCost per filament type the read model knows (unknown ones: no cost at all). A BOM line's
+    # key is the type's id as text, exactly as PostgreSQL writes a uuid (lower case, hyphenated).
+    known = {fid: MaterialCost(_opt(per_gram), bool(estimate)) for fid, per_gram, estimate in filaments}
+    for mid, sku, name, minutes, rate, overhead, cost, units, bom, comps in heads:
+        model_id = uid(mid)
         actual = _dec(cost) / _dec(units) if units else None
         found.heads.append(
-            (ModelHead(uid(mid), sku, name, _dec(minutes), _opt(rate), _opt(overhead)), actual)
+            (ModelHead(model_id, sku, name, _dec(minutes), _opt(rate), _opt(overhead)), actual)
         )
-    for mid, fid, grams, known, per_gram, estimate in materials:
-        found.materials[uid(mid)].append(
-            CostedMaterial(uid(fid), _dec(grams), known, _opt(per_gram), bool(estimate))
-        )
-    for mid, quantity, unit_cost in components:
-        found.components[uid(mid)].append(Component(_dec(quantity), _dec(unit_cost)))
+        found.boms[model_id] = [BomLine(fid, _dec(grams), known.get(fid)) for fid, grams in bom or ()]
+        found.components[model_id] = [Component(_dec(q), _dec(c)) for q, c in comps or ()]
     for pid, cid, name, platform, fee_pct, fixed_fee, price in prices:
         found.prices[uid(pid)].append(
             ChannelPrice(uid(pid), uid(cid), name, platform, _dec(fee_pct), _dec(fixed_fee), _dec(price))

@@ -74,7 +74,7 @@ class ProductService:
         products.update((p.id, p) for p in roots)
         models, children = found.models, found.children
         rates = await self.model_service.materials.rates(tenant_id)
-        model_views = summaries(found.heads, found.materials, found.components, rates)
+        model_views = summaries(found.heads, found.boms, found.components, rates)
         shapes = {
             str(pid): costing.ProductShape(
                 models=[(str(r.model_id), r.quantity) for r in models.get(pid, [])],
