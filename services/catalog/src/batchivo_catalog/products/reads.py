@@ -14,8 +14,9 @@ import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -75,6 +76,35 @@ select
      where pp.product_id = any(cast(:roots as uuid[])))::text
 """
 )
+
+
+class ProductFields(Protocol):
+    """What a product response shows of a product: an ORM ``Product`` or a plain row of a list page."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+    @property
+    def sku(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def description(self) -> str | None: ...
+    @property
+    def packaging_cost(self) -> Decimal: ...
+    @property
+    def assembly_minutes(self) -> Decimal: ...
+    @property
+    def categories(self) -> list[str]: ...
+    @property
+    def is_active(self) -> bool: ...
+    @property
+    def units_in_stock(self) -> int: ...
+    @property
+    def version(self) -> int: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def updated_at(self) -> datetime: ...
 
 
 @dataclass(frozen=True, slots=True)

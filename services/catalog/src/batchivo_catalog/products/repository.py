@@ -10,8 +10,9 @@ import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import delete, func, literal, select, union_all
+from sqlalchemy import Row, delete, func, literal, select, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -23,6 +24,21 @@ from batchivo_catalog.products.models import Product, ProductChild, ProductModel
 from batchivo_catalog.sql import among
 
 SORTS = ("sku", "name", "created_at", "updated_at", "units_in_stock")
+#: The columns a list page reads (what a product response shows; ``reads.ProductFields``).
+PAGE_COLUMNS = (
+    "id",
+    "sku",
+    "name",
+    "description",
+    "packaging_cost",
+    "assembly_minutes",
+    "categories",
+    "is_active",
+    "units_in_stock",
+    "version",
+    "created_at",
+    "updated_at",
+)
 
 
 class Duplicate(Exception):
@@ -69,9 +85,10 @@ class ProductRepository:
         active: bool | None = None,
         category: str | None = None,
         has_stock: bool | None = None,
-    ) -> tuple[Sequence[Product], int, Rates | None]:
-        """A page, the total, and the tenant's rates (``None`` with an empty page: nothing to cost)."""
-        stmt = select(Product).where(Product.tenant_id == tenant_id)
+    ) -> tuple[Sequence[Row[Any]], int, Rates | None]:
+        """A page as plain rows (the response's columns, no ORM objects), the total, and the tenant's rates
+        (``None`` with an empty page: nothing to cost)."""
+        stmt = select(*(getattr(Product, c) for c in PAGE_COLUMNS)).where(Product.tenant_id == tenant_id)
         if q:
             stmt = stmt.where(search_filter(Product.search, q))
         if active is not None:
@@ -104,8 +121,10 @@ class ProductRepository:
             )
             return [], int(total or 0), None
         first = rows[0]
-        tenant_rates = Rates() if first[2] is None else Rates(first[2], first[3], first[4])
-        return [row[0] for row in rows], int(first[1]), tenant_rates
+        n = len(PAGE_COLUMNS)
+        known = first[n + 1] is not None
+        tenant_rates = Rates(first[n + 1], first[n + 2], first[n + 3]) if known else Rates()
+        return rows, int(first[n]), tenant_rates
 
     async def skus(self, tenant_id: uuid.UUID, prefix: str) -> list[str]:
         pattern = prefix.upper() + "-%"

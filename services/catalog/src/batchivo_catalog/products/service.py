@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from batchivo_common.auth.tokens import Principal
 from batchivo_common.contracts.catalog import ModelQuantity, ProductStateV1
@@ -26,7 +26,7 @@ from batchivo_catalog.models.repository import ModelRepository
 from batchivo_catalog.models.service import InsufficientStock, ModelService, ModelSummary, summaries
 from batchivo_catalog.products import rules
 from batchivo_catalog.products.models import Product, ProductChild, ProductModel
-from batchivo_catalog.products.reads import ChildProduct, cost_inputs
+from batchivo_catalog.products.reads import ChildProduct, ProductFields, cost_inputs
 from batchivo_catalog.products.repository import Duplicate, PartLine, ProductRepository
 from batchivo_catalog.sql import among
 
@@ -39,14 +39,14 @@ class UnknownReference(AppError):
 
 @dataclass(frozen=True, slots=True)
 class ChildView:
-    product: Product | ChildProduct
+    product: ProductFields | ChildProduct
     quantity: int
     make_cost: Decimal
 
 
 @dataclass(frozen=True, slots=True)
 class ProductView:
-    product: Product
+    product: ProductFields
     models: list[tuple[PartLine, ModelSummary | None]]
     children: list[ChildView]
     cost: costing.ProductCost
@@ -65,12 +65,12 @@ class ProductService:
         self.channels = ChannelService(session)
 
     # --- reads ----------------------------------------------------------------------------------------
-    async def views(self, tenant_id: uuid.UUID, roots: Sequence[Product]) -> list[ProductView]:
+    async def views(self, tenant_id: uuid.UUID, roots: Sequence[ProductFields]) -> list[ProductView]:
         """Cost ``roots`` with their bundle trees: statements bounded by the depth, not the page size."""
         if not roots:
             return []
         found = await cost_inputs(self.session, tenant_id, [p.id for p in roots])
-        products: dict[uuid.UUID, Product | ChildProduct] = {**found.children_products}
+        products: dict[uuid.UUID, ProductFields | ChildProduct] = {**found.children_products}
         products.update((p.id, p) for p in roots)
         models, children = found.models, found.children
         rates = await self.model_service.materials.rates(tenant_id)
@@ -156,7 +156,8 @@ class ProductService:
         products, total, rates = await self.repo.page(principal.tenant_id, **query)
         if rates is not None:
             self.model_service.materials.know_rates(principal.tenant_id, rates)
-        return await self.views(principal.tenant_id, products), total
+        # Rows carry the columns of ``ProductFields`` by name (``PAGE_COLUMNS``).
+        return await self.views(principal.tenant_id, cast(Sequence[ProductFields], products)), total
 
     async def get(self, principal: Principal, product_id: uuid.UUID) -> ProductView:
         product = await self._own(principal.tenant_id, product_id)
