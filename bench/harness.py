@@ -149,6 +149,10 @@ class Stack:
     catalog: str | None = None
     #: The production service's URL when ``stack(..., production=True)`` started it (with the workers).
     production: str | None = None
+    #: The environment the services were started with (DSNs, prefixes), e.g. to build an app in process.
+    env: dict[str, str] | None = None
+    #: The catalog server's process id (for its CPU time), when started.
+    catalog_pid: int | None = None
 
 
 @contextlib.asynccontextmanager
@@ -285,6 +289,8 @@ async def stack(
                     run_id,
                     f"http://127.0.0.1:{catalog_port}" if catalog else None,
                     f"http://127.0.0.1:{production_port}" if production else None,
+                    env,
+                    None if catalog_proc is None else catalog_proc.pid,
                 )
     finally:
         if production:

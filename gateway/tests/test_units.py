@@ -27,6 +27,8 @@ from batchivo_gateway.spa import IMMUTABLE, REVALIDATE, cache_control
         ("/api/v1/api-keys", "auth"),
         ("/.well-known/jwks.json", "auth"),
         ("/api/v1/products/1/channels", "catalog"),
+        ("/api/v1/categories", "catalog"),
+        ("/api/v1/categories/gift%20boxes", "catalog"),
         ("/api/v1/production-runs/9/complete", "production"),
         ("/api/v1/production", "production"),
         ("/api/v1/printers", "production"),

@@ -39,6 +39,48 @@ export interface paths {
         patch: operations["catalog-update_settings"];
         trace?: never;
     };
+    "/api/v1/categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Categories
+         * @description Every category name used by the tenant's products, by name, with its number of products (the
+         *     whole list in one page: a shop has tens of categories, not thousands).
+         */
+        get: operations["categories-list_categories"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/categories/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Rename Category
+         * @description Rename the category on every product that has it; renaming to a name already in use merges the
+         *     two (a product that had both keeps it once). 404 when no product has ``name``.
+         */
+        patch: operations["categories-rename_category"];
+        trace?: never;
+    };
     "/api/v1/models": {
         parameters: {
             query?: never;
@@ -524,6 +566,35 @@ export interface components {
             /** Price Multiplier */
             price_multiplier?: number | string | null;
         };
+        /** CategoryRead */
+        CategoryRead: {
+            /** Name */
+            name: string;
+            /** Product Count */
+            product_count: number;
+        };
+        /**
+         * CategoryRename
+         * @description ``name``: the new name; when another category already has it, the two are merged.
+         */
+        CategoryRename: {
+            /** Name */
+            name: string;
+        };
+        /**
+         * CategoryRenamed
+         * @description The category under its new name, and how many products the rename changed.
+         */
+        CategoryRenamed: {
+            /** Merged */
+            merged: boolean;
+            /** Name */
+            name: string;
+            /** Product Count */
+            product_count: number;
+            /** Renamed Products */
+            renamed_products: number;
+        };
         /** ChannelCreate */
         ChannelCreate: {
             /**
@@ -854,6 +925,17 @@ export interface components {
         NextSku: {
             /** Sku */
             sku: string;
+        };
+        /** Page[CategoryRead] */
+        Page_CategoryRead_: {
+            /** Items */
+            items: components["schemas"]["CategoryRead"][];
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+            /** Total */
+            total: number;
         };
         /** Page[ChannelRead] */
         Page_ChannelRead_: {
@@ -1230,6 +1312,61 @@ export interface operations {
             };
         };
     };
+    "categories-list_categories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_CategoryRead_"];
+                };
+            };
+        };
+    };
+    "categories-rename_category": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CategoryRename"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CategoryRenamed"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     "models-list_models": {
         parameters: {
             query?: {
@@ -1273,7 +1410,10 @@ export interface operations {
     "models-create_model": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body within 24 h return the first answer and do nothing again; the same key with another body is refused (422). */
+                "Idempotency-Key"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1436,7 +1576,10 @@ export interface operations {
     "models-add_component": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body within 24 h return the first answer and do nothing again; the same key with another body is refused (422). */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 model_id: string;
             };
@@ -1537,7 +1680,10 @@ export interface operations {
     "models-add_material": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body within 24 h return the first answer and do nothing again; the same key with another body is refused (422). */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 model_id: string;
             };
@@ -1638,7 +1784,10 @@ export interface operations {
     "models-adjust_stock": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body within 24 h return the first answer and do nothing again; the same key with another body is refused (422). */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 model_id: string;
             };
@@ -1750,7 +1899,10 @@ export interface operations {
     "products-create_product": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body within 24 h return the first answer and do nothing again; the same key with another body is refused (422). */
+                "Idempotency-Key"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1878,7 +2030,10 @@ export interface operations {
     "products-assemble": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body within 24 h return the first answer and do nothing again; the same key with another body is refused (422). */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 product_id: string;
             };
@@ -2278,7 +2433,10 @@ export interface operations {
     "products-adjust_stock": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body within 24 h return the first answer and do nothing again; the same key with another body is refused (422). */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 product_id: string;
             };
@@ -2385,7 +2543,10 @@ export interface operations {
     "sales-channels-create_channel": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body within 24 h return the first answer and do nothing again; the same key with another body is refused (422). */
+                "Idempotency-Key"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };

@@ -11,7 +11,8 @@ A request without the header runs as before and never touches Redis. With the he
 
 * the key (1-255 visible ASCII characters, else 422 ``IDEMPOTENCY_KEY_INVALID``) is scoped by tenant, user,
   method and route template, so two tenants or two users never share a key;
-* the request's fingerprint is the sha256 of method, concrete path, query string and raw body;
+* the request's fingerprint is the sha256 of method, concrete path, query string and raw body (a
+  multipart body with its random boundary replaced by a fixed one);
 * the first request claims the key atomically (``SET NX`` with a short lock TTL); a duplicate that arrives
   while it runs gets 409 ``IDEMPOTENCY_IN_PROGRESS``;
 * when the action finishes, its status, body and ``content-type``/``location``/``etag`` are kept for
@@ -118,6 +119,22 @@ def fingerprint(method: str, path: str, query: str, body: bytes) -> str:
         h.update(len(part).to_bytes(8, "big") + part)
     h.update(body)
     return h.hexdigest()
+
+
+def canonical_body(content_type: str | None, body: bytes) -> bytes:
+    """The body as fingerprinted: a multipart body with its boundary replaced by a fixed marker.
+
+    Clients pick a fresh random boundary for every send, so a retried upload differs from the first only in
+    that token; left in, every retry would look like another request (422). The parts themselves still count.
+    """
+    if not content_type or not content_type.lower().startswith("multipart/"):
+        return body
+    for param in content_type.split(";")[1:]:
+        name, _, value = param.strip().partition("=")
+        if name.strip().lower() == "boundary" and value:
+            boundary = value.strip().strip('"').encode("latin-1", errors="replace")
+            return body.replace(b"--" + boundary, b"--batchivo-boundary")
+    return body
 
 
 def keeps(status: int) -> bool:
@@ -297,7 +314,8 @@ async def idempotent(
         route=_route_template(request),
         key=key,
     )
-    fp = fingerprint(request.method, request.url.path, request.url.query, await _raw_body(request, slot))
+    body = canonical_body(request.headers.get("content-type"), await _raw_body(request, slot))
+    fp = fingerprint(request.method, request.url.path, request.url.query, body)
     slot.claim = await store.claim(redis_key, fp)
 
 
@@ -422,6 +440,7 @@ __all__ = [
     "IdempotencyStore",
     "Idempotent",
     "StoredResponse",
+    "canonical_body",
     "fingerprint",
     "idempotency_store",
     "install_idempotency",

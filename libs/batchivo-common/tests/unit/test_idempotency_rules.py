@@ -6,6 +6,7 @@ import pytest
 from batchivo_common.idempotency import (
     IdempotencyKeyInvalid,
     StoredResponse,
+    canonical_body,
     done_record,
     fingerprint,
     keeps,
@@ -103,3 +104,21 @@ def test_a_kept_response_keeps_only_replayable_headers_and_round_trips() -> None
     assert replay.body == b"\x00{}\xff"
     assert replay.headers["idempotent-replayed"] == "true"
     assert replay.headers["location"] == "/api/v1/spools/1"
+
+
+def test_a_multipart_body_is_fingerprinted_without_its_random_boundary() -> None:
+    def form(boundary: str, payload: bytes) -> bytes:
+        return (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\n\r\n'.encode()
+            + payload
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
+
+    first = canonical_body("multipart/form-data; boundary=abc123", form("abc123", b"PNG"))
+    retry = canonical_body('multipart/form-data; boundary="zz9"', form("zz9", b"PNG"))
+    other = canonical_body("multipart/form-data; boundary=zz9", form("zz9", b"JPG"))
+    assert first == retry
+    assert first != other
+    # Other bodies are fingerprinted byte for byte.
+    assert canonical_body("application/json", b'{"a":"--abc123"}') == b'{"a":"--abc123"}'
+    assert canonical_body(None, b"x") == b"x"

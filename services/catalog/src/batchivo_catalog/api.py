@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from batchivo_catalog.categories.router import router as categories_router
 from batchivo_catalog.channels.router import router as channels_router
 from batchivo_catalog.images.router import router as images_router
 from batchivo_catalog.materials.router import router as settings_router
@@ -18,5 +19,6 @@ api_router.include_router(models_router)
 api_router.include_router(products_router)
 api_router.include_router(images_router)
 api_router.include_router(channels_router)
+api_router.include_router(categories_router)
 
 __all__ = ["api_router"]

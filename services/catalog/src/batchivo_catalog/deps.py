@@ -1,5 +1,5 @@
 """Dependency aliases of the catalog service's routers (reads: viewer+, writes: member+, deletes and
-sales channels: admin+)."""
+sales channels: admin+). Every POST carries ``Idempotent`` (ADR 0011)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ from typing import Annotated
 
 from batchivo_common.auth.deps import AdminDep, MemberDep, PrincipalDep, ViewerDep
 from batchivo_common.db.session import SessionDep
+from batchivo_common.idempotency import Idempotent
 from fastapi import Depends, Request
 
+from batchivo_catalog.categories.service import CategoryService
 from batchivo_catalog.channels.service import ChannelService
 from batchivo_catalog.materials.service import MaterialService
 from batchivo_catalog.models.service import ModelService
@@ -40,14 +42,21 @@ async def get_channel_service(session: SessionDep) -> ChannelService:
     return ChannelService(session)
 
 
+async def get_category_service(session: SessionDep) -> CategoryService:
+    return CategoryService(session)
+
+
 MaterialServiceDep = Annotated[MaterialService, Depends(get_material_service)]
 ModelServiceDep = Annotated[ModelService, Depends(get_model_service)]
 ProductServiceDep = Annotated[ProductService, Depends(get_product_service)]
 ChannelServiceDep = Annotated[ChannelService, Depends(get_channel_service)]
+CategoryServiceDep = Annotated[CategoryService, Depends(get_category_service)]
 
 __all__ = [
     "AdminDep",
+    "CategoryServiceDep",
     "ChannelServiceDep",
+    "Idempotent",
     "MaterialServiceDep",
     "MemberDep",
     "ModelServiceDep",

@@ -69,6 +69,9 @@ def create_app(
         readiness_checks=[database_ready],
         configure_process=configure_process,
         body_limit_overrides={re.compile(UPLOAD_PATH): UPLOAD_BODY_LIMIT},
+        # Idempotency-Key on every POST (ADR 0011); Redis is not a readiness check: reads and keyless
+        # writes keep working while it is down, only a keyed request answers 503.
+        idempotency=True,
     )
     app.state.storage = store
     keys = key_source or JwksKeySource(settings.jwks_url, ttl_seconds=settings.jwks_cache_seconds)

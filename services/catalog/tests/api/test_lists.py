@@ -7,6 +7,7 @@ import contextlib
 from collections.abc import Iterator
 
 import pytest
+from batchivo_common.auth.tokens import Role
 from sqlalchemy import event
 
 pytestmark = pytest.mark.db
@@ -56,7 +57,82 @@ async def test_list_statements_do_not_grow_with_the_page_size(app, api, client) 
             assert r.status_code == 200 and len(r.json()["items"]) == limit
             counts[(path, limit)] = len(statements)
         assert counts[(path, 5)] == counts[(path, 50)], counts
-    assert counts[("/api/v1/products", 50)] <= 20, counts
+    # set_config, the page (with its total and the rates), the cost inputs of the page's bundle trees.
+    assert counts[("/api/v1/products", 50)] <= 3, counts
+
+
+async def test_a_list_item_is_what_get_answers_for_the_same_product(api, client) -> None:
+    """The batched page and the single read cost the same tree the same way (bundles of bundles, channel
+    prices, an uncosted line, an estimate, model overrides)."""
+    t = api.tenant()
+    cheap, estimate, costless = await api.filament(t, 0.02), await api.filament(t, 0.03, estimate=True), None
+    costless = await api.filament(t, None)
+    m1 = await api.model(
+        t,
+        sku="MOD-001",
+        labor_minutes=30,
+        materials=[
+            {"filament_type_id": str(cheap), "grams": 12.5},
+            {"filament_type_id": str(costless), "grams": 3},
+        ],
+        components=[{"name": "magnet", "quantity": 3, "unit_cost": 0.07}],
+    )
+    m2 = await api.model(
+        t,
+        sku="MOD-002",
+        labor_minutes=7,
+        labor_rate_override=22.5,
+        overhead_pct_override=12,
+        materials=[{"filament_type_id": str(estimate), "grams": 40}],
+    )
+    inner = await api.product(
+        t, sku="PROD-001", models=[{"model_id": m1["id"], "quantity": 2}], packaging_cost=0.3
+    )
+    middle = await api.product(
+        t,
+        sku="PROD-002",
+        models=[{"model_id": m2["id"]}],
+        children=[{"product_id": inner["id"], "quantity": 3}],
+    )
+    outer = await api.product(
+        t,
+        sku="PROD-003",
+        assembly_minutes=4,
+        categories=["gifts"],
+        children=[{"product_id": middle["id"]}, {"product_id": inner["id"], "quantity": 2}],
+    )
+    r = await client.post(
+        "/api/v1/sales-channels",
+        json={"name": "Etsy", "platform": "etsy", "fee_pct": 6.5, "fixed_fee": 0.2},
+        headers=t.headers(Role.admin),
+    )
+    channel = r.json()["id"]
+    for p, price in ((outer, "39.99"), (inner, "9.50")):
+        r = await client.put(
+            f"/api/v1/products/{p['id']}/prices/{channel}", json={"price": price}, headers=t.headers()
+        )
+        assert r.status_code == 200, r.text
+    listing = await client.get("/api/v1/products?limit=200", headers=t.headers())
+    assert listing.status_code == 200
+    items = {i["id"]: i for i in listing.json()["items"]}
+    assert len(items) == 3
+    for p in (inner, middle, outer):
+        single = await client.get(f"/api/v1/products/{p['id']}", headers=t.headers())
+        assert single.status_code == 200
+        assert items[p["id"]] == single.json()
+    assert items[outer["id"]]["cost_is_estimate"] is True
+    assert items[outer["id"]]["uncosted_lines"] == [str(costless)]
+    assert [(c["sales_channel_id"], c["price"]) for c in items[outer["id"]]["channels"]] == [(channel, 39.99)]
+    assert items[middle["id"]]["channels"] == []
+    made = {c["product_id"]: c["make_cost"] for c in items[outer["id"]]["children"]}
+    assert made == {
+        middle["id"]: items[middle["id"]]["make_cost"],
+        inner["id"]: items[inner["id"]]["make_cost"],
+    }
+    models = await client.get("/api/v1/models?limit=200", headers=t.headers())
+    for m in models.json()["items"]:
+        single = await client.get(f"/api/v1/models/{m['id']}", headers=t.headers())
+        assert m == single.json()
 
 
 async def test_envelope_sort_q_and_filters(api, client) -> None:

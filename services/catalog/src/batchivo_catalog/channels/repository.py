@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
@@ -12,13 +13,25 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from batchivo_catalog.channels.models import ProductPrice, SalesChannel
-from batchivo_catalog.sql import among
 
 SORTS = ("name", "platform", "created_at")
 
 
 class Duplicate(Exception):
     pass
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelPrice:
+    """One product's list price on one channel, with the channel's terms."""
+
+    product_id: uuid.UUID
+    channel_id: uuid.UUID
+    name: str
+    platform: str | None
+    fee_pct: Decimal
+    fixed_fee: Decimal
+    price: Decimal
 
 
 class ChannelRepository:
@@ -52,22 +65,6 @@ class ChannelRepository:
             if "uq_sales_channels_tenant_id_name" in str(exc.orig):
                 raise Duplicate from exc
             raise
-
-    async def prices(
-        self, product_ids: Sequence[uuid.UUID]
-    ) -> dict[uuid.UUID, list[tuple[SalesChannel, ProductPrice]]]:
-        result: dict[uuid.UUID, list[tuple[SalesChannel, ProductPrice]]] = defaultdict(list)
-        if not product_ids:
-            return result
-        rows = await self.session.execute(
-            select(SalesChannel, ProductPrice)
-            .join(ProductPrice, ProductPrice.sales_channel_id == SalesChannel.id)
-            .where(among(ProductPrice.product_id, product_ids))
-            .order_by(SalesChannel.name, SalesChannel.id)
-        )
-        for channel, price in rows:
-            result[price.product_id].append((channel, price))
-        return result
 
     async def set_price(
         self, tenant_id: uuid.UUID, product_id: uuid.UUID, channel_id: uuid.UUID, price: object

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Response, status
 
 from batchivo_catalog.channels.repository import SORTS
 from batchivo_catalog.channels.schemas import ChannelCreate, ChannelRead, ChannelUpdate
-from batchivo_catalog.deps import AdminDep, ChannelServiceDep, ViewerDep
+from batchivo_catalog.deps import AdminDep, ChannelServiceDep, Idempotent, ViewerDep
 
 router = APIRouter(prefix="/sales-channels", tags=["sales-channels"])
 
@@ -33,7 +33,7 @@ async def list_channels(
     )
 
 
-@router.post("", response_model=ChannelRead, status_code=status.HTTP_201_CREATED)
+@router.post("", response_model=ChannelRead, status_code=status.HTTP_201_CREATED, dependencies=[Idempotent])
 async def create_channel(
     body: ChannelCreate, principal: AdminDep, service: ChannelServiceDep, response: Response
 ) -> ChannelRead:

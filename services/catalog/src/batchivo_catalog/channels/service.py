@@ -11,7 +11,7 @@ from batchivo_common.errors import Conflict, NotFound
 from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from batchivo_catalog.channels.models import ProductPrice, SalesChannel
+from batchivo_catalog.channels.models import SalesChannel
 from batchivo_catalog.channels.repository import ChannelRepository, Duplicate
 
 
@@ -58,11 +58,6 @@ class ChannelService:
         channel = await self.get(principal, channel_id)
         await self.session.delete(channel)
         await self.session.flush()
-
-    async def prices(
-        self, product_ids: Sequence[uuid.UUID]
-    ) -> dict[uuid.UUID, list[tuple[SalesChannel, ProductPrice]]]:
-        return await self.repo.prices(product_ids)
 
     async def set_price(
         self, principal: Principal, product_id: uuid.UUID, channel_id: uuid.UUID, price: object

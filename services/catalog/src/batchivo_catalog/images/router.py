@@ -26,7 +26,7 @@ from fastapi import (
     status,
 )
 
-from batchivo_catalog.deps import MemberDep, ViewerDep
+from batchivo_catalog.deps import Idempotent, MemberDep, ViewerDep
 from batchivo_catalog.images import rules
 from batchivo_catalog.images.models import ProductImage
 from batchivo_catalog.images.schemas import AltText, ImageList, ImageOrder, ImageRead, ImageUpdate
@@ -83,6 +83,7 @@ async def list_images(product_id: uuid.UUID, principal: ViewerDep, service: Imag
     response_model=ImageRead,
     status_code=status.HTTP_201_CREATED,
     responses={413: {"description": "Larger than 10 MiB"}, 415: {"description": "Not JPEG, PNG or WebP"}},
+    dependencies=[Idempotent],
 )
 async def upload_image(
     product_id: uuid.UUID,

@@ -33,6 +33,10 @@ class MaterialService:
             )
         return self._rates[tenant_id]
 
+    def know_rates(self, tenant_id: uuid.UUID, rates: Rates) -> None:
+        """Rates read along with another statement of this request (a list page's)."""
+        self._rates[tenant_id] = rates
+
     async def update_settings(self, tenant_id: uuid.UUID, changes: dict[str, Any]) -> Rates:
         row = await self.repo.settings_for_update(tenant_id)
         for name, value in changes.items():

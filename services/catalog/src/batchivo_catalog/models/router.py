@@ -8,7 +8,7 @@ from typing import Annotated
 from batchivo_common.pagination import Page, PageParamsDep, parse_sort
 from fastapi import APIRouter, Query, Response, status
 
-from batchivo_catalog.deps import AdminDep, MemberDep, ModelServiceDep, ViewerDep
+from batchivo_catalog.deps import AdminDep, Idempotent, MemberDep, ModelServiceDep, ViewerDep
 from batchivo_catalog.models.repository import SORTS
 from batchivo_catalog.models.schemas import (
     BomIn,
@@ -120,7 +120,7 @@ async def list_models(
     return Response(content=body.model_dump_json(), media_type="application/json")
 
 
-@router.post("", response_model=ModelRead, status_code=status.HTTP_201_CREATED)
+@router.post("", response_model=ModelRead, status_code=status.HTTP_201_CREATED, dependencies=[Idempotent])
 async def create_model(
     body: ModelCreate, principal: MemberDep, service: ModelServiceDep, response: Response
 ) -> ModelRead:
@@ -154,7 +154,12 @@ async def replace_bom(
     return to_read(await service.replace_bom(principal, model_id, body.model_dump()))
 
 
-@router.post("/{model_id}/materials", response_model=ModelRead, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/{model_id}/materials",
+    response_model=ModelRead,
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[Idempotent],
+)
 async def add_material(
     model_id: uuid.UUID, body: BomLineIn, principal: MemberDep, service: ModelServiceDep
 ) -> ModelRead:
@@ -180,7 +185,12 @@ async def remove_material(
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.post("/{model_id}/components", response_model=ModelRead, status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/{model_id}/components",
+    response_model=ModelRead,
+    status_code=status.HTTP_201_CREATED,
+    dependencies=[Idempotent],
+)
 async def add_component(
     model_id: uuid.UUID, body: ComponentIn, principal: MemberDep, service: ModelServiceDep
 ) -> ModelRead:
@@ -208,7 +218,7 @@ async def remove_component(
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.post("/{model_id}/stock-adjustments", response_model=ModelRead)
+@router.post("/{model_id}/stock-adjustments", response_model=ModelRead, dependencies=[Idempotent])
 async def adjust_stock(
     model_id: uuid.UUID, body: StockAdjust, principal: MemberDep, service: ModelServiceDep
 ) -> ModelRead:

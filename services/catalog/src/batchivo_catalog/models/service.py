@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -70,6 +70,26 @@ def _average(actual: dict[uuid.UUID, Decimal], model_id: uuid.UUID) -> Decimal |
     return None if average is None else costing.round3(average)
 
 
+def summaries(
+    heads: Sequence[tuple[ModelHead, Decimal | None]],
+    boms: Mapping[uuid.UUID, Sequence[costing.BomLine]],
+    components: Mapping[uuid.UUID, Sequence[costing.Component]],
+    tenant_rates: costing.Rates,
+) -> dict[uuid.UUID, ModelSummary]:
+    """Cost each model (head with its average actual cost) from its BOM lines and components."""
+    result = {}
+    for h, actual in heads:
+        cost = costing.model_cost(
+            boms.get(h.id, ()),
+            components.get(h.id, ()),
+            h.labor_minutes,
+            rules.model_rates(tenant_rates, h.labor_rate_override, h.overhead_pct_override),
+        )
+        average = None if actual is None else costing.round3(actual)
+        result[h.id] = ModelSummary(h.id, h.sku, h.name, cost, average)
+    return result
+
+
 class ModelService:
     def __init__(self, session: AsyncSession):
         self.session = session
@@ -92,31 +112,6 @@ class ModelService:
             cost = self._cost(m, lines, parts, filaments, tenant_rates)
             views.append(ModelView(m, lines, parts, filaments, cost, _average(actual, m.id)))
         return views
-
-    async def costs_of(
-        self, tenant_id: uuid.UUID, model_ids: Sequence[uuid.UUID]
-    ) -> dict[uuid.UUID, ModelSummary]:
-        """Cost and actual cost of ``model_ids`` (a product page's models), read as plain rows."""
-        if not model_ids:
-            return {}
-        heads = await self.repo.heads(tenant_id, list(set(model_ids)))
-        ids = [h.id for h in heads]
-        materials, components = await self.repo.lines(ids)
-        filaments = await self.materials.known(
-            tenant_id, {line.filament_type_id for lines in materials.values() for line in lines}
-        )
-        actual = await self.repo.actual_costs(ids)
-        tenant_rates = await self.materials.rates(tenant_id)
-        return {
-            h.id: ModelSummary(
-                h.id,
-                h.sku,
-                h.name,
-                self._cost(h, materials.get(h.id, []), components.get(h.id, []), filaments, tenant_rates),
-                _average(actual, h.id),
-            )
-            for h in heads
-        }
 
     @staticmethod
     def _cost(

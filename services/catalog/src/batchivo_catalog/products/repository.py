@@ -10,17 +10,35 @@ import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Row, delete, func, literal, select, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from batchivo_catalog.costing import Rates
+from batchivo_catalog.materials.models import CatalogSettingsRow
 from batchivo_catalog.models.models import StockMovement
 from batchivo_catalog.models.repository import move_units, search_filter
 from batchivo_catalog.products.models import Product, ProductChild, ProductModel
 from batchivo_catalog.sql import among
 
 SORTS = ("sku", "name", "created_at", "updated_at", "units_in_stock")
+#: The columns a list page reads (what a product response shows; ``reads.ProductFields``).
+PAGE_COLUMNS = (
+    "id",
+    "sku",
+    "name",
+    "description",
+    "packaging_cost",
+    "assembly_minutes",
+    "categories",
+    "is_active",
+    "units_in_stock",
+    "version",
+    "created_at",
+    "updated_at",
+)
 
 
 class Duplicate(Exception):
@@ -67,8 +85,10 @@ class ProductRepository:
         active: bool | None = None,
         category: str | None = None,
         has_stock: bool | None = None,
-    ) -> tuple[Sequence[Product], int]:
-        stmt = select(Product).where(Product.tenant_id == tenant_id)
+    ) -> tuple[Sequence[Row[Any]], int, Rates | None]:
+        """A page as plain rows (the response's columns, no ORM objects), the total, and the tenant's rates
+        (``None`` with an empty page: nothing to cost)."""
+        stmt = select(*(getattr(Product, c) for c in PAGE_COLUMNS)).where(Product.tenant_id == tenant_id)
         if q:
             stmt = stmt.where(search_filter(Product.search, q))
         if active is not None:
@@ -77,11 +97,34 @@ class ProductRepository:
             stmt = stmt.where(Product.categories.contains([category]))
         if has_stock is not None:
             stmt = stmt.where(Product.units_in_stock > 0 if has_stock else Product.units_in_stock == 0)
-        total = await self.session.scalar(select(func.count()).select_from(stmt.subquery()))
         column = getattr(Product, sort)
         order = column.desc() if descending else column.asc()
-        rows = await self.session.scalars(stmt.order_by(order, Product.id).limit(limit).offset(offset))
-        return list(rows), int(total or 0)
+        # The total as a window over the filtered rows, and the tenant's rates, ride along with the page.
+        settings = CatalogSettingsRow
+        rates = [
+            select(c).where(settings.tenant_id == tenant_id).scalar_subquery()
+            for c in (settings.labor_rate_per_hour, settings.overhead_pct, settings.price_multiplier)
+        ]
+        rows = (
+            await self.session.execute(
+                stmt.add_columns(func.count().over(), *rates)
+                .order_by(order, Product.id)
+                .limit(limit)
+                .offset(offset)
+            )
+        ).all()
+        if not rows:
+            total = (
+                0
+                if offset == 0
+                else await self.session.scalar(select(func.count()).select_from(stmt.subquery()))
+            )
+            return [], int(total or 0), None
+        first = rows[0]
+        n = len(PAGE_COLUMNS)
+        known = first[n + 1] is not None
+        tenant_rates = Rates(first[n + 1], first[n + 2], first[n + 3]) if known else Rates()
+        return rows, int(first[n]), tenant_rates
 
     async def skus(self, tenant_id: uuid.UUID, prefix: str) -> list[str]:
         pattern = prefix.upper() + "-%"
@@ -129,20 +172,23 @@ class ProductRepository:
         while frontier and rounds <= 22:
             rounds += 1
             loaded.update(frontier)
-            for row in await self.session.execute(
-                select(pm.product_id, pm.model_id, pm.quantity)
-                .where(among(pm.product_id, frontier))
-                .order_by(pm.id)
+            # The level's model rows (kind 0) and child rows (kind 1) in one statement.
+            parts = union_all(
+                select(
+                    literal(0).label("kind"), pm.id, pm.product_id, pm.model_id.label("ref"), pm.quantity
+                ).where(among(pm.product_id, frontier)),
+                select(literal(1), pc.id, pc.product_id, pc.child_product_id, pc.quantity).where(
+                    among(pc.product_id, frontier)
+                ),
+            ).subquery()
+            child_rows = []
+            for kind, _, product_id, ref, quantity in await self.session.execute(
+                select(parts).order_by(parts.c.kind, parts.c.id)
             ):
-                models[row[0]].append(PartLine(*row))
-            child_rows = [
-                ChildLine(*row)
-                for row in await self.session.execute(
-                    select(pc.product_id, pc.child_product_id, pc.quantity)
-                    .where(among(pc.product_id, frontier))
-                    .order_by(pc.id)
-                )
-            ]
+                if kind == 0:
+                    models[product_id].append(PartLine(product_id, ref, quantity))
+                else:
+                    child_rows.append(ChildLine(product_id, ref, quantity))
             for child in child_rows:
                 children[child.product_id].append(child)
             missing = list({r.child_product_id for r in child_rows} - set(products))
@@ -153,6 +199,20 @@ class ProductRepository:
                     products[p.id] = p
             frontier = [pid for pid in {r.child_product_id for r in child_rows} if pid not in loaded]
         return products, models, children
+
+    async def model_lines(self, product_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, list[PartLine]]:
+        """The model x quantity rows of ``product_ids`` (one statement)."""
+        lines: dict[uuid.UUID, list[PartLine]] = defaultdict(list)
+        if not product_ids:
+            return lines
+        pm = ProductModel
+        for row in await self.session.execute(
+            select(pm.product_id, pm.model_id, pm.quantity)
+            .where(among(pm.product_id, product_ids))
+            .order_by(pm.id)
+        ):
+            lines[row[0]].append(PartLine(*row))
+        return lines
 
     async def children_graph(self, tenant_id: uuid.UUID) -> dict[uuid.UUID, list[uuid.UUID]]:
         """The tenant's whole child graph (product → child products), for the cycle check on a write."""

@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
+import json
 import uuid
-from typing import Annotated
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Any
 
 from batchivo_common.pagination import Page, PageParamsDep, parse_sort
 from fastapi import APIRouter, Query, Response, status
 
-from batchivo_catalog.deps import AdminDep, MemberDep, ProductServiceDep, ViewerDep
+from batchivo_catalog.deps import AdminDep, Idempotent, MemberDep, ProductServiceDep, ViewerDep
 from batchivo_catalog.models.schemas import NextSku, StockAdjust, StockMovementRead
 from batchivo_catalog.products.repository import SORTS
 from batchivo_catalog.products.schemas import (
     AssembleBody,
-    ChannelPriceRead,
     PriceIn,
-    ProductChildRead,
-    ProductCostRead,
     ProductCreate,
-    ProductModelRead,
     ProductRead,
     ProductUpdate,
 )
@@ -39,68 +38,95 @@ async def next_sku(
     return NextSku(sku=await service.next_sku(principal, prefix))
 
 
-def to_read(view: ProductView) -> ProductRead:
-    p = view.product
-    return ProductRead.model_construct(
-        id=p.id,
-        sku=p.sku,
-        name=p.name,
-        description=p.description,
-        packaging_cost=p.packaging_cost,
-        assembly_minutes=p.assembly_minutes,
-        categories=list(p.categories or []),
-        is_active=p.is_active,
-        units_in_stock=p.units_in_stock,
-        models=[
-            ProductModelRead.model_construct(
-                model_id=row.model_id,
-                sku=None if mv is None else mv.sku,
-                name=None if mv is None else mv.name,
-                quantity=row.quantity,
-                unit_cost=None if mv is None else mv.cost.total,
-                actual_unit_cost=None if mv is None else mv.actual_unit_cost,
-            )
+def _num(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _time(value: datetime) -> str:
+    # What pydantic writes for an aware datetime: ISO 8601 with "Z" for UTC.
+    return value.isoformat().replace("+00:00", "Z")
+
+
+def product_json(view: ProductView) -> dict[str, Any]:
+    """The ``ProductRead`` of a view as plain JSON values, built directly: a page of 50 cost trees is
+    serialised with ``json.dumps`` instead of hundreds of model instances (the schema stays ``ProductRead``,
+    and ``tests/api/test_lists.py`` checks a list item against ``GET /products/{id}``)."""
+    p, cost = view.product, view.cost
+    return {
+        "id": str(p.id),
+        "sku": p.sku,
+        "name": p.name,
+        "description": p.description,
+        "packaging_cost": float(p.packaging_cost),
+        "assembly_minutes": float(p.assembly_minutes),
+        "categories": list(p.categories or []),
+        "is_active": p.is_active,
+        "units_in_stock": p.units_in_stock,
+        "models": [
+            {
+                "model_id": str(row.model_id),
+                "sku": None if mv is None else mv.sku,
+                "name": None if mv is None else mv.name,
+                "quantity": row.quantity,
+                "unit_cost": None if mv is None else float(mv.cost.total),
+                "actual_unit_cost": None if mv is None else _num(mv.actual_unit_cost),
+            }
             for row, mv in view.models
         ],
-        children=[
-            ProductChildRead.model_construct(
-                product_id=c.product.id,
-                sku=c.product.sku,
-                name=c.product.name,
-                quantity=c.quantity,
-                make_cost=c.make_cost,
-            )
+        "children": [
+            {
+                "product_id": str(c.product.id),
+                "sku": c.product.sku,
+                "name": c.product.name,
+                "quantity": c.quantity,
+                "make_cost": float(c.make_cost),
+            }
             for c in view.children
         ],
-        cost=ProductCostRead.model_construct(
-            models=view.cost.models,
-            children=view.cost.children,
-            packaging=view.cost.packaging,
-            assembly=view.cost.assembly,
-            make_cost=view.cost.make_cost,
-        ),
-        make_cost=view.cost.make_cost,
-        suggested_price=view.cost.suggested_price,
-        cost_is_estimate=view.cost.cost_is_estimate,
-        uncosted_lines=view.uncosted_lines,
-        actual_make_cost=view.actual_make_cost,
-        variance_pct=view.variance_pct,
-        channels=[
-            ChannelPriceRead.model_construct(
-                sales_channel_id=channel.id,
-                name=channel.name,
-                platform=channel.platform,
-                price=result.price,
-                fee=result.fee,
-                profit=result.profit,
-                margin_pct=result.margin_pct,
-            )
-            for channel, _, result in view.channels
+        "cost": {
+            "models": float(cost.models),
+            "children": float(cost.children),
+            "packaging": float(cost.packaging),
+            "assembly": float(cost.assembly),
+            "make_cost": float(cost.make_cost),
+        },
+        "make_cost": float(cost.make_cost),
+        "suggested_price": float(cost.suggested_price),
+        "cost_is_estimate": cost.cost_is_estimate,
+        "uncosted_lines": [str(u) for u in view.uncosted_lines],
+        "actual_make_cost": _num(view.actual_make_cost),
+        "variance_pct": _num(view.variance_pct),
+        "channels": [
+            {
+                "sales_channel_id": str(channel.channel_id),
+                "name": channel.name,
+                "platform": channel.platform,
+                "price": float(result.price),
+                "fee": float(result.fee),
+                "profit": float(result.profit),
+                "margin_pct": _num(result.margin_pct),
+            }
+            for channel, result in view.channels
         ],
-        version=p.version,
-        created_at=p.created_at,
-        updated_at=p.updated_at,
+        "version": p.version,
+        "created_at": _time(p.created_at),
+        "updated_at": _time(p.updated_at),
+    }
+
+
+def _json(body: Any, status_code: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(
+        json.dumps(body, separators=(",", ":"), ensure_ascii=False),
+        status_code=status_code,
+        headers=headers,
+        media_type="application/json",
     )
+
+
+def product_response(
+    view: ProductView, status_code: int = 200, headers: dict[str, str] | None = None
+) -> Response:
+    return _json(product_json(view), status_code, headers)
 
 
 @router.get("", response_model=Page[ProductRead])
@@ -130,32 +156,34 @@ async def list_products(
         category=category,
         has_stock=has_stock,
     )
-    # Built from trusted values (model_construct) and serialised once: no re-validation of a whole page.
-    body = Page[ProductRead].model_construct(
-        items=[to_read(v) for v in views], total=total, limit=page.limit, offset=page.offset
+    return _json(
+        {
+            "items": [product_json(v) for v in views],
+            "total": total,
+            "limit": page.limit,
+            "offset": page.offset,
+        }
     )
-    return Response(content=body.model_dump_json(), media_type="application/json")
 
 
-@router.post("", response_model=ProductRead, status_code=status.HTTP_201_CREATED)
-async def create_product(
-    body: ProductCreate, principal: MemberDep, service: ProductServiceDep, response: Response
-) -> ProductRead:
+@router.post("", response_model=ProductRead, status_code=status.HTTP_201_CREATED, dependencies=[Idempotent])
+async def create_product(body: ProductCreate, principal: MemberDep, service: ProductServiceDep) -> Response:
     view = await service.create(principal, body.model_dump())
-    response.headers["Location"] = f"/api/v1/products/{view.product.id}"
-    return to_read(view)
+    return product_response(
+        view, status.HTTP_201_CREATED, {"Location": f"/api/v1/products/{view.product.id}"}
+    )
 
 
 @router.get("/{product_id}", response_model=ProductRead)
-async def get_product(product_id: uuid.UUID, principal: ViewerDep, service: ProductServiceDep) -> ProductRead:
-    return to_read(await service.get(principal, product_id))
+async def get_product(product_id: uuid.UUID, principal: ViewerDep, service: ProductServiceDep) -> Response:
+    return product_response(await service.get(principal, product_id))
 
 
 @router.patch("/{product_id}", response_model=ProductRead)
 async def update_product(
     product_id: uuid.UUID, body: ProductUpdate, principal: MemberDep, service: ProductServiceDep
-) -> ProductRead:
-    return to_read(await service.update(principal, product_id, body.model_dump(exclude_unset=True)))
+) -> Response:
+    return product_response(await service.update(principal, product_id, body.model_dump(exclude_unset=True)))
 
 
 @router.delete("/{product_id}", status_code=status.HTTP_204_NO_CONTENT)
@@ -171,8 +199,8 @@ async def set_price(
     body: PriceIn,
     principal: MemberDep,
     service: ProductServiceDep,
-) -> ProductRead:
-    return to_read(await service.set_price(principal, product_id, channel_id, body.price))
+) -> Response:
+    return product_response(await service.set_price(principal, product_id, channel_id, body.price))
 
 
 @router.delete("/{product_id}/prices/{channel_id}", status_code=status.HTTP_204_NO_CONTENT)
@@ -183,18 +211,18 @@ async def remove_price(
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.post("/{product_id}/assemble", response_model=ProductRead)
+@router.post("/{product_id}/assemble", response_model=ProductRead, dependencies=[Idempotent])
 async def assemble(
     product_id: uuid.UUID, body: AssembleBody, principal: MemberDep, service: ProductServiceDep
-) -> ProductRead:
-    return to_read(await service.assemble(principal, product_id, body.quantity))
+) -> Response:
+    return product_response(await service.assemble(principal, product_id, body.quantity))
 
 
-@router.post("/{product_id}/stock-adjustments", response_model=ProductRead)
+@router.post("/{product_id}/stock-adjustments", response_model=ProductRead, dependencies=[Idempotent])
 async def adjust_stock(
     product_id: uuid.UUID, body: StockAdjust, principal: MemberDep, service: ProductServiceDep
-) -> ProductRead:
-    return to_read(await service.adjust_stock(principal, product_id, body.delta, body.reason))
+) -> Response:
+    return product_response(await service.adjust_stock(principal, product_id, body.delta, body.reason))
 
 
 @router.get("/{product_id}/stock-movements", response_model=Page[StockMovementRead])

@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from batchivo_common.auth.tokens import Principal
 from batchivo_common.contracts.catalog import ModelQuantity, ProductStateV1
@@ -18,14 +18,15 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from batchivo_catalog import costing
-from batchivo_catalog.channels.models import ProductPrice, SalesChannel
+from batchivo_catalog.channels.repository import ChannelPrice
 from batchivo_catalog.channels.service import ChannelService
 from batchivo_catalog.db import outbox
 from batchivo_catalog.models.models import Model, StockMovement
 from batchivo_catalog.models.repository import ModelRepository
-from batchivo_catalog.models.service import InsufficientStock, ModelService, ModelSummary
+from batchivo_catalog.models.service import InsufficientStock, ModelService, ModelSummary, summaries
 from batchivo_catalog.products import rules
 from batchivo_catalog.products.models import Product, ProductChild, ProductModel
+from batchivo_catalog.products.reads import ChildProduct, ProductFields, cost_inputs
 from batchivo_catalog.products.repository import Duplicate, PartLine, ProductRepository
 from batchivo_catalog.sql import among
 
@@ -38,21 +39,21 @@ class UnknownReference(AppError):
 
 @dataclass(frozen=True, slots=True)
 class ChildView:
-    product: Product
+    product: ProductFields | ChildProduct
     quantity: int
     make_cost: Decimal
 
 
 @dataclass(frozen=True, slots=True)
 class ProductView:
-    product: Product
+    product: ProductFields
     models: list[tuple[PartLine, ModelSummary | None]]
     children: list[ChildView]
     cost: costing.ProductCost
     uncosted_lines: list[uuid.UUID]
     actual_make_cost: Decimal | None
     variance_pct: Decimal | None
-    channels: list[tuple[SalesChannel, ProductPrice, costing.ChannelResult]] = field(default_factory=list)
+    channels: list[tuple[ChannelPrice, costing.ChannelResult]] = field(default_factory=list)
 
 
 class ProductService:
@@ -64,14 +65,16 @@ class ProductService:
         self.channels = ChannelService(session)
 
     # --- reads ----------------------------------------------------------------------------------------
-    async def views(self, tenant_id: uuid.UUID, roots: Sequence[Product]) -> list[ProductView]:
+    async def views(self, tenant_id: uuid.UUID, roots: Sequence[ProductFields]) -> list[ProductView]:
         """Cost ``roots`` with their bundle trees: statements bounded by the depth, not the page size."""
         if not roots:
             return []
-        products, models, children = await self.repo.trees(tenant_id, roots)
-        model_ids = [row.model_id for rows in models.values() for row in rows]
-        model_views = await self.model_service.costs_of(tenant_id, model_ids)
+        found = await cost_inputs(self.session, tenant_id, [p.id for p in roots])
+        products: dict[uuid.UUID, ProductFields | ChildProduct] = {**found.children_products}
+        products.update((p.id, p) for p in roots)
+        models, children = found.models, found.children
         rates = await self.model_service.materials.rates(tenant_id)
+        model_views = summaries(found.heads, found.boms, found.components, rates)
         shapes = {
             str(pid): costing.ProductShape(
                 models=[(str(r.model_id), r.quantity) for r in models.get(pid, [])],
@@ -90,7 +93,7 @@ class ProductService:
         actual_inputs = {str(mid): v.actual_unit_cost for mid, v in model_views.items()}
         packaging = {k: s.packaging_cost for k, s in shapes.items()}
         assembly = {k: s.assembly_minutes / sixty * rates.labor_rate_per_hour for k, s in shapes.items()}
-        prices = await self.channels.prices([p.id for p in roots])
+        prices = found.prices
 
         def uncosted(pid: uuid.UUID, seen: set[uuid.UUID]) -> set[uuid.UUID]:
             if pid in seen:
@@ -136,23 +139,25 @@ class ProductService:
                     variance_pct=None if actual is None else costing.variance_pct(actual, cost.make_cost),
                     channels=[
                         (
-                            channel,
                             price,
                             costing.channel_result(
                                 Decimal(price.price),
                                 cost.make_cost,
-                                costing.ChannelTerms(Decimal(channel.fee_pct), Decimal(channel.fixed_fee)),
+                                costing.ChannelTerms(Decimal(price.fee_pct), Decimal(price.fixed_fee)),
                             ),
                         )
-                        for channel, price in prices.get(p.id, [])
+                        for price in prices.get(p.id, [])
                     ],
                 )
             )
         return result
 
     async def page(self, principal: Principal, **query: Any) -> tuple[list[ProductView], int]:
-        products, total = await self.repo.page(principal.tenant_id, **query)
-        return await self.views(principal.tenant_id, products), total
+        products, total, rates = await self.repo.page(principal.tenant_id, **query)
+        if rates is not None:
+            self.model_service.materials.know_rates(principal.tenant_id, rates)
+        # Rows carry the columns of ``ProductFields`` by name (``PAGE_COLUMNS``).
+        return await self.views(principal.tenant_id, cast(Sequence[ProductFields], products)), total
 
     async def get(self, principal: Principal, product_id: uuid.UUID) -> ProductView:
         product = await self._own(principal.tenant_id, product_id)
@@ -395,22 +400,48 @@ class ProductService:
         return view
 
     async def _publish(self, product: Product, event_type: str, models: Sequence[PartLine]) -> None:
-        state = ProductStateV1(
+        await publish_state(
+            self.session,
+            event_type,
+            tenant_id=product.tenant_id,
             product_id=product.id,
             sku=product.sku,
             name=product.name,
             is_active=product.is_active,
-            models=[ModelQuantity(model_id=row.model_id, quantity=row.quantity) for row in models],
+            version=product.version + (1 if event_type.endswith("deleted.v1") else 0),
+            models=models,
         )
-        await add_event(
-            self.session,
-            outbox,
-            new_event(
-                event_type,
-                producer=PRODUCER,
-                tenant_id=product.tenant_id,
-                data=state,
-                aggregate_id=product.id,
-                aggregate_version=product.version + (1 if event_type.endswith("deleted.v1") else 0),
-            ),
-        )
+
+
+async def publish_state(
+    session: AsyncSession,
+    event_type: str,
+    *,
+    tenant_id: uuid.UUID,
+    product_id: uuid.UUID,
+    sku: str,
+    name: str,
+    is_active: bool,
+    version: int,
+    models: Sequence[PartLine],
+) -> None:
+    """Put a ``catalog.product.*`` event with the product's full state in the outbox of this transaction."""
+    state = ProductStateV1(
+        product_id=product_id,
+        sku=sku,
+        name=name,
+        is_active=is_active,
+        models=[ModelQuantity(model_id=row.model_id, quantity=row.quantity) for row in models],
+    )
+    await add_event(
+        session,
+        outbox,
+        new_event(
+            event_type,
+            producer=PRODUCER,
+            tenant_id=tenant_id,
+            data=state,
+            aggregate_id=product_id,
+            aggregate_version=version,
+        ),
+    )
