@@ -33,6 +33,11 @@ export const routes: RouteObject[] = [
               { path: "models/:modelId", ...page(() => import("@/pages/catalog/ModelDetailPage")) },
               { path: "products", ...page(() => import("@/pages/catalog/ProductsPage")) },
               { path: "products/:productId", ...page(() => import("@/pages/catalog/ProductDetailPage")) },
+              // Production
+              { path: "printers", ...page(() => import("@/pages/production/PrintersPage")) },
+              { path: "production-runs", ...page(() => import("@/pages/production/RunsPage")) },
+              { path: "production-runs/new", ...page(() => import("@/pages/production/NewRunPage")) },
+              { path: "production-runs/:runId", ...page(() => import("@/pages/production/RunDetailPage")) },
               {
                 element: <RequireAuth minRole="admin" />,
                 children: [

@@ -17,6 +17,10 @@ export const RESOURCES = [
   "products",
   "sales-channels",
   "catalog-settings",
+  // Production (printers, runs, the spool stock with reservations it computes)
+  "printers",
+  "production-runs",
+  "production-spools",
 ] as const;
 export type Resource = (typeof RESOURCES)[number];
 
@@ -27,6 +31,9 @@ export interface Touches {
 
 /** Catalog costs follow inventory's filament type costs by events. */
 const CATALOG_COSTS: readonly Resource[] = ["models", "products"];
+
+/** What a finished (or reverted) run changes in the other services, by events. */
+const RUN_OUTCOME: readonly Resource[] = ["production-runs", "production-spools", "spools", "inventory", "filament-types", ...CATALOG_COSTS];
 
 export const TOUCHES = {
   // Inventory: a spool's weight or price changes the stock figures and its type's cost per gram.
@@ -44,6 +51,13 @@ export const TOUCHES = {
   "product.price": { now: ["products"] },
   "channel.write": { now: ["sales-channels", "products"] },
   "catalog-settings.write": { now: ["catalog-settings", ...CATALOG_COSTS] },
+  // Production: loading a spool changes where the spool is; a run's plan reserves grams on its spools.
+  "printer.write": { now: ["printers", "production-spools"] },
+  "printer.load": { now: ["printers", "production-spools"] },
+  "run.write": { now: ["production-runs", "production-spools"] },
+  // Complete, fail, cancel, revert: inventory books the grams and the catalog the units and actual cost from
+  // the run's event; the run's deduction goes pending → applied when inventory answers.
+  "run.finish": { now: ["production-runs", "production-spools"], eventually: RUN_OUTCOME },
 } as const satisfies Record<string, Touches>;
 
 export type Mutation = keyof typeof TOUCHES;
