@@ -89,7 +89,9 @@ function RunView({ run }: { run: Run }) {
         title={run.run_number}
         description={
           <span className="flex flex-wrap items-center gap-2">
-            <RunStatusBadge status={run.status} />
+            <span data-testid="run-status">
+              <RunStatusBadge status={run.status} />
+            </span>
             <DeductionBadge status={run.deduction.status} />
             <span>
               {formatDate(run.run_date)} · {printer?.name ?? (run.printer_id ? "Printer" : "No printer")}
