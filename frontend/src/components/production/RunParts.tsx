@@ -16,13 +16,21 @@ export function statusLabel(status: string): string {
   return STATUS[status as RunStatus]?.label ?? status;
 }
 
+/** Red as text on an outline, not white on red: readable in both themes (WCAG AA contrast). */
+const ALARM = "border-destructive text-destructive";
+
 export function RunStatusBadge({ status }: { status: string }) {
   const known = STATUS[status as RunStatus] ?? { label: status, variant: "outline" as const };
-  return <Badge variant={known.variant}>{known.label}</Badge>;
+  const alarm = known.variant === "destructive";
+  return (
+    <Badge variant={alarm ? "outline" : known.variant} className={alarm ? ALARM : undefined}>
+      {known.label}
+    </Badge>
+  );
 }
 
 const DEDUCTION: Record<string, { label: string; variant: "default" | "secondary" | "warning" | "destructive" | "outline" }> = {
-  none: { label: "Nothing booked", variant: "outline" },
+  none: { label: "Nothing pending", variant: "outline" },
   pending: { label: "Booking in inventory…", variant: "warning" },
   applied: { label: "Booked in inventory", variant: "secondary" },
   discrepancy: { label: "Booked with a discrepancy", variant: "destructive" },
@@ -30,8 +38,9 @@ const DEDUCTION: Record<string, { label: string; variant: "default" | "secondary
 
 export function DeductionBadge({ status }: { status: string }) {
   const known = DEDUCTION[status] ?? { label: status, variant: "outline" as const };
+  const alarm = known.variant === "destructive";
   return (
-    <Badge variant={known.variant} data-testid="deduction-status">
+    <Badge variant={alarm ? "outline" : known.variant} className={alarm ? ALARM : undefined} data-testid="deduction-status">
       {known.label}
     </Badge>
   );

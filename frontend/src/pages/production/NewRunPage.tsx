@@ -343,7 +343,7 @@ export default function NewRunPage() {
               <Textarea rows={2} value={notes} onChange={(event) => setNotes(event.target.value)} />
             </Field>
             {refused || materials.some((line) => lineShortfall(line) > 0) ? (
-              <Alert variant="destructive" className="grid gap-2">
+              <Alert className="grid gap-2 border-warning">
                 <p>{refused ?? "A spool does not have enough filament available for this plan."} Load or choose another spool, lower the grams, or plan it anyway.</p>
                 <label className="flex items-center gap-2 font-medium">
                   <input type="checkbox" className="size-4 accent-primary" checked={allowInsufficient} onChange={(event) => setAllowInsufficient(event.target.checked)} />
