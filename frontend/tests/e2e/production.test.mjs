@@ -157,6 +157,7 @@ test("a model with a two-material BOM and a product with a channel price", async
   await dialog.getByLabel("Fixed fee").fill("0");
   await dialog.getByRole("button", { name: "Save" }).click();
   await dialog.waitFor({ state: "hidden" });
+  await waitForText(page.getByRole("row", { name: /Etsy/ }), "5%");
 
   await nav("Models").click();
   await page.getByRole("button", { name: "Add model" }).first().click();
