@@ -344,6 +344,8 @@ test("the production pages in dark mode and at phone width", async () => {
   await page.getByRole("table").waitFor();
   await shot("49-runs");
   await page.getByRole("button", { name: "Use dark theme" }).click();
+  await page.goto("/production-runs"); // no colour transition caught half-way
+  await page.getByRole("table").waitFor();
   await shot("50-runs-dark");
   await page.goto("/printers");
   await page.getByRole("list", { name: "Spools in Prusa MK4" }).waitFor();

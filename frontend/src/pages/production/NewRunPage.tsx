@@ -344,7 +344,10 @@ export default function NewRunPage() {
             </Field>
             {refused || materials.some((line) => lineShortfall(line) > 0) ? (
               <Alert className="grid gap-2 border-warning">
-                <p>{refused ?? "A spool does not have enough filament available for this plan."} Load or choose another spool, lower the grams, or plan it anyway.</p>
+                <p>
+                  {refused ? "The plan was refused: a spool is short (see its line)." : "A spool does not have enough filament available for this plan."} Load or choose another spool,
+                  lower the grams, or plan it anyway.
+                </p>
                 <label className="flex items-center gap-2 font-medium">
                   <input type="checkbox" className="size-4 accent-primary" checked={allowInsufficient} onChange={(event) => setAllowInsufficient(event.target.checked)} />
                   Allow insufficient stock (plan it anyway)
