@@ -125,7 +125,15 @@ function RunView({ run }: { run: Run }) {
             </Fact>
             <Fact term="Success rate">{formatPercent(run.success_rate)}</Fact>
             <Fact term="Cost per gram used">{formatMoney(run.cost_per_gram_actual, currency, 4)}</Fact>
-            <Fact term="Print time">{run.duration_hours == null ? "—" : `${run.duration_hours} h`}</Fact>
+            <Fact term="Print time">
+              {run.duration_hours == null ? "—" : `${run.duration_hours} h`}
+              {run.time_variance_hours != null ? (
+                <span className="ml-1 text-muted-foreground">
+                  ({run.time_variance_hours > 0 ? "+" : ""}
+                  {run.time_variance_hours} h vs estimate)
+                </span>
+              ) : null}
+            </Fact>
             <Fact term="Started">{formatDateTime(run.started_at)}</Fact>
             <Fact term="Finished">{formatDateTime(run.completed_at)}</Fact>
           </dl>
