@@ -90,7 +90,7 @@ export default function RunsPage() {
     <>
       <PageHeader title="Production runs" description="Print beds planned, printing and done: filament used against the plan." actions={newButton} />
       <div className="mb-3 flex flex-wrap items-end gap-3" role="search" aria-label="Filter runs">
-        <div className="grid min-w-40 flex-1 gap-1">
+        <div className="grid min-w-32 flex-1 gap-1">
           <Label htmlFor="runs-q">Search</Label>
           <DebouncedInput id="runs-q" type="search" placeholder="Run number or notes" value={search.q} onCommit={(q) => update({ q })} />
         </div>
@@ -127,11 +127,11 @@ export default function RunsPage() {
             ))}
           </NativeSelect>
         </div>
-        <div className="grid w-36 gap-1">
+        <div className="grid w-40 gap-1">
           <Label htmlFor="runs-from">From</Label>
           <Input id="runs-from" type="date" value={search.from} onChange={(event) => update({ from: event.target.value })} />
         </div>
-        <div className="grid w-36 gap-1">
+        <div className="grid w-40 gap-1">
           <Label htmlFor="runs-to">To</Label>
           <Input id="runs-to" type="date" value={search.to} onChange={(event) => update({ to: event.target.value })} />
         </div>
