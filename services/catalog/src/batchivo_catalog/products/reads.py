@@ -45,7 +45,11 @@ parts as (
     select 1, pc.id, pc.product_id, pc.child_product_id, pc.quantity
     from catalog.product_children pc where pc.product_id = any(array(select id from ids))
 ),
-mids as (select distinct ref as id from parts where kind = 0)
+mids as (select distinct ref as id from parts where kind = 0),
+mats as (
+    select mm.id, mm.model_id, mm.filament_type_id, mm.grams, mm.position
+    from catalog.model_materials mm where mm.model_id = any(array(select id from mids))
+)
 select
   (select json_agg(json_build_array(kind, product_id, ref, quantity) order by kind, id) from parts)::text,
   (select json_agg(json_build_array(p.id, p.sku, p.name, p.packaging_cost, p.assembly_minutes))
@@ -64,18 +68,17 @@ select
                 group by rc.model_id) a on a.model_id = m.id
      where m.tenant_id = :tenant and m.id = any(array(select id from mids)))::text,
   (select json_agg(json_build_array(mm.model_id, mm.filament_type_id, mm.grams) order by mm.position, mm.id)
-     from catalog.model_materials mm where mm.model_id = any(array(select id from mids)))::text,
+     from mats mm)::text,
   (select json_agg(json_build_array(mc.model_id, mc.quantity, mc.unit_cost) order by mc.position, mc.id)
      from catalog.model_components mc where mc.model_id = any(array(select id from mids)))::text,
   (select json_agg(json_build_array(ft.id, ft.cost_per_gram, ft.cost_is_estimate))
      from catalog.filament_types ft
      where ft.tenant_id = :tenant and ft.is_deleted is false
-       and ft.id = any(array(select mm.filament_type_id from catalog.model_materials mm
-                             where mm.model_id = any(array(select id from mids)))))::text,
+       and ft.id = any(array(select distinct filament_type_id from mats)))::text,
   (select json_agg(json_build_array(pp.product_id, c.id, c.name, c.platform, c.fee_pct, c.fixed_fee,
                                     pp.price) order by c.name, c.id)
      from catalog.product_prices pp join catalog.sales_channels c on c.id = pp.sales_channel_id
-     where pp.product_id = any(cast(:roots as uuid[])))::text
+     where pp.product_id = any(array(select unnest(cast(:roots as uuid[])))))::text
 """
 )
 

@@ -88,18 +88,22 @@ class ProductRepository:
     ) -> tuple[Sequence[Row[Any]], int, Rates | None]:
         """A page as plain rows (the response's columns, no ORM objects), the total, and the tenant's rates
         (``None`` with an empty page: nothing to cost)."""
-        stmt = select(*(getattr(Product, c) for c in PAGE_COLUMNS)).where(Product.tenant_id == tenant_id)
+        conditions: list[Any] = [Product.tenant_id == tenant_id]
         if q:
-            stmt = stmt.where(search_filter(Product.search, q))
+            conditions.append(search_filter(Product.search, q))
         if active is not None:
-            stmt = stmt.where(Product.is_active.is_(active))
+            conditions.append(Product.is_active.is_(active))
         if category:
-            stmt = stmt.where(Product.categories.contains([category]))
+            conditions.append(Product.categories.contains([category]))
         if has_stock is not None:
-            stmt = stmt.where(Product.units_in_stock > 0 if has_stock else Product.units_in_stock == 0)
+            conditions.append(Product.units_in_stock > 0 if has_stock else Product.units_in_stock == 0)
+        stmt = select(*(getattr(Product, c) for c in PAGE_COLUMNS)).where(*conditions)
         column = getattr(Product, sort)
         order = column.desc() if descending else column.asc()
-        # The total as a window over the filtered rows, and the tenant's rates, ride along with the page.
+        # The total and the tenant's rates ride along with the page as scalar subqueries. The total is its
+        # own count (an index-only scan), not ``count(*) over ()``: a window over the filtered rows makes
+        # PostgreSQL read every one of them before the first row of the page (~3 ms at 5,000 products).
+        total_count = select(func.count()).select_from(Product).where(*conditions).correlate(None)
         settings = CatalogSettingsRow
         rates = [
             select(c).where(settings.tenant_id == tenant_id).scalar_subquery()
@@ -107,7 +111,7 @@ class ProductRepository:
         ]
         rows = (
             await self.session.execute(
-                stmt.add_columns(func.count().over(), *rates)
+                stmt.add_columns(total_count.scalar_subquery(), *rates)
                 .order_by(order, Product.id)
                 .limit(limit)
                 .offset(offset)
