@@ -39,9 +39,10 @@ export default function CategoriesPage() {
               <TableRow key={category.name}>
                 <TableCell className="font-medium">{category.name}</TableCell>
                 <TableCell className="text-right tabular-nums">
-                  <Link to={`/products?${new URLSearchParams({ category: category.name, active: "all" })}`} className="underline-offset-4 hover:underline">
+                  <Link to={`/products?${new URLSearchParams({ category: category.name, active: "all" })}`} className="underline-offset-4 hover:underline"
+                    aria-label={`${category.product_count} products in ${category.name}`}
+                  >
                     {category.product_count}
-                    <span className="sr-only"> products in {category.name}</span>
                   </Link>
                 </TableCell>
                 {canWrite ? (
