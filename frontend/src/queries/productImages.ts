@@ -5,10 +5,9 @@
  *
  * Uploads go through XMLHttpRequest for its upload progress events, with the same bearer token (and one
  * refresh on 401) as the typed clients' session fetch, and an Idempotency-Key from lib/idempotency. The
- * image bytes need the token too, so they are fetched through the session and shown as object URLs.
+ * image bytes need the token too, so they are fetched through the session and shown as data: URLs.
  */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useState } from "react";
 import { catalogApi, unwrap, type CatalogSchemas } from "@/lib/api";
 import { ApiError } from "@/lib/errors";
 import { idempotent } from "@/lib/idempotency";
@@ -36,36 +35,35 @@ export function useProductImages(productId: string) {
   });
 }
 
-async function fetchBlob(url: string, signal: AbortSignal): Promise<Blob> {
+/** A Blob as a data: URL (the app's Content-Security-Policy allows `img-src 'self' data:`, not blob:). */
+export async function blobToDataUrl(blob: Blob): Promise<string> {
+  const bytes = new Uint8Array(await blob.arrayBuffer());
+  let binary = "";
+  const CHUNK = 0x8000; // String.fromCharCode takes its arguments on the stack
+  for (let at = 0; at < bytes.length; at += CHUNK) binary += String.fromCharCode(...bytes.subarray(at, at + CHUNK));
+  return `data:${blob.type || "application/octet-stream"};base64,${btoa(binary)}`;
+}
+
+async function fetchDataUrl(url: string, signal: AbortSignal): Promise<string> {
   const response = await session.fetch(new Request(new URL(url, window.location.origin)));
   signal.throwIfAborted();
   if (!response.ok) throw ApiError.fromBody(response.status, await response.json().catch(() => null));
-  return response.blob();
+  return blobToDataUrl(await response.blob());
 }
 
 /**
- * An object URL for an image the API serves behind the bearer token (`url` is the image's thumbnail_url or
- * content_url). The bytes of an image never change (a new upload is a new image), so they are cached for
- * the session; the object URL is revoked when the component lets go of it.
+ * The bytes of an image the API serves behind the bearer token (`url` is the image's thumbnail_url or
+ * content_url), as a data: URL an <img> can show. The bytes of an image never change (a new upload is a new
+ * image), so they are cached for the session. Thumbnails are small (≤ 400 px WebP), which keeps data URLs cheap.
  */
-export function useImageObjectUrl(productId: string, url: string): { src: string | null; failed: boolean } {
+export function useImageSrc(productId: string, url: string): { src: string | null; failed: boolean } {
   const bytes = useQuery({
     queryKey: imageKeys.bytes(productId, url),
-    queryFn: ({ signal }) => fetchBlob(url, signal),
+    queryFn: ({ signal }) => fetchDataUrl(url, signal),
     staleTime: Infinity,
     gcTime: 5 * 60_000,
   });
-  const [src, setSrc] = useState<string | null>(null);
-  useEffect(() => {
-    if (!bytes.data || typeof URL.createObjectURL !== "function") return undefined;
-    const objectUrl = URL.createObjectURL(bytes.data);
-    setSrc(objectUrl);
-    return () => {
-      URL.revokeObjectURL(objectUrl);
-      setSrc(null);
-    };
-  }, [bytes.data]);
-  return { src, failed: bytes.isError };
+  return { src: bytes.data ?? null, failed: bytes.isError };
 }
 
 // ---- Upload ---------------------------------------------------------------------------------------------

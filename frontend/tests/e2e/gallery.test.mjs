@@ -254,8 +254,8 @@ test("filter products by category, and merge a category into another", async () 
   await dialog.getByText(/the two will be merged/).waitFor();
   await dialog.getByRole("button", { name: "Merge categories" }).click();
   await dialog.waitFor({ state: "hidden" });
-  await page.getByRole("cell", { name: "Lamps" }).waitFor({ state: "detached" });
-  await page.getByRole("cell", { name: "Gifts" }).waitFor();
+  await page.getByRole("cell", { name: "Lamps", exact: true }).waitFor({ state: "detached" });
+  await page.getByRole("cell", { name: "Gifts", exact: true }).waitFor();
   await shot("43-categories");
 });
 

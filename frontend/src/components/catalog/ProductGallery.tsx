@@ -24,7 +24,7 @@ import {
   moved,
   uploadErrorMessage,
   useDeleteProductImage,
-  useImageObjectUrl,
+  useImageSrc,
   useProductImages,
   useReorderProductImages,
   useUpdateProductImage,
@@ -40,7 +40,7 @@ interface Upload {
 }
 
 function Thumbnail({ image, label }: { image: ProductImage; label: string }) {
-  const { src, failed } = useImageObjectUrl(image.product_id, image.thumbnail_url);
+  const { src, failed } = useImageSrc(image.product_id, image.thumbnail_url);
   if (failed) return <div className="grid aspect-square place-items-center rounded-md bg-muted text-xs text-muted-foreground">Not available</div>;
   if (!src) return <Skeleton className="aspect-square w-full rounded-md" />;
   return <img src={src} alt={image.alt_text || label} className="aspect-square w-full rounded-md object-cover" />;
