@@ -137,6 +137,33 @@ async function thumbnailsLoaded(count) {
   );
 }
 
+/** A variance report of the API's shape: 14 days, over and under, with runs and models. */
+const SEEDED_REPORT = (() => {
+  const daily = Array.from({ length: 14 }, (_, i) => {
+    const estimated = 300 + ((i * 37) % 120);
+    const pct = [4.2, -2.5, 7.8, 1.1, -6.4, 12.5, 3.3, -1.2, 0.4, 9.6, -3.8, 2.2, 5.1, -0.7][i] ?? 0;
+    const actual = Math.round(estimated * (1 + pct / 100) * 10) / 10;
+    return { day: new Date(Date.UTC(2026, 10, 20 + i)).toISOString().slice(0, 10), estimated_grams: estimated, actual_grams: actual, variance_grams: Math.round((actual - estimated) * 10) / 10, variance_pct: pct, success_rate: 100 - (i % 3) * 10 };
+  });
+  const top_runs = daily.map((day, i) => ({
+    run_id: `00000000-0000-4000-8000-${String(i + 1).padStart(12, "0")}`,
+    run_number: `RUN-${String(i + 1).padStart(4, "0")}`,
+    run_date: day.day,
+    estimated_grams: day.estimated_grams,
+    actual_grams: day.actual_grams,
+    variance_grams: day.variance_grams,
+    variance_pct: day.variance_pct,
+    success_rate: day.success_rate,
+    time_variance_hours: null,
+  }));
+  const models = [
+    { model_id: "00000000-0000-4000-8000-0000000000a1", sku: "MOD-001", runs: 9, avg_variance_pct: 3.4, success_rate: 93.3 },
+    { model_id: "00000000-0000-4000-8000-0000000000a2", sku: "MOD-002", runs: 5, avg_variance_pct: -1.8, success_rate: 86 },
+    { model_id: "00000000-0000-4000-8000-0000000000a3", sku: null, runs: 1, avg_variance_pct: 12.5, success_rate: 100 },
+  ];
+  return { days: 90, runs: top_runs.length, daily, top_runs, models };
+})();
+
 // ---- The journey ----------------------------------------------------------------------------------------
 
 test("register a shop and add a product with categories", async () => {
@@ -265,17 +292,30 @@ test("the analytics page and the dashboard's production cards", async () => {
   await page.getByText("No completed runs in this period").waitFor();
   await page.getByLabel("Period").selectOption({ label: "Last 90 days" });
   await page.waitForURL(/days=90/);
-  await shot("44-analytics");
+  await shot("44-analytics-empty");
+
+  // The chart, tables and figures with data. No journey here completes runs (that needs the production
+  // worker and the run pages), so this one answer of the real API's shape is served by the browser itself:
+  // it checks the rendering (layout, both themes, phone width, axe), not the service.
+  await page.route("**/api/v1/production/analytics/variance?*", (route) => route.fulfill({ json: SEEDED_REPORT }));
+  await page.reload();
+  await page.getByTestId("variance-chart").waitFor();
+  await shot("45-analytics");
+  await page.getByRole("button", { name: "Use dark theme" }).click();
+  await shot("46-analytics-dark");
+  await page.getByRole("button", { name: "Use light theme" }).click();
   await page.setViewportSize({ width: 390, height: 844 });
-  await shot("45-analytics-phone");
+  await shot("47-analytics-phone");
   await page.setViewportSize({ width: 1280, height: 860 });
+  await page.unroute("**/api/v1/production/analytics/variance?*");
 
   await nav("Dashboard").click();
   await page.getByText("Nothing is printing.").waitFor();
   await page.getByText("No completed runs yet.").waitFor();
-  await shot("46-dashboard-production");
+  await page.getByTestId("finished-goods").waitFor();
+  await shot("48-dashboard-production");
   await page.getByRole("button", { name: "Use dark theme" }).click();
-  await shot("47-dashboard-production-dark");
+  await shot("49-dashboard-production-dark");
   await page.getByRole("button", { name: "Use light theme" }).click();
 });
 

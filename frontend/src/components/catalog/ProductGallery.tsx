@@ -116,16 +116,17 @@ function ImageTile({ image, index, count, canWrite, order }: { image: ProductIma
       </p>
       {canWrite ? (
         <div className="flex flex-wrap gap-1">
-          <Button size="icon" variant="outline" aria-label={`Move ${label.toLowerCase()} left`} disabled={index === 0 || busy} onClick={() => move(-1)}>
+          <Button size="icon" variant="outline" className="size-8" aria-label={`Move ${label.toLowerCase()} left`} disabled={index === 0 || busy} onClick={() => move(-1)}>
             <ArrowLeft />
           </Button>
-          <Button size="icon" variant="outline" aria-label={`Move ${label.toLowerCase()} right`} disabled={index === count - 1 || busy} onClick={() => move(1)}>
+          <Button size="icon" variant="outline" className="size-8" aria-label={`Move ${label.toLowerCase()} right`} disabled={index === count - 1 || busy} onClick={() => move(1)}>
             <ArrowRight />
           </Button>
           {!image.is_primary ? (
             <Button
               size="icon"
               variant="outline"
+              className="size-8"
               aria-label={`Make ${label.toLowerCase()} the primary image`}
               disabled={busy}
               onClick={() =>
@@ -138,7 +139,7 @@ function ImageTile({ image, index, count, canWrite, order }: { image: ProductIma
               <Star />
             </Button>
           ) : null}
-          <Button size="icon" variant="outline" aria-label={`Edit the alt text of ${label.toLowerCase()}`} onClick={() => setAltOpen(true)}>
+          <Button size="icon" variant="outline" className="size-8" aria-label={`Edit the alt text of ${label.toLowerCase()}`} onClick={() => setAltOpen(true)}>
             <Type />
           </Button>
           <ConfirmDialog
@@ -151,7 +152,7 @@ function ImageTile({ image, index, count, canWrite, order }: { image: ProductIma
             confirmLabel="Delete image"
             onConfirm={() => remove.mutateAsync({ productId: image.product_id, imageId: image.id })}
             trigger={
-              <Button size="icon" variant="outline" aria-label={`Delete ${label.toLowerCase()}`}>
+              <Button size="icon" variant="outline" className="size-8" aria-label={`Delete ${label.toLowerCase()}`}>
                 <Trash2 />
               </Button>
             }
@@ -300,7 +301,7 @@ export function ProductGallery({ productId, canWrite }: { productId: string; can
         ) : items.length === 0 ? (
           <p className="text-sm text-muted-foreground">No images yet.{canWrite ? " Add a photo so the product is recognisable." : ""}</p>
         ) : (
-          <ul className="grid grid-cols-2 gap-3 sm:grid-cols-3 xl:grid-cols-4" aria-label="Product images">
+          <ul className="grid grid-cols-2 gap-3 sm:grid-cols-3" aria-label="Product images">
             {items.map((image, index) => (
               <ImageTile key={image.id} image={image} index={index} count={items.length} canWrite={canWrite} order={order} />
             ))}

@@ -29,7 +29,7 @@ export function RunsInProgressCard() {
     <Card>
       <CardHeader>
         <CardTitle>Printing now</CardTitle>
-        <CardDescription>{runs.data ? `${runs.data.total} run${runs.data.total === 1 ? "" : "s"} in progress.` : "Runs in progress."}</CardDescription>
+        <CardDescription>{runs.data && runs.data.total > 0 ? `${runs.data.total} run${runs.data.total === 1 ? "" : "s"} in progress.` : "Runs in progress."}</CardDescription>
       </CardHeader>
       <CardContent>
         {runs.error ? (
