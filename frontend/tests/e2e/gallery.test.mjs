@@ -251,6 +251,7 @@ test("the gallery in dark mode and at phone width", async () => {
   await page.setViewportSize({ width: 390, height: 844 });
   await page.goto(productUrl);
   await thumbnailsLoaded(2);
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), "no sideways scrolling at phone width");
   await shot("42-product-gallery-phone");
   await page.setViewportSize({ width: 1280, height: 860 });
 });
@@ -305,6 +306,8 @@ test("the analytics page and the dashboard's production cards", async () => {
   await shot("46-analytics-dark");
   await page.getByRole("button", { name: "Use light theme" }).click();
   await page.setViewportSize({ width: 390, height: 844 });
+  await page.getByTestId("variance-chart").waitFor();
+  assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), "no sideways scrolling at phone width");
   await shot("47-analytics-phone");
   await page.setViewportSize({ width: 1280, height: 860 });
   await page.unroute("**/api/v1/production/analytics/variance?*");
