@@ -93,29 +93,32 @@ export function VarianceChart({ days, title }: { days: DayVariance[]; title: str
         <span className="mr-1 inline-block size-2.5 rounded-sm bg-destructive align-middle" /> more filament than estimated
         <span className="ml-3 mr-1 inline-block size-2.5 rounded-sm bg-primary align-middle" /> less
       </p>
-      <table id={tableId} className="sr-only">
-        <caption>{title}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Day</th>
-            <th scope="col">Estimated</th>
-            <th scope="col">Actual</th>
-            <th scope="col">Variance</th>
-            <th scope="col">Success rate</th>
-          </tr>
-        </thead>
-        <tbody>
-          {days.map((day) => (
-            <tr key={day.day}>
-              <th scope="row">{formatDate(day.day)}</th>
-              <td>{formatGrams(day.estimated_grams)}</td>
-              <td>{formatGrams(day.actual_grams)}</td>
-              <td>{formatSignedPct(day.variance_pct)}</td>
-              <td>{day.success_rate == null ? "—" : `${day.success_rate}%`}</td>
+      {/* sr-only on a wrapper: a table widens to its content whatever its width, and would stick out. */}
+      <div className="sr-only">
+        <table id={tableId}>
+          <caption>{title}</caption>
+          <thead>
+            <tr>
+              <th scope="col">Day</th>
+              <th scope="col">Estimated</th>
+              <th scope="col">Actual</th>
+              <th scope="col">Variance</th>
+              <th scope="col">Success rate</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {days.map((day) => (
+              <tr key={day.day}>
+                <th scope="row">{formatDate(day.day)}</th>
+                <td>{formatGrams(day.estimated_grams)}</td>
+                <td>{formatGrams(day.actual_grams)}</td>
+                <td>{formatSignedPct(day.variance_pct)}</td>
+                <td>{day.success_rate == null ? "—" : `${day.success_rate}%`}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     </figure>
   );
 }
