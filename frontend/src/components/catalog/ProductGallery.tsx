@@ -116,10 +116,10 @@ function ImageTile({ image, index, count, canWrite, order }: { image: ProductIma
       </p>
       {canWrite ? (
         <div className="flex flex-wrap gap-1">
-          <Button size="icon" variant="outline" className="size-8" aria-label={`Move ${label.toLowerCase()} left`} disabled={index === 0 || busy} onClick={() => move(-1)}>
+          <Button size="icon" variant="outline" className="size-8" title="Move left" aria-label={`Move ${label.toLowerCase()} left`} disabled={index === 0 || busy} onClick={() => move(-1)}>
             <ArrowLeft />
           </Button>
-          <Button size="icon" variant="outline" className="size-8" aria-label={`Move ${label.toLowerCase()} right`} disabled={index === count - 1 || busy} onClick={() => move(1)}>
+          <Button size="icon" variant="outline" className="size-8" title="Move right" aria-label={`Move ${label.toLowerCase()} right`} disabled={index === count - 1 || busy} onClick={() => move(1)}>
             <ArrowRight />
           </Button>
           {!image.is_primary ? (
@@ -127,6 +127,7 @@ function ImageTile({ image, index, count, canWrite, order }: { image: ProductIma
               size="icon"
               variant="outline"
               className="size-8"
+              title="Make primary"
               aria-label={`Make ${label.toLowerCase()} the primary image`}
               disabled={busy}
               onClick={() =>
@@ -139,7 +140,7 @@ function ImageTile({ image, index, count, canWrite, order }: { image: ProductIma
               <Star />
             </Button>
           ) : null}
-          <Button size="icon" variant="outline" className="size-8" aria-label={`Edit the alt text of ${label.toLowerCase()}`} onClick={() => setAltOpen(true)}>
+          <Button size="icon" variant="outline" className="size-8" title="Edit alt text" aria-label={`Edit the alt text of ${label.toLowerCase()}`} onClick={() => setAltOpen(true)}>
             <Type />
           </Button>
           <ConfirmDialog
@@ -152,7 +153,7 @@ function ImageTile({ image, index, count, canWrite, order }: { image: ProductIma
             confirmLabel="Delete image"
             onConfirm={() => remove.mutateAsync({ productId: image.product_id, imageId: image.id })}
             trigger={
-              <Button size="icon" variant="outline" className="size-8" aria-label={`Delete ${label.toLowerCase()}`}>
+              <Button size="icon" variant="outline" className="size-8" title="Delete" aria-label={`Delete ${label.toLowerCase()}`}>
                 <Trash2 />
               </Button>
             }
