@@ -112,6 +112,30 @@ describe("ProductGallery", () => {
     expect(sent[2]?.headers[IDEMPOTENCY_HEADER]).not.toBe(sent[0]?.headers[IDEMPOTENCY_HEADER]);
   });
 
+  it("shows the upload's progress, and after a 401 refreshes the session and sends again with the same key", async () => {
+    mockApi(meHandler("member"), images([]), bytes, (call) =>
+      call.method === "POST" && call.path === "/api/v1/auth/refresh" ? json({ access_token: "t2" }) : undefined,
+    );
+    const sent: UploadRequest[] = [];
+    let release: (answer: { status: number; body: unknown }) => void = () => undefined;
+    uploadTransport.send = (request) => {
+      sent.push(request);
+      if (sent.length === 1) return Promise.resolve({ status: 401, body: { detail: "Expired", code: "UNAUTHENTICATED", status_code: 401 } });
+      request.onProgress?.(0.4);
+      return new Promise((resolve) => {
+        release = resolve;
+      });
+    };
+    render("member");
+    fireEvent.change(await screen.findByTestId("image-input"), { target: { files: [new File(["png"], "lamp.png", { type: "image/png" })] } });
+    const bar = await screen.findByRole("progressbar", { name: "Uploading lamp.png" });
+    await waitFor(() => expect(bar).toHaveAttribute("aria-valuenow", "40"));
+    expect(sent.map((request) => request.headers.Authorization)).toEqual(["Bearer t", "Bearer t2"]);
+    expect(sent[1]?.headers[IDEMPOTENCY_HEADER]).toBe(sent[0]?.headers[IDEMPOTENCY_HEADER]);
+    release({ status: 201, body: makeImage(1) });
+    await waitFor(() => expect(screen.queryByRole("progressbar")).not.toBeInTheDocument());
+  });
+
   it("says a too-large file and a full gallery in plain words", async () => {
     mockApi(meHandler("member"), images([]), bytes);
     const answers = [
