@@ -41,7 +41,7 @@ export const TOUCHES = {
   // Catalog: a product's make cost is computed from its models' costs when read.
   "model.write": { now: ["models", "products"] },
   "model.stock": { now: ["models", "products"] },
-  "product.write": { now: ["products"] },
+  "product.write": { now: ["products", "categories"] }, // webextra: a product carries its categories
   "product.stock": { now: ["products"] },
   "product.assemble": { now: ["products", "models"] },
   "product.price": { now: ["products"] },
