@@ -65,7 +65,11 @@ async def event_workers(
 
 @pytest.fixture(scope="module")
 def spa_gateway_url(
-    auth_url: str, inventory_url: str, catalog_url: str, batchivo_infra: TestInfra
+    auth_url: str,
+    inventory_url: str,
+    catalog_url: str,
+    production_url: str,  # webextra: analytics and the dashboard's production cards
+    batchivo_infra: TestInfra,
 ) -> Iterator[str]:
     if not (FRONTEND / "dist" / "index.html").is_file():
         pytest.fail("no frontend build: run `make frontend` (make test does)")
@@ -78,6 +82,7 @@ def spa_gateway_url(
         auth_url=auth_url,
         inventory_url=inventory_url,
         catalog_url=catalog_url,
+        production_url=production_url,
         frontend_dist=FRONTEND / "dist",
     )
     with serve(create_gateway_app(settings)) as url:
@@ -91,9 +96,11 @@ async def test_web_app_journeys(
     auth_db: ServiceDatabase,
     inventory_db: ServiceDatabase,
     catalog_db: ServiceDatabase,
+    production_db: ServiceDatabase,
     batchivo_infra: TestInfra,
 ) -> None:
     await truncate_service_tables(auth_db)
+    await truncate_service_tables(production_db)
     await truncate_service_tables(inventory_db, keep=("alembic_version", "material_types"))
     await truncate_service_tables(catalog_db)
     artifacts = FRONTEND / "test-results"

@@ -17,6 +17,9 @@ export const RESOURCES = [
   "products",
   "sales-channels",
   "catalog-settings",
+  // webextra: product categories (names with counts) and production runs read by the dashboard/analytics.
+  "categories",
+  "production-runs",
 ] as const;
 export type Resource = (typeof RESOURCES)[number];
 
@@ -38,12 +41,16 @@ export const TOUCHES = {
   // Catalog: a product's make cost is computed from its models' costs when read.
   "model.write": { now: ["models", "products"] },
   "model.stock": { now: ["models", "products"] },
-  "product.write": { now: ["products"] },
+  "product.write": { now: ["products", "categories"] }, // webextra: a product carries its categories
   "product.stock": { now: ["products"] },
   "product.assemble": { now: ["products", "models"] },
   "product.price": { now: ["products"] },
   "channel.write": { now: ["sales-channels", "products"] },
   "catalog-settings.write": { now: ["catalog-settings", ...CATALOG_COSTS] },
+  // webextra: a product's images (keys under ["products", "detail", id, "images"]; the list shows no image).
+  "product.images": { now: ["products"] },
+  // A rename or merge changes the categories of every product that had the old name.
+  "category.rename": { now: ["categories", "products"] },
 } as const satisfies Record<string, Touches>;
 
 export type Mutation = keyof typeof TOUCHES;

@@ -1,4 +1,4 @@
-import { Boxes, Calculator, Gauge, KeyRound, Layers, LogOut, Menu, Moon, Package, Shapes, Store, Sun, Tags, Users } from "lucide-react";
+import { Boxes, Calculator, ChartLine, FolderTree, Gauge, KeyRound, Layers, LogOut, Menu, Moon, Package, Shapes, Store, Sun, Tags, Users } from "lucide-react";
 import { useState, type ComponentType } from "react";
 import { NavLink, Outlet, useNavigate } from "react-router-dom";
 import { InvitationsBanner } from "@/components/layout/InvitationsBanner";
@@ -24,6 +24,9 @@ const NAV: NavItem[] = [
   { to: "/material-types", label: "Material types", icon: Tags },
   { to: "/models", label: "Models", icon: Shapes },
   { to: "/products", label: "Products", icon: Package },
+  // webextra: categories and production analytics.
+  { to: "/categories", label: "Categories", icon: FolderTree },
+  { to: "/analytics", label: "Analytics", icon: ChartLine },
   { to: "/sales-channels", label: "Sales channels", icon: Store, minRole: "admin" },
   { to: "/settings/catalog", label: "Costing", icon: Calculator, minRole: "admin" },
   { to: "/settings/members", label: "Members", icon: Users, minRole: "admin" },
