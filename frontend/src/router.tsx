@@ -33,6 +33,9 @@ export const routes: RouteObject[] = [
               { path: "models/:modelId", ...page(() => import("@/pages/catalog/ModelDetailPage")) },
               { path: "products", ...page(() => import("@/pages/catalog/ProductsPage")) },
               { path: "products/:productId", ...page(() => import("@/pages/catalog/ProductDetailPage")) },
+              // webextra: categories and production analytics.
+              { path: "categories", ...page(() => import("@/pages/catalog/CategoriesPage")) },
+              { path: "analytics", ...page(() => import("@/pages/analytics/AnalyticsPage")) },
               // Production
               { path: "printers", ...page(() => import("@/pages/production/PrintersPage")) },
               { path: "production-runs", ...page(() => import("@/pages/production/RunsPage")) },

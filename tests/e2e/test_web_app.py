@@ -83,7 +83,7 @@ def spa_gateway_url(
     auth_url: str,
     inventory_url: str,
     catalog_url: str,
-    production_url: str,
+    production_url: str,  # webextra: analytics and the dashboard's production cards
     batchivo_infra: TestInfra,
 ) -> Iterator[str]:
     if not (FRONTEND / "dist" / "index.html").is_file():
@@ -115,9 +115,9 @@ async def test_web_app_journeys(
     batchivo_infra: TestInfra,
 ) -> None:
     await truncate_service_tables(auth_db)
+    await truncate_service_tables(production_db)
     await truncate_service_tables(inventory_db, keep=("alembic_version", "material_types"))
     await truncate_service_tables(catalog_db)
-    await truncate_service_tables(production_db)
     artifacts = FRONTEND / "test-results"
     shutil.rmtree(artifacts, ignore_errors=True)
     # The servers run in this process's threads; the event loop stays free while node drives the browser

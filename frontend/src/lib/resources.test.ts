@@ -68,6 +68,21 @@ describe("touch (the invalidation rule)", () => {
     expect(stale(client).sort()).toEqual(["models", "products"]);
   });
 
+  it("a product write or a category rename refreshes the category counts with the products", () => {
+    for (const mutation of ["product.write", "category.rename"] as const) {
+      const client = clientWithEveryResource();
+      touch(client, mutation);
+      expect(stale(client).sort()).toEqual(["categories", "products"]);
+    }
+  });
+
+  it("image writes refresh the product (its images' keys live under its detail)", () => {
+    const client = clientWithEveryResource();
+    client.setQueryData(["products", "detail", "x", "images"], { items: [] });
+    touch(client, "product.images");
+    expect(stale(client)).toEqual(["products"]);
+  });
+
   it("costing settings and channels reach the product figures", () => {
     expect(TOUCHES["catalog-settings.write"].now).toEqual(expect.arrayContaining(["models", "products"]));
     expect(TOUCHES["channel.write"].now).toEqual(expect.arrayContaining(["products", "sales-channels"]));

@@ -17,9 +17,11 @@ export const RESOURCES = [
   "products",
   "sales-channels",
   "catalog-settings",
-  // Production (printers, runs, the spool stock with reservations it computes)
-  "printers",
+  // webextra: product categories (names with counts) and production runs read by the dashboard/analytics.
+  "categories",
   "production-runs",
+  // webruns: printers and the spool stock with the reservations production computes.
+  "printers",
   "production-spools",
 ] as const;
 export type Resource = (typeof RESOURCES)[number];
@@ -45,13 +47,17 @@ export const TOUCHES = {
   // Catalog: a product's make cost is computed from its models' costs when read.
   "model.write": { now: ["models", "products"] },
   "model.stock": { now: ["models", "products"] },
-  "product.write": { now: ["products"] },
+  "product.write": { now: ["products", "categories"] }, // webextra: a product carries its categories
   "product.stock": { now: ["products"] },
   "product.assemble": { now: ["products", "models"] },
   "product.price": { now: ["products"] },
   "channel.write": { now: ["sales-channels", "products"] },
   "catalog-settings.write": { now: ["catalog-settings", ...CATALOG_COSTS] },
-  // Production: loading a spool changes where the spool is; a run's plan reserves grams on its spools.
+  // webextra: a product's images (keys under ["products", "detail", id, "images"]; the list shows no image).
+  "product.images": { now: ["products"] },
+  // A rename or merge changes the categories of every product that had the old name.
+  "category.rename": { now: ["categories", "products"] },
+  // webruns — production: loading a spool changes where the spool is; a run's plan reserves grams on its spools.
   "printer.write": { now: ["printers", "production-spools"] },
   "printer.load": { now: ["printers", "production-spools"] },
   "run.write": { now: ["production-runs", "production-spools"] },

@@ -2,6 +2,25 @@ import { Label } from "@/components/ui/label";
 import { DebouncedInput } from "@/components/ui/debounced-input";
 import { NativeSelect } from "@/components/ui/native-select";
 import type { CatalogListSearch } from "@/components/catalog/listSearch";
+import { useCategories } from "@/queries/categories";
+
+/** The categories in use, with their product counts; the URL's category stays choosable while they load. */
+function CategorySelect({ id, value, onChange }: { id: string; value: string; onChange: (category: string) => void }) {
+  const categories = useCategories();
+  const items = categories.data?.items ?? [];
+  const known = items.some((item) => item.name === value);
+  return (
+    <NativeSelect id={id} value={value} onChange={(event) => onChange(event.target.value)}>
+      <option value="">All categories</option>
+      {value && !known ? <option value={value}>{value}</option> : null}
+      {items.map((item) => (
+        <option key={item.name} value={item.name}>
+          {item.name} ({item.product_count})
+        </option>
+      ))}
+    </NativeSelect>
+  );
+}
 
 const SORTS = [
   ["sku", "SKU"],
@@ -27,9 +46,9 @@ export function CatalogFilters({ search, onChange, what, withCategory = false }:
         <DebouncedInput id={`${what}-q`} type="search" placeholder="SKU or name" value={search.q} onCommit={(q) => onChange({ q })} />
       </div>
       {withCategory ? (
-        <div className="grid w-40 gap-1">
+        <div className="grid w-44 gap-1">
           <Label htmlFor={`${what}-category`}>Category</Label>
-          <DebouncedInput id={`${what}-category`} value={search.category} onCommit={(category) => onChange({ category })} />
+          <CategorySelect id={`${what}-category`} value={search.category} onChange={(category) => onChange({ category })} />
         </div>
       ) : null}
       <div className="grid w-36 gap-1">

@@ -1,4 +1,4 @@
-import { Boxes, Calculator, Factory, Gauge, KeyRound, Layers, LogOut, Menu, Moon, Package, Printer, Shapes, Store, Sun, Tags, Users } from "lucide-react";
+import { Boxes, Calculator, ChartLine, Factory, FolderTree, Gauge, KeyRound, Layers, LogOut, Menu, Moon, Package, Printer, Shapes, Store, Sun, Tags, Users } from "lucide-react";
 import { useState, type ComponentType } from "react";
 import { NavLink, Outlet, useNavigate } from "react-router-dom";
 import { InvitationsBanner } from "@/components/layout/InvitationsBanner";
@@ -24,6 +24,10 @@ const NAV: NavItem[] = [
   { to: "/material-types", label: "Material types", icon: Tags },
   { to: "/models", label: "Models", icon: Shapes },
   { to: "/products", label: "Products", icon: Package },
+  // webextra: categories and production analytics.
+  { to: "/categories", label: "Categories", icon: FolderTree },
+  { to: "/analytics", label: "Analytics", icon: ChartLine },
+  // webruns: production.
   { to: "/printers", label: "Printers", icon: Printer },
   { to: "/production-runs", label: "Production runs", icon: Factory },
   { to: "/sales-channels", label: "Sales channels", icon: Store, minRole: "admin" },

@@ -5,6 +5,7 @@ import { ChannelPrices } from "@/components/catalog/ChannelPrices";
 import { CostBreakdown, ExtraRow } from "@/components/catalog/CostBreakdown";
 import { BackLink, DetailFallback, UUID } from "@/components/catalog/DetailParts";
 import { ProductDialog } from "@/components/catalog/ProductDialog";
+import { ProductGallery } from "@/components/catalog/ProductGallery";
 import { AssembleDialog, StockAdjustDialog } from "@/components/catalog/StockDialogs";
 import { ProductStockMovements } from "@/components/catalog/StockMovements";
 import { Badge } from "@/components/ui/badge";
@@ -170,6 +171,7 @@ function ProductDetail({ product }: { product: Product }) {
         <div className="grid min-w-0 grid-cols-1 content-start gap-4">
           <ContentsCard product={product} currency={currency} />
           <ChannelPrices product={product} currency={currency} canWrite={canWrite} />
+          <ProductGallery productId={product.id} canWrite={canWrite} />
         </div>
         <CostBreakdown
           className="order-first lg:order-none"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from batchivo_common.auth.deps import AdminDep, MemberDep, PrincipalDep, ViewerDep
-from batchivo_common.db.session import SessionDep
+from batchivo_common.db.session import ReadSessionDep, SessionDep
 from batchivo_common.idempotency import Idempotent
 from fastapi import Depends, Request
 
@@ -38,6 +38,11 @@ async def get_product_service(session: SessionDep) -> ProductService:
     return ProductService(session)
 
 
+async def get_product_reader(session: ReadSessionDep) -> ProductService:
+    """A product service for routes that only read (its transaction ends after the response)."""
+    return ProductService(session)
+
+
 async def get_channel_service(session: SessionDep) -> ChannelService:
     return ChannelService(session)
 
@@ -49,6 +54,7 @@ async def get_category_service(session: SessionDep) -> CategoryService:
 MaterialServiceDep = Annotated[MaterialService, Depends(get_material_service)]
 ModelServiceDep = Annotated[ModelService, Depends(get_model_service)]
 ProductServiceDep = Annotated[ProductService, Depends(get_product_service)]
+ProductReaderDep = Annotated[ProductService, Depends(get_product_reader)]
 ChannelServiceDep = Annotated[ChannelService, Depends(get_channel_service)]
 CategoryServiceDep = Annotated[CategoryService, Depends(get_category_service)]
 
@@ -61,6 +67,7 @@ __all__ = [
     "MemberDep",
     "ModelServiceDep",
     "PrincipalDep",
+    "ProductReaderDep",
     "ProductServiceDep",
     "SettingsDep",
     "ViewerDep",

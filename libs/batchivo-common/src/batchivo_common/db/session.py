@@ -1,4 +1,5 @@
-"""One transaction per request, committed before the response is sent."""
+"""One transaction per request, committed before the response is sent (``SessionDep``), or for a route
+that only reads, ended after it (``ReadSessionDep``)."""
 
 from __future__ import annotations
 
@@ -19,3 +20,9 @@ async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
 #: ``scope="function"``: the dependency's exit (the commit) runs before the response is sent, so a
 #: client never sees 201 for a row that then failed to commit.
 SessionDep = Annotated[AsyncSession, Depends(_request_session, scope="function")]
+
+#: For a route that only reads: ``scope="request"`` ends the transaction after the response is sent, so
+#: the COMMIT's round trip is not part of the request's latency (a list page saves one of its round trips).
+#: Nothing committed can be lost this way only because nothing is written: a route that writes, or calls
+#: anything that might, takes ``SessionDep``.
+ReadSessionDep = Annotated[AsyncSession, Depends(_request_session, scope="request")]

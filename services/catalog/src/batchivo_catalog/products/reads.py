@@ -1,12 +1,14 @@
 """Everything a page of products needs for its costs, read in one statement.
 
 The bundle trees of the page (a recursive CTE, at most 21 levels), their model and child rows, the
-models' costing columns with their actual-cost sums, their BOM lines and components, the filament types
-the read model knows for those lines (once each), and the page's list prices come back as one row of JSON
-arrays. Numbers are parsed as ``Decimal`` (``parse_float``), so the costs computed from them are exactly
-those from ORM rows. One round trip instead of one per kind of row: on a busy host each round trip costs
-more than its SQL. Id sets are matched with ``= any(array(select ...))`` so each lookup is an index scan
-(``in (select ...)`` over a CTE was planned as a hash semi join over all of the tenant's rows).
+models' costing columns with their actual-cost sums and their BOM lines and components nested (a line
+does not repeat its model's id), the filament types the read model knows for those lines (once each),
+and the page's list prices come back as one row of JSON arrays. Numbers are parsed as ``Decimal``
+(``parse_float``), so the costs computed from them are exactly those from ORM rows. One round trip
+instead of one per kind of row: on a busy host each round trip costs more than its SQL. Id sets are
+matched with ``= any(array(select ...))`` so each lookup is an index scan (``in (select ...)`` over a
+CTE was planned as a hash semi join over all of the tenant's rows; a constant id array as a sequential
+scan of the tenant's prices).
 """
 
 from __future__ import annotations
@@ -20,64 +22,13 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
-from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from batchivo_catalog.channels.repository import ChannelPrice
 from batchivo_catalog.costing import BomLine, Component, MaterialCost
 from batchivo_catalog.models.repository import ModelHead
+from batchivo_catalog.products.cost_sql import INPUTS
 from batchivo_catalog.products.repository import ChildLine, PartLine
-
-_INPUTS = text(
-    """
-with recursive tree(id, depth) as (
-    select r, 0 from unnest(cast(:roots as uuid[])) as r
-    union
-    select pc.child_product_id, t.depth + 1
-    from tree t join catalog.product_children pc on pc.product_id = t.id
-    where t.depth < 21
-),
-ids as (select distinct id from tree),
-parts as (
-    select 0 as kind, pm.id, pm.product_id, pm.model_id as ref, pm.quantity
-    from catalog.product_models pm where pm.product_id = any(array(select id from ids))
-    union all
-    select 1, pc.id, pc.product_id, pc.child_product_id, pc.quantity
-    from catalog.product_children pc where pc.product_id = any(array(select id from ids))
-),
-mids as (select distinct ref as id from parts where kind = 0)
-select
-  (select json_agg(json_build_array(kind, product_id, ref, quantity) order by kind, id) from parts)::text,
-  (select json_agg(json_build_array(p.id, p.sku, p.name, p.packaging_cost, p.assembly_minutes))
-     from catalog.products p
-     where p.tenant_id = :tenant and p.id = any(array(select id from ids))
-       and p.id <> all(cast(:roots as uuid[])))::text,
-  (select json_agg(json_build_array(
-            m.id, m.sku, m.name, m.labor_minutes, m.labor_rate_override, m.overhead_pct_override,
-            a.cost, a.units))
-     from catalog.models m
-     left join (select rc.model_id, sum(rc.successful_units * rc.actual_unit_cost) as cost,
-                       sum(rc.successful_units) as units
-                from catalog.run_contributions rc
-                where rc.model_id = any(array(select id from mids)) and rc.actual_unit_cost is not null
-                  and rc.successful_units > 0
-                group by rc.model_id) a on a.model_id = m.id
-     where m.tenant_id = :tenant and m.id = any(array(select id from mids)))::text,
-  (select json_agg(json_build_array(mm.model_id, mm.filament_type_id, mm.grams) order by mm.position, mm.id)
-     from catalog.model_materials mm where mm.model_id = any(array(select id from mids)))::text,
-  (select json_agg(json_build_array(mc.model_id, mc.quantity, mc.unit_cost) order by mc.position, mc.id)
-     from catalog.model_components mc where mc.model_id = any(array(select id from mids)))::text,
-  (select json_agg(json_build_array(ft.id, ft.cost_per_gram, ft.cost_is_estimate))
-     from catalog.filament_types ft
-     where ft.tenant_id = :tenant and ft.is_deleted is false
-       and ft.id = any(array(select mm.filament_type_id from catalog.model_materials mm
-                             where mm.model_id = any(array(select id from mids)))))::text,
-  (select json_agg(json_build_array(pp.product_id, c.id, c.name, c.platform, c.fee_pct, c.fixed_fee,
-                                    pp.price) order by c.name, c.id)
-     from catalog.product_prices pp join catalog.sales_channels c on c.id = pp.sales_channel_id
-     where pp.product_id = any(cast(:roots as uuid[])))::text
-"""
-)
 
 
 class ProductFields(Protocol):
@@ -141,6 +92,14 @@ def _load(raw: Any) -> list[Any]:
     raise TypeError(f"unexpected JSON column value {type(raw).__name__}")
 
 
+class _Ids(dict[str, uuid.UUID]):
+    """Text ids to ``UUID``s, each parsed once; a hit is a plain dict lookup."""
+
+    def __missing__(self, text: str) -> uuid.UUID:
+        value = self[text] = uuid.UUID(text)
+        return value
+
+
 def _dec(value: Any) -> Decimal:
     return value if isinstance(value, Decimal) else Decimal(value)
 
@@ -151,41 +110,40 @@ def _opt(value: Any) -> Decimal | None:
 
 async def cost_inputs(session: AsyncSession, tenant_id: uuid.UUID, roots: Sequence[uuid.UUID]) -> CostInputs:
     """The cost inputs of ``roots`` and their bundle trees in one statement (RLS applies as usual)."""
-    row = (await session.execute(_INPUTS, {"roots": list(roots), "tenant": tenant_id})).one()
-    parts, children, heads, materials, components, filaments, prices = (_load(v) for v in row)
+    raw = await session.scalar(INPUTS, {"roots": list(roots), "tenant": tenant_id})
+    return parse_inputs(raw)
+
+
+def parse_inputs(raw: Any) -> CostInputs:
+    """The cost inputs from the text of the cost read (``cost_sql``), for a page or for given roots."""
+    parts, children, heads, filaments, prices = (v or [] for v in _load(raw) or [None] * 5)
     found = CostInputs()
     # Ids repeat across the arrays (a model in its head and its products' rows): parse each string once.
-    parsed: dict[str, uuid.UUID] = {}
-
-    def uid(text: str) -> uuid.UUID:
-        value = parsed.get(text)
-        if value is None:
-            value = parsed[text] = uuid.UUID(text)
-        return value
-
+    uid = _Ids()
     for kind, product_id, ref, quantity in parts:
+        pid = uid[product_id]
         if kind == 0:
-            found.models[uid(product_id)].append(PartLine(uid(product_id), uid(ref), quantity))
+            found.models[pid].append(PartLine(pid, uid[ref], quantity))
         else:
-            found.children[uid(product_id)].append(ChildLine(uid(product_id), uid(ref), quantity))
-    for pid, sku, name, packaging, assembly in children:
-        found.children_products[uid(pid)] = ChildProduct(uid(pid), sku, name, _dec(packaging), _dec(assembly))
+            found.children[pid].append(ChildLine(pid, uid[ref], quantity))
+    for text_id, sku, name, packaging, assembly in children:
+        pid = uid[text_id]
+        found.children_products[pid] = ChildProduct(pid, sku, name, _dec(packaging), _dec(assembly))
     # One MaterialCost per filament type the read model knows (unknown ones: no cost at all). A BOM line's
     # key is the type's id as text, exactly as PostgreSQL writes a uuid (lower case, hyphenated).
     known = {fid: MaterialCost(_opt(per_gram), bool(estimate)) for fid, per_gram, estimate in filaments}
-    for mid, sku, name, minutes, rate, overhead, cost, units in heads:
+    boms: dict[uuid.UUID, list[BomLine]] = {}
+    parts_of: dict[uuid.UUID, list[Component]] = {}
+    for text_id, sku, name, minutes, rate, overhead, cost, units, materials, components in heads:
+        mid = uid[text_id]
         actual = _dec(cost) / _dec(units) if units else None
-        head = ModelHead(uid(mid), sku, name, _dec(minutes), _opt(rate), _opt(overhead))
-        found.heads.append((head, actual))
-    boms: dict[uuid.UUID, list[BomLine]] = defaultdict(list)
-    for mid, fid, grams in materials:
-        boms[uid(mid)].append(BomLine(fid, _dec(grams), known.get(fid)))
-    parts_of: dict[uuid.UUID, list[Component]] = defaultdict(list)
-    for mid, quantity, unit_cost in components:
-        parts_of[uid(mid)].append(Component(_dec(quantity), _dec(unit_cost)))
+        found.heads.append((ModelHead(mid, sku, name, _dec(minutes), _opt(rate), _opt(overhead)), actual))
+        boms[mid] = [BomLine(fid, _dec(grams), known.get(fid)) for fid, grams in materials or ()]
+        parts_of[mid] = [Component(_dec(q), _dec(unit_cost)) for q, unit_cost in components or ()]
     found.boms, found.components = boms, parts_of
-    for pid, cid, name, platform, fee_pct, fixed_fee, price in prices:
-        found.prices[uid(pid)].append(
-            ChannelPrice(uid(pid), uid(cid), name, platform, _dec(fee_pct), _dec(fixed_fee), _dec(price))
+    for text_id, cid, name, platform, fee_pct, fixed_fee, price in prices:
+        pid = uid[text_id]
+        found.prices[pid].append(
+            ChannelPrice(pid, uid[cid], name, platform, _dec(fee_pct), _dec(fixed_fee), _dec(price))
         )
     return found

@@ -11,7 +11,14 @@ from typing import Annotated, Any
 from batchivo_common.pagination import Page, PageParamsDep, parse_sort
 from fastapi import APIRouter, Query, Response, status
 
-from batchivo_catalog.deps import AdminDep, Idempotent, MemberDep, ProductServiceDep, ViewerDep
+from batchivo_catalog.deps import (
+    AdminDep,
+    Idempotent,
+    MemberDep,
+    ProductReaderDep,
+    ProductServiceDep,
+    ViewerDep,
+)
 from batchivo_catalog.models.schemas import NextSku, StockAdjust, StockMovementRead
 from batchivo_catalog.products.repository import SORTS
 from batchivo_catalog.products.schemas import (
@@ -132,7 +139,7 @@ def product_response(
 @router.get("", response_model=Page[ProductRead])
 async def list_products(
     principal: ViewerDep,
-    service: ProductServiceDep,
+    service: ProductReaderDep,
     page: PageParamsDep,
     sort: Annotated[
         str | None, Query(description=f"One of {', '.join(SORTS)}; prefix '-' for descending")
@@ -175,7 +182,7 @@ async def create_product(body: ProductCreate, principal: MemberDep, service: Pro
 
 
 @router.get("/{product_id}", response_model=ProductRead)
-async def get_product(product_id: uuid.UUID, principal: ViewerDep, service: ProductServiceDep) -> Response:
+async def get_product(product_id: uuid.UUID, principal: ViewerDep, service: ProductReaderDep) -> Response:
     return product_response(await service.get(principal, product_id))
 
 

@@ -26,7 +26,13 @@ from batchivo_catalog.models.repository import ModelRepository
 from batchivo_catalog.models.service import InsufficientStock, ModelService, ModelSummary, summaries
 from batchivo_catalog.products import rules
 from batchivo_catalog.products.models import Product, ProductChild, ProductModel
-from batchivo_catalog.products.reads import ChildProduct, ProductFields, cost_inputs
+from batchivo_catalog.products.reads import (
+    ChildProduct,
+    CostInputs,
+    ProductFields,
+    cost_inputs,
+    parse_inputs,
+)
 from batchivo_catalog.products.repository import Duplicate, PartLine, ProductRepository
 from batchivo_catalog.sql import among
 
@@ -65,11 +71,15 @@ class ProductService:
         self.channels = ChannelService(session)
 
     # --- reads ----------------------------------------------------------------------------------------
-    async def views(self, tenant_id: uuid.UUID, roots: Sequence[ProductFields]) -> list[ProductView]:
-        """Cost ``roots`` with their bundle trees: statements bounded by the depth, not the page size."""
+    async def views(
+        self, tenant_id: uuid.UUID, roots: Sequence[ProductFields], found: CostInputs | None = None
+    ) -> list[ProductView]:
+        """Cost ``roots`` with their bundle trees, from ``found`` (read along with a list page) or from one
+        cost read: statements bounded by the depth, not the page size."""
         if not roots:
             return []
-        found = await cost_inputs(self.session, tenant_id, [p.id for p in roots])
+        if found is None:
+            found = await cost_inputs(self.session, tenant_id, [p.id for p in roots])
         products: dict[uuid.UUID, ProductFields | ChildProduct] = {**found.children_products}
         products.update((p.id, p) for p in roots)
         models, children = found.models, found.children
@@ -153,11 +163,14 @@ class ProductService:
         return result
 
     async def page(self, principal: Principal, **query: Any) -> tuple[list[ProductView], int]:
-        products, total, rates = await self.repo.page(principal.tenant_id, **query)
+        products, total, rates, inputs = await self.repo.page(principal.tenant_id, **query)
         if rates is not None:
             self.model_service.materials.know_rates(principal.tenant_id, rates)
-        # Rows carry the columns of ``ProductFields`` by name (``PAGE_COLUMNS``).
-        return await self.views(principal.tenant_id, cast(Sequence[ProductFields], products)), total
+        # Rows carry the columns of ``ProductFields`` by name (``PAGE_COLUMNS``), and the first one the
+        # page's cost read.
+        roots = cast(Sequence[ProductFields], products)
+        found = parse_inputs(inputs) if products else None
+        return await self.views(principal.tenant_id, roots, found), total
 
     async def get(self, principal: Principal, product_id: uuid.UUID) -> ProductView:
         product = await self._own(principal.tenant_id, product_id)
