@@ -36,6 +36,11 @@ export const routes: RouteObject[] = [
               // webextra: categories and production analytics.
               { path: "categories", ...page(() => import("@/pages/catalog/CategoriesPage")) },
               { path: "analytics", ...page(() => import("@/pages/analytics/AnalyticsPage")) },
+              // Production
+              { path: "printers", ...page(() => import("@/pages/production/PrintersPage")) },
+              { path: "production-runs", ...page(() => import("@/pages/production/RunsPage")) },
+              { path: "production-runs/new", ...page(() => import("@/pages/production/NewRunPage")) },
+              { path: "production-runs/:runId", ...page(() => import("@/pages/production/RunDetailPage")) },
               {
                 element: <RequireAuth minRole="admin" />,
                 children: [

@@ -1,6 +1,7 @@
 """The web app in a real browser against the real stack: the gateway serves the built SPA (frontend/dist)
-and routes to the real auth, inventory and catalog services, with the inventory and catalog workers on the
-real broker (catalog costs follow spool prices by events); Debian's Chromium, driven by playwright-core,
+and routes to the real auth, inventory, catalog and production services, with the inventory, catalog and
+production workers on the real broker (catalog costs follow spool prices by events; a completed run is
+booked by inventory and the catalog); Debian's Chromium, driven by playwright-core,
 runs the journeys in frontend/tests/e2e. Screenshots of each main page land in
 frontend/test-results/screenshots.
 
@@ -31,6 +32,11 @@ from batchivo_inventory.events.subscriptions import SUBSCRIPTIONS as INVENTORY_S
 from batchivo_inventory.settings import InventorySettings
 from batchivo_inventory.worker import create_worker_app as create_inventory_worker
 
+# Production (runs, printers): its API behind the gateway and its worker with the others.
+from batchivo_production.events.subscriptions import SUBSCRIPTIONS as PRODUCTION_SUBSCRIPTIONS
+from batchivo_production.settings import ProductionSettings
+from batchivo_production.worker import create_worker_app as create_production_worker
+
 ROOT = Path(__file__).resolve().parents[2]
 FRONTEND = ROOT / "frontend"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -40,13 +46,17 @@ pytestmark = [pytest.mark.browser, pytest.mark.e2e, pytest.mark.timeout(600)]
 
 @contextlib.asynccontextmanager
 async def event_workers(
-    inventory_db: ServiceDatabase, catalog_db: ServiceDatabase, infra: TestInfra
+    inventory_db: ServiceDatabase,
+    catalog_db: ServiceDatabase,
+    production_db: ServiceDatabase,
+    infra: TestInfra,
 ) -> AsyncIterator[None]:
     """The inventory worker (its relay publishes filament-type events) and the catalog worker (its read
     model of filament types and their costs), on one broker prefix as one deployment."""
     prefix = f"{infra.amqp_prefix}web{uuid.uuid4().hex[:8]}."
     inv = inventory_db.settings_overrides(infra)
     cat = catalog_db.settings_overrides(infra)
+    prod = production_db.settings_overrides(infra)
 
     def inventory(p: str):
         settings = InventorySettings(**{**inv, "amqp_prefix": p})
@@ -56,9 +66,14 @@ async def event_workers(
         settings = CatalogSettings(**{**cat, "amqp_prefix": p})
         return create_catalog_worker(settings, configure_process=False, relay_poll_seconds=0.2)
 
+    def production(p: str):
+        settings = ProductionSettings(**{**prod, "amqp_prefix": p})
+        return create_production_worker(settings, configure_process=False, relay_poll_seconds=0.2)
+
     async with (
         running_worker(catalog, infra.amqp_url, prefix, CATALOG_SUBSCRIPTIONS),
         running_worker(inventory, infra.amqp_url, prefix, INVENTORY_SUBSCRIPTIONS),
+        running_worker(production, infra.amqp_url, prefix, PRODUCTION_SUBSCRIPTIONS),
     ):
         yield
 
@@ -107,7 +122,7 @@ async def test_web_app_journeys(
     shutil.rmtree(artifacts, ignore_errors=True)
     # The servers run in this process's threads; the event loop stays free while node drives the browser
     # and runs the workers.
-    async with event_workers(inventory_db, catalog_db, batchivo_infra):
+    async with event_workers(inventory_db, catalog_db, production_db, batchivo_infra):
         out, err, returncode = await run_journeys(spa_gateway_url, artifacts)
     print(out[-20_000:])
     assert returncode == 0, f"browser tests failed:\n{out[-20_000:]}\n{err[-5_000:]}"

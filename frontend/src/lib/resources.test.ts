@@ -95,6 +95,15 @@ describe("touch (the invalidation rule)", () => {
     }
   });
 
+  it("a finished or reverted run refreshes the run now and, as inventory and the catalog book it, spools, stock and costs", () => {
+    const rule: { now: readonly Resource[]; eventually?: readonly Resource[] } = TOUCHES["run.finish"];
+    expect(rule.now).toEqual(expect.arrayContaining(["production-runs", "production-spools"]));
+    expect(rule.eventually).toEqual(expect.arrayContaining(["production-runs", "spools", "inventory", "models", "products"]));
+    // Planning or weighing changes reservations, which the production spool stock shows.
+    expect(TOUCHES["run.write"].now).toEqual(expect.arrayContaining(["production-runs", "production-spools"]));
+    expect(TOUCHES["printer.load"].now).toEqual(expect.arrayContaining(["printers", "production-spools"]));
+  });
+
   it("names only known resources", () => {
     for (const rule of Object.values(TOUCHES) as { now: readonly string[]; eventually?: readonly string[] }[]) {
       for (const resource of [...rule.now, ...(rule.eventually ?? [])]) expect(RESOURCES).toContain(resource);

@@ -20,6 +20,9 @@ export const RESOURCES = [
   // webextra: product categories (names with counts) and production runs read by the dashboard/analytics.
   "categories",
   "production-runs",
+  // webruns: printers and the spool stock with the reservations production computes.
+  "printers",
+  "production-spools",
 ] as const;
 export type Resource = (typeof RESOURCES)[number];
 
@@ -30,6 +33,9 @@ export interface Touches {
 
 /** Catalog costs follow inventory's filament type costs by events. */
 const CATALOG_COSTS: readonly Resource[] = ["models", "products"];
+
+/** What a finished (or reverted) run changes in the other services, by events. */
+const RUN_OUTCOME: readonly Resource[] = ["production-runs", "production-spools", "spools", "inventory", "filament-types", ...CATALOG_COSTS];
 
 export const TOUCHES = {
   // Inventory: a spool's weight or price changes the stock figures and its type's cost per gram.
@@ -51,6 +57,13 @@ export const TOUCHES = {
   "product.images": { now: ["products"] },
   // A rename or merge changes the categories of every product that had the old name.
   "category.rename": { now: ["categories", "products"] },
+  // webruns — production: loading a spool changes where the spool is; a run's plan reserves grams on its spools.
+  "printer.write": { now: ["printers", "production-spools"] },
+  "printer.load": { now: ["printers", "production-spools"] },
+  "run.write": { now: ["production-runs", "production-spools"] },
+  // Complete, fail, cancel, revert: inventory books the grams and the catalog the units and actual cost from
+  // the run's event; the run's deduction goes pending → applied when inventory answers.
+  "run.finish": { now: ["production-runs", "production-spools"], eventually: RUN_OUTCOME },
 } as const satisfies Record<string, Touches>;
 
 export type Mutation = keyof typeof TOUCHES;

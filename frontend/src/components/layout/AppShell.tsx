@@ -1,4 +1,4 @@
-import { Boxes, Calculator, ChartLine, FolderTree, Gauge, KeyRound, Layers, LogOut, Menu, Moon, Package, Shapes, Store, Sun, Tags, Users } from "lucide-react";
+import { Boxes, Calculator, ChartLine, Factory, FolderTree, Gauge, KeyRound, Layers, LogOut, Menu, Moon, Package, Printer, Shapes, Store, Sun, Tags, Users } from "lucide-react";
 import { useState, type ComponentType } from "react";
 import { NavLink, Outlet, useNavigate } from "react-router-dom";
 import { InvitationsBanner } from "@/components/layout/InvitationsBanner";
@@ -27,6 +27,9 @@ const NAV: NavItem[] = [
   // webextra: categories and production analytics.
   { to: "/categories", label: "Categories", icon: FolderTree },
   { to: "/analytics", label: "Analytics", icon: ChartLine },
+  // webruns: production.
+  { to: "/printers", label: "Printers", icon: Printer },
+  { to: "/production-runs", label: "Production runs", icon: Factory },
   { to: "/sales-channels", label: "Sales channels", icon: Store, minRole: "admin" },
   { to: "/settings/catalog", label: "Costing", icon: Calculator, minRole: "admin" },
   { to: "/settings/members", label: "Members", icon: Users, minRole: "admin" },

@@ -1,5 +1,6 @@
 /** The spool's ledger (every change of its weight), newest first, 20 rows a page. */
 import { useState } from "react";
+import { Link } from "react-router-dom";
 import { Pager } from "@/components/spools/Pager";
 import { ErrorAlert } from "@/components/ui/alert";
 import { Skeleton } from "@/components/ui/skeleton";
@@ -57,7 +58,12 @@ export function SpoolHistory({ spoolId }: { spoolId: string }) {
                   </TableCell>
                   <TableCell className="text-right tabular-nums whitespace-nowrap">{formatGrams(row.grams_after)}</TableCell>
                   <TableCell className="max-w-64 truncate text-muted-foreground" title={row.reason ?? undefined}>
-                    {row.reason ?? "—"}
+                    {row.production_run_id ? (
+                      <Link to={`/production-runs/${row.production_run_id}`} className="mr-1 font-medium text-foreground underline underline-offset-4" data-testid="ledger-run-link">
+                        Production run
+                      </Link>
+                    ) : null}
+                    {row.reason ?? (row.production_run_id ? "" : "—")}
                   </TableCell>
                 </TableRow>
               ))}

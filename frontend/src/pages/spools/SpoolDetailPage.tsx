@@ -9,6 +9,7 @@ import { SpoolStatusBadges } from "@/components/spools/SpoolStatusBadges";
 import { UseDialog } from "@/components/spools/UseDialog";
 import { WeighDialog } from "@/components/spools/WeighDialog";
 import { Alert, ErrorAlert } from "@/components/ui/alert";
+import { SpoolPrinter } from "@/components/production/SpoolPrinter";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Skeleton } from "@/components/ui/skeleton";
@@ -181,6 +182,7 @@ function SpoolDetail({ spool }: { spool: Spool }) {
       </div>
       <SpoolActions spool={spool} canWrite={can("member")} isAdmin={can("admin")} onOpen={setDialog} />
       <SpoolFacts spool={spool} currency={currency} />
+      <SpoolPrinter spoolId={spool.id} code={spool.code} />
       <SpoolHistory spoolId={spool.id} />
 
       {can("member") ? (

@@ -1,0 +1,147 @@
+/** Adding a printer, and loading a spool into one of its slots (the API's 409s land on the field they are about). */
+import { zodResolver } from "@hookform/resolvers/zod";
+import { useState, type ReactNode } from "react";
+import { useForm } from "react-hook-form";
+import { z } from "zod";
+import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle, DialogTrigger } from "@/components/ui/dialog";
+import { Field } from "@/components/ui/field";
+import { FormActions } from "@/components/ui/form-actions";
+import { Input } from "@/components/ui/input";
+import { NativeSelect } from "@/components/ui/native-select";
+import { ApiError } from "@/lib/errors";
+import { applyApiErrors, blankToNull } from "@/lib/forms";
+import { formatGrams } from "@/lib/format";
+import { toast } from "@/lib/toast";
+import { useCreatePrinter, useLoadSpool, useProductionSpools, type Printer } from "@/queries/production";
+
+const printerSchema = z.object({
+  name: z.string().trim().min(1, "Enter a name").max(100, "At most 100 characters"),
+  manufacturer: z.string().max(100, "At most 100 characters"),
+  model: z.string().max(100, "At most 100 characters"),
+  nozzle_diameter_mm: z.string().refine((raw) => raw.trim() === "" || (Number(raw) > 0 && Number(raw) < 5), "A diameter in mm, e.g. 0.4"),
+});
+type PrinterValues = z.infer<typeof printerSchema>;
+
+function NewPrinterForm({ onDone }: { onDone: () => void }) {
+  const create = useCreatePrinter();
+  const form = useForm<PrinterValues>({
+    resolver: zodResolver(printerSchema),
+    defaultValues: { name: "", manufacturer: "", model: "", nozzle_diameter_mm: "0.4" },
+  });
+  const { errors } = form.formState;
+  const onSubmit = form.handleSubmit(async (values) => {
+    try {
+      const printer = await create.mutateAsync({
+        name: values.name.trim(),
+        manufacturer: blankToNull(values.manufacturer),
+        model: blankToNull(values.model),
+        nozzle_diameter_mm: values.nozzle_diameter_mm.trim() === "" ? null : Number(values.nozzle_diameter_mm),
+        is_active: true,
+      });
+      toast({ title: `Printer ${printer.name} added` });
+      onDone();
+    } catch (error) {
+      applyApiErrors(error, form.setError, ["name", "manufacturer", "model", "nozzle_diameter_mm"]);
+    }
+  });
+  return (
+    <form className="grid gap-4 sm:grid-cols-2" onSubmit={onSubmit} noValidate>
+      <Field label="Name" error={errors.name?.message} className="sm:col-span-2">
+        <Input autoFocus autoComplete="off" {...form.register("name")} />
+      </Field>
+      <Field label="Manufacturer" error={errors.manufacturer?.message}>
+        <Input autoComplete="off" {...form.register("manufacturer")} />
+      </Field>
+      <Field label="Printer model" error={errors.model?.message}>
+        <Input autoComplete="off" {...form.register("model")} />
+      </Field>
+      <Field label="Nozzle (mm)" error={errors.nozzle_diameter_mm?.message}>
+        <Input inputMode="decimal" autoComplete="off" {...form.register("nozzle_diameter_mm")} />
+      </Field>
+      <FormActions formState={form.formState} submitLabel="Add printer" pendingLabel="Adding…" onCancel={onDone} twoColumns />
+    </form>
+  );
+}
+
+export function NewPrinterDialog({ trigger }: { trigger: ReactNode }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <Dialog open={open} onOpenChange={setOpen}>
+      <DialogTrigger asChild>{trigger}</DialogTrigger>
+      <DialogContent>
+        <DialogHeader>
+          <DialogTitle>Add a printer</DialogTitle>
+          <DialogDescription>Load spools into its slots, then plan runs on it.</DialogDescription>
+        </DialogHeader>
+        {open ? <NewPrinterForm onDone={() => setOpen(false)} /> : null}
+      </DialogContent>
+    </Dialog>
+  );
+}
+
+const loadSchema = z.object({
+  spool_id: z.string().min(1, "Choose a spool"),
+  slot: z.string().refine((raw) => /^\d+$/.test(raw.trim()) && Number(raw) >= 0 && Number(raw) <= 64, "A slot number from 0 to 64"),
+});
+type LoadValues = z.infer<typeof loadSchema>;
+
+/** The first slot number no spool occupies. */
+export function freeSlot(printer: Pick<Printer, "loaded_spools">): number {
+  const taken = new Set(printer.loaded_spools.map((spool) => spool.slot));
+  let slot = 1;
+  while (taken.has(slot)) slot += 1;
+  return slot;
+}
+
+function LoadSpoolForm({ printer, spoolId, onDone }: { printer: Printer; spoolId?: string | undefined; onDone: () => void }) {
+  const spools = useProductionSpools();
+  const load = useLoadSpool();
+  const form = useForm<LoadValues>({ resolver: zodResolver(loadSchema), defaultValues: { spool_id: spoolId ?? "", slot: String(freeSlot(printer)) } });
+  const { errors } = form.formState;
+  const choices = (spools.data?.items ?? []).filter((spool) => !spool.is_archived && (spool.id === spoolId || !spool.printer_id));
+  const onSubmit = form.handleSubmit(async (values) => {
+    try {
+      await load.mutateAsync({ printerId: printer.id, spoolId: values.spool_id, slot: Number(values.slot) });
+      toast({ title: `Spool loaded into ${printer.name}, slot ${values.slot}` });
+      onDone();
+    } catch (error) {
+      if (error instanceof ApiError && error.code === "SLOT_TAKEN") form.setError("slot", { type: "server", message: error.message });
+      else if (error instanceof ApiError && error.code === "SPOOL_LOADED") form.setError("spool_id", { type: "server", message: error.message });
+      else applyApiErrors(error, form.setError, ["spool_id", "slot"]);
+    }
+  });
+  return (
+    <form className="grid gap-4" onSubmit={onSubmit} noValidate>
+      <Field label="Spool" error={errors.spool_id?.message} hint={spools.isPending ? "Loading spools…" : "Spools not loaded in any printer."}>
+        <NativeSelect {...form.register("spool_id")}>
+          <option value="">Choose a spool</option>
+          {choices.map((spool) => (
+            <option key={spool.id} value={spool.id}>
+              {spool.code} · {spool.brand} {spool.color_name} {spool.material_code} — {formatGrams(spool.available)} available
+            </option>
+          ))}
+        </NativeSelect>
+      </Field>
+      <Field label="Slot" error={errors.slot?.message}>
+        <Input inputMode="numeric" autoComplete="off" {...form.register("slot")} />
+      </Field>
+      <FormActions formState={form.formState} submitLabel="Load spool" pendingLabel="Loading…" onCancel={onDone} />
+    </form>
+  );
+}
+
+export function LoadSpoolDialog({ printer, spoolId, trigger }: { printer: Printer; spoolId?: string; trigger: ReactNode }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <Dialog open={open} onOpenChange={setOpen}>
+      <DialogTrigger asChild>{trigger}</DialogTrigger>
+      <DialogContent className="max-w-md">
+        <DialogHeader>
+          <DialogTitle>Load a spool into {printer.name}</DialogTitle>
+          <DialogDescription>One spool per slot; a spool is in one printer at a time.</DialogDescription>
+        </DialogHeader>
+        {open ? <LoadSpoolForm printer={printer} spoolId={spoolId} onDone={() => setOpen(false)} /> : null}
+      </DialogContent>
+    </Dialog>
+  );
+}
