@@ -110,3 +110,23 @@ describe("touch (the invalidation rule)", () => {
     }
   });
 });
+
+describe("touch while a hidden page's query is still fetching", () => {
+  it("drops the answer read before the write and keeps the one read after", async () => {
+    const client = new QueryClient({ defaultOptions: { queries: { staleTime: 15_000, retry: false } } });
+    client.setQueryData(["sales-channels"], "before");
+    let calls = 0;
+    const queryFn = () => {
+      calls += 1;
+      const answer = calls === 1 ? "read before the write" : "read after the write";
+      return new Promise<string>((resolve) => setTimeout(() => resolve(answer), 30));
+    };
+    // A page that has just unmounted left this request running; nothing observes the query any more.
+    void client.prefetchQuery({ queryKey: ["sales-channels"], queryFn, staleTime: 0 });
+    touch(client, "channel.write");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const query = client.getQueryCache().find({ queryKey: ["sales-channels"] });
+    expect(query?.state.data).toBe("read after the write");
+    expect(calls).toBe(2);
+  });
+});

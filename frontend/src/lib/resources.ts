@@ -72,7 +72,17 @@ export type Mutation = keyof typeof TOUCHES;
 export const EVENTUAL_REFRESH_MS = [1_000, 3_000, 8_000] as const;
 
 function refresh(queryClient: QueryClient, resources: readonly Resource[]): void {
-  for (const resource of new Set(resources)) void queryClient.invalidateQueries({ queryKey: [resource] });
+  for (const resource of new Set(resources)) {
+    void queryClient.invalidateQueries({ queryKey: [resource] });
+    // A query no page shows any more can still be fetching: its request may have been read before the write,
+    // and its answer would land marked fresh, hiding the write for the whole staleTime. Ask it again (the
+    // old request is dropped), so what lands is read after the write.
+    void queryClient.refetchQueries({
+      queryKey: [resource],
+      type: "inactive",
+      predicate: (query) => query.state.fetchStatus === "fetching",
+    });
+  }
 }
 
 /** Marks stale what `mutation` changed; returns a function that cancels the pending later refreshes. */
