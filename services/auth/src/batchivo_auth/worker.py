@@ -6,23 +6,20 @@ Auth consumes no events, so the worker has no subscribers; it still declares the
 from __future__ import annotations
 
 from batchivo_common.app import serve_factory
-from batchivo_common.messaging.worker import Worker, create_worker
+from batchivo_common.tenant_service import WorkerFactory, worker_factory
 
 from batchivo_auth.db import inbox, outbox
 from batchivo_auth.events.subscriptions import HANDLERS, SUBSCRIPTIONS
 from batchivo_auth.settings import AuthSettings
 
-
-def create_worker_app(settings: AuthSettings | None = None, *, configure_process: bool = True) -> Worker:
-    settings = settings or AuthSettings()
-    return create_worker(
-        settings,
-        service="auth",
-        relay_table=outbox,
-        subscriptions=[(spec, HANDLERS[spec.name]) for spec in SUBSCRIPTIONS],
-        inbox=inbox,
-        configure_process=configure_process,
-    )
+#: ``create_worker_app(settings=None, *, configure_process=True, sessionmaker=None, relay_poll_seconds=2.0)``
+create_worker_app: WorkerFactory[AuthSettings] = worker_factory(
+    AuthSettings,
+    service="auth",
+    relay_table=outbox,
+    inbox=inbox,
+    subscriptions=[(spec, HANDLERS[spec.name]) for spec in SUBSCRIPTIONS],
+)
 
 
 def run() -> None:

@@ -8,12 +8,10 @@ import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from batchivo_common.app import create_service_app, serve_factory
-from batchivo_common.auth.tokens import JwksKeySource, KeySource, TokenCache, TokenVerifier
-from batchivo_common.db.engine import create_engine, tenant_sessionmaker
-from batchivo_common.db.health import database_ready
-from batchivo_common.db.tenancy import check_app_role
+from batchivo_common.app import serve_factory
+from batchivo_common.auth.tokens import KeySource
 from batchivo_common.storage import Storage, StorageError, create_storage
+from batchivo_common.tenant_service import create_tenant_service_app
 from fastapi import FastAPI
 
 from batchivo_catalog.api import api_router
@@ -38,47 +36,27 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = create_engine(
-            settings.database_url,
-            application_name="batchivo-catalog",
-            pool_size=settings.db_pool_size,
-            max_overflow=settings.db_max_overflow,
-        )
         try:
-            if settings.check_db_role:
-                await check_app_role(engine)
-            app.state.engine = engine
-            app.state.sessionmaker = tenant_sessionmaker(engine)
-            try:
-                await store.ensure_ready()
-            except StorageError as exc:  # the API still serves everything else; image writes answer 503
-                log.error("image storage not ready", extra={"error": str(exc)})
-            # Everything imported and built so far lives as long as the process: keep it out of the
-            # collector's full passes, which otherwise rescan it while a cost-heavy page is being built.
-            gc.collect()
-            gc.freeze()
-            yield
-        finally:
-            await engine.dispose()
+            await store.ensure_ready()
+        except StorageError as exc:  # the API still serves everything else; image writes answer 503
+            log.error("image storage not ready", extra={"error": str(exc)})
+        # Everything imported and built so far lives as long as the process: keep it out of the
+        # collector's full passes, which otherwise rescan it while a cost-heavy page is being built.
+        gc.collect()
+        gc.freeze()
+        yield
 
-    app = create_service_app(
+    app = create_tenant_service_app(
         settings,
         service="catalog",
         title="Batchivo catalog",
-        lifespan=lifespan,
-        readiness_checks=[database_ready],
+        api_router=api_router,
+        key_source=key_source,
         configure_process=configure_process,
+        lifespan=lifespan,
         body_limit_overrides={re.compile(UPLOAD_PATH): UPLOAD_BODY_LIMIT},
-        # Idempotency-Key on every POST (ADR 0011); Redis is not a readiness check: reads and keyless
-        # writes keep working while it is down, only a keyed request answers 503.
-        idempotency=True,
     )
     app.state.storage = store
-    keys = key_source or JwksKeySource(settings.jwks_url, ttl_seconds=settings.jwks_cache_seconds)
-    app.state.token_verifier = TokenVerifier(
-        keys, settings.jwt_issuer, settings.jwt_audience, cache=TokenCache(size=10_000, seconds=30)
-    )
-    app.include_router(api_router)
     return app
 
 

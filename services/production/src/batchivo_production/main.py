@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-
-from batchivo_common.app import create_service_app, serve_factory
-from batchivo_common.auth.tokens import JwksKeySource, KeySource, TokenCache, TokenVerifier
-from batchivo_common.db.engine import service_engine, tenant_sessionmaker
-from batchivo_common.db.health import database_ready
-from batchivo_common.db.tenancy import check_app_role
+from batchivo_common.app import serve_factory
+from batchivo_common.auth.tokens import KeySource
+from batchivo_common.tenant_service import create_tenant_service_app
 from fastapi import FastAPI
 
 from batchivo_production.api import api_router
@@ -24,37 +19,14 @@ def create_app(
 ) -> FastAPI:
     """``key_source``: where token keys come from; by default the auth service's JWKS (tests pass a
     ``StaticKeySource``)."""
-    settings = settings or ProductionSettings()
-
-    @asynccontextmanager
-    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        engine = service_engine(settings, application_name="batchivo-production")
-        try:
-            if settings.check_db_role:
-                await check_app_role(engine)
-            app.state.engine = engine
-            app.state.sessionmaker = tenant_sessionmaker(engine)
-            yield
-        finally:
-            await engine.dispose()
-
-    app = create_service_app(
-        settings,
+    return create_tenant_service_app(
+        settings or ProductionSettings(),
         service="production",
         title="Batchivo production",
-        lifespan=lifespan,
-        readiness_checks=[database_ready],
+        api_router=api_router,
+        key_source=key_source,
         configure_process=configure_process,
-        # Idempotency-Key on every POST (ADR 0011). Redis is not a readiness check: reads and keyless
-        # writes keep working while it is down; only a keyed request answers 503.
-        idempotency=True,
     )
-    keys = key_source or JwksKeySource(settings.jwks_url, ttl_seconds=settings.jwks_cache_seconds)
-    app.state.token_verifier = TokenVerifier(
-        keys, settings.jwt_issuer, settings.jwt_audience, cache=TokenCache(size=10_000, seconds=30)
-    )
-    app.include_router(api_router)
-    return app
 
 
 def run() -> None:
