@@ -3,8 +3,8 @@
 // margin) → assembling refused while the models are short, then done → a bundle loop refused on the field.
 // Runs against the real stack with both workers (tests/e2e/test_web_app.py): E2E_BASE_URL, E2E_ARTIFACTS.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { openPage, pageHelpers, register, waitForText } from "./support.mjs";
+import { test } from "node:test";
+import { pageHelpers, startJourney, register, waitForText } from "./support.mjs";
 
 const unique = Date.now().toString(36);
 const owner = { name: "Mary Anning", shop: `Fossil Prints ${unique}`, email: `mary-${unique}@example.com`, password: "correct horse 3" };
@@ -18,13 +18,7 @@ const consoleErrors = [];
 let modelUrl = "";
 let productUrl = "";
 
-before(async () => {
-  ({ browser, page } = await openPage(consoleErrors));
-});
-
-after(async () => {
-  await browser?.close();
-});
+startJourney(consoleErrors, (opened) => ({ browser, page } = opened));
 
 const { nav, shot } = pageHelpers(() => page);
 

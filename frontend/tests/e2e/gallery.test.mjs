@@ -5,8 +5,8 @@
 // E2E_ARTIFACTS.
 import assert from "node:assert/strict";
 import { deflateSync } from "node:zlib";
-import { after, before, test } from "node:test";
-import { openPage, pageHelpers, register, waitForText } from "./support.mjs";
+import { test } from "node:test";
+import { pageHelpers, startJourney, register, waitForText } from "./support.mjs";
 
 const unique = Date.now().toString(36);
 const owner = { name: "Grace Hopper", shop: `Compiler Prints ${unique}`, email: `grace-${unique}@example.com`, password: "correct horse 4" };
@@ -19,13 +19,7 @@ let page;
 const consoleErrors = [];
 let productUrl = "";
 
-before(async () => {
-  ({ browser, page } = await openPage(consoleErrors));
-});
-
-after(async () => {
-  await browser?.close();
-});
+startJourney(consoleErrors, (opened) => ({ browser, page } = opened));
 
 const { nav, shot } = pageHelpers(() => page);
 

@@ -2,8 +2,8 @@
 // weight, ledger row, low-stock badge) → labels with QR codes → sign out → another shop sees none of it.
 // Runs against the real stack (tests/e2e/test_web_app.py starts it): E2E_BASE_URL, E2E_ARTIFACTS.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { BASE_URL, openPage, pageHelpers, register as registerShop, waitForText } from "./support.mjs";
+import { test } from "node:test";
+import { BASE_URL, pageHelpers, startJourney, register as registerShop, waitForText } from "./support.mjs";
 
 const unique = Date.now().toString(36);
 const shopA = { name: "Ada Lovelace", shop: `Filament Forge ${unique}`, email: `ada-${unique}@example.com`, password: "correct horse 1" };
@@ -17,13 +17,7 @@ let page;
 const consoleErrors = [];
 let firstShopSpoolUrl = "";
 
-before(async () => {
-  ({ browser, page } = await openPage(consoleErrors));
-});
-
-after(async () => {
-  await browser?.close();
-});
+startJourney(consoleErrors, (opened) => ({ browser, page } = opened));
 
 const { nav, shot } = pageHelpers(() => page, { settle: false });
 

@@ -5,8 +5,8 @@
 // ledger links back to the run → revert puts everything back. Then: the same run failed with waste; a plan
 // that exceeds a spool refused, then allowed with the explicit override. E2E_BASE_URL, E2E_ARTIFACTS.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { openPage, pageHelpers, register, waitForText as waitForTextWithin } from "./support.mjs";
+import { test } from "node:test";
+import { pageHelpers, startJourney, register, waitForText as waitForTextWithin } from "./support.mjs";
 
 const unique = Date.now().toString(36);
 const owner = { name: "Grace Hopper", shop: `Cobol Prints ${unique}`, email: `grace-${unique}@example.com`, password: "correct horse 4" };
@@ -23,13 +23,7 @@ let runUrl = "";
 /** @type {Record<string, string>} spool code → its page */
 const spoolUrls = {};
 
-before(async () => {
-  ({ browser, page } = await openPage(consoleErrors));
-});
-
-after(async () => {
-  await browser?.close();
-});
+startJourney(consoleErrors, (opened) => ({ browser, page } = opened));
 
 const { nav, shot } = pageHelpers(() => page);
 

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
+import { after, before } from "node:test";
 import { launchBrowser } from "../browser.mjs";
 
 const base = process.env.E2E_BASE_URL;
@@ -30,6 +31,24 @@ export async function openPage(consoleErrors) {
   page.on("console", (message) => message.type() === "error" && consoleErrors.push(message.text()));
   page.on("pageerror", (error) => consoleErrors.push(String(error)));
   return { browser, page };
+}
+
+/**
+ * Opens the journey's page before its first test (handing it to `onOpen`) and closes the browser after the last.
+ * @param {string[]} consoleErrors
+ * @param {(opened: { browser: import("playwright-core").Browser, page: import("playwright-core").Page }) => void} onOpen
+ */
+export function startJourney(consoleErrors, onOpen) {
+  /** @type {import("playwright-core").Browser | undefined} */
+  let browser;
+  before(async () => {
+    const opened = await openPage(consoleErrors);
+    browser = opened.browser;
+    onOpen(opened);
+  });
+  after(async () => {
+    await browser?.close();
+  });
 }
 
 /**
