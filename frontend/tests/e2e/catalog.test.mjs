@@ -3,18 +3,8 @@
 // margin) → assembling refused while the models are short, then done → a bundle loop refused on the field.
 // Runs against the real stack with both workers (tests/e2e/test_web_app.py): E2E_BASE_URL, E2E_ARTIFACTS.
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { join } from "node:path";
-import { after, before, test } from "node:test";
-import { launchBrowser } from "../browser.mjs";
-
-const BASE_URL = process.env.E2E_BASE_URL;
-const ARTIFACTS = process.env.E2E_ARTIFACTS ?? "test-results";
-if (!BASE_URL) throw new Error("E2E_BASE_URL is not set (run through `make test` or tests/e2e/test_web_app.py)");
-const SHOTS = join(ARTIFACTS, "screenshots");
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-mkdirSync(SHOTS, { recursive: true });
+import { test } from "node:test";
+import { pageHelpers, startJourney, register, waitForText } from "./support.mjs";
 
 const unique = Date.now().toString(36);
 const owner = { name: "Mary Anning", shop: `Fossil Prints ${unique}`, email: `mary-${unique}@example.com`, password: "correct horse 3" };
@@ -28,59 +18,12 @@ const consoleErrors = [];
 let modelUrl = "";
 let productUrl = "";
 
-before(async () => {
-  browser = await launchBrowser();
-  const context = await browser.newContext({ baseURL: BASE_URL, viewport: { width: 1280, height: 860 } });
-  page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  page.on("console", (message) => message.type() === "error" && consoleErrors.push(message.text()));
-  page.on("pageerror", (error) => consoleErrors.push(String(error)));
-});
+startJourney(consoleErrors, (opened) => ({ browser, page } = opened));
 
-after(async () => {
-  await browser?.close();
-});
-
-/** @param {string} name */
-function nav(name) {
-  return page.getByRole("navigation", { name: "Main" }).getByRole("link", { name, exact: true });
-}
-
-/** @param {string} name */
-async function shot(name) {
-  await page.mouse.move(0, 0); // no hover state left on the last button clicked
-  await page.waitForLoadState("networkidle");
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-  await assertAccessible(name);
-}
-
-/** axe-core's WCAG 2 A/AA rules: serious and critical findings fail. @param {string} name */
-async function assertAccessible(name) {
-  /** @type {{ id: string, impact: string, help: string, nodes: { target: unknown[] }[] }[]} */
-  const violations = await page.evaluate(async (source) => {
-    if (!("axe" in window)) (0, eval)(source);
-    // @ts-expect-error axe is defined by the source evaluated above
-    const result = await window.axe.run(document, { runOnly: ["wcag2a", "wcag2aa"] });
-    return result.violations.map((/** @type {any} */ v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((/** @type {any} */ n) => ({ target: n.target })) }));
-  }, AXE_SOURCE);
-  const serious = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  assert.deepEqual(serious, [], `${name}: accessibility violations`);
-}
-
-/** Waits until `locator` shows `expected` (the page may still be refreshing). */
-async function waitForText(/** @type {import("playwright-core").Locator} */ locator, /** @type {string} */ expected, timeout = 15_000) {
-  const escaped = expected.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  await locator.filter({ hasText: new RegExp(escaped) }).first().waitFor({ timeout });
-}
+const { nav, shot } = pageHelpers(() => page);
 
 test("register a shop, add a filament type and a priced spool", async () => {
-  await page.goto("/register");
-  await page.getByLabel("Your name").fill(owner.name);
-  await page.getByLabel("Shop name").fill(owner.shop);
-  await page.getByLabel("Email").fill(owner.email);
-  await page.getByLabel("Password").fill(owner.password);
-  await page.getByRole("button", { name: "Create shop" }).click();
-  await page.getByRole("heading", { name: "Dashboard" }).waitFor();
+  await register(page, owner);
 
   await nav("Filament types").click();
   await page.getByRole("button", { name: "Add filament type" }).first().click();
@@ -185,7 +128,7 @@ test("a spool price change reaches the model's cost without a reload", async () 
   await waitForText(page.locator("main"), "£40.00"); // the stock value follows the new price
   await nav("Models").click();
   // Inventory → event → catalog: the list refreshes by the data layer's rule (no reload, no page code).
-  await waitForText(page.getByRole("row", { name: /MOD-001/ }), "£2.60", 20_000);
+  await waitForText(page.getByRole("row", { name: /MOD-001/ }), "£2.60", { timeout: 20_000 });
   await shot("25-models");
 });
 

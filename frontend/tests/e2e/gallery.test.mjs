@@ -4,19 +4,9 @@
 // dashboard's production cards. Runs against the real stack (tests/e2e/test_web_app.py): E2E_BASE_URL,
 // E2E_ARTIFACTS.
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { join } from "node:path";
 import { deflateSync } from "node:zlib";
-import { after, before, test } from "node:test";
-import { launchBrowser } from "../browser.mjs";
-
-const BASE_URL = process.env.E2E_BASE_URL;
-const ARTIFACTS = process.env.E2E_ARTIFACTS ?? "test-results";
-if (!BASE_URL) throw new Error("E2E_BASE_URL is not set (run through `make test` or tests/e2e/test_web_app.py)");
-const SHOTS = join(ARTIFACTS, "screenshots");
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-mkdirSync(SHOTS, { recursive: true });
+import { test } from "node:test";
+import { pageHelpers, startJourney, register, waitForText } from "./support.mjs";
 
 const unique = Date.now().toString(36);
 const owner = { name: "Grace Hopper", shop: `Compiler Prints ${unique}`, email: `grace-${unique}@example.com`, password: "correct horse 4" };
@@ -29,18 +19,9 @@ let page;
 const consoleErrors = [];
 let productUrl = "";
 
-before(async () => {
-  browser = await launchBrowser();
-  const context = await browser.newContext({ baseURL: BASE_URL, viewport: { width: 1280, height: 860 } });
-  page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  page.on("console", (message) => message.type() === "error" && consoleErrors.push(message.text()));
-  page.on("pageerror", (error) => consoleErrors.push(String(error)));
-});
+startJourney(consoleErrors, (opened) => ({ browser, page } = opened));
 
-after(async () => {
-  await browser?.close();
-});
+const { nav, shot } = pageHelpers(() => page);
 
 // ---- A real PNG, made here (no binary fixtures in the repository) ---------------------------------------
 
@@ -87,37 +68,6 @@ function png(width, height, first, second) {
 }
 
 // ---- Helpers as in the other journeys -------------------------------------------------------------------
-
-/** @param {string} name */
-function nav(name) {
-  return page.getByRole("navigation", { name: "Main" }).getByRole("link", { name, exact: true });
-}
-
-/** @param {string} name */
-async function shot(name) {
-  await page.mouse.move(0, 0);
-  await page.waitForLoadState("networkidle");
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-  await assertAccessible(name);
-}
-
-/** axe-core's WCAG 2 A/AA rules: serious and critical findings fail. @param {string} name */
-async function assertAccessible(name) {
-  /** @type {{ id: string, impact: string, help: string, nodes: { target: unknown[] }[] }[]} */
-  const violations = await page.evaluate(async (source) => {
-    if (!("axe" in window)) (0, eval)(source);
-    // @ts-expect-error axe is defined by the source evaluated above
-    const result = await window.axe.run(document, { runOnly: ["wcag2a", "wcag2aa"] });
-    return result.violations.map((/** @type {any} */ v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((/** @type {any} */ n) => ({ target: n.target })) }));
-  }, AXE_SOURCE);
-  const serious = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  assert.deepEqual(serious, [], `${name}: accessibility violations`);
-}
-
-async function waitForText(/** @type {import("playwright-core").Locator} */ locator, /** @type {string} */ expected, timeout = 15_000) {
-  const escaped = expected.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  await locator.filter({ hasText: new RegExp(escaped) }).first().waitFor({ timeout });
-}
 
 const tiles = () => page.getByTestId("gallery-image");
 
@@ -183,13 +133,7 @@ const SEEDED_REPORT = (() => {
 // ---- The journey ----------------------------------------------------------------------------------------
 
 test("register a shop and add a product with categories", async () => {
-  await page.goto("/register");
-  await page.getByLabel("Your name").fill(owner.name);
-  await page.getByLabel("Shop name").fill(owner.shop);
-  await page.getByLabel("Email").fill(owner.email);
-  await page.getByLabel("Password").fill(owner.password);
-  await page.getByRole("button", { name: "Create shop" }).click();
-  await page.getByRole("heading", { name: "Dashboard" }).waitFor();
+  await register(page, owner);
 
   await nav("Products").click();
   await page.getByRole("button", { name: "Add product" }).first().click();

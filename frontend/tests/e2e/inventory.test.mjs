@@ -2,18 +2,8 @@
 // weight, ledger row, low-stock badge) → labels with QR codes → sign out → another shop sees none of it.
 // Runs against the real stack (tests/e2e/test_web_app.py starts it): E2E_BASE_URL, E2E_ARTIFACTS.
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { join } from "node:path";
-import { after, before, test } from "node:test";
-import { launchBrowser } from "../browser.mjs";
-
-const BASE_URL = process.env.E2E_BASE_URL;
-const ARTIFACTS = process.env.E2E_ARTIFACTS ?? "test-results";
-if (!BASE_URL) throw new Error("E2E_BASE_URL is not set (run through `make test` or tests/e2e/test_web_app.py)");
-const SHOTS = join(ARTIFACTS, "screenshots");
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-mkdirSync(SHOTS, { recursive: true });
+import { test } from "node:test";
+import { BASE_URL, pageHelpers, startJourney, register as registerShop, waitForText } from "./support.mjs";
 
 const unique = Date.now().toString(36);
 const shopA = { name: "Ada Lovelace", shop: `Filament Forge ${unique}`, email: `ada-${unique}@example.com`, password: "correct horse 1" };
@@ -27,70 +17,13 @@ let page;
 const consoleErrors = [];
 let firstShopSpoolUrl = "";
 
-before(async () => {
-  browser = await launchBrowser();
-  const context = await browser.newContext({ baseURL: BASE_URL, viewport: { width: 1280, height: 860 } });
-  page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  page.on("console", (message) => message.type() === "error" && consoleErrors.push(message.text()));
-  page.on("pageerror", (error) => consoleErrors.push(String(error)));
-});
+startJourney(consoleErrors, (opened) => ({ browser, page } = opened));
 
-after(async () => {
-  await browser?.close();
-});
+const { nav, shot } = pageHelpers(() => page, { settle: false });
 
-/** A link of the main navigation (pages may link to the same place in their text). @param {string} name */
-function nav(name) {
-  return page.getByRole("navigation", { name: "Main" }).getByRole("link", { name, exact: true });
-}
-
-/** @param {string} name */
-async function shot(name) {
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-  await assertAccessible(name);
-}
-
-/**
- * axe-core's WCAG 2 A/AA rules on the page as shown: serious and critical findings fail the test.
- * (page.evaluate runs outside the page's Content-Security-Policy, which forbids injected scripts.)
- * @param {string} name
- */
-async function assertAccessible(name) {
-  /** @type {{ id: string, impact: string, help: string, nodes: { target: unknown[] }[] }[]} */
-  const violations = await page.evaluate(async (source) => {
-    if (!("axe" in window)) (0, eval)(source);
-    // @ts-expect-error axe is defined by the source evaluated above
-    const result = await window.axe.run(document, { runOnly: ["wcag2a", "wcag2aa"] });
-    return result.violations.map((/** @type {any} */ v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((/** @type {any} */ n) => ({ target: n.target })) }));
-  }, AXE_SOURCE);
-  const serious = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  assert.deepEqual(serious, [], `${name}: accessibility violations`);
-}
-
-/**
- * Registers through the form. With `keyboardOnly`, no pointer: the first field has focus, Tab moves on, Enter
- * submits (the order of the form must make sense to someone who cannot use a mouse).
- * @param {{ name: string, shop: string, email: string, password: string }} who
- * @param {{ keyboardOnly?: boolean }} [options]
- */
-async function register(who, { keyboardOnly = false } = {}) {
-  await page.goto("/register");
-  if (keyboardOnly) {
-    await page.getByLabel("Your name").waitFor();
-    for (const value of [who.name, who.shop, who.email, who.password]) {
-      await page.keyboard.type(value);
-      await page.keyboard.press("Tab");
-    }
-    await page.keyboard.press("Enter"); // from the currency field, which keeps its default
-  } else {
-    await page.getByLabel("Your name").fill(who.name);
-    await page.getByLabel("Shop name").fill(who.shop);
-    await page.getByLabel("Email").fill(who.email);
-    await page.getByLabel("Password").fill(who.password);
-    await page.getByRole("button", { name: "Create shop" }).click();
-  }
-  await page.getByRole("heading", { name: "Dashboard" }).waitFor();
+/** Registers through the form (see support.mjs), then the header names the new shop. */
+async function register(/** @type {{ name: string, shop: string, email: string, password: string }} */ who, { keyboardOnly = false } = {}) {
+  await registerShop(page, who, { keyboardOnly });
   await assertText(page.getByTestId("tenant-name"), who.shop);
 }
 
@@ -105,14 +38,9 @@ async function signIn(who) {
   await assertText(page.getByTestId("tenant-name"), who.shop);
 }
 
-/**
- * @param {import("playwright-core").Locator} locator
- * @param {string} expected
- */
-async function assertText(locator, expected) {
-  const escaped = expected.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  // Waits for the text to show (the page may still be updating); never showing fails the test on timeout.
-  await locator.filter({ hasText: new RegExp(escaped, "i") }).first().waitFor();
+/** Waits for the text to show, in any case (the page may still be updating). */
+function assertText(/** @type {import("playwright-core").Locator} */ locator, /** @type {string} */ expected) {
+  return waitForText(locator, expected, { ignoreCase: true });
 }
 
 test("register a shop and land on the dashboard", async () => {

@@ -5,18 +5,8 @@
 // ledger links back to the run → revert puts everything back. Then: the same run failed with waste; a plan
 // that exceeds a spool refused, then allowed with the explicit override. E2E_BASE_URL, E2E_ARTIFACTS.
 import assert from "node:assert/strict";
-import { mkdirSync, readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { join } from "node:path";
-import { after, before, test } from "node:test";
-import { launchBrowser } from "../browser.mjs";
-
-const BASE_URL = process.env.E2E_BASE_URL;
-const ARTIFACTS = process.env.E2E_ARTIFACTS ?? "test-results";
-if (!BASE_URL) throw new Error("E2E_BASE_URL is not set (run through `make test` or tests/e2e/test_web_app.py)");
-const SHOTS = join(ARTIFACTS, "screenshots");
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
-mkdirSync(SHOTS, { recursive: true });
+import { test } from "node:test";
+import { pageHelpers, startJourney, register, waitForText as waitForTextWithin } from "./support.mjs";
 
 const unique = Date.now().toString(36);
 const owner = { name: "Grace Hopper", shop: `Cobol Prints ${unique}`, email: `grace-${unique}@example.com`, password: "correct horse 4" };
@@ -33,49 +23,13 @@ let runUrl = "";
 /** @type {Record<string, string>} spool code → its page */
 const spoolUrls = {};
 
-before(async () => {
-  browser = await launchBrowser();
-  const context = await browser.newContext({ baseURL: BASE_URL, viewport: { width: 1280, height: 860 } });
-  page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  page.on("console", (message) => message.type() === "error" && consoleErrors.push(message.text()));
-  page.on("pageerror", (error) => consoleErrors.push(String(error)));
-});
+startJourney(consoleErrors, (opened) => ({ browser, page } = opened));
 
-after(async () => {
-  await browser?.close();
-});
+const { nav, shot } = pageHelpers(() => page);
 
-/** @param {string} name */
-function nav(name) {
-  return page.getByRole("navigation", { name: "Main" }).getByRole("link", { name, exact: true });
-}
-
-/** @param {string} name */
-async function shot(name) {
-  await page.mouse.move(0, 0);
-  await page.waitForLoadState("networkidle");
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
-  await assertAccessible(name);
-}
-
-/** axe-core's WCAG 2 A/AA rules: serious and critical findings fail. @param {string} name */
-async function assertAccessible(name) {
-  /** @type {{ id: string, impact: string, help: string, nodes: { target: unknown[] }[] }[]} */
-  const violations = await page.evaluate(async (source) => {
-    if (!("axe" in window)) (0, eval)(source);
-    // @ts-expect-error axe is defined by the source evaluated above
-    const result = await window.axe.run(document, { runOnly: ["wcag2a", "wcag2aa"] });
-    return result.violations.map((/** @type {any} */ v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((/** @type {any} */ n) => ({ target: n.target })) }));
-  }, AXE_SOURCE);
-  const serious = violations.filter((v) => v.impact === "serious" || v.impact === "critical");
-  assert.deepEqual(serious, [], `${name}: accessibility violations ${JSON.stringify(serious.map((v) => [v.id, v.nodes.map((n) => n.target)]))}`);
-}
-
-/** Waits until `locator` shows `expected` (the page may still be refreshing). */
-async function waitForText(/** @type {import("playwright-core").Locator} */ locator, /** @type {string} */ expected, timeout = 20_000) {
-  const escaped = expected.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  await locator.filter({ hasText: new RegExp(escaped) }).first().waitFor({ timeout });
+/** Waits until `locator` shows `expected`: up to 20 s here, the events of a run take longer to land. */
+function waitForText(/** @type {import("playwright-core").Locator} */ locator, /** @type {string} */ expected, timeout = 20_000) {
+  return waitForTextWithin(locator, expected, { timeout });
 }
 
 /** Clicks `button` until `done` resolves: the services learn of new spools and models by events. */
@@ -127,13 +81,7 @@ async function expectSpoolWeight(code, grams) {
 }
 
 test("register, two filament types with a priced spool each", async () => {
-  await page.goto("/register");
-  await page.getByLabel("Your name").fill(owner.name);
-  await page.getByLabel("Shop name").fill(owner.shop);
-  await page.getByLabel("Email").fill(owner.email);
-  await page.getByLabel("Password").fill(owner.password);
-  await page.getByRole("button", { name: "Create shop" }).click();
-  await page.getByRole("heading", { name: "Dashboard" }).waitFor();
+  await register(page, owner);
 
   await addFilamentType("Jungle Green", "#2E7D32");
   await addFilamentType("Galaxy Black", "#1A1A2E");

@@ -2,17 +2,11 @@
 // with the same refresh cookie; all three must end up signed in (and stay so after a reload). Signing out
 // in one tab signs the others out; signing in again in one tab brings the others back.
 // Runs against the real stack (tests/e2e/test_web_app.py starts it): E2E_BASE_URL, E2E_ARTIFACTS.
-import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { launchBrowser } from "../browser.mjs";
-
-const BASE_URL = process.env.E2E_BASE_URL;
-const ARTIFACTS = process.env.E2E_ARTIFACTS ?? "test-results";
-if (!BASE_URL) throw new Error("E2E_BASE_URL is not set (run through `make test` or tests/e2e/test_web_app.py)");
-const SHOTS = join(ARTIFACTS, "screenshots");
-mkdirSync(SHOTS, { recursive: true });
+import { BASE_URL, register, SHOTS } from "./support.mjs";
 
 const unique = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
 const who = { name: "Hedy Lamarr", shop: `Tab Works ${unique}`, email: `hedy-${unique}@example.com`, password: "correct horse 3" };
@@ -74,12 +68,7 @@ async function screenshotTabs(name) {
 
 test("register a shop, then close its tab (the refresh cookie stays in the browser)", async () => {
   const page = await context.newPage();
-  await page.goto("/register");
-  await page.getByLabel("Your name").fill(who.name);
-  await page.getByLabel("Shop name").fill(who.shop);
-  await page.getByLabel("Email").fill(who.email);
-  await page.getByLabel("Password").fill(who.password);
-  await page.getByRole("button", { name: "Create shop" }).click();
+  await register(page, who);
   await assertSignedIn(page);
   await page.close();
 });

@@ -3,16 +3,13 @@ import { Plus } from "lucide-react";
 import { Link } from "react-router-dom";
 import { CatalogFilters } from "@/components/catalog/CatalogFilters";
 import { EstimateBadge } from "@/components/catalog/CostBreakdown";
-import { CATALOG_PAGE_SIZE, isFiltered, toCatalogParams, useCatalogListSearch } from "@/components/catalog/listSearch";
+import { CatalogListTable } from "@/components/catalog/CatalogListTable";
+import { toCatalogParams, useCatalogListSearch } from "@/components/catalog/listSearch";
 import { NewModelDialog } from "@/components/catalog/ModelDialogs";
 import { PageHeader } from "@/components/layout/PageHeader";
-import { Pager } from "@/components/spools/Pager";
-import { ErrorAlert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { EmptyState } from "@/components/ui/empty-state";
-import { TableSkeleton } from "@/components/ui/skeleton";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { TableCell, TableHead, TableRow } from "@/components/ui/table";
 import { useAuth } from "@/hooks/useAuth";
 import { useCurrency } from "@/hooks/useCurrency";
 import { formatGrams, formatMoney } from "@/lib/format";
@@ -74,46 +71,25 @@ export default function ModelsPage() {
     <>
       <PageHeader title="Models" description="Printable designs: what one item takes and what it costs." actions={addButton} />
       <CatalogFilters what="models" search={search} onChange={update} />
-      {models.error ? (
-        <ErrorAlert error={models.error} />
-      ) : !models.data ? (
-        <TableSkeleton rows={6} />
-      ) : models.data.items.length === 0 ? (
-        isFiltered(search) ? (
-          <EmptyState title="No models match">Try another search or filter.</EmptyState>
-        ) : (
-          <EmptyState title="No models yet" action={addButton}>
-            A model is one printable design with its filament per item, parts and labour. Its cost follows your spool prices.
-          </EmptyState>
-        )
-      ) : (
-        <>
-          <Table>
-            <TableHeader>
-              <TableRow>
-                <TableHead>SKU</TableHead>
-                <TableHead>Name</TableHead>
-                <TableHead className="hidden md:table-cell">Filament</TableHead>
-                <TableHead className="text-right">Cost per item</TableHead>
-                <TableHead className="hidden text-right sm:table-cell">Actual cost</TableHead>
-                <TableHead className="text-right">In stock</TableHead>
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {models.data.items.map((model) => (
-                <ModelRow key={model.id} model={model} currency={currency} />
-              ))}
-            </TableBody>
-          </Table>
-          <Pager
-            offset={search.page * CATALOG_PAGE_SIZE}
-            limit={CATALOG_PAGE_SIZE}
-            total={models.data.total}
-            onPrevious={() => update({ page: Math.max(0, search.page - 1) })}
-            onNext={() => update({ page: search.page + 1 })}
-          />
-        </>
-      )}
+      <CatalogListTable
+        what="models"
+        list={models}
+        search={search}
+        onChange={update}
+        addButton={addButton}
+        emptyHelp="A model is one printable design with its filament per item, parts and labour. Its cost follows your spool prices."
+        head={
+          <>
+            <TableHead>SKU</TableHead>
+            <TableHead>Name</TableHead>
+            <TableHead className="hidden md:table-cell">Filament</TableHead>
+            <TableHead className="text-right">Cost per item</TableHead>
+            <TableHead className="hidden text-right sm:table-cell">Actual cost</TableHead>
+            <TableHead className="text-right">In stock</TableHead>
+          </>
+        }
+        row={(model) => <ModelRow key={model.id} model={model} currency={currency} />}
+      />
     </>
   );
 }

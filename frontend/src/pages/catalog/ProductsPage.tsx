@@ -4,16 +4,13 @@ import { Link } from "react-router-dom";
 import { marginTone } from "@/components/catalog/catalogForms";
 import { CatalogFilters } from "@/components/catalog/CatalogFilters";
 import { EstimateBadge } from "@/components/catalog/CostBreakdown";
-import { CATALOG_PAGE_SIZE, isFiltered, toProductParams, useCatalogListSearch } from "@/components/catalog/listSearch";
+import { CatalogListTable } from "@/components/catalog/CatalogListTable";
+import { toProductParams, useCatalogListSearch } from "@/components/catalog/listSearch";
 import { ProductDialog } from "@/components/catalog/ProductDialog";
 import { PageHeader } from "@/components/layout/PageHeader";
-import { Pager } from "@/components/spools/Pager";
-import { ErrorAlert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
-import { EmptyState } from "@/components/ui/empty-state";
-import { TableSkeleton } from "@/components/ui/skeleton";
-import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { TableCell, TableHead, TableRow } from "@/components/ui/table";
 import { useAuth } from "@/hooks/useAuth";
 import { useCurrency } from "@/hooks/useCurrency";
 import { formatMoney } from "@/lib/format";
@@ -79,47 +76,26 @@ export default function ProductsPage() {
     <>
       <PageHeader title="Products" description="What you sell: make cost, prices per channel and finished stock." actions={addButton} />
       <CatalogFilters what="products" search={search} onChange={update} withCategory />
-      {products.error ? (
-        <ErrorAlert error={products.error} />
-      ) : !products.data ? (
-        <TableSkeleton rows={6} />
-      ) : products.data.items.length === 0 ? (
-        isFiltered(search) ? (
-          <EmptyState title="No products match">Try another search or filter.</EmptyState>
-        ) : (
-          <EmptyState title="No products yet" action={addButton}>
-            A product is made of models (and, for a bundle, other products), with packaging and assembly. Add models first.
-          </EmptyState>
-        )
-      ) : (
-        <>
-          <Table>
-            <TableHeader>
-              <TableRow>
-                <TableHead>SKU</TableHead>
-                <TableHead>Name</TableHead>
-                <TableHead className="hidden lg:table-cell">Categories</TableHead>
-                <TableHead className="text-right">Make cost</TableHead>
-                <TableHead className="hidden text-right sm:table-cell">Suggested price</TableHead>
-                <TableHead className="hidden text-right md:table-cell">Lowest margin</TableHead>
-                <TableHead className="text-right">In stock</TableHead>
-              </TableRow>
-            </TableHeader>
-            <TableBody>
-              {products.data.items.map((product) => (
-                <ProductRow key={product.id} product={product} currency={currency} />
-              ))}
-            </TableBody>
-          </Table>
-          <Pager
-            offset={search.page * CATALOG_PAGE_SIZE}
-            limit={CATALOG_PAGE_SIZE}
-            total={products.data.total}
-            onPrevious={() => update({ page: Math.max(0, search.page - 1) })}
-            onNext={() => update({ page: search.page + 1 })}
-          />
-        </>
-      )}
+      <CatalogListTable
+        what="products"
+        list={products}
+        search={search}
+        onChange={update}
+        addButton={addButton}
+        emptyHelp="A product is made of models (and, for a bundle, other products), with packaging and assembly. Add models first."
+        head={
+          <>
+            <TableHead>SKU</TableHead>
+            <TableHead>Name</TableHead>
+            <TableHead className="hidden lg:table-cell">Categories</TableHead>
+            <TableHead className="text-right">Make cost</TableHead>
+            <TableHead className="hidden text-right sm:table-cell">Suggested price</TableHead>
+            <TableHead className="hidden text-right md:table-cell">Lowest margin</TableHead>
+            <TableHead className="text-right">In stock</TableHead>
+          </>
+        }
+        row={(product) => <ProductRow key={product.id} product={product} currency={currency} />}
+      />
     </>
   );
 }
