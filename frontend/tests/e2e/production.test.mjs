@@ -179,6 +179,9 @@ test("plan a run of 5 from the BOM and the printer's spools", async () => {
   await page.getByText("No production runs yet").waitFor();
   await shot("42-runs-empty");
   await page.getByRole("link", { name: "Plan a run" }).first().click();
+  // The runs list has a "Printer" filter too: wait for the wizard, or the filter gets the choice.
+  await page.waitForURL(/\/production-runs\/new$/);
+  await page.getByRole("button", { name: "Next: items" }).waitFor();
   await chooseOption(page.getByLabel("Printer"), /Prusa MK4/);
   await page.getByRole("button", { name: "Next: items" }).click();
   await chooseOption(page.getByLabel("Model 1"), /MOD-001/);
@@ -271,6 +274,9 @@ test("the same run failed: its weighed grams are booked as waste", async () => {
 test("a plan that exceeds a spool is refused, then allowed with the override", async () => {
   await nav("Production runs").click();
   await page.getByRole("link", { name: "Plan a run" }).first().click();
+  // The runs list has a "Printer" filter too: wait for the wizard, or the filter gets the choice.
+  await page.waitForURL(/\/production-runs\/new$/);
+  await page.getByRole("button", { name: "Next: items" }).waitFor();
   await chooseOption(page.getByLabel("Printer"), /Prusa MK4/);
   await page.getByRole("button", { name: "Next: items" }).click();
   await chooseOption(page.getByLabel("Model 1"), /MOD-001/);
