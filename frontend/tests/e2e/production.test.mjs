@@ -241,6 +241,22 @@ test("start, weigh before/after, complete → spools, model and product follow; 
   await waitForText(page.getByTestId("channel-row").filter({ hasText: "Etsy" }), "%");
 });
 
+test("the completed run shows on the dashboard and in the variance analytics, from the real service", async () => {
+  await page.goto(runUrl);
+  const runNumber = ((await page.getByRole("heading", { level: 1 }).textContent()) ?? "").trim();
+  assert.match(runNumber, /^RUN-\d{8}-\d{3}$/);
+  await nav("Dashboard").click();
+  const recent = page.getByTestId("recent-completions");
+  await waitForText(recent, runNumber);
+  await waitForText(recent, "+3.5% vs estimate"); // 207 g used against 200 g planned
+  await shot("46b-dashboard-with-a-completed-run");
+  await nav("Analytics").click();
+  await waitForText(page.getByTestId("analytics-runs"), "1");
+  await waitForText(page.getByTestId("analytics-success"), "100");
+  await waitForText(page.locator("main"), runNumber);
+  await shot("46c-analytics-with-a-completed-run");
+});
+
 test("an admin reverts the run: spools and stock go back", async () => {
   await page.goto(runUrl);
   await page.getByRole("button", { name: "Revert…" }).click();
