@@ -77,6 +77,20 @@ class Worker(AsgiFastStream):
     background: list[asyncio.Task[None]]
 
 
+#: How long one shutdown step may take: a connection to a half-dead peer (a database or broker that went
+#: away without closing the socket) can make a graceful close wait forever, and the worker must still stop.
+SHUTDOWN_STEP_SECONDS = 10.0
+
+
+async def _bounded(step: Awaitable[object], what: str) -> None:
+    try:
+        await asyncio.wait_for(step, timeout=SHUTDOWN_STEP_SECONDS)
+    except TimeoutError:
+        log.warning("shutdown: gave up %s after %.0f s", what, SHUTDOWN_STEP_SECONDS)
+    except Exception as exc:  # a failed close must not stop the next steps
+        log.warning("shutdown: %s failed: %r", what, exc)
+
+
 def create_worker(
     settings: ServiceSettings,
     *,
@@ -210,15 +224,15 @@ def create_worker(
         for running in tasks:
             with contextlib.suppress(asyncio.CancelledError):
                 await running
-        await monitor.close()
+        await _bounded(monitor.close(), "closing the queue-depth monitor")
         if relay is not None:
-            await relay.release()
+            await _bounded(relay.release(), "releasing the relay's lock connection")
 
     async def after_shutdown() -> None:
         # After the broker stopped: in-flight handlers may still dead-letter through the publisher.
-        await publisher.close()
+        await _bounded(publisher.close(), "closing the publisher")
         for engine in owned:
-            await engine.dispose()
+            await _bounded(engine.dispose(), "disposing of a database engine")
 
     app = Worker(
         broker,
