@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import asyncpg
+import profiles
 from harness import ROOT, UVICORN, WrkStats, free_port, process, stack, wait_ready, wrk
 from inventory_api import SCHEMA, Bench, Tenant, check, claims, lua_get_cycle, lua_post
 
@@ -133,8 +134,13 @@ async def run(args: argparse.Namespace) -> int:
             with process(floor_cmd, {**os.environ, "FLOOR_DSN": dsn}, log) as floor_proc:
                 await wait_ready(f"http://127.0.0.1:{port}/health", floor_proc, log)
                 async with stack("floor_ratio") as running:
+                    pids = {"floor": floor_proc.pid}
+                    for name, url in (("gateway", running.gateway), ("inventory", running.inventory)):
+                        pid = profiles.pid_of_port(int(url.rsplit(":", 1)[1]))
+                        if pid is not None:
+                            pids[name] = pid
                     return await compare(
-                        args, running.gateway, running.db, running.run_id, port, dsn, scratch
+                        args, running.gateway, running.db, running.run_id, port, dsn, scratch, pids
                     )
     finally:
         await admin.execute(f'DROP DATABASE IF EXISTS "{floor_db}" WITH (FORCE)')
@@ -149,6 +155,7 @@ async def compare(
     port: int,
     dsn: str,
     scratch: Path,
+    pids: dict[str, int],
 ) -> int:
     bench_args = argparse.Namespace(spools=args.spools, filament_types=len(MATERIALS), filter="location")
     bench = Bench(bench_args, gateway, db, scratch, run_id)
@@ -256,6 +263,15 @@ async def compare(
                     platform_runs.append(platform_target.run(concurrency, args.seconds))
                 results[(name, concurrency)] = (median(floor_runs), median(platform_runs))
         load_after = os.getloadavg()[0]
+        if args.profile:
+            # Separate runs, after the timed ones: sampling costs the sampled process a little.
+            print("\nprofiles at concurrency 32 (share of each process's samples, innermost library wins)")
+            out_dir = ROOT / "bench" / "results" / "profiles"
+            for name, (floor_target, platform_target) in pairs.items():
+                with profiles.recording(pids, out_dir, name, args.profile):
+                    floor_target.run(32, max(1, args.profile // 2))
+                    platform_target.run(32, max(1, args.profile // 2))
+                profiles.print_summary(out_dir, name, list(pids))
         ok = await check_use_ledger(bench, str(use_spool["id"]))
     report(results, load_before, load_after)
     return 0 if ok else 1
@@ -333,6 +349,13 @@ def main() -> None:
     parser.add_argument("--spools", type=int, default=1_000, help="spools of the platform's tenant")
     parser.add_argument("--seconds", type=int, default=5, help="length of each wrk run")
     parser.add_argument("--rounds", type=int, default=3, help="alternating runs per target (median)")
+    parser.add_argument(
+        "--profile",
+        type=int,
+        default=0,
+        metavar="SECONDS",
+        help="afterwards, sample floor, gateway and inventory with py-spy under each request for SECONDS",
+    )
     args = parser.parse_args()
     if not (FLOOR_DIR / "floor_app.py").is_file():
         print(f"skipped: no floor at {FLOOR_DIR} (set BENCH_FLOOR_DIR to the folder of floor_app.py)")
