@@ -3,29 +3,11 @@ the page size (limit=5 vs limit=50), counted on the app's real engine."""
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
-
 import pytest
 from batchivo_common.auth.tokens import Role
-from sqlalchemy import event
+from batchivo_common.testing.statements import counting_statements
 
 pytestmark = pytest.mark.db
-
-
-@contextlib.contextmanager
-def counting(app) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany) -> None:
-        statements.append(statement)
-
-    engine = app.state.engine.sync_engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 async def _catalog(api, t, n: int) -> None:
@@ -52,7 +34,7 @@ async def test_list_statements_do_not_grow_with_the_page_size(app, api, client) 
     counts = {}
     for path in ("/api/v1/products", "/api/v1/models"):
         for limit in (5, 50):
-            with counting(app) as statements:
+            with counting_statements(app) as statements:
                 r = await client.get(f"{path}?limit={limit}", headers=t.headers())
             assert r.status_code == 200 and len(r.json()["items"]) == limit
             counts[(path, limit)] = len(statements)

@@ -1,0 +1,53 @@
+"""SQL statements per request on the hot paths (each is a round trip to PostgreSQL): a change that adds one
+fails here, and one that removes one lowers the ceiling (bench/README.md has the per-request figures)."""
+
+from __future__ import annotations
+
+import pytest
+from batchivo_common.testing.statements import counting_statements
+
+pytestmark = pytest.mark.db
+
+#: The statements each request sends, tenant ``set_config`` included (BEGIN/COMMIT are not counted here).
+#: use: set_config, the locked read, the update, the ledger row, a re-read, the outbox row and its notify,
+#: then the filament type and spool reads of the low-stock check. create adds the filament type's read, the
+#: code counter and a savepoint (with set_config again) around the insert.
+CEILINGS = {"get": 2, "list": 4, "use": 9, "create": 12}
+
+
+async def test_hot_paths_send_a_fixed_number_of_statements(app, api, client) -> None:
+    t = api.tenant()
+    pla = await api.filament_type(t)
+    petg = await api.filament_type(t, material_type_id=str(await api.material_id(t, "PETG")))
+    spools = [await api.spool(t, pla["id"] if n % 2 else petg["id"], location="Shelf A") for n in range(12)]
+    counts: dict[str, int] = {}
+
+    with counting_statements(app) as statements:
+        r = await client.get(f"/api/v1/spools/{spools[0]['id']}", headers=t.headers())
+    assert r.status_code == 200, r.text
+    counts["get"] = len(statements)
+
+    for limit in (2, 5):  # the page size does not change the count
+        with counting_statements(app) as statements:
+            r = await client.get(f"/api/v1/spools?material=PLA&limit={limit}", headers=t.headers())
+        assert r.status_code == 200 and len(r.json()["items"]) == limit and r.json()["total"] == 6, r.text
+        counts[f"list {limit}"] = len(statements)
+    assert counts["list 2"] == counts["list 5"], counts
+    counts["list"] = counts.pop("list 2")
+    counts.pop("list 5")
+
+    with counting_statements(app) as statements:
+        r = await client.post(f"/api/v1/spools/{spools[1]['id']}/use", json={"grams": 5}, headers=t.headers())
+    assert r.status_code == 200 and r.json()["current_weight"] == 995, r.text
+    counts["use"] = len(statements)
+
+    with counting_statements(app) as statements:
+        r = await client.post(
+            "/api/v1/spools",
+            json={"filament_type_id": pla["id"], "initial_weight": 1000},
+            headers=t.headers(),
+        )
+    assert r.status_code == 201, r.text
+    counts["create"] = len(statements)
+
+    assert counts == CEILINGS, {k: (counts[k], CEILINGS[k]) for k in counts if counts[k] != CEILINGS[k]}
