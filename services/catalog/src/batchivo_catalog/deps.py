@@ -8,10 +8,12 @@ from typing import Annotated
 from batchivo_common.auth.deps import AdminDep, MemberDep, PrincipalDep, ViewerDep
 from batchivo_common.db.session import ReadSessionDep, SessionDep
 from batchivo_common.idempotency import Idempotent
+from batchivo_common.storage import Storage
 from fastapi import Depends, Request
 
 from batchivo_catalog.categories.service import CategoryService
 from batchivo_catalog.channels.service import ChannelService
+from batchivo_catalog.images.service import ImageService
 from batchivo_catalog.materials.service import MaterialService
 from batchivo_catalog.models.service import ModelService
 from batchivo_catalog.products.service import ProductService
@@ -51,18 +53,25 @@ async def get_category_service(session: SessionDep) -> CategoryService:
     return CategoryService(session)
 
 
+async def get_image_service(session: SessionDep, request: Request) -> ImageService:
+    storage: Storage = request.app.state.storage
+    return ImageService(session, storage)
+
+
 MaterialServiceDep = Annotated[MaterialService, Depends(get_material_service)]
 ModelServiceDep = Annotated[ModelService, Depends(get_model_service)]
 ProductServiceDep = Annotated[ProductService, Depends(get_product_service)]
 ProductReaderDep = Annotated[ProductService, Depends(get_product_reader)]
 ChannelServiceDep = Annotated[ChannelService, Depends(get_channel_service)]
 CategoryServiceDep = Annotated[CategoryService, Depends(get_category_service)]
+ImageServiceDep = Annotated[ImageService, Depends(get_image_service)]
 
 __all__ = [
     "AdminDep",
     "CategoryServiceDep",
     "ChannelServiceDep",
     "Idempotent",
+    "ImageServiceDep",
     "MaterialServiceDep",
     "MemberDep",
     "ModelServiceDep",

@@ -299,13 +299,29 @@ async def test_a_storage_outage_answers_503_and_keeps_no_row(api, client, app, a
     assert await admin_conn.fetchval("select count(*) from catalog.product_images") == 0
 
 
-async def test_deleting_a_product_deletes_its_image_rows(api, client, admin_conn, local_storage) -> None:
+async def test_deleting_a_product_deletes_its_images_rows_and_bytes(
+    api, client, admin_conn, local_storage
+) -> None:
     tenant = api.tenant()
-    product = await api.product(tenant)
+    product, kept = await api.product(tenant), await api.product(tenant, sku="KEPT-1")
     await upload(client, tenant, product["id"], picture((10, 10)))
+    await upload(client, tenant, product["id"], picture((12, 12)))
+    await upload(client, tenant, kept["id"], picture((10, 10)))
+    assert len(await local_storage.list_keys()) == 6  # image and thumbnail each
+    # A bundle holding the product: the delete is refused (409) and every row and byte stays.
+    bundle = await api.product(tenant, sku="BUNDLE-1", children=[{"product_id": product["id"]}])
+    refused = await client.delete(f"/api/v1/products/{product['id']}", headers=tenant.headers(Role.admin))
+    api.error(refused, 409, "IN_USE")
+    assert len(await local_storage.list_keys()) == 6
+    assert await admin_conn.fetchval("select count(*) from catalog.product_images") == 3
+
+    gone = await client.delete(f"/api/v1/products/{bundle['id']}", headers=tenant.headers(Role.admin))
+    assert gone.status_code == 204, gone.text
     deleted = await client.delete(f"/api/v1/products/{product['id']}", headers=tenant.headers(Role.admin))
     assert deleted.status_code == 204, deleted.text
-    assert await admin_conn.fetchval("select count(*) from catalog.product_images") == 0
+    assert await admin_conn.fetchval("select count(*) from catalog.product_images") == 1
+    keys = await local_storage.list_keys()
+    assert len(keys) == 2 and all(k.startswith(f"{tenant.id}/products/{kept['id']}/") for k in keys), keys
 
 
 async def test_text_postgresql_cannot_store_is_refused_in_form_fields(api, client, local_storage) -> None:

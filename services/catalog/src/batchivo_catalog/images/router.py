@@ -11,22 +11,18 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from batchivo_common.db.session import SessionDep
-from batchivo_common.storage import Storage
 from fastapi import (
     APIRouter,
     BackgroundTasks,
-    Depends,
     File,
     Form,
     Header,
-    Request,
     Response,
     UploadFile,
     status,
 )
 
-from batchivo_catalog.deps import Idempotent, MemberDep, ViewerDep
+from batchivo_catalog.deps import Idempotent, ImageServiceDep, MemberDep, ViewerDep
 from batchivo_catalog.images import rules
 from batchivo_catalog.images.models import ProductImage
 from batchivo_catalog.images.schemas import AltText, ImageList, ImageOrder, ImageRead, ImageUpdate
@@ -40,14 +36,6 @@ UPLOAD_PATH = r"/api/v1/products/[^/]+/images"
 UPLOAD_BODY_LIMIT = 12 * 1024 * 1024
 CACHE_CONTROL = "private, max-age=31536000, immutable"
 _BINARY = {"content": {"image/jpeg": {}, "image/png": {}, "image/webp": {}}, "description": "The bytes"}
-
-
-async def get_image_service(session: SessionDep, request: Request) -> ImageService:
-    storage: Storage = request.app.state.storage
-    return ImageService(session, storage)
-
-
-ImageServiceDep = Annotated[ImageService, Depends(get_image_service)]
 
 
 def to_read(image: ProductImage) -> ImageRead:

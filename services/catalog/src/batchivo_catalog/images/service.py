@@ -192,6 +192,13 @@ class ImageService:
         await self.session.flush()
         return [image.storage_key, image.thumbnail_key]
 
+    async def keys_of_product(self, principal: Principal, product_id: uuid.UUID) -> list[str]:
+        """The storage keys of a product's images, read under the product's lock (no upload can slip in
+        before the product's deletion in the same transaction)."""
+        await self._require_product(principal, product_id, lock=True)
+        images = await self.repo.for_product(principal.tenant_id, product_id)
+        return [key for image in images for key in (image.storage_key, image.thumbnail_key)]
+
     async def remove_objects(self, keys: list[str]) -> None:
         """Remove stored objects; a failure is logged (an orphaned object is harmless, a missing one is
         not), never raised."""

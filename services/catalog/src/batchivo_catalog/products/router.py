@@ -9,11 +9,12 @@ from decimal import Decimal
 from typing import Annotated, Any
 
 from batchivo_common.pagination import Page, PageParamsDep, parse_sort
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, BackgroundTasks, Query, Response, status
 
 from batchivo_catalog.deps import (
     AdminDep,
     Idempotent,
+    ImageServiceDep,
     MemberDep,
     ProductReaderDep,
     ProductServiceDep,
@@ -194,8 +195,18 @@ async def update_product(
 
 
 @router.delete("/{product_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_product(product_id: uuid.UUID, principal: AdminDep, service: ProductServiceDep) -> Response:
+async def delete_product(
+    product_id: uuid.UUID,
+    principal: AdminDep,
+    service: ProductServiceDep,
+    images: ImageServiceDep,
+    background: BackgroundTasks,
+) -> Response:
+    """Delete a product (409 IN_USE while a bundle contains it); its images' rows go with it and their stored
+    bytes are removed after the deletion has committed."""
+    keys = await images.keys_of_product(principal, product_id)
     await service.delete(principal, product_id)
+    background.add_task(images.remove_objects, keys)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
