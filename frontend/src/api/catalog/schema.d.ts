@@ -268,7 +268,11 @@ export interface paths {
         get: operations["products-get_product"];
         put?: never;
         post?: never;
-        /** Delete Product */
+        /**
+         * Delete Product
+         * @description Delete a product (409 IN_USE while a bundle contains it); its images' rows go with it and their stored
+         *     bytes are removed after the deletion has committed.
+         */
         delete: operations["products-delete_product"];
         options?: never;
         head?: never;
