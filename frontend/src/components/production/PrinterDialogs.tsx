@@ -1,4 +1,4 @@
-/** Adding a printer, and loading a spool into one of its slots (the API's 409s land on the field they are about). */
+/** Adding and editing a printer, and loading a spool into one of its slots (the API's 409s land on the field they are about). */
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useState, type ReactNode } from "react";
 import { useForm } from "react-hook-form";
@@ -8,40 +8,67 @@ import { Field } from "@/components/ui/field";
 import { FormActions } from "@/components/ui/form-actions";
 import { Input } from "@/components/ui/input";
 import { NativeSelect } from "@/components/ui/native-select";
+import { Textarea } from "@/components/ui/textarea";
 import { ApiError } from "@/lib/errors";
 import { applyApiErrors, blankToNull } from "@/lib/forms";
 import { formatGrams } from "@/lib/format";
 import { toast } from "@/lib/toast";
-import { useCreatePrinter, useLoadSpool, useProductionSpools, type Printer } from "@/queries/production";
+import { useCreatePrinter, useLoadSpool, useProductionSpools, useUpdatePrinter, type Printer } from "@/queries/production";
 
 const printerSchema = z.object({
   name: z.string().trim().min(1, "Enter a name").max(100, "At most 100 characters"),
   manufacturer: z.string().max(100, "At most 100 characters"),
   model: z.string().max(100, "At most 100 characters"),
-  nozzle_diameter_mm: z.string().refine((raw) => raw.trim() === "" || (Number(raw) > 0 && Number(raw) < 5), "A diameter in mm, e.g. 0.4"),
+  nozzle_diameter_mm: z.string().refine((raw) => raw.trim() === "" || (Number(raw) > 0 && Number(raw) <= 10), "A diameter in mm, e.g. 0.4"),
+  build_volume: z.string().max(50, "At most 50 characters"),
+  notes: z.string().max(5000, "At most 5,000 characters"),
+  is_active: z.boolean(),
 });
 type PrinterValues = z.infer<typeof printerSchema>;
+const PRINTER_FIELDS = ["name", "manufacturer", "model", "nozzle_diameter_mm", "build_volume", "notes", "is_active"] as const;
 
-function NewPrinterForm({ onDone }: { onDone: () => void }) {
+function toValues(printer: Printer | undefined): PrinterValues {
+  return {
+    name: printer?.name ?? "",
+    manufacturer: printer?.manufacturer ?? "",
+    model: printer?.model ?? "",
+    nozzle_diameter_mm: printer ? (printer.nozzle_diameter_mm != null ? String(printer.nozzle_diameter_mm) : "") : "0.4",
+    build_volume: printer?.build_volume ?? "",
+    notes: printer?.notes ?? "",
+    is_active: printer?.is_active ?? true,
+  };
+}
+
+/** One form for adding a printer and editing one (`printer` given): an edit sends only what changed. */
+function PrinterForm({ printer, onDone }: { printer?: Printer | undefined; onDone: () => void }) {
   const create = useCreatePrinter();
-  const form = useForm<PrinterValues>({
-    resolver: zodResolver(printerSchema),
-    defaultValues: { name: "", manufacturer: "", model: "", nozzle_diameter_mm: "0.4" },
-  });
+  const update = useUpdatePrinter();
+  const form = useForm<PrinterValues>({ resolver: zodResolver(printerSchema), defaultValues: toValues(printer) });
   const { errors } = form.formState;
   const onSubmit = form.handleSubmit(async (values) => {
+    const body = {
+      name: values.name.trim(),
+      manufacturer: blankToNull(values.manufacturer),
+      model: blankToNull(values.model),
+      nozzle_diameter_mm: values.nozzle_diameter_mm.trim() === "" ? null : Number(values.nozzle_diameter_mm),
+      build_volume: blankToNull(values.build_volume),
+      notes: blankToNull(values.notes),
+      is_active: values.is_active,
+    };
     try {
-      const printer = await create.mutateAsync({
-        name: values.name.trim(),
-        manufacturer: blankToNull(values.manufacturer),
-        model: blankToNull(values.model),
-        nozzle_diameter_mm: values.nozzle_diameter_mm.trim() === "" ? null : Number(values.nozzle_diameter_mm),
-        is_active: true,
-      });
-      toast({ title: `Printer ${printer.name} added` });
+      if (printer) {
+        const before = toValues(printer);
+        const dirty = PRINTER_FIELDS.filter((field) => values[field] !== before[field]);
+        const changes = Object.fromEntries(dirty.map((field) => [field, body[field]]));
+        const saved = dirty.length > 0 ? await update.mutateAsync({ id: printer.id, body: changes }) : printer;
+        toast({ title: `Printer ${saved.name} saved` });
+      } else {
+        const created = await create.mutateAsync(body);
+        toast({ title: `Printer ${created.name} added` });
+      }
       onDone();
     } catch (error) {
-      applyApiErrors(error, form.setError, ["name", "manufacturer", "model", "nozzle_diameter_mm"]);
+      applyApiErrors(error, form.setError, [...PRINTER_FIELDS]);
     }
   });
   return (
@@ -58,22 +85,42 @@ function NewPrinterForm({ onDone }: { onDone: () => void }) {
       <Field label="Nozzle (mm)" error={errors.nozzle_diameter_mm?.message}>
         <Input inputMode="decimal" autoComplete="off" {...form.register("nozzle_diameter_mm")} />
       </Field>
-      <FormActions formState={form.formState} submitLabel="Add printer" pendingLabel="Adding…" onCancel={onDone} twoColumns />
+      <Field label="Build volume" hint="e.g. 256 × 256 × 256 mm" error={errors.build_volume?.message}>
+        <Input autoComplete="off" {...form.register("build_volume")} />
+      </Field>
+      <Field label="Notes" error={errors.notes?.message} className="sm:col-span-2">
+        <Textarea rows={3} {...form.register("notes")} />
+      </Field>
+      {printer ? (
+        <label className="flex items-center gap-2 text-sm sm:col-span-2">
+          <input type="checkbox" className="size-4" {...form.register("is_active")} />
+          Active (inactive printers are not offered for new runs)
+        </label>
+      ) : null}
+      <FormActions
+        formState={form.formState}
+        submitLabel={printer ? "Save printer" : "Add printer"}
+        pendingLabel={printer ? "Saving…" : "Adding…"}
+        onCancel={onDone}
+        twoColumns
+      />
     </form>
   );
 }
 
-export function NewPrinterDialog({ trigger }: { trigger: ReactNode }) {
+export function PrinterDialog({ printer, trigger }: { printer?: Printer; trigger: ReactNode }) {
   const [open, setOpen] = useState(false);
   return (
     <Dialog open={open} onOpenChange={setOpen}>
       <DialogTrigger asChild>{trigger}</DialogTrigger>
       <DialogContent>
         <DialogHeader>
-          <DialogTitle>Add a printer</DialogTitle>
-          <DialogDescription>Load spools into its slots, then plan runs on it.</DialogDescription>
+          <DialogTitle>{printer ? `Edit ${printer.name}` : "Add a printer"}</DialogTitle>
+          <DialogDescription>
+            {printer ? "Its loaded spools and its runs stay as they are." : "Load spools into its slots, then plan runs on it."}
+          </DialogDescription>
         </DialogHeader>
-        {open ? <NewPrinterForm onDone={() => setOpen(false)} /> : null}
+        {open ? <PrinterForm printer={printer} onDone={() => setOpen(false)} /> : null}
       </DialogContent>
     </Dialog>
   );

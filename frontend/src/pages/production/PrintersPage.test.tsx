@@ -59,11 +59,28 @@ describe("PrintersPage", () => {
     expect(api.requests.filter(isLoad)[0]?.body).toEqual({ spool_id: SPOOL_B, slot: 2 });
   });
 
+  it("edits a printer and sends only the fields that changed", async () => {
+    const api = mockApi(meHandler("member"), reads, (call) =>
+      call.method === "PATCH" && call.path === `/api/v1/printers/${PRINTER_ID}` ? json(makePrinter({ name: "Prusa MK4S", is_active: false })) : undefined,
+    );
+    renderWithApp(<PrintersPage />);
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole("button", { name: "Edit Prusa MK4" }));
+    const dialog = await screen.findByRole("dialog", { name: "Edit Prusa MK4" });
+    expect(within(dialog).getByLabelText("Nozzle (mm)")).toHaveValue("0.4");
+    await user.clear(within(dialog).getByLabelText("Name"));
+    await user.type(within(dialog).getByLabelText("Name"), "Prusa MK4S");
+    await user.click(within(dialog).getByLabelText(/Active/));
+    await user.click(within(dialog).getByRole("button", { name: "Save printer" }));
+    await waitFor(() => expect(api.requests.find((call) => call.method === "PATCH")?.body).toEqual({ name: "Prusa MK4S", is_active: false }));
+    await waitFor(() => expect(screen.queryByRole("dialog")).not.toBeInTheDocument());
+  });
+
   it("shows viewers no write controls", async () => {
     mockApi(meHandler("viewer"), reads);
     renderWithApp(<PrintersPage />);
     expect(await screen.findByRole("list", { name: "Spools in Prusa MK4" })).toBeInTheDocument();
-    for (const name of [/Add printer/, /Load spool/, /Unload/, /Delete/]) expect(screen.queryByRole("button", { name })).not.toBeInTheDocument();
+    for (const name of [/Add printer/, /Load spool/, /Unload/, /Delete/, /Edit/]) expect(screen.queryByRole("button", { name })).not.toBeInTheDocument();
   });
 });
 

@@ -1,7 +1,7 @@
-/** /printers: the shop's printers with the spools loaded in each; load and unload from here. */
-import { Plus, Trash2 } from "lucide-react";
+/** /printers: the shop's printers with the spools loaded in each; add, edit, load and unload from here. */
+import { Pencil, Plus, Trash2 } from "lucide-react";
 import { Link } from "react-router-dom";
-import { LoadSpoolDialog, NewPrinterDialog } from "@/components/production/PrinterDialogs";
+import { LoadSpoolDialog, PrinterDialog } from "@/components/production/PrinterDialogs";
 import { PageHeader } from "@/components/layout/PageHeader";
 import { ErrorAlert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
@@ -29,6 +29,8 @@ function PrinterCard({ printer, canWrite, canDelete }: { printer: Printer; canWr
             {!printer.is_active ? <Badge variant="outline">Inactive</Badge> : null}
           </CardTitle>
           {what ? <CardDescription>{what}</CardDescription> : null}
+          {printer.build_volume ? <CardDescription>Build volume {printer.build_volume}</CardDescription> : null}
+          {printer.notes ? <p className="whitespace-pre-line text-sm text-muted-foreground">{printer.notes}</p> : null}
         </div>
         <div className="flex gap-2">
           {canWrite ? (
@@ -38,6 +40,16 @@ function PrinterCard({ printer, canWrite, canDelete }: { printer: Printer; canWr
                 <Button size="sm" variant="outline">
                   <Plus />
                   Load spool
+                </Button>
+              }
+            />
+          ) : null}
+          {canWrite ? (
+            <PrinterDialog
+              printer={printer}
+              trigger={
+                <Button size="sm" variant="ghost" aria-label={`Edit ${printer.name}`}>
+                  <Pencil />
                 </Button>
               }
             />
@@ -106,7 +118,7 @@ export default function PrintersPage() {
   const { can } = useAuth();
   const printers = usePrinters();
   const addButton = can("member") ? (
-    <NewPrinterDialog
+    <PrinterDialog
       trigger={
         <Button>
           <Plus />
