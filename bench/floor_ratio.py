@@ -254,6 +254,7 @@ async def compare(
             floor_target.run(32, 1)
             platform_target.run(32, 1)
         load_before = os.getloadavg()[0]
+        sessions_before = await database_sessions(db)
         results: dict[tuple[str, int], tuple[WrkStats, WrkStats]] = {}
         for concurrency in (32, 1):
             for name, (floor_target, platform_target) in pairs.items():
@@ -263,6 +264,8 @@ async def compare(
                     platform_runs.append(platform_target.run(concurrency, args.seconds))
                 results[(name, concurrency)] = (median(floor_runs), median(platform_runs))
         load_after = os.getloadavg()[0]
+        opened = await database_sessions(db) - sessions_before
+        print(f"\nPostgreSQL sessions opened on the platform's database during the timed runs: {opened}")
         if args.profile:
             # Separate runs, after the timed ones: sampling costs the sampled process a little.
             print("\nprofiles at concurrency 32 (share of each process's samples, innermost library wins)")
@@ -310,6 +313,16 @@ async def check_use_ledger(bench: Bench, spool_id: str) -> bool:
         f" + usage {used} = booked {booked}: {'OK' if ok else 'FAIL'}"
     )
     return ok
+
+
+async def database_sessions(db: asyncpg.Connection) -> int:
+    """Sessions ever opened on the platform's database (``pg_stat_database.sessions``, PostgreSQL 14+): a
+    pool that keeps its connections opens none during a steady run. Backends report their counters within
+    a second, so wait that long and read a fresh snapshot."""
+    await asyncio.sleep(1.5)
+    await db.execute("select pg_stat_clear_snapshot()")
+    value = await db.fetchval("select sessions from pg_stat_database where datname = current_database()")
+    return int(value or 0)
 
 
 def median(runs: list[WrkStats]) -> WrkStats:

@@ -17,8 +17,8 @@ def create_engine(
     dsn: str,
     *,
     application_name: str,
-    pool_size: int = 10,
-    max_overflow: int = 10,
+    pool_size: int = 20,
+    max_overflow: int = 0,
     connect_timeout: float = CONNECT_TIMEOUT,
     pool_timeout: float = POOL_TIMEOUT,
 ) -> AsyncEngine:
