@@ -15,13 +15,16 @@ pytestmark = pytest.mark.db
 
 @pytest.fixture
 def served_app(inventory_settings, signing_key):
-    """A separate app for uvicorn (its own lifespan, engine and pool, in the server's thread)."""
+    """A separate app for uvicorn (its own lifespan, engine and pool, in the server's thread).
+
+    These tests are about correctness under contention: all requests queue on one spool's row lock while
+    holding pooled connections, so on a loaded CI box the wait for a free connection can pass the 2 s
+    production ``db_pool_timeout`` (a 503, seen at load 12). That timeout has its own tests; here it is long."""
     from batchivo_common.auth.tokens import StaticKeySource
     from batchivo_inventory.main import create_app
 
-    return lambda: create_app(
-        inventory_settings, key_source=StaticKeySource.of(signing_key), configure_process=False
-    )
+    settings = inventory_settings.model_copy(update={"db_pool_timeout": 30.0})
+    return lambda: create_app(settings, key_source=StaticKeySource.of(signing_key), configure_process=False)
 
 
 async def _check_invariant(admin_conn, spool_id: str) -> Decimal:
