@@ -10,6 +10,7 @@ from batchivo_common.db.session import SessionDep
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from batchivo_inventory.materials.service import FilamentTypeService
 from batchivo_inventory.money.rules import GLOBAL_COST_CURRENCY
 from batchivo_inventory.money.service import MoneyService, MoneySettings
 from batchivo_inventory.types import Number
@@ -54,7 +55,15 @@ async def get_settings(principal: ViewerDep, session: SessionDep) -> SettingsRea
 @router.put("/settings")
 async def put_settings(principal: AdminDep, body: SettingsWrite, session: SessionDep) -> SettingsRead:
     """Save the shop's currency and its rate from EUR (the global material types' costs)."""
-    saved = await MoneyService(session).put(
+    money = MoneyService(session)
+    before = await money.get(principal.tenant_id)
+    saved = await money.put(
         principal.tenant_id, currency_code=body.currency_code, rate_from_eur=body.rate_from_eur
     )
+    if saved != before:
+        # Types priced from a global material's typical cost get a new estimate: their read models (the
+        # catalog's costs) hear it through the usual ``inventory.filament_type.updated.v1``.
+        types = FilamentTypeService(session)
+        for filament_type_id in await money.types_of_global_materials(principal.tenant_id):
+            await types.touched(principal.tenant_id, filament_type_id)
     return _read(saved)

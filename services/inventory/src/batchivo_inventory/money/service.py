@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from batchivo_inventory.materials.models import FilamentType, MaterialType
 from batchivo_inventory.money import rules
 from batchivo_inventory.money.models import ShopSettings
 
@@ -48,3 +49,13 @@ class MoneyService:
         )
         await self.session.execute(stmt)
         return MoneySettings(currency_code, rate_from_eur)
+
+    async def types_of_global_materials(self, tenant_id: uuid.UUID) -> list[uuid.UUID]:
+        """The shop's filament types whose material is a global one (their estimate is a converted cost)."""
+        stmt = (
+            select(FilamentType.id)
+            .join(MaterialType, MaterialType.id == FilamentType.material_type_id)
+            .where(FilamentType.tenant_id == tenant_id, MaterialType.tenant_id.is_(None))
+            .order_by(FilamentType.id)
+        )
+        return list((await self.session.scalars(stmt)).all())
