@@ -178,7 +178,7 @@ async def weigh_spool(
         gross=body.gross_grams,
         net=body.net_grams,
         reason=body.reason,
-        confirm=body.confirm,
+        confirm=bool(body.confirm),
     )
     return spool_read(row)
 
