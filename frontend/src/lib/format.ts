@@ -22,6 +22,12 @@ export function formatMoney(value: number | null | undefined, currency: string, 
   }).format(value);
 }
 
+/** A cost per gram as people think of filament: per kg ("£25.00/kg"), not "£0.0250" per gram. */
+export function formatCostPerKg(costPerGram: number | null | undefined, currency: string): string {
+  if (costPerGram == null) return "—";
+  return `${formatMoney(costPerGram * 1000, currency)}/kg`;
+}
+
 export function formatPercent(value: number | null | undefined): string {
   return value == null ? "—" : `${Math.round(value)}%`;
 }

@@ -54,6 +54,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/inventory/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Settings */
+        get: operations["inventory-get_settings"];
+        /**
+         * Put Settings
+         * @description Save the shop's currency and its rate from EUR (the global material types' costs).
+         */
+        put: operations["inventory-put_settings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/inventory/summary": {
         parameters: {
             query?: never;
@@ -78,8 +99,51 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Transactions */
+        /**
+         * List Transactions
+         * @description The shop's ledger, newest first, filtered; ``cursor`` pages by keyset (stable under new rows).
+         */
         get: operations["inventory-list_transactions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inventory/transactions.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Transactions Csv
+         * @description Every row matching the filters (the list's), streamed in keyset batches.
+         */
+        get: operations["inventory-transactions_csv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inventory/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Usage
+         * @description Grams used (usage + waste - returns) and their cost, per month (UTC) or per material.
+         */
+        get: operations["inventory-usage"];
         put?: never;
         post?: never;
         delete?: never;
@@ -386,6 +450,65 @@ export interface components {
          * @enum {string}
          */
         Kind: "purchase" | "usage" | "waste" | "adjustment" | "return";
+        /**
+         * LedgerEntry
+         * @description A ledger row with what a person reads it by: the spool's material, brand and colour.
+         */
+        LedgerEntry: {
+            /** Actor Id */
+            actor_id: string | null;
+            /** Brand */
+            brand: string;
+            /** Color Hex */
+            color_hex: string | null;
+            /** Color Name */
+            color_name: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Delta */
+            delta: number;
+            /** Grams After */
+            grams_after: number;
+            /** Grams Before */
+            grams_before: number;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            kind: components["schemas"]["Kind"];
+            /** Material Code */
+            material_code: string;
+            /** Production Run Id */
+            production_run_id: string | null;
+            /** Reason */
+            reason: string | null;
+            /** Reversal Of Id */
+            reversal_of_id: string | null;
+            /** Spool Code */
+            spool_code: string;
+            /**
+             * Spool Id
+             * Format: uuid
+             */
+            spool_id: string;
+        };
+        /** LedgerPage */
+        LedgerPage: {
+            /** Items */
+            items: components["schemas"]["LedgerEntry"][];
+            /** Limit */
+            limit: number;
+            /** Next Cursor */
+            next_cursor: string | null;
+            /** Offset */
+            offset: number;
+            /** Total */
+            total: number | null;
+        };
         /** LowFilamentTypeRead */
         LowFilamentTypeRead: {
             /** Brand */
@@ -449,6 +572,8 @@ export interface components {
             is_global: boolean;
             /** Name */
             name: string;
+            /** Typical Cost Currency */
+            typical_cost_currency?: string | null;
             /** Typical Cost Per Kg */
             typical_cost_per_kg: number | null;
         };
@@ -510,6 +635,22 @@ export interface components {
             offset: number;
             /** Total */
             total: number;
+        };
+        /** SettingsRead */
+        SettingsRead: {
+            /** Currency Code */
+            currency_code: string | null;
+            /** Global Cost Currency */
+            global_cost_currency: string;
+            /** Rate From Eur */
+            rate_from_eur: number | null;
+        };
+        /** SettingsWrite */
+        SettingsWrite: {
+            /** Currency Code */
+            currency_code: string;
+            /** Rate From Eur */
+            rate_from_eur?: number | string | null;
         };
         /** SpoolBulkCreate */
         SpoolBulkCreate: {
@@ -721,6 +862,36 @@ export interface components {
              */
             spool_id: string;
         };
+        /**
+         * UsageGroupBy
+         * @enum {string}
+         */
+        UsageGroupBy: "month" | "material";
+        /** UsageItem */
+        UsageItem: {
+            /** Cost */
+            cost: number;
+            /** Estimated Grams */
+            estimated_grams: number;
+            /** Grams */
+            grams: number;
+            /** Key */
+            key: string;
+            /** Uncosted Grams */
+            uncosted_grams: number;
+        };
+        /** UsageRead */
+        UsageRead: {
+            group: components["schemas"]["UsageGroupBy"];
+            /** Items */
+            items: components["schemas"]["UsageItem"][];
+            /** Total Cost */
+            total_cost: number;
+            /** Total Grams */
+            total_grams: number;
+            /** Uncosted Grams */
+            uncosted_grams: number;
+        };
         /** Use */
         Use: {
             /** Grams */
@@ -746,6 +917,8 @@ export interface components {
          * @description Exactly one of ``gross_grams`` (spool on the scale; the tare is subtracted) or ``net_grams``.
          */
         Weigh: {
+            /** Confirm */
+            confirm?: boolean | null;
             /** Gross Grams */
             gross_grams?: number | string | null;
             /** Net Grams */
@@ -951,6 +1124,59 @@ export interface operations {
             };
         };
     };
+    "inventory-get_settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SettingsRead"];
+                };
+            };
+        };
+    };
+    "inventory-put_settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SettingsWrite"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SettingsRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     "inventory-summary": {
         parameters: {
             query?: never;
@@ -974,12 +1200,23 @@ export interface operations {
     "inventory-list_transactions": {
         parameters: {
             query?: {
-                spool_id?: string | null;
-                kind?: components["schemas"]["Kind"] | null;
-                production_run_id?: string | null;
-                from?: string | null;
-                to?: string | null;
+                /** @description next_cursor of the previous page */
+                cursor?: string | null;
+                /** @description created_at (oldest first) or -created_at (default) */
                 sort?: string | null;
+                /** @description Inclusive start (ISO 8601; no zone means UTC) */
+                from?: string | null;
+                /** @description Exclusive end (ISO 8601; no zone means UTC) */
+                to?: string | null;
+                kind?: components["schemas"]["Kind"] | null;
+                spool_id?: string | null;
+                /** @description A spool code, e.g. FIL-001 */
+                spool?: string | null;
+                /** @description A material code, e.g. PLA */
+                material?: string | null;
+                production_run_id?: string | null;
+                /** @description A production run's id or its number (reason 'run <n>') */
+                run?: string | null;
                 /** @description Page size (1-200) */
                 limit?: number;
                 /** @description Rows to skip (0-1,000,000) */
@@ -997,7 +1234,87 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_TransactionRead_"];
+                    "application/json": components["schemas"]["LedgerPage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "inventory-transactions_csv": {
+        parameters: {
+            query?: {
+                /** @description created_at (oldest first) or -created_at (default) */
+                sort?: string | null;
+                /** @description Inclusive start (ISO 8601; no zone means UTC) */
+                from?: string | null;
+                /** @description Exclusive end (ISO 8601; no zone means UTC) */
+                to?: string | null;
+                kind?: components["schemas"]["Kind"] | null;
+                spool_id?: string | null;
+                /** @description A spool code, e.g. FIL-001 */
+                spool?: string | null;
+                /** @description A material code, e.g. PLA */
+                material?: string | null;
+                production_run_id?: string | null;
+                /** @description A production run's id or its number (reason 'run <n>') */
+                run?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The filtered ledger as CSV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "inventory-usage": {
+        parameters: {
+            query?: {
+                /** @description Inclusive start (ISO 8601; no zone means UTC) */
+                from?: string | null;
+                /** @description Exclusive end (ISO 8601; no zone means UTC) */
+                to?: string | null;
+                group?: components["schemas"]["UsageGroupBy"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsageRead"];
                 };
             };
             /** @description Validation Error */

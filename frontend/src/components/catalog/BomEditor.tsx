@@ -12,7 +12,7 @@ import { ColorSwatch } from "@/components/ui/color-swatch";
 import { Field } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
 import { NativeSelect } from "@/components/ui/native-select";
-import { formatGrams, formatMoney } from "@/lib/format";
+import { formatCostPerKg, formatGrams, formatMoney } from "@/lib/format";
 import type { FilamentType } from "@/queries/catalogTypes";
 
 export interface FilamentChoice extends FilamentType {
@@ -27,7 +27,7 @@ interface BomEditorProps {
 }
 
 function optionLabel(type: FilamentChoice, currency: string): string {
-  const cost = type.cost_per_gram == null ? "no cost yet" : `${formatMoney(type.cost_per_gram, currency, 4)}/g${type.cost_is_estimate ? " (est.)" : ""}`;
+  const cost = type.cost_per_gram == null ? "no cost yet" : `${formatCostPerKg(type.cost_per_gram, currency)}${type.cost_is_estimate ? " (est.)" : ""}`;
   const stock = type.remaining_grams === undefined ? "" : `, ${formatGrams(type.remaining_grams)} in stock`;
   return `${filamentTypeName(type)} — ${cost}${stock}`;
 }

@@ -19,7 +19,7 @@ async function fillNewModel(user: ReturnType<typeof userEvent.setup>) {
   await user.click(screen.getByRole("button", { name: "New model" }));
   await waitFor(() => expect(screen.getByLabelText("SKU")).toHaveValue("MOD-003"));
   await user.type(screen.getByLabelText("Name"), "Dragon");
-  const option = await screen.findByRole("option", { name: /Prusament Galaxy Black · PLA — £0\.0250\/g, 1,200 g in stock/ });
+  const option = await screen.findByRole("option", { name: /Prusament Galaxy Black · PLA — £25\.00\/kg, 1,200 g in stock/ });
   await user.selectOptions(screen.getByLabelText("Filament 1"), option);
   await user.type(screen.getByLabelText("Grams 1"), "40");
 }

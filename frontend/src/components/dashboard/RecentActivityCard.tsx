@@ -21,7 +21,9 @@ export function RecentActivityCard() {
     <Card>
       <CardHeader>
         <CardTitle>Recent activity</CardTitle>
-        <CardDescription>The latest stock bookings.</CardDescription>
+        <CardDescription>
+          The latest stock bookings. <Link to="/history" className="text-primary underline-offset-4 hover:underline">See all history</Link>
+        </CardDescription>
       </CardHeader>
       <CardContent>
         {transactions.error ? (

@@ -8,7 +8,7 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { useAuth } from "@/hooks/useAuth";
 import { useCurrency } from "@/hooks/useCurrency";
-import { formatGrams, formatMoney } from "@/lib/format";
+import { formatCostPerKg, formatGrams } from "@/lib/format";
 import type { FilamentTypeWithStock } from "@/queries/filamentTypes";
 
 export function FilamentTypesTable({ rows }: { rows: FilamentTypeWithStock[] }) {
@@ -26,7 +26,7 @@ export function FilamentTypesTable({ rows }: { rows: FilamentTypeWithStock[] }) 
           <TableHead scope="col">Brand</TableHead>
           <TableHead scope="col">Finish</TableHead>
           <TableHead scope="col" className="text-right">Diameter</TableHead>
-          <TableHead scope="col" className="text-right">Cost per gram</TableHead>
+          <TableHead scope="col" className="text-right">Cost per kg</TableHead>
           <TableHead scope="col" className="text-right">Remaining</TableHead>
           <TableHead scope="col" className="text-right">Reorder level</TableHead>
           {canEdit ? <TableHead scope="col"><span className="sr-only">Actions</span></TableHead> : null}
@@ -47,7 +47,7 @@ export function FilamentTypesTable({ rows }: { rows: FilamentTypeWithStock[] }) 
             <TableCell className="text-right tabular-nums">{row.diameter_mm} mm</TableCell>
             <TableCell className="text-right tabular-nums">
               <span className="inline-flex items-center gap-1.5">
-                {formatMoney(row.cost_per_gram, currency, 4)}
+                {formatCostPerKg(row.cost_per_gram, currency)}
                 {row.cost_is_estimate && row.cost_per_gram !== null ? (
                   <Badge variant="outline" title="From the material's typical cost: no priced spools yet">
                     estimate

@@ -45,7 +45,10 @@ export function MaterialTypesTable({ materialTypes }: { materialTypes: MaterialT
             </TableCell>
             <TableCell>{type.name}</TableCell>
             <TableCell className="text-right tabular-nums">{type.density === null ? "—" : `${type.density} g/cm³`}</TableCell>
-            <TableCell className="text-right tabular-nums">{formatMoney(type.typical_cost_per_kg, currency)}</TableCell>
+            <TableCell className="text-right tabular-nums">
+              {/* A built-in cost the shop's rate has not converted is EUR: shown as EUR, never as the shop's money. */}
+              {type.typical_cost_per_kg === null ? "—" : `${formatMoney(type.typical_cost_per_kg, type.typical_cost_currency ?? currency)}/kg`}
+            </TableCell>
             <TableCell className="text-right tabular-nums">{temperatureRange(type.extruder_temp_min, type.extruder_temp_max)}</TableCell>
             <TableCell className="text-right tabular-nums">{type.bed_temp === null ? "—" : `${type.bed_temp} °C`}</TableCell>
             {canEdit ? (

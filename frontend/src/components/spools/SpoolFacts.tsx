@@ -3,7 +3,7 @@ import type { ReactNode } from "react";
 import { RemainingBar } from "@/components/spools/RemainingBar";
 import { SpoolStatusBadges } from "@/components/spools/SpoolStatusBadges";
 import { ColorSwatch } from "@/components/ui/color-swatch";
-import { formatDate, formatDateTime, formatGrams, formatMoney, formatPercent } from "@/lib/format";
+import { formatCostPerKg, formatDate, formatDateTime, formatGrams, formatMoney, formatPercent } from "@/lib/format";
 import type { Spool } from "@/queries/spools";
 
 function Fact({ term, children, wide = false }: { term: string; children: ReactNode; wide?: boolean }) {
@@ -41,7 +41,7 @@ export function SpoolFacts({ spool, currency }: { spool: Spool; currency: string
       <Fact term="Low-stock threshold">{formatPercent(spool.low_stock_threshold_pct)}</Fact>
       <Fact term="Empty spool weight">{formatGrams(spool.empty_spool_weight)}</Fact>
       <Fact term="Purchase price">{formatMoney(spool.purchase_price, currency)}</Fact>
-      <Fact term="Cost per gram">{formatMoney(spool.cost_per_gram, currency, 4)}</Fact>
+      <Fact term="Cost per kg">{formatCostPerKg(spool.cost_per_gram, currency)}</Fact>
       <Fact term="Purchase date">{formatDate(spool.purchase_date)}</Fact>
       <Fact term="Supplier">{orDash(spool.supplier)}</Fact>
       <Fact term="Location">{orDash(spool.location)}</Fact>

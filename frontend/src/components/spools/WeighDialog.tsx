@@ -3,9 +3,11 @@
  * The API sets current = net and books the difference as an adjustment; the toast says how much.
  */
 import { zodResolver } from "@hookform/resolvers/zod";
+import { useState } from "react";
 import { useForm, type UseFormRegister } from "react-hook-form";
 import { z } from "zod";
 import { decimalProblem, MAX_GRAMS, parseDecimal, roundGrams } from "@/components/spools/numbers";
+import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
 import { FormActions } from "@/components/ui/form-actions";
@@ -18,7 +20,7 @@ import { useWeighSpool, type Spool } from "@/queries/spools";
 
 type WeighMode = "gross" | "net";
 
-function weighSchema(tare: number | null) {
+function weighSchema() {
   return z
     .object({ mode: z.enum(["gross", "net"]), gross: z.string(), net: z.string() })
     .superRefine((values, ctx) => {
@@ -34,11 +36,19 @@ function weighSchema(tare: number | null) {
         ctx.addIssue({ code: "custom", path: [mode], message: problem });
         return;
       }
-      const reading = parseDecimal(text) ?? 0;
-      if (mode === "gross" && tare !== null && reading < tare) {
-        ctx.addIssue({ code: "custom", path: ["gross"], message: `The reading is lighter than the empty spool (${formatGrams(tare)})` });
-      }
+      // A reading below the tare or above the initial weight is the server's call (400 with the reason),
+      // answered here with a "Book anyway" confirmation, never silently booked.
     });
+}
+
+/** The API's codes for a reading that needs a person's confirmation (spools/weighing.py). */
+export const IMPLAUSIBLE_READING = new Set(["WEIGHT_ABOVE_INITIAL", "WEIGHT_BELOW_TARE"]);
+
+/** What the dialog asks to confirm: the server's reason, for the reading it was given. */
+interface PendingConfirmation {
+  mode: WeighMode;
+  text: string;
+  reason: string;
 }
 type WeighValues = z.infer<ReturnType<typeof weighSchema>>;
 
@@ -60,28 +70,40 @@ function WeighForm({ spool, onDone }: { spool: Spool; onDone: () => void }) {
   const tare = spool.empty_spool_weight;
   const weigh = useWeighSpool();
   const form = useForm<WeighValues>({
-    resolver: zodResolver(weighSchema(tare)),
+    resolver: zodResolver(weighSchema()),
     defaultValues: { mode: tare !== null ? "gross" : "net", gross: "", net: "" },
   });
   const { errors } = form.formState;
   const mode = form.watch("mode");
   const gross = parseDecimal(form.watch("gross"));
-  // Net shown live while typing; only for a reading the API would accept.
+  // Net shown live while typing (a reading below the tare shows none: the server will ask about it).
   const liveNet = tare !== null && gross !== null && !Number.isNaN(gross) && gross >= tare ? roundGrams(gross - tare) : null;
 
-  const onSubmit = form.handleSubmit(async (values) => {
+  const [pending, setPending] = useState<PendingConfirmation | null>(null);
+  // A confirmation is for the reading it was given: typing another number asks again.
+  const current = form.watch(mode);
+  const confirmation = pending && pending.mode === mode && pending.text === current ? pending : null;
+
+  const book = async (values: WeighValues, confirm: boolean) => {
     const reading = parseDecimal(values[values.mode]) ?? 0;
-    const body = values.mode === "gross" ? { gross_grams: reading } : { net_grams: reading };
+    const body = values.mode === "gross" ? { gross_grams: reading, confirm } : { net_grams: reading, confirm };
     try {
       const after = await weigh.mutateAsync({ id: spool.id, body });
       toast({ title: bookedMessage(spool.current_weight, after.current_weight), description: `${after.code} weighed.` });
+      setPending(null);
       onDone();
     } catch (error) {
-      // A 400 (reading below the tare) or 422 is about the number typed: show it under that input.
+      if (!confirm && error instanceof ApiError && IMPLAUSIBLE_READING.has(error.code)) {
+        setPending({ mode: values.mode, text: values[values.mode], reason: error.message });
+        return;
+      }
+      // A 400 or 422 is about the number typed: show it under that input.
       const aboutReading = error instanceof ApiError && (error.status === 400 || error.status === 422);
       form.setError(aboutReading ? values.mode : "root.server", { type: "server", message: errorMessage(error) });
     }
-  });
+  };
+  const onSubmit = form.handleSubmit((values) => book(values, false));
+  const onConfirm = form.handleSubmit((values) => book(values, true));
 
   return (
     <form className="grid gap-4" onSubmit={onSubmit} noValidate>
@@ -123,7 +145,22 @@ function WeighForm({ spool, onDone }: { spool: Spool; onDone: () => void }) {
       <p className="text-xs text-muted-foreground">
         On record now: {formatGrams(spool.current_weight)}. The difference is booked as an adjustment.
       </p>
-      <FormActions formState={form.formState} submitLabel="Book weight" pendingLabel="Booking…" onCancel={onDone} />
+      {confirmation ? (
+        <div role="alert" data-testid="weigh-check" className="grid gap-3 rounded-md border border-destructive/50 bg-destructive/5 p-3 text-sm">
+          <p className="font-medium">This reading looks wrong</p>
+          <p>{confirmation.reason}</p>
+          <div className="flex flex-wrap justify-end gap-2">
+            <Button type="button" variant="outline" onClick={() => form.setFocus(mode)}>
+              Fix the reading
+            </Button>
+            <Button type="button" variant="destructive" disabled={form.formState.isSubmitting} onClick={() => void onConfirm()}>
+              Book anyway
+            </Button>
+          </div>
+        </div>
+      ) : (
+        <FormActions formState={form.formState} submitLabel="Book weight" pendingLabel="Booking…" onCancel={onDone} />
+      )}
     </form>
   );
 }

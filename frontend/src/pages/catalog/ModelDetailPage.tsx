@@ -14,7 +14,7 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { useAuth } from "@/hooks/useAuth";
 import { useCurrency } from "@/hooks/useCurrency";
-import { formatGrams, formatMoney } from "@/lib/format";
+import { formatCostPerKg, formatGrams, formatMoney } from "@/lib/format";
 import { toast } from "@/lib/toast";
 import { useAdjustModelStock, useDeleteModel, useModel, type BomLine, type Model } from "@/queries/catalog";
 import { useFilamentTypes } from "@/queries/catalogTypes";
@@ -54,7 +54,7 @@ function BomCard({ model, currency, canWrite }: { model: Model; currency: string
               <TableRow>
                 <TableHead>Filament</TableHead>
                 <TableHead className="text-right">Grams</TableHead>
-                <TableHead className="text-right">Cost per gram</TableHead>
+                <TableHead className="text-right">Cost per kg</TableHead>
                 <TableHead className="text-right">Line cost</TableHead>
               </TableRow>
             </TableHeader>
@@ -71,7 +71,7 @@ function BomCard({ model, currency, canWrite }: { model: Model; currency: string
                   <TableCell className="text-right tabular-nums">
                     <span className="inline-flex items-center gap-1">
                       {line.cost_is_estimate ? <EstimateBadge /> : null}
-                      {line.cost_per_gram == null ? "no cost" : formatMoney(line.cost_per_gram, currency, 4)}
+                      {line.cost_per_gram == null ? "no cost" : formatCostPerKg(line.cost_per_gram, currency)}
                     </span>
                   </TableCell>
                   <TableCell className="text-right tabular-nums">{formatMoney(line.line_cost, currency, 3)}</TableCell>

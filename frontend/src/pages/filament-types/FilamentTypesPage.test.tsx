@@ -45,7 +45,7 @@ describe("FilamentTypesPage", () => {
     expect(table.getByText("Galaxy Black")).toBeInTheDocument();
     expect(await table.findByText("1,250 g")).toBeInTheDocument();
     expect(table.getByText("2 spools")).toBeInTheDocument();
-    expect(table.getByText("£0.0200")).toBeInTheDocument();
+    expect(table.getByText("£20.00/kg")).toBeInTheDocument();
     expect(table.getByText("estimate")).toBeInTheDocument();
     expect(table.getByText("Below reorder level")).toBeInTheDocument();
   });

@@ -1,4 +1,5 @@
 import { Plus } from "lucide-react";
+import { GlobalCostSettings } from "@/components/material-types/GlobalCostSettings";
 import { MaterialTypeDialog } from "@/components/material-types/MaterialTypeDialog";
 import { MaterialTypesTable } from "@/components/material-types/MaterialTypesTable";
 import { PageHeader } from "@/components/layout/PageHeader";
@@ -32,6 +33,7 @@ export default function MaterialTypesPage() {
           ) : null
         }
       />
+      <GlobalCostSettings />
       {materialTypes.error ? (
         <ErrorAlert error={materialTypes.error} />
       ) : !materialTypes.data ? (

@@ -16,7 +16,7 @@ import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { useAuth } from "@/hooks/useAuth";
 import { useCurrency } from "@/hooks/useCurrency";
-import { formatDate, formatDateTime, formatGrams, formatMoney, formatPercent } from "@/lib/format";
+import { formatCostPerKg, formatDate, formatDateTime, formatGrams, formatMoney, formatPercent } from "@/lib/format";
 import { toast } from "@/lib/toast";
 import { useDeleteRun, usePrinters, useRevertRun, useRun, useStartRun, type Run } from "@/queries/production";
 
@@ -124,7 +124,7 @@ function RunView({ run }: { run: Run }) {
               </span>
             </Fact>
             <Fact term="Success rate">{formatPercent(run.success_rate)}</Fact>
-            <Fact term="Cost per gram used">{formatMoney(run.cost_per_gram_actual, currency, 4)}</Fact>
+            <Fact term="Cost per kg used">{formatCostPerKg(run.cost_per_gram_actual, currency)}</Fact>
             <Fact term="Print time">
               {run.duration_hours == null ? "—" : `${run.duration_hours} h`}
               {run.time_variance_hours != null ? (

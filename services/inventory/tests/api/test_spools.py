@@ -173,7 +173,7 @@ async def test_weigh_below_tare_is_400_and_changes_nothing(api, client) -> None:
     response = await client.post(
         f"/api/v1/spools/{spool['id']}/weigh", json={"gross_grams": 249}, headers=tenant.headers()
     )
-    api.error(response, 400, "BAD_REQUEST")
+    api.error(response, 400, "WEIGHT_BELOW_TARE")
     assert len(await api.ledger(tenant, spool["id"])) == 1
     api.error(
         await client.post(

@@ -7,10 +7,18 @@ from collections.abc import AsyncIterator
 
 import asyncpg
 import pytest
+from batchivo_common.auth.tokens import Role
 
 pytestmark = pytest.mark.db
 
-TENANT_TABLES = ("filament_types", "spools", "spool_code_counters", "inventory_transactions", "inbox")
+TENANT_TABLES = (
+    "filament_types",
+    "spools",
+    "spool_code_counters",
+    "inventory_transactions",
+    "inbox",
+    "inventory_settings",
+)
 
 
 def _dsn(sqlalchemy_url: str) -> str:
@@ -41,6 +49,10 @@ async def two_tenants(api, client, admin_conn):
         assert material.status_code == 201
         spool = await api.spool(tenant)
         await client.post(f"/api/v1/spools/{spool['id']}/use", json={"grams": 1}, headers=tenant.headers())
+        saved = await client.put(
+            "/api/v1/inventory/settings", json={"currency_code": "EUR"}, headers=tenant.headers(Role.admin)
+        )
+        assert saved.status_code == 200, saved.text
         await admin_conn.execute(
             "insert into inventory.inbox (consumer, event_id, tenant_id, event_type)"
             " values ('t', $1, $2, 'x')",
@@ -137,6 +149,8 @@ INSERTS = {
     "spool_code_counters": "insert into inventory.spool_code_counters (tenant_id, next_value) values ($1, 1)",
     "inventory_transactions": "insert into inventory.inventory_transactions (id, tenant_id, spool_id, kind,"
     " grams_before, delta, grams_after) values (gen_random_uuid(), $1, gen_random_uuid(), 'usage', 1, -1, 0)",
+    "inventory_settings": "insert into inventory.inventory_settings (tenant_id, currency_code)"
+    " values ($1, 'EUR')",
     "inbox": "insert into inventory.inbox (consumer, event_id, tenant_id, event_type)"
     " values ('c', gen_random_uuid(), $1, 't')",
     "outbox": "insert into inventory.outbox (event_id, tenant_id, event_type, routing_key, envelope)"
@@ -153,3 +167,20 @@ async def test_no_table_accepts_another_tenants_row(as_app, table: str) -> None:
     await _as_tenant(as_app, None)
     with pytest.raises(asyncpg.InsufficientPrivilegeError):
         await as_app.execute(INSERTS[table], a)
+
+
+#: Tables with a ``tenant_id`` that are not plain tenant tables: globals readable by all, insert-only outbox.
+SPECIAL_TABLES = {"material_types", "outbox"}
+
+
+async def test_every_tenant_table_is_guarded_and_listed_here(admin_conn) -> None:
+    """A new table with a ``tenant_id`` fails here until it forces RLS and joins ``TENANT_TABLES``."""
+    rows = await admin_conn.fetch(
+        "select c.relname, c.relrowsecurity, c.relforcerowsecurity from pg_class c"
+        " join pg_namespace n on n.oid = c.relnamespace"
+        " where n.nspname = 'inventory' and c.relkind = 'r' and exists (select 1 from pg_attribute a"
+        " where a.attrelid = c.oid and a.attname = 'tenant_id' and not a.attisdropped)"
+    )
+    assert {r["relname"] for r in rows} == set(TENANT_TABLES) | SPECIAL_TABLES
+    assert [r["relname"] for r in rows if not (r["relrowsecurity"] and r["relforcerowsecurity"])] == []
+    assert set(INSERTS) == set(TENANT_TABLES) | SPECIAL_TABLES

@@ -30,6 +30,7 @@ from batchivo_inventory.materials.schemas import (
     MaterialTypeUpdate,
 )
 from batchivo_inventory.materials.service import FilamentTypeView
+from batchivo_inventory.money.service import MoneySettings
 
 materials_router = APIRouter(prefix="/material-types", tags=["material-types"])
 filaments_router = APIRouter(prefix="/filament-types", tags=["filament-types"])
@@ -42,13 +43,15 @@ FilamentSort = Annotated[
 ]
 
 
-def material_read(m: MaterialType) -> MaterialTypeRead:
+def material_read(m: MaterialType, money: MoneySettings | None = None) -> MaterialTypeRead:
+    cost = (money or MoneySettings()).global_cost(m.typical_cost_per_kg) if m.is_global else None
     return MaterialTypeRead(
         id=m.id,
         code=m.code,
         name=m.name,
         density=m.density,
-        typical_cost_per_kg=m.typical_cost_per_kg,
+        typical_cost_per_kg=cost.value if cost is not None else m.typical_cost_per_kg,
+        typical_cost_currency=cost.currency if cost is not None else None,
         extruder_temp_min=m.extruder_temp_min,
         extruder_temp_max=m.extruder_temp_max,
         bed_temp=m.bed_temp,
@@ -84,8 +87,9 @@ async def list_material_types(
     rows, total = await service.page(
         principal, limit=page.limit, offset=page.offset, sort=field, descending=descending
     )
+    money = await service.money(principal)
     return MaterialTypePage(
-        items=[material_read(m) for m in rows], total=total, limit=page.limit, offset=page.offset
+        items=[material_read(m, money) for m in rows], total=total, limit=page.limit, offset=page.offset
     )
 
 
@@ -102,7 +106,8 @@ async def create_material_type(
 async def get_material_type(
     principal: ViewerDep, material_type_id: uuid.UUID, service: MaterialTypeServiceDep
 ) -> MaterialTypeRead:
-    return material_read(await service.get(principal, material_type_id))
+    material = await service.get(principal, material_type_id)
+    return material_read(material, await service.money(principal) if material.is_global else None)
 
 
 @materials_router.patch("/{material_type_id}")

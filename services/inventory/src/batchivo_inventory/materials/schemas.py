@@ -88,6 +88,9 @@ class MaterialTypeRead(BaseModel):
     name: str
     density: Number | None
     typical_cost_per_kg: Number | None
+    #: Null: ``typical_cost_per_kg`` is in the shop's currency. ``EUR``: a global default the shop's settings
+    #: cannot convert (no rate yet); show it as EUR, never in the shop's currency.
+    typical_cost_currency: str | None = None
     extruder_temp_min: int | None
     extruder_temp_max: int | None
     bed_temp: int | None

@@ -23,6 +23,7 @@ from batchivo_inventory.materials.repository import (
     FilamentTypeRepository,
     MaterialTypeRepository,
 )
+from batchivo_inventory.money.service import MoneyService, MoneySettings
 from batchivo_inventory.stock.rules import filament_type_cost
 from batchivo_inventory.stock.service import StockService
 
@@ -52,6 +53,10 @@ class MaterialTypeService:
         return await self.materials.page(
             principal.tenant_id, limit=limit, offset=offset, sort=sort, descending=descending
         )
+
+    async def money(self, principal: Principal) -> MoneySettings:
+        """The shop's money settings: a global type's EUR cost is shown through them (money/rules.py)."""
+        return await MoneyService(self.session).get(principal.tenant_id)
 
     async def get(self, principal: Principal, material_type_id: uuid.UUID) -> MaterialType:
         material = await self.materials.get(principal.tenant_id, material_type_id)
@@ -107,12 +112,21 @@ class FilamentTypeService:
         self.session = session
         self.filaments = FilamentTypeRepository(session)
         self.materials = MaterialTypeRepository(session)
+        self._money_settings: MoneySettings | None = None
 
     async def view(self, filament: FilamentType, material: MaterialType) -> FilamentTypeView:
-        cost, estimate = filament_type_cost(
-            await self.filaments.priced_spools(filament.id), material.typical_cost_per_kg
-        )
+        typical = material.typical_cost_per_kg
+        if material.is_global:
+            # A global cost is EUR: only its value in the shop's currency may price the type (money/).
+            converted = (await self._money(filament.tenant_id)).global_cost(typical)
+            typical = converted.value if converted.currency is None else None
+        cost, estimate = filament_type_cost(await self.filaments.priced_spools(filament.id), typical)
         return FilamentTypeView(filament, material, cost, estimate)
+
+    async def _money(self, tenant_id: uuid.UUID) -> MoneySettings:
+        if self._money_settings is None:
+            self._money_settings = await MoneyService(self.session).get(tenant_id)
+        return self._money_settings
 
     async def page(
         self,

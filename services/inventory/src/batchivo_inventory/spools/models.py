@@ -117,6 +117,8 @@ class InventoryTransaction(Base):
         Index("ix_inventory_transactions_tenant_id_spool_id", "tenant_id", "spool_id", "created_at"),
         Index("ix_inventory_transactions_tenant_id_production_run_id", "tenant_id", "production_run_id"),
         Index("ix_inventory_transactions_created_at", "created_at"),
+        # The shop-wide ledger's keyset order (history/); migration 0008_history.
+        Index("ix_inventory_transactions_tenant_id_created_at_id", "tenant_id", "created_at", "id"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)

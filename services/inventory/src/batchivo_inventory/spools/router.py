@@ -173,7 +173,12 @@ async def weigh_spool(
     principal: MemberDep, spool_id: uuid.UUID, body: Weigh, service: SpoolServiceDep
 ) -> SpoolRead:
     row = await service.weigh(
-        principal, spool_id, gross=body.gross_grams, net=body.net_grams, reason=body.reason
+        principal,
+        spool_id,
+        gross=body.gross_grams,
+        net=body.net_grams,
+        reason=body.reason,
+        confirm=bool(body.confirm),
     )
     return spool_read(row)
 

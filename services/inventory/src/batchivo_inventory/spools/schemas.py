@@ -91,6 +91,9 @@ class Weigh(_Strict):
     gross_grams: Grams | None = None
     net_grams: Grams | None = None
     reason: Reason | None = None
+    #: Book a reading above the initial weight or below the tare anyway (spools/weighing.py); else 400.
+    #: Optional (null/absent = not confirmed), so existing clients need not send it.
+    confirm: bool | None = None
 
     @model_validator(mode="after")
     def _exactly_one(self) -> Self:

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from batchivo_inventory.db import outbox
 from batchivo_inventory.materials.repository import FilamentTypeRepository
 from batchivo_inventory.materials.service import FilamentTypeService
-from batchivo_inventory.spools import rules
+from batchivo_inventory.spools import rules, weighing
 from batchivo_inventory.spools.models import InventoryTransaction, Spool
 from batchivo_inventory.spools.repository import (
     CodeTaken,
@@ -222,14 +222,16 @@ class SpoolService:
         gross: Decimal | None,
         net: Decimal | None,
         reason: str | None,
+        confirm: bool = False,
     ) -> SpoolRow:
         row = await self._row(principal.tenant_id, spool_id, for_update=True)
         spool = row.spool
-        try:
-            new_weight = rules.net_from_gross(gross, spool.empty_spool_weight) if gross is not None else net
-        except rules.WeightError as exc:
-            raise BadRequest(str(exc)) from None
-        assert new_weight is not None
+        reading = weighing.read(
+            gross=gross, net=net, tare=spool.empty_spool_weight, initial=spool.initial_weight
+        )
+        if reading.problem is not None and not confirm:
+            raise BadRequest(reading.message or reading.problem.value, code=reading.problem.value)
+        new_weight = reading.net
         return await self._change(
             principal,
             row,

@@ -1,54 +1,17 @@
-"""``/api/v1/inventory``: the ledger across spools, low stock, and the stock summary."""
+"""``/api/v1/inventory``: low stock and the stock summary (the shop-wide ledger is in ``history/``)."""
 
 from __future__ import annotations
 
-import uuid
-from datetime import datetime
 from decimal import Decimal
-from typing import Annotated
 
-from batchivo_common.pagination import PageParamsDep, parse_sort
-from fastapi import APIRouter, Query
+from fastapi import APIRouter
 
-from batchivo_inventory.deps import SpoolServiceDep, StockServiceDep, ViewerDep
-from batchivo_inventory.spools.repository import TransactionFilters
-from batchivo_inventory.spools.router import spool_read, transaction_read
-from batchivo_inventory.spools.rules import Kind, grams
-from batchivo_inventory.spools.schemas import TransactionPage
+from batchivo_inventory.deps import StockServiceDep, ViewerDep
+from batchivo_inventory.spools.router import spool_read
+from batchivo_inventory.spools.rules import grams
 from batchivo_inventory.stock.schemas import LowFilamentTypeRead, LowStockRead, SummaryItem, SummaryRead
 
 router = APIRouter(prefix="/inventory", tags=["inventory"])
-
-
-@router.get("/transactions")
-async def list_transactions(
-    principal: ViewerDep,
-    service: SpoolServiceDep,
-    page: PageParamsDep,
-    spool_id: uuid.UUID | None = None,
-    kind: Kind | None = None,
-    production_run_id: uuid.UUID | None = None,
-    from_: Annotated[datetime | None, Query(alias="from")] = None,
-    to: datetime | None = None,
-    sort: Annotated[str | None, Query(max_length=32)] = None,
-) -> TransactionPage:
-    _, descending = parse_sort(sort, ("created_at",), "-created_at")
-    filters = TransactionFilters(
-        spool_id=spool_id,
-        kind=kind.value if kind is not None else None,
-        production_run_id=production_run_id,
-        since=from_,
-        until=to,
-    )
-    rows, total = await service.transactions(
-        principal, filters, limit=page.limit, offset=page.offset, descending=descending
-    )
-    return TransactionPage(
-        items=[transaction_read(t, code) for t, code in rows],
-        total=total,
-        limit=page.limit,
-        offset=page.offset,
-    )
 
 
 @router.get("/low-stock")
