@@ -10,7 +10,14 @@ import pytest
 
 pytestmark = pytest.mark.db
 
-TENANT_TABLES = ("filament_types", "spools", "spool_code_counters", "inventory_transactions", "inbox")
+TENANT_TABLES = (
+    "filament_types",
+    "filament_type_barcodes",
+    "spools",
+    "spool_code_counters",
+    "inventory_transactions",
+    "inbox",
+)
 
 
 def _dsn(sqlalchemy_url: str) -> str:
@@ -32,7 +39,8 @@ async def _as_tenant(conn: asyncpg.Connection, tenant_id: uuid.UUID | None) -> N
 
 @pytest.fixture
 async def two_tenants(api, client, admin_conn):
-    """Tenants A and B, each with a material type, a filament type, a used spool, and an inbox row."""
+    """Tenants A and B, each with a material type, a filament type with a retail code, a used spool, and an
+    inbox row."""
     a, b = api.tenant(), api.tenant()
     for tenant in (a, b):
         material = await client.post(
@@ -40,6 +48,12 @@ async def two_tenants(api, client, admin_conn):
         )
         assert material.status_code == 201
         spool = await api.spool(tenant)
+        remembered = await client.post(
+            f"/api/v1/filament-types/{spool['filament_type_id']}/barcodes",
+            json={"code": "4006381333931"},
+            headers=tenant.headers(),
+        )
+        assert remembered.status_code == 201, remembered.text
         await client.post(f"/api/v1/spools/{spool['id']}/use", json={"grams": 1}, headers=tenant.headers())
         await admin_conn.execute(
             "insert into inventory.inbox (consumer, event_id, tenant_id, event_type)"
@@ -131,6 +145,9 @@ INSERTS = {
     "filament_types": "insert into inventory.filament_types"
     " (id, tenant_id, material_type_id, brand, color_name, min_stock_grams)"
     " values (gen_random_uuid(), $1, gen_random_uuid(), 'b', 'c', 0)",
+    "filament_type_barcodes": "insert into inventory.filament_type_barcodes"
+    " (id, tenant_id, filament_type_id, code)"
+    " values (gen_random_uuid(), $1, gen_random_uuid(), '4006381333931')",
     "spools": "insert into inventory.spools"
     " (id, tenant_id, code, filament_type_id, initial_weight, current_weight)"
     " values (gen_random_uuid(), $1, 'X-1', gen_random_uuid(), 1, 1)",
@@ -153,3 +170,15 @@ async def test_no_table_accepts_another_tenants_row(as_app, table: str) -> None:
     await _as_tenant(as_app, None)
     with pytest.raises(asyncpg.InsufficientPrivilegeError):
         await as_app.execute(INSERTS[table], a)
+
+
+async def test_every_table_is_guarded_by_forced_row_level_security(admin_conn) -> None:
+    """A new table must come with RLS (ENABLE + FORCE) and an entry in INSERTS, or this fails."""
+    rows = await admin_conn.fetch(
+        "select c.relname, c.relrowsecurity, c.relforcerowsecurity from pg_class c"
+        " join pg_namespace n on n.oid = c.relnamespace"
+        " where n.nspname = 'inventory' and c.relkind = 'r' and c.relname <> 'alembic_version'"
+    )
+    assert {r["relname"] for r in rows} == set(INSERTS)
+    unguarded = [r["relname"] for r in rows if not (r["relrowsecurity"] and r["relforcerowsecurity"])]
+    assert unguarded == []
