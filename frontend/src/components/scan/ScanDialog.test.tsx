@@ -54,6 +54,7 @@ beforeEach(() => {
 
 afterEach(() => {
   emit = undefined;
+  localStorage.clear();
   vi.clearAllMocks();
 });
 
@@ -75,13 +76,27 @@ describe("ScanDialog", () => {
     await userEvent.click(await screen.findByRole("checkbox", { name: "Open the weigh dialog of a scanned spool" }));
     await decode(`http://127.0.0.1/spools/${SPOOL_ID}`);
     expect(location()).toBe(`/spools/${SPOOL_ID}?action=weigh`);
+    expect(localStorage.getItem("batchivo.scan.weigh")).toBe("1");
+  });
+
+  it("remembers the “weigh” choice for the next scan", async () => {
+    localStorage.setItem("batchivo.scan.weigh", "1");
+    open();
+    expect(await screen.findByRole("checkbox", { name: "Open the weigh dialog of a scanned spool" })).toBeChecked();
+    await decode(SPOOL_ID);
+    expect(location()).toBe(`/spools/${SPOOL_ID}?action=weigh`);
   });
 
   it("a spool code is looked up once, however many frames show it", async () => {
     const spool = { kind: "spool", id: SPOOL_ID, code: "FIL-042", filament_type_id: filamentType.id };
     const { api } = open("member", lookups({ "FIL-042": () => json(spool) }));
-    await decode("FIL-042");
-    await decode("FIL-042");
+    await waitFor(() => expect(emit).toBeDefined());
+    // Frames keep coming while the look-up is on its way.
+    await act(async () => {
+      emit?.("FIL-042");
+      emit?.("FIL-042");
+      emit?.("FIL-042");
+    });
     await waitFor(() => expect(location()).toBe(`/spools/${SPOOL_ID}`));
     expect(lookupCalls(api).map((call) => call.path)).toEqual(["/api/v1/barcodes/FIL-042"]);
   });
@@ -114,6 +129,8 @@ describe("ScanDialog", () => {
     await userEvent.selectOptions(screen.getByLabelText("Filament type"), filamentType.id);
     await userEvent.click(screen.getByRole("button", { name: "Remember and add spool" }));
     await waitFor(() => expect(location()).toBe(`/spools?new=1&filament_type=${filamentType.id}`));
+    // Closing forgets the panel: the next opening scans again (the next box of this type is a new scan).
+    expect(screen.queryByRole("form", { name: "Remember this retail code" })).toBeNull();
     const post = api.requests.find((call) => call.method === "POST");
     expect(post?.body).toEqual({ code: EAN });
     expect(post?.headers.get("Idempotency-Key")).toBeTruthy();

@@ -26,6 +26,16 @@ interface ScanDialogProps {
   onOpenChange: (open: boolean) => void;
 }
 
+const WEIGH_KEY = "batchivo.scan.weigh";
+
+function readWeighChoice(): boolean {
+  try {
+    return localStorage.getItem(WEIGH_KEY) === "1";
+  } catch {
+    return false;
+  }
+}
+
 type Pending = { kind: "idle" } | { kind: "looking"; text: string } | { kind: "remember"; code: string } | { kind: "message"; text: string; message: string };
 
 function RememberPanel({ code, onDone }: { code: string; onDone: (filamentTypeId: string) => void }) {
@@ -75,7 +85,16 @@ function RememberPanel({ code, onDone }: { code: string; onDone: (filamentTypeId
 export function ScanDialog({ open, onOpenChange }: ScanDialogProps) {
   const navigate = useNavigate();
   const { can } = useAuth();
-  const [weigh, setWeigh] = useState(false);
+  // Kept between scans (and visits): weighing a shelf of spools is one scan after another.
+  const [weigh, setWeighState] = useState(() => readWeighChoice());
+  const setWeigh = (next: boolean) => {
+    setWeighState(next);
+    try {
+      localStorage.setItem(WEIGH_KEY, next ? "1" : "0");
+    } catch {
+      // Storage may be off (private mode): the choice lasts while the page is open.
+    }
+  };
   const [typed, setTyped] = useState("");
   const [typedError, setTypedError] = useState<string>();
   const [pending, setPending] = useState<Pending>({ kind: "idle" });
@@ -84,10 +103,6 @@ export function ScanDialog({ open, onOpenChange }: ScanDialogProps) {
   const lastText = useRef<string | null>(null);
   const busy = useRef(false);
 
-  const go = (to: string) => {
-    onOpenChange(false);
-    navigate(to);
-  };
 
   const resolve = async (text: string) => {
     const parsed = parseScannedText(text);
@@ -140,6 +155,11 @@ export function ScanDialog({ open, onOpenChange }: ScanDialogProps) {
     setTypedError(undefined);
     lastText.current = code;
     void resolve(code);
+  };
+
+  const go = (to: string) => {
+    onOpenChanged(false);
+    navigate(to);
   };
 
   const onOpenChanged = (next: boolean) => {

@@ -12,9 +12,10 @@ interface SpoolLabelProps {
   fields?: readonly LabelField[];
 }
 
-/** Smallest sizes: a code shrinks further than a name before it could be cut (it never is: see FitText). */
+/** Smallest sizes: a code shrinks further than a name before it could be cut (it never is: see FitText); a name
+ * stays readable (70 % of the template's size) and ends in "…" past that. */
 const CODE_MIN_PT = 4;
-const TEXT_MIN_PT = 5;
+const TEXT_MIN_SHARE = 0.7;
 
 /**
  * One printed label at the template's size in millimetres: a QR code to the spool's page, and its code
@@ -24,7 +25,7 @@ export function SpoolLabel({ spool, qrDataUrl, template = DEFAULT_TEMPLATE, fiel
   const type = spool.filament_type;
   const show = new Set(fields);
   const qr = qrSize(template);
-  const text = (value: string, testId: string) => <FitText text={value} maxPt={template.textPt} minPt={TEXT_MIN_PT} ellipsis testId={testId} />;
+  const text = (value: string, testId: string) => <FitText text={value} maxPt={template.textPt} minPt={Math.round(template.textPt * TEXT_MIN_SHARE * 4) / 4} ellipsis testId={testId} />;
   const materialLine = [show.has("material") ? type.material_code : null, show.has("weight") ? `${formatGrams(spool.current_weight)} left` : null]
     .filter(Boolean)
     .join(" · ");
