@@ -201,7 +201,9 @@ export function ScanDialog({ open, onOpenChange }: ScanDialogProps) {
             {can("member") ? (
               <div className="flex items-center gap-2">
                 <Checkbox id="scan-weigh" checked={weigh} onCheckedChange={(checked) => setWeigh(checked === true)} />
-                <Label htmlFor="scan-weigh">Open the weigh dialog of a scanned spool</Label>
+                <Label htmlFor="scan-weigh" className="leading-snug">
+                  Open the weigh dialog of a scanned spool
+                </Label>
               </div>
             ) : null}
             {pending.kind === "message" ? <Alert variant="destructive">{pending.message}</Alert> : null}
