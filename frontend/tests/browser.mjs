@@ -15,7 +15,10 @@ const FLAGS = [
   "--no-first-run",
 ];
 
-/** @returns {Promise<import("playwright-core").Browser>} */
-export function launchBrowser() {
-  return chromium.launch({ executablePath: CHROMIUM, args: FLAGS, headless: true });
+/**
+ * @param {string[]} [extraArgs] more Chromium flags for one journey (e.g. the scan journey's fake camera)
+ * @returns {Promise<import("playwright-core").Browser>}
+ */
+export function launchBrowser(extraArgs = []) {
+  return chromium.launch({ executablePath: CHROMIUM, args: [...FLAGS, ...extraArgs], headless: true });
 }

@@ -21,11 +21,14 @@ let axeSource;
 /**
  * A browser with one desktop-sized page of the app; the page's console errors and uncaught errors land in
  * `consoleErrors` (each journey's last test decides which of them the app is expected to log).
+ * `options.args` adds Chromium flags and `options.permissions` grants the page's context permissions (the scan
+ * journey's fake camera).
  * @param {string[]} consoleErrors
+ * @param {{ args?: string[], permissions?: string[] }} [options]
  */
-export async function openPage(consoleErrors) {
-  const browser = await launchBrowser();
-  const context = await browser.newContext({ baseURL: BASE_URL, viewport: { width: 1280, height: 860 } });
+export async function openPage(consoleErrors, { args = [], permissions = [] } = {}) {
+  const browser = await launchBrowser(args);
+  const context = await browser.newContext({ baseURL: BASE_URL, viewport: { width: 1280, height: 860 }, permissions });
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   page.on("console", (message) => message.type() === "error" && consoleErrors.push(message.text()));
@@ -37,12 +40,13 @@ export async function openPage(consoleErrors) {
  * Opens the journey's page before its first test (handing it to `onOpen`) and closes the browser after the last.
  * @param {string[]} consoleErrors
  * @param {(opened: { browser: import("playwright-core").Browser, page: import("playwright-core").Page }) => void} onOpen
+ * @param {{ args?: string[], permissions?: string[] }} [options] see openPage
  */
-export function startJourney(consoleErrors, onOpen) {
+export function startJourney(consoleErrors, onOpen, options) {
   /** @type {import("playwright-core").Browser | undefined} */
   let browser;
   before(async () => {
-    const opened = await openPage(consoleErrors);
+    const opened = await openPage(consoleErrors, options);
     browser = opened.browser;
     onOpen(opened);
   });

@@ -2,6 +2,7 @@ import { Boxes, Calculator, ChartLine, Factory, FolderTree, Gauge, History, KeyR
 import { useState, type ComponentType } from "react";
 import { NavLink, Outlet, useNavigate } from "react-router-dom";
 import { InvitationsBanner } from "@/components/layout/InvitationsBanner";
+import { ScanButton } from "@/components/scan/ScanButton";
 import { TenantSwitcher } from "@/components/layout/TenantSwitcher";
 import { Button } from "@/components/ui/button";
 import { useAuth } from "@/hooks/useAuth";
@@ -96,6 +97,7 @@ export function AppShell() {
         <header className="no-print flex h-14 items-center justify-between gap-2 border-b px-4">
           <TenantSwitcher />
           <div className="flex items-center gap-1">
+            <ScanButton />
             <span className="hidden text-sm text-muted-foreground sm:inline" data-testid="current-user">
               {me?.user.full_name} · {me?.role}
             </span>

@@ -64,9 +64,9 @@ const TEXT_FIELDS = ["code", "supplier", "location", "lot_number", "notes"] as c
 
 const numberText = (value: number | null | undefined) => (value == null ? "" : String(value));
 
-function defaultValues(spool: Spool | undefined): SpoolFormValues {
+function defaultValues(spool: Spool | undefined, filamentTypeId = ""): SpoolFormValues {
   return {
-    filament_type_id: spool?.filament_type_id ?? "",
+    filament_type_id: spool?.filament_type_id ?? filamentTypeId,
     code: spool?.code ?? "",
     initial_weight: spool ? String(spool.initial_weight) : "1000",
     current_weight: numberText(spool?.current_weight),
@@ -126,14 +126,16 @@ interface SpoolFormProps {
   spool?: Spool;
   onSaved: (spool: Spool) => void;
   onCancel?: () => void;
+  /** Create: the filament type chosen up front (a scanned box's remembered type). */
+  filamentTypeId?: string;
 }
 
-export function SpoolForm({ spool, onSaved, onCancel }: SpoolFormProps) {
+export function SpoolForm({ spool, onSaved, onCancel, filamentTypeId }: SpoolFormProps) {
   const mode = spool ? "edit" : "create";
   const types = useFilamentTypes({ limit: 200, sort: "brand" });
   const createSpool = useCreateSpool();
   const updateSpool = useUpdateSpool();
-  const form = useForm<SpoolFormValues>({ resolver: zodResolver(spoolFormSchema(mode)), defaultValues: defaultValues(spool) });
+  const form = useForm<SpoolFormValues>({ resolver: zodResolver(spoolFormSchema(mode)), defaultValues: defaultValues(spool, filamentTypeId) });
   const { errors } = form.formState;
 
   const onSubmit = form.handleSubmit(async (values) => {

@@ -8,10 +8,12 @@ interface SpoolFormDialogProps {
   /** The spool to edit; absent to add one. */
   spool?: Spool;
   onSaved: (spool: Spool) => void;
+  /** Add: the filament type chosen up front (a scanned box's remembered type). */
+  filamentTypeId?: string;
 }
 
 /** The spool form in a dialog: "Add spool" on the list, "Edit" on a spool's page. */
-export function SpoolFormDialog({ open, onOpenChange, spool, onSaved }: SpoolFormDialogProps) {
+export function SpoolFormDialog({ open, onOpenChange, spool, onSaved, filamentTypeId }: SpoolFormDialogProps) {
   return (
     <Dialog open={open} onOpenChange={onOpenChange}>
       <DialogContent className="max-w-2xl">
@@ -22,7 +24,7 @@ export function SpoolFormDialog({ open, onOpenChange, spool, onSaved }: SpoolFor
           </DialogDescription>
         </DialogHeader>
         {/* Mounted only while open, so every opening starts from the spool's current values. */}
-        {open ? <SpoolForm spool={spool} onSaved={onSaved} onCancel={() => onOpenChange(false)} /> : null}
+        {open ? <SpoolForm spool={spool} onSaved={onSaved} onCancel={() => onOpenChange(false)} filamentTypeId={filamentTypeId} /> : null}
       </DialogContent>
     </Dialog>
   );

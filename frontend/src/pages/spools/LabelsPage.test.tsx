@@ -1,4 +1,5 @@
 import { screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import LabelsPage from "@/pages/spools/LabelsPage";
 import type { Spool } from "@/queries/spools";
@@ -37,7 +38,7 @@ describe("LabelsPage", () => {
     expect(second.getByText("Polymaker")).toBeInTheDocument();
     expect(second.getByText("PETG")).toBeInTheDocument();
     expect(second.getByText("Jade")).toBeInTheDocument();
-    expect(screen.getByText("2 labels. Tiles 3 across on A4; cut along the borders.")).toBeInTheDocument();
+    expect(screen.getByText("2 labels on 1 A4 sheet (3 × 8).")).toBeInTheDocument();
 
     // Under vitest `qrcode` resolves to its Node build (PNG via pngjs, no canvas); the browser e2e covers the canvas build.
     const qr = await screen.findByRole("img", { name: "QR code for FIL-101" }, { timeout: 3000 });
@@ -54,7 +55,7 @@ describe("LabelsPage", () => {
     const { toDataURL } = await import("qrcode");
     const expected = await toDataURL(`${window.location.origin}/spools/${black.id}`, { errorCorrectionLevel: "M", margin: 1, width: 192 });
     expect(qr).toHaveAttribute("src", expected);
-    expect(screen.getByText("1 label. Tiles 3 across on A4; cut along the borders.")).toBeInTheDocument();
+    expect(screen.getByText("1 label on 1 A4 sheet (3 × 8).")).toBeInTheDocument();
   });
 
   it("skips ids that are not spool ids and says how many", async () => {
@@ -89,5 +90,40 @@ describe("LabelsPage", () => {
     expect(screen.queryByTestId("spool-label")).toBeNull();
     expect(screen.queryByRole("button", { name: "Print" })).toBeNull();
     expect(api.requests.filter((call) => call.path.startsWith("/api/v1/spools"))).toHaveLength(0);
+  });
+
+  it("a template sets the label's size in millimetres and the print page; fields choose what shows", async () => {
+    mockApi(meHandler("viewer"), spoolsHandler(black));
+    renderWithApp(<LabelsPage />, { route: `/spools/labels?ids=${black.id}&template=dymo-54x25&fields=qr,location` });
+
+    const label = await screen.findByTestId("spool-label");
+    expect(label).toHaveStyle({ width: "54mm", height: "25mm" });
+    expect(screen.getByText("1 label of 54 × 25 mm, one per label of the roll.")).toBeInTheDocument();
+    expect(screen.getByLabelText("Label size")).toHaveValue("dymo-54x25");
+    expect(document.querySelector("style")?.textContent).toContain("@page { size: 54mm 25mm; margin: 0; }");
+    const text = within(label);
+    expect(text.getByTestId("label-code")).toHaveTextContent("FIL-101");
+    expect(text.getByTestId("label-location")).toHaveTextContent("Shelf A");
+    expect(text.queryByText("Prusament")).toBeNull();
+    expect(text.queryByTestId("label-color")).toBeNull();
+
+    await userEvent.click(screen.getByRole("checkbox", { name: "Brand" }));
+    await userEvent.click(screen.getByRole("checkbox", { name: "QR code" }));
+    await waitFor(() => expect(screen.getByTestId("location")).toHaveTextContent("fields=brand%2Clocation"));
+    expect(within(screen.getByTestId("spool-label")).getByTestId("label-brand")).toHaveTextContent("Prusament");
+    expect(screen.queryByRole("img", { name: "QR code for FIL-101" })).toBeNull();
+
+    await userEvent.selectOptions(screen.getByLabelText("Label size"), "a4-2x7");
+    await waitFor(() => expect(screen.getByTestId("spool-label")).toHaveStyle({ width: "99.1mm", height: "38.1mm" }));
+    expect(document.querySelector("style")?.textContent).toContain("grid-template-columns: repeat(2, 99.1mm)");
+  });
+
+  it("an unknown template or field in the address falls back to the A4 3 × 8 sheet and known fields", async () => {
+    mockApi(meHandler("viewer"), spoolsHandler(black));
+    renderWithApp(<LabelsPage />, { route: `/spools/labels?ids=${black.id}&template=nope&fields=brand,bogus` });
+    const label = await screen.findByTestId("spool-label");
+    expect(label).toHaveStyle({ width: "70mm", height: "37mm" });
+    expect(within(label).getByTestId("label-brand")).toHaveTextContent("Prusament");
+    expect(within(label).queryByRole("img")).toBeNull();
   });
 });

@@ -2,6 +2,7 @@
 import { ArrowLeft, Archive, Copy, Pencil, Printer, Scale, Trash2, TrendingDown } from "lucide-react";
 import { useState } from "react";
 import { Link, useNavigate, useParams } from "react-router-dom";
+import { useWeighIntent } from "@/components/scan/intents";
 import { SpoolFacts } from "@/components/spools/SpoolFacts";
 import { SpoolFormDialog } from "@/components/spools/SpoolFormDialog";
 import { SpoolHistory } from "@/components/spools/SpoolHistory";
@@ -163,6 +164,7 @@ function SpoolDetail({ spool }: { spool: Spool }) {
   const { can } = useAuth();
   const currency = useCurrency();
   const [dialog, setDialog] = useState<OpenDialog>(null);
+  useWeighIntent(() => setDialog("weigh"), can("member") && !spool.is_archived);
   const archive = useArchiveSpool();
   const close = (open: boolean) => !open && setDialog(null);
 

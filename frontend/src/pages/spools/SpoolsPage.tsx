@@ -3,6 +3,7 @@ import { Plus, Printer, Rows3 } from "lucide-react";
 import { useCallback, useState } from "react";
 import { useNavigate } from "react-router-dom";
 import { PageHeader } from "@/components/layout/PageHeader";
+import { useNewSpoolIntent } from "@/components/scan/intents";
 import { BulkAddDialog } from "@/components/spools/BulkAddDialog";
 import { Pager } from "@/components/spools/Pager";
 import { SpoolFilters } from "@/components/spools/SpoolFilters";
@@ -76,12 +77,19 @@ export default function SpoolsPage() {
   const sort = parseSort(search.sort, SPOOL_SORT_FIELDS);
   const { selectedIds, toggle, setMany, clear } = useSelection();
   const [dialog, setDialog] = useState<"add" | "bulk" | null>(null);
+  // A scanned box's filament type pre-fills "Add spool" (the Scan dialog navigates here with it).
+  const [presetType, setPresetType] = useState<string>();
+  useNewSpoolIntent((typeId) => {
+    setPresetType(typeId || undefined);
+    setDialog("add");
+  }, canWrite);
 
   const pageIds = spools.data?.items.map((spool) => spool.id) ?? [];
   const onToggleAll = (selected: boolean) => setMany(pageIds, selected);
   const onSort = (field: SpoolSortField) => update({ sort: formatSort(nextSort(sort, field)) });
   const onAdded = (spool: Spool) => {
     setDialog(null);
+    setPresetType(undefined);
     toast({ title: `Added ${spool.code}` });
   };
 
@@ -143,7 +151,15 @@ export default function SpoolsPage() {
 
       {canWrite ? (
         <>
-          <SpoolFormDialog open={dialog === "add"} onOpenChange={(open) => setDialog(open ? "add" : null)} onSaved={onAdded} />
+          <SpoolFormDialog
+            open={dialog === "add"}
+            onOpenChange={(open) => {
+              setDialog(open ? "add" : null);
+              if (!open) setPresetType(undefined);
+            }}
+            onSaved={onAdded}
+            filamentTypeId={presetType}
+          />
           <BulkAddDialog open={dialog === "bulk"} onOpenChange={(open) => setDialog(open ? "bulk" : null)} />
         </>
       ) : null}

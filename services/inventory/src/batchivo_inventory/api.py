@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from batchivo_inventory.history.router import router as history_router
+from batchivo_inventory.barcodes.router import router as barcodes_router
 from batchivo_inventory.materials.router import filaments_router, materials_router
 from batchivo_inventory.money.router import router as money_router
 from batchivo_inventory.spools.router import router as spools_router
@@ -17,5 +18,6 @@ api_router.include_router(spools_router)
 api_router.include_router(stock_router)
 api_router.include_router(history_router)
 api_router.include_router(money_router)
+api_router.include_router(barcodes_router)
 
 __all__ = ["api_router"]

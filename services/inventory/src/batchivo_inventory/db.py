@@ -26,6 +26,7 @@ inbox = inbox_table(metadata)
 
 
 # Imported last, for their side effect: the ORM classes register their tables on ``metadata``.
+import batchivo_inventory.barcodes.models  # noqa: E402
 import batchivo_inventory.materials.models  # noqa: E402
 import batchivo_inventory.money.models  # noqa: E402
 import batchivo_inventory.spools.models  # noqa: E402, F401

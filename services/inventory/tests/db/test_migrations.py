@@ -36,6 +36,7 @@ async def test_downgrade_to_base_and_upgrade_to_head_round_trips(app, inventory_
         "alembic_version",
         "material_types",
         "filament_types",
+        "filament_type_barcodes",
         "spools",
         "spool_code_counters",
         "inventory_transactions",

@@ -13,6 +13,7 @@ pytestmark = pytest.mark.db
 
 TENANT_TABLES = (
     "filament_types",
+    "filament_type_barcodes",
     "spools",
     "spool_code_counters",
     "inventory_transactions",
@@ -40,7 +41,8 @@ async def _as_tenant(conn: asyncpg.Connection, tenant_id: uuid.UUID | None) -> N
 
 @pytest.fixture
 async def two_tenants(api, client, admin_conn):
-    """Tenants A and B, each with a material type, a filament type, a used spool, and an inbox row."""
+    """Tenants A and B, each with a material type, a filament type with a retail code, a used spool, and an
+    inbox row."""
     a, b = api.tenant(), api.tenant()
     for tenant in (a, b):
         material = await client.post(
@@ -48,6 +50,12 @@ async def two_tenants(api, client, admin_conn):
         )
         assert material.status_code == 201
         spool = await api.spool(tenant)
+        remembered = await client.post(
+            f"/api/v1/filament-types/{spool['filament_type_id']}/barcodes",
+            json={"code": "4006381333931"},
+            headers=tenant.headers(),
+        )
+        assert remembered.status_code == 201, remembered.text
         await client.post(f"/api/v1/spools/{spool['id']}/use", json={"grams": 1}, headers=tenant.headers())
         saved = await client.put(
             "/api/v1/inventory/settings", json={"currency_code": "EUR"}, headers=tenant.headers(Role.admin)
@@ -143,6 +151,9 @@ INSERTS = {
     "filament_types": "insert into inventory.filament_types"
     " (id, tenant_id, material_type_id, brand, color_name, min_stock_grams)"
     " values (gen_random_uuid(), $1, gen_random_uuid(), 'b', 'c', 0)",
+    "filament_type_barcodes": "insert into inventory.filament_type_barcodes"
+    " (id, tenant_id, filament_type_id, code)"
+    " values (gen_random_uuid(), $1, gen_random_uuid(), '4006381333931')",
     "spools": "insert into inventory.spools"
     " (id, tenant_id, code, filament_type_id, initial_weight, current_weight)"
     " values (gen_random_uuid(), $1, 'X-1', gen_random_uuid(), 1, 1)",
@@ -173,14 +184,16 @@ async def test_no_table_accepts_another_tenants_row(as_app, table: str) -> None:
 SPECIAL_TABLES = {"material_types", "outbox"}
 
 
-async def test_every_tenant_table_is_guarded_and_listed_here(admin_conn) -> None:
-    """A new table with a ``tenant_id`` fails here until it forces RLS and joins ``TENANT_TABLES``."""
+async def test_every_table_is_guarded_and_listed_here(admin_conn) -> None:
+    """A new table fails here until it forces RLS (ENABLE + FORCE), has an entry in INSERTS and, when it
+    has a ``tenant_id``, joins ``TENANT_TABLES``."""
     rows = await admin_conn.fetch(
-        "select c.relname, c.relrowsecurity, c.relforcerowsecurity from pg_class c"
-        " join pg_namespace n on n.oid = c.relnamespace"
-        " where n.nspname = 'inventory' and c.relkind = 'r' and exists (select 1 from pg_attribute a"
-        " where a.attrelid = c.oid and a.attname = 'tenant_id' and not a.attisdropped)"
+        "select c.relname, c.relrowsecurity, c.relforcerowsecurity, exists (select 1 from pg_attribute a"
+        " where a.attrelid = c.oid and a.attname = 'tenant_id' and not a.attisdropped) as tenant_scoped"
+        " from pg_class c join pg_namespace n on n.oid = c.relnamespace"
+        " where n.nspname = 'inventory' and c.relkind = 'r' and c.relname <> 'alembic_version'"
     )
-    assert {r["relname"] for r in rows} == set(TENANT_TABLES) | SPECIAL_TABLES
-    assert [r["relname"] for r in rows if not (r["relrowsecurity"] and r["relforcerowsecurity"])] == []
-    assert set(INSERTS) == set(TENANT_TABLES) | SPECIAL_TABLES
+    assert {r["relname"] for r in rows} == set(INSERTS)
+    assert {r["relname"] for r in rows if r["tenant_scoped"]} == set(TENANT_TABLES) | SPECIAL_TABLES
+    unguarded = [r["relname"] for r in rows if not (r["relrowsecurity"] and r["relforcerowsecurity"])]
+    assert unguarded == []
