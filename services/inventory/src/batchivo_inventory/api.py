@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from batchivo_inventory.history.router import router as history_router
 from batchivo_inventory.barcodes.router import router as barcodes_router
+from batchivo_inventory.history.router import router as history_router
 from batchivo_inventory.materials.router import filaments_router, materials_router
 from batchivo_inventory.money.router import router as money_router
 from batchivo_inventory.spools.router import router as spools_router

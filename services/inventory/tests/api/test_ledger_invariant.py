@@ -19,7 +19,8 @@ def served_app(inventory_settings, signing_key):
 
     These tests are about correctness under contention: all requests queue on one spool's row lock while
     holding pooled connections, so on a loaded CI box the wait for a free connection can pass the 2 s
-    production ``db_pool_timeout`` (a 503, seen at load 12). That timeout has its own tests; here it is long."""
+    production ``db_pool_timeout`` (a 503, seen at load 12). That timeout has its own tests; here it is
+    long."""
     from batchivo_common.auth.tokens import StaticKeySource
     from batchivo_inventory.main import create_app
 
