@@ -38,6 +38,7 @@ async def test_downgrade_to_base_and_upgrade_to_head_round_trips(app, inventory_
         "filament_types",
         "spools",
         "spool_code_counters",
+        "spool_search_terms",
         "inventory_transactions",
         "outbox",
         "inbox",

@@ -10,7 +10,14 @@ import pytest
 
 pytestmark = pytest.mark.db
 
-TENANT_TABLES = ("filament_types", "spools", "spool_code_counters", "inventory_transactions", "inbox")
+TENANT_TABLES = (
+    "filament_types",
+    "spools",
+    "spool_code_counters",
+    "spool_search_terms",
+    "inventory_transactions",
+    "inbox",
+)
 
 
 def _dsn(sqlalchemy_url: str) -> str:
@@ -135,6 +142,7 @@ INSERTS = {
     " (id, tenant_id, code, filament_type_id, initial_weight, current_weight)"
     " values (gen_random_uuid(), $1, 'X-1', gen_random_uuid(), 1, 1)",
     "spool_code_counters": "insert into inventory.spool_code_counters (tenant_id, next_value) values ($1, 1)",
+    "spool_search_terms": "insert into inventory.spool_search_terms (tenant_id, term) values ($1, 'word')",
     "inventory_transactions": "insert into inventory.inventory_transactions (id, tenant_id, spool_id, kind,"
     " grams_before, delta, grams_after) values (gen_random_uuid(), $1, gen_random_uuid(), 'usage', 1, -1, 0)",
     "inbox": "insert into inventory.inbox (consumer, event_id, tenant_id, event_type)"
@@ -153,3 +161,22 @@ async def test_no_table_accepts_another_tenants_row(as_app, table: str) -> None:
     await _as_tenant(as_app, None)
     with pytest.raises(asyncpg.InsufficientPrivilegeError):
         await as_app.execute(INSERTS[table], a)
+
+
+#: Tables with their own RLS recipe (tested above) or none by design.
+OTHER_TABLES = {"alembic_version": False, "material_types": True, "outbox": True}
+
+
+async def test_every_table_is_guarded_by_rls(admin_conn) -> None:
+    """A new table must join TENANT_TABLES (and INSERTS): one left unguarded fails here."""
+    rows = await admin_conn.fetch(
+        "select c.relname, c.relrowsecurity, c.relforcerowsecurity from pg_class c"
+        " join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'inventory' and c.relkind = 'r'"
+    )
+    tables = {r["relname"]: (r["relrowsecurity"], r["relforcerowsecurity"]) for r in rows}
+    assert set(tables) == set(TENANT_TABLES) | set(OTHER_TABLES)
+    for table in TENANT_TABLES:
+        assert tables[table] == (True, True), table
+        assert table in INSERTS, table
+    for table, guarded in OTHER_TABLES.items():
+        assert tables[table] == (guarded, guarded), table

@@ -1,4 +1,4 @@
-"""Create a service's schema and its three roles (run once, as a superuser or CREATEROLE admin).
+"""Create a service's schema and its three roles, and the extensions they use (run once, as a superuser).
 
 ``python -m batchivo_common.db.bootstrap --admin-url postgresql://postgres@127.0.0.1/batchivo auth inventory``
 
@@ -40,6 +40,9 @@ async def bootstrap_service(conn: asyncpg.Connection, roles: ServiceRoles) -> No
             )
         if not await conn.fetchval("select pg_has_role($1, $2, 'MEMBER')", roles.owner, role):
             await conn.execute(f"GRANT {ident(role)} TO {ident(roles.owner)}")
+    # Trigram matching for typo-tolerant search (docs/adr/0014-spool-search.md). An extension is created by
+    # a superuser once per database; the services' owner roles then only use it (migrations never create it).
+    await conn.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     schema = ident(roles.schema)
     await conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema} AUTHORIZATION {ident(roles.owner)}")
     await conn.execute(f"ALTER SCHEMA {schema} OWNER TO {ident(roles.owner)}")

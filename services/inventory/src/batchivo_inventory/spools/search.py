@@ -1,0 +1,114 @@
+"""The spool search's pure rules: a query string → the text-search queries the repository runs.
+
+The words of a query are those of the documents the database builds (migrations/versions/
+0004_spool_search.py): lower-cased runs of letters and digits. Each whitespace-separated *term* of the query
+must match (AND), each in any field:
+
+- a one-word term matches that word or any word it starts (``prusa`` → Prusament), or one of the tenant's
+  words that are nearest to it by trigrams when it starts none (``glaxy`` → galaxy, from ``suggestions``);
+- a term of several words (``FIL-01``, ``LOT-2024``, ``galaxy-black``) matches them as a phrase whose last
+  word may be a prefix, or their joined form as a prefix (``fil01`` starts ``fil012``).
+
+Ranking (docs/adr/0014-spool-search.md): the candidates are the spools where every term matches exactly
+(``strict``), then those matching with prefixes or suggestions (``match``); ``rank_exact`` and ``rank_any``
+score them with ``ts_rank`` so that exact words outrank prefixes and typo matches, and code, brand, colour and
+material (weights A, B) outrank location, supplier and lot (C).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+#: At most this many terms are used (a longer query's extra words are ignored).
+MAX_TERMS = 8
+#: A one-word query term of letters only and at least this long is looked up for misspellings.
+FUZZY_MIN_LENGTH = 4
+#: Suggestions asked per misspelt word.
+SUGGESTIONS_PER_WORD = 3
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    words: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SearchQuery:
+    """tsquery texts (cast to ``tsquery`` in SQL; every word is quoted)."""
+
+    strict: str
+    match: str
+    rank_exact: str
+    rank_any: str
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased runs of letters and digits, as the database's ``inventory.search_words``."""
+    return _WORD.findall(text.lower())
+
+
+def parse(q: str) -> list[Term]:
+    """The query's terms (whitespace-separated, each split into words); duplicates and empty ones dropped."""
+    terms: list[Term] = []
+    for chunk in q.split():
+        found = tuple(words(chunk))
+        if found and Term(found) not in terms:
+            terms.append(Term(found))
+    return terms[:MAX_TERMS]
+
+
+def fuzzy_words(terms: Sequence[Term]) -> list[str]:
+    """The one-word terms that may be misspelt words (letters only, long enough)."""
+    return [t.words[0] for t in terms if len(t.words) == 1 and _is_fuzzy(t.words[0])]
+
+
+def _is_fuzzy(word: str) -> bool:
+    return len(word) >= FUZZY_MIN_LENGTH and word.isalpha()
+
+
+def _lexeme(word: str, prefix: bool = False) -> str:
+    quoted = "'" + word.replace("\\", "\\\\").replace("'", "''") + "'"
+    return quoted + ":*" if prefix else quoted
+
+
+def _any(alternatives: Sequence[str]) -> str:
+    return alternatives[0] if len(alternatives) == 1 else "(" + " | ".join(alternatives) + ")"
+
+
+def _phrase(parts: Sequence[str], last_prefix: bool) -> str:
+    items = [_lexeme(w) for w in parts[:-1]] + [_lexeme(parts[-1], last_prefix)]
+    return "(" + " <-> ".join(items) + ")"
+
+
+def build(terms: Sequence[Term], suggestions: Mapping[str, Sequence[str]]) -> SearchQuery:
+    """The queries for ``terms``; ``suggestions`` maps a misspelt word to the tenant's words nearest to it."""
+    if not terms:
+        raise ValueError("no terms to search for")
+    strict: list[str] = []
+    match: list[str] = []
+    exact_items: list[str] = []
+    any_items: list[str] = []
+    for term in terms:
+        if len(term.words) == 1:
+            word = term.words[0]
+            near = [_lexeme(s) for s in suggestions.get(word, ()) if s != word]
+            strict.append(_any([_lexeme(word), *near]))
+            match.append(_any([_lexeme(word, prefix=True), *near]))
+            exact_items.append(_lexeme(word))
+            any_items += [_lexeme(word, prefix=True), *near]
+        else:
+            joined = "".join(term.words)
+            strict.append(_any([_phrase(term.words, False), _lexeme(joined)]))
+            match.append(_any([_phrase(term.words, True), _lexeme(joined, prefix=True)]))
+            exact_items += [_phrase(term.words, False), _lexeme(joined)]
+            any_items += [_phrase(term.words, True), _lexeme(joined, prefix=True)]
+    return SearchQuery(
+        strict=" & ".join(strict),
+        match=" & ".join(match),
+        rank_exact=" | ".join(exact_items),
+        rank_any=" | ".join(any_items),
+    )
