@@ -9,7 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, cast, delete, func, literal, select, union_all
+from sqlalchemy import ColumnElement, Select, case, cast, delete, func, literal, select, union_all
 from sqlalchemy.dialects.postgresql import TSQUERY, insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -242,6 +242,9 @@ class SpoolRepository:
         rank = 2 * func.ts_rank(candidates.c.document, _tsquery(query.rank_exact)) + func.ts_rank(
             candidates.c.document, _tsquery(query.rank_any)
         )
+        if query.adjacent is not None:
+            together = candidates.c.document.bool_op("@@")(_tsquery(query.adjacent))
+            rank = rank + case((together, literal(1.0)), else_=literal(0.0))
         ranked = select(candidates.c.id, rank.label("rank"), func.count().over().label("total")).subquery(
             "ranked"
         )

@@ -4,19 +4,22 @@ The words of a query are those of the documents the database builds (migrations/
 0004_spool_search.py): lower-cased runs of letters and digits. Each whitespace-separated *term* of the query
 must match (AND), each in any field:
 
-- a one-word term matches that word or any word it starts (``prusa`` → Prusament), or one of the tenant's
-  words that are nearest to it by trigrams when it starts none (``glaxy`` → galaxy, from ``suggestions``);
+- a one-word term matches that word or any word it starts (``prusa`` → Prusament), or, when it starts none,
+  the tenant's words it is a likely misspelling of (``glaxy`` → galaxy: near by trigrams, from
+  ``suggestions``, and within a few edits);
 - a term of several words (``FIL-01``, ``LOT-2024``, ``galaxy-black``) matches them as a phrase whose last
   word may be a prefix, or their joined form as a prefix (``fil01`` starts ``fil012``).
 
 Ranking (docs/adr/0014-spool-search.md): the candidates are the spools where every term matches exactly
 (``strict``), then those matching with prefixes or suggestions (``match``); ``rank_exact`` and ``rank_any``
 score them with ``ts_rank`` so that exact words outrank prefixes and typo matches, and code, brand, colour and
-material (weights A, B) outrank location, supplier and lot (C).
+material (weights A, B) outrank location, supplier and lot (C); ``adjacent`` adds a bonus when consecutive
+terms stand side by side.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -25,8 +28,8 @@ from dataclasses import dataclass
 MAX_TERMS = 8
 #: A one-word query term of letters only and at least this long is looked up for misspellings.
 FUZZY_MIN_LENGTH = 4
-#: Suggestions asked per misspelt word.
-SUGGESTIONS_PER_WORD = 3
+#: Candidate words asked per misspelt word (nearest by trigrams), before the edit-distance filter.
+SUGGESTIONS_PER_WORD = 8
 
 _WORD = re.compile(r"[^\W_]+")
 
@@ -44,6 +47,9 @@ class SearchQuery:
     match: str
     rank_exact: str
     rank_any: str
+    #: Consecutive terms side by side ("drybox 2" is the location Drybox 2, not a Drybox with spool 2);
+    #: None for a one-term query. ``ts_rank`` ignores phrase operators, so it is a separate boolean bonus.
+    adjacent: str | None
 
 
 def words(text: str) -> list[str]:
@@ -68,6 +74,35 @@ def fuzzy_words(terms: Sequence[Term]) -> list[str]:
 
 def _is_fuzzy(word: str) -> bool:
     return len(word) >= FUZZY_MIN_LENGTH and word.isalpha()
+
+
+def max_typos(word: str) -> int:
+    """Edits a misspelling of ``word`` may have: 1 up to 5 letters, 2 up to 9, then 3."""
+    return 1 if len(word) <= 5 else 2 if len(word) <= 9 else 3
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Optimal string alignment distance: insertions, deletions, substitutions and swaps of neighbours."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[len(b)]
+
+
+def typo_targets(word: str, candidates: Sequence[str]) -> list[str]:
+    """The candidates (the tenant's words nearest by trigrams) that ``word`` could be a misspelling of: within
+    :func:`max_typos` edits, the closest first. Trigrams find candidates fast but also rate a shorter word
+    that shares a stem as near (``prusamnet`` ~ ``prusa``); the edit distance keeps the ones meant."""
+    limit = max_typos(word)
+    scored = sorted((edit_distance(word, c), c) for c in set(candidates) if c != word)
+    return [c for distance, c in scored if distance <= limit]
 
 
 def _lexeme(word: str, prefix: bool = False) -> str:
@@ -95,7 +130,7 @@ def build(terms: Sequence[Term], suggestions: Mapping[str, Sequence[str]]) -> Se
     for term in terms:
         if len(term.words) == 1:
             word = term.words[0]
-            near = [_lexeme(s) for s in suggestions.get(word, ()) if s != word]
+            near = [_lexeme(s) for s in typo_targets(word, suggestions.get(word, ()))]
             strict.append(_any([_lexeme(word), *near]))
             match.append(_any([_lexeme(word, prefix=True), *near]))
             exact_items.append(_lexeme(word))
@@ -106,9 +141,11 @@ def build(terms: Sequence[Term], suggestions: Mapping[str, Sequence[str]]) -> Se
             match.append(_any([_phrase(term.words, True), _lexeme(joined, prefix=True)]))
             exact_items += [_phrase(term.words, False), _lexeme(joined)]
             any_items += [_phrase(term.words, True), _lexeme(joined, prefix=True)]
+    pairs = [_phrase([a.words[-1], b.words[0]], False) for a, b in itertools.pairwise(terms)]
     return SearchQuery(
         strict=" & ".join(strict),
         match=" & ".join(match),
         rank_exact=" | ".join(exact_items),
         rank_any=" | ".join(any_items),
+        adjacent=" | ".join(pairs) if pairs else None,
     )
