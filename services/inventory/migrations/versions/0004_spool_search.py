@@ -19,7 +19,9 @@ Hand-written and reviewed (docs/adr/0014-spool-search.md). In short:
   same triggers, with a trigram GIN index: a query word that is not a prefix of any of them is matched to
   the nearest ones (``glaxy`` → ``galaxy``). Tenant RLS; the app role may SELECT and INSERT. No unique key
   (so concurrent inserts never wait on each other): a rare duplicate word is harmless.
-- ``pg_trgm`` is created by the bootstrap (superuser), not here: this runs as the schema owner.
+- ``pg_trgm`` and ``btree_gin`` are created by the bootstrap (superuser), not here: this runs as the schema
+  owner. The bootstrap also marks ``ts_match_vq`` (tsvector ``@@`` tsquery) LEAKPROOF: without that, RLS
+  keeps the planner from using any text-search index (docs/adr/0014-spool-search.md).
 """
 
 from __future__ import annotations
@@ -50,22 +52,32 @@ LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
 $$;
 
 -- An identifier (code, lot number): its words, then again without leading zeros when that differs
--- ("fil 012 fil 12", so both "FIL-012" and "FIL-12" match as a phrase), then its words joined ("fil012").
+-- ("fil 012 fil 12", so "FIL-012" and "FIL-12" both match as a phrase), then every tail of two or more of
+-- its words joined, of both ("fil012 fil12"; "lot20240117 20240117"): a query term of several words is
+-- looked up by its joined form as a prefix, which the index answers without rechecking phrases.
 CREATE FUNCTION {SCHEMA}.search_identifier(value text) RETURNS text
 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
 DECLARE
   words text[] := {SCHEMA}.search_words(value);
   stripped text[];
+  forms text[];
+  form text[];
   result text := array_to_string(words, ' ');
 BEGIN
   SELECT coalesce(array_agg(regexp_replace(w, '^0+(?=[0-9])', '') ORDER BY n), '{{}}') INTO stripped
     FROM unnest(words) WITH ORDINALITY AS t(w, n);
   IF stripped IS DISTINCT FROM words THEN
     result := result || ' ' || array_to_string(stripped, ' ');
+    forms := ARRAY[array_to_string(words, ' '), array_to_string(stripped, ' ')];
+  ELSE
+    forms := ARRAY[array_to_string(words, ' ')];
   END IF;
-  IF cardinality(words) > 1 THEN
-    result := result || ' ' || array_to_string(words, '');
-  END IF;
+  FOR i IN 1 .. cardinality(forms) LOOP
+    form := string_to_array(forms[i], ' ');
+    FOR start IN 1 .. cardinality(form) - 1 LOOP
+      result := result || ' ' || array_to_string(form[start:], '');
+    END LOOP;
+  END LOOP;
   RETURN result;
 END
 $$;
@@ -258,8 +270,13 @@ def upgrade() -> None:
     )
     for table in ("spools", "filament_types", "material_types"):
         op.execute(f"ALTER TABLE {SCHEMA}.{table} FORCE ROW LEVEL SECURITY")
+    # With the tenant in the index (btree_gin), a tenant's search never walks another tenant's matches.
     op.create_index(
-        "ix_spools_search_document", "spools", ["search_document"], postgresql_using="gin", schema=SCHEMA
+        "ix_spools_tenant_id_search_document",
+        "spools",
+        ["tenant_id", "search_document"],
+        postgresql_using="gin",
+        schema=SCHEMA,
     )
 
     rls.enable_tenant_rls(op, SCHEMA, "spool_search_terms")
@@ -272,7 +289,7 @@ def downgrade() -> None:
     op.execute(f"DROP TRIGGER spools_search_document ON {SCHEMA}.spools")
     for signature in DROP_FUNCTIONS:
         op.execute(f"DROP FUNCTION {SCHEMA}.{signature}")
-    op.drop_index("ix_spools_search_document", table_name="spools", schema=SCHEMA)
+    op.drop_index("ix_spools_tenant_id_search_document", table_name="spools", schema=SCHEMA)
     op.drop_column("spools", "search_document", schema=SCHEMA)
     op.add_column(
         "spools",

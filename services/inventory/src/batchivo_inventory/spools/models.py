@@ -50,7 +50,7 @@ class Spool(Base):
         Index("ix_spools_tenant_id_code_number", "tenant_id", "code_number", "code", "id"),
         Index("ix_spools_tenant_id_is_archived", "tenant_id", "is_archived"),
         Index("ix_spools_created_at", "created_at"),
-        Index("ix_spools_search_document", "search_document", postgresql_using="gin"),
+        Index("ix_spools_tenant_id_search_document", "tenant_id", "search_document", postgresql_using="gin"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)

@@ -7,8 +7,9 @@ must match (AND), each in any field:
 - a one-word term matches that word or any word it starts (``prusa`` → Prusament), or, when it starts none,
   the tenant's words it is a likely misspelling of (``glaxy`` → galaxy: near by trigrams, from
   ``suggestions``, and within a few edits);
-- a term of several words (``FIL-01``, ``LOT-2024``, ``galaxy-black``) matches them as a phrase whose last
-  word may be a prefix, or their joined form as a prefix (``fil01`` starts ``fil012``).
+- a term of several words (``FIL-01``, ``2024-0117``, ``galaxy-black``) matches them as a phrase, or its
+  joined form as a prefix of a joined identifier (``fil01`` starts ``fil012``, ``20240117`` is a tail of
+  ``LOT-2024-0117``).
 
 Ranking (docs/adr/0014-spool-search.md): the candidates are the spools where every term matches exactly
 (``strict``), then those matching with prefixes or suggestions (``match``); ``rank_exact`` and ``rank_any``
@@ -136,11 +137,15 @@ def build(terms: Sequence[Term], suggestions: Mapping[str, Sequence[str]]) -> Se
             exact_items.append(_lexeme(word))
             any_items += [_lexeme(word, prefix=True), *near]
         else:
+            # The phrase is exact: a phrase ending in a prefix ('fil' <-> '01':*) makes the index return
+            # every row with both words anywhere, each then rechecked. Identifiers carry their joined
+            # tails, which a prefix of the joined term finds directly ('fil01':* → fil012).
             joined = "".join(term.words)
-            strict.append(_any([_phrase(term.words, False), _lexeme(joined)]))
-            match.append(_any([_phrase(term.words, True), _lexeme(joined, prefix=True)]))
-            exact_items += [_phrase(term.words, False), _lexeme(joined)]
-            any_items += [_phrase(term.words, True), _lexeme(joined, prefix=True)]
+            phrase = _phrase(term.words, False)
+            strict.append(_any([phrase, _lexeme(joined)]))
+            match.append(_any([phrase, _lexeme(joined, prefix=True)]))
+            exact_items += [phrase, _lexeme(joined)]
+            any_items += [phrase, _lexeme(joined, prefix=True)]
     pairs = [_phrase([a.words[-1], b.words[0]], False) for a, b in itertools.pairwise(terms)]
     return SearchQuery(
         strict=" & ".join(strict),
