@@ -18,8 +18,8 @@ export type SpoolUpdateInput = InventorySchemas["SpoolUpdate"];
 export type WeighInput = InventorySchemas["Weigh"];
 export type UseInput = InventorySchemas["Use"];
 
-/** Columns the API sorts by (SPOOL_SORTS in services/inventory/.../spools/schemas.py). */
-export const SPOOL_SORT_FIELDS = ["code", "created_at", "current_weight", "remaining_pct", "location", "purchase_date"] as const;
+/** What the API sorts by (SPOOL_SORTS in services/inventory/.../spools/schemas.py); relevance needs q. */
+export const SPOOL_SORT_FIELDS = ["code", "created_at", "current_weight", "remaining_pct", "location", "purchase_date", "relevance"] as const;
 export type SpoolSortField = (typeof SPOOL_SORT_FIELDS)[number];
 
 export interface SpoolListParams {

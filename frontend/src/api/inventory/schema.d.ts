@@ -719,17 +719,6 @@ export interface components {
             /** Total */
             total: number;
         };
-        /** Page[SpoolRead] */
-        Page_SpoolRead_: {
-            /** Items */
-            items: components["schemas"]["SpoolRead"][];
-            /** Limit */
-            limit: number;
-            /** Offset */
-            offset: number;
-            /** Total */
-            total: number;
-        };
         /** Page[TransactionRead] */
         Page_TransactionRead_: {
             /** Items */
@@ -817,6 +806,23 @@ export interface components {
             purchase_price?: number | string | null;
             /** Supplier */
             supplier?: string | null;
+        };
+        /** SpoolPage */
+        SpoolPage: {
+            /** Items */
+            items: components["schemas"]["SpoolRead"][];
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+            /** Total */
+            total: number;
+            /**
+             * Total Is Lower Bound
+             * @description True when a search (q) stopped counting: at least `total` spools match (docs/adr/0014-spool-search.md)
+             * @default false
+             */
+            total_is_lower_bound: boolean;
         };
         /** SpoolRead */
         SpoolRead: {
@@ -1744,7 +1750,7 @@ export interface operations {
     "spools-list_spools": {
         parameters: {
             query?: {
-                /** @description One of code, created_at, current_weight, remaining_pct, location, purchase_date; prefix - to reverse */
+                /** @description One of code, created_at, current_weight, remaining_pct, location, purchase_date, relevance; prefix - to reverse */
                 sort?: string | null;
                 q?: string | null;
                 material?: string | null;
@@ -1770,7 +1776,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_SpoolRead_"];
+                    "application/json": components["schemas"]["SpoolPage"];
                 };
             };
             /** @description Validation Error */

@@ -32,7 +32,8 @@ const PARAM: Record<keyof SpoolListSearch, string> = {
   archived: "archived",
 };
 
-const DEFAULTS: SpoolListSearch = { page: 1, sort: "code", q: "", material: "", filamentTypeId: "", location: "", lowStock: false, archived: false };
+// sort "" is the API's default: relevance while searching (q), else the code order.
+const DEFAULTS: SpoolListSearch = { page: 1, sort: "", q: "", material: "", filamentTypeId: "", location: "", lowStock: false, archived: false };
 
 function read(params: URLSearchParams): SpoolListSearch {
   const page = Number(params.get(PARAM.page));
@@ -64,12 +65,14 @@ export function hasFilters(search: SpoolListSearch): boolean {
 
 /** The API's query for this state. */
 export function toListParams(search: SpoolListSearch): SpoolListParams {
-  const sort = parseSort(search.sort, SPOOL_SORT_FIELDS);
+  const sort = parseSort(search.sort || "code", SPOOL_SORT_FIELDS);
+  const q = search.q.trim();
   return {
     limit: SPOOLS_PAGE_SIZE,
     offset: (search.page - 1) * SPOOLS_PAGE_SIZE,
-    sort: sort.descending ? `-${sort.field}` : sort.field,
-    q: search.q.trim() || undefined,
+    // A search without a chosen sort is ranked by relevance, the API's default when q is given.
+    sort: search.sort === "" && q ? undefined : sort.descending ? `-${sort.field}` : sort.field,
+    q: q || undefined,
     material: search.material || undefined,
     filament_type_id: search.filamentTypeId || undefined,
     location: search.location.trim() || undefined,

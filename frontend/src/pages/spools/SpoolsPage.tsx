@@ -6,6 +6,7 @@ import { PageHeader } from "@/components/layout/PageHeader";
 import { useNewSpoolIntent } from "@/components/scan/intents";
 import { BulkAddDialog } from "@/components/spools/BulkAddDialog";
 import { Pager } from "@/components/spools/Pager";
+import { SearchSummary } from "@/components/spools/SearchSummary";
 import { SpoolFilters } from "@/components/spools/SpoolFilters";
 import { SpoolFormDialog } from "@/components/spools/SpoolFormDialog";
 import { EMPTY_FILTERS, hasFilters, SPOOLS_PAGE_SIZE, toListParams, useSpoolListSearch } from "@/components/spools/spoolListSearch";
@@ -74,7 +75,8 @@ export default function SpoolsPage() {
   const [search, update] = useSpoolListSearch();
   const params = toListParams(search);
   const spools = useSpools(params);
-  const sort = parseSort(search.sort, SPOOL_SORT_FIELDS);
+  const searching = params.q !== undefined;
+  const sort = search.sort === "" && searching ? RELEVANCE : parseSort(search.sort || "code", SPOOL_SORT_FIELDS);
   const { selectedIds, toggle, setMany, clear } = useSelection();
   const [dialog, setDialog] = useState<"add" | "bulk" | null>(null);
   // A scanned box's filament type pre-fills "Add spool" (the Scan dialog navigates here with it).
@@ -114,6 +116,7 @@ export default function SpoolsPage() {
         }
       />
       <SpoolFilters search={search} update={update} />
+      {searching && spools.data ? <SearchSummary q={params.q ?? ""} total={spools.data.total} atLeast={spools.data.total_is_lower_bound ?? false} onClear={() => update({ q: "" })} /> : null}
       <SelectionBar count={selectedIds.size} onClear={clear} onPrint={() => navigate(`/spools/labels?ids=${[...selectedIds].join(",")}`)} />
 
       {spools.isPending ? (
@@ -166,6 +169,8 @@ export default function SpoolsPage() {
     </>
   );
 }
+
+const RELEVANCE = { field: "relevance", descending: false } as const;
 
 interface EmptyListProps {
   filtered: boolean;

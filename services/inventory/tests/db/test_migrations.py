@@ -39,6 +39,7 @@ async def test_downgrade_to_base_and_upgrade_to_head_round_trips(app, inventory_
         "filament_type_barcodes",
         "spools",
         "spool_code_counters",
+        "spool_search_terms",
         "inventory_transactions",
         "outbox",
         "inbox",

@@ -16,6 +16,7 @@ TENANT_TABLES = (
     "filament_type_barcodes",
     "spools",
     "spool_code_counters",
+    "spool_search_terms",
     "inventory_transactions",
     "inbox",
     "inventory_settings",
@@ -158,6 +159,7 @@ INSERTS = {
     " (id, tenant_id, code, filament_type_id, initial_weight, current_weight)"
     " values (gen_random_uuid(), $1, 'X-1', gen_random_uuid(), 1, 1)",
     "spool_code_counters": "insert into inventory.spool_code_counters (tenant_id, next_value) values ($1, 1)",
+    "spool_search_terms": "insert into inventory.spool_search_terms (tenant_id, term) values ($1, 'word')",
     "inventory_transactions": "insert into inventory.inventory_transactions (id, tenant_id, spool_id, kind,"
     " grams_before, delta, grams_after) values (gen_random_uuid(), $1, gen_random_uuid(), 'usage', 1, -1, 0)",
     "inventory_settings": "insert into inventory.inventory_settings (tenant_id, currency_code)"

@@ -10,6 +10,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    Column,
     Computed,
     Date,
     DateTime,
@@ -18,6 +19,7 @@ from sqlalchemy import (
     Integer,
     Numeric,
     String,
+    Table,
     Text,
     UniqueConstraint,
     Uuid,
@@ -48,7 +50,7 @@ class Spool(Base):
         Index("ix_spools_tenant_id_code_number", "tenant_id", "code_number", "code", "id"),
         Index("ix_spools_tenant_id_is_archived", "tenant_id", "is_archived"),
         Index("ix_spools_created_at", "created_at"),
-        Index("ix_spools_search", "search", postgresql_using="gin"),
+        Index("ix_spools_tenant_id_search_document", "tenant_id", "search_document", postgresql_using="gin"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
@@ -84,16 +86,27 @@ class Spool(Base):
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), nullable=False, server_default=func.now(), onupdate=func.now()
     )
-    #: Only for ``?q=``; never loaded.
-    search: Mapped[str] = mapped_column(
-        TSVECTOR,
-        Computed(
-            "to_tsvector('simple', code || ' ' || replace(code, '-', ' ') || ' ' || coalesce(location, '')"
-            " || ' ' || coalesce(lot_number, ''))",
-            persisted=True,
-        ),
-        deferred=True,
-    )
+    #: Only for ``?q=``; never loaded. Written by the database's triggers from the spool, its filament type
+    #: and its material (migrations/versions/0004_spool_search.py, docs/adr/0014-spool-search.md).
+    search_document: Mapped[str | None] = mapped_column(TSVECTOR, deferred=True)
+
+
+#: A word (3+ letters) of the tenant's search documents, for matching misspelt query words by trigrams.
+#: Written only by the database's triggers, read only by ``inventory.search_suggestions``. No key: concurrent
+#: inserts of one new word never wait on each other, and a rare duplicate is harmless.
+spool_search_terms = Table(
+    "spool_search_terms",
+    Base.metadata,
+    Column("tenant_id", Uuid, nullable=False),
+    Column("term", Text, nullable=False),
+    Index("ix_spool_search_terms_tenant_id_term", "tenant_id", "term"),
+    Index(
+        "ix_spool_search_terms_term_trgm",
+        "term",
+        postgresql_using="gin",
+        postgresql_ops={"term": "gin_trgm_ops"},
+    ),
+)
 
 
 class SpoolCodeCounter(Base):

@@ -9,12 +9,13 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, delete, func, or_, select
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import ColumnElement, Select, case, cast, delete, func, literal, select, union_all
+from sqlalchemy.dialects.postgresql import TSQUERY, insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from batchivo_inventory.materials.models import FilamentType, MaterialType
+from batchivo_inventory.spools import search
 from batchivo_inventory.spools.models import InventoryTransaction, Spool, SpoolCodeCounter
 
 
@@ -56,6 +57,21 @@ class TransactionFilters:
 LOW_STOCK = Spool.current_weight * 100 < Spool.low_stock_threshold_pct * Spool.initial_weight
 #: The number of a generated code (a stored column, indexed with the tenant for the default order).
 CODE_NUMBER = Spool.code_number
+#: A search ranks at most this many matching spools and counts matches up to it
+#: (docs/adr/0014-spool-search.md).
+SEARCH_CANDIDATES = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class SpoolPageResult:
+    rows: list[SpoolRow]
+    total: int
+    #: True when a search stopped counting at SEARCH_CANDIDATES: ``total`` is a lower bound.
+    total_is_lower_bound: bool = False
+
+
+def _tsquery(text: str) -> ColumnElement[Any]:
+    return cast(literal(text), TSQUERY)
 
 
 def _with_type() -> Select[Spool, FilamentType, MaterialType]:
@@ -125,17 +141,12 @@ class SpoolRepository:
         offset: int,
         sort: str,
         descending: bool,
-    ) -> tuple[list[SpoolRow], int]:
+    ) -> SpoolPageResult:
         where: list[ColumnElement[bool]] = [Spool.tenant_id == tenant_id]
-        if filters.q:
-            query = func.websearch_to_tsquery("simple", filters.q)
-            where.append(
-                or_(
-                    Spool.search.op("@@")(query),
-                    FilamentType.search.op("@@")(query),
-                    func.upper(MaterialType.code) == filters.q.strip().upper(),
-                )
-            )
+        query: search.SearchQuery | None = None
+        terms = search.parse(filters.q) if filters.q else []
+        if terms:
+            query = search.build(terms, await self._suggestions(search.fuzzy_words(terms)))
         if filters.material:
             where.append(func.upper(MaterialType.code) == filters.material.strip().upper())
         if filters.filament_type_id is not None:
@@ -154,17 +165,22 @@ class SpoolRepository:
             "location": [Spool.location],
             "purchase_date": [Spool.purchase_date],
         }
-        order = [(c.desc() if descending else c.asc()).nulls_last() for c in columns[sort]]
 
         def matching(*selected: Any) -> Select[Any]:
             stmt = select(*selected).select_from(Spool)
-            if filters.q or filters.material:
-                # Only these filters look at the filament or material type; the rest stay on spools' indexes.
+            if filters.material:
+                # Only this filter looks at the material type; the rest (search included) stay on spools.
                 stmt = stmt.join(FilamentType, FilamentType.id == Spool.filament_type_id).join(
                     MaterialType, MaterialType.id == FilamentType.material_type_id
                 )
             return stmt.where(*where)
 
+        if query is not None and sort == "relevance":
+            return await self._ranked(matching, query, limit=limit, offset=offset, worst_first=descending)
+        if query is not None:
+            where.append(Spool.search_document.bool_op("@@")(_tsquery(query.match)))
+        order_columns = columns["code" if sort == "relevance" else sort]
+        order = [(c.desc() if descending else c.asc()).nulls_last() for c in order_columns]
         # The page's spools come from one query that walks the order index and stops after ``limit`` rows;
         # their few filament and material types from a second one. Joining the types in the page query (or
         # fetching the page by ``id IN (...)`` with the joins) let the planner, misled by RLS and generic
@@ -172,10 +188,88 @@ class SpoolRepository:
         # type: 250 ms at 2,000 spools, 148 ms then 6 ms at 100,000 (vs 2 ms at 1,000).
         page = matching(Spool).order_by(*order, Spool.id).limit(limit).offset(offset)
         spools = list((await self.session.scalars(page)).all())
+        rows = await self._with_types(spools)
+        if query is None:
+            total = int(await self.session.scalar(matching(func.count())) or 0)
+            return SpoolPageResult(rows, total)
+        # A search counts its matches up to SEARCH_CANDIDATES + 1 (a common word would count 100,000 rows).
+        counted = matching(Spool.id).limit(SEARCH_CANDIDATES + 1).subquery()
+        total = int(await self.session.scalar(select(func.count()).select_from(counted)) or 0)
+        return SpoolPageResult(rows, min(total, SEARCH_CANDIDATES), total > SEARCH_CANDIDATES)
+
+    async def _suggestions(self, words: list[str]) -> dict[str, list[str]]:
+        """The tenant's words nearest to each of ``words`` that starts none of them (typos)."""
+        if not words:
+            return {}
+        stmt = select(
+            func.inventory.search_suggestions(words, search.SUGGESTIONS_PER_WORD).table_valued(
+                "word", "term", "score"
+            )
+        )
+        found: dict[str, list[str]] = {}
+        for word, term, _ in (await self.session.execute(stmt)).all():
+            found.setdefault(word, []).append(term)
+        return found
+
+    async def _ranked(
+        self,
+        matching: Any,
+        query: search.SearchQuery,
+        *,
+        limit: int,
+        offset: int,
+        worst_first: bool,
+    ) -> SpoolPageResult:
+        """A page of the best-ranked matches. The candidates are bounded: up to SEARCH_CANDIDATES spools
+        where every term matches exactly, then (up to that many in all) those matching by prefix or typo,
+        each taken in whatever order the GIN index's bitmap gives, so the cost does not grow with the
+        number of matches; only the candidates are scored and sorted (docs/adr/0014-spool-search.md)."""
+        document = Spool.search_document
+        strict_q, match_q = _tsquery(query.strict), _tsquery(query.match)
+        strict = (
+            matching(Spool.id, document.label("document"))
+            .where(document.bool_op("@@")(strict_q))
+            .limit(SEARCH_CANDIDATES)
+            .cte("strict")
+        )
+        room = SEARCH_CANDIDATES - select(func.count()).select_from(strict).scalar_subquery()
+        loose = (
+            matching(Spool.id, document.label("document"))
+            .where(document.bool_op("@@")(match_q), ~document.bool_op("@@")(strict_q))
+            .limit(room)
+        )
+        candidates = union_all(select(strict.c.id, strict.c.document), loose).subquery("candidates")
+        rank = 2 * func.ts_rank(candidates.c.document, _tsquery(query.rank_exact)) + func.ts_rank(
+            candidates.c.document, _tsquery(query.rank_any)
+        )
+        if query.adjacent is not None:
+            together = candidates.c.document.bool_op("@@")(_tsquery(query.adjacent))
+            rank = rank + case((together, literal(1.0)), else_=literal(0.0))
+        ranked = select(candidates.c.id, rank.label("rank"), func.count().over().label("total")).subquery(
+            "ranked"
+        )
+        order = [ranked.c.rank.asc() if worst_first else ranked.c.rank.desc()]
+        order += [CODE_NUMBER.asc().nulls_last(), Spool.code.asc(), Spool.id.asc()]
+        page = (
+            select(Spool, ranked.c.total)
+            .join(ranked, ranked.c.id == Spool.id)
+            .order_by(*order)
+            .limit(limit)
+            .offset(offset)
+        )
+        found = (await self.session.execute(page)).all()
+        if found:
+            total = int(found[0][1])
+        elif offset == 0:
+            total = 0
+        else:  # a page past the end: count the candidates alone
+            total = int(await self.session.scalar(select(func.count()).select_from(candidates)) or 0)
+        rows = await self._with_types([spool for spool, _ in found])
+        return SpoolPageResult(rows, total, total >= SEARCH_CANDIDATES)
+
+    async def _with_types(self, spools: list[Spool]) -> list[SpoolRow]:
         types = await self._types_of({s.filament_type_id for s in spools})
-        rows = [SpoolRow(s, *types[s.filament_type_id]) for s in spools]
-        total = await self.session.scalar(matching(func.count()))
-        return rows, int(total or 0)
+        return [SpoolRow(s, *types[s.filament_type_id]) for s in spools]
 
     async def _types_of(
         self, filament_type_ids: set[uuid.UUID]

@@ -100,7 +100,7 @@ async def list_spools(
     low_stock: bool | None = None,
     archived: Annotated[bool | None, Query(description="Default false: archived spools are hidden")] = False,
 ) -> SpoolPage:
-    field, descending = parse_sort(sort, SPOOL_SORTS, "code")
+    field, descending = parse_sort(sort, SPOOL_SORTS, "relevance" if q and q.strip() else "code")
     filters = SpoolFilters(
         q=q or None,
         material=material or None,
@@ -109,10 +109,16 @@ async def list_spools(
         low_stock=low_stock,
         archived=archived,
     )
-    rows, total = await service.page(
+    result = await service.page(
         principal, filters, limit=page.limit, offset=page.offset, sort=field, descending=descending
     )
-    return SpoolPage(items=[spool_read(r) for r in rows], total=total, limit=page.limit, offset=page.offset)
+    return SpoolPage(
+        items=[spool_read(r) for r in result.rows],
+        total=result.total,
+        total_is_lower_bound=result.total_is_lower_bound,
+        limit=page.limit,
+        offset=page.offset,
+    )
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, dependencies=[Idempotent])

@@ -13,7 +13,16 @@ from batchivo_inventory.materials.schemas import Patch
 from batchivo_inventory.spools.rules import CODE_MAX_LENGTH, Kind
 from batchivo_inventory.types import Grams, Money, Number, Percent, PositiveGrams
 
-SPOOL_SORTS = ("code", "created_at", "current_weight", "remaining_pct", "location", "purchase_date")
+#: ``relevance`` is the default when ``q`` is given (without ``q`` it is the code order).
+SPOOL_SORTS = (
+    "code",
+    "created_at",
+    "current_weight",
+    "remaining_pct",
+    "location",
+    "purchase_date",
+    "relevance",
+)
 TRANSACTION_SORTS = ("created_at",)
 BULK_MAX = 100
 
@@ -158,5 +167,12 @@ class SpoolBulkRead(BaseModel):
     items: list[SpoolRead]
 
 
-SpoolPage = Page[SpoolRead]
+class SpoolPage(Page[SpoolRead]):
+    total_is_lower_bound: bool = Field(
+        False,
+        description="True when a search (q) stopped counting: at least `total` spools match"
+        " (docs/adr/0014-spool-search.md)",
+    )
+
+
 TransactionPage = Page[TransactionRead]

@@ -29,6 +29,7 @@ from batchivo_inventory.spools.repository import (
     FilamentTypeGone,
     LedgerRepository,
     SpoolFilters,
+    SpoolPageResult,
     SpoolRepository,
     SpoolRow,
     TransactionFilters,
@@ -65,7 +66,7 @@ class SpoolService:
         offset: int,
         sort: str,
         descending: bool,
-    ) -> tuple[list[SpoolRow], int]:
+    ) -> SpoolPageResult:
         return await self.spools.page(
             principal.tenant_id, filters, limit=limit, offset=offset, sort=sort, descending=descending
         )

@@ -1,0 +1,71 @@
+"""The spool search's pure rules: query words, typo targets and the tsquery texts (no database)."""
+
+from __future__ import annotations
+
+import pytest
+from batchivo_inventory.spools import search
+from batchivo_inventory.spools.search import Term
+
+
+def test_words_are_lower_case_runs_of_letters_and_digits() -> None:
+    assert search.words("FIL-012 Galaxy_Black, Électrique 3.5") == [
+        "fil",
+        "012",
+        "galaxy",
+        "black",
+        "électrique",
+        "3",
+        "5",
+    ]
+
+
+def test_terms_split_on_whitespace_drop_empty_and_repeated_ones_and_are_capped() -> None:
+    assert search.parse("  red   PLA red -- FIL-01 ") == [Term(("red",)), Term(("pla",)), Term(("fil", "01"))]
+    assert search.parse("?! --") == []
+    assert len(search.parse(" ".join(f"w{n}" for n in range(20)))) == search.MAX_TERMS
+
+
+def test_only_long_enough_words_of_letters_are_looked_up_for_typos() -> None:
+    terms = search.parse("glaxy red 12 fil-01 pla4 blak")
+    assert search.fuzzy_words(terms) == ["glaxy", "blak"]
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "distance"),
+    [
+        ("glaxy", "galaxy", 1),
+        ("prusamnet", "prusament", 1),
+        ("prusamnet", "prusa", 4),
+        ("", "abc", 3),
+        ("abc", "abc", 0),
+        ("ab", "ba", 1),
+    ],
+)
+def test_edit_distance_counts_a_swap_of_neighbours_as_one(a: str, b: str, distance: int) -> None:
+    assert search.edit_distance(a, b) == distance == search.edit_distance(b, a)
+
+
+def test_typo_targets_keep_the_close_words_closest_first() -> None:
+    assert search.typo_targets("prusamnet", ["prusa", "prusament", "prusamnet"]) == ["prusament"]
+    assert search.typo_targets("blak", ["black", "blank", "blue"]) == ["black", "blank"]
+    assert search.typo_targets("glaxy", ["galaxy", "gray"]) == ["galaxy"]
+    assert search.typo_targets("abcdefghijk", ["abcdefghxyz"]) == ["abcdefghxyz"]  # 3 edits at 11 letters
+    assert search.typo_targets("abcde", ["abxyz"]) == []
+
+
+def test_one_query_with_prefixes_phrases_typos_and_adjacency() -> None:
+    query = search.build(search.parse("glaxy FIL-01 red"), {"glaxy": ["galaxy", "gala"]})
+    assert query.strict == "('glaxy' | 'galaxy') & (('fil' <-> '01') | 'fil01') & 'red'"
+    assert query.match == "('glaxy':* | 'galaxy') & (('fil' <-> '01') | 'fil01':*) & 'red':*"
+    assert query.rank_exact == "'glaxy' | ('fil' <-> '01') | 'fil01' | 'red'"
+    assert query.rank_any == "'glaxy':* | 'galaxy' | ('fil' <-> '01') | 'fil01':* | 'red':*"
+    assert query.adjacent == "('glaxy' <-> 'fil') | ('01' <-> 'red')"
+    assert search.build(search.parse("red"), {}).adjacent is None
+
+
+def test_quotes_and_backslashes_cannot_leave_a_lexeme() -> None:
+    # words() keeps only letters and digits, but the quoting holds for any word given to build()
+    query = search.build([Term(("o'brien\\",))], {})
+    assert query.strict == "'o''brien\\\\'"
+    with pytest.raises(ValueError):
+        search.build([], {})
