@@ -7,11 +7,13 @@ from fastapi import APIRouter
 from batchivo_inventory.materials.router import filaments_router, materials_router
 from batchivo_inventory.spools.router import router as spools_router
 from batchivo_inventory.stock.router import router as stock_router
+from batchivo_inventory.transfer.router import router as transfer_router
 
 api_router = APIRouter(prefix="/api/v1")
 api_router.include_router(materials_router)
 api_router.include_router(filaments_router)
 api_router.include_router(spools_router)
 api_router.include_router(stock_router)
+api_router.include_router(transfer_router)
 
 __all__ = ["api_router"]

@@ -27,4 +27,5 @@ inbox = inbox_table(metadata)
 
 # Imported last, for their side effect: the ORM classes register their tables on ``metadata``.
 import batchivo_inventory.materials.models  # noqa: E402
-import batchivo_inventory.spools.models  # noqa: E402, F401
+import batchivo_inventory.spools.models  # noqa: E402
+import batchivo_inventory.transfer.models  # noqa: E402, F401

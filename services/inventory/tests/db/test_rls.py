@@ -10,7 +10,14 @@ import pytest
 
 pytestmark = pytest.mark.db
 
-TENANT_TABLES = ("filament_types", "spools", "spool_code_counters", "inventory_transactions", "inbox")
+TENANT_TABLES = (
+    "filament_types",
+    "spools",
+    "spool_code_counters",
+    "inventory_transactions",
+    "inbox",
+    "import_keys",
+)
 
 
 def _dsn(sqlalchemy_url: str) -> str:
@@ -46,6 +53,13 @@ async def two_tenants(api, client, admin_conn):
             " values ('t', $1, $2, 'x')",
             uuid.uuid4(),
             tenant.id,
+        )
+        await admin_conn.execute(
+            "insert into inventory.import_keys (id, tenant_id, source, kind, external_id, target_id)"
+            " values ($1, $2, 'csv', 'spool', 'e1', $3)",
+            uuid.uuid4(),
+            tenant.id,
+            uuid.UUID(spool["id"]),
         )
     return a, b
 
@@ -141,6 +155,8 @@ INSERTS = {
     " values ('c', gen_random_uuid(), $1, 't')",
     "outbox": "insert into inventory.outbox (event_id, tenant_id, event_type, routing_key, envelope)"
     " values (gen_random_uuid(), $1, 't', 't', '{}')",
+    "import_keys": "insert into inventory.import_keys (id, tenant_id, source, kind, external_id, target_id)"
+    " values (gen_random_uuid(), $1, 'csv', 'spool', 'x', gen_random_uuid())",
 }
 
 
