@@ -29,6 +29,7 @@ export const routes: RouteObject[] = [
               { path: "spools/:spoolId", ...page(() => import("@/pages/spools/SpoolDetailPage")) },
               { path: "filament-types", ...page(() => import("@/pages/filament-types/FilamentTypesPage")) },
               { path: "material-types", ...page(() => import("@/pages/material-types/MaterialTypesPage")) },
+              { path: "import-export", ...page(() => import("@/pages/import-export/ImportExportPage")) },
               { path: "models", ...page(() => import("@/pages/catalog/ModelsPage")) },
               { path: "models/:modelId", ...page(() => import("@/pages/catalog/ModelDetailPage")) },
               { path: "products", ...page(() => import("@/pages/catalog/ProductsPage")) },

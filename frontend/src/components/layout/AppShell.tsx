@@ -1,4 +1,4 @@
-import { Boxes, Calculator, ChartLine, Factory, FolderTree, Gauge, KeyRound, Layers, LogOut, Menu, Moon, Package, Printer, Shapes, Store, Sun, Tags, Users } from "lucide-react";
+import { ArrowLeftRight, Boxes, Calculator, ChartLine, Factory, FolderTree, Gauge, KeyRound, Layers, LogOut, Menu, Moon, Package, Printer, Shapes, Store, Sun, Tags, Users } from "lucide-react";
 import { useState, type ComponentType } from "react";
 import { NavLink, Outlet, useNavigate } from "react-router-dom";
 import { InvitationsBanner } from "@/components/layout/InvitationsBanner";
@@ -22,6 +22,7 @@ const NAV: NavItem[] = [
   { to: "/spools", label: "Spools", icon: Boxes },
   { to: "/filament-types", label: "Filament types", icon: Layers },
   { to: "/material-types", label: "Material types", icon: Tags },
+  { to: "/import-export", label: "Import & export", icon: ArrowLeftRight },
   { to: "/models", label: "Models", icon: Shapes },
   { to: "/products", label: "Products", icon: Package },
   // webextra: categories and production analytics.
