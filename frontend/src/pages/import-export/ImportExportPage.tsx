@@ -62,7 +62,8 @@ function Errors({ report }: { report: ImportReport }) {
       <h3 id="import-errors" className="text-sm font-semibold text-destructive">
         {numbers.format(report.failed)} row(s) with errors
       </h3>
-      <div className="max-h-96 overflow-auto rounded-md border">
+      {/* Focusable, so a keyboard can scroll a long list of errors. */}
+      <div className="max-h-96 overflow-auto rounded-md border" tabIndex={0} role="region" aria-labelledby="import-errors">
         <Table data-testid="import-errors">
           <TableHeader>
             <TableRow>
@@ -96,7 +97,7 @@ function Results({ report }: { report: ImportReport }) {
       <h3 id="import-results" className="text-sm font-semibold">
         Per row{report.results.length > SHOWN_RESULTS ? ` (first ${SHOWN_RESULTS} of ${numbers.format(report.results.length)})` : ""}
       </h3>
-      <div className="max-h-96 overflow-auto rounded-md border">
+      <div className="max-h-96 overflow-auto rounded-md border" tabIndex={0} role="region" aria-labelledby="import-results">
         <Table data-testid="import-results">
           <TableHeader>
             <TableRow>

@@ -168,8 +168,8 @@ async def add_event(session: AsyncSession, table: Table, envelope: EventEnvelope
 
 
 async def add_events(session: AsyncSession, table: Table, envelopes: Sequence[EventEnvelope]) -> None:
-    """:func:`add_event` for many events: one multi-row INSERT (in order) and one NOTIFY. For bulk writes
-    (an import of thousands of rows), where one round trip per event would dominate."""
+    """:func:`add_event` for many events: one executemany INSERT (pipelined, in order) and one NOTIFY. For
+    bulk writes (an import of thousands of rows), where a round trip per event would dominate."""
     if not envelopes:
         return
     rows = [
@@ -183,8 +183,7 @@ async def add_events(session: AsyncSession, table: Table, envelopes: Sequence[Ev
         }
         for e in envelopes
     ]
-    for start in range(0, len(rows), 1000):
-        await session.execute(insert(table).inline().values(rows[start : start + 1000]))
+    await session.execute(insert(table).inline(), rows)
     await session.execute(select(func.pg_notify(notify_channel(_schema_of(table)), "")))
 
 

@@ -20,12 +20,12 @@ import uuid
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from batchivo_common.auth.tokens import Principal
 from batchivo_common.errors import AppError
 from batchivo_common.messaging.outbox import add_events
-from sqlalchemy import or_, select
+from sqlalchemy import Table, func, or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -45,6 +45,9 @@ Action = Literal["created", "updated", "unchanged"]
 Kind = Literal["filament_type", "spool"]
 Source = Literal["csv", "spoolman", "spoolmandb"]
 CHUNK = 1000
+SPOOLS = cast(Table, Spool.__table__)
+LEDGER = cast(Table, InventoryTransaction.__table__)
+KEYS = cast(Table, ImportKey.__table__)
 SPOOLMAN_USED_REASON = "imported: used weight in Spoolman"
 
 
@@ -98,6 +101,7 @@ class ImportService:
         self._types: dict[tuple[str, str, str], _Type] | None = None
         self._types_by_id: dict[uuid.UUID, _Type] = {}
         self._keys: dict[tuple[str, str, str], uuid.UUID] = {}
+        self._pending_keys: dict[tuple[str, str, str], uuid.UUID] = {}
 
     # --- the transaction -----------------------------------------------------------------------------------
 
@@ -117,6 +121,7 @@ class ImportService:
         savepoint = await self.session.begin_nested()
         try:
             await work(outcome)
+            await self.flush_keys()
         except BaseException:
             await savepoint.rollback()
             raise
@@ -294,45 +299,44 @@ class ImportService:
             )
             made.append((row, kind, spool))
         actor = self.principal.user_id
-        for start in range(0, len(made), CHUNK):
-            chunk = made[start : start + CHUNK]
-            self.session.add_all([s for _, _, s in chunk])
-            await self.session.flush()
-            purchases: list[InventoryTransaction] = []
-            adjustments: list[InventoryTransaction] = []
-            for row, _, spool in chunk:
-                used = row.used_weight or Decimal(0)
-                arrived = spool.current_weight + used
-                purchases.append(
-                    _ledger(spool, spool_rules.Kind.purchase, Decimal(0), arrived, "purchase", actor)
-                )
-                if used > 0:
-                    adjustments.append(
-                        _ledger(
-                            spool, spool_rules.Kind.adjustment, arrived, -used, SPOOLMAN_USED_REASON, actor
-                        )
-                    )
-            self.session.add_all(purchases)
-            await self.session.flush()
-            if adjustments:
-                self.session.add_all(adjustments)
-                await self.session.flush()
-            await add_events(
-                self.session,
-                outbox,
-                [spool_event(SpoolRow(s, k.filament, k.material), "created") for _, k, s in chunk],
+        spool_columns = [c.key for c in SPOOLS.columns if c.key not in _SERVER_COLUMNS]
+        purchases: list[dict[str, Any]] = []
+        adjustments: list[dict[str, Any]] = []
+        for row, _, spool in made:
+            used = row.used_weight or Decimal(0)
+            arrived = spool.current_weight + used
+            purchases.append(
+                _ledger(spool, spool_rules.Kind.purchase, Decimal(0), arrived, "purchase", actor)
             )
-            for row, kind, spool in chunk:
-                await self._set_key(source, "spool", row.external_id, spool.id)
-                outcome.results.append(
-                    RowResult(row.line, "spool", "created", spool.id, self._spool_label(spool, kind))
+            if used > 0:
+                adjustments.append(
+                    _ledger(spool, spool_rules.Kind.adjustment, arrived, -used, SPOOLMAN_USED_REASON, actor)
                 )
+        # Core executemany (pipelined by asyncpg): the ORM's unit of work costs more than the SQL here.
+        await self.session.execute(
+            insert(SPOOLS), [{c: getattr(s, c) for c in spool_columns} for _, _, s in made]
+        )
+        await self.session.execute(insert(LEDGER), purchases)
+        if adjustments:  # after the purchases: created_at (clock_timestamp) keeps each spool's order
+            await self.session.execute(insert(LEDGER), adjustments)
+        await add_events(
+            self.session,
+            outbox,
+            [spool_event(SpoolRow(s, k.filament, k.material), "created") for _, k, s in made],
+        )
+        for row, kind, spool in made:
+            await self._set_key(source, "spool", row.external_id, spool.id)
+            outcome.results.append(
+                RowResult(row.line, "spool", "created", spool.id, self._spool_label(spool, kind))
+            )
         # Low stock and the types' cost, as one create does (spool first, then its type, types in id order).
         for _, _, spool in made:
             if not spool.is_archived and spool_rules.is_low_stock(
                 spool.current_weight, spool.initial_weight, spool.low_stock_threshold_pct
             ):
-                await self.stock.check_spool(spool)
+                locked = await self.spool_service.lock(self.tenant_id, spool.id)
+                if locked is not None:
+                    await self.stock.check_spool(locked)
         type_ids = sorted({s.filament_type_id for _, _, s in made}, key=str)
         priced = {s.filament_type_id for _, _, s in made if s.purchase_price is not None}
         for type_id in type_ids:
@@ -408,26 +412,34 @@ class ImportService:
         return target
 
     async def _set_key(self, source: str, kind: str, external_id: str | None, target_id: uuid.UUID) -> None:
-        """Point ``external_id`` at ``target_id`` (insert, or move a key whose row is gone)."""
+        """Point ``external_id`` at ``target_id`` (written by :meth:`flush_keys`, in bulk)."""
         if external_id is None or self._keys.get((source, kind, external_id)) == target_id:
             return
-        stmt = (
-            insert(ImportKey)
-            .values(
-                id=uuid.uuid4(),
-                tenant_id=self.tenant_id,
-                source=source,
-                kind=kind,
-                external_id=external_id,
-                target_id=target_id,
-            )
-            .on_conflict_do_update(
-                index_elements=[ImportKey.tenant_id, ImportKey.source, ImportKey.kind, ImportKey.external_id],
-                set_={"target_id": target_id},
-            )
-        )
-        await self.session.execute(stmt)
         self._keys[(source, kind, external_id)] = target_id
+        self._pending_keys[(source, kind, external_id)] = target_id
+
+    async def flush_keys(self) -> None:
+        """Insert the new keys, or move keys whose row is gone (one pipelined executemany)."""
+        pending = [
+            {
+                "id": uuid.uuid4(),
+                "tenant_id": self.tenant_id,
+                "source": source,
+                "kind": kind,
+                "external_id": external_id,
+                "target_id": target,
+            }
+            for (source, kind, external_id), target in self._pending_keys.items()
+        ]
+        self._pending_keys.clear()
+        if not pending:
+            return
+        stmt = insert(KEYS)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[KEYS.c.tenant_id, KEYS.c.source, KEYS.c.kind, KEYS.c.external_id],
+            set_={"target_id": stmt.excluded.target_id, "updated_at": func.now()},
+        )
+        await self.session.execute(stmt, pending)
 
     async def _all_types(self) -> dict[tuple[str, str, str], _Type]:
         if self._types is None:
@@ -476,18 +488,25 @@ class ImportService:
         )
 
 
+#: Spool columns the database fills (defaults, computed) on insert.
+_SERVER_COLUMNS = frozenset({"code_number", "search", "created_at", "updated_at"})
+
+
 def _ledger(
     spool: Spool, kind: spool_rules.Kind, before: Decimal, delta: Decimal, reason: str, actor: uuid.UUID
-) -> InventoryTransaction:
+) -> dict[str, Any]:
     movement = spool_rules.movement(before, delta)
-    return InventoryTransaction(
-        id=uuid.uuid4(),
-        tenant_id=spool.tenant_id,
-        spool_id=spool.id,
-        kind=kind.value,
-        grams_before=movement.before,
-        delta=movement.delta,
-        grams_after=movement.after,
-        reason=reason,
-        actor_id=actor,
-    )
+    return {
+        "id": uuid.uuid4(),
+        "tenant_id": spool.tenant_id,
+        "spool_id": spool.id,
+        "kind": kind.value,
+        "grams_before": movement.before,
+        "delta": movement.delta,
+        "grams_after": movement.after,
+        "reason": reason,
+        "actor_id": actor,
+        "source_event_id": None,
+        "production_run_id": None,
+        "reversal_of_id": None,
+    }
