@@ -5,6 +5,7 @@
  */
 import { FileCheck2, Upload } from "lucide-react";
 import { useId, useState, type FormEvent } from "react";
+import { Link } from "react-router-dom";
 import { PageHeader } from "@/components/layout/PageHeader";
 import { ExportButton } from "@/components/transfer/ExportButton";
 import { Alert, ErrorAlert } from "@/components/ui/alert";
@@ -115,7 +116,13 @@ function Results({ report }: { report: ImportReport }) {
                 </TableCell>
                 <TableCell className="break-words">
                   <span className="text-muted-foreground">{result.kind === "spool" ? "Spool" : "Filament type"} · </span>
-                  {result.label}
+                  {result.kind === "spool" && !report.dry_run ? (
+                    <Link to={`/spools/${result.id}`} className="underline-offset-4 hover:underline">
+                      {result.label}
+                    </Link>
+                  ) : (
+                    result.label
+                  )}
                 </TableCell>
               </TableRow>
             ))}
