@@ -36,7 +36,7 @@ router = APIRouter(prefix="/inventory", tags=["import-export"])
 
 #: The path pattern of the upload routes, for their larger body limit (``create_service_app``).
 IMPORT_PATH = r"/api/v1/inventory/import/[a-z\-]+"
-#: Largest file an import reads (a 20,000-row CSV is about 3 MiB).
+#: Largest file an import reads (a 10,000-row CSV of spools is about 1 MiB; Spoolman JSON is wordier).
 MAX_IMPORT_BYTES = 10 * 1024 * 1024
 #: What the upload routes accept on the wire: the file plus the multipart framing and fields.
 IMPORT_BODY_LIMIT = MAX_IMPORT_BYTES + 64 * 1024
