@@ -414,3 +414,33 @@ async def test_filament_type_export_and_another_tenant_sees_nothing(api, client)
     assert body["created"] == 3
     a_spools = (await client.get("/api/v1/spools", headers=a.headers())).json()["items"]
     assert len(a_spools) == 3
+
+
+async def test_a_reimport_updates_many_spools_in_bulk_with_ledger_and_events(api, client, admin_conn) -> None:
+    tenant = api.tenant()
+    header = "external_id,material,brand,color_name,initial_weight,current_weight,archived\n"
+    first = header + "".join(f"s{i},PLA,Acme,Red,1000,900,\n" for i in range(30))
+    assert (await _post(client, "spools", tenant, first)).json()["created"] == 30
+    events = "select event_type, count(*) from inventory.outbox where tenant_id = $1 group by 1"
+    before = dict(await admin_conn.fetch(events, tenant.id))
+    # every spool weighed again; s0 nearly empty (low stock), s1 archived
+    rows = [
+        f"s{i},PLA,Acme,Red,1000,{100 if i == 0 else 800 - i},{'true' if i == 1 else ''}\n" for i in range(30)
+    ]
+    body = (await _post(client, "spools", tenant, header + "".join(rows))).json()
+    assert (body["created"], body["updated"], body["unchanged"]) == (0, 30, 0)
+    after = dict(await admin_conn.fetch(events, tenant.id))
+    assert after["inventory.spool.updated.v1"] - before.get("inventory.spool.updated.v1", 0) == 30
+    assert after["inventory.spool.archived.v1"] - before.get("inventory.spool.archived.v1", 0) == 1
+    assert after["inventory.stock.low.v1"] - before.get("inventory.stock.low.v1", 0) == 1
+    await _ledger_balances(admin_conn, tenant)
+    kinds = await admin_conn.fetch(
+        "select kind, count(*) from inventory.inventory_transactions where tenant_id = $1 group by 1",
+        tenant.id,
+    )
+    assert dict(kinds) == {"purchase": 30, "adjustment": 30}
+    low = (await client.get("/api/v1/inventory/low-stock", headers=tenant.headers())).json()["spools"]
+    assert len(low) == 1 and low[0]["current_weight"] == 100
+    # the same file once more: nothing left to change
+    again = (await _post(client, "spools", tenant, header + "".join(rows))).json()
+    assert (again["updated"], again["unchanged"]) == (0, 30)

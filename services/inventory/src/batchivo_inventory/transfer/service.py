@@ -131,6 +131,7 @@ class ImportService:
         else:
             await savepoint.commit()
         outcome.errors.sort(key=lambda e: (e.line, e.field or ""))
+        outcome.results.sort(key=lambda r: (r.line, r.kind != "filament_type"))
         return outcome
 
     # --- filament types ------------------------------------------------------------------------------------
@@ -207,6 +208,7 @@ class ImportService:
         external = [r.external_id for r in rows if r.external_id is not None and r.code is None]
         by_key = await self._spools_by_key(source, external)
         new: list[tuple[SpoolIn, _Type]] = []
+        matched: list[tuple[SpoolIn, _Type, Spool]] = []
         for row in rows:
             try:
                 resolved = await self.filament_type(
@@ -232,15 +234,9 @@ class ImportService:
                     continue
                 new.append((row, kind))
                 continue
-            try:
-                action = await self._update_spool(existing, row, kind)
-            except AppError as exc:
-                outcome.errors.append(RowError(row.line, None, exc.detail))
-                continue
             await self._set_key(source, "spool", row.external_id, existing.id)
-            outcome.results.append(
-                RowResult(row.line, "spool", action, existing.id, self._spool_label(existing, kind))
-            )
+            matched.append((row, kind, existing))
+        await self._update_spools(matched, outcome)
         if new and not outcome.blocked:
             await self._create_spools(new, outcome, source=source)
         elif new:
@@ -251,20 +247,90 @@ class ImportService:
                 )
                 outcome.results.append(RowResult(row.line, "spool", "created", uuid.uuid4(), label))
 
-    async def _update_spool(self, spool: Spool, row: SpoolIn, kind: _Type) -> Action:
-        changes: dict[str, Any] = {k: v for k, v in row.fields().items() if getattr(spool, k) != v}
-        if spool.filament_type_id != kind.filament.id:
-            changes["filament_type_id"] = kind.filament.id
-        if row.current_weight is not None and row.current_weight != spool.current_weight:
-            changes["current_weight"] = row.current_weight
-        action: Action = "unchanged"
-        if changes:
-            await self.spool_service.update(self.principal, spool.id, changes, f"import line {row.line}")
-            action = "updated"
-        if row.archived and not spool.is_archived:
-            await self.spool_service.archive(self.principal, spool.id)
-            action = "updated"
-        return action
+    async def _update_spools(self, matched: list[tuple[SpoolIn, _Type, Spool]], outcome: Outcome) -> None:
+        """Apply the changes of rows that found their spool, as ``PATCH`` and ``archive`` would, in bulk:
+        the spools are locked in id order with fresh values, a new remaining weight books an ``adjustment``,
+        each changed spool publishes its state, then the low-stock checks and the types' cost events."""
+        if not matched:
+            return
+        ids = sorted({spool.id for _, _, spool in matched}, key=str)
+        locked: dict[uuid.UUID, Spool] = {}
+        for start in range(0, len(ids), CHUNK * 5):
+            stmt = (
+                select(Spool)
+                .where(Spool.tenant_id == self.tenant_id, Spool.id.in_(ids[start : start + CHUNK * 5]))
+                .order_by(Spool.id)
+                .with_for_update()
+                .execution_options(populate_existing=True)
+            )
+            locked.update({s.id: s for s in (await self.session.scalars(stmt)).all()})
+        adjustments: list[dict[str, Any]] = []
+        events: list[tuple[Spool, str]] = []
+        touched_types: set[uuid.UUID] = set()
+        priced_types: set[uuid.UUID] = set()
+        actor = self.principal.user_id
+        for row, kind, found in matched:
+            spool = locked.get(found.id)
+            if spool is None:  # deleted since it was read
+                outcome.errors.append(RowError(row.line, "code", "the spool was deleted meanwhile"))
+                continue
+            changes: dict[str, Any] = {k: v for k, v in row.fields().items() if getattr(spool, k) != v}
+            if spool.filament_type_id != kind.filament.id:
+                changes["filament_type_id"] = kind.filament.id
+            new_weight = row.current_weight
+            archive = bool(row.archived) and not spool.is_archived
+            weight_moves = new_weight is not None and new_weight != spool.current_weight
+            if not changes and not weight_moves and not archive:
+                outcome.results.append(
+                    RowResult(row.line, "spool", "unchanged", spool.id, self._spool_label(spool, kind))
+                )
+                continue
+            old_type = spool.filament_type_id
+            if any(name in _COST_FIELDS for name in changes):
+                priced_types.update({old_type, kind.filament.id})
+            for name, value in changes.items():
+                setattr(spool, name, value)
+            if weight_moves:
+                assert new_weight is not None
+                delta = new_weight - spool.current_weight
+                adjustments.append(
+                    _ledger(
+                        spool,
+                        spool_rules.Kind.adjustment,
+                        spool.current_weight,
+                        delta,
+                        f"import line {row.line}",
+                        actor,
+                    )
+                )
+                spool.current_weight = new_weight
+            spool.version += 1
+            if changes or weight_moves:
+                events.append((spool, "updated"))
+            if archive:
+                spool.is_archived = True
+                spool.version += 1
+                events.append((spool, "archived"))
+            touched_types.update({old_type, spool.filament_type_id})
+            outcome.results.append(
+                RowResult(row.line, "spool", "updated", spool.id, self._spool_label(spool, kind))
+            )
+        if not events:
+            return
+        await self.session.flush()
+        if adjustments:
+            await self.session.execute(insert(LEDGER), adjustments)
+        envelopes = []
+        for spool, verb in events:
+            current = self._types_by_id[spool.filament_type_id]
+            envelopes.append(spool_event(SpoolRow(spool, current.filament, current.material), verb))
+        await add_events(self.session, outbox, envelopes)
+        for spool in {s.id: s for s, _ in events}.values():
+            await self.stock.check_spool(spool)
+        for type_id in sorted(touched_types, key=str):
+            if type_id in priced_types:
+                await self.filament_types.touched(self.tenant_id, type_id)
+            await self.stock.check_filament_type(self.tenant_id, type_id)
 
     async def _create_spools(
         self, new: list[tuple[SpoolIn, _Type]], outcome: Outcome, *, source: Source
@@ -488,6 +554,8 @@ class ImportService:
         )
 
 
+#: Fields whose change moves the filament type's cost per gram (as in ``SpoolService``).
+_COST_FIELDS = frozenset({"purchase_price", "initial_weight", "filament_type_id"})
 #: Spool columns the database fills (defaults, computed) on insert.
 _SERVER_COLUMNS = frozenset({"code_number", "search", "created_at", "updated_at"})
 
