@@ -8,10 +8,10 @@ filament id), else by its natural key (material, brand, colour; case-insensitive
 ``code``, else by its ``import_keys`` entry (``external_id`` column, Spoolman spool id); a row with
 neither is always a new spool.
 
-New spools are written in bulk (one multi-row INSERT per 1,000 spools, ledger rows and outbox events
-likewise), each with a ``purchase`` row of the grams it arrived with; a Spoolman spool's used weight is
-then an ``adjustment`` row. Updates go through :class:`SpoolService` (row lock, ``adjustment`` for a new
-remaining weight), so ``current_weight == Σ delta`` holds for every spool either way.
+New spools are written in bulk (executemany of spools, ledger rows, outbox events and keys), each with a
+``purchase`` row of the grams it arrived with; a Spoolman spool's used weight is then an ``adjustment``
+row. Matched spools are locked in id order and updated in bulk, a new remaining weight booking an
+``adjustment``, so ``current_weight == Σ delta`` holds for every spool either way.
 """
 
 from __future__ import annotations
