@@ -30,6 +30,7 @@ export const routes: RouteObject[] = [
               { path: "filament-types", ...page(() => import("@/pages/filament-types/FilamentTypesPage")) },
               { path: "material-types", ...page(() => import("@/pages/material-types/MaterialTypesPage")) },
               { path: "history", ...page(() => import("@/pages/history/HistoryPage")) },
+              { path: "import-export", ...page(() => import("@/pages/import-export/ImportExportPage")) },
               { path: "models", ...page(() => import("@/pages/catalog/ModelsPage")) },
               { path: "models/:modelId", ...page(() => import("@/pages/catalog/ModelDetailPage")) },
               { path: "products", ...page(() => import("@/pages/catalog/ProductsPage")) },

@@ -53,6 +53,7 @@ PUBLIC: frozenset[tuple[str, str]] = frozenset(
 #: ``GATEWAY_MAX_BODY_BYTES``: (method, full-path pattern).
 UPLOAD_ROUTES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("POST", re.compile(r"/api/v1/products/[^/]+/images")),
+    ("POST", re.compile(r"/api/v1/inventory/import/[a-z\-]+")),
 )
 
 LimitedRoute = Literal["login", "register"]

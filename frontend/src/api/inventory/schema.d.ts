@@ -93,6 +93,133 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/inventory/export/filament-types.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Filament Types
+         * @description Every filament type of the shop as CSV (sort as the filament-types list; default material).
+         */
+        get: operations["import-export-export_filament_types"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inventory/export/spools.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Spools
+         * @description The spools the list shows with the same filters and sort, every page, as CSV.
+         */
+        get: operations["import-export-export_spools"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inventory/import/filament-types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import Filament Types
+         * @description Filament types from CSV (columns as the export: material, brand, color_name, …; optional
+         *     external_id). A type is matched by external_id, else material + brand + colour, and updated.
+         */
+        post: operations["import-export-import_filament_types"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inventory/import/spoolman": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import Spoolman
+         * @description Spoolman's vendors, filaments and spools: its JSON or CSV export (``file``), or its base URL
+         *     (``url``; the server fetches ``/api/v1/vendor``, ``/filament`` and ``/spool``). Spools keep their
+         *     Spoolman id as key: a re-import updates them (remaining weight as an adjustment), never duplicates.
+         *     A spool that cannot be imported (no weight anywhere) is skipped and reported; the others are imported.
+         */
+        post: operations["import-export-import_spoolman"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inventory/import/spoolmandb": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import Spoolmandb
+         * @description Filament types from a SpoolmanDB manufacturer catalogue (``filaments/<maker>.json``), uploaded or
+         *     fetched from ``url``: one type per colour; existing types (material + brand + colour) are updated.
+         */
+        post: operations["import-export-import_spoolmandb"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inventory/import/spools": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import Spools
+         * @description Spools from CSV (columns as the export). A spool is matched by code, else by external_id, and
+         *     updated (a new current_weight books an adjustment); other rows create spools (a purchase each) and
+         *     any filament type they name that does not exist yet.
+         */
+        post: operations["import-export-import_spools"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/inventory/low-stock": {
         parameters: {
             query?: never;
@@ -437,6 +564,48 @@ export interface components {
              */
             filament_type_id: string;
         };
+        /** Body_import-export-import_filament_types */
+        "Body_import-export-import_filament_types": {
+            /**
+             * File
+             * @description The file to import
+             */
+            file?: string | null;
+        };
+        /** Body_import-export-import_spoolman */
+        "Body_import-export-import_spoolman": {
+            /**
+             * File
+             * @description The file to import
+             */
+            file?: string | null;
+            /**
+             * Url
+             * @description Or: where to fetch it (http/https)
+             */
+            url?: string | null;
+        };
+        /** Body_import-export-import_spoolmandb */
+        "Body_import-export-import_spoolmandb": {
+            /**
+             * File
+             * @description The file to import
+             */
+            file?: string | null;
+            /**
+             * Url
+             * @description Or: where to fetch it (http/https)
+             */
+            url?: string | null;
+        };
+        /** Body_import-export-import_spools */
+        "Body_import-export-import_spools": {
+            /**
+             * File
+             * @description The file to import
+             */
+            file?: string | null;
+        };
         /** FilamentTypeCreate */
         FilamentTypeCreate: {
             /** Bed Temp */
@@ -549,6 +718,38 @@ export interface components {
         HTTPValidationError: {
             /** Detail */
             detail?: components["schemas"]["ValidationError"][];
+        };
+        /** ImportReport */
+        ImportReport: {
+            /** Applied */
+            applied: boolean;
+            /** Created */
+            created: number;
+            /** Dry Run */
+            dry_run: boolean;
+            /** Errors */
+            errors: components["schemas"]["RowIssue"][];
+            /** Failed */
+            failed: number;
+            /** Filament Types Created */
+            filament_types_created: number;
+            /** Filament Types Updated */
+            filament_types_updated: number;
+            /** Material Types Created */
+            material_types_created: string[];
+            /** Results */
+            results: components["schemas"]["RowOutcome"][];
+            /** Rows */
+            rows: number;
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "csv" | "spoolman" | "spoolmandb";
+            /** Unchanged */
+            unchanged: number;
+            /** Updated */
+            updated: number;
         };
         /**
          * Kind
@@ -729,6 +930,40 @@ export interface components {
             offset: number;
             /** Total */
             total: number;
+        };
+        /**
+         * RowIssue
+         * @description A bad row: its line in the file (CSV: the header is line 1; JSON: the item's 1-based position).
+         */
+        RowIssue: {
+            /** Field */
+            field: string | null;
+            /** Line */
+            line: number;
+            /** Message */
+            message: string;
+        };
+        /** RowOutcome */
+        RowOutcome: {
+            /**
+             * Action
+             * @enum {string}
+             */
+            action: "created" | "updated" | "unchanged";
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "filament_type" | "spool";
+            /** Label */
+            label: string;
+            /** Line */
+            line: number;
         };
         /** SettingsRead */
         SettingsRead: {
@@ -1356,6 +1591,224 @@ export interface operations {
             };
         };
     };
+    "import-export-export_filament_types": {
+        parameters: {
+            query?: {
+                sort?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CSV file (UTF-8, header row) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "import-export-export_spools": {
+        parameters: {
+            query?: {
+                /** @description One of code, created_at, current_weight, remaining_pct, location, purchase_date, relevance; prefix - to reverse */
+                sort?: string | null;
+                q?: string | null;
+                material?: string | null;
+                filament_type_id?: string | null;
+                location?: string | null;
+                low_stock?: boolean | null;
+                /** @description Default false: archived spools are hidden */
+                archived?: boolean | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The CSV file (UTF-8, header row) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "import-export-import_filament_types": {
+        parameters: {
+            query?: {
+                /** @description Check and report only; nothing is written */
+                dry_run?: boolean;
+            };
+            header?: {
+                /** @description Makes a retry safe: the same key and body within 24 h return the first answer and do nothing again; the same key with another body is refused (422). */
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_import-export-import_filament_types"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            /** @description Unreadable file, or (real run) bad rows: nothing written; `report` holds the report */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "import-export-import_spoolman": {
+        parameters: {
+            query?: {
+                /** @description Check and report only; nothing is written */
+                dry_run?: boolean;
+            };
+            header?: {
+                /** @description Makes a retry safe: the same key and body within 24 h return the first answer and do nothing again; the same key with another body is refused (422). */
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_import-export-import_spoolman"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            /** @description Unreadable file, or (real run) bad rows: nothing written; `report` holds the report */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "import-export-import_spoolmandb": {
+        parameters: {
+            query?: {
+                /** @description Check and report only; nothing is written */
+                dry_run?: boolean;
+            };
+            header?: {
+                /** @description Makes a retry safe: the same key and body within 24 h return the first answer and do nothing again; the same key with another body is refused (422). */
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_import-export-import_spoolmandb"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            /** @description Unreadable file, or (real run) bad rows: nothing written; `report` holds the report */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    "import-export-import_spools": {
+        parameters: {
+            query?: {
+                /** @description Check and report only; nothing is written */
+                dry_run?: boolean;
+            };
+            header?: {
+                /** @description Makes a retry safe: the same key and body within 24 h return the first answer and do nothing again; the same key with another body is refused (422). */
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_import-export-import_spools"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            /** @description Unreadable file, or (real run) bad rows: nothing written; `report` holds the report */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     "inventory-low_stock": {
         parameters: {
             query?: never;
@@ -1752,6 +2205,10 @@ export interface operations {
             query?: {
                 /** @description One of code, created_at, current_weight, remaining_pct, location, purchase_date, relevance; prefix - to reverse */
                 sort?: string | null;
+                /** @description Page size (1-200) */
+                limit?: number;
+                /** @description Rows to skip (0-1,000,000) */
+                offset?: number;
                 q?: string | null;
                 material?: string | null;
                 filament_type_id?: string | null;
@@ -1759,10 +2216,6 @@ export interface operations {
                 low_stock?: boolean | null;
                 /** @description Default false: archived spools are hidden */
                 archived?: boolean | null;
-                /** @description Page size (1-200) */
-                limit?: number;
-                /** @description Rows to skip (0-1,000,000) */
-                offset?: number;
             };
             header?: never;
             path?: never;

@@ -1,4 +1,4 @@
-import { Boxes, Calculator, ChartLine, Factory, FolderTree, Gauge, History, KeyRound, Layers, LogOut, Menu, Moon, Package, Printer, Shapes, Store, Sun, Tags, Users } from "lucide-react";
+import { ArrowLeftRight, Boxes, Calculator, ChartLine, Factory, FolderTree, Gauge, History, KeyRound, Layers, LogOut, Menu, Moon, Package, Printer, Shapes, Store, Sun, Tags, Users } from "lucide-react";
 import { useState, type ComponentType } from "react";
 import { NavLink, Outlet, useNavigate } from "react-router-dom";
 import { InvitationsBanner } from "@/components/layout/InvitationsBanner";
@@ -24,6 +24,7 @@ const NAV: NavItem[] = [
   { to: "/filament-types", label: "Filament types", icon: Layers },
   { to: "/material-types", label: "Material types", icon: Tags },
   { to: "/history", label: "History", icon: History },
+  { to: "/import-export", label: "Import & export", icon: ArrowLeftRight },
   { to: "/models", label: "Models", icon: Shapes },
   { to: "/products", label: "Products", icon: Package },
   // webextra: categories and production analytics.

@@ -9,6 +9,7 @@ import { Pager } from "@/components/spools/Pager";
 import { SearchSummary } from "@/components/spools/SearchSummary";
 import { SpoolFilters } from "@/components/spools/SpoolFilters";
 import { SpoolFormDialog } from "@/components/spools/SpoolFormDialog";
+import { ExportSpoolsButton } from "@/components/transfer/ExportButton";
 import { EMPTY_FILTERS, hasFilters, SPOOLS_PAGE_SIZE, toListParams, useSpoolListSearch } from "@/components/spools/spoolListSearch";
 import { formatSort, nextSort, parseSort, SpoolTable, SpoolTableSkeleton } from "@/components/spools/SpoolTable";
 import { ErrorAlert } from "@/components/ui/alert";
@@ -103,6 +104,7 @@ export default function SpoolsPage() {
         actions={
           canWrite ? (
             <>
+              <ExportSpoolsButton params={params} />
               <Button variant="outline" onClick={() => setDialog("bulk")}>
                 <Rows3 aria-hidden />
                 Bulk add
@@ -112,7 +114,7 @@ export default function SpoolsPage() {
                 Add spool
               </Button>
             </>
-          ) : null
+          ) : <ExportSpoolsButton params={params} />
         }
       />
       <SpoolFilters search={search} update={update} />

@@ -21,7 +21,7 @@ from batchivo_common.db.migrations import roles
 from batchivo_common.db.roles import ident
 
 revision: str = "0007_filament_type_barcodes"
-down_revision: str | None = "0004_spool_search"
+down_revision: str | None = "0006_import_keys"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -10,6 +10,7 @@ from batchivo_inventory.materials.router import filaments_router, materials_rout
 from batchivo_inventory.money.router import router as money_router
 from batchivo_inventory.spools.router import router as spools_router
 from batchivo_inventory.stock.router import router as stock_router
+from batchivo_inventory.transfer.router import router as transfer_router
 
 api_router = APIRouter(prefix="/api/v1")
 api_router.include_router(materials_router)
@@ -19,5 +20,6 @@ api_router.include_router(stock_router)
 api_router.include_router(history_router)
 api_router.include_router(money_router)
 api_router.include_router(barcodes_router)
+api_router.include_router(transfer_router)
 
 __all__ = ["api_router"]

@@ -29,4 +29,5 @@ inbox = inbox_table(metadata)
 import batchivo_inventory.barcodes.models  # noqa: E402
 import batchivo_inventory.materials.models  # noqa: E402
 import batchivo_inventory.money.models  # noqa: E402
-import batchivo_inventory.spools.models  # noqa: E402, F401
+import batchivo_inventory.spools.models  # noqa: E402
+import batchivo_inventory.transfer.models  # noqa: E402, F401

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from batchivo_common.app import serve_factory
 from batchivo_common.auth.tokens import KeySource
 from batchivo_common.tenant_service import create_tenant_service_app
@@ -9,6 +11,7 @@ from fastapi import FastAPI
 
 from batchivo_inventory.api import api_router
 from batchivo_inventory.settings import InventorySettings
+from batchivo_inventory.transfer.router import IMPORT_BODY_LIMIT, IMPORT_PATH
 
 
 def create_app(
@@ -26,6 +29,7 @@ def create_app(
         api_router=api_router,
         key_source=key_source,
         configure_process=configure_process,
+        body_limit_overrides={re.compile(IMPORT_PATH): IMPORT_BODY_LIMIT},
     )
 
 

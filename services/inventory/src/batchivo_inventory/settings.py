@@ -24,3 +24,8 @@ class InventorySettings(ServiceSettings):
 
     #: A new spool's ``low_stock_threshold_pct`` when the request gives none (domain.md §2: 20).
     default_low_stock_threshold_pct: Decimal = Field(Decimal("20"), ge=0, le=100)
+
+    #: Imports may fetch from loopback/private addresses (a Spoolman on the shop's own network; tests).
+    import_allow_private_urls: bool = False
+    #: Seconds an import waits for a URL (a Spoolman instance, a SpoolmanDB file) before giving up.
+    import_fetch_timeout_seconds: float = Field(15, gt=0, le=120)

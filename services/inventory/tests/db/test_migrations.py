@@ -44,6 +44,7 @@ async def test_downgrade_to_base_and_upgrade_to_head_round_trips(app, inventory_
         "outbox",
         "inbox",
         "inventory_settings",
+        "import_keys",
     }
     assert before["globals"] == {"PLA", "PETG", "ABS", "TPU", "ASA", "NYLON", "PCTG", "PC"}
     alembic(ALEMBIC_INI, inventory_db, batchivo_infra, "downgrade", "base")

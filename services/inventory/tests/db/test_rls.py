@@ -20,6 +20,7 @@ TENANT_TABLES = (
     "inventory_transactions",
     "inbox",
     "inventory_settings",
+    "import_keys",
 )
 
 
@@ -67,6 +68,13 @@ async def two_tenants(api, client, admin_conn):
             " values ('t', $1, $2, 'x')",
             uuid.uuid4(),
             tenant.id,
+        )
+        await admin_conn.execute(
+            "insert into inventory.import_keys (id, tenant_id, source, kind, external_id, target_id)"
+            " values ($1, $2, 'csv', 'spool', 'e1', $3)",
+            uuid.uuid4(),
+            tenant.id,
+            uuid.UUID(spool["id"]),
         )
     return a, b
 
@@ -168,6 +176,8 @@ INSERTS = {
     " values ('c', gen_random_uuid(), $1, 't')",
     "outbox": "insert into inventory.outbox (event_id, tenant_id, event_type, routing_key, envelope)"
     " values (gen_random_uuid(), $1, 't', 't', '{}')",
+    "import_keys": "insert into inventory.import_keys (id, tenant_id, source, kind, external_id, target_id)"
+    " values (gen_random_uuid(), $1, 'csv', 'spool', 'x', gen_random_uuid())",
 }
 
 

@@ -6,7 +6,7 @@ import uuid
 from typing import Annotated
 
 from batchivo_common.pagination import PageParamsDep, parse_sort
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Depends, Query, Response, status
 
 from batchivo_inventory.deps import AdminDep, Idempotent, MemberDep, SpoolServiceDep, ViewerDep
 from batchivo_inventory.spools import rules
@@ -87,27 +87,38 @@ def _location(spool_id: uuid.UUID) -> str:
     return f"/api/v1/spools/{spool_id}"
 
 
-@router.get("")
-async def list_spools(
-    principal: ViewerDep,
-    service: SpoolServiceDep,
-    page: PageParamsDep,
-    sort: SortQuery = None,
+def spool_filters(
     q: Annotated[str | None, Query(max_length=200)] = None,
     material: Annotated[str | None, Query(max_length=32)] = None,
     filament_type_id: uuid.UUID | None = None,
     location: Annotated[str | None, Query(max_length=100)] = None,
     low_stock: bool | None = None,
     archived: Annotated[bool | None, Query(description="Default false: archived spools are hidden")] = False,
-) -> SpoolPage:
-    field, descending = parse_sort(sort, SPOOL_SORTS, "relevance" if q and q.strip() else "code")
-    filters = SpoolFilters(
+) -> SpoolFilters:
+    """The list's filters (query parameters); the CSV export takes the same ones."""
+    return SpoolFilters(
         q=q or None,
         material=material or None,
         filament_type_id=filament_type_id,
         location=location,
         low_stock=low_stock,
         archived=archived,
+    )
+
+
+SpoolFiltersDep = Annotated[SpoolFilters, Depends(spool_filters)]
+
+
+@router.get("")
+async def list_spools(
+    principal: ViewerDep,
+    service: SpoolServiceDep,
+    page: PageParamsDep,
+    filters: SpoolFiltersDep,
+    sort: SortQuery = None,
+) -> SpoolPage:
+    field, descending = parse_sort(
+        sort, SPOOL_SORTS, "relevance" if filters.q and filters.q.strip() else "code"
     )
     result = await service.page(
         principal, filters, limit=page.limit, offset=page.offset, sort=field, descending=descending

@@ -15,7 +15,7 @@ from typing import Any
 from batchivo_common.auth.tokens import Principal
 from batchivo_common.contracts.inventory import SpoolStateV1
 from batchivo_common.errors import BadRequest, Conflict, NotFound
-from batchivo_common.messaging.envelope import new_event
+from batchivo_common.messaging.envelope import EventEnvelope, new_event
 from batchivo_common.messaging.outbox import add_event
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -337,38 +337,42 @@ class SpoolService:
     # --- events --------------------------------------------------------------------------------------------
 
     async def publish(self, row: SpoolRow, verb: str) -> None:
-        s = row.spool
-        data = SpoolStateV1(
-            spool_id=s.id,
-            code=s.code,
-            filament_type_id=s.filament_type_id,
-            material_code=row.material.code,
-            brand=row.filament.brand,
-            color_name=row.filament.color_name,
-            initial_weight=float(s.initial_weight),
-            current_weight=float(s.current_weight),
-            empty_spool_weight=float(s.empty_spool_weight) if s.empty_spool_weight is not None else None,
-            purchase_price=float(s.purchase_price) if s.purchase_price is not None else None,
-            purchase_date=s.purchase_date,
-            location=s.location,
-            cost_per_gram=_float(rules.cost_per_gram(s.purchase_price, s.initial_weight)),
-            is_archived=s.is_archived,
-        )
-        event = new_event(
-            f"inventory.spool.{verb}.v1",
-            producer=PRODUCER,
-            tenant_id=s.tenant_id,
-            aggregate_id=s.id,
-            aggregate_version=s.version,
-            data=data.model_dump(mode="json"),
-        )
-        await add_event(self.session, outbox, event)
+        await add_event(self.session, outbox, spool_event(row, verb))
 
     async def _row(self, tenant_id: uuid.UUID, spool_id: uuid.UUID, *, for_update: bool = False) -> SpoolRow:
         row = await self.spools.get(tenant_id, spool_id, for_update=for_update)
         if row is None:
             raise NotFound("Spool not found")
         return row
+
+
+def spool_event(row: SpoolRow, verb: str) -> EventEnvelope:
+    """The ``inventory.spool.<verb>.v1`` state event of ``row`` (full state, ``aggregate_version``)."""
+    s = row.spool
+    data = SpoolStateV1(
+        spool_id=s.id,
+        code=s.code,
+        filament_type_id=s.filament_type_id,
+        material_code=row.material.code,
+        brand=row.filament.brand,
+        color_name=row.filament.color_name,
+        initial_weight=float(s.initial_weight),
+        current_weight=float(s.current_weight),
+        empty_spool_weight=float(s.empty_spool_weight) if s.empty_spool_weight is not None else None,
+        purchase_price=float(s.purchase_price) if s.purchase_price is not None else None,
+        purchase_date=s.purchase_date,
+        location=s.location,
+        cost_per_gram=_float(rules.cost_per_gram(s.purchase_price, s.initial_weight)),
+        is_archived=s.is_archived,
+    )
+    return new_event(
+        f"inventory.spool.{verb}.v1",
+        producer=PRODUCER,
+        tenant_id=s.tenant_id,
+        aggregate_id=s.id,
+        aggregate_version=s.version,
+        data=data.model_dump(mode="json"),
+    )
 
 
 def _float(value: Decimal | None) -> float | None:
