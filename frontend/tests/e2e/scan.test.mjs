@@ -143,6 +143,28 @@ test("an unknown EAN is remembered for a filament type, then Add spool opens pre
   await page.keyboard.press("Escape");
 });
 
+test("the filament type's edit dialog lists the remembered barcode (light, dark, phone)", async () => {
+  await nav("Filament types").click();
+  /** @type {[string, string, { width: number, height: number }][]} */
+  const views = [
+    ["light", "scan-08-type-barcodes", { width: 1280, height: 860 }],
+    ["dark", "scan-09-type-barcodes-dark", { width: 1280, height: 860 }],
+    ["light", "scan-10-type-barcodes-phone", { width: 390, height: 844 }],
+  ];
+  for (const [theme, name, size] of views) {
+    await page.setViewportSize(size);
+    if (theme === "dark") await page.getByRole("button", { name: "Use dark theme" }).click();
+    await page.getByRole("button", { name: "Edit PLA Polymaker Jade" }).click();
+    const dialog = page.getByRole("dialog", { name: "Edit filament type" });
+    await dialog.getByRole("list", { name: "Remembered barcodes" }).getByText(EAN).waitFor();
+    await shot(name);
+    await page.keyboard.press("Escape");
+    await dialog.waitFor({ state: "hidden" });
+    if (theme === "dark") await page.getByRole("button", { name: "Use light theme" }).click();
+  }
+  await page.setViewportSize({ width: 1280, height: 860 });
+});
+
 test("a code can be typed; a mistyped barcode is explained", async () => {
   const dialog = await openScan(blankPicture());
   await dialog.getByLabel("Or type the code").fill("4006381333932");

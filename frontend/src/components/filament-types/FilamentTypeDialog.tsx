@@ -1,5 +1,6 @@
 import { useState, type ReactNode } from "react";
 import { FilamentTypeForm } from "@/components/filament-types/FilamentTypeForm";
+import { FilamentTypeBarcodes } from "@/components/scan/FilamentTypeBarcodes";
 import {
   EMPTY_FILAMENT_TYPE,
   filamentTypeToValues,
@@ -60,6 +61,7 @@ export function FilamentTypeDialog({ filamentType, trigger }: FilamentTypeDialog
             onCancel={() => setOpen(false)}
           />
         )}
+        {filamentType ? <FilamentTypeBarcodes filamentTypeId={filamentType.id} /> : null}
       </DialogContent>
     </Dialog>
   );
