@@ -17,7 +17,7 @@ export function StockChartCard() {
     <Card>
       <CardHeader>
         <CardTitle>{TITLE}</CardTitle>
-        <CardDescription>Grams left on active spools; hover a segment for its filament.</CardDescription>
+        <CardDescription>Grams left on active spools; every colour is listed under its bar.</CardDescription>
       </CardHeader>
       <CardContent>
         {summary.error ? (
