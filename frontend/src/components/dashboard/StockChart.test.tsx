@@ -73,4 +73,12 @@ describe("StockChart", () => {
     expect(track.getAttribute("fill")).toBe("none");
     expect(track.getAttribute("stroke-dasharray")).toBe("3 3");
   });
+
+  it("hides the screen readers' table with a wrapper, since a table marked sr-only grows past a phone's screen", () => {
+    render(<StockChart bars={buildStockBars(ITEMS)} title="Stock by material and colour" />);
+
+    const table = screen.getByRole("table", { name: "Stock by material and colour" });
+    expect(table).not.toHaveClass("sr-only");
+    expect(table.parentElement).toHaveClass("sr-only");
+  });
 });

@@ -31,7 +31,13 @@ export function StockChart({ bars, title }: { bars: StockBar[]; title: string })
           </li>
         ))}
       </ul>
-      <StockTable id={tableId} bars={bars} caption={title} />
+      {/*
+        Hidden by a wrapper, not on the table itself: a table grows to fit its cells whatever its width, so an
+        sr-only table stuck out of a phone's screen and the dashboard scrolled sideways.
+      */}
+      <div className="sr-only">
+        <StockTable id={tableId} bars={bars} caption={title} />
+      </div>
     </figure>
   );
 }
@@ -105,7 +111,7 @@ function Legend({ bar }: { bar: StockBar }) {
 
 function StockTable({ id, bars, caption }: { id: string; bars: StockBar[]; caption: string }) {
   return (
-    <table id={id} className="sr-only">
+    <table id={id}>
       <caption>{caption}</caption>
       <thead>
         <tr>

@@ -1,19 +1,44 @@
-import type { HTMLAttributes, ReactNode, TdHTMLAttributes, ThHTMLAttributes } from "react";
+import { useLayoutEffect, useRef, type HTMLAttributes, type ReactNode, type TdHTMLAttributes, type ThHTMLAttributes } from "react";
 import { cn } from "@/lib/utils";
 
 interface TableProps extends HTMLAttributes<HTMLTableElement> {
   /**
    * Below the `sm` breakpoint (a phone) each row is drawn as a card instead of a line of a wide table:
-   * cells stack, each under the label given to its TableCell, so nothing is off-screen or scrolls sideways.
-   * The markup stays one table (index.css `table[data-cards]` does the layout).
+   * cells stack, each with its column's name, so nothing is off-screen or scrolls sideways. On by default,
+   * for every table of the app. The markup stays one table (index.css `table[data-cards]` does the layout);
+   * a cell's `label`/`card` props place it by hand, other cells are labelled from their column's header.
    */
   cards?: boolean;
 }
 
-export function Table({ className, cards = false, ...props }: TableProps) {
+/** Writes each body cell's column header into its `data-label` (shown before the value on a card). */
+export function labelCells(table: HTMLTableElement): void {
+  const names: string[] = [];
+  for (const head of Array.from(table.tHead?.rows[0]?.cells ?? [])) {
+    for (let span = 0; span < head.colSpan; span++) names.push((head.textContent ?? "").trim());
+  }
+  for (const body of Array.from(table.tBodies)) {
+    for (const row of Array.from(body.rows)) {
+      let column = 0;
+      for (const cell of Array.from(row.cells)) {
+        const name = names[column] ?? "";
+        if (name && cell.colSpan === 1) cell.dataset.label = name;
+        else delete cell.dataset.label;
+        column += cell.colSpan;
+      }
+    }
+  }
+}
+
+export function Table({ className, cards = true, ...props }: TableProps) {
+  const ref = useRef<HTMLTableElement>(null);
+  // After every render: the rows may have changed (a new page, a filter, a row added).
+  useLayoutEffect(() => {
+    if (cards && ref.current) labelCells(ref.current);
+  });
   return (
     <div className={cn("relative w-full rounded-md border", cards ? "max-sm:rounded-none max-sm:border-0 sm:overflow-x-auto" : "overflow-x-auto")}>
-      <table data-cards={cards ? "" : undefined} className={cn("w-full caption-bottom text-sm", className)} {...props} />
+      <table ref={ref} data-cards={cards ? "" : undefined} className={cn("w-full caption-bottom text-sm", className)} {...props} />
     </div>
   );
 }
