@@ -213,6 +213,11 @@ test("the spools list is cards showing what is left, the weight and the place, w
   });
   assert.ok(hit >= 44, `the checkbox's touch area is ${hit}px`);
   await shot("phone-05-spool-cards");
+  // The menu's links are thumb-sized too.
+  await page.getByRole("button", { name: "Menu" }).click();
+  const menuLink = page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Filament types", exact: true });
+  const menuBox = await menuLink.boundingBox();
+  assert.ok(menuBox && menuBox.height >= 44, `a thumb-sized menu link: ${JSON.stringify(menuBox)}`);
 });
 
 test("every page of the app fits the phone's width, in the light and the dark theme", async () => {
