@@ -1,6 +1,18 @@
-/** Display formats shared by every page (grams and money to 2 decimals, cost per gram to 4: domain.md §0). */
+/**
+ * Display formats shared by every page (grams and money to 2 decimals, cost per gram to 4: domain.md §0).
+ * Numbers always group thousands ("1,000 g", also in locales that leave 4-digit numbers ungrouped), so a
+ * weight reads the same on every page.
+ */
 
-const grams = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2 });
+const grams = new Intl.NumberFormat(undefined, { maximumFractionDigits: 2, useGrouping: true });
+
+/** A plain number in the shop's way of writing numbers: "1,234.5"; `digits` fixes the decimals shown. */
+export function formatNumber(value: number | null | undefined, digits?: number): string {
+  if (value == null) return "—";
+  const options: Intl.NumberFormatOptions =
+    digits === undefined ? { maximumFractionDigits: 2 } : { minimumFractionDigits: digits, maximumFractionDigits: digits };
+  return new Intl.NumberFormat(undefined, { ...options, useGrouping: true }).format(value);
+}
 
 export function formatGrams(value: number | null | undefined): string {
   return value == null ? "—" : `${grams.format(value)} g`;

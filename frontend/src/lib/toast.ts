@@ -16,8 +16,11 @@ function emit(): void {
   for (const listener of listeners) listener();
 }
 
+/** At most this many notices show at once; a newer one replaces the oldest. */
+export const MAX_TOASTS = 2;
+
 export function toast(notice: Omit<Toast, "id">): void {
-  toasts = [...toasts, { ...notice, id: nextId++ }].slice(-3);
+  toasts = [...toasts, { ...notice, id: nextId++ }].slice(-MAX_TOASTS);
   emit();
 }
 

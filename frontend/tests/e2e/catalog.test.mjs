@@ -33,7 +33,7 @@ test("register a shop, add a filament type and a priced spool", async () => {
   await dialog.getByLabel("Brand").fill("Prusament");
   await dialog.getByLabel("Colour name").fill("Jungle Green");
   await dialog.getByLabel("Colour hex code").fill("#2E7D32");
-  await dialog.getByRole("button", { name: "Save" }).click();
+  await dialog.getByRole("button", { name: "Save", exact: true }).click();
   await dialog.waitFor({ state: "hidden" });
 
   await nav("Spools").click();

@@ -73,7 +73,7 @@ test("create a filament type with a reorder level", async () => {
   await dialog.getByLabel("Colour name").fill("Galaxy Black");
   await dialog.getByLabel("Colour hex code").fill("#2B2D42");
   await dialog.getByLabel("Reorder level (g)").fill("2500");
-  await dialog.getByRole("button", { name: "Save" }).click();
+  await dialog.getByRole("button", { name: "Save", exact: true }).click();
   await dialog.waitFor({ state: "hidden" });
   await assertText(page.getByRole("cell", { name: "Galaxy Black" }), "Galaxy Black");
   await shot("03-filament-types");

@@ -58,7 +58,7 @@ async function addFilamentType(/** @type {string} */ colour, /** @type {string} 
   await dialog.getByLabel("Brand").fill("Prusament");
   await dialog.getByLabel("Colour name").fill(colour);
   await dialog.getByLabel("Colour hex code").fill(hex);
-  await dialog.getByRole("button", { name: "Save" }).click();
+  await dialog.getByRole("button", { name: "Save", exact: true }).click();
   await dialog.waitFor({ state: "hidden" });
 }
 

@@ -48,4 +48,37 @@ describe("StockChart", () => {
     // The bars themselves are hidden from assistive technology (the table says it all).
     expect(screen.getAllByTestId("stock-bar")[0]?.closest("[aria-hidden='true']")).not.toBeNull();
   });
+
+  it("writes a legend under each bar, so a phone needs no hover to tell the colours apart", () => {
+    render(<StockChart bars={buildStockBars(ITEMS)} title="Stock by material and colour" />);
+
+    const legends = screen.getAllByTestId("stock-legend");
+    expect(legends).toHaveLength(2);
+    const pla = (legends[0] as HTMLElement).querySelectorAll("li");
+    expect([...pla].map((li) => li.textContent)).toEqual([
+      "Prusament Galaxy Black1,500 g",
+      "Prusament Signal White500 g",
+      "Prusament Unlabelled250 g",
+    ]);
+    // Each entry has its colour's swatch, which has a visible ring (white on a light card, black on a dark one).
+    const swatch = within(legends[0] as HTMLElement).getAllByTestId("color-swatch")[1];
+    expect(swatch).toHaveStyle({ backgroundColor: "#FAFAFA" });
+    expect(swatch?.className).toMatch(/border-foreground\/50/);
+  });
+
+  it("draws the empty track as an outline, so white filament never looks like an empty bar", () => {
+    render(<StockChart bars={buildStockBars(ITEMS)} title="Stock by material and colour" />);
+
+    const track = within(screen.getAllByTestId("stock-bar")[0] as HTMLElement).getByTestId("stock-track");
+    expect(track.getAttribute("fill")).toBe("none");
+    expect(track.getAttribute("stroke-dasharray")).toBe("3 3");
+  });
+
+  it("hides the screen readers' table with a wrapper, since a table marked sr-only grows past a phone's screen", () => {
+    render(<StockChart bars={buildStockBars(ITEMS)} title="Stock by material and colour" />);
+
+    const table = screen.getByRole("table", { name: "Stock by material and colour" });
+    expect(table).not.toHaveClass("sr-only");
+    expect(table.parentElement).toHaveClass("sr-only");
+  });
 });

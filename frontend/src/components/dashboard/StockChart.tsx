@@ -1,5 +1,6 @@
 import { useId } from "react";
 import type { StockBar } from "@/components/dashboard/stockChartData";
+import { ColorSwatch } from "@/components/ui/color-swatch";
 import { formatGrams } from "@/lib/format";
 
 /** Segments of types without a colour use the theme's muted ink, so they stay visible in both themes. */
@@ -8,8 +9,9 @@ const BAR_HEIGHT = 20;
 
 /**
  * Horizontal stacked bars: one per material, one segment per filament type in its own colour. Bars
- * share one scale (the largest material fills the width). The SVG is decorative for screen readers;
- * they get the same numbers as a table.
+ * share one scale (the largest material fills the width). Under each bar its legend names every colour
+ * with its grams, so nothing needs a hover (a phone has none). The drawing and legend are decorative for
+ * screen readers; they get the same numbers as a table.
  */
 export function StockChart({ bars, title }: { bars: StockBar[]; title: string }) {
   const tableId = useId();
@@ -25,10 +27,17 @@ export function StockChart({ bars, title }: { bars: StockBar[]; title: string })
               <span className="block text-xs text-muted-foreground">{formatGrams(bar.totalGrams)}</span>
             </span>
             <BarSvg bar={bar} max={max} />
+            <Legend bar={bar} />
           </li>
         ))}
       </ul>
-      <StockTable id={tableId} bars={bars} caption={title} />
+      {/*
+        Hidden by a wrapper, not on the table itself: a table grows to fit its cells whatever its width, so an
+        sr-only table stuck out of a phone's screen and the dashboard scrolled sideways.
+      */}
+      <div className="sr-only">
+        <StockTable id={tableId} bars={bars} caption={title} />
+      </div>
     </figure>
   );
 }
@@ -44,7 +53,20 @@ function BarSvg({ bar, max }: { bar: StockBar; max: number }) {
       className="h-5 w-full overflow-visible"
       focusable="false"
     >
-      <rect x={0} y={0} width={100} height={BAR_HEIGHT} rx={1} fill="var(--muted)" />
+      {/* The empty track is an outline, not a fill: a white filament must not look like "no stock". */}
+      <rect
+        data-testid="stock-track"
+        x={0}
+        y={0}
+        width={100}
+        height={BAR_HEIGHT}
+        rx={1}
+        fill="none"
+        stroke="var(--muted-foreground)"
+        strokeOpacity={0.6}
+        strokeDasharray="3 3"
+        vectorEffect="non-scaling-stroke"
+      />
       {bar.segments.map((segment) => {
         const width = (segment.grams / max) * 100;
         const rect = (
@@ -56,9 +78,9 @@ function BarSvg({ bar, max }: { bar: StockBar; max: number }) {
             width={width}
             height={BAR_HEIGHT}
             fill={segment.colorHex ?? NO_COLOUR}
-            // Light filaments (white, natural) need an edge to be seen on a light card.
+            // White filament on a light card and black on a dark one need a visible edge.
             stroke="var(--foreground)"
-            strokeOpacity={0.25}
+            strokeOpacity={0.55}
             strokeWidth={1}
             vectorEffect="non-scaling-stroke"
           >
@@ -72,9 +94,24 @@ function BarSvg({ bar, max }: { bar: StockBar; max: number }) {
   );
 }
 
+/** The bar's colours in order, each with its swatch and grams: readable and tappable without hovering. */
+function Legend({ bar }: { bar: StockBar }) {
+  return (
+    <ul data-testid="stock-legend" className="col-start-2 flex flex-wrap gap-x-3 gap-y-1 text-xs text-muted-foreground">
+      {bar.segments.map((segment) => (
+        <li key={segment.filamentTypeId} className="inline-flex min-w-0 items-center gap-1.5">
+          <ColorSwatch hex={segment.colorHex} className="size-3" />
+          <span className="text-foreground">{segment.label}</span>
+          <span className="tabular-nums">{formatGrams(segment.grams)}</span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
 function StockTable({ id, bars, caption }: { id: string; bars: StockBar[]; caption: string }) {
   return (
-    <table id={id} className="sr-only">
+    <table id={id}>
       <caption>{caption}</caption>
       <thead>
         <tr>

@@ -1,5 +1,4 @@
 import { useMemo } from "react";
-import { Link } from "react-router-dom";
 import { StockChart } from "@/components/dashboard/StockChart";
 import { buildStockBars } from "@/components/dashboard/stockChartData";
 import { ErrorAlert } from "@/components/ui/alert";
@@ -17,7 +16,7 @@ export function StockChartCard() {
     <Card>
       <CardHeader>
         <CardTitle>{TITLE}</CardTitle>
-        <CardDescription>Grams left on active spools; hover a segment for its filament.</CardDescription>
+        <CardDescription>Grams left on active spools; every colour is listed under its bar.</CardDescription>
       </CardHeader>
       <CardContent>
         {summary.error ? (
@@ -30,7 +29,7 @@ export function StockChartCard() {
           </div>
         ) : bars.length === 0 ? (
           <EmptyState title="No filament in stock">
-            Add spools on the <Link to="/spools" className="text-primary underline">Spools</Link> page to see your stock here.
+            The spools you add show up here, by material and colour.
           </EmptyState>
         ) : (
           <StockChart bars={bars} title={TITLE} />

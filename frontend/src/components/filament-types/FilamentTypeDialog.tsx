@@ -22,11 +22,19 @@ interface FilamentTypeDialogProps {
   /** The type to edit; without it the dialog adds a new one. */
   filamentType?: FilamentType;
   trigger: ReactNode;
+  /** Opens on the first render (e.g. /filament-types?add=first). */
+  defaultOpen?: boolean;
+  /** Called when the dialog closes. */
+  onClosed?: () => void;
 }
 
 /** Add or edit a filament type. The form mounts fresh on every open, so it never shows stale input. */
-export function FilamentTypeDialog({ filamentType, trigger }: FilamentTypeDialogProps) {
-  const [open, setOpen] = useState(false);
+export function FilamentTypeDialog({ filamentType, trigger, defaultOpen = false, onClosed }: FilamentTypeDialogProps) {
+  const [open, setOpenState] = useState(defaultOpen);
+  const setOpen = (next: boolean) => {
+    setOpenState(next);
+    if (!next) onClosed?.();
+  };
   const materialTypes = useMaterialTypes();
   const create = useCreateFilamentType();
   const update = useUpdateFilamentType();
@@ -37,6 +45,11 @@ export function FilamentTypeDialog({ filamentType, trigger }: FilamentTypeDialog
     const saved = filamentType ? await update.mutateAsync({ id: filamentType.id, body }) : await create.mutateAsync(body);
     toast({ title: editing ? "Filament type saved" : "Filament type added", description: `${saved.material_code} ${saved.brand} ${saved.color_name}` });
     setOpen(false);
+  };
+  // A new type only: save, say so, and keep the dialog for the next colour.
+  const saveAnother = async (values: FilamentTypeFormValues) => {
+    const saved = await create.mutateAsync(valuesToBody(values));
+    toast({ title: "Filament type added", description: `${saved.material_code} ${saved.brand} ${saved.color_name}` });
   };
 
   return (
@@ -58,6 +71,7 @@ export function FilamentTypeDialog({ filamentType, trigger }: FilamentTypeDialog
             defaultValues={filamentType ? filamentTypeToValues(filamentType) : EMPTY_FILAMENT_TYPE}
             materialTypes={materialTypes.data.items}
             onSave={save}
+            onSaveAnother={editing ? undefined : saveAnother}
             onCancel={() => setOpen(false)}
           />
         )}

@@ -1,9 +1,11 @@
 import { zodResolver } from "@hookform/resolvers/zod";
+import { useRef } from "react";
 import { Controller } from "react-hook-form";
 import { ColourField } from "@/components/filament-types/ColourField";
 import {
   FILAMENT_TYPE_FIELDS,
   filamentTypeSchema,
+  nextFilamentTypeValues,
   type FilamentTypeFormValues,
 } from "@/components/filament-types/filamentTypeSchema";
 import { MaterialTypeOptions } from "@/components/filament-types/MaterialTypeOptions";
@@ -19,17 +21,36 @@ interface FilamentTypeFormProps {
   materialTypes: MaterialType[];
   /** Saves the values; a thrown API error is placed next to its field (422) or at the form (409, ...). */
   onSave: (values: FilamentTypeFormValues) => Promise<unknown>;
+  /**
+   * Offers "Save and add another": saves like onSave, then the form stays with the colour cleared (the
+   * material, brand and the rest kept) and the colour name focused for the next type.
+   */
+  onSaveAnother?: (values: FilamentTypeFormValues) => Promise<unknown>;
   onCancel: () => void;
 }
 
-export function FilamentTypeForm({ defaultValues, materialTypes, onSave, onCancel }: FilamentTypeFormProps) {
+export function FilamentTypeForm({ defaultValues, materialTypes, onSave, onSaveAnother, onCancel }: FilamentTypeFormProps) {
+  const another = useRef(false);
   const { form, onSubmit } = useSaveForm<FilamentTypeFormValues>({
     resolver: zodResolver(filamentTypeSchema),
     defaultValues,
     fields: FILAMENT_TYPE_FIELDS,
-    onSave,
+    onSave: async (values) => {
+      if (!(another.current && onSaveAnother)) return onSave(values);
+      await onSaveAnother(values);
+      form.reset(nextFilamentTypeValues(values), { keepFieldsRef: true });
+      form.setFocus("color_name");
+    },
   });
   const { errors } = form.formState;
+  const saveAnother = async () => {
+    another.current = true;
+    try {
+      await onSubmit();
+    } finally {
+      another.current = false;
+    }
+  };
 
   return (
     <form className="grid gap-4" onSubmit={onSubmit} noValidate>
@@ -74,7 +95,13 @@ export function FilamentTypeForm({ defaultValues, materialTypes, onSave, onCance
           <Input inputMode="numeric" {...form.register("bed_temp")} />
         </Field>
       </div>
-      <FormActions formState={form.formState} submitLabel="Save" pendingLabel="Saving…" onCancel={onCancel} />
+      <FormActions
+        formState={form.formState}
+        submitLabel="Save"
+        pendingLabel="Saving…"
+        onCancel={onCancel}
+        onSaveAnother={onSaveAnother ? () => void saveAnother() : undefined}
+      />
     </form>
   );
 }

@@ -17,7 +17,7 @@ export function FilamentTypesTable({ rows }: { rows: FilamentTypeWithStock[] }) 
   const canEdit = can("member");
   const canDelete = can("admin");
   return (
-    <Table>
+    <Table cards>
       <caption className="sr-only">Filament types with their stock</caption>
       <TableHeader>
         <TableRow>
@@ -35,17 +35,17 @@ export function FilamentTypesTable({ rows }: { rows: FilamentTypeWithStock[] }) 
       <TableBody>
         {rows.map((row) => (
           <TableRow key={row.id}>
-            <TableCell>
+            <TableCell card="title">
               <span className="flex items-center gap-2">
                 <ColorSwatch hex={row.color_hex} className="size-4" />
                 <span className="font-medium">{row.color_name}</span>
               </span>
             </TableCell>
-            <TableCell>{row.material_code}</TableCell>
-            <TableCell>{row.brand}</TableCell>
-            <TableCell>{row.finish ?? "—"}</TableCell>
-            <TableCell className="text-right tabular-nums">{row.diameter_mm} mm</TableCell>
-            <TableCell className="text-right tabular-nums">
+            <TableCell card="corner" className="max-sm:text-xs max-sm:font-medium">{row.material_code}</TableCell>
+            <TableCell label="Brand">{row.brand}</TableCell>
+            <TableCell label="Finish">{row.finish ?? "—"}</TableCell>
+            <TableCell label="Diameter" className="text-right tabular-nums">{row.diameter_mm} mm</TableCell>
+            <TableCell label="Cost per gram" className="text-right tabular-nums">
               <span className="inline-flex items-center gap-1.5">
                 {formatCostPerKg(row.cost_per_gram, currency)}
                 {row.cost_is_estimate && row.cost_per_gram !== null ? (
@@ -55,17 +55,17 @@ export function FilamentTypesTable({ rows }: { rows: FilamentTypeWithStock[] }) 
                 ) : null}
               </span>
             </TableCell>
-            <TableCell className="text-right tabular-nums">
+            <TableCell label="Remaining" className="text-right tabular-nums">
               <RemainingCell row={row} />
             </TableCell>
-            <TableCell className="text-right tabular-nums">
+            <TableCell label="Reorder level" className="text-right tabular-nums">
               <span className="inline-flex flex-wrap items-center justify-end gap-1.5">
                 {row.min_stock_grams > 0 ? formatGrams(row.min_stock_grams) : "—"}
                 {row.below_reorder_level ? <Badge variant="warning">Below reorder level</Badge> : null}
               </span>
             </TableCell>
             {canEdit ? (
-              <TableCell className="text-right">
+              <TableCell card="actions" className="text-right">
                 <span className="inline-flex">
                   <FilamentTypeDialog
                     filamentType={row}

@@ -87,3 +87,12 @@ export function valuesToBody(values: FilamentTypeFormValues): FilamentTypeCreate
     min_stock_grams: Number(values.min_stock_grams),
   };
 }
+
+/**
+ * The form's values for the next type after "Save and add another": a shop adds a brand's colours in a row,
+ * so the material, brand, finish, diameter, density, temperatures and reorder level are kept; the colour
+ * (name and hex) is cleared.
+ */
+export function nextFilamentTypeValues(values: FilamentTypeFormValues): FilamentTypeFormValues {
+  return { ...values, color_name: "", color_hex: "" };
+}

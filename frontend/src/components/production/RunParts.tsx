@@ -1,6 +1,6 @@
 /** Small pieces of the production pages: the run status badge, the deduction badge and a signed variance. */
 import { Badge } from "@/components/ui/badge";
-import { formatGrams } from "@/lib/format";
+import { formatGrams, formatNumber } from "@/lib/format";
 import { cn } from "@/lib/utils";
 import type { RunStatus } from "@/queries/production";
 
@@ -54,7 +54,7 @@ export function Variance({ grams, pct }: { grams: number | null | undefined; pct
     <span className={cn("tabular-nums", grams > 0 && "font-medium text-destructive")}>
       {sign}
       {formatGrams(Math.abs(grams))}
-      {pct != null ? ` (${sign}${Math.abs(pct).toFixed(1)}%)` : ""}
+      {pct != null ? ` (${sign}${formatNumber(Math.abs(pct), 1)}%)` : ""}
     </span>
   );
 }

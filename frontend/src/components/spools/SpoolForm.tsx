@@ -1,10 +1,12 @@
 /** Create or edit one spool. Limits mirror the API (spools/schemas.py) so most mistakes never leave the page. */
 import { zodResolver } from "@hookform/resolvers/zod";
+import { useEffect, useRef } from "react";
 import { useForm, type UseFormSetError } from "react-hook-form";
 import { z } from "zod";
 import { FilamentTypeSelect } from "@/components/spools/FilamentTypeSelect";
 import { NoFilamentTypes } from "@/components/spools/NoFilamentTypes";
 import { decimalText, MAX_GRAMS, MAX_MONEY, toNumberOrNull } from "@/components/spools/numbers";
+import { defaultSpoolWeights, nextSpoolValues, rememberSpoolWeights, tareGuess } from "@/components/spools/spoolDefaults";
 import { ErrorAlert } from "@/components/ui/alert";
 import { Field } from "@/components/ui/field";
 import { FormActions } from "@/components/ui/form-actions";
@@ -13,6 +15,7 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { Textarea } from "@/components/ui/textarea";
 import { ApiError } from "@/lib/errors";
 import { applyApiErrors, blankToNull } from "@/lib/forms";
+import { TYPE_PICKER_PARAMS } from "@/components/onboarding/useOnboarding";
 import { useFilamentTypes } from "@/queries/catalogTypes";
 import { useCreateSpool, useUpdateSpool, type Spool, type SpoolCreateInput, type SpoolUpdateInput } from "@/queries/spools";
 
@@ -64,13 +67,15 @@ const TEXT_FIELDS = ["code", "supplier", "location", "lot_number", "notes"] as c
 
 const numberText = (value: number | null | undefined) => (value == null ? "" : String(value));
 
-function defaultValues(spool: Spool | undefined, filamentTypeId = ""): SpoolFormValues {
+function defaultValues(spool: Spool | undefined, typeId: string | undefined): SpoolFormValues {
+  // A new spool starts with the last weights used here (1,000 g and no tare the first time).
+  const remembered = spool ? undefined : defaultSpoolWeights(undefined);
   return {
-    filament_type_id: spool?.filament_type_id ?? filamentTypeId,
+    filament_type_id: spool?.filament_type_id ?? typeId ?? "",
     code: spool?.code ?? "",
-    initial_weight: spool ? String(spool.initial_weight) : "1000",
+    initial_weight: spool ? String(spool.initial_weight) : (remembered?.initial_weight ?? "1000"),
     current_weight: numberText(spool?.current_weight),
-    empty_spool_weight: numberText(spool?.empty_spool_weight),
+    empty_spool_weight: spool ? numberText(spool.empty_spool_weight) : (remembered?.empty_spool_weight ?? ""),
     purchase_price: numberText(spool?.purchase_price),
     purchase_date: spool?.purchase_date ?? "",
     supplier: spool?.supplier ?? "",
@@ -124,30 +129,62 @@ function applySpoolApiError(error: unknown, values: SpoolFormValues, setError: U
 interface SpoolFormProps {
   /** The spool to edit; absent to create one. */
   spool?: Spool;
+  /** A new spool's filament type, chosen beforehand (e.g. /spools?add=<typeId>). */
+  defaultTypeId?: string;
   onSaved: (spool: Spool) => void;
+  /** Offers "Save and add another" on a new spool: called after each such save, the form stays for the next. */
+  onSavedAnother?: (spool: Spool) => void;
   onCancel?: () => void;
-  /** Create: the filament type chosen up front (a scanned box's remembered type). */
-  filamentTypeId?: string;
 }
 
-export function SpoolForm({ spool, onSaved, onCancel, filamentTypeId }: SpoolFormProps) {
+export function SpoolForm({ spool, defaultTypeId, onSaved, onSavedAnother, onCancel }: SpoolFormProps) {
   const mode = spool ? "edit" : "create";
-  const types = useFilamentTypes({ limit: 200, sort: "brand" });
+  const types = useFilamentTypes(TYPE_PICKER_PARAMS);
   const createSpool = useCreateSpool();
   const updateSpool = useUpdateSpool();
-  const form = useForm<SpoolFormValues>({ resolver: zodResolver(spoolFormSchema(mode)), defaultValues: defaultValues(spool, filamentTypeId) });
+  const form = useForm<SpoolFormValues>({
+    resolver: zodResolver(spoolFormSchema(mode)),
+    defaultValues: defaultValues(spool, defaultTypeId),
+  });
   const { errors } = form.formState;
+  const another = useRef(false);
+  const typeId = form.watch("filament_type_id");
+  const materialOf = (id: string) => types.data?.items.find((type) => type.id === id)?.material_code;
+  const material = materialOf(typeId);
+
+  // A new spool's tare follows its material (the last tare typed for it) until the tare is typed by hand.
+  useEffect(() => {
+    if (mode !== "create" || form.getFieldState("empty_spool_weight").isDirty) return;
+    const guess = tareGuess(material);
+    if (guess !== "") form.setValue("empty_spool_weight", guess);
+  }, [mode, material, form]);
 
   const onSubmit = form.handleSubmit(async (values) => {
+    const addAnother = another.current;
     try {
       const saved = spool
         ? await updateSpool.mutateAsync({ id: spool.id, changes: toUpdateBody(values, spool) })
         : await createSpool.mutateAsync(toCreateBody(values));
-      onSaved(saved);
+      if (!spool) rememberSpoolWeights(values, materialOf(values.filament_type_id));
+      if (addAnother && onSavedAnother) {
+        form.reset(nextSpoolValues(values), { keepFieldsRef: true });
+        form.setFocus("filament_type_id");
+        onSavedAnother(saved);
+      } else {
+        onSaved(saved);
+      }
     } catch (error) {
       applySpoolApiError(error, values, form.setError);
     }
   });
+  const saveAnother = async () => {
+    another.current = true;
+    try {
+      await onSubmit();
+    } finally {
+      another.current = false;
+    }
+  };
 
   if (types.isPending) return <Skeleton className="h-64" />;
   if (types.isError) return <ErrorAlert error={types.error} />;
@@ -206,6 +243,7 @@ export function SpoolForm({ spool, onSaved, onCancel, filamentTypeId }: SpoolFor
         submitLabel={mode === "create" ? "Create spool" : "Save changes"}
         pendingLabel="Saving…"
         onCancel={onCancel}
+        onSaveAnother={mode === "create" && onSavedAnother ? () => void saveAnother() : undefined}
         twoColumns
       />
     </form>

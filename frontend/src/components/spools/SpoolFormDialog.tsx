@@ -8,12 +8,14 @@ interface SpoolFormDialogProps {
   /** The spool to edit; absent to add one. */
   spool?: Spool;
   onSaved: (spool: Spool) => void;
-  /** Add: the filament type chosen up front (a scanned box's remembered type). */
-  filamentTypeId?: string;
+  /** A new spool's filament type, chosen beforehand. */
+  defaultTypeId?: string;
+  /** Offers "Save and add another" (new spools only). */
+  onSavedAnother?: (spool: Spool) => void;
 }
 
 /** The spool form in a dialog: "Add spool" on the list, "Edit" on a spool's page. */
-export function SpoolFormDialog({ open, onOpenChange, spool, onSaved, filamentTypeId }: SpoolFormDialogProps) {
+export function SpoolFormDialog({ open, onOpenChange, spool, onSaved, defaultTypeId, onSavedAnother }: SpoolFormDialogProps) {
   return (
     <Dialog open={open} onOpenChange={onOpenChange}>
       <DialogContent className="max-w-2xl">
@@ -24,7 +26,15 @@ export function SpoolFormDialog({ open, onOpenChange, spool, onSaved, filamentTy
           </DialogDescription>
         </DialogHeader>
         {/* Mounted only while open, so every opening starts from the spool's current values. */}
-        {open ? <SpoolForm spool={spool} onSaved={onSaved} onCancel={() => onOpenChange(false)} filamentTypeId={filamentTypeId} /> : null}
+        {open ? (
+          <SpoolForm
+            spool={spool}
+            defaultTypeId={defaultTypeId}
+            onSaved={onSaved}
+            onSavedAnother={spool ? undefined : onSavedAnother}
+            onCancel={() => onOpenChange(false)}
+          />
+        ) : null}
       </DialogContent>
     </Dialog>
   );

@@ -1,4 +1,7 @@
-/** The spools list as a dense table: select, code, filament, remaining, weight, location, added, status. */
+/**
+ * The spools list as a dense table: select, code, filament, remaining, weight, location, added, status.
+ * On a phone each spool is a card with the same facts, labelled (Table `cards`).
+ */
 import { ArrowDown, ArrowUp, ArrowUpDown } from "lucide-react";
 import { memo, type ReactNode } from "react";
 import { Link } from "react-router-dom";
@@ -61,10 +64,10 @@ const SpoolRow = memo(function SpoolRow({ spool, selected, onToggle }: SpoolRowP
   const type = spool.filament_type;
   return (
     <TableRow data-state={selected ? "selected" : undefined}>
-      <TableCell className="w-8">
+      <TableCell className="w-8" card="corner">
         <Checkbox aria-label={`Select ${spool.code}`} checked={selected} onCheckedChange={(checked) => onToggle(spool.id, checked === true)} />
       </TableCell>
-      <TableCell className="font-mono text-xs font-medium whitespace-nowrap">
+      <TableCell className="font-mono text-xs font-medium whitespace-nowrap" card="title">
         <Link to={`/spools/${spool.id}`} className="text-primary hover:underline focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring">
           {spool.code}
         </Link>
@@ -78,13 +81,13 @@ const SpoolRow = memo(function SpoolRow({ spool, selected, onToggle }: SpoolRowP
           <span className="text-xs text-muted-foreground">{type.material_code}</span>
         </span>
       </TableCell>
-      <TableCell>
+      <TableCell label="Remaining">
         <RemainingBar pct={spool.remaining_pct} low={spool.is_low_stock} label={`Remaining on ${spool.code}`} />
       </TableCell>
-      <TableCell className="text-right tabular-nums whitespace-nowrap">{formatGrams(spool.current_weight)}</TableCell>
-      <TableCell className="hidden max-w-40 truncate md:table-cell">{spool.location ?? <span className="text-muted-foreground">—</span>}</TableCell>
-      <TableCell className="hidden whitespace-nowrap text-muted-foreground lg:table-cell">{formatDate(spool.created_at)}</TableCell>
-      <TableCell>
+      <TableCell label="Weight" className="text-right tabular-nums whitespace-nowrap">{formatGrams(spool.current_weight)}</TableCell>
+      <TableCell label="Location" className="hidden max-w-40 truncate md:table-cell">{spool.location ?? <span className="text-muted-foreground">—</span>}</TableCell>
+      <TableCell label="Added" className="hidden whitespace-nowrap text-muted-foreground lg:table-cell">{formatDate(spool.created_at)}</TableCell>
+      <TableCell label="Status">
         <SpoolStatusBadges spool={spool} />
       </TableCell>
     </TableRow>
@@ -106,7 +109,7 @@ export function SpoolTable({ spools, selectedIds, onToggle, onToggleAll, sort, o
   const selectedOnPage = spools.filter((spool) => selectedIds.has(spool.id)).length;
   const allState = selectedOnPage === 0 ? false : selectedOnPage === spools.length ? true : "indeterminate";
   return (
-    <Table aria-busy={refreshing} className={cn("transition-opacity", refreshing && "opacity-60")}>
+    <Table cards aria-busy={refreshing} className={cn("transition-opacity", refreshing && "opacity-60")}>
       <SpoolTableHead sort={sort} onSort={onSort}>
         <Checkbox aria-label="Select all spools on this page" checked={allState} onCheckedChange={(checked) => onToggleAll(checked === true)} />
       </SpoolTableHead>

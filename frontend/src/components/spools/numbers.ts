@@ -3,7 +3,7 @@
  * limits (services/inventory types.py): grams 0–100 000, money 0–1 000 000, percent 0–100, 2 decimals.
  */
 import { z } from "zod";
-import { formatGrams } from "@/lib/format";
+import { formatGrams, formatNumber } from "@/lib/format";
 
 export const MAX_GRAMS = 100_000;
 export const MAX_MONEY = 1_000_000;
@@ -31,7 +31,7 @@ export interface DecimalRule {
 function withUnit(value: number, unit: Unit): string {
   if (unit === "g") return formatGrams(value);
   if (unit === "%") return `${value}%`;
-  return new Intl.NumberFormat().format(value);
+  return formatNumber(value);
 }
 
 /** The problem with a typed number, in plain words, or null when it is fine. */

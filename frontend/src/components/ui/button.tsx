@@ -16,10 +16,11 @@ export const buttonVariants = cva(
         link: "text-primary underline-offset-4 hover:underline",
       },
       size: {
-        default: "h-9 px-4 py-2",
-        sm: "h-8 rounded-md px-3 text-xs",
-        lg: "h-10 rounded-md px-6",
-        icon: "h-9 w-9",
+        // On a phone (below sm) every button is at least 44 px tall: a thumb, not a mouse pointer.
+        default: "h-9 px-4 py-2 max-sm:h-11",
+        sm: "h-8 rounded-md px-3 text-xs max-sm:h-11",
+        lg: "h-10 rounded-md px-6 max-sm:h-11",
+        icon: "h-9 w-9 max-sm:h-11 max-sm:w-11",
       },
     },
     defaultVariants: { variant: "default", size: "default" },

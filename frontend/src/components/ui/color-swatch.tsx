@@ -10,7 +10,8 @@ export function ColorSwatch({ hex, className }: { hex: string | null | undefined
       aria-hidden
       data-testid="color-swatch"
       className={cn(
-        "inline-block size-3.5 shrink-0 rounded-full border border-foreground/20",
+        // A ring in half the text colour: a white swatch on a light page and a black one on a dark page stay visible.
+        "inline-block size-3.5 shrink-0 rounded-full border border-foreground/50",
         !hex && "bg-[repeating-linear-gradient(45deg,var(--muted),var(--muted)_2px,var(--background)_2px,var(--background)_4px)]",
         className,
       )}

@@ -19,10 +19,21 @@ interface FormActionsProps {
   onCancel?: (() => void) | undefined;
   /** The form is a two-column grid: the error and the buttons span both columns. */
   twoColumns?: boolean;
+  /** Renders "Save and add another" (or this label) beside the submit button; it saves, then keeps the dialog open. */
+  onSaveAnother?: (() => void) | undefined;
+  anotherLabel?: string;
 }
 
 /** The end of every dialog form: the form-level error, then Cancel and the submit button. */
-export function FormActions({ formState, submitLabel, pendingLabel, onCancel, twoColumns = false }: FormActionsProps) {
+export function FormActions({
+  formState,
+  submitLabel,
+  pendingLabel,
+  onCancel,
+  twoColumns = false,
+  onSaveAnother,
+  anotherLabel = "Save and add another",
+}: FormActionsProps) {
   const span = twoColumns ? "sm:col-span-2" : undefined;
   const serverError = formState.errors.root?.server;
   return (
@@ -36,6 +47,12 @@ export function FormActions({ formState, submitLabel, pendingLabel, onCancel, tw
         {onCancel ? (
           <Button variant="outline" onClick={onCancel}>
             Cancel
+          </Button>
+        ) : null}
+        {onSaveAnother ? (
+          // type="button": Enter in a field still means the plain submit button.
+          <Button variant="secondary" onClick={onSaveAnother} disabled={formState.isSubmitting}>
+            {anotherLabel}
           </Button>
         ) : null}
         <Button type="submit" disabled={formState.isSubmitting}>

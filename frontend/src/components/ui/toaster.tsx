@@ -23,7 +23,15 @@ export function Toaster() {
           </ToastPrimitive.Close>
         </ToastPrimitive.Root>
       ))}
-      <ToastPrimitive.Viewport className="fixed bottom-0 right-0 z-[100] flex w-full max-w-sm flex-col gap-2 p-4 no-print" />
+      {/*
+        Never over the page's actions: on a wide screen the notices sit at the bottom of the navigation column
+        (tables keep their action buttons on the right); on a phone at the top, above the header, so a dialog's
+        buttons at the bottom and the cards' actions stay free. At most two show (lib/toast.ts).
+      */}
+      <ToastPrimitive.Viewport
+        data-testid="toast-viewport"
+        className="fixed inset-x-0 top-0 z-[100] flex flex-col gap-2 p-2 no-print md:inset-x-auto md:bottom-0 md:left-0 md:top-auto md:w-56"
+      />
     </ToastPrimitive.Provider>
   );
 }

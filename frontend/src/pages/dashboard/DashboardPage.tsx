@@ -5,12 +5,16 @@ import { RecentActivityCard } from "@/components/dashboard/RecentActivityCard";
 import { StockChartCard } from "@/components/dashboard/StockChartCard";
 import { StockTotalsCards } from "@/components/dashboard/StockTotalsCards";
 import { PageHeader } from "@/components/layout/PageHeader";
+import { OnboardingCard } from "@/components/onboarding/OnboardingCard";
 
 export default function DashboardPage() {
   return (
     <>
       <PageHeader title="Dashboard" description="Your printing, filament and finished stock at a glance." />
       <div className="grid gap-4 lg:grid-cols-3">
+        <div className="empty:hidden lg:col-span-3">
+          <OnboardingCard />
+        </div>
         <div className="grid gap-4 sm:grid-cols-2 lg:col-span-3 lg:grid-cols-2">
           <StockTotalsCards />
         </div>

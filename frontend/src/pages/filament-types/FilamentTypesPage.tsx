@@ -1,5 +1,6 @@
 import { Plus } from "lucide-react";
 import { useMemo, useState } from "react";
+import { useSearchParams } from "react-router-dom";
 import { FilamentTypeDialog } from "@/components/filament-types/FilamentTypeDialog";
 import { FilamentTypeFilters } from "@/components/filament-types/FilamentTypeFilters";
 import { FilamentTypesTable } from "@/components/filament-types/FilamentTypesTable";
@@ -31,24 +32,42 @@ export default function FilamentTypesPage() {
   const summary = useStockSummary();
   const rows = useMemo(() => joinStock(types.data?.items ?? [], summary.data?.items), [types.data, summary.data]);
   const filtered = q !== "" || materialTypeId !== "";
+  // /filament-types?add=first (the dashboard's first step) opens the add dialog; closing it drops the parameter.
+  const [searchParams, setSearchParams] = useSearchParams();
+  const [openOnArrival] = useState(() => searchParams.has("add"));
+  const dropAddParam = () => {
+    if (!searchParams.has("add")) return;
+    setSearchParams(
+      (current) => {
+        const without = new URLSearchParams(current);
+        without.delete("add");
+        return without;
+      },
+      { replace: true },
+    );
+  };
 
-  const addButton = can("member") ? (
-    <FilamentTypeDialog
-      trigger={
-        <Button>
-          <Plus />
-          Add filament type
-        </Button>
-      }
-    />
-  ) : null;
+  // The header's button is the one opened on arrival (the empty list shows a second one).
+  const addButton = (onArrival: boolean) =>
+    can("member") ? (
+      <FilamentTypeDialog
+        defaultOpen={onArrival && openOnArrival}
+        onClosed={dropAddParam}
+        trigger={
+          <Button>
+            <Plus />
+            Add filament type
+          </Button>
+        }
+      />
+    ) : null;
 
   return (
     <>
       <PageHeader
         title="Filament types"
         description="Each material, brand and colour you stock, with what is left and when to reorder."
-        actions={addButton}
+        actions={addButton(true)}
       />
       <FilamentTypeFilters
         search={search}
@@ -65,7 +84,7 @@ export default function FilamentTypesPage() {
         filtered ? (
           <EmptyState title="No filament types match">Try another search or material.</EmptyState>
         ) : (
-          <EmptyState title="No filament types yet" action={addButton}>
+          <EmptyState title="No filament types yet" action={addButton(false)}>
             A filament type is one material, brand and colour (e.g. PLA, Prusament, Galaxy Black). Add one before adding spools.
           </EmptyState>
         )

@@ -1,9 +1,10 @@
 /** /spools: the shop's reels, searchable, filterable, sortable and paginated on the server. */
 import { Plus, Printer, Rows3 } from "lucide-react";
 import { useCallback, useState } from "react";
-import { useNavigate } from "react-router-dom";
+import { Link, useNavigate, useSearchParams } from "react-router-dom";
 import { PageHeader } from "@/components/layout/PageHeader";
 import { useNewSpoolIntent } from "@/components/scan/intents";
+import { FIRST_TYPE_HREF, TYPE_PICKER_PARAMS } from "@/components/onboarding/useOnboarding";
 import { BulkAddDialog } from "@/components/spools/BulkAddDialog";
 import { Pager } from "@/components/spools/Pager";
 import { SearchSummary } from "@/components/spools/SearchSummary";
@@ -13,10 +14,11 @@ import { ExportSpoolsButton } from "@/components/transfer/ExportButton";
 import { EMPTY_FILTERS, hasFilters, SPOOLS_PAGE_SIZE, toListParams, useSpoolListSearch } from "@/components/spools/spoolListSearch";
 import { formatSort, nextSort, parseSort, SpoolTable, SpoolTableSkeleton } from "@/components/spools/SpoolTable";
 import { ErrorAlert } from "@/components/ui/alert";
-import { Button } from "@/components/ui/button";
+import { Button, buttonVariants } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { useAuth } from "@/hooks/useAuth";
 import { toast } from "@/lib/toast";
+import { useFilamentTypes } from "@/queries/catalogTypes";
 import { SPOOL_SORT_FIELDS, useSpools, type Spool, type SpoolSortField } from "@/queries/spools";
 
 /** Labels are printed at most this many at a time (the labels page loads each spool). */
@@ -79,7 +81,23 @@ export default function SpoolsPage() {
   const searching = params.q !== undefined;
   const sort = search.sort === "" && searching ? RELEVANCE : parseSort(search.sort || "code", SPOOL_SORT_FIELDS);
   const { selectedIds, toggle, setMany, clear } = useSelection();
-  const [dialog, setDialog] = useState<"add" | "bulk" | null>(null);
+  // /spools?add=<filament type id> opens "Add spool" with that type chosen (the dashboard's first steps).
+  const [searchParams, setSearchParams] = useSearchParams();
+  const addTypeId = searchParams.get("add") ?? undefined;
+  const [dialog, setDialogState] = useState<"add" | "bulk" | null>(() => (addTypeId !== undefined && canWrite ? "add" : null));
+  const setDialog = (next: "add" | "bulk" | null) => {
+    setDialogState(next);
+    if (next === null && addTypeId !== undefined) {
+      setSearchParams(
+        (current) => {
+          const without = new URLSearchParams(current);
+          without.delete("add");
+          return without;
+        },
+        { replace: true },
+      );
+    }
+  };
   // A scanned box's filament type pre-fills "Add spool" (the Scan dialog navigates here with it).
   const [presetType, setPresetType] = useState<string>();
   useNewSpoolIntent((typeId) => {
@@ -95,6 +113,7 @@ export default function SpoolsPage() {
     setPresetType(undefined);
     toast({ title: `Added ${spool.code}` });
   };
+  const onAddedAnother = (spool: Spool) => toast({ title: `Added ${spool.code}`, description: "Ready for the next spool." });
 
   return (
     <>
@@ -163,7 +182,8 @@ export default function SpoolsPage() {
               if (!open) setPresetType(undefined);
             }}
             onSaved={onAdded}
-            filamentTypeId={presetType}
+            onSavedAnother={onAddedAnother}
+            defaultTypeId={presetType ?? addTypeId}
           />
           <BulkAddDialog open={dialog === "bulk"} onOpenChange={(open) => setDialog(open ? "bulk" : null)} />
         </>
@@ -183,6 +203,9 @@ interface EmptyListProps {
 }
 
 function EmptyList({ filtered, beyondLastPage, onClearFilters, onFirstPage, onAdd }: EmptyListProps) {
+  // A shop without filament types gets "Add your first filament type", never a spool form with nothing to choose.
+  const types = useFilamentTypes(TYPE_PICKER_PARAMS);
+  const needsType = types.data?.total === 0;
   if (beyondLastPage) {
     return (
       <EmptyState title="This page is empty" action={<Button variant="outline" onClick={onFirstPage}>Go to the first page</Button>}>
@@ -194,6 +217,20 @@ function EmptyList({ filtered, beyondLastPage, onClearFilters, onFirstPage, onAd
     return (
       <EmptyState title="No spools match these filters" action={<Button variant="outline" onClick={onClearFilters}>Clear filters</Button>}>
         Try fewer words or another filter.
+      </EmptyState>
+    );
+  }
+  if (needsType && onAdd) {
+    return (
+      <EmptyState
+        title="No spools yet"
+        action={
+          <Link to={FIRST_TYPE_HREF} className={buttonVariants()}>
+            Add your first filament type
+          </Link>
+        }
+      >
+        Every spool is of a filament type (material, brand and colour). Add the first type, then its spools.
       </EmptyState>
     );
   }

@@ -108,7 +108,9 @@ class FilamentTypeRepository:
         base = select(FilamentType, MaterialType).join(
             MaterialType, MaterialType.id == FilamentType.material_type_id
         )
-        stmt = base.where(*where).order_by(order, FilamentType.id).limit(limit).offset(offset)
+        # Ties are broken the same way on every page: material, then brand, then colour name, then id.
+        ties = (MaterialType.code, FilamentType.brand, FilamentType.color_name, FilamentType.id)
+        stmt = base.where(*where).order_by(order, *ties).limit(limit).offset(offset)
         rows = [(r[0], r[1]) for r in (await self.session.execute(stmt)).all()]
         count = (
             select(func.count())
