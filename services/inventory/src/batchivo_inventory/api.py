@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from batchivo_inventory.locations.router import locations_router, spool_moves_router
 from batchivo_inventory.materials.router import filaments_router, materials_router
 from batchivo_inventory.spools.router import router as spools_router
 from batchivo_inventory.stock.router import router as stock_router
@@ -13,5 +14,7 @@ api_router.include_router(materials_router)
 api_router.include_router(filaments_router)
 api_router.include_router(spools_router)
 api_router.include_router(stock_router)
+api_router.include_router(locations_router)
+api_router.include_router(spool_moves_router)
 
 __all__ = ["api_router"]

@@ -39,6 +39,8 @@ async def test_downgrade_to_base_and_upgrade_to_head_round_trips(app, inventory_
         "spools",
         "spool_code_counters",
         "inventory_transactions",
+        "locations",
+        "spool_events",
         "outbox",
         "inbox",
     }

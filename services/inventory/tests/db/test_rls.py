@@ -10,7 +10,15 @@ import pytest
 
 pytestmark = pytest.mark.db
 
-TENANT_TABLES = ("filament_types", "spools", "spool_code_counters", "inventory_transactions", "inbox")
+TENANT_TABLES = (
+    "filament_types",
+    "spools",
+    "spool_code_counters",
+    "inventory_transactions",
+    "locations",
+    "spool_events",
+    "inbox",
+)
 
 
 def _dsn(sqlalchemy_url: str) -> str:
@@ -39,8 +47,14 @@ async def two_tenants(api, client, admin_conn):
             "/api/v1/material-types", json={"code": "MINE", "name": "Mine"}, headers=tenant.headers()
         )
         assert material.status_code == 201
-        spool = await api.spool(tenant)
+        spool = await api.spool(tenant, location="Shelf A")
         await client.post(f"/api/v1/spools/{spool['id']}/use", json={"grams": 1}, headers=tenant.headers())
+        moved = await client.post(
+            "/api/v1/spools/move",
+            json={"spool_ids": [spool["id"]], "location": "Box"},
+            headers=tenant.headers(),
+        )
+        assert moved.status_code == 200, moved.text
         await admin_conn.execute(
             "insert into inventory.inbox (consumer, event_id, tenant_id, event_type)"
             " values ('t', $1, $2, 'x')",
@@ -117,6 +131,29 @@ async def test_the_ledger_is_append_only_for_the_app_role(two_tenants, as_app) -
         await as_app.execute("delete from inventory.inventory_transactions")
 
 
+async def test_the_spool_history_is_append_only_for_the_app_role(two_tenants, as_app) -> None:
+    a, _ = two_tenants
+    await _as_tenant(as_app, a.id)
+    assert await as_app.fetchval("select count(*) from inventory.spool_events") == 1
+    with pytest.raises(asyncpg.InsufficientPrivilegeError):
+        await as_app.execute("update inventory.spool_events set kind = 'x'")
+    with pytest.raises(asyncpg.InsufficientPrivilegeError):
+        await as_app.execute("delete from inventory.spool_events")
+
+
+async def test_every_inventory_table_with_tenant_id_is_guarded(admin_conn) -> None:
+    """A new tenant table must force RLS and be listed above; an unguarded one fails here."""
+    rows = await admin_conn.fetch(
+        "select c.relname, c.relrowsecurity, c.relforcerowsecurity from pg_class c"
+        " join pg_namespace n on n.oid = c.relnamespace join pg_attribute a on a.attrelid = c.oid"
+        " where n.nspname = 'inventory' and c.relkind = 'r' and a.attname = 'tenant_id'"
+    )
+    unguarded = [r["relname"] for r in rows if not (r["relrowsecurity"] and r["relforcerowsecurity"])]
+    assert unguarded == []
+    assert {r["relname"] for r in rows} - {"material_types", "outbox"} == set(TENANT_TABLES)
+    assert set(INSERTS) >= {r["relname"] for r in rows}
+
+
 async def test_the_outbox_is_insert_only_for_the_app_role(two_tenants, as_app, admin_conn) -> None:
     a, _ = two_tenants
     assert await admin_conn.fetchval("select count(*) from inventory.outbox") > 0
@@ -137,6 +174,9 @@ INSERTS = {
     "spool_code_counters": "insert into inventory.spool_code_counters (tenant_id, next_value) values ($1, 1)",
     "inventory_transactions": "insert into inventory.inventory_transactions (id, tenant_id, spool_id, kind,"
     " grams_before, delta, grams_after) values (gen_random_uuid(), $1, gen_random_uuid(), 'usage', 1, -1, 0)",
+    "locations": "insert into inventory.locations (id, tenant_id, name) values (gen_random_uuid(), $1, 'L')",
+    "spool_events": "insert into inventory.spool_events (id, tenant_id, spool_id, kind)"
+    " values (gen_random_uuid(), $1, gen_random_uuid(), 'moved')",
     "inbox": "insert into inventory.inbox (consumer, event_id, tenant_id, event_type)"
     " values ('c', gen_random_uuid(), $1, 't')",
     "outbox": "insert into inventory.outbox (event_id, tenant_id, event_type, routing_key, envelope)"

@@ -14,6 +14,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from batchivo_inventory.locations import rules as location_rules
 from batchivo_inventory.materials.models import FilamentType, MaterialType
 from batchivo_inventory.spools.models import InventoryTransaction, Spool, SpoolCodeCounter
 
@@ -38,8 +39,12 @@ class SpoolFilters:
     q: str | None = None
     material: str | None = None
     filament_type_id: uuid.UUID | None = None
+    #: Locations starting with this, any case ("shelf" finds "Shelf A"); the whole name with location_exact.
     location: str | None = None
+    location_exact: bool = False
+    location_id: uuid.UUID | None = None
     low_stock: bool | None = None
+    #: False: active spools only; True: archived only; None: both.
     archived: bool | None = False
 
 
@@ -141,7 +146,14 @@ class SpoolRepository:
         if filters.filament_type_id is not None:
             where.append(Spool.filament_type_id == filters.filament_type_id)
         if filters.location is not None:
-            where.append(Spool.location == filters.location)
+            if filters.location_exact:
+                name = location_rules.clean_name(filters.location).lower()
+                where.append(func.lower(Spool.location) == name)
+            else:
+                pattern = location_rules.like_prefix(filters.location)
+                where.append(func.lower(Spool.location).like(pattern, escape="\\"))
+        if filters.location_id is not None:
+            where.append(Spool.location_id == filters.location_id)
         if filters.low_stock is not None:
             where.append(LOW_STOCK if filters.low_stock else ~LOW_STOCK)
         if filters.archived is not None:
