@@ -8,6 +8,7 @@ import { decimalText, MAX_GRAMS, MAX_MONEY, toNumberOrNull } from "@/components/
 import { ErrorAlert } from "@/components/ui/alert";
 import { Field } from "@/components/ui/field";
 import { FormActions } from "@/components/ui/form-actions";
+import { LocationPicker } from "@/components/locations/LocationPicker";
 import { Input } from "@/components/ui/input";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Textarea } from "@/components/ui/textarea";
@@ -181,7 +182,7 @@ export function SpoolForm({ spool, onSaved, onCancel }: SpoolFormProps) {
         <Input maxLength={200} {...form.register("supplier")} />
       </Field>
       <Field label="Location" error={errors.location?.message} hint="Shelf, drybox or printer.">
-        <Input maxLength={100} {...form.register("location")} />
+        <LocationPicker {...form.register("location")} />
       </Field>
       <Field label="Lot number" error={errors.lot_number?.message}>
         <Input maxLength={100} {...form.register("lot_number")} />

@@ -1,5 +1,6 @@
 /** /spools: the shop's reels, searchable, filterable, sortable and paginated on the server. */
-import { Plus, Printer, Rows3 } from "lucide-react";
+import { MoveRight, Plus, Printer, Rows3 } from "lucide-react";
+import { MoveDialog } from "@/components/locations/MoveDialog";
 import { useCallback, useState } from "react";
 import { useNavigate } from "react-router-dom";
 import { PageHeader } from "@/components/layout/PageHeader";
@@ -44,7 +45,7 @@ function useSelection() {
   return { selectedIds, toggle, setMany, clear };
 }
 
-function SelectionBar({ count, onClear, onPrint }: { count: number; onClear: () => void; onPrint: () => void }) {
+function SelectionBar({ count, onClear, onPrint, onMove }: { count: number; onClear: () => void; onPrint: () => void; onMove?: () => void }) {
   if (count === 0) return null;
   const tooMany = count > MAX_LABELS;
   return (
@@ -57,6 +58,12 @@ function SelectionBar({ count, onClear, onPrint }: { count: number; onClear: () 
         <Printer aria-hidden />
         Print labels
       </Button>
+      {onMove ? (
+        <Button size="sm" variant="outline" onClick={onMove}>
+          <MoveRight aria-hidden />
+          Move
+        </Button>
+      ) : null}
       {tooMany ? (
         <span id="labels-limit" className="text-xs text-destructive">
           At most {MAX_LABELS} labels at a time.
@@ -75,7 +82,7 @@ export default function SpoolsPage() {
   const spools = useSpools(params);
   const sort = parseSort(search.sort, SPOOL_SORT_FIELDS);
   const { selectedIds, toggle, setMany, clear } = useSelection();
-  const [dialog, setDialog] = useState<"add" | "bulk" | null>(null);
+  const [dialog, setDialog] = useState<"add" | "bulk" | "move" | null>(null);
 
   const pageIds = spools.data?.items.map((spool) => spool.id) ?? [];
   const onToggleAll = (selected: boolean) => setMany(pageIds, selected);
@@ -106,7 +113,7 @@ export default function SpoolsPage() {
         }
       />
       <SpoolFilters search={search} update={update} />
-      <SelectionBar count={selectedIds.size} onClear={clear} onPrint={() => navigate(`/spools/labels?ids=${[...selectedIds].join(",")}`)} />
+      <SelectionBar count={selectedIds.size} onClear={clear} onPrint={() => navigate(`/spools/labels?ids=${[...selectedIds].join(",")}`)} onMove={canWrite ? () => setDialog("move") : undefined} />
 
       {spools.isPending ? (
         <SpoolTableSkeleton />
@@ -145,6 +152,13 @@ export default function SpoolsPage() {
         <>
           <SpoolFormDialog open={dialog === "add"} onOpenChange={(open) => setDialog(open ? "add" : null)} onSaved={onAdded} />
           <BulkAddDialog open={dialog === "bulk"} onOpenChange={(open) => setDialog(open ? "bulk" : null)} />
+          <MoveDialog
+            spoolIds={[...selectedIds]}
+            subject={`${selectedIds.size} ${selectedIds.size === 1 ? "spool" : "spools"}`}
+            open={dialog === "move"}
+            onOpenChange={(open) => setDialog(open ? "move" : null)}
+            onMoved={clear}
+          />
         </>
       ) : null}
     </>
