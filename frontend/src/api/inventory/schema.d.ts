@@ -848,6 +848,8 @@ export interface components {
             is_low_stock: boolean;
             /** Location */
             location: string | null;
+            /** Location Id */
+            location_id: string | null;
             /** Lot Number */
             lot_number: string | null;
             /** Low Stock Threshold Pct */

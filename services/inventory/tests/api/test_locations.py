@@ -36,12 +36,13 @@ async def test_free_text_locations_become_one_row_per_name_whatever_the_case(api
     c = await api.spool(tenant, ft["id"], location="Drybox", current_weight=400)
     await api.spool(tenant, ft["id"])  # nowhere
     assert b["location"] == "Shelf A"  # the row's spelling wins
+    assert b["location_id"] == a["location_id"] != c["location_id"]
     listed = await _locations(client, tenant)
     assert [(loc["name"], loc["spool_count"], loc["remaining_grams"]) for loc in listed] == [
         ("Drybox", 1, 400),
         ("Shelf A", 2, 2000),
     ]
-    assert {a["id"], b["id"], c["id"]}  # created
+    assert {loc["id"] for loc in listed} == {a["location_id"], c["location_id"]}
     # picker suggestions: any word of the name starting with q, any case
     assert [loc["name"] for loc in await _locations(client, tenant, "q=SHE")] == ["Shelf A"]
     assert [loc["name"] for loc in await _locations(client, tenant, "q=a")] == ["Shelf A"]

@@ -54,6 +54,7 @@ def spool_read(row: SpoolRow) -> SpoolRead:
         purchase_date=s.purchase_date,
         supplier=s.supplier,
         location=s.location,
+        location_id=s.location_id,
         lot_number=s.lot_number,
         notes=s.notes,
         is_archived=s.is_archived,
