@@ -69,10 +69,23 @@ def upgrade() -> None:
         ["tenant_id", "location_id", "is_archived"],
         schema=SCHEMA,
     )
-    # The ``location`` filter is a case-insensitive prefix: lower(location) LIKE 'shelf%'.
-    op.execute(
-        f"CREATE INDEX ix_spools_tenant_id_location_lower ON {SCHEMA}.spools"
-        " (tenant_id, lower(location) text_pattern_ops)"
+    # The ``location`` filter is a case-insensitive prefix: a range on lower(location) in byte order
+    # ("C"), so one index serves prefix and exact matches, generic plans and index-only counts.
+    op.add_column(
+        "spools",
+        sa.Column(
+            "location_key",
+            sa.String(100, collation="C"),
+            sa.Computed("lower(location)", persisted=True),
+            nullable=True,
+        ),
+        schema=SCHEMA,
+    )
+    op.create_index(
+        "ix_spools_tenant_id_location_key_is_archived",
+        "spools",
+        ["tenant_id", "location_key", "is_archived"],
+        schema=SCHEMA,
     )
 
     # Existing free text → rows. FORCE RLS binds the owner too (it has no BYPASSRLS), so the owner reads and
@@ -148,7 +161,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("spool_events", schema=SCHEMA)
-    op.drop_index("ix_spools_tenant_id_location_lower", table_name="spools", schema=SCHEMA)
+    op.drop_index("ix_spools_tenant_id_location_key_is_archived", table_name="spools", schema=SCHEMA)
+    op.drop_column("spools", "location_key", schema=SCHEMA)
     op.drop_index("ix_spools_tenant_id_location_id_is_archived", table_name="spools", schema=SCHEMA)
     op.drop_constraint("fk_spools_location_id_locations", "spools", schema=SCHEMA, type_="foreignkey")
     op.drop_column("spools", "location_id", schema=SCHEMA)

@@ -61,15 +61,19 @@ async def test_free_text_locations_become_rows_spelled_as_most_spools_spell_them
 
     conn = await asyncpg.connect(inventory_db.admin_url)
     try:
+        mine = [a, b]  # other tests may have left rows of their tenants
         rows = await conn.fetch(
-            "select tenant_id, id, name from inventory.locations order by tenant_id, name"
+            "select tenant_id, id, name from inventory.locations where tenant_id = any($1::uuid[])", mine
         )
         names = {(r["tenant_id"], r["name"]) for r in rows}
         assert names == {(a, "Drybox"), (a, "Shelf A"), (b, "shelf a")}
         ids = {(r["tenant_id"], r["name"]): r["id"] for r in rows}
         spools = {
             r["code"]: (r["location"], r["location_id"])
-            for r in await conn.fetch("select code, location, location_id from inventory.spools")
+            for r in await conn.fetch(
+                "select code, location, location_id from inventory.spools where tenant_id = any($1::uuid[])",
+                mine,
+            )
         }
         assert spools == {
             "A-1": ("Shelf A", ids[(a, "Shelf A")]),

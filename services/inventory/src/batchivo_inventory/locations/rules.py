@@ -26,6 +26,17 @@ def name_key(value: str) -> str:
     return clean_name(value).casefold()
 
 
+#: Above every character a name can hold: a key starting with ``p`` sorts below ``p + _TOP`` in byte order.
+_TOP = "\U0010ffff"
+
+
+def key_range(value: str) -> tuple[str, str]:
+    """The keys (``lower(location)``, byte order) of the names starting with ``value``, any case and spacing:
+    ``low <= key < high``; an exact match is ``key == low``. Nothing in the value is a wildcard."""
+    low = clean_name(value).lower()
+    return low, low + _TOP
+
+
 def like_prefix(value: str) -> str:
     r"""A ``LIKE`` pattern (escape ``\``) matching what starts with ``value``, lower-cased, literally."""
     lowered = clean_name(value).lower()

@@ -146,12 +146,12 @@ class SpoolRepository:
         if filters.filament_type_id is not None:
             where.append(Spool.filament_type_id == filters.filament_type_id)
         if filters.location is not None:
+            low, high = location_rules.key_range(filters.location)
             if filters.location_exact:
-                name = location_rules.clean_name(filters.location).lower()
-                where.append(func.lower(Spool.location) == name)
+                where.append(Spool.location_key == low)
             else:
-                pattern = location_rules.like_prefix(filters.location)
-                where.append(func.lower(Spool.location).like(pattern, escape="\\"))
+                where.append(Spool.location_key >= low)
+                where.append(Spool.location_key < high)
         if filters.location_id is not None:
             where.append(Spool.location_id == filters.location_id)
         if filters.low_stock is not None:
