@@ -27,7 +27,7 @@ describe("touch (the invalidation rule)", () => {
   it("a spool write refreshes spools, stock figures and filament types at once, catalog costs too", () => {
     const client = clientWithEveryResource();
     touch(client, "spool.write");
-    expect(stale(client).sort()).toEqual(["filament-types", "inventory", "models", "products", "spools"]);
+    expect(stale(client).sort()).toEqual(["filament-types", "inventory", "locations", "models", "products", "spools"]);
   });
 
   it("asks again for event-driven data after 1, 3 and 8 seconds, and only for that", () => {

@@ -23,6 +23,8 @@ export const RESOURCES = [
   // webruns: printers and the spool stock with the reservations production computes.
   "printers",
   "production-spools",
+  // places: locations with their spool counts and grams, and each spool's history of moves.
+  "locations",
 ] as const;
 export type Resource = (typeof RESOURCES)[number];
 
@@ -39,8 +41,10 @@ const RUN_OUTCOME: readonly Resource[] = ["production-runs", "production-spools"
 
 export const TOUCHES = {
   // Inventory: a spool's weight or price changes the stock figures and its type's cost per gram.
-  "spool.write": { now: ["spools", "inventory", "filament-types"], eventually: ["inventory", ...CATALOG_COSTS] },
-  "spool.delete": { now: ["spools", "inventory", "filament-types"], eventually: ["inventory", ...CATALOG_COSTS] },
+  "spool.write": { now: ["spools", "inventory", "filament-types", "locations"], eventually: ["inventory", ...CATALOG_COSTS] },
+  "spool.delete": { now: ["spools", "inventory", "filament-types", "locations"], eventually: ["inventory", ...CATALOG_COSTS] },
+  // places: a rename or merge rewrites the location of every spool stored there.
+  "location.write": { now: ["locations", "spools"] },
   "filament-type.write": { now: ["filament-types", "inventory", "spools"], eventually: CATALOG_COSTS },
   // A material's typical cost is the fallback cost per gram of its filament types.
   "material-type.write": { now: ["material-types", "filament-types", "inventory"], eventually: CATALOG_COSTS },

@@ -6,6 +6,8 @@ export interface Toast {
   title: string;
   description?: string;
   variant?: "default" | "destructive";
+  /** One button in the notice, e.g. Undo; clicking it also closes the notice. */
+  action?: { label: string; onClick: () => void };
 }
 
 let toasts: Toast[] = [];

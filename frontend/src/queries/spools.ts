@@ -31,11 +31,13 @@ export interface SpoolListParams {
   /** Material code, e.g. "PLA". */
   material?: string;
   filament_type_id?: string;
-  /** Exact location. */
+  /** Locations starting with this, any case ("shelf" finds "Shelf A"); the whole name with location_match. */
   location?: string;
+  location_match?: "prefix" | "exact";
+  location_id?: string;
   low_stock?: boolean;
-  /** true lists only archived spools; the API hides them by default. */
-  archived?: boolean;
+  /** "true" includes archived spools, "only" lists just them; the API lists active ones by default. */
+  archived?: "false" | "true" | "only";
 }
 
 export const TRANSACTIONS_PAGE_SIZE = 20;

@@ -36,6 +36,7 @@ export function makeSpool(overrides: Partial<Spool> = {}): Spool {
     purchase_date: "2026-11-01",
     supplier: null,
     location: "Shelf A",
+    location_id: "44444444-4444-4444-8444-000000000001",
     lot_number: null,
     notes: null,
     is_archived: false,

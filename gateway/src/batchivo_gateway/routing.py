@@ -26,6 +26,7 @@ ROUTES: Mapping[str, str] = {
     "/api/v1/material-types": "inventory",
     "/api/v1/inventory": "inventory",
     "/api/v1/barcodes": "inventory",
+    "/api/v1/locations": "inventory",
     # catalog
     "/api/v1/models": "catalog",
     "/api/v1/products": "catalog",

@@ -335,6 +335,63 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/locations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List Locations */
+        get: operations["locations-list_locations"];
+        put?: never;
+        /** Create Location */
+        post: operations["locations-create_location"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/locations/{location_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Location */
+        get: operations["locations-get_location"];
+        put?: never;
+        post?: never;
+        /** Delete Location */
+        delete: operations["locations-delete_location"];
+        options?: never;
+        head?: never;
+        /** Update Location */
+        patch: operations["locations-update_location"];
+        trace?: never;
+    };
+    "/api/v1/locations/{location_id}/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Merge Location
+         * @description Answers the location merged into, with its new counts.
+         */
+        post: operations["locations-merge_location"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/material-types": {
         parameters: {
             query?: never;
@@ -407,6 +464,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/spools/move": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move Spools */
+        post: operations["spools-move_spools"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/spools/{spool_id}": {
         parameters: {
             query?: never;
@@ -454,6 +528,43 @@ export interface paths {
         put?: never;
         /** Duplicate Spool */
         post: operations["spools-duplicate_spool"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/spools/{spool_id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Spool Events
+         * @description The spool's moves, archive and restore, newest first (``sort=created_at`` for oldest first).
+         */
+        get: operations["spools-spool_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/spools/{spool_id}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Restore Spool */
+        post: operations["spools-restore_spool"];
         delete?: never;
         options?: never;
         head?: never;
@@ -606,6 +717,12 @@ export interface components {
              */
             file?: string | null;
         };
+        /**
+         * EventKind
+         * @description What ``spool_events`` records: things that happen to a spool without changing its weight.
+         * @enum {string}
+         */
+        EventKind: "moved" | "archived" | "restored";
         /** FilamentTypeCreate */
         FilamentTypeCreate: {
             /** Bed Temp */
@@ -815,6 +932,62 @@ export interface components {
             /** Total */
             total: number | null;
         };
+        /** LocationCreate */
+        LocationCreate: {
+            /** Description */
+            description?: string | null;
+            /** Name */
+            name: string;
+        };
+        /**
+         * LocationMerge
+         * @description Move every spool of this location into ``into_id``, then delete this one.
+         */
+        LocationMerge: {
+            /**
+             * Into Id
+             * Format: uuid
+             */
+            into_id: string;
+        };
+        /** LocationRead */
+        LocationRead: {
+            /** Archived Spool Count */
+            archived_spool_count: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Description */
+            description: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Name */
+            name: string;
+            /** Remaining Grams */
+            remaining_grams: number;
+            /** Spool Count */
+            spool_count: number;
+            /**
+             * Updated At
+             * Format: date-time
+             */
+            updated_at: string;
+        };
+        /**
+         * LocationUpdate
+         * @description A new ``name`` renames the location on every spool stored there.
+         */
+        LocationUpdate: {
+            /** Description */
+            description?: string | null;
+            /** Name */
+            name?: string | null;
+        };
         /** LowFilamentTypeRead */
         LowFilamentTypeRead: {
             /** Brand */
@@ -909,10 +1082,32 @@ export interface components {
             /** Total */
             total: number;
         };
+        /** Page[LocationRead] */
+        Page_LocationRead_: {
+            /** Items */
+            items: components["schemas"]["LocationRead"][];
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+            /** Total */
+            total: number;
+        };
         /** Page[MaterialTypeRead] */
         Page_MaterialTypeRead_: {
             /** Items */
             items: components["schemas"]["MaterialTypeRead"][];
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+            /** Total */
+            total: number;
+        };
+        /** Page[SpoolEventRead] */
+        Page_SpoolEventRead_: {
+            /** Items */
+            items: components["schemas"]["SpoolEventRead"][];
             /** Limit */
             limit: number;
             /** Offset */
@@ -1042,6 +1237,53 @@ export interface components {
             /** Supplier */
             supplier?: string | null;
         };
+        /** SpoolEventRead */
+        SpoolEventRead: {
+            /** Actor Id */
+            actor_id: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** From Location */
+            from_location: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            kind: components["schemas"]["EventKind"];
+            /** Reason */
+            reason: string | null;
+            /**
+             * Spool Id
+             * Format: uuid
+             */
+            spool_id: string;
+            /** To Location */
+            to_location: string | null;
+        };
+        /**
+         * SpoolMove
+         * @description Exactly one of ``location_id`` or ``location`` (a name: the location of that name, any case, or a new
+         *     one); ``location: null`` with no ``location_id`` takes the spools out of every location.
+         */
+        SpoolMove: {
+            /** Location */
+            location?: string | null;
+            /** Location Id */
+            location_id?: string | null;
+            /** Spool Ids */
+            spool_ids: string[];
+        };
+        /** SpoolMoveRead */
+        SpoolMoveRead: {
+            /** Items */
+            items: components["schemas"]["SpoolRead"][];
+            /** Moved */
+            moved: number;
+        };
         /** SpoolPage */
         SpoolPage: {
             /** Items */
@@ -1093,6 +1335,8 @@ export interface components {
             is_low_stock: boolean;
             /** Location */
             location: string | null;
+            /** Location Id */
+            location_id: string | null;
             /** Lot Number */
             lot_number: string | null;
             /** Low Stock Threshold Pct */
@@ -1630,10 +1874,14 @@ export interface operations {
                 q?: string | null;
                 material?: string | null;
                 filament_type_id?: string | null;
+                /** @description Locations starting with this, any case */
                 location?: string | null;
+                /** @description exact: the whole name, any case */
+                location_match?: "prefix" | "exact";
+                location_id?: string | null;
                 low_stock?: boolean | null;
-                /** @description Default false: archived spools are hidden */
-                archived?: boolean | null;
+                /** @description false (default): active spools; true: active and archived; only: archived */
+                archived?: "false" | "true" | "only";
             };
             header?: never;
             path?: never;
@@ -2033,6 +2281,211 @@ export interface operations {
             };
         };
     };
+    "locations-list_locations": {
+        parameters: {
+            query?: {
+                /** @description Names (or a word of them) starting with q, any case */
+                q?: string | null;
+                /** @description Page size (1-200) */
+                limit?: number;
+                /** @description Rows to skip (0-1,000,000) */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_LocationRead_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "locations-create_location": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body within 24 h return the first answer and do nothing again; the same key with another body is refused (422). */
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LocationCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LocationRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "locations-get_location": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                location_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LocationRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "locations-delete_location": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                location_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "locations-update_location": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                location_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LocationUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LocationRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "locations-merge_location": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body within 24 h return the first answer and do nothing again; the same key with another body is refused (422). */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                location_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LocationMerge"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LocationRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     "material-types-list_material_types": {
         parameters: {
             query?: {
@@ -2212,10 +2665,14 @@ export interface operations {
                 q?: string | null;
                 material?: string | null;
                 filament_type_id?: string | null;
+                /** @description Locations starting with this, any case */
                 location?: string | null;
+                /** @description exact: the whole name, any case */
+                location_match?: "prefix" | "exact";
+                location_id?: string | null;
                 low_stock?: boolean | null;
-                /** @description Default false: archived spools are hidden */
-                archived?: boolean | null;
+                /** @description false (default): active spools; true: active and archived; only: archived */
+                archived?: "false" | "true" | "only";
             };
             header?: never;
             path?: never;
@@ -2302,6 +2759,42 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SpoolBulkRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "spools-move_spools": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body within 24 h return the first answer and do nothing again; the same key with another body is refused (422). */
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SpoolMove"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpoolMoveRead"];
                 };
             };
             /** @description Validation Error */
@@ -2460,6 +2953,77 @@ export interface operations {
         responses: {
             /** @description Successful Response */
             201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpoolRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "spools-spool_events": {
+        parameters: {
+            query?: {
+                sort?: string | null;
+                /** @description Page size (1-200) */
+                limit?: number;
+                /** @description Rows to skip (0-1,000,000) */
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                spool_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_SpoolEventRead_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "spools-restore_spool": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body within 24 h return the first answer and do nothing again; the same key with another body is refused (422). */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                spool_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,4 +1,4 @@
-import { ArrowLeftRight, Boxes, Calculator, ChartLine, Factory, FolderTree, Gauge, History, KeyRound, Layers, LogOut, Menu, Moon, Package, Printer, Shapes, Store, Sun, Tags, Users } from "lucide-react";
+import { ArrowLeftRight, Boxes, Calculator, ChartLine, Factory, FolderTree, Gauge, History, KeyRound, Layers, LogOut, MapPin, Menu, Moon, Package, Printer, Shapes, Store, Sun, Tags, Users } from "lucide-react";
 import { useState, type ComponentType } from "react";
 import { NavLink, Outlet, useNavigate } from "react-router-dom";
 import { InvitationsBanner } from "@/components/layout/InvitationsBanner";
@@ -21,6 +21,7 @@ interface NavItem {
 const NAV: NavItem[] = [
   { to: "/", label: "Dashboard", icon: Gauge },
   { to: "/spools", label: "Spools", icon: Boxes },
+  { to: "/locations", label: "Locations", icon: MapPin },
   { to: "/filament-types", label: "Filament types", icon: Layers },
   { to: "/material-types", label: "Material types", icon: Tags },
   { to: "/history", label: "History", icon: History },

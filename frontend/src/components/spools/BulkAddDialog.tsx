@@ -9,6 +9,7 @@ import { ErrorAlert } from "@/components/ui/alert";
 import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import { Field } from "@/components/ui/field";
 import { FormActions } from "@/components/ui/form-actions";
+import { LocationPicker } from "@/components/locations/LocationPicker";
 import { Input } from "@/components/ui/input";
 import { Skeleton } from "@/components/ui/skeleton";
 import { ApiError } from "@/lib/errors";
@@ -99,7 +100,7 @@ function BulkAddForm({ onAdded, onCancel }: { onAdded: (spools: Spool[]) => void
         <Input maxLength={200} {...form.register("supplier")} />
       </Field>
       <Field label="Location" error={errors.location?.message}>
-        <Input maxLength={100} {...form.register("location")} />
+        <LocationPicker {...form.register("location")} />
       </Field>
       <FormActions formState={form.formState} submitLabel="Add spools" pendingLabel="Adding…" onCancel={onCancel} twoColumns />
     </form>

@@ -1,5 +1,6 @@
 /** Everything known about one spool, as a description list. */
 import type { ReactNode } from "react";
+import { Link } from "react-router-dom";
 import { RemainingBar } from "@/components/spools/RemainingBar";
 import { SpoolStatusBadges } from "@/components/spools/SpoolStatusBadges";
 import { ColorSwatch } from "@/components/ui/color-swatch";
@@ -44,7 +45,15 @@ export function SpoolFacts({ spool, currency }: { spool: Spool; currency: string
       <Fact term="Cost per kg">{formatCostPerKg(spool.cost_per_gram, currency)}</Fact>
       <Fact term="Purchase date">{formatDate(spool.purchase_date)}</Fact>
       <Fact term="Supplier">{orDash(spool.supplier)}</Fact>
-      <Fact term="Location">{orDash(spool.location)}</Fact>
+      <Fact term="Location">
+        {spool.location && spool.location_id ? (
+          <Link to={`/locations/${spool.location_id}`} className="underline underline-offset-4">
+            {spool.location}
+          </Link>
+        ) : (
+          orDash(spool.location)
+        )}
+      </Fact>
       <Fact term="Lot number">{orDash(spool.lot_number)}</Fact>
       <Fact term="Added">{formatDateTime(spool.created_at)}</Fact>
       <Fact term="Last changed">{formatDateTime(spool.updated_at)}</Fact>

@@ -73,7 +73,7 @@ export function SpoolFilters({ search, update }: { search: SpoolListSearch; upda
           <Label htmlFor={ids.location} className="text-xs text-muted-foreground">
             Location
           </Label>
-          <DebouncedInput id={ids.location} placeholder="Exact, e.g. Shelf A" value={search.location} onCommit={commitLocation} />
+          <DebouncedInput id={ids.location} placeholder="Starts with, e.g. Shelf" value={search.location} onCommit={commitLocation} />
         </div>
         <CheckboxFilter label="Low stock only" checked={search.lowStock} onChange={(lowStock) => update({ lowStock })} />
         <CheckboxFilter label="Show archived" checked={search.archived} onChange={(archived) => update({ archived })} />

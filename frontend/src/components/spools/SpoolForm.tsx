@@ -10,6 +10,7 @@ import { defaultSpoolWeights, nextSpoolValues, rememberSpoolWeights, tareGuess }
 import { ErrorAlert } from "@/components/ui/alert";
 import { Field } from "@/components/ui/field";
 import { FormActions } from "@/components/ui/form-actions";
+import { LocationPicker } from "@/components/locations/LocationPicker";
 import { Input } from "@/components/ui/input";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Textarea } from "@/components/ui/textarea";
@@ -220,7 +221,7 @@ export function SpoolForm({ spool, defaultTypeId, onSaved, onSavedAnother, onCan
         <Input maxLength={200} {...form.register("supplier")} />
       </Field>
       <Field label="Location" error={errors.location?.message} hint="Shelf, drybox or printer.">
-        <Input maxLength={100} {...form.register("location")} />
+        <LocationPicker {...form.register("location")} />
       </Field>
       <Field label="Lot number" error={errors.lot_number?.message}>
         <Input maxLength={100} {...form.register("lot_number")} />

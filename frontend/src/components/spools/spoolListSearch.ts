@@ -77,7 +77,8 @@ export function toListParams(search: SpoolListSearch): SpoolListParams {
     filament_type_id: search.filamentTypeId || undefined,
     location: search.location.trim() || undefined,
     low_stock: search.lowStock || undefined,
-    archived: search.archived || undefined,
+    // "Show archived" includes them (the API's default lists active spools only).
+    archived: search.archived ? "true" : undefined,
   };
 }
 

@@ -18,6 +18,15 @@ export function Toaster() {
         >
           <ToastPrimitive.Title className="text-sm font-semibold">{t.title}</ToastPrimitive.Title>
           {t.description ? <ToastPrimitive.Description className="text-sm">{t.description}</ToastPrimitive.Description> : null}
+          {t.action ? (
+            <ToastPrimitive.Action
+              altText={t.action.label}
+              onClick={t.action.onClick}
+              className="justify-self-start rounded-md border px-3 py-1 text-sm font-medium hover:bg-accent focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring"
+            >
+              {t.action.label}
+            </ToastPrimitive.Action>
+          ) : null}
           <ToastPrimitive.Close className="absolute right-2 top-2 opacity-70 hover:opacity-100" aria-label="Dismiss">
             <X className="size-4" />
           </ToastPrimitive.Close>

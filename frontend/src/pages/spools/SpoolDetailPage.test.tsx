@@ -161,4 +161,44 @@ describe("SpoolDetailPage", () => {
     expect(await screen.findByRole("heading", { level: 1, name: "The spool list" })).toBeInTheDocument();
     expect(screen.getByTestId("location")).toHaveTextContent(/^\/spools$/);
   });
+  it("an archived spool is read-only: a notice and Restore instead of Weigh, Use, Edit and Move", async () => {
+    const spool = makeSpool({ code: "FIL-311", is_archived: true });
+    const isRestore = (call: RecordedRequest) => call.method === "POST" && call.path === `/api/v1/spools/${spool.id}/restore`;
+    let current = spool; // the server's state: a later GET answers the restored spool
+    const api = mockApi(meHandler("member"), (call) => {
+      if (isRestore(call)) {
+        current = { ...spool, is_archived: false };
+        return json(current);
+      }
+      return spoolHandler(current)(call);
+    });
+    const { user } = renderDetail(spool, "member");
+
+    const toolbar = within(await screen.findByRole("toolbar", { name: "Spool actions" }));
+    expect(screen.getByTestId("archived-notice")).toHaveTextContent("read-only");
+    for (const name of ["Weigh", "Use", "Edit", "Move", "Archive"]) expect(toolbar.queryByRole("button", { name })).toBeNull();
+    await user.click(toolbar.getByRole("button", { name: "Restore" }));
+    expect(await screen.findByText("Restored FIL-311")).toBeInTheDocument();
+    expect(api.requests.filter(isRestore)).toHaveLength(1);
+    expect(await toolbar.findByRole("button", { name: "Weigh" })).toBeInTheDocument();
+  });
+
+  it("archiving offers Undo in its notice, which restores the spool", async () => {
+    const spool = makeSpool({ code: "FIL-312" });
+    const isRestore = (call: RecordedRequest) => call.method === "POST" && call.path === `/api/v1/spools/${spool.id}/restore`;
+    const api = mockApi(meHandler("member"), (call) => {
+      if (isArchive(spool)(call)) return json({ ...spool, is_archived: true });
+      if (isRestore(call)) return json(spool);
+      return spoolHandler(spool)(call);
+    });
+    const { user } = renderDetail(spool, "member");
+
+    await user.click(await screen.findByRole("button", { name: "Archive" }));
+    await user.click(within(screen.getByRole("alertdialog", { name: "Archive FIL-312?" })).getByRole("button", { name: "Archive spool" }));
+    expect(await screen.findByText("Archived FIL-312")).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Undo" }));
+    expect(await screen.findByText("Restored FIL-312")).toBeInTheDocument();
+    expect(api.requests.filter(isArchive(spool))).toHaveLength(1);
+    expect(api.requests.filter(isRestore)).toHaveLength(1);
+  });
 });

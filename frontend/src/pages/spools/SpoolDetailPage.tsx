@@ -1,8 +1,10 @@
 /** /spools/:spoolId: one reel, its actions (weigh, use, edit, duplicate, archive, label, delete) and its history. */
-import { ArrowLeft, Archive, Copy, Pencil, Printer, Scale, Trash2, TrendingDown } from "lucide-react";
+import { ArrowLeft, Archive, ArchiveRestore, Copy, MoveRight, Pencil, Printer, Scale, Trash2, TrendingDown } from "lucide-react";
 import { useState } from "react";
 import { Link, useNavigate, useParams } from "react-router-dom";
 import { useWeighIntent } from "@/components/scan/intents";
+import { MoveDialog } from "@/components/locations/MoveDialog";
+import { SpoolEvents } from "@/components/locations/SpoolEvents";
 import { SpoolFacts } from "@/components/spools/SpoolFacts";
 import { SpoolFormDialog } from "@/components/spools/SpoolFormDialog";
 import { SpoolHistory } from "@/components/spools/SpoolHistory";
@@ -18,11 +20,12 @@ import { useAuth } from "@/hooks/useAuth";
 import { useCurrency } from "@/hooks/useCurrency";
 import { ApiError, errorMessage } from "@/lib/errors";
 import { toast } from "@/lib/toast";
+import { useRestoreSpool } from "@/queries/locations";
 import { useArchiveSpool, useDeleteSpool, useDuplicateSpool, useSpool, type Spool } from "@/queries/spools";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-type OpenDialog = "weigh" | "use" | "edit" | "archive" | "delete" | null;
+type OpenDialog = "weigh" | "use" | "edit" | "archive" | "delete" | "move" | null;
 
 function BackLink() {
   // Worded without "spools": the nav's "Spools" link stays the only link of that name.
@@ -108,6 +111,14 @@ interface SpoolActionsProps {
 function SpoolActions({ spool, canWrite, isAdmin, onOpen }: SpoolActionsProps) {
   const navigate = useNavigate();
   const duplicate = useDuplicateSpool();
+  const restore = useRestoreSpool();
+  const onRestore = () =>
+    restore.mutate(spool.id, {
+      onSuccess: (restored) => toast({ title: `Restored ${restored.code}`, description: "It is back in the list and the stock totals." }),
+      onError: (error) => toast({ title: "Could not restore", description: errorMessage(error), variant: "destructive" }),
+    });
+  // Archived spools are read-only: weigh, use, edit and move come back with Restore.
+  const active = canWrite && !spool.is_archived;
   const onDuplicate = () =>
     duplicate.mutate(spool.id, {
       onSuccess: (copy) => {
@@ -118,7 +129,13 @@ function SpoolActions({ spool, canWrite, isAdmin, onOpen }: SpoolActionsProps) {
     });
   return (
     <div className="flex flex-wrap gap-2 no-print" role="toolbar" aria-label="Spool actions">
-      {canWrite ? (
+      {canWrite && spool.is_archived ? (
+        <Button onClick={onRestore} disabled={restore.isPending}>
+          <ArchiveRestore aria-hidden />
+          {restore.isPending ? "Restoring…" : "Restore"}
+        </Button>
+      ) : null}
+      {active ? (
         <>
           <Button onClick={() => onOpen("weigh")}>
             <Scale aria-hidden />
@@ -132,6 +149,14 @@ function SpoolActions({ spool, canWrite, isAdmin, onOpen }: SpoolActionsProps) {
             <Pencil aria-hidden />
             Edit
           </Button>
+          <Button variant="outline" onClick={() => onOpen("move")}>
+            <MoveRight aria-hidden />
+            Move
+          </Button>
+        </>
+      ) : null}
+      {canWrite ? (
+        <>
           <Button variant="outline" onClick={onDuplicate} disabled={duplicate.isPending}>
             <Copy aria-hidden />
             {duplicate.isPending ? "Duplicating…" : "Duplicate"}
@@ -166,11 +191,23 @@ function SpoolDetail({ spool }: { spool: Spool }) {
   const [dialog, setDialog] = useState<OpenDialog>(null);
   useWeighIntent(() => setDialog("weigh"), can("member") && !spool.is_archived);
   const archive = useArchiveSpool();
+  const restore = useRestoreSpool();
   const close = (open: boolean) => !open && setDialog(null);
 
   const onArchive = async () => {
     const archived = await archive.mutateAsync(spool.id);
-    toast({ title: `Archived ${archived.code}`, description: "It no longer shows in the list or the stock totals." });
+    toast({
+      title: `Archived ${archived.code}`,
+      description: "It no longer shows in the list or the on-hand totals; nothing was booked.",
+      action: {
+        label: "Undo",
+        onClick: () =>
+          restore.mutate(archived.id, {
+            onSuccess: (restored) => toast({ title: `Restored ${restored.code}` }),
+            onError: (error) => toast({ title: "Could not restore", description: errorMessage(error), variant: "destructive" }),
+          }),
+      },
+    });
   };
 
   return (
@@ -182,15 +219,20 @@ function SpoolDetail({ spool }: { spool: Spool }) {
           <SpoolStatusBadges spool={spool} />
         </div>
       </div>
+      {spool.is_archived ? (
+        <Alert data-testid="archived-notice">This spool is archived, so it is read-only and not counted as stock on hand. Restore it to weigh, use, edit or move it.</Alert>
+      ) : null}
       <SpoolActions spool={spool} canWrite={can("member")} isAdmin={can("admin")} onOpen={setDialog} />
       <SpoolFacts spool={spool} currency={currency} />
       <SpoolPrinter spoolId={spool.id} code={spool.code} />
       <SpoolHistory spoolId={spool.id} />
+      <SpoolEvents spoolId={spool.id} />
 
       {can("member") ? (
         <>
           <WeighDialog spool={spool} open={dialog === "weigh"} onOpenChange={close} />
           <UseDialog spool={spool} open={dialog === "use"} onOpenChange={close} />
+          <MoveDialog spoolIds={[spool.id]} subject={spool.code} current={spool.location} open={dialog === "move"} onOpenChange={close} />
           <SpoolFormDialog
             spool={spool}
             open={dialog === "edit"}
@@ -204,7 +246,7 @@ function SpoolDetail({ spool }: { spool: Spool }) {
             open={dialog === "archive"}
             onOpenChange={close}
             title={`Archive ${spool.code}?`}
-            description="Archived spools leave the list and the stock totals. Their history is kept, and “Show archived” on the list still finds them."
+            description="Archived spools leave the list and the on-hand stock totals; nothing is booked in the ledger. Their history is kept, “Show archived” on the list still finds them, and Restore brings them back."
             confirmLabel="Archive spool"
             destructive={false}
             onConfirm={onArchive}

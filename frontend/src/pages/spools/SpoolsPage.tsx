@@ -1,5 +1,6 @@
 /** /spools: the shop's reels, searchable, filterable, sortable and paginated on the server. */
-import { Plus, Printer, Rows3 } from "lucide-react";
+import { MoveRight, Plus, Printer, Rows3 } from "lucide-react";
+import { MoveDialog } from "@/components/locations/MoveDialog";
 import { useCallback, useState } from "react";
 import { Link, useNavigate, useSearchParams } from "react-router-dom";
 import { PageHeader } from "@/components/layout/PageHeader";
@@ -49,7 +50,7 @@ function useSelection() {
   return { selectedIds, toggle, setMany, clear };
 }
 
-function SelectionBar({ count, onClear, onPrint }: { count: number; onClear: () => void; onPrint: () => void }) {
+function SelectionBar({ count, onClear, onPrint, onMove }: { count: number; onClear: () => void; onPrint: () => void; onMove?: () => void }) {
   if (count === 0) return null;
   const tooMany = count > MAX_LABELS;
   return (
@@ -62,6 +63,12 @@ function SelectionBar({ count, onClear, onPrint }: { count: number; onClear: () 
         <Printer aria-hidden />
         Print labels
       </Button>
+      {onMove ? (
+        <Button size="sm" variant="outline" onClick={onMove}>
+          <MoveRight aria-hidden />
+          Move
+        </Button>
+      ) : null}
       {tooMany ? (
         <span id="labels-limit" className="text-xs text-destructive">
           At most {MAX_LABELS} labels at a time.
@@ -84,8 +91,8 @@ export default function SpoolsPage() {
   // /spools?add=<filament type id> opens "Add spool" with that type chosen (the dashboard's first steps).
   const [searchParams, setSearchParams] = useSearchParams();
   const addTypeId = searchParams.get("add") ?? undefined;
-  const [dialog, setDialogState] = useState<"add" | "bulk" | null>(() => (addTypeId !== undefined && canWrite ? "add" : null));
-  const setDialog = (next: "add" | "bulk" | null) => {
+  const [dialog, setDialogState] = useState<"add" | "bulk" | "move" | null>(() => (addTypeId !== undefined && canWrite ? "add" : null));
+  const setDialog = (next: "add" | "bulk" | "move" | null) => {
     setDialogState(next);
     if (next === null && addTypeId !== undefined) {
       setSearchParams(
@@ -138,7 +145,7 @@ export default function SpoolsPage() {
       />
       <SpoolFilters search={search} update={update} />
       {searching && spools.data ? <SearchSummary q={params.q ?? ""} total={spools.data.total} atLeast={spools.data.total_is_lower_bound ?? false} onClear={() => update({ q: "" })} /> : null}
-      <SelectionBar count={selectedIds.size} onClear={clear} onPrint={() => navigate(`/spools/labels?ids=${[...selectedIds].join(",")}`)} />
+      <SelectionBar count={selectedIds.size} onClear={clear} onPrint={() => navigate(`/spools/labels?ids=${[...selectedIds].join(",")}`)} onMove={canWrite ? () => setDialog("move") : undefined} />
 
       {spools.isPending ? (
         <SpoolTableSkeleton />
@@ -186,6 +193,13 @@ export default function SpoolsPage() {
             defaultTypeId={presetType ?? addTypeId}
           />
           <BulkAddDialog open={dialog === "bulk"} onOpenChange={(open) => setDialog(open ? "bulk" : null)} />
+          <MoveDialog
+            spoolIds={[...selectedIds]}
+            subject={`${selectedIds.size} ${selectedIds.size === 1 ? "spool" : "spools"}`}
+            open={dialog === "move"}
+            onOpenChange={(open) => setDialog(open ? "move" : null)}
+            onMoved={clear}
+          />
         </>
       ) : null}
     </>

@@ -20,7 +20,7 @@ from batchivo_common.db import rls
 from batchivo_common.db.migrations import roles
 
 revision: str = "0006_import_keys"
-down_revision: str | None = "0004_spool_search"
+down_revision: str | None = "0005_locations"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

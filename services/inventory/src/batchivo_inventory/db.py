@@ -1,8 +1,9 @@
 """The inventory schema's metadata, declarative base and outbox/inbox tables.
 
 Tables: ``material_types`` (global rows with ``tenant_id`` NULL + tenant rows), ``filament_types``,
-``spools``, ``spool_code_counters``, ``inventory_transactions`` (the append-only ledger), ``outbox`` and
-``inbox``. The migration in ``migrations/versions`` is the source of truth for RLS, grants and seeds.
+``spools``, ``spool_code_counters``, ``inventory_transactions`` (the append-only ledger), ``locations``,
+``spool_events`` (moves, archive, restore), ``outbox`` and ``inbox``.
+The migration in ``migrations/versions`` is the source of truth for RLS, grants and seeds.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ inbox = inbox_table(metadata)
 
 # Imported last, for their side effect: the ORM classes register their tables on ``metadata``.
 import batchivo_inventory.barcodes.models  # noqa: E402
+import batchivo_inventory.locations.models  # noqa: E402
 import batchivo_inventory.materials.models  # noqa: E402
 import batchivo_inventory.money.models  # noqa: E402
 import batchivo_inventory.spools.models  # noqa: E402

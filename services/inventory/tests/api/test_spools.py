@@ -275,7 +275,7 @@ async def test_archive_hides_the_spool_and_delete_rules(api, client) -> None:
     assert archived.status_code == 200 and archived.json()["is_archived"] is True
     active = (await client.get("/api/v1/spools", headers=tenant.headers())).json()
     assert [s["code"] for s in active["items"]] == [fresh["code"]]
-    gone = (await client.get("/api/v1/spools?archived=true", headers=tenant.headers())).json()
+    gone = (await client.get("/api/v1/spools?archived=only", headers=tenant.headers())).json()
     assert [s["code"] for s in gone["items"]] == [used["code"]]
     assert (
         await client.delete(f"/api/v1/spools/{fresh['id']}", headers=tenant.headers(Role.admin))

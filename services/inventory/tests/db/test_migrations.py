@@ -41,6 +41,8 @@ async def test_downgrade_to_base_and_upgrade_to_head_round_trips(app, inventory_
         "spool_code_counters",
         "spool_search_terms",
         "inventory_transactions",
+        "locations",
+        "spool_events",
         "outbox",
         "inbox",
         "inventory_settings",

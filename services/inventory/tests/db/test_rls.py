@@ -18,6 +18,8 @@ TENANT_TABLES = (
     "spool_code_counters",
     "spool_search_terms",
     "inventory_transactions",
+    "locations",
+    "spool_events",
     "inbox",
     "inventory_settings",
     "import_keys",
@@ -51,7 +53,7 @@ async def two_tenants(api, client, admin_conn):
             "/api/v1/material-types", json={"code": "MINE", "name": "Mine"}, headers=tenant.headers()
         )
         assert material.status_code == 201
-        spool = await api.spool(tenant)
+        spool = await api.spool(tenant, location="Shelf A")
         remembered = await client.post(
             f"/api/v1/filament-types/{spool['filament_type_id']}/barcodes",
             json={"code": "4006381333931"},
@@ -63,6 +65,12 @@ async def two_tenants(api, client, admin_conn):
             "/api/v1/inventory/settings", json={"currency_code": "EUR"}, headers=tenant.headers(Role.admin)
         )
         assert saved.status_code == 200, saved.text
+        moved = await client.post(
+            "/api/v1/spools/move",
+            json={"spool_ids": [spool["id"]], "location": "Box"},
+            headers=tenant.headers(),
+        )
+        assert moved.status_code == 200, moved.text
         await admin_conn.execute(
             "insert into inventory.inbox (consumer, event_id, tenant_id, event_type)"
             " values ('t', $1, $2, 'x')",
@@ -146,6 +154,29 @@ async def test_the_ledger_is_append_only_for_the_app_role(two_tenants, as_app) -
         await as_app.execute("delete from inventory.inventory_transactions")
 
 
+async def test_the_spool_history_is_append_only_for_the_app_role(two_tenants, as_app) -> None:
+    a, _ = two_tenants
+    await _as_tenant(as_app, a.id)
+    assert await as_app.fetchval("select count(*) from inventory.spool_events") == 1
+    with pytest.raises(asyncpg.InsufficientPrivilegeError):
+        await as_app.execute("update inventory.spool_events set kind = 'x'")
+    with pytest.raises(asyncpg.InsufficientPrivilegeError):
+        await as_app.execute("delete from inventory.spool_events")
+
+
+async def test_every_inventory_table_with_tenant_id_is_guarded(admin_conn) -> None:
+    """A new tenant table must force RLS and be listed above; an unguarded one fails here."""
+    rows = await admin_conn.fetch(
+        "select c.relname, c.relrowsecurity, c.relforcerowsecurity from pg_class c"
+        " join pg_namespace n on n.oid = c.relnamespace join pg_attribute a on a.attrelid = c.oid"
+        " where n.nspname = 'inventory' and c.relkind = 'r' and a.attname = 'tenant_id'"
+    )
+    unguarded = [r["relname"] for r in rows if not (r["relrowsecurity"] and r["relforcerowsecurity"])]
+    assert unguarded == []
+    assert {r["relname"] for r in rows} - {"material_types", "outbox"} == set(TENANT_TABLES)
+    assert set(INSERTS) >= {r["relname"] for r in rows}
+
+
 async def test_the_outbox_is_insert_only_for_the_app_role(two_tenants, as_app, admin_conn) -> None:
     a, _ = two_tenants
     assert await admin_conn.fetchval("select count(*) from inventory.outbox") > 0
@@ -172,6 +203,9 @@ INSERTS = {
     " grams_before, delta, grams_after) values (gen_random_uuid(), $1, gen_random_uuid(), 'usage', 1, -1, 0)",
     "inventory_settings": "insert into inventory.inventory_settings (tenant_id, currency_code)"
     " values ($1, 'EUR')",
+    "locations": "insert into inventory.locations (id, tenant_id, name) values (gen_random_uuid(), $1, 'L')",
+    "spool_events": "insert into inventory.spool_events (id, tenant_id, spool_id, kind)"
+    " values (gen_random_uuid(), $1, gen_random_uuid(), 'moved')",
     "inbox": "insert into inventory.inbox (consumer, event_id, tenant_id, event_type)"
     " values ('c', gen_random_uuid(), $1, 't')",
     "outbox": "insert into inventory.outbox (event_id, tenant_id, event_type, routing_key, envelope)"

@@ -46,6 +46,9 @@ class Spool(Base):
             "ix_spools_tenant_id_filament_type_id_is_archived", "tenant_id", "filament_type_id", "is_archived"
         ),
         Index("ix_spools_tenant_id_location_is_archived", "tenant_id", "location", "is_archived"),
+        Index("ix_spools_tenant_id_location_id_is_archived", "tenant_id", "location_id", "is_archived"),
+        # The location filter: a case-insensitive prefix or exact name, as a range on location_key.
+        Index("ix_spools_tenant_id_location_key_is_archived", "tenant_id", "location_key", "is_archived"),
         # The default order: a page walks this index and reads ~limit rows, whatever the tenant's size.
         Index("ix_spools_tenant_id_code_number", "tenant_id", "code_number", "code", "id"),
         Index("ix_spools_tenant_id_is_archived", "tenant_id", "is_archived"),
@@ -67,7 +70,15 @@ class Spool(Base):
     purchase_price: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     purchase_date: Mapped[date | None] = mapped_column(Date)
     supplier: Mapped[str | None] = mapped_column(String(200))
+    #: The name of ``location_id``'s row, kept equal to it (display, search, sort); NULL with no location.
     location: Mapped[str | None] = mapped_column(String(100))
+    location_id: Mapped[uuid.UUID | None] = mapped_column(
+        Uuid, ForeignKey("locations.id", ondelete="RESTRICT")
+    )
+    #: ``lower(location)`` in byte order: the location filter's key (only for filtering; never loaded).
+    location_key: Mapped[str | None] = mapped_column(
+        String(100, collation="C"), Computed("lower(location)", persisted=True), deferred=True
+    )
     lot_number: Mapped[str | None] = mapped_column(String(100))
     notes: Mapped[str | None] = mapped_column(Text)
     is_archived: Mapped[bool] = mapped_column(

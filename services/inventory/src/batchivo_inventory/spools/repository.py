@@ -14,6 +14,7 @@ from sqlalchemy.dialects.postgresql import TSQUERY, insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from batchivo_inventory.locations import rules as location_rules
 from batchivo_inventory.materials.models import FilamentType, MaterialType
 from batchivo_inventory.spools import search
 from batchivo_inventory.spools.models import InventoryTransaction, Spool, SpoolCodeCounter
@@ -39,8 +40,12 @@ class SpoolFilters:
     q: str | None = None
     material: str | None = None
     filament_type_id: uuid.UUID | None = None
+    #: Locations starting with this, any case ("shelf" finds "Shelf A"); the whole name with location_exact.
     location: str | None = None
+    location_exact: bool = False
+    location_id: uuid.UUID | None = None
     low_stock: bool | None = None
+    #: False: active spools only; True: archived only; None: both.
     archived: bool | None = False
 
 
@@ -152,7 +157,14 @@ class SpoolRepository:
         if filters.filament_type_id is not None:
             where.append(Spool.filament_type_id == filters.filament_type_id)
         if filters.location is not None:
-            where.append(Spool.location == filters.location)
+            low, high = location_rules.key_range(filters.location)
+            if filters.location_exact:
+                where.append(Spool.location_key == low)
+            else:
+                where.append(Spool.location_key >= low)
+                where.append(Spool.location_key < high)
+        if filters.location_id is not None:
+            where.append(Spool.location_id == filters.location_id)
         if filters.low_stock is not None:
             where.append(LOW_STOCK if filters.low_stock else ~LOW_STOCK)
         if filters.archived is not None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Literal
 
 from batchivo_common.pagination import PageParamsDep, parse_sort
 from fastapi import APIRouter, Depends, Query, Response, status
@@ -54,6 +54,7 @@ def spool_read(row: SpoolRow) -> SpoolRead:
         purchase_date=s.purchase_date,
         supplier=s.supplier,
         location=s.location,
+        location_id=s.location_id,
         lot_number=s.lot_number,
         notes=s.notes,
         is_archived=s.is_archived,
@@ -91,18 +92,29 @@ def spool_filters(
     q: Annotated[str | None, Query(max_length=200)] = None,
     material: Annotated[str | None, Query(max_length=32)] = None,
     filament_type_id: uuid.UUID | None = None,
-    location: Annotated[str | None, Query(max_length=100)] = None,
+    location: Annotated[
+        str | None, Query(max_length=100, description="Locations starting with this, any case")
+    ] = None,
+    location_match: Annotated[
+        Literal["prefix", "exact"], Query(description="exact: the whole name, any case")
+    ] = "prefix",
+    location_id: uuid.UUID | None = None,
     low_stock: bool | None = None,
-    archived: Annotated[bool | None, Query(description="Default false: archived spools are hidden")] = False,
+    archived: Annotated[
+        Literal["false", "true", "only"],
+        Query(description="false (default): active spools; true: active and archived; only: archived"),
+    ] = "false",
 ) -> SpoolFilters:
     """The list's filters (query parameters); the CSV export takes the same ones."""
     return SpoolFilters(
         q=q or None,
         material=material or None,
         filament_type_id=filament_type_id,
-        location=location,
+        location=location or None,
+        location_exact=location_match == "exact",
+        location_id=location_id,
         low_stock=low_stock,
-        archived=archived,
+        archived={"false": False, "true": None, "only": True}[archived],
     )
 
 
@@ -183,6 +195,11 @@ async def duplicate_spool(
 @router.post("/{spool_id}/archive", dependencies=[Idempotent])
 async def archive_spool(principal: MemberDep, spool_id: uuid.UUID, service: SpoolServiceDep) -> SpoolRead:
     return spool_read(await service.archive(principal, spool_id))
+
+
+@router.post("/{spool_id}/restore", dependencies=[Idempotent])
+async def restore_spool(principal: MemberDep, spool_id: uuid.UUID, service: SpoolServiceDep) -> SpoolRead:
+    return spool_read(await service.restore(principal, spool_id))
 
 
 @router.post("/{spool_id}/weigh", dependencies=[Idempotent])

@@ -136,6 +136,8 @@ class SpoolRead(BaseModel):
     purchase_date: date | None
     supplier: str | None
     location: str | None
+    #: The location row of ``location`` (``/api/v1/locations/{id}``); null with no location.
+    location_id: uuid.UUID | None
     lot_number: str | None
     notes: str | None
     is_archived: bool

@@ -20,6 +20,8 @@ from batchivo_common.messaging.outbox import add_event
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from batchivo_inventory.db import outbox
+from batchivo_inventory.locations.repository import LocationRepository, SpoolEventRepository
+from batchivo_inventory.locations.rules import EventKind
 from batchivo_inventory.materials.repository import FilamentTypeRepository
 from batchivo_inventory.materials.service import FilamentTypeService
 from batchivo_inventory.spools import rules, weighing
@@ -50,6 +52,8 @@ class SpoolService:
         self.filaments = FilamentTypeRepository(session)
         self.filament_types = FilamentTypeService(session)
         self.stock = StockService(session)
+        self.locations = LocationRepository(session)
+        self.events = SpoolEventRepository(session)
         self.default_threshold_pct = default_threshold_pct
 
     # --- reads ---------------------------------------------------------------------------------------------
@@ -119,6 +123,7 @@ class SpoolService:
         current = fields.pop("current_weight", None)
         if fields.get("low_stock_threshold_pct") is None:
             fields["low_stock_threshold_pct"] = self.default_threshold_pct
+        await self._place_fields(tenant_id, fields)
         created: list[SpoolRow] = []
         for _ in range(quantity):
             spool = Spool(
@@ -182,7 +187,11 @@ class SpoolService:
     ) -> SpoolRow:
         row = await self._row(principal.tenant_id, spool_id, for_update=True)
         spool = row.spool
+        writable(spool)
         old_type = spool.filament_type_id
+        old_location = (spool.location_id, spool.location)
+        if "location" in changes:
+            await self._place_fields(principal.tenant_id, changes)
         new_weight = changes.pop("current_weight", None)
         new_type = changes.get("filament_type_id", old_type)
         if new_type != old_type and await self.filaments.get(principal.tenant_id, new_type) is None:
@@ -197,6 +206,14 @@ class SpoolService:
             await self.spools.flush()
         except CodeTaken:
             raise Conflict(f"Spool code {changes.get('code')} is already used") from None
+        if old_location[0] != spool.location_id:
+            await self.events.add(
+                spool,
+                EventKind.moved,
+                actor_id=principal.user_id,
+                from_location=old_location[1],
+                to_location=spool.location,
+            )
         if new_weight is not None and new_weight != spool.current_weight:
             await self.move(
                 spool,
@@ -227,6 +244,7 @@ class SpoolService:
     ) -> SpoolRow:
         row = await self._row(principal.tenant_id, spool_id, for_update=True)
         spool = row.spool
+        writable(spool)
         reading = weighing.read(
             gross=gross, net=net, tare=spool.empty_spool_weight, initial=spool.initial_weight
         )
@@ -245,6 +263,7 @@ class SpoolService:
         self, principal: Principal, spool_id: uuid.UUID, grams: Decimal, reason: str | None
     ) -> SpoolRow:
         row = await self._row(principal.tenant_id, spool_id, for_update=True)
+        writable(row.spool)
         try:
             rules.check_usage(row.spool.current_weight, grams)
         except rules.InsufficientStock as exc:
@@ -258,11 +277,37 @@ class SpoolService:
         row.spool.is_archived = True
         row.spool.version += 1
         await self.session.flush()
+        await self.events.add(row.spool, EventKind.archived, actor_id=principal.user_id)
         row = await self._row(principal.tenant_id, spool_id)
         await self.publish(row, "archived")
         await self.stock.check_spool(row.spool)
         await self.stock.check_filament_type(principal.tenant_id, row.spool.filament_type_id)
         return row
+
+    async def restore(self, principal: Principal, spool_id: uuid.UUID) -> SpoolRow:
+        """Back among the active spools (a history event; the ledger is not touched). Idempotent."""
+        row = await self._row(principal.tenant_id, spool_id, for_update=True)
+        if not row.spool.is_archived:
+            return row
+        row.spool.is_archived = False
+        row.spool.version += 1
+        await self.session.flush()
+        await self.events.add(row.spool, EventKind.restored, actor_id=principal.user_id)
+        row = await self._row(principal.tenant_id, spool_id)
+        await self.publish(row, "updated")
+        await self.stock.check_spool(row.spool)
+        await self.stock.check_filament_type(principal.tenant_id, row.spool.filament_type_id)
+        return row
+
+    async def _place_fields(self, tenant_id: uuid.UUID, fields: dict[str, Any]) -> None:
+        """A ``location`` name given with a spool → its location row (any case; created when new): the
+        spool stores the row's id and its spelling of the name."""
+        name = fields.get("location")
+        if not name:
+            fields["location"], fields["location_id"] = None, None
+            return
+        location = await self.locations.resolve(tenant_id, name)
+        fields["location"], fields["location_id"] = location.name, location.id
 
     async def delete(self, principal: Principal, spool_id: uuid.UUID) -> None:
         """Hard delete only for a spool whose ledger holds nothing but its purchase row; else 409 IN_USE."""
@@ -373,6 +418,14 @@ def spool_event(row: SpoolRow, verb: str) -> EventEnvelope:
         aggregate_version=s.version,
         data=data.model_dump(mode="json"),
     )
+
+
+def writable(spool: Spool) -> None:
+    """Archived spools are read-only: restore one before weighing, using, editing or moving it."""
+    if spool.is_archived:
+        raise Conflict(
+            f"Spool {spool.code} is archived; restore it before changing it", code="SPOOL_ARCHIVED"
+        )
 
 
 def _float(value: Decimal | None) -> float | None:
