@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
 
 import asyncpg
 
 from batchivo_common.db.roles import ServiceRoles, ident
+
+logger = logging.getLogger(__name__)
 
 
 async def bootstrap_service(conn: asyncpg.Connection, roles: ServiceRoles) -> None:
@@ -44,6 +47,14 @@ async def bootstrap_service(conn: asyncpg.Connection, roles: ServiceRoles) -> No
     # indexes. Extensions are created by a superuser once per database; migrations (owner) only use them.
     await conn.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     await conn.execute("CREATE EXTENSION IF NOT EXISTS btree_gin")
+    # Under row-level security the planner may use an index for a condition only if its function is
+    # LEAKPROOF; text search's `tsvector @@ tsquery` is not marked so, which makes every search under RLS
+    # a scan of the tenant's rows. It returns a boolean and raises no error that shows a row's value.
+    # Only a superuser may do this; an admin that is not one gets correct but slower searches.
+    try:
+        await conn.execute("ALTER FUNCTION pg_catalog.ts_match_vq(tsvector, tsquery) LEAKPROOF")
+    except asyncpg.InsufficientPrivilegeError:
+        logger.warning("not a superuser: tsvector @@ tsquery stays non-LEAKPROOF; searches under RLS scan")
     schema = ident(roles.schema)
     await conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema} AUTHORIZATION {ident(roles.owner)}")
     await conn.execute(f"ALTER SCHEMA {schema} OWNER TO {ident(roles.owner)}")
