@@ -20,8 +20,9 @@ Hand-written and reviewed (docs/adr/0014-spool-search.md). In short:
   the nearest ones (``glaxy`` → ``galaxy``). Tenant RLS; the app role may SELECT and INSERT. No unique key
   (so concurrent inserts never wait on each other): a rare duplicate word is harmless.
 - ``pg_trgm`` and ``btree_gin`` are created by the bootstrap (superuser), not here: this runs as the schema
-  owner. The bootstrap also marks ``ts_match_vq`` (tsvector ``@@`` tsquery) LEAKPROOF: without that, RLS
-  keeps the planner from using any text-search index (docs/adr/0014-spool-search.md).
+  owner. The document's GIN index starts with ``tenant_id`` (``btree_gin``); the bootstrap also marks
+  ``tsvector @@ tsquery`` LEAKPROOF, without which RLS kept rare-word searches off the index
+  (docs/adr/0014-spool-search.md).
 """
 
 from __future__ import annotations
