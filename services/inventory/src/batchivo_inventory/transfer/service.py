@@ -253,7 +253,19 @@ class ImportService:
         each changed spool publishes its state, then the low-stock checks and the types' cost events."""
         if not matched:
             return
-        ids = sorted({spool.id for _, _, spool in matched}, key=str)
+        # Rows that change nothing (as read) are not locked: a re-import of an unchanged file only reads.
+        pending: list[tuple[SpoolIn, _Type, Spool]] = []
+        for row, kind, read in matched:
+            if _differs(row, kind, read):
+                pending.append((row, kind, read))
+            else:
+                outcome.results.append(
+                    RowResult(row.line, "spool", "unchanged", read.id, self._spool_label(read, kind))
+                )
+        matched = pending
+        if not matched:
+            return
+        ids = sorted({read.id for _, _, read in matched}, key=str)
         locked: dict[uuid.UUID, Spool] = {}
         for start in range(0, len(ids), CHUNK * 5):
             stmt = (
@@ -552,6 +564,16 @@ class ImportService:
         return (
             f"{spool.code} · {type_label(kind.material.code, kind.filament.brand, kind.filament.color_name)}"
         )
+
+
+def _differs(row: SpoolIn, kind: _Type, spool: Spool) -> bool:
+    """Whether ``row`` would change ``spool`` (a field, its type, its weight, or archiving it)."""
+    return (
+        any(getattr(spool, k) != v for k, v in row.fields().items())
+        or spool.filament_type_id != kind.filament.id
+        or (row.current_weight is not None and row.current_weight != spool.current_weight)
+        or (bool(row.archived) and not spool.is_archived)
+    )
 
 
 #: Fields whose change moves the filament type's cost per gram (as in ``SpoolService``).
