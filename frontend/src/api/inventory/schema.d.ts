@@ -508,6 +508,8 @@ export interface components {
             offset: number;
             /** Total */
             total: number | null;
+            /** Total Is Exact */
+            total_is_exact: boolean;
         };
         /** LowFilamentTypeRead */
         LowFilamentTypeRead: {
