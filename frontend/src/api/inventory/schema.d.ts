@@ -931,6 +931,8 @@ export interface components {
             offset: number;
             /** Total */
             total: number | null;
+            /** Total Is Exact */
+            total_is_exact: boolean;
         };
         /** LocationCreate */
         LocationCreate: {

@@ -22,7 +22,7 @@ export function RecentActivityCard() {
       <CardHeader>
         <CardTitle>Recent activity</CardTitle>
         <CardDescription>
-          The latest stock bookings. <Link to="/history" className="text-primary underline-offset-4 hover:underline">See all history</Link>
+          The latest stock bookings. <Link to="/history" className="text-primary underline underline-offset-4">See all history</Link>
         </CardDescription>
       </CardHeader>
       <CardContent>

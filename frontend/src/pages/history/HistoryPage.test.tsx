@@ -55,8 +55,8 @@ function historyApi(request: RecordedRequest): Response | undefined {
   }
   if (request.path === "/api/v1/inventory/transactions") {
     return request.query.get("cursor") === "page-2"
-      ? json({ items: [entry(3, { kind: "waste" })], next_cursor: null, total: null, limit: 50, offset: 0 })
-      : json({ items: [entry(1), entry(2)], next_cursor: "page-2", total: 3, limit: 50, offset: 0 });
+      ? json({ items: [entry(3, { kind: "waste" })], next_cursor: null, total: null, total_is_exact: true, limit: 50, offset: 0 })
+      : json({ items: [entry(1), entry(2)], next_cursor: "page-2", total: request.query.get("kind") === "waste" ? 10001 : 3, total_is_exact: request.query.get("kind") !== "waste", limit: 50, offset: 0 });
   }
   return undefined;
 }
@@ -111,6 +111,7 @@ describe("HistoryPage", () => {
     await user.click(screen.getByRole("button", { name: "Apply filters" }));
 
     await waitFor(() => expect(screen.getByTestId("location")).toHaveTextContent("/history?kind=waste&spool=FIL-003&material=PETG"));
+    expect(await screen.findByText("Showing 2 of 10,000+, newest first.")).toBeInTheDocument();
     await waitFor(() => {
       const last = api.requests.filter((r) => r.path === "/api/v1/inventory/transactions").at(-1);
       expect(last?.query.get("material")).toBe("PETG");

@@ -207,13 +207,15 @@ function LedgerCard({ filters }: { filters: HistoryFilters }) {
   const ledger = useLedger(filters);
   const pages = ledger.data?.pages ?? [];
   const rows = pages.flatMap((page) => page.items);
-  const total = pages[0]?.total;
+  const first = pages[0];
+  // The API counts up to 10,000 matching rows; beyond that it says so and the page shows "10,000+".
+  const totalText = !first || first.total == null ? rows.length.toLocaleString() : first.total_is_exact ? first.total.toLocaleString() : `${(first.total - 1).toLocaleString()}+`;
   return (
     <Card>
       <CardHeader className="pb-3">
         <CardTitle className="text-base">Bookings</CardTitle>
         <CardDescription aria-live="polite">
-          {ledger.data ? `Showing ${rows.length.toLocaleString()} of ${(total ?? rows.length).toLocaleString()}, newest first.` : "Newest first."}
+          {ledger.data ? `Showing ${rows.length.toLocaleString()} of ${totalText}, newest first.` : "Newest first."}
         </CardDescription>
       </CardHeader>
       <CardContent className="grid gap-3">

@@ -8,7 +8,8 @@ Hand-written and reviewed. In short:
 - ``ix_inventory_transactions_tenant_id_created_at_id`` on ``(tenant_id, created_at, id)``: the shop-wide
   ledger (``GET /inventory/transactions``) pages by keyset on ``(created_at, id)`` newest first; a page walks
   this index backwards from the cursor and reads ~limit rows whatever the size of the ledger. The date-range
-  filter uses the same index.
+  filter uses the same index. ``ix_inventory_transactions_tenant_id_run_reason`` (partial, run rows only)
+  finds a run's rows by the number its reason carries (``run=<number>``).
 - ``inventory_settings``: one row per shop (``tenant_id`` is the key): the shop's currency as the web app
   confirmed it and the rate that converts the global material types' EUR defaults into it. ENABLE + FORCE
   RLS with the one tenant policy; the app role may SELECT, INSERT, UPDATE.
@@ -39,6 +40,13 @@ def upgrade() -> None:
         ["tenant_id", "created_at", "id"],
         schema=SCHEMA,
     )
+    op.create_index(
+        "ix_inventory_transactions_tenant_id_run_reason",
+        "inventory_transactions",
+        ["tenant_id", "reason"],
+        schema=SCHEMA,
+        postgresql_where=sa.text("production_run_id IS NOT NULL"),
+    )
     op.create_table(
         "inventory_settings",
         sa.Column("tenant_id", sa.Uuid(), nullable=False),
@@ -56,6 +64,9 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("inventory_settings", schema=SCHEMA)
+    op.drop_index(
+        "ix_inventory_transactions_tenant_id_run_reason", table_name="inventory_transactions", schema=SCHEMA
+    )
     op.drop_index(
         "ix_inventory_transactions_tenant_id_created_at_id",
         table_name="inventory_transactions",

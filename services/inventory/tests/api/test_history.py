@@ -252,3 +252,16 @@ async def test_usage_per_month_and_per_material_in_grams_and_money(shop, api, cl
     assert materials["items"][1]["cost"] == 1.5  # 50 g at 15 / 500
     assert materials["total_cost"] == 3.5
     api.error(await client.get("/api/v1/inventory/usage?group=week", headers=h), 422)
+
+
+async def test_the_total_is_counted_up_to_a_cap(shop, client, monkeypatch) -> None:
+    from batchivo_inventory.history import router, service
+
+    t = shop["tenant"]
+    exact = (await client.get(f"{LEDGER}?limit=2", headers=t.headers(Role.viewer))).json()
+    assert (exact["total"], exact["total_is_exact"]) == (6, True)
+    monkeypatch.setattr(service, "TOTAL_CAP", 4)
+    monkeypatch.setattr(router, "TOTAL_CAP", 4)
+    capped = (await client.get(f"{LEDGER}?limit=2", headers=t.headers(Role.viewer))).json()
+    assert (capped["total"], capped["total_is_exact"]) == (5, False)
+    assert len(capped["items"]) == 2 and capped["next_cursor"]

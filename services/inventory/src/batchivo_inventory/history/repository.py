@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, func, literal, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from batchivo_inventory.history.rules import USAGE_KINDS, Cursor
+from batchivo_inventory.history.rules import USAGE_KINDS, Cursor, month_key
 from batchivo_inventory.materials.models import FilamentType, MaterialType
 from batchivo_inventory.spools.models import InventoryTransaction, Spool
 
@@ -99,7 +99,14 @@ class HistoryRepository:
         if f.production_run_id is not None:
             where.append(T.production_run_id == f.production_run_id)
         if f.run_number is not None:
-            where.append(T.reason == f"run {f.run_number.strip()}")
+            # Every row of the runs booked with this number (their discrepancy rows too), found through the
+            # partial index on (tenant_id, reason) of run rows.
+            runs = select(T.production_run_id).where(
+                T.tenant_id == tenant_id,
+                T.production_run_id.is_not(None),
+                T.reason == f"run {f.run_number.strip()}",
+            )
+            where.append(T.production_run_id.in_(runs.scalar_subquery()))
         return where
 
     def _page_stmt(
@@ -149,8 +156,55 @@ class HistoryRepository:
         types = await self._types_of({r[2] for r in rows})
         return [LedgerRow(r[0], r[1], *types[r[2]]) for r in rows]
 
-    async def count(self, tenant_id: uuid.UUID, filters: LedgerFilters) -> int:
-        stmt = select(func.count()).select_from(T).where(*self._where(tenant_id, filters))
+    async def csv_rows(
+        self,
+        tenant_id: uuid.UUID,
+        filters: LedgerFilters,
+        *,
+        after: Cursor | None,
+        descending: bool,
+        limit: int,
+    ) -> list[tuple[Any, ...]]:
+        """A batch of the CSV: plain column tuples in ``CSV_HEADER`` order (no ORM objects: at 16,000 rows
+        building entities cost 3.5 s of a month's export)."""
+        where = self._where(tenant_id, filters)
+        if after is not None:
+            key, bound = tuple_(T.created_at, T.id), tuple_(after.created_at, after.id)
+            where.append(key < bound if descending else key > bound)
+        order: list[Any] = (
+            [T.created_at.desc(), T.id.desc()] if descending else [T.created_at.asc(), T.id.asc()]
+        )
+        stmt = (
+            select(
+                T.created_at,
+                Spool.code,
+                MaterialType.code,
+                FilamentType.brand,
+                FilamentType.color_name,
+                T.kind,
+                T.grams_before,
+                T.delta,
+                T.grams_after,
+                T.reason,
+                T.production_run_id,
+                T.actor_id,
+                T.reversal_of_id,
+                T.id,
+            )
+            .select_from(T)
+            .join(Spool, Spool.id == T.spool_id)
+            .join(FilamentType, FilamentType.id == Spool.filament_type_id)
+            .join(MaterialType, MaterialType.id == FilamentType.material_type_id)
+            .where(*where)
+            .order_by(*order)
+            .limit(limit)
+        )
+        return [tuple(r) for r in (await self.session.execute(stmt)).all()]
+
+    async def count(self, tenant_id: uuid.UUID, filters: LedgerFilters, *, cap: int) -> int:
+        """Rows matching, counted up to ``cap + 1`` (a count of 200,000 rows cost more than the page)."""
+        matching = select(T.id).where(*self._where(tenant_id, filters)).limit(cap + 1).subquery()
+        stmt = select(func.count()).select_from(matching)
         return int(await self.session.scalar(stmt) or 0)
 
     async def _types_of(self, ids: set[uuid.UUID]) -> dict[uuid.UUID, tuple[FilamentType, MaterialType]]:
@@ -178,27 +232,36 @@ class HistoryRepository:
             where.append(T.created_at >= since)
         if until is not None:
             where.append(T.created_at < until)
-        used = -T.delta
-        priced = Spool.purchase_price.is_not(None)
-        bucket: ColumnElement[str] = (
-            func.to_char(func.timezone("UTC", T.created_at), "YYYY-MM") if by_month else literal("")
+        # First Σ grams per (month, spool) over the ledger alone (one pass on the tenant's rows, no join,
+        # no per-row division), then the few groups are joined to their spools for the type and price.
+        month = func.date_trunc("month", func.timezone("UTC", T.created_at))
+        bucket: ColumnElement[Any] = month if by_month else literal(None)
+        per_spool = (
+            select(bucket.label("bucket"), T.spool_id, func.sum(-T.delta).label("grams"))
+            .where(*where)
+            .group_by(*([month, T.spool_id] if by_month else [T.spool_id]))
+            .subquery()
         )
-        bucket_col = bucket.label("bucket")
+        priced = Spool.purchase_price.is_not(None)
+        grams = per_spool.c.grams
         stmt = (
             select(
-                bucket_col,
+                per_spool.c.bucket,
                 Spool.filament_type_id,
-                func.coalesce(func.sum(used).filter(priced), 0),
-                func.coalesce(func.sum(used * Spool.purchase_price / Spool.initial_weight).filter(priced), 0),
-                func.coalesce(func.sum(used).filter(~priced), 0),
+                func.coalesce(func.sum(grams).filter(priced), 0),
+                func.coalesce(
+                    func.sum(grams * Spool.purchase_price / Spool.initial_weight).filter(priced), 0
+                ),
+                func.coalesce(func.sum(grams).filter(~priced), 0),
             )
-            .select_from(T)
-            .join(Spool, Spool.id == T.spool_id)
-            .where(*where)
-            .group_by(bucket_col, Spool.filament_type_id)
+            .select_from(per_spool)
+            .join(Spool, Spool.id == per_spool.c.spool_id)
+            .group_by(per_spool.c.bucket, Spool.filament_type_id)
         )
         return [
-            UsageGroup(str(r[0] or ""), r[1], Decimal(r[2]), Decimal(r[3]), Decimal(r[4]))
+            UsageGroup(
+                month_key(r[0]) if r[0] is not None else "", r[1], Decimal(r[2]), Decimal(r[3]), Decimal(r[4])
+            )
             for r in (await self.session.execute(stmt)).all()
         ]
 

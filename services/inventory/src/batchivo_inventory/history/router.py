@@ -17,7 +17,7 @@ from fastapi.responses import StreamingResponse
 
 from batchivo_inventory.history.repository import LedgerFilters, LedgerRow
 from batchivo_inventory.history.schemas import LedgerEntry, LedgerPage, UsageGroupBy, UsageItem, UsageRead
-from batchivo_inventory.history.service import HistoryService
+from batchivo_inventory.history.service import TOTAL_CAP, HistoryService
 from batchivo_inventory.spools.router import transaction_read
 from batchivo_inventory.spools.rules import Kind
 
@@ -120,6 +120,7 @@ async def list_transactions(
         items=[entry(r) for r in rows],
         next_cursor=next_cursor,
         total=total,
+        total_is_exact=total is None or total <= TOTAL_CAP,
         limit=page.limit,
         offset=page.offset,
     )
@@ -140,7 +141,7 @@ async def transactions_csv(
     _, descending = parse_sort(sort, ("created_at",), "-created_at")
     first = await service.csv_first_batch(principal.tenant_id, filters, descending=descending)
     return StreamingResponse(
-        service.csv_lines(principal.tenant_id, filters, first, descending=descending),
+        service.csv_chunks(principal.tenant_id, filters, first, descending=descending),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="transactions.csv"'},
     )

@@ -23,8 +23,10 @@ class LedgerPage(BaseModel):
     items: list[LedgerEntry]
     #: Pass as ``cursor`` for the next page; null on the last page.
     next_cursor: str | None
-    #: Rows matching the filters; counted on the first page only (null when a cursor is given).
+    #: Rows matching the filters, counted on the first page only (null when a cursor is given) and only up
+    #: to 10,000: more than that is 10,001 with ``total_is_exact`` false ("10,000+").
     total: int | None
+    total_is_exact: bool
     limit: int
     offset: int
 

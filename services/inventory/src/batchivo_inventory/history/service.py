@@ -7,6 +7,7 @@ import io
 import uuid
 from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
+from typing import Any
 
 from batchivo_common.errors import AppError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,6 +16,8 @@ from batchivo_inventory.history import rules
 from batchivo_inventory.history.repository import HistoryRepository, LedgerFilters, LedgerRow, UsageGroup
 from batchivo_inventory.money.service import MoneyService
 
+#: ``total`` counts up to this many rows; beyond, the page says ``total = TOTAL_CAP + 1`` ("10,000+").
+TOTAL_CAP = 10_000
 #: Rows per query while streaming the CSV (keyset batches: memory stays flat at any ledger size).
 CSV_BATCH = 1000
 CSV_HEADER = (
@@ -63,36 +66,38 @@ class HistoryService:
         more = len(rows) > limit
         rows = rows[:limit]
         next_cursor = rules.encode_cursor(rows[-1].tx.created_at, rows[-1].tx.id) if more else None
-        total = await self.repo.count(tenant_id, filters) if after is None else None
+        total = await self.repo.count(tenant_id, filters, cap=TOTAL_CAP) if after is None else None
         return rows, next_cursor, total
 
     async def csv_first_batch(
         self, tenant_id: uuid.UUID, filters: LedgerFilters, *, descending: bool
-    ) -> list[LedgerRow]:
+    ) -> list[tuple[Any, ...]]:
         """Read before the response starts: errors become a proper answer, and the transaction (with the
         tenant bound) is open for the batches that follow while the body streams."""
-        return await self.repo.page(tenant_id, filters, after=None, descending=descending, limit=CSV_BATCH)
+        return await self.repo.csv_rows(
+            tenant_id, filters, after=None, descending=descending, limit=CSV_BATCH
+        )
 
-    async def csv_lines(
+    async def csv_chunks(
         self,
         tenant_id: uuid.UUID,
         filters: LedgerFilters,
-        first: list[LedgerRow],
+        first: list[tuple[Any, ...]],
         *,
         descending: bool,
     ) -> AsyncIterator[str]:
-        yield _csv_line(CSV_HEADER)
+        """The header, then one chunk of text per keyset batch."""
+        yield _csv_text([CSV_HEADER])
         batch = first
         while batch:
-            for row in batch:
-                yield _csv_line(_csv_values(row))
+            yield _csv_text(batch)
             if len(batch) < CSV_BATCH:
                 return
-            last = batch[-1].tx
-            batch = await self.repo.page(
+            last = batch[-1]
+            batch = await self.repo.csv_rows(
                 tenant_id,
                 filters,
-                after=rules.Cursor(last.created_at, last.id),
+                after=rules.Cursor(last[0], last[-1]),
                 descending=descending,
                 limit=CSV_BATCH,
             )
@@ -164,27 +169,9 @@ def _month_range(groups: list[UsageGroup]) -> tuple[datetime, datetime] | None:
     return datetime.strptime(keys[0], "%Y-%m"), datetime.strptime(keys[-1], "%Y-%m")
 
 
-def _csv_values(row: LedgerRow) -> tuple[object, ...]:
-    t = row.tx
-    return (
-        t.created_at,
-        row.spool_code,
-        row.material.code,
-        row.filament.brand,
-        row.filament.color_name,
-        t.kind,
-        t.grams_before,
-        t.delta,
-        t.grams_after,
-        t.reason,
-        t.production_run_id,
-        t.actor_id,
-        t.reversal_of_id,
-        t.id,
-    )
-
-
-def _csv_line(values: tuple[object, ...]) -> str:
+def _csv_text(rows: list[tuple[Any, ...]]) -> str:
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerow([rules.csv_cell(v) for v in values])
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    cell = rules.csv_cell
+    writer.writerows([cell(v) for v in row] for row in rows)
     return buffer.getvalue()

@@ -143,6 +143,12 @@ class InventoryTransaction(Base):
         Index("ix_inventory_transactions_created_at", "created_at"),
         # The shop-wide ledger's keyset order (history/); migration 0008_history.
         Index("ix_inventory_transactions_tenant_id_created_at_id", "tenant_id", "created_at", "id"),
+        Index(
+            "ix_inventory_transactions_tenant_id_run_reason",
+            "tenant_id",
+            "reason",
+            postgresql_where=text("production_run_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
