@@ -41,7 +41,7 @@ test("a shop with a PLA type and one priced spool with a tare", async () => {
   await typeDialog.getByLabel("Material").selectOption((await pla.getAttribute("value")) ?? "");
   await typeDialog.getByLabel("Brand").fill("Prusament");
   await typeDialog.getByLabel("Colour name").fill("Galaxy Black");
-  await typeDialog.getByRole("button", { name: "Save" }).click();
+  await typeDialog.getByRole("button", { name: "Save", exact: true }).click();
   await typeDialog.waitFor({ state: "hidden" });
 
   await nav("Spools").click();

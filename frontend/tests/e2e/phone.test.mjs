@@ -26,8 +26,13 @@ const ROUTES = [
   { route: "spools", visit: () => "/spools" },
   { route: "spools/labels", visit: (ids) => `/spools/labels?ids=${ids.spool}` },
   { route: "spools/:spoolId", visit: (ids) => `/spools/${ids.spool}` },
+  { route: "locations", visit: () => "/locations" },
+  { route: "locations/:locationId", visit: (ids) => `/locations/${ids.location}` },
+  { route: "locations/:locationId/label", visit: (ids) => `/locations/${ids.location}/label` },
   { route: "filament-types", visit: () => "/filament-types" },
   { route: "material-types", visit: () => "/material-types" },
+  { route: "history", visit: () => "/history" },
+  { route: "import-export", visit: () => "/import-export" },
   { route: "models", visit: () => "/models" },
   { route: "models/:modelId", visit: (ids) => `/models/${ids.model}` },
   { route: "products", visit: () => "/products" },
@@ -224,6 +229,9 @@ test("every page of the app fits the phone's width, in the light and the dark th
   ids.model = await create("/api/v1/models", { sku: `M-${unique}`, name: "Benchy with a rather long name for a phone screen" });
   ids.product = await create("/api/v1/products", { sku: `P-${unique}`, name: "Benchy gift box" });
   ids.run = await create("/api/v1/production-runs", {});
+  const locations = await page.request.get("/api/v1/locations", { headers: { Authorization: bearer } });
+  assert.equal(locations.status(), 200, await locations.text());
+  ids.location = String((await locations.json()).items.find((/** @type {{name: string}} */ l) => l.name === "Shelf A")?.id);
   for (const theme of ["light", "dark"]) {
     await page.evaluate((value) => localStorage.setItem("batchivo.theme", value), theme);
     for (const { route, visit } of ROUTES.filter((r) => !r.signedOut)) {

@@ -63,7 +63,7 @@ test("a shop with a filament type and spools on two shelves, typed in two cases"
   await dialog.getByLabel("Material").selectOption((await pla.getAttribute("value")) ?? "");
   await dialog.getByLabel("Brand").fill("Prusament");
   await dialog.getByLabel("Colour name").fill("Galaxy Black");
-  await dialog.getByRole("button", { name: "Save" }).click();
+  await dialog.getByRole("button", { name: "Save", exact: true }).click();
   await dialog.waitFor({ state: "hidden" });
   await nav("Spools").click();
   await page.getByRole("heading", { name: "Spools" }).waitFor();

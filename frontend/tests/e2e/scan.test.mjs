@@ -54,7 +54,7 @@ async function addFilamentType(/** @type {string} */ brand, /** @type {string} *
   await dialog.getByLabel("Brand").fill(brand);
   await dialog.getByLabel("Colour name").fill(colour);
   await dialog.getByLabel("Colour hex code").fill("#2B2D42");
-  await dialog.getByRole("button", { name: "Save" }).click();
+  await dialog.getByRole("button", { name: "Save", exact: true }).click();
   await dialog.waitFor({ state: "hidden" });
 }
 

@@ -55,7 +55,7 @@ test("a shop with three filament types and seven spools", async () => {
     await dialog.getByLabel("Material").selectOption((await material.getAttribute("value")) ?? "");
     await dialog.getByLabel("Brand").fill(type.brand);
     await dialog.getByLabel("Colour name").fill(type.color);
-    await dialog.getByRole("button", { name: "Save" }).click();
+    await dialog.getByRole("button", { name: "Save", exact: true }).click();
     await dialog.waitFor({ state: "hidden" });
   }
   await nav("Spools").click();

@@ -1,4 +1,4 @@
-import { apiError, json, mockApi, renderWithApp, type RecordedRequest } from "@/test/render";
+import { apiError, json, meHandler, mockApi, renderWithApp, type RecordedRequest } from "@/test/render";
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { FilamentTypeDialog } from "@/components/filament-types/FilamentTypeDialog";
@@ -72,14 +72,17 @@ describe("Save and add another (filament types)", () => {
   });
 
   it("is not offered when editing a type", async () => {
-    mockApi(api);
+    // The edit dialog also lists the type's barcodes, which needs the signed-in member.
+    mockApi(meHandler("member"), api, ({ method, path }) =>
+      method === "GET" && path.endsWith("/barcodes") ? json({ items: [] }) : undefined,
+    );
     const user = userEvent.setup();
     const type = {
       id: "33333333-3333-4333-8333-333333333333", material_type_id: PLA.id, material_code: "PLA", brand: "Prusament", color_name: "Orange",
       color_hex: null, finish: null, diameter_mm: 1.75, density: null, extruder_temp: null, bed_temp: null, min_stock_grams: 0,
       cost_per_gram: null, cost_is_estimate: true, created_at: "2026-01-01T00:00:00Z", updated_at: "2026-01-01T00:00:00Z",
     };
-    renderWithApp(<FilamentTypeDialog filamentType={type as never} trigger={<Button>Edit</Button>} />, { auth: false });
+    renderWithApp(<FilamentTypeDialog filamentType={type as never} trigger={<Button>Edit</Button>} />);
     await user.click(screen.getByRole("button", { name: "Edit" }));
     const dialog = await screen.findByRole("dialog", { name: "Edit filament type" });
     await within(dialog).findByRole("button", { name: "Save" });

@@ -34,14 +34,15 @@ async def test_the_document_index_serves_a_search_under_rls(api, client, admin_c
     transaction = admin_conn.transaction()
     await transaction.start()
     try:
-        for index in (
-            "ix_spools_tenant_id_filament_type_id_is_archived",
-            "ix_spools_tenant_id_location_is_archived",
-            "ix_spools_tenant_id_code_number",
-            "ix_spools_tenant_id_is_archived",
-        ):
-            await admin_conn.execute(f"drop index inventory.{index}")
+        # Every btree index that starts with the tenant (whatever later migrations add), and the unique code.
         await admin_conn.execute("alter table inventory.spools drop constraint uq_spools_tenant_id_code")
+        tenant_btrees = await admin_conn.fetch(
+            "select indexname from pg_indexes where schemaname = 'inventory' and tablename = 'spools'"
+            " and indexdef like '%USING btree (tenant_id%'"
+        )
+        assert tenant_btrees
+        for index in tenant_btrees:
+            await admin_conn.execute(f'drop index inventory."{index["indexname"]}"')
         await admin_conn.execute("select set_config('app.tenant_id', $1, true)", str(tenant.id))
         await admin_conn.execute("set local enable_seqscan = off")
         await admin_conn.execute(f'set local role "{inventory_db.roles.app}"')

@@ -30,6 +30,8 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from batchivo_inventory.db import outbox
+from batchivo_inventory.locations.repository import LocationRepository, SpoolEventRepository
+from batchivo_inventory.locations.rules import EventKind
 from batchivo_inventory.materials import rules as material_rules
 from batchivo_inventory.materials.models import FilamentType, MaterialType
 from batchivo_inventory.materials.service import FilamentTypeService
@@ -102,6 +104,20 @@ class ImportService:
         self._types_by_id: dict[uuid.UUID, _Type] = {}
         self._keys: dict[tuple[str, str, str], uuid.UUID] = {}
         self._pending_keys: dict[tuple[str, str, str], uuid.UUID] = {}
+        self.locations = LocationRepository(session)
+        self.spool_events = SpoolEventRepository(session)
+        self._places: dict[str, tuple[str, uuid.UUID]] = {}
+
+    async def _place(self, name: str | None) -> tuple[str | None, uuid.UUID | None]:
+        """A location name from a file → the shop's location row (any case; created when new), as the spool
+        service resolves one, so imported spools keep ``location`` and ``location_id`` in step."""
+        if name is None or not name.strip():
+            return None, None
+        key = name.strip().casefold()
+        if key not in self._places:
+            location = await self.locations.resolve(self.tenant_id, name)
+            self._places[key] = (location.name, location.id)
+        return self._places[key]
 
     # --- the transaction -----------------------------------------------------------------------------------
 
@@ -289,6 +305,14 @@ class ImportService:
             changes: dict[str, Any] = {k: v for k, v in row.fields().items() if getattr(spool, k) != v}
             if spool.filament_type_id != kind.filament.id:
                 changes["filament_type_id"] = kind.filament.id
+            moved_from: str | None = None
+            if "location" in changes:
+                place_name, place_id = await self._place(changes["location"])
+                if place_id == spool.location_id:  # the same place spelled another way
+                    del changes["location"]
+                else:
+                    moved_from = spool.location
+                    changes["location"], changes["location_id"] = place_name, place_id
             new_weight = row.current_weight
             archive = bool(row.archived) and not spool.is_archived
             weight_moves = new_weight is not None and new_weight != spool.current_weight
@@ -319,10 +343,21 @@ class ImportService:
             spool.version += 1
             if changes or weight_moves:
                 events.append((spool, "updated"))
+            reason = f"import line {row.line}"
+            if "location_id" in changes:  # a move is in the spool's history, as from the move dialog
+                await self.spool_events.add(
+                    spool,
+                    EventKind.moved,
+                    actor_id=actor,
+                    from_location=moved_from,
+                    to_location=spool.location,
+                    reason=reason,
+                )
             if archive:
                 spool.is_archived = True
                 spool.version += 1
                 events.append((spool, "archived"))
+                await self.spool_events.add(spool, EventKind.archived, actor_id=actor, reason=reason)
             touched_types.update({old_type, spool.filament_type_id})
             outcome.results.append(
                 RowResult(row.line, "spool", "updated", spool.id, self._spool_label(spool, kind))
@@ -352,6 +387,7 @@ class ImportService:
         for (row, kind), code in zip(new, codes, strict=True):
             assert row.initial_weight is not None
             current = row.current_weight if row.current_weight is not None else row.initial_weight
+            place_name, place_id = await self._place(row.location)
             spool = Spool(
                 id=uuid.uuid4(),
                 tenant_id=self.tenant_id,
@@ -363,7 +399,8 @@ class ImportService:
                 purchase_price=row.purchase_price,
                 purchase_date=row.purchase_date,
                 supplier=row.supplier,
-                location=row.location,
+                location=place_name,
+                location_id=place_id,
                 lot_number=row.lot_number,
                 notes=row.notes,
                 low_stock_threshold_pct=(
@@ -377,7 +414,7 @@ class ImportService:
             )
             made.append((row, kind, spool))
         actor = self.principal.user_id
-        spool_columns = [c.key for c in SPOOLS.columns if c.key not in _SERVER_COLUMNS]
+        spool_columns = [c.key for c in SPOOLS.columns if c.computed is None and c.key not in _SERVER_COLUMNS]
         purchases: list[dict[str, Any]] = []
         adjustments: list[dict[str, Any]] = []
         for row, _, spool in made:
@@ -579,7 +616,8 @@ def _differs(row: SpoolIn, kind: _Type, spool: Spool) -> bool:
 #: Fields whose change moves the filament type's cost per gram (as in ``SpoolService``).
 _COST_FIELDS = frozenset({"purchase_price", "initial_weight", "filament_type_id"})
 #: Spool columns the database fills (defaults, computed) on insert.
-_SERVER_COLUMNS = frozenset({"code_number", "search", "created_at", "updated_at"})
+#: Columns the database fills (generated columns are skipped as such): timestamps, the search document.
+_SERVER_COLUMNS = frozenset({"search_document", "created_at", "updated_at"})
 
 
 def _ledger(
