@@ -57,7 +57,7 @@ export function AppShell() {
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:z-50 focus:rounded focus:bg-background focus:p-2">
         Skip to content
       </a>
-      <aside className="no-print border-b bg-card md:sticky md:top-0 md:h-dvh md:border-b-0 md:border-r">
+      <aside className="no-print border-b bg-card md:sticky md:top-0 md:h-dvh md:overflow-y-auto md:border-b-0 md:border-r">
         <div className="flex h-14 items-center justify-between px-4">
           <span className="text-lg font-bold tracking-tight">Batchivo</span>
           <Button
@@ -72,7 +72,8 @@ export function AppShell() {
             <Menu />
           </Button>
         </div>
-        <nav id="main-nav" aria-label="Main" className={cn("px-2 pb-3 md:block", menuOpen ? "block" : "hidden")}>
+        {/* md:pb-48 keeps the column's foot free for the toasts (two at most), so they never cover a link. */}
+        <nav id="main-nav" aria-label="Main" className={cn("px-2 pb-3 md:block md:pb-48", menuOpen ? "block" : "hidden")}>
           <ul className="grid gap-0.5">
             {items.map(({ to, label, icon: Icon }) => (
               <li key={to}>
