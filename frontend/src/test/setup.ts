@@ -28,6 +28,16 @@ if (!("ResizeObserver" in globalThis)) {
   };
 }
 
+// Radix's toast tracks a swipe with pointer capture, which jsdom's elements lack: a click on a toast's own
+// button (Undo) would throw from its pointer-up handler.
+if (!("hasPointerCapture" in Element.prototype)) {
+  Object.assign(Element.prototype, {
+    hasPointerCapture: () => false,
+    setPointerCapture: () => undefined,
+    releasePointerCapture: () => undefined,
+  });
+}
+
 afterEach(() => {
   cleanup();
   vi.unstubAllGlobals(); // the fetch of mockApi (src/test/render.tsx)
