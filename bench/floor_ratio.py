@@ -64,6 +64,20 @@ class Target:
     def run(self, concurrency: int, seconds: float) -> WrkStats:
         return wrk(self.url, self.token, concurrency, seconds, self.script)
 
+    def measure(self, concurrency: int, seconds: float, procs: dict[str, list[int]]) -> Measured:
+        """A wrk run and the CPU milliseconds each group of processes spent per request during it."""
+        before = {name: profiles.cpu_seconds(pids) for name, pids in procs.items()}
+        stats = self.run(concurrency, seconds)
+        spent = {name: profiles.cpu_seconds(pids) - before[name] for name, pids in procs.items()}
+        return Measured(stats, {name: 1000 * s / max(stats.requests, 1) for name, s in spent.items()})
+
+
+@dataclass
+class Measured:
+    stats: WrkStats
+    #: Process group → CPU ms per request.
+    cpu_ms: dict[str, float]
+
 
 async def seed_platform(bench: Bench, tenant: Tenant, spools: int) -> None:
     """Four filament types of four materials through the API, then ``spools`` spools spread over them."""
@@ -253,16 +267,35 @@ async def compare(
         for floor_target, platform_target in pairs.values():
             floor_target.run(32, 1)
             platform_target.run(32, 1)
+        # The pools are warm: these backends serve every timed request (no session opens during the runs).
+        floor_procs = {"floor app": [pids["floor"]], "floor PG": await backends(db, dsn.rsplit("/", 1)[1])}
+        platform_procs = {
+            "gateway": [pids["gateway"]],
+            "inventory": [pids["inventory"]],
+            "platform PG": await backends(db, None),
+        }
         load_before = os.getloadavg()[0]
         sessions_before = await database_sessions(db)
         results: dict[tuple[str, int], tuple[WrkStats, WrkStats]] = {}
+        cpu: dict[str, dict[str, float]] = {}
         for concurrency in (32, 1):
             for name, (floor_target, platform_target) in pairs.items():
+                if args.only and name not in args.only:
+                    continue
                 floor_runs, platform_runs = [], []
                 for _ in range(args.rounds):
-                    floor_runs.append(floor_target.run(concurrency, args.seconds))
-                    platform_runs.append(platform_target.run(concurrency, args.seconds))
-                results[(name, concurrency)] = (median(floor_runs), median(platform_runs))
+                    floor_runs.append(floor_target.measure(concurrency, args.seconds, floor_procs))
+                    platform_runs.append(platform_target.measure(concurrency, args.seconds, platform_procs))
+                results[(name, concurrency)] = (
+                    median([m.stats for m in floor_runs]),
+                    median([m.stats for m in platform_runs]),
+                )
+                if concurrency == 32:
+                    cpu[name] = {
+                        group: statistics.median(m.cpu_ms[group] for m in runs)
+                        for runs in (floor_runs, platform_runs)
+                        for group in runs[0].cpu_ms
+                    }
         load_after = os.getloadavg()[0]
         opened = await database_sessions(db) - sessions_before
         print(f"\nPostgreSQL sessions opened on the platform's database during the timed runs: {opened}")
@@ -277,7 +310,32 @@ async def compare(
                 profiles.print_summary(out_dir, name, list(pids))
         ok = await check_use_ledger(bench, str(use_spool["id"]))
     report(results, load_before, load_after)
+    report_cpu(cpu)
     return 0 if ok else 1
+
+
+async def backends(db: asyncpg.Connection, database: str | None) -> list[int]:
+    """PostgreSQL backend pids connected to ``database`` (None: ``db``'s own), other than ``db`` itself."""
+    rows = await db.fetch(
+        "select pid from pg_stat_activity where datname = coalesce($1, current_database())"
+        " and pid <> pg_backend_pid()",
+        database,
+    )
+    return [int(r["pid"]) for r in rows]
+
+
+def report_cpu(cpu: dict[str, dict[str, float]]) -> None:
+    """CPU milliseconds per request at concurrency 32, per process group (median of the rounds)."""
+    if not cpu:
+        return
+    groups = list(next(iter(cpu.values())))
+    print("\nCPU ms per request at concurrency 32 (user + system, /proc; median of the rounds)")
+    print(f"{'request':34s} " + " ".join(f"{g:>11s}" for g in groups) + f" {'floor Σ':>8s} {'plat Σ':>8s}")
+    for name, by_group in cpu.items():
+        floor_sum = sum(v for g, v in by_group.items() if g.startswith("floor"))
+        plat_sum = sum(v for g, v in by_group.items() if not g.startswith("floor"))
+        cells = " ".join(f"{by_group[g]:11.3f}" for g in groups)
+        print(f"{LABELS[name]:34s} {cells} {floor_sum:8.3f} {plat_sum:8.3f}")
 
 
 async def register_one(bench: Bench, spools: int) -> Tenant:
@@ -368,6 +426,12 @@ def main() -> None:
         default=0,
         metavar="SECONDS",
         help="afterwards, sample floor, gateway and inventory with py-spy under each request for SECONDS",
+    )
+    parser.add_argument(
+        "--only",
+        type=lambda v: set(v.split(",")),
+        default=None,
+        help="comma-separated subset of get,list,use,create",
     )
     args = parser.parse_args()
     if not (FLOOR_DIR / "floor_app.py").is_file():

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import os
 import shutil
 import subprocess
 import sys
@@ -109,3 +110,20 @@ def print_summary(out_dir: Path, label: str, names: list[str]) -> None:
             continue
         parts = ", ".join(f"{bucket_name} {share:.0%}" for bucket_name, share in shares if share >= 0.02)
         print(f"  {label} / {name} ({total} samples at 100 Hz): {parts}")
+
+
+# --- CPU per request ---------------------------------------------------------------------------------------
+
+_CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU time the processes have used so far (``/proc/<pid>/stat``); gone ones count 0.
+    CPU time, unlike wall time, is what a request costs whatever else the shared box is doing."""
+    total = 0
+    for pid in pids:
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            # The command name (field 2) may hold spaces: split after its closing parenthesis.
+            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
+    return total / _CLOCK_TICKS
