@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import profiles
 from batchivo_inventory.main import create_app
 from batchivo_inventory.settings import InventorySettings
 from floor_ratio import MATERIALS, register_one, seed_platform
@@ -126,6 +127,15 @@ async def profile_one(app: Any, name: str, send: Send, args: argparse.Namespace)
         await send()
     profile.disable()
     stats = pstats.Stats(profile)
+    by_bucket: dict[str, float] = {}
+    for (filename, _, function), (_, _, own, _, _) in stats.stats.items():  # type: ignore[attr-defined]
+        lib = profiles.bucket([f"{filename}:{function}"])
+        by_bucket[lib] = by_bucket.get(lib, 0.0) + own
+    total = sum(by_bucket.values())
+    shares = sorted(by_bucket.items(), key=lambda kv: -kv[1])
+    print(
+        f"{name}: own time by library under cProfile: " + ", ".join(f"{b} {v / total:.0%}" for b, v in shares)
+    )
     stats.sort_stats("tottime").print_stats(args.top)
     if args.cumulative:
         stats.sort_stats("cumulative").print_stats(args.top)

@@ -18,6 +18,7 @@ from pathlib import Path
 #: Where a sample's time goes: the first matching rule, walking the stack from the innermost frame out, wins.
 #: The order matters: SQLAlchemy calls asyncpg, FastAPI calls pydantic, the gateway's proxy calls httpx.
 BUCKETS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("socket / epoll (system calls)", ("_socket.socket", "select.epoll")),
     ("asyncpg (driver)", ("asyncpg/",)),
     ("redis client", ("redis/",)),
     ("aio-pika / aiormq", ("aio_pika/", "aiormq/", "pamqp/")),

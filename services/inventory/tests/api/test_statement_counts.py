@@ -8,11 +8,13 @@ from batchivo_common.testing.statements import counting_statements
 
 pytestmark = pytest.mark.db
 
-#: The statements each request sends, tenant ``set_config`` included (BEGIN/COMMIT are not counted here).
-#: use: set_config, the locked read, the update, the ledger row, a re-read, the outbox row and its notify,
-#: then the filament type and spool reads of the low-stock check. create adds the filament type's read, the
-#: code counter and a savepoint (with set_config again) around the insert.
-CEILINGS = {"get": 2, "list": 4, "use": 9, "create": 12}
+#: The statements each request sends. BEGIN (which carries the tenant's set_config in the same message,
+#: batchivo_common.db.tenancy) and COMMIT are not counted here. use: the locked read, the update, the ledger
+#: row, and the outbox row with its NOTIFY in one statement; on a filament type with a reorder level the
+#: low-stock check adds the type's lock and its spools' sum (use reorder). create (no location, no price):
+#: the filament type's read, the code counter, a savepoint around the insert (3), the ledger row and the
+#: outbox row.
+CEILINGS = {"get": 1, "list": 3, "use": 4, "use reorder": 6, "create": 7}
 
 
 async def test_hot_paths_send_a_fixed_number_of_statements(app, api, client) -> None:
@@ -40,6 +42,13 @@ async def test_hot_paths_send_a_fixed_number_of_statements(app, api, client) -> 
         r = await client.post(f"/api/v1/spools/{spools[1]['id']}/use", json={"grams": 5}, headers=t.headers())
     assert r.status_code == 200 and r.json()["current_weight"] == 995, r.text
     counts["use"] = len(statements)
+
+    stocked = await api.filament_type(t, min_stock_grams=100)
+    watched = await api.spool(t, stocked["id"])
+    with counting_statements(app) as statements:
+        r = await client.post(f"/api/v1/spools/{watched['id']}/use", json={"grams": 5}, headers=t.headers())
+    assert r.status_code == 200 and r.json()["current_weight"] == 995, r.text
+    counts["use reorder"] = len(statements)
 
     with counting_statements(app) as statements:
         r = await client.post(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 
 from batchivo_common.db.errors import translate_connect_errors
-from batchivo_common.db.tenancy import TenantSession
+from batchivo_common.db.tenancy import TenantBoundConnection, TenantSession
 from batchivo_common.settings import ServiceSettings
 
 #: Defaults of ``create_engine``'s waits (seconds); a service passes its settings' values.
@@ -36,6 +36,8 @@ def create_engine(
         pool_recycle=1800,
         connect_args={
             "timeout": connect_timeout,
+            # Every BEGIN carries the ContextVar tenant's set_config in the same message (tenancy.py).
+            "connection_class": TenantBoundConnection,
             "server_settings": {
                 "application_name": application_name,
                 # asyncpg prepares every statement; after a few runs PostgreSQL may switch to one generic

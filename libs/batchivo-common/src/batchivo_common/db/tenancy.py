@@ -1,9 +1,11 @@
 """The tenant context that row-level security reads.
 
-The tenant of a request or of an event lives in a ContextVar. Every transaction opened by a tenant
-session starts with ``set_config('app.tenant_id', <tenant>, true)`` (transaction-local, so a pooled
-connection never carries it over). With no tenant set the value is the empty string, which the
-policies turn into NULL: the query sees no rows and can write none (fail closed).
+The tenant of a request or of an event lives in a ContextVar. Every transaction begun on a service
+engine's connection (:class:`TenantBoundConnection`, installed by ``engine.create_engine``) starts with
+``set_config('app.tenant_id', <tenant>, true)`` (transaction-local, so a pooled connection never carries it
+over), sent in the same message as its ``BEGIN``: binding the tenant costs no round trip of its own. With no
+tenant set the value is the empty string, which the policies turn into NULL: the query sees no rows and can
+write none (fail closed).
 """
 
 from __future__ import annotations
@@ -14,14 +16,12 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
+import asyncpg
 from sqlalchemy import text
-from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy.orm import Session
 
 current_tenant: ContextVar[uuid.UUID | None] = ContextVar("batchivo_tenant", default=None)
-
-_SET_TENANT = text("select set_config('app.tenant_id', :tenant, true)")
 
 
 def get_tenant() -> uuid.UUID | None:
@@ -38,22 +38,37 @@ def tenant_scope(tenant_id: uuid.UUID | None) -> Iterator[None]:
         current_tenant.reset(token)
 
 
+def set_tenant_sql(tenant: uuid.UUID | None) -> str:
+    """The statement that binds a transaction to ``tenant`` (None: to no tenant). The value is inlined, not
+    bound, so that it can ride in one simple-protocol message with ``BEGIN``: a UUID's text is hex digits and
+    dashes only, so nothing else can get into the statement."""
+    if tenant is None:
+        return "SELECT set_config('app.tenant_id', '', true);"
+    if not isinstance(tenant, uuid.UUID):  # a str would be inlined as given
+        raise TypeError(f"tenant must be a UUID, not {type(tenant).__name__}")
+    return f"SELECT set_config('app.tenant_id', '{tenant}', true);"
+
+
+class TenantBoundConnection(asyncpg.Connection):  # type: ignore[misc]  # asyncpg ships no types
+    """An asyncpg connection whose every top-level ``BEGIN`` also binds the transaction to the ContextVar's
+    tenant, in the same message (one round trip where a separate ``set_config`` took two).
+
+    asyncpg starts a transaction (SQLAlchemy's, or ``Connection.transaction()``) by ``execute``-ing its
+    ``BEGIN ...;`` text without arguments, which uses the simple query protocol: several statements may share
+    the message. Savepoints (``SAVEPOINT x;``) are left alone: the setting made at ``BEGIN`` holds for the
+    whole transaction. Should a later asyncpg begin transactions otherwise, nothing would bind the tenant and
+    every query would see no rows (fail closed); the RLS tests would fail at once."""
+
+    async def execute(self, query: str, *args: Any, timeout: float | None = None) -> str:  # noqa: ASYNC109 (asyncpg's signature)
+        if not args and query.startswith("BEGIN"):
+            query = f"{query.rstrip().rstrip(';')}; {set_tenant_sql(current_tenant.get())}"
+        result: str = await super().execute(query, *args, timeout=timeout)
+        return result
+
+
 class TenantSession(Session):
-    """A Session whose every transaction is bound to the tenant in the ContextVar (see module doc)."""
-
-
-def _set_tenant_on_begin(session: Session, transaction: SessionTransaction, connection: Connection) -> None:
-    tenant = current_tenant.get()
-    connection.execute(_SET_TENANT, {"tenant": str(tenant) if tenant else ""})
-
-
-def _install() -> None:
-    from sqlalchemy import event
-
-    event.listen(TenantSession, "after_begin", _set_tenant_on_begin)
-
-
-_install()
+    """The session class of :func:`~batchivo_common.db.engine.tenant_sessionmaker`. Its transactions are
+    bound to the ContextVar's tenant by the connection (:class:`TenantBoundConnection`) at ``BEGIN``."""
 
 
 class UnsafeDatabaseRole(RuntimeError):

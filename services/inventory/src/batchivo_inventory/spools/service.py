@@ -153,13 +153,14 @@ class SpoolService:
                     actor_id=principal.user_id,
                 )
             )
-            row = await self._row(tenant_id, spool.id)
+            # The INSERT returned what the database filled in (code number, timestamps): no read back.
+            row = SpoolRow(spool, loaded[0], loaded[1])
             await self.publish(row, "created")
             await self.stock.check_spool(spool)
             created.append(row)
         if fields.get("purchase_price") is not None:
             await self.filament_types.touched(tenant_id, fields["filament_type_id"])
-        await self.stock.check_filament_type(tenant_id, fields["filament_type_id"])
+        await self.stock.check_filament_type(tenant_id, fields["filament_type_id"], known=loaded[0])
         return created
 
     async def _insert_with_code(self, spool: Spool, chosen: str | None) -> None:
@@ -326,17 +327,20 @@ class SpoolService:
     async def _change(
         self, principal: Principal, row: SpoolRow, kind: rules.Kind, delta: Decimal, *, reason: str
     ) -> SpoolRow:
+        """``row`` was read with its lock: after the move its objects hold the new state (the UPDATE returns
+        what the database set), so neither the event nor the answer reads the spool again."""
         if delta != 0:
             await self.move(row.spool, kind, delta, reason=reason, actor_id=principal.user_id)
-            await self.after_weight_change(row.spool)
-        return await self._row(principal.tenant_id, row.spool.id)
+            await self.after_weight_change(row.spool, row)
+        return row
 
-    async def after_weight_change(self, spool: Spool) -> None:
-        """State event, then the low-stock checks (spool first: the lock order is spool → filament type)."""
-        row = await self._row(spool.tenant_id, spool.id)
+    async def after_weight_change(self, spool: Spool, row: SpoolRow | None = None) -> None:
+        """State event, then the low-stock checks (spool first: the lock order is spool → filament type).
+        ``row``: the spool's locked row, when the caller has it (saves a read)."""
+        row = row or await self._row(spool.tenant_id, spool.id)
         await self.publish(row, "updated")
         await self.stock.check_spool(spool)
-        await self.stock.check_filament_type(spool.tenant_id, spool.filament_type_id)
+        await self.stock.check_filament_type(spool.tenant_id, spool.filament_type_id, known=row.filament)
 
     async def move(
         self,

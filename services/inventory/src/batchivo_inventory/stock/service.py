@@ -62,11 +62,19 @@ class StockService:
                 aggregate_id=spool.id,
             )
 
-    async def check_filament_type(self, tenant_id: uuid.UUID, filament_type_id: uuid.UUID) -> None:
+    async def check_filament_type(
+        self, tenant_id: uuid.UUID, filament_type_id: uuid.UUID, *, known: FilamentType | None = None
+    ) -> None:
         """The same for a filament type: its active spools' total against ``min_stock_grams``.
 
-        Locks the type's row, so concurrent spool changes decide the crossing one at a time.
+        Locks the type's row, so concurrent spool changes decide the crossing one at a time. ``known``: the
+        type as this transaction already read it; a type with no reorder level that was never notified has
+        nothing to decide, so it is neither locked nor read again (the common case of a ``use``: no lock
+        queue on the type row behind every use of its spools). A reorder level set meanwhile is seen by the
+        next change of one of its spools.
         """
+        if known is not None and known.min_stock_grams <= 0 and not known.low_stock_notified:
+            return
         filament = await self.stock.lock_filament_type(tenant_id, filament_type_id)
         if filament is None:  # pragma: no cover - the spool's FK guarantees it
             return
