@@ -270,8 +270,8 @@ async def compare(
         # The pools are warm: these backends serve every timed request (no session opens during the runs).
         floor_procs = {"floor app": [pids["floor"]], "floor PG": await backends(db, dsn.rsplit("/", 1)[1])}
         platform_procs = {
-            "gateway": [pids["gateway"]],
-            "inventory": [pids["inventory"]],
+            "gateway": profiles.with_children(pids["gateway"]),
+            "inventory": profiles.with_children(pids["inventory"]),
             "platform PG": await backends(db, None),
         }
         load_before = os.getloadavg()[0]

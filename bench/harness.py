@@ -94,6 +94,13 @@ def median_stats(runs: list[WrkStats]) -> WrkStats:
 # --- processes ---------------------------------------------------------------------------------------------
 
 
+def _workers(part: str) -> list[str]:
+    """``BENCH_INVENTORY_WORKERS`` / ``BENCH_GATEWAY_WORKERS``: uvicorn worker processes of that part
+    (default one), to measure how many fit the box."""
+    count = int(os.environ.get(f"BENCH_{part}_WORKERS", "1"))
+    return ["--workers", str(count)] if count > 1 else []
+
+
 @contextlib.contextmanager
 def process(args: list[str], env: dict[str, str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
     with log.open("wb") as out:
@@ -342,12 +349,18 @@ async def _core(
             [*UVICORN, "--port", str(auth_port), "batchivo_auth.main:create_app"], env, logs["auth"]
         ) as auth,
         process(
-            [*UVICORN, "--port", str(inventory_port), "batchivo_inventory.main:create_app"],
+            [
+                *UVICORN,
+                *_workers("INVENTORY"),
+                "--port",
+                str(inventory_port),
+                "batchivo_inventory.main:create_app",
+            ],
             env,
             logs["inventory"],
         ) as inventory,
         process(
-            [*UVICORN, "--port", str(gateway_port), "batchivo_gateway.main:create_app"],
+            [*UVICORN, *_workers("GATEWAY"), "--port", str(gateway_port), "batchivo_gateway.main:create_app"],
             env,
             logs["gateway"],
         ) as gateway,

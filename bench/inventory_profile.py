@@ -126,6 +126,9 @@ async def profile_one(app: Any, name: str, send: Send, args: argparse.Namespace)
     for _ in range(args.requests):
         await send()
     profile.disable()
+    out = Path(__file__).parent / "results" / f"inventory_profile-{name}.prof"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    profile.dump_stats(out)  # for pstats' print_callers and friends
     stats = pstats.Stats(profile)
     by_bucket: dict[str, float] = {}
     for (filename, _, function), (_, _, own, _, _) in stats.stats.items():  # type: ignore[attr-defined]
