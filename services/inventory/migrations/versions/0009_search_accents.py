@@ -15,6 +15,8 @@ Hand-written and reviewed (docs/adr/0014-spool-search.md, amendment "Accents"). 
 - ``filament_types_search_terms``: ``AFTER INSERT`` on filament types adds the new type's words to the
   tenant's search words (until now only spools and renames added them), so a type without spools is found
   by a misspelling too (``GET /filament-types?q=`` uses the same rules and suggestions).
+- ``filament_types.search`` (generated ``brand || ' ' || color_name``, GIN) goes: ``GET /filament-types?q=``
+  now builds each type's document by the spool search's rules when it searches (docs/adr/0014, amendment).
 - Existing rows: every spool document is rebuilt and the search words are rebuilt from the spools and the
   filament types (stepping out of FORCE RLS in this transaction, as 0004 did). Downgrade restores 0004's
   ``search_words`` and rebuilds the same way.
@@ -26,6 +28,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects.postgresql import TSVECTOR
 
 revision: str = "0009_search_accents"
 down_revision: str | None = "0008_history"
@@ -94,6 +97,8 @@ SELECT DISTINCT tenant_id, w
  WHERE w ~ '^[[:alpha:]]{{3,}}$'
 """  # noqa: S608 - fixed text, no input
 
+OLD_TYPE_SEARCH = "to_tsvector('simple', brand || ' ' || color_name)"
+
 TABLES = ("spools", "filament_types", "material_types", "spool_search_terms")
 
 
@@ -135,9 +140,19 @@ def upgrade() -> None:
     op.execute(TYPE_TERMS)
     op.execute(TYPE_TERMS_TRIGGER)
     _rebuild()
+    op.drop_index("ix_filament_types_search", table_name="filament_types", schema=SCHEMA)
+    op.drop_column("filament_types", "search", schema=SCHEMA)
 
 
 def downgrade() -> None:
+    op.add_column(
+        "filament_types",
+        sa.Column("search", TSVECTOR(), sa.Computed(OLD_TYPE_SEARCH, persisted=True), nullable=True),
+        schema=SCHEMA,
+    )
+    op.create_index(
+        "ix_filament_types_search", "filament_types", ["search"], postgresql_using="gin", schema=SCHEMA
+    )
     op.execute(f"DROP TRIGGER filament_types_search_terms ON {SCHEMA}.filament_types")
     op.execute(f"DROP FUNCTION {SCHEMA}.filament_types_search_terms()")
     op.execute(WORDS.format(schema=SCHEMA, text=PLAIN_TEXT))
