@@ -4,9 +4,9 @@ PostgreSQL), requests through an in-process ASGI client, so only the service and
 ``uv run python bench/inventory_search.py [--small 1000] [--big 100000] [--requests 40]``
 
 It creates a throwaway database ``batchivo_bench_<id>`` (superuser ``BENCH_PG``, default
-``postgres@127.0.0.1:5432``), bootstraps the inventory schema and roles (suffix ``_b<id>``, ``pg_trgm``),
-migrates, and seeds two tenants with set-based SQL: 17 filament types each (the brands, colours and
-materials of the search tests), then ``--small`` and ``--big`` spools in one ``INSERT ... SELECT
+``postgres@127.0.0.1:5432``), bootstraps the inventory schema and roles (suffix ``_b<id>``, ``pg_trgm``,
+``unaccent``), migrates, and seeds two tenants with set-based SQL: 17 filament types each (the brands,
+colours and materials of the search tests), then ``--small`` and ``--big`` spools in one ``INSERT ... SELECT
 generate_series`` per tenant (the triggers build every search document as in production), spread over six
 locations, five suppliers and six lots, then ``VACUUM (ANALYZE)``. For every query it sends ``--requests``
 requests per tenant after a warm-up, alternating the tenants, and prints the median (p50) and p90 per

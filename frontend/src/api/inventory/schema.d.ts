@@ -1562,7 +1562,7 @@ export interface operations {
     "filament-types-list_filament_types": {
         parameters: {
             query?: {
-                /** @description One of brand, color_name, created_at, material_code; prefix - to reverse */
+                /** @description One of relevance, brand, color_name, created_at, material_code; prefix - to reverse */
                 sort?: string | null;
                 material_type_id?: string | null;
                 q?: string | null;

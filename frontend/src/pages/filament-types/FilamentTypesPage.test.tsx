@@ -1,5 +1,6 @@
 import { json, meHandler, mockApi, renderWithApp, type RecordedRequest } from "@/test/render";
-import { screen, within } from "@testing-library/react";
+import { screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
 import type { Role } from "@/lib/roles";
 import FilamentTypesPage from "@/pages/filament-types/FilamentTypesPage";
 
@@ -62,5 +63,19 @@ describe("FilamentTypesPage", () => {
     expect(await screen.findByRole("button", { name: "Add filament type" })).toBeInTheDocument();
     expect(screen.getByRole("button", { name: "Edit PLA Prusament Galaxy Black" })).toBeInTheDocument();
     expect(screen.queryByRole("button", { name: "Delete PLA Prusament Galaxy Black" })).not.toBeInTheDocument();
+  });
+
+  it("lists by material, but lets a search come back best match first", async () => {
+    const { requests } = mockApi(meHandler("viewer"), catalogApi);
+    renderWithApp(<FilamentTypesPage />, { route: "/filament-types" });
+    await screen.findByRole("table", { name: "Filament types with their stock" });
+    const lists = () => requests.filter((r) => r.path === "/api/v1/filament-types");
+    expect(lists()[0]?.query.get("sort")).toBe("material_code");
+    expect(lists()[0]?.query.has("q")).toBe(false);
+
+    await userEvent.setup().type(screen.getByLabelText("Search"), "café");
+    await waitFor(() => expect(lists().some((r) => r.query.get("q") === "café")).toBe(true));
+    const searched = lists().find((r) => r.query.get("q") === "café");
+    expect(searched?.query.has("sort")).toBe(false); // the server's relevance order
   });
 });

@@ -22,10 +22,10 @@ export default function FilamentTypesPage() {
   const [search, setSearch] = useState("");
   const [materialTypeId, setMaterialTypeId] = useState("");
   const q = search.trim();
+  // A search lists the best matches first (the server's relevance order); the full list goes by material.
   const params: FilamentTypeListParams = {
     limit: PAGE_SIZE,
-    sort: "material_code",
-    ...(q ? { q } : {}),
+    ...(q ? { q } : { sort: "material_code" }),
     ...(materialTypeId ? { material_type_id: materialTypeId } : {}),
   };
   const types = useFilamentTypes(params);

@@ -7,16 +7,41 @@ from batchivo_inventory.spools import search
 from batchivo_inventory.spools.search import Term
 
 
-def test_words_are_lower_case_runs_of_letters_and_digits() -> None:
+def test_words_are_lower_case_runs_of_letters_and_digits_with_accents_folded() -> None:
     assert search.words("FIL-012 Galaxy_Black, Électrique 3.5") == [
         "fil",
         "012",
         "galaxy",
         "black",
-        "électrique",
+        "electrique",
         "3",
         "5",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("Café Brown", "cafe brown"),
+        ("Grün", "grun"),
+        ("ÜBERSETZEN", "ubersetzen"),
+        ("Straße STRAẞE", "strasse strasse"),
+        ("Ærø Œuvre", "aero oeuvre"),
+        ("Łódź Ødegaard Þór Đakovo", "lodz odegaard thor dakovo"),
+        ("Cafe\u0301", "cafe"),  # decomposed: the combining acute is dropped
+        ("ﬁlament", "filament"),
+        ("İstanbul ılık", "istanbul ilik"),  # noqa: RUF001 - the dotless i is the point
+        ("Αθήνα Ёлка", "αθηνα елка"),
+        ("½ ©", "½ ©"),  # symbols are not letters: left to the database (not promised to match)
+        ("ǣ ƥ", "ǣ ƥ"),  # Latin Extended-B: unaccent leaves most of it, so does the service
+    ],
+)
+def test_fold_drops_marks_and_spells_out_the_letters_unaccent_spells_out(text: str, folded: str) -> None:
+    assert search.fold(text) == folded
+
+
+def test_a_query_with_or_without_accents_has_the_same_words() -> None:
+    assert search.parse("café grün") == search.parse("CAFE Grun")
 
 
 def test_terms_split_on_whitespace_drop_empty_and_repeated_ones_and_are_capped() -> None:

@@ -44,9 +44,11 @@ async def bootstrap_service(conn: asyncpg.Connection, roles: ServiceRoles) -> No
         if not await conn.fetchval("select pg_has_role($1, $2, 'MEMBER')", roles.owner, role):
             await conn.execute(f"GRANT {ident(role)} TO {ident(roles.owner)}")
     # Search (docs/adr/0014-spool-search.md): trigrams for typos, btree_gin for (tenant_id, document) GIN
-    # indexes. Extensions are created by a superuser once per database; migrations (owner) only use them.
+    # indexes, unaccent to fold accents (Café = cafe). Extensions are created by a superuser once per
+    # database; migrations (owner) only use them.
     await conn.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     await conn.execute("CREATE EXTENSION IF NOT EXISTS btree_gin")
+    await conn.execute("CREATE EXTENSION IF NOT EXISTS unaccent")
     # Under row-level security the planner may use an index for a condition only if its function is
     # LEAKPROOF; text search's `tsvector @@ tsquery` is not marked so, which makes every search under RLS
     # a scan of the tenant's rows. It returns a boolean and raises no error that shows a row's value.

@@ -9,7 +9,6 @@ from decimal import Decimal
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
-    Computed,
     DateTime,
     ForeignKey,
     Index,
@@ -21,7 +20,6 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.orm import Mapped, mapped_column
 
 from batchivo_inventory.db import Base
@@ -73,7 +71,6 @@ class FilamentType(Base):
         CheckConstraint("color_hex IS NULL OR color_hex ~ '^#[0-9A-Fa-f]{6}$'", name="color_hex"),
         CheckConstraint("diameter_mm > 0", name="diameter"),
         CheckConstraint("min_stock_grams >= 0", name="min_stock"),
-        Index("ix_filament_types_search", "search", postgresql_using="gin"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
@@ -97,8 +94,4 @@ class FilamentType(Base):
     )
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), nullable=False, server_default=func.now(), onupdate=func.now()
-    )
-    #: Only for ``?q=``; never loaded.
-    search: Mapped[str] = mapped_column(
-        TSVECTOR, Computed("to_tsvector('simple', brand || ' ' || color_name)", persisted=True), deferred=True
     )

@@ -5,12 +5,16 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import ColumnElement, delete, exists, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, delete, exists, func, literal_column, null, or_, select
+from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from batchivo_inventory.barcodes.models import FilamentTypeBarcode
 from batchivo_inventory.materials.models import FilamentType, MaterialType
+from batchivo_inventory.spools import search, search_sql
 from batchivo_inventory.spools.models import Spool
 
 
@@ -64,6 +68,39 @@ class MaterialTypeRepository:
         await self.session.execute(delete(MaterialType).where(MaterialType.id == material.id))
 
 
+def _document() -> ColumnElement[Any]:
+    """A filament type's search document, built when searched (a shop has tens or hundreds of types): the
+    words of its brand, colour, finish and material code and name as a spool's document has them (weight B,
+    the database's ``inventory.spool_search_document``), and its remembered retail codes (weight A): each as
+    stored, without its leading zeros, and a UPC-A (stored as 13 digits from a 0) also as its 12 printed
+    digits, so the code on the box finds it whole or by its start. Accents folded, like every document."""
+    code = FilamentTypeBarcode.code
+    upc_a = case((and_(func.length(code) == 13, func.left(code, 1) == "0"), func.substr(code, 2)))
+    codes = (
+        select(func.string_agg(func.concat_ws(" ", func.inventory.search_identifier(code), upc_a), " "))
+        .where(FilamentTypeBarcode.filament_type_id == FilamentType.id)
+        .scalar_subquery()
+    )
+    described = func.inventory.spool_search_document(
+        null(),
+        null(),
+        null(),
+        null(),
+        FilamentType.brand,
+        FilamentType.color_name,
+        FilamentType.finish,
+        MaterialType.code,
+        MaterialType.name,
+        type_=TSVECTOR,
+    )
+    coded = func.setweight(
+        func.to_tsvector(literal_column("'simple'"), func.coalesce(codes, "")),
+        literal_column("'A'"),
+        type_=TSVECTOR,
+    )
+    return described.op("||", return_type=TSVECTOR)(coded)
+
+
 class FilamentTypeRepository:
     def __init__(self, session: AsyncSession):
         self.session = session
@@ -92,7 +129,7 @@ class FilamentTypeRepository:
         material_type_id: uuid.UUID | None = None,
         q: str | None = None,
     ) -> tuple[Sequence[tuple[FilamentType, MaterialType]], int]:
-        columns = {
+        columns: dict[str, ColumnElement[Any]] = {
             "brand": FilamentType.brand,
             "color_name": FilamentType.color_name,
             "created_at": FilamentType.created_at,
@@ -101,9 +138,19 @@ class FilamentTypeRepository:
         where: list[ColumnElement[bool]] = [FilamentType.tenant_id == tenant_id]
         if material_type_id is not None:
             where.append(FilamentType.material_type_id == material_type_id)
-        if q:
-            query = func.websearch_to_tsquery("simple", q)
-            where.append(or_(FilamentType.search.op("@@")(query), func.upper(MaterialType.code) == q.upper()))
+        # ``q`` follows the spool search's rules (spools/search.py): every term in any field, prefixes,
+        # typos, accents folded; ``relevance`` orders by the same score.
+        terms = search.parse(q) if q else []
+        if terms:
+            suggestions = await search_sql.suggestions(self.session, search.fuzzy_words(terms))
+            query = search.build(terms, suggestions)
+            document = _document()
+            where.append(search_sql.matches(document, query.match))
+            # A higher score is better: "relevance" lists the best first, "-relevance" the worst first.
+            columns["relevance"] = -search_sql.score(document, query)
+        else:
+            # Without a query, relevance is the plain order (material, brand, colour: the ties below).
+            columns["relevance"] = MaterialType.code
         order = columns[sort].desc() if descending else columns[sort].asc()
         base = select(FilamentType, MaterialType).join(
             MaterialType, MaterialType.id == FilamentType.material_type_id

@@ -137,7 +137,8 @@ async def list_filament_types(
     material_type_id: uuid.UUID | None = None,
     q: Annotated[str | None, Query(max_length=200)] = None,
 ) -> FilamentTypePage:
-    field, descending = parse_sort(sort, FILAMENT_SORTS, "brand")
+    # With a query the best matches come first (like the spool search), unless another order is asked.
+    field, descending = parse_sort(sort, FILAMENT_SORTS, "relevance" if q and q.strip() else "brand")
     views, total = await service.page(
         principal,
         limit=page.limit,

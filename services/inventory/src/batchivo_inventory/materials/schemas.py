@@ -13,7 +13,7 @@ from batchivo_inventory.materials import rules
 from batchivo_inventory.types import Grams, Number
 
 MATERIAL_SORTS = ("code", "name", "created_at")
-FILAMENT_SORTS = ("brand", "color_name", "created_at", "material_code")
+FILAMENT_SORTS = ("relevance", "brand", "color_name", "created_at", "material_code")
 
 Code = Annotated[
     str,

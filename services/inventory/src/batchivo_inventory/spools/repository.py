@@ -9,14 +9,14 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, case, cast, delete, func, literal, select, union_all
-from sqlalchemy.dialects.postgresql import TSQUERY, insert
+from sqlalchemy import ColumnElement, Select, delete, func, select, union_all
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from batchivo_inventory.locations import rules as location_rules
 from batchivo_inventory.materials.models import FilamentType, MaterialType
-from batchivo_inventory.spools import search
+from batchivo_inventory.spools import search, search_sql
 from batchivo_inventory.spools.models import InventoryTransaction, Spool, SpoolCodeCounter
 
 
@@ -73,10 +73,6 @@ class SpoolPageResult:
     total: int
     #: True when a search stopped counting at SEARCH_CANDIDATES: ``total`` is a lower bound.
     total_is_lower_bound: bool = False
-
-
-def _tsquery(text: str) -> ColumnElement[Any]:
-    return cast(literal(text), TSQUERY)
 
 
 def _with_type() -> Select[Spool, FilamentType, MaterialType]:
@@ -151,7 +147,7 @@ class SpoolRepository:
         query: search.SearchQuery | None = None
         terms = search.parse(filters.q) if filters.q else []
         if terms:
-            query = search.build(terms, await self._suggestions(search.fuzzy_words(terms)))
+            query = search.build(terms, await search_sql.suggestions(self.session, search.fuzzy_words(terms)))
         if filters.material:
             where.append(func.upper(MaterialType.code) == filters.material.strip().upper())
         if filters.filament_type_id is not None:
@@ -190,7 +186,7 @@ class SpoolRepository:
         if query is not None and sort == "relevance":
             return await self._ranked(matching, query, limit=limit, offset=offset, worst_first=descending)
         if query is not None:
-            where.append(Spool.search_document.bool_op("@@")(_tsquery(query.match)))
+            where.append(Spool.search_document.bool_op("@@")(search_sql.tsquery(query.match)))
         order_columns = columns["code" if sort == "relevance" else sort]
         order = [(c.desc() if descending else c.asc()).nulls_last() for c in order_columns]
         # The page's spools come from one query that walks the order index and stops after ``limit`` rows;
@@ -209,20 +205,6 @@ class SpoolRepository:
         total = int(await self.session.scalar(select(func.count()).select_from(counted)) or 0)
         return SpoolPageResult(rows, min(total, SEARCH_CANDIDATES), total > SEARCH_CANDIDATES)
 
-    async def _suggestions(self, words: list[str]) -> dict[str, list[str]]:
-        """The tenant's words nearest to each of ``words`` that starts none of them (typos)."""
-        if not words:
-            return {}
-        stmt = select(
-            func.inventory.search_suggestions(words, search.SUGGESTIONS_PER_WORD).table_valued(
-                "word", "term", "score"
-            )
-        )
-        found: dict[str, list[str]] = {}
-        for word, term, _ in (await self.session.execute(stmt)).all():
-            found.setdefault(word, []).append(term)
-        return found
-
     async def _ranked(
         self,
         matching: Any,
@@ -237,7 +219,7 @@ class SpoolRepository:
         each taken in whatever order the GIN index's bitmap gives, so the cost does not grow with the
         number of matches; only the candidates are scored and sorted (docs/adr/0014-spool-search.md)."""
         document = Spool.search_document
-        strict_q, match_q = _tsquery(query.strict), _tsquery(query.match)
+        strict_q, match_q = search_sql.tsquery(query.strict), search_sql.tsquery(query.match)
         strict = (
             matching(Spool.id, document.label("document"))
             .where(document.bool_op("@@")(strict_q))
@@ -251,12 +233,7 @@ class SpoolRepository:
             .limit(room)
         )
         candidates = union_all(select(strict.c.id, strict.c.document), loose).subquery("candidates")
-        rank = 2 * func.ts_rank(candidates.c.document, _tsquery(query.rank_exact)) + func.ts_rank(
-            candidates.c.document, _tsquery(query.rank_any)
-        )
-        if query.adjacent is not None:
-            together = candidates.c.document.bool_op("@@")(_tsquery(query.adjacent))
-            rank = rank + case((together, literal(1.0)), else_=literal(0.0))
+        rank = search_sql.score(candidates.c.document, query)
         ranked = select(candidates.c.id, rank.label("rank"), func.count().over().label("total")).subquery(
             "ranked"
         )

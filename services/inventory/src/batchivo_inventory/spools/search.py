@@ -1,8 +1,9 @@
 """The spool search's pure rules: a query string → the text-search queries the repository runs.
 
 The words of a query are those of the documents the database builds (migrations/versions/
-0004_spool_search.py): lower-cased runs of letters and digits. Each whitespace-separated *term* of the query
-must match (AND), each in any field:
+0004_spool_search.py, 0009_search_accents.py): lower-cased runs of letters and digits, accents folded
+(:func:`fold`, the database's ``unaccent``: ``Café`` is ``cafe``, ``Straße`` ``strasse``). Each
+whitespace-separated *term* of the query must match (AND), each in any field:
 
 - a one-word term matches that word or any word it starts (``prusa`` → Prusament), or, when it starts none,
   the tenant's words it is a likely misspelling of (``glaxy`` → galaxy: near by trigrams, from
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -33,6 +35,55 @@ FUZZY_MIN_LENGTH = 4
 SUGGESTIONS_PER_WORD = 8
 
 _WORD = re.compile(r"[^\W_]+")
+
+#: Letters ``unaccent`` folds that have no canonical decomposition (so stripping marks keeps them): its
+#: rules for them, both cases. The unit test checks every one against the database.
+_LETTERS = str.maketrans(
+    {
+        "ß": "ss", "ẞ": "ss", "Æ": "ae", "æ": "ae", "Œ": "oe", "œ": "oe", "Ø": "o", "ø": "o",
+        "Ł": "l", "ł": "l", "Đ": "d", "đ": "d", "Ð": "d", "ð": "d", "Þ": "th", "þ": "th",
+        "Ħ": "h", "ħ": "h", "Ŧ": "t", "ŧ": "t", "Ŀ": "l", "ŀ": "l", "Ŋ": "n", "ŋ": "n",
+        "İ": "i", "\u0131": "i", "Ĳ": "ij", "ĳ": "ij", "\u017f": "s", "ĸ": "q", "ŉ": "'n", "ẚ": "a",
+        "ẜ": "s", "\u1e9d": "s", "Ỻ": "ll", "ỻ": "ll", "Ỽ": "v", "ỽ": "v", "Ỿ": "y", "\u1eff": "y",
+        "Ё": "\u0435", "ё": "\u0435",
+    }
+)  # fmt: skip
+#: The blocks whose letters lose their marks (canonical decomposition): Latin-1 Supplement, Latin
+#: Extended-A, Latin Extended Additional, Greek and Greek Extended, as ``unaccent`` does; the Latin
+#: ligatures (ﬁ → fi) by compatibility decomposition. Other letters (Latin Extended-B, Cyrillic but ё,
+#: ...) stay as they are.
+_MARKED = ((0x00C0, 0x0180), (0x0370, 0x0400), (0x1E00, 0x2000))
+_LIGATURES = (0xFB00, 0xFB07)
+#: Letters of those blocks that ``unaccent`` keeps as they are: the long s with a dot above, the Greek
+#: numeral sign, the upsilon-with-hook symbols, the prosgegrammeni, and Greek Extended's duplicates of the
+#: monotonic accented vowels (with oxia; text uses the tonos ones, which fold).
+_KEPT = frozenset("\u1e9b\u0374\u03d3\u03d4\u1fbe\u1f71\u1f73\u1f75\u1f77\u1f79\u1f7b\u1f7d\u1fd3\u1fe3")
+#: Combining diacritical marks typed on their own (decomposed text): dropped, as ``unaccent`` drops them.
+_COMBINING = (0x0300, 0x0370)
+
+
+def _within(char: str, block: tuple[int, int]) -> bool:
+    return block[0] <= ord(char) < block[1]
+
+
+def fold(text: str) -> str:
+    """``text`` lower-cased with its accents folded the way the database's ``inventory.search_fold``
+    (``unaccent``) then ``lower`` do, for the letters of European languages: marks dropped (``é`` → ``e``),
+    ``ß`` → ``ss``, ``æ`` → ``ae``, ``œ`` → ``oe``, ``ø`` → ``o``, ``ł`` → ``l``, ``þ`` → ``th``, ligatures
+    split. Symbols (``½``, ``©``) are not folded here; ``unaccent`` spells some of them out."""
+    out: list[str] = []
+    for char in text.translate(_LETTERS).lower():
+        if _within(char, _COMBINING):
+            continue
+        if char in _KEPT:
+            out.append(char)
+        elif _within(char, _LIGATURES):
+            out.append(unicodedata.normalize("NFKD", char))
+        elif any(_within(char, block) for block in _MARKED):
+            out.extend(c for c in unicodedata.normalize("NFD", char) if not _within(c, _COMBINING))
+        else:
+            out.append(char)
+    return "".join(out)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,8 +105,8 @@ class SearchQuery:
 
 
 def words(text: str) -> list[str]:
-    """Lower-cased runs of letters and digits, as the database's ``inventory.search_words``."""
-    return _WORD.findall(text.lower())
+    """Lower-cased runs of letters and digits, accents folded: the database's ``inventory.search_words``."""
+    return _WORD.findall(fold(text))
 
 
 def parse(q: str) -> list[Term]:
