@@ -86,7 +86,15 @@ const SpoolRow = memo(function SpoolRow({ spool, selected, onToggle }: SpoolRowP
         <RemainingBar pct={spool.remaining_pct} low={spool.is_low_stock} label={`Remaining on ${spool.code}`} />
       </TableCell>
       <TableCell label="Weight" className="text-right tabular-nums whitespace-nowrap">{formatGrams(spool.current_weight)}</TableCell>
-      <TableCell label="Location" className="hidden max-w-40 truncate md:table-cell">{spool.location ?? <span className="text-muted-foreground">—</span>}</TableCell>
+      <TableCell label="Location" className="hidden max-w-40 truncate md:table-cell">
+        {spool.location && spool.location_id ? (
+          <Link to={`/locations/${spool.location_id}`} className="text-primary hover:underline focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring">
+            {spool.location}
+          </Link>
+        ) : (
+          spool.location ?? <span className="text-muted-foreground">—</span>
+        )}
+      </TableCell>
       <TableCell label="Added" className="hidden whitespace-nowrap text-muted-foreground lg:table-cell">{formatDate(spool.created_at)}</TableCell>
       <TableCell label="Status">
         <SpoolStatusBadges spool={spool} />
