@@ -41,7 +41,7 @@ function lineCount(element: HTMLElement): number {
  * first takes the largest size that fits the width on one line; then the lines the largest that fits with every
  * word inside the width, at most two lines each, and the whole block inside the label's height; if the block is
  * still too tall at the floor, the code steps down too. Measured again when the content changes, when the fonts
- * have loaded and when the page switches to print. A pixel of slack absorbs the print's slightly wider text.
+ * have loaded and when the page switches to print.
  */
 export function useLabelFit(box: RefObject<HTMLElement | null>, maxPt: LabelSizes, content: string): LabelSizes {
   const [sizes, setSizes] = useState<LabelSizes>(maxPt);
@@ -54,9 +54,9 @@ export function useLabelFit(box: RefObject<HTMLElement | null>, maxPt: LabelSize
       if (code) code.style.fontSize = `${codePt}pt`;
       for (const line of lines) line.style.fontSize = `${textPt}pt`;
     };
-    const codeFits = () => !code || code.scrollWidth <= code.clientWidth - 1 || code.clientWidth === 0;
+    const codeFits = () => !code || code.scrollWidth <= code.clientWidth || code.clientWidth === 0;
     const linesFit = () =>
-      lines.every((line) => line.scrollWidth <= line.clientWidth - 1 || line.clientWidth === 0) &&
+      lines.every((line) => line.scrollWidth <= line.clientWidth || line.clientWidth === 0) &&
       lines.every((line) => lineCount(line) <= LABEL_MAX_LINES) &&
       element.scrollHeight <= element.clientHeight;
     const codePt = fitFontSize(maxPt.code, LABEL_MIN_PT, (pt) => {
