@@ -17,7 +17,7 @@ interface SpoolLabelProps {
 /** One line of a label's text (a name): wraps at spaces only, never inside a word; sized by useLabelFit. */
 function LabelLine({ text, testId, pt, className }: { text: string; testId: string; pt: number; className?: string }) {
   return (
-    <span data-fit="line" data-testid={testId} title={text} style={{ fontSize: `${pt}pt` }} className={cn("block min-w-0 overflow-hidden leading-tight break-normal [overflow-wrap:normal] hyphens-none", className)}>
+    <span data-fit="line" data-testid={testId} title={text} style={{ fontSize: `${pt}pt` }} className={cn("block min-w-0 shrink-0 overflow-hidden leading-tight break-normal [overflow-wrap:normal] hyphens-none", className)}>
       {text}
     </span>
   );
@@ -54,13 +54,13 @@ export function SpoolLabel({ spool, qrDataUrl, template = DEFAULT_TEMPLATE, fiel
         )
       ) : null}
       <div ref={textRef} className="flex min-w-0 flex-1 flex-col justify-center self-stretch overflow-hidden" data-testid="label-text">
-        <span data-fit="code" data-testid="label-code" title={spool.code} className="block min-w-0 overflow-hidden whitespace-nowrap font-mono font-bold leading-tight" style={{ fontSize: `${sizes.code}pt` }}>
+        <span data-fit="code" data-testid="label-code" title={spool.code} className="block min-w-0 shrink-0 overflow-hidden whitespace-nowrap font-mono font-bold leading-tight" style={{ fontSize: `${sizes.code}pt` }}>
           {spool.code}
         </span>
         {show.has("brand") ? <LabelLine text={type.brand} testId="label-brand" pt={sizes.text} /> : null}
         {materialLine ? <LabelLine text={materialLine} testId="label-material" pt={sizes.text} /> : null}
         {show.has("color") ? (
-          <span className="flex min-w-0 items-start gap-[0.8mm]" style={{ fontSize: `${sizes.text}pt` }}>
+          <span className="flex min-w-0 shrink-0 items-start gap-[0.8mm]" style={{ fontSize: `${sizes.text}pt` }}>
             <ColorSwatch hex={type.color_hex} className="mt-[0.3em] size-[2.4mm] shrink-0 border-black/40 [print-color-adjust:exact]" />
             <LabelLine text={type.color_name} testId="label-color" pt={sizes.text} className="flex-1" />
           </span>
