@@ -225,6 +225,70 @@ test("the spools list is cards showing what is left, the weight and the place, w
   assert.ok(menuBox && menuBox.height >= 44, `a thumb-sized menu link: ${JSON.stringify(menuBox)}`);
 });
 
+/**
+ * The buttons, checkboxes and links a thumb could press now: shown, inside the screen and
+ * not part of the notices themselves.
+ */
+async function visibleActionBoxes() {
+  return page.evaluate(() => {
+    const viewport = document.querySelector("[data-testid=toast-viewport]");
+    return Array.from(document.querySelectorAll("button, [role=button], [role=checkbox], a[href]"))
+      .filter((element) => !viewport?.contains(element))
+      .map((element) => ({ name: (element.getAttribute("aria-label") ?? element.textContent ?? "").trim().slice(0, 40), box: element.getBoundingClientRect().toJSON() }))
+      .filter(({ box }) => box.width > 1 && box.height > 1 && box.bottom > 0 && box.top < window.innerHeight);
+  });
+}
+
+/** The notice titled `title` is shown and covers none of the buttons on the screen. */
+async function assertNoticeCoversNothing(/** @type {string} */ title, /** @type {string} */ where) {
+  const notice = page.getByTestId("toast-viewport").locator("li").filter({ hasText: title });
+  await notice.waitFor();
+  const box = await notice.boundingBox();
+  assert.ok(box && box.height > 0, `${where}: the notice is shown`);
+  const buttons = await visibleActionBoxes();
+  assert.ok(buttons.length >= 3, `${where}: the page's buttons were found (${buttons.length})`);
+  const covered = buttons.filter(({ box: button }) => overlaps(box, { x: button.x, y: button.y, width: button.width, height: button.height })).map(({ name }) => name);
+  assert.deepEqual(covered, [], `${where}: the notice ${JSON.stringify(box)} covers these buttons`);
+}
+
+test("on a phone, every spool shown can be selected with a thumb, and a notice covers no button", async () => {
+  await open("/spools");
+  const cards = page.getByRole("row").filter({ has: page.getByRole("link", { name: /^FIL-\d+$/ }) });
+  await cards.nth(1).waitFor();
+  const all = page.getByRole("checkbox", { name: /^Select all \d+ spools shown$/ });
+  assert.ok(await all.isVisible(), "a select-all box is shown above the cards");
+  // The whole line (box and its words) is the target: at least 44 px high, inside the screen.
+  const line = page.getByTestId("select-all-cards");
+  const lineBox = await line.boundingBox();
+  assert.ok(lineBox && lineBox.height >= 44 && lineBox.x >= 0 && lineBox.x + lineBox.width <= PHONE.width, `a thumb-sized select-all: ${JSON.stringify(lineBox)}`);
+  await page.getByText(/^Select all \d+ spools shown$/).click();
+  await page.getByText("2 selected").waitFor();
+  for (const code of ["FIL-001", "FIL-002"]) assert.equal(await page.getByRole("checkbox", { name: `Select ${code}` }).isChecked(), true, `${code} is selected`);
+  assert.equal(await all.isChecked(), true);
+  await shot("phone-06-spools-all-selected");
+  await all.click();
+  assert.equal(await page.getByText("2 selected").count(), 0, "a second press clears the selection");
+
+  // A notice after adding a spool, on the list, at the top of the page where its buttons are.
+  await page.getByRole("button", { name: "Add spool" }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByLabel("Filament type").selectOption({ index: 1 });
+  await dialog.getByRole("button", { name: "Create spool" }).click();
+  await dialog.waitFor({ state: "hidden" });
+  await assertNoticeCoversNothing("Added FIL-003", "the spools page");
+  await shot("phone-07-spools-notice");
+
+  // And on a spool's page, after booking a weight.
+  await open(`/spools/${ids.spool}`);
+  await page.getByRole("button", { name: "Weigh" }).click();
+  const weigh = page.getByRole("dialog");
+  await weigh.getByLabel("Gross weight (g)").fill("900");
+  await weigh.getByRole("button", { name: "Book weight" }).click();
+  await weigh.waitFor({ state: "hidden" });
+  await assertNoticeCoversNothing("weighed", "a spool's page");
+  await shot("phone-08-spool-notice");
+});
+
 test("every page of the app fits the phone's width, in the light and the dark theme", async () => {
   ids.model = await create("/api/v1/models", { sku: `M-${unique}`, name: "Benchy with a rather long name for a phone screen" });
   ids.product = await create("/api/v1/products", { sku: `P-${unique}`, name: "Benchy gift box" });

@@ -16,7 +16,20 @@ let page;
 const consoleErrors = [];
 let shelfAUrl = "";
 
-startJourney(consoleErrors, (opened) => ({ page } = opened));
+/** The last bearer token the app sent, to create many locations directly. */
+let bearer = "";
+/** The `q` of every request the app made for the locations list. @type {string[]} */
+const locationSearches = [];
+
+startJourney(consoleErrors, (opened) => {
+  page = opened.page;
+  page.on("request", (request) => {
+    const authorization = request.headers()["authorization"];
+    if (authorization) bearer = authorization;
+    const url = new URL(request.url());
+    if (url.pathname === "/api/v1/locations" && request.method() === "GET") locationSearches.push(url.searchParams.get("q") ?? "");
+  });
+});
 const { nav, shot } = pageHelpers(() => page);
 
 /** The codes the spool list shows now. */
@@ -47,6 +60,22 @@ async function bulkAdd(location, quantity) {
   await dialog.getByLabel("Location").fill(location);
   await dialog.getByRole("button", { name: "Add spools" }).click();
   await dialog.waitFor({ state: "hidden" });
+}
+
+/** The values a location field's <datalist> suggests now. @param {import("playwright-core").Locator} input */
+async function suggestions(input) {
+  return input.evaluate((element) => Array.from(/** @type {HTMLInputElement} */ (element).list?.options ?? [], (option) => option.value));
+}
+
+/** Waits until the field suggests exactly `expected`. @param {import("playwright-core").Locator} input @param {string[]} expected */
+async function expectSuggested(input, expected) {
+  let seen = /** @type {string[]} */ ([]);
+  for (let attempt = 0; attempt < 40; attempt += 1) {
+    seen = await suggestions(input);
+    if (JSON.stringify(seen) === JSON.stringify(expected)) return;
+    await page.waitForTimeout(150);
+  }
+  assert.deepEqual(seen, expected);
 }
 
 /** @param {string} value */
@@ -85,6 +114,22 @@ test('the location filter: "shelf a" is "Shelf A", and "Shelf" finds every shelf
   await shot("places-01-filter-prefix");
   await filterLocation("");
   await expectListed(["FIL-001", "FIL-002", "FIL-003", "FIL-004"]);
+});
+
+test("the location filter suggests the shop's locations as you type; a spool's location opens its page", async () => {
+  const field = page.getByLabel("Location", { exact: true });
+  await filterLocation("shelf");
+  await expectSuggested(field, ["Shelf A", "Shelf B"]);
+  await filterLocation("shelf b");
+  await expectSuggested(field, ["Shelf B"]);
+  assert.ok(locationSearches.includes("shelf b"), `the suggestions were searched on the server: ${JSON.stringify(locationSearches)}`);
+  await filterLocation("");
+  await expectListed(["FIL-001", "FIL-002", "FIL-003", "FIL-004"]);
+  await page.getByRole("row", { name: /FIL-004/ }).getByRole("link", { name: "Shelf B", exact: true }).click();
+  await page.waitForURL(/\/locations\/[0-9a-f-]{36}$/);
+  await page.getByRole("heading", { name: "Shelf B" }).waitFor();
+  await page.goBack();
+  await page.getByRole("heading", { name: "Spools" }).waitFor();
 });
 
 test("the locations page says what is where, with grams", async () => {
@@ -227,6 +272,32 @@ test("the new pages in dark mode and at 390 px, with no sideways scrolling", asy
     await shot(name);
   }
   await page.setViewportSize({ width: 1280, height: 860 });
+});
+
+test("the spool form's location field finds a location beyond the first 200", async () => {
+  const names = Array.from({ length: 200 }, (_, index) => `Bin ${String(index).padStart(3, "0")}`);
+  for (let start = 0; start < names.length; start += 25) {
+    await Promise.all(
+      names.slice(start, start + 25).map(async (name) => {
+        const response = await page.request.post("/api/v1/locations", { data: { name }, headers: { Authorization: bearer, "Idempotency-Key": crypto.randomUUID() } });
+        assert.equal(response.status(), 201, `${name}: ${await response.text()}`);
+      }),
+    );
+  }
+  const last = await page.request.post("/api/v1/locations", { data: { name: "Zinc drawer" }, headers: { Authorization: bearer, "Idempotency-Key": crypto.randomUUID() } });
+  assert.equal(last.status(), 201, await last.text());
+  await page.goto("/spools");
+  await page.getByRole("button", { name: "Add spool" }).click();
+  const dialog = page.getByRole("dialog");
+  const field = dialog.getByLabel("Location");
+  // Untyped, the first 200 by name are all "Bin …": "Zinc drawer" is not among them.
+  await page.waitForFunction(() => (document.querySelector("[role=dialog] [data-testid=location-suggestions]")?.children.length ?? 0) >= 200);
+  assert.equal((await suggestions(field)).includes("Zinc drawer"), false);
+  await field.fill("zin");
+  await expectSuggested(field, ["Zinc drawer"]);
+  await shot("places-13-location-picker-search");
+  await page.keyboard.press("Escape");
+  await dialog.waitFor({ state: "hidden" });
 });
 
 test("the places journey logged no errors in the browser console", () => {

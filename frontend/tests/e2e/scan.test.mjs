@@ -15,7 +15,10 @@ import { BASE_URL, SHOTS, assertAccessible, pageHelpers, register, startJourney,
 const unique = Date.now().toString(36);
 const shop = { name: "Hedy Lamarr", shop: `Scan Works ${unique}`, email: `hedy-${unique}@example.com`, password: "correct horse 3" };
 const EAN = "4006381333931";
-const LONG_COLOUR = "Galaxy Black Sparkle Limited Edition";
+const LONG_BRAND = "Prusament Galaxy Black Sparkle Limited";
+const LONG_COLOUR = "Mystic Midnight Galaxy Blue Limited Edition";
+/** The smallest font a label may use for any of its text, px (5 pt): smaller is not readable on a print. */
+const MIN_LABEL_PX = (5 * 96) / 72;
 const LONG_CODE = "DRYBOX-A-2026-0001";
 
 const camera = join(mkdtempSync(join(tmpdir(), "batchivo-scan-")), "camera.y4m");
@@ -58,9 +61,9 @@ async function addFilamentType(/** @type {string} */ brand, /** @type {string} *
   await dialog.waitFor({ state: "hidden" });
 }
 
-test("set up: a shop, two filament types, two spools (one with a long code and a long colour name)", async () => {
+test("set up: a shop, two filament types, two spools (one with a long code, one with a long brand and colour name)", async () => {
   await register(page, shop);
-  await addFilamentType("Prusament", LONG_COLOUR);
+  await addFilamentType(LONG_BRAND, LONG_COLOUR);
   await addFilamentType("Polymaker", "Jade");
   await nav("Spools").click();
   /** @type {[RegExp, string, string][]} */
@@ -191,18 +194,30 @@ test("the scan dialog in dark mode and at phone width", async () => {
   await page.setViewportSize({ width: 1280, height: 860 });
 });
 
-/** Every code on one line, inside its label; no label's text spills out; nothing in the sidebar's column. */
+/**
+ * Every code on one line, inside its label; every text of a label (code, brand, material, colour, location)
+ * inside its own box, written in full (no "…", nothing cut) at a readable size; nothing in the sidebar's column.
+ */
 async function assertLabelsFit(/** @type {string} */ name) {
-  const report = await page.evaluate(() => {
+  const report = await page.evaluate((minPx) => {
     const problems = [];
     const codes = Array.from(document.querySelectorAll("[data-testid=label-code]"), (node) => /** @type {HTMLElement} */ (node));
     for (const code of codes) {
       const style = getComputedStyle(code);
       const fontSize = parseFloat(style.fontSize);
       const height = code.getBoundingClientRect().height;
-      if (code.scrollWidth > code.clientWidth) problems.push(`${code.textContent} overflows (${code.scrollWidth} > ${code.clientWidth})`);
       if (height > fontSize * 1.6) problems.push(`${code.textContent} is not one line (${height}px at ${fontSize}px)`);
       if (style.whiteSpace !== "nowrap") problems.push(`${code.textContent} may wrap`);
+    }
+    const selector = ["label-code", "label-brand", "label-material", "label-color", "label-location"].map((id) => `[data-testid=${id}]`).join(",");
+    const texts = Array.from(document.querySelectorAll(selector), (node) => /** @type {HTMLElement} */ (node));
+    for (const text of texts) {
+      const style = getComputedStyle(text);
+      const what = `${text.dataset.testid} "${text.textContent}"`;
+      if (text.scrollWidth > text.clientWidth) problems.push(`${what} overflows sideways (${text.scrollWidth} > ${text.clientWidth})`);
+      if (text.scrollHeight > text.clientHeight) problems.push(`${what} overflows downwards (${text.scrollHeight} > ${text.clientHeight})`);
+      if (style.textOverflow === "ellipsis" || (text.textContent ?? "").endsWith("…")) problems.push(`${what} ends in an ellipsis`);
+      if (parseFloat(style.fontSize) < minPx - 0.01) problems.push(`${what} is too small to read (${style.fontSize})`);
     }
     for (const text of Array.from(document.querySelectorAll("[data-testid=label-text]"))) {
       if (text.scrollHeight > text.clientHeight + 1) problems.push(`label text spills (${text.scrollHeight} > ${text.clientHeight})`);
@@ -211,12 +226,16 @@ async function assertLabelsFit(/** @type {string} */ name) {
     const aside = document.querySelector("aside");
     return {
       problems,
+      checked: texts.length,
       codes: codes.map((code) => code.textContent),
+      brands: Array.from(document.querySelectorAll("[data-testid=label-brand]"), (node) => node.textContent),
+      colours: Array.from(document.querySelectorAll("[data-testid=label-color]"), (node) => node.textContent),
       firstLeft: labels[0]?.left ?? -1,
       asideShown: aside ? getComputedStyle(aside).display !== "none" : false,
     };
-  });
+  }, MIN_LABEL_PX);
   assert.deepEqual(report.problems, [], name);
+  assert.ok(report.checked >= 4, `${name}: the label texts were found (${report.checked})`);
   assert.deepEqual(report.codes, ["FIL-001", LONG_CODE], name);
   return report;
 }
@@ -228,9 +247,9 @@ test("labels: every template, on screen and printed, keeps codes on one line and
     await page.goto(`/spools/labels?ids=${spoolIds.join(",")}&template=${template}&fields=${fields}`);
     await page.getByTestId("spool-label").nth(1).waitFor();
     await page.waitForFunction(() => Array.from(document.querySelectorAll("[data-testid=spool-label] img"), (img) => /** @type {HTMLImageElement} */ (img)).every((img) => img.complete && img.naturalWidth > 0));
-    await assertLabelsFit(`${template} on screen`);
-    // The long colour name is written in full or ends in "…" with the full text in its title.
-    assert.equal(await page.getByTestId("label-color").first().getAttribute("title"), LONG_COLOUR);
+    const shown = await assertLabelsFit(`${template} on screen`);
+    // The long brand and colour names are written in full.
+    assert.deepEqual([shown.brands[0], shown.colours[0]], [LONG_BRAND, LONG_COLOUR], template);
     await shot(`labels-${template}`);
 
     await page.emulateMedia({ media: "print" });

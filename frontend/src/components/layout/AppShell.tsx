@@ -5,6 +5,7 @@ import { InvitationsBanner } from "@/components/layout/InvitationsBanner";
 import { ScanButton } from "@/components/scan/ScanButton";
 import { TenantSwitcher } from "@/components/layout/TenantSwitcher";
 import { Button } from "@/components/ui/button";
+import { ToastSlot } from "@/components/ui/toaster";
 import { useAuth } from "@/hooks/useAuth";
 import { useTheme } from "@/hooks/useTheme";
 import type { Role } from "@/lib/roles";
@@ -113,6 +114,7 @@ export function AppShell() {
             </Button>
           </div>
         </header>
+        <ToastSlot />
         <InvitationsBanner />
         <main id="main" className="min-w-0 flex-1 p-4 md:p-6">
           <Outlet />

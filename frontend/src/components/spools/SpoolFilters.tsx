@@ -8,6 +8,7 @@ import { DebouncedInput } from "@/components/ui/debounced-input";
 import { Label } from "@/components/ui/label";
 import { NativeSelect } from "@/components/ui/native-select";
 import { useFilamentTypes, useMaterialTypes } from "@/queries/catalogTypes";
+import { LocationSuggestions } from "@/components/locations/LocationPicker";
 import { EMPTY_FILTERS, hasFilters, type SpoolListSearch, type UpdateSpoolListSearch } from "@/components/spools/spoolListSearch";
 
 function CheckboxFilter({ label, checked, onChange }: { label: string; checked: boolean; onChange: (checked: boolean) => void }) {
@@ -25,7 +26,7 @@ function CheckboxFilter({ label, checked, onChange }: { label: string; checked: 
 export function SpoolFilters({ search, update }: { search: SpoolListSearch; update: UpdateSpoolListSearch }) {
   const materials = useMaterialTypes();
   const types = useFilamentTypes({ limit: 200, sort: "brand" });
-  const ids = { material: useId(), type: useId(), location: useId() };
+  const ids = { material: useId(), type: useId(), location: useId(), suggestions: useId() };
   // Typed text replaces the history entry: one Back undoes the whole search, not each keystroke.
   const commitQuery = useCallback((q: string) => update({ q }, { replace: true }), [update]);
   const commitLocation = useCallback((location: string) => update({ location }, { replace: true }), [update]);
@@ -73,7 +74,8 @@ export function SpoolFilters({ search, update }: { search: SpoolListSearch; upda
           <Label htmlFor={ids.location} className="text-xs text-muted-foreground">
             Location
           </Label>
-          <DebouncedInput id={ids.location} placeholder="Starts with, e.g. Shelf" value={search.location} onCommit={commitLocation} />
+          <DebouncedInput id={ids.location} list={ids.suggestions} autoComplete="off" placeholder="Starts with, e.g. Shelf" value={search.location} onCommit={commitLocation} />
+          <LocationSuggestions id={ids.suggestions} q={search.location} />
         </div>
         <CheckboxFilter label="Low stock only" checked={search.lowStock} onChange={(lowStock) => update({ lowStock })} />
         <CheckboxFilter label="Show archived" checked={search.archived} onChange={(archived) => update({ archived })} />

@@ -3,12 +3,13 @@
  * On a phone each spool is a card with the same facts, labelled (Table `cards`).
  */
 import { ArrowDown, ArrowUp, ArrowUpDown } from "lucide-react";
-import { memo, type ReactNode } from "react";
+import { memo, useId, type ReactNode } from "react";
 import { Link } from "react-router-dom";
 import { RemainingBar } from "@/components/spools/RemainingBar";
 import { SpoolStatusBadges } from "@/components/spools/SpoolStatusBadges";
 import { Checkbox } from "@/components/ui/checkbox";
 import { ColorSwatch } from "@/components/ui/color-swatch";
+import { Label } from "@/components/ui/label";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { formatDate, formatGrams } from "@/lib/format";
@@ -85,7 +86,15 @@ const SpoolRow = memo(function SpoolRow({ spool, selected, onToggle }: SpoolRowP
         <RemainingBar pct={spool.remaining_pct} low={spool.is_low_stock} label={`Remaining on ${spool.code}`} />
       </TableCell>
       <TableCell label="Weight" className="text-right tabular-nums whitespace-nowrap">{formatGrams(spool.current_weight)}</TableCell>
-      <TableCell label="Location" className="hidden max-w-40 truncate md:table-cell">{spool.location ?? <span className="text-muted-foreground">—</span>}</TableCell>
+      <TableCell label="Location" className="hidden max-w-40 truncate md:table-cell">
+        {spool.location && spool.location_id ? (
+          <Link to={`/locations/${spool.location_id}`} className="text-primary hover:underline focus-visible:outline-none focus-visible:ring-2 focus-visible:ring-ring">
+            {spool.location}
+          </Link>
+        ) : (
+          spool.location ?? <span className="text-muted-foreground">—</span>
+        )}
+      </TableCell>
       <TableCell label="Added" className="hidden whitespace-nowrap text-muted-foreground lg:table-cell">{formatDate(spool.created_at)}</TableCell>
       <TableCell label="Status">
         <SpoolStatusBadges spool={spool} />
@@ -108,17 +117,27 @@ interface SpoolTableProps {
 export function SpoolTable({ spools, selectedIds, onToggle, onToggleAll, sort, onSort, refreshing = false }: SpoolTableProps) {
   const selectedOnPage = spools.filter((spool) => selectedIds.has(spool.id)).length;
   const allState = selectedOnPage === 0 ? false : selectedOnPage === spools.length ? true : "indeterminate";
+  const allId = useId();
   return (
-    <Table cards aria-busy={refreshing} className={cn("transition-opacity", refreshing && "opacity-60")}>
-      <SpoolTableHead sort={sort} onSort={onSort}>
-        <Checkbox aria-label="Select all spools on this page" checked={allState} onCheckedChange={(checked) => onToggleAll(checked === true)} />
-      </SpoolTableHead>
-      <TableBody>
-        {spools.map((spool) => (
-          <SpoolRow key={spool.id} spool={spool} selected={selectedIds.has(spool.id)} onToggle={onToggle} />
-        ))}
-      </TableBody>
-    </Table>
+    <>
+      {/* On a phone the table's head (with its select-all box) is hidden behind the cards: the same box, thumb-sized, above them. */}
+      <div data-testid="select-all-cards" className="mb-2 flex min-h-11 items-center gap-3 rounded-md border px-3 no-print sm:hidden">
+        <Checkbox id={allId} checked={allState} onCheckedChange={(checked) => onToggleAll(checked === true)} />
+        <Label htmlFor={allId} className="flex min-h-11 flex-1 items-center font-normal">
+          Select all {spools.length} spools shown
+        </Label>
+      </div>
+      <Table cards aria-busy={refreshing} className={cn("transition-opacity", refreshing && "opacity-60")}>
+        <SpoolTableHead sort={sort} onSort={onSort}>
+          <Checkbox aria-label="Select all spools on this page" checked={allState} onCheckedChange={(checked) => onToggleAll(checked === true)} />
+        </SpoolTableHead>
+        <TableBody>
+          {spools.map((spool) => (
+            <SpoolRow key={spool.id} spool={spool} selected={selectedIds.has(spool.id)} onToggle={onToggle} />
+          ))}
+        </TableBody>
+      </Table>
+    </>
   );
 }
 

@@ -24,7 +24,7 @@ interface BaseTemplate {
   height: number;
   /** Inner padding of a label, mm. */
   padding: number;
-  /** Largest font sizes (pt) of the code and of the other lines; both shrink to fit (FitText). */
+  /** Largest font sizes (pt) of the code and of the other lines; both shrink to fit (useLabelFit in FitText). */
   codePt: number;
   textPt: number;
 }
