@@ -129,7 +129,7 @@ class FilamentTypeRepository:
         material_type_id: uuid.UUID | None = None,
         q: str | None = None,
     ) -> tuple[Sequence[tuple[FilamentType, MaterialType]], int]:
-        columns: dict[str, ColumnElement[Any]] = {
+        columns: dict[str, Any] = {  # sort name → column or score expression
             "brand": FilamentType.brand,
             "color_name": FilamentType.color_name,
             "created_at": FilamentType.created_at,
