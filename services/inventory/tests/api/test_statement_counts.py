@@ -12,9 +12,12 @@ pytestmark = pytest.mark.db
 #: batchivo_common.db.tenancy) and COMMIT are not counted here. use: the locked read, the update, the ledger
 #: row, and the outbox row with its NOTIFY in one statement; on a filament type with a reorder level the
 #: low-stock check adds the type's lock and its spools' sum (use reorder). create (no location, no price):
-#: the filament type's read, the code counter, a savepoint around the insert (3), the ledger row and the
-#: outbox row.
-CEILINGS = {"get": 1, "list": 3, "use": 4, "use reorder": 6, "create": 7}
+#: the filament type's read, the code counter, the insert (ON CONFLICT DO NOTHING, no savepoint), the ledger
+#: row and the outbox row. create priced (a known location and a price, like the bench's): also the
+#: location's read, and the type's cost republished — its version bumped with the row lock in one UPDATE,
+#: the shop's money settings (a global material's cost is in EUR), its priced spools' sum, its outbox row (14
+#: before: a savepoint pair, a location insert-then-read, a lock-then-update of the type).
+CEILINGS = {"get": 1, "list": 3, "use": 4, "use reorder": 6, "create": 5, "create priced": 10}
 
 
 async def test_hot_paths_send_a_fixed_number_of_statements(app, api, client) -> None:
@@ -58,5 +61,19 @@ async def test_hot_paths_send_a_fixed_number_of_statements(app, api, client) -> 
         )
     assert r.status_code == 201, r.text
     counts["create"] = len(statements)
+
+    with counting_statements(app) as statements:
+        r = await client.post(
+            "/api/v1/spools",
+            json={
+                "filament_type_id": pla["id"],
+                "initial_weight": 1000,
+                "purchase_price": 20,
+                "location": "shelf a",
+            },
+            headers=t.headers(),
+        )
+    assert r.status_code == 201 and r.json()["location"] == "Shelf A", r.text
+    counts["create priced"] = len(statements)
 
     assert counts == CEILINGS, {k: (counts[k], CEILINGS[k]) for k in counts if counts[k] != CEILINGS[k]}

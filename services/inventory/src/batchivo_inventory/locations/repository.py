@@ -102,6 +102,11 @@ class LocationRepository:
         """The tenant's location called ``name`` (any case), created when there is none (concurrent
         creators of one name get the same row)."""
         cleaned = rules.clean_name(name)
+        # Almost every spool goes to a place the shop already has: read first (one statement), and only
+        # insert (racing creators settle on one row) when it is missing.
+        existing = await self.by_name(tenant_id, cleaned)
+        if existing is not None:
+            return existing
         stmt = (
             insert(Location)
             .values(id=uuid.uuid4(), tenant_id=tenant_id, name=cleaned, version=1)

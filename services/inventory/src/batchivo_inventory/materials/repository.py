@@ -7,7 +7,19 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, case, delete, exists, func, literal_column, null, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    case,
+    delete,
+    exists,
+    func,
+    literal_column,
+    null,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.dialects.postgresql import TSVECTOR
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -117,6 +129,25 @@ class FilamentTypeRepository:
             stmt = stmt.with_for_update(of=FilamentType).execution_options(populate_existing=True)
         row = (await self.session.execute(stmt)).first()
         return (row[0], row[1]) if row is not None else None
+
+    async def bump_version(
+        self, tenant_id: uuid.UUID, filament_type_id: uuid.UUID
+    ) -> tuple[FilamentType, MaterialType] | None:
+        """Lock the type's row and move its version on, in one statement (an UPDATE locks like FOR UPDATE);
+        its material usually comes from the session's identity map (the caller loaded the type)."""
+        stmt = (
+            update(FilamentType)
+            .where(FilamentType.id == filament_type_id, FilamentType.tenant_id == tenant_id)
+            .values(version=FilamentType.version + 1, updated_at=func.now())
+            .returning(FilamentType)
+            .execution_options(populate_existing=True)
+        )
+        filament = (await self.session.scalars(stmt)).one_or_none()
+        if filament is None:
+            return None
+        material = await self.session.get(MaterialType, filament.material_type_id)
+        assert material is not None  # the foreign key keeps it
+        return filament, material
 
     async def page(
         self,

@@ -200,12 +200,10 @@ class FilamentTypeService:
 
     async def touched(self, tenant_id: uuid.UUID, filament_type_id: uuid.UUID) -> None:
         """A spool change moved the type's cost per gram: bump its version and publish ``updated``."""
-        loaded = await self.filaments.get(tenant_id, filament_type_id, for_update=True)
+        loaded = await self.filaments.bump_version(tenant_id, filament_type_id)
         if loaded is None:  # pragma: no cover - the spool's FK guarantees it
             return
         filament, material = loaded
-        filament.version += 1
-        await self.filaments.flush()
         await self.publish(await self.view(filament, material), "updated")
 
     async def publish(self, view: FilamentTypeView, verb: str) -> None:

@@ -126,18 +126,17 @@ class SpoolService:
         await self._place_fields(tenant_id, fields)
         created: list[SpoolRow] = []
         for _ in range(quantity):
-            spool = Spool(
-                id=uuid.uuid4(),
-                tenant_id=tenant_id,
-                code="",
-                current_weight=fields["initial_weight"] if current is None else current,
-                version=1,
-                is_archived=False,
-                low_stock_notified=False,
+            values = {
+                "id": uuid.uuid4(),
+                "tenant_id": tenant_id,
+                "current_weight": fields["initial_weight"] if current is None else current,
+                "version": 1,
+                "is_archived": False,
+                "low_stock_notified": False,
                 **fields,
-            )
+            }
             try:
-                await self._insert_with_code(spool, chosen_code)
+                spool = await self._insert_with_code(values, chosen_code)
             except FilamentTypeGone:
                 raise NotFound("Filament type not found") from None
             await self.ledger.add(
@@ -163,20 +162,17 @@ class SpoolService:
         await self.stock.check_filament_type(tenant_id, fields["filament_type_id"], known=loaded[0])
         return created
 
-    async def _insert_with_code(self, spool: Spool, chosen: str | None) -> None:
+    async def _insert_with_code(self, values: dict[str, Any], chosen: str | None) -> Spool:
         if chosen is not None:
-            spool.code = chosen
             try:
-                await self.spools.insert(spool)
+                return await self.spools.insert({**values, "code": chosen})
             except CodeTaken:
                 raise Conflict(f"Spool code {chosen} is already used") from None
-            return
         for _ in range(_CODE_ATTEMPTS):
             # A person may have chosen a code that looks generated; skip those numbers.
-            spool.code = rules.format_code(await self.spools.next_code_number(spool.tenant_id))
+            code = rules.format_code(await self.spools.next_code_number(values["tenant_id"]))
             try:
-                await self.spools.insert(spool)
-                return
+                return await self.spools.insert({**values, "code": code})
             except CodeTaken:
                 continue
         raise Conflict("Could not generate a free spool code")  # pragma: no cover
