@@ -33,7 +33,8 @@ class PageParams(BaseModel):
     offset: int
 
 
-def _page_params(
+# async though it awaits nothing: FastAPI runs a plain def in a worker thread (testing/dependencies.py).
+async def _page_params(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"Page size (1-{MAX_LIMIT})")] = 50,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET, description=f"Rows to skip (0-{MAX_OFFSET:,})")] = 0,
 ) -> PageParams:

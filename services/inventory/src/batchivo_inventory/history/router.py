@@ -43,7 +43,7 @@ def _utc(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC) if value is not None and value.tzinfo is None else value
 
 
-def ledger_filters(
+async def ledger_filters(
     from_: FromQuery = None,
     to: ToQuery = None,
     kind: Kind | None = None,

@@ -88,7 +88,7 @@ def _location(spool_id: uuid.UUID) -> str:
     return f"/api/v1/spools/{spool_id}"
 
 
-def spool_filters(
+async def spool_filters(
     q: Annotated[str | None, Query(max_length=200)] = None,
     material: Annotated[str | None, Query(max_length=32)] = None,
     filament_type_id: uuid.UUID | None = None,
