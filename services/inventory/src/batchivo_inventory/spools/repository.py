@@ -9,10 +9,11 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, delete, func, select, union_all
+from sqlalchemy import ColumnElement, Select, bindparam, delete, func, select, union_all, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import set_committed_value
 
 from batchivo_inventory.locations import rules as location_rules
 from batchivo_inventory.materials.models import FilamentType, MaterialType
@@ -83,6 +84,24 @@ def _with_type() -> Select[Spool, FilamentType, MaterialType]:
     )
 
 
+# The one-spool reads of every hot request (get, use, weigh), built once: constructing a select costs more
+# Python than running it (bench/inventory_profile.py); the values come as bound parameters.
+_ONE = _with_type().where(Spool.id == bindparam("spool_id"), Spool.tenant_id == bindparam("tenant_id"))
+_ONE_LOCKED = _ONE.with_for_update(of=Spool).execution_options(populate_existing=True)
+
+
+_SPOOLS = Spool.__table__
+# A weight change of a locked spool, as the one Core statement it is (no unit-of-work flush).
+_SET_WEIGHT = (
+    update(_SPOOLS)
+    .where(_SPOOLS.c.id == bindparam("match_id"), _SPOOLS.c.tenant_id == bindparam("match_tenant"))
+    .values(current_weight=bindparam("grams"), version=_SPOOLS.c.version + 1, updated_at=func.now())
+    .returning(_SPOOLS.c.version, _SPOOLS.c.updated_at)
+)
+# A ledger row, inserted and handed back as a persistent entity (ORM bulk insert with RETURNING).
+_ADD_LEDGER_ROW = insert(InventoryTransaction).returning(InventoryTransaction)
+
+
 class SpoolRepository:
     def __init__(self, session: AsyncSession):
         self.session = session
@@ -124,6 +143,17 @@ class SpoolRepository:
             raise CodeTaken(str(values["code"]))
         return spool
 
+    async def set_weight(self, spool: Spool, grams: Decimal) -> None:
+        """Store the locked ``spool``'s new weight and move its version on; the object then holds what the
+        database has, as committed state (nothing left for a flush to write)."""
+        if self.session.dirty:  # changes made before this one are written first, in their order
+            await self.session.flush()
+        params = {"match_id": spool.id, "match_tenant": spool.tenant_id, "grams": grams}
+        version, updated_at = (await self.session.execute(_SET_WEIGHT, params)).one()
+        set_committed_value(spool, "current_weight", grams)
+        set_committed_value(spool, "version", version)
+        set_committed_value(spool, "updated_at", updated_at)
+
     async def flush(self) -> None:
         try:
             async with self.session.begin_nested():
@@ -136,11 +166,9 @@ class SpoolRepository:
     async def get(
         self, tenant_id: uuid.UUID, spool_id: uuid.UUID, *, for_update: bool = False
     ) -> SpoolRow | None:
-        stmt = _with_type().where(Spool.id == spool_id, Spool.tenant_id == tenant_id)
-        if for_update:
-            # populate_existing: the locked row's values win over anything this session loaded before.
-            stmt = stmt.with_for_update(of=Spool).execution_options(populate_existing=True)
-        row = (await self.session.execute(stmt)).first()
+        # populate_existing when locked: the locked row's values win over anything this session loaded before.
+        stmt = _ONE_LOCKED if for_update else _ONE
+        row = (await self.session.execute(stmt, {"spool_id": spool_id, "tenant_id": tenant_id})).first()
         return SpoolRow(row[0], row[1], row[2]) if row is not None else None
 
     async def page(
@@ -298,10 +326,10 @@ class LedgerRepository:
     def __init__(self, session: AsyncSession):
         self.session = session
 
-    async def add(self, row: InventoryTransaction) -> InventoryTransaction:
-        self.session.add(row)
-        await self.session.flush()
-        return row
+    async def add(self, **values: Any) -> InventoryTransaction:
+        """Append one ledger row (``id`` defaults to a new UUID); returns it as stored."""
+        values.setdefault("id", uuid.uuid4())
+        return (await self.session.scalars(_ADD_LEDGER_ROW, [values])).one()
 
     async def count_for_spool(self, spool_id: uuid.UUID) -> int:
         stmt = select(func.count()).where(InventoryTransaction.spool_id == spool_id)

@@ -140,17 +140,14 @@ class SpoolService:
             except FilamentTypeGone:
                 raise NotFound("Filament type not found") from None
             await self.ledger.add(
-                InventoryTransaction(
-                    id=uuid.uuid4(),
-                    tenant_id=tenant_id,
-                    spool_id=spool.id,
-                    kind=rules.Kind.purchase.value,
-                    grams_before=Decimal(0),
-                    delta=spool.current_weight,
-                    grams_after=spool.current_weight,
-                    reason="purchase",
-                    actor_id=principal.user_id,
-                )
+                tenant_id=tenant_id,
+                spool_id=spool.id,
+                kind=rules.Kind.purchase.value,
+                grams_before=Decimal(0),
+                delta=spool.current_weight,
+                grams_after=spool.current_weight,
+                reason="purchase",
+                actor_id=principal.user_id,
             )
             # The INSERT returned what the database filled in (code number, timestamps): no read back.
             row = SpoolRow(spool, loaded[0], loaded[1])
@@ -355,24 +352,19 @@ class SpoolService:
             movement = rules.movement(spool.current_weight, rules.grams(delta))
         except rules.InsufficientStock as exc:
             raise Conflict(str(exc), code="INSUFFICIENT_STOCK") from None
-        spool.current_weight = movement.after
-        spool.version += 1
-        await self.session.flush()
+        await self.spools.set_weight(spool, movement.after)
         return await self.ledger.add(
-            InventoryTransaction(
-                id=uuid.uuid4(),
-                tenant_id=spool.tenant_id,
-                spool_id=spool.id,
-                kind=kind.value,
-                grams_before=movement.before,
-                delta=movement.delta,
-                grams_after=movement.after,
-                reason=reason,
-                actor_id=actor_id,
-                source_event_id=source_event_id,
-                production_run_id=production_run_id,
-                reversal_of_id=reversal_of_id,
-            )
+            tenant_id=spool.tenant_id,
+            spool_id=spool.id,
+            kind=kind.value,
+            grams_before=movement.before,
+            delta=movement.delta,
+            grams_after=movement.after,
+            reason=reason,
+            actor_id=actor_id,
+            source_event_id=source_event_id,
+            production_run_id=production_run_id,
+            reversal_of_id=reversal_of_id,
         )
 
     async def lock(self, tenant_id: uuid.UUID, spool_id: uuid.UUID) -> Spool | None:
