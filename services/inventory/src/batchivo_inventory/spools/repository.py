@@ -7,9 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, bindparam, delete, func, select, union_all, update
+from sqlalchemy import ColumnElement, Select, Table, bindparam, delete, func, select, union_all, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -90,7 +90,7 @@ _ONE = _with_type().where(Spool.id == bindparam("spool_id"), Spool.tenant_id == 
 _ONE_LOCKED = _ONE.with_for_update(of=Spool).execution_options(populate_existing=True)
 
 
-_SPOOLS = Spool.__table__
+_SPOOLS = cast(Table, Spool.__table__)
 # A weight change of a locked spool, as the one Core statement it is (no unit-of-work flush).
 _SET_WEIGHT = (
     update(_SPOOLS)
