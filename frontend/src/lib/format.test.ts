@@ -1,4 +1,4 @@
-import { formatDelta, formatGrams, formatNumber } from "@/lib/format";
+import { currencyDigits, formatCostPerKg, formatDelta, formatGrams, formatMoney, formatNumber } from "@/lib/format";
 
 describe("one number format for the whole app", () => {
   it("groups thousands in grams, deltas and plain numbers", () => {
@@ -13,5 +13,55 @@ describe("one number format for the whole app", () => {
     expect(formatNumber(4, 1)).toBe("4.0");
     expect(formatNumber(null)).toBe("—");
     expect(formatGrams(undefined)).toBe("—");
+  });
+});
+
+describe("money in its currency's own decimals", () => {
+  it("writes euros and dollars with cents", () => {
+    expect(formatMoney(1234.5, "EUR")).toBe("€1,234.50");
+    expect(formatMoney(3, "USD")).toBe("$3.00");
+    expect(formatMoney(0, "EUR")).toBe("€0.00");
+  });
+
+  it("writes yen without decimals, rounding to the yen", () => {
+    expect(formatMoney(3200, "JPY")).toBe("¥3,200");
+    expect(formatMoney(3199.5, "JPY")).toBe("¥3,200");
+    expect(formatMoney(12.4, "JPY")).toBe("¥12");
+  });
+
+  it("writes dinars with three decimals", () => {
+    expect(formatMoney(1.5, "KWD")).toMatch(/^KWD\s1\.500$/);
+    expect(formatMoney(1234.5678, "BHD")).toMatch(/^BHD\s1,234\.568$/);
+  });
+
+  it("takes the decimals from Intl, not from a list of currencies", () => {
+    expect(currencyDigits("EUR")).toBe(2);
+    expect(currencyDigits("JPY")).toBe(0);
+    expect(currencyDigits("KRW")).toBe(0);
+    expect(currencyDigits("KWD")).toBe(3);
+    expect(currencyDigits("JPY")).toBe(new Intl.NumberFormat("en", { style: "currency", currency: "JPY" }).resolvedOptions().maximumFractionDigits);
+  });
+
+  it("gives a small cost a tenth of a cent, but never yen decimals", () => {
+    expect(formatMoney(0.125, "GBP", { fine: true })).toBe("£0.125");
+    expect(formatMoney(0.1254, "KWD", { fine: true })).toMatch(/^KWD\s0\.125$/);
+    expect(formatMoney(12.5, "JPY", { fine: true })).toBe("¥13");
+  });
+
+  it("writes nothing as a dash", () => {
+    expect(formatMoney(null, "JPY")).toBe("—");
+    expect(formatCostPerKg(undefined, "JPY")).toBe("—");
+  });
+});
+
+describe("cost per gram, shown per kg", () => {
+  it("turns a cost per gram into the currency's amount per kg", () => {
+    expect(formatCostPerKg(0.025, "EUR")).toBe("€25.00/kg");
+    expect(formatCostPerKg(0.0199, "USD")).toBe("$19.90/kg");
+    expect(formatCostPerKg(3, "JPY")).toBe("¥3,000/kg");
+    expect(formatCostPerKg(3.2, "JPY")).toBe("¥3,200/kg");
+    // the API's 4 decimals per gram are sub-yen per gram, but a whole number of yen per kg
+    expect(formatCostPerKg(2.0005, "JPY")).toBe("¥2,001/kg");
+    expect(formatCostPerKg(0.0095, "KWD")).toMatch(/^KWD\s9\.500\/kg$/);
   });
 });

@@ -1,5 +1,7 @@
 /**
- * Display formats shared by every page (grams and money to 2 decimals, cost per gram to 4: domain.md §0).
+ * Display formats shared by every page (grams to 2 decimals: domain.md §0; cost per gram is shown per kg).
+ * Money is written with its currency's own decimals (ISO 4217 minor unit, as the browser's Intl knows it):
+ * "€1,234.50", "¥1,235", "KWD 1,234.500" — the API's two decimals are storage, not display.
  * Numbers always group thousands ("1,000 g", also in locales that leave 4-digit numbers ungrouped), so a
  * weight reads the same on every page.
  */
@@ -24,8 +26,33 @@ export function formatDelta(value: number): string {
   return `${sign}${grams.format(Math.abs(value))} g`;
 }
 
-export function formatMoney(value: number | null | undefined, currency: string, digits = 2): string {
+const currencyDecimals = new Map<string, number>();
+
+/** How many decimals `currency` is written with: JPY 0, EUR 2, KWD 3 (asked of Intl once per currency). */
+export function currencyDigits(currency: string): number {
+  let digits = currencyDecimals.get(currency);
+  if (digits === undefined) {
+    digits = new Intl.NumberFormat(undefined, { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    currencyDecimals.set(currency, digits);
+  }
+  return digits;
+}
+
+export interface MoneyOptions {
+  /**
+   * A small cost that loses meaning when rounded to the cent (a BOM line, material per item): to a tenth of
+   * the currency's cent ("£0.125", the 3 decimals the catalog computes them to), and as they are in a
+   * 3-decimal currency. A currency without cents gains none: one yen is already finer than a tenth of a
+   * penny, and "¥12.5" would read as an amount the shop could charge.
+   */
+  fine?: boolean;
+}
+
+/** An amount of money in the shop's way of writing numbers, with the currency's own decimals. */
+export function formatMoney(value: number | null | undefined, currency: string, { fine = false }: MoneyOptions = {}): string {
   if (value == null) return "—";
+  const base = currencyDigits(currency);
+  const digits = fine && base > 0 ? Math.max(base, 3) : base;
   return new Intl.NumberFormat(undefined, {
     style: "currency",
     currency,
@@ -34,7 +61,7 @@ export function formatMoney(value: number | null | undefined, currency: string, 
   }).format(value);
 }
 
-/** A cost per gram as people think of filament: per kg ("£25.00/kg"), not "£0.0250" per gram. */
+/** A cost per gram as people think of filament: per kg ("£25.00/kg", "¥3,200/kg"), not "£0.0250" per gram. */
 export function formatCostPerKg(costPerGram: number | null | undefined, currency: string): string {
   if (costPerGram == null) return "—";
   return `${formatMoney(costPerGram * 1000, currency)}/kg`;

@@ -77,7 +77,7 @@ export function BomEditor({ form, filamentTypes, currency }: BomEditorProps) {
             Add filament
           </Button>
           <p className="text-xs text-muted-foreground" aria-live="polite" data-testid="bom-estimate">
-            Material ≈ {formatMoney(estimate.total, currency, 3)} per item
+            Material ≈ {formatMoney(estimate.total, currency, { fine: true })} per item
             {estimate.uncosted > 0 ? ` (${estimate.uncosted} without a cost yet)` : ""}
           </p>
         </div>

@@ -17,6 +17,7 @@ import { Field } from "@/components/ui/field";
 import { FormActions } from "@/components/ui/form-actions";
 import { Input } from "@/components/ui/input";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
+import { useCurrency } from "@/hooks/useCurrency";
 import { formatMoney } from "@/lib/format";
 import { applyApiErrors } from "@/lib/forms";
 import { toast } from "@/lib/toast";
@@ -24,6 +25,7 @@ import { cn } from "@/lib/utils";
 import { useRemoveChannelPrice, useSalesChannels, useSetChannelPrice, type Product, type SalesChannel } from "@/queries/catalog";
 
 function PriceForm({ product, channel, current, onDone }: { product: Product; channel: SalesChannel; current: number | undefined; onDone: () => void }) {
+  const currency = useCurrency();
   const setPrice = useSetChannelPrice();
   const form = useForm<{ price: string }>({
     resolver: zodResolver(priceSchema),
@@ -44,7 +46,7 @@ function PriceForm({ product, channel, current, onDone }: { product: Product; ch
       <Field
         label="Price"
         error={form.formState.errors.price?.message}
-        hint={`Suggested: ${product.suggested_price} (make cost × the shop's multiplier). Fee: ${channel.fee_pct}% + ${channel.fixed_fee}.`}
+        hint={`Suggested: ${formatMoney(product.suggested_price, currency)} (make cost × the shop's multiplier). Fee: ${channel.fee_pct}% + ${formatMoney(channel.fixed_fee, currency)}.`}
       >
         <Input inputMode="decimal" autoComplete="off" autoFocus {...form.register("price")} />
       </Field>

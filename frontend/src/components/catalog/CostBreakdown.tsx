@@ -44,7 +44,7 @@ export function CostBreakdown({ title, parts, totalLabel, total, currency, isEst
           {parts.map((part) => (
             <div key={part.label} className="flex justify-between gap-4">
               <dt className="text-muted-foreground">{part.label}</dt>
-              <dd className="tabular-nums">{formatMoney(part.value, currency, 3)}</dd>
+              <dd className="tabular-nums">{formatMoney(part.value, currency, { fine: true })}</dd>
             </div>
           ))}
           <div className="mt-1 flex justify-between gap-4 border-t pt-1 font-semibold">

@@ -31,6 +31,7 @@ import { Dialog, DialogContent, DialogDescription, DialogHeader, DialogTitle, Di
 import { FormActions } from "@/components/ui/form-actions";
 import { Spinner } from "@/components/ui/spinner";
 import { useCurrency } from "@/hooks/useCurrency";
+import { formatMoney } from "@/lib/format";
 import { applyApiErrors } from "@/lib/forms";
 import { toast } from "@/lib/toast";
 import { fetchNextSku, useCreateModel, useReplaceBom, useUpdateModel, type Model } from "@/queries/catalog";
@@ -163,7 +164,7 @@ function BomForm({ model, onDone }: { model: Model; onDone: () => void }) {
   const onSubmit = form.handleSubmit(async (values) => {
     try {
       const saved = await replace.mutateAsync({ id: model.id, body: bomValuesToBody(values) });
-      toast({ title: "BOM saved", description: `${saved.sku}: cost now ${saved.cost.total.toFixed(2)} per item` });
+      toast({ title: "BOM saved", description: `${saved.sku}: cost now ${formatMoney(saved.cost.total, currency)} per item` });
       onDone();
     } catch (error) {
       placeModelError(error, form, ["materials", "components"]);

@@ -45,7 +45,7 @@ export function FilamentTypesTable({ rows }: { rows: FilamentTypeWithStock[] }) 
             <TableCell label="Brand">{row.brand}</TableCell>
             <TableCell label="Finish">{row.finish ?? "—"}</TableCell>
             <TableCell label="Diameter" className="text-right tabular-nums">{row.diameter_mm} mm</TableCell>
-            <TableCell label="Cost per gram" className="text-right tabular-nums">
+            <TableCell label="Cost per kg" className="text-right tabular-nums">
               <span className="inline-flex items-center gap-1.5">
                 {formatCostPerKg(row.cost_per_gram, currency)}
                 {row.cost_is_estimate && row.cost_per_gram !== null ? (

@@ -74,7 +74,7 @@ function BomCard({ model, currency, canWrite }: { model: Model; currency: string
                       {line.cost_per_gram == null ? "no cost" : formatCostPerKg(line.cost_per_gram, currency)}
                     </span>
                   </TableCell>
-                  <TableCell className="text-right tabular-nums">{formatMoney(line.line_cost, currency, 3)}</TableCell>
+                  <TableCell className="text-right tabular-nums">{formatMoney(line.line_cost, currency, { fine: true })}</TableCell>
                 </TableRow>
               ))}
             </TableBody>
@@ -96,7 +96,7 @@ function BomCard({ model, currency, canWrite }: { model: Model; currency: string
                   <TableCell>{line.name}</TableCell>
                   <TableCell className="text-right tabular-nums">{line.quantity}</TableCell>
                   <TableCell className="text-right tabular-nums">{formatMoney(line.unit_cost, currency)}</TableCell>
-                  <TableCell className="text-right tabular-nums">{formatMoney(line.line_cost, currency, 3)}</TableCell>
+                  <TableCell className="text-right tabular-nums">{formatMoney(line.line_cost, currency, { fine: true })}</TableCell>
                 </TableRow>
               ))}
             </TableBody>
