@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import secrets
 import shutil
@@ -32,6 +33,7 @@ import statistics
 import sys
 import tempfile
 import uuid
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -121,44 +123,42 @@ async def floor_database(admin: asyncpg.Connection, name: str, pg: str) -> str:
     return f"postgresql://{pg}/{name}"
 
 
+@contextlib.asynccontextmanager
+async def floor_app(pg: str) -> AsyncIterator[tuple[int, str, int]]:
+    """The floor on its own throwaway database: (port, DSN, pid); everything removed at the end."""
+    admin = await asyncpg.connect(f"postgresql://{pg}/postgres")
+    floor_db = f"batchivo_floor_{secrets.token_hex(4)}"
+    try:
+        dsn = await floor_database(admin, floor_db, pg)
+        port = free_port()
+        log = ROOT / "bench" / "results" / "floor_ratio-floor.log"
+        log.parent.mkdir(parents=True, exist_ok=True)
+        floor_cmd = [*UVICORN[:2], "uvicorn", "--no-access-log", "--log-level", "warning"]
+        floor_cmd += ["--host", "127.0.0.1", "--port", str(port)]
+        floor_cmd += ["--app-dir", str(FLOOR_DIR), "floor_app:app"]
+        with process(floor_cmd, {**os.environ, "FLOOR_DSN": dsn}, log) as floor_proc:
+            await wait_ready(f"http://127.0.0.1:{port}/health", floor_proc, log)
+            yield port, dsn, floor_proc.pid
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{floor_db}" WITH (FORCE)')
+        await admin.close()
+
+
 async def run(args: argparse.Namespace) -> int:
     task = asyncio.current_task()
     assert task is not None
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, task.cancel)
     pg = os.environ.get("BENCH_PG", "postgres@127.0.0.1:5432")
-    admin = await asyncpg.connect(f"postgresql://{pg}/postgres")
-    floor_db = f"batchivo_floor_{secrets.token_hex(4)}"
-    try:
-        dsn = await floor_database(admin, floor_db, pg)
-        with tempfile.TemporaryDirectory(prefix="batchivo-floor-") as scratch_dir:
-            scratch = Path(scratch_dir)
-            port = free_port()
-            log = ROOT / "bench" / "results" / "floor_ratio-floor.log"
-            log.parent.mkdir(parents=True, exist_ok=True)
-            floor_cmd = [*UVICORN[:2], "uvicorn", "--no-access-log", "--log-level", "warning"]
-            floor_cmd += [
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--app-dir",
-                str(FLOOR_DIR),
-                "floor_app:app",
-            ]
-            with process(floor_cmd, {**os.environ, "FLOOR_DSN": dsn}, log) as floor_proc:
-                await wait_ready(f"http://127.0.0.1:{port}/health", floor_proc, log)
-                async with stack("floor_ratio") as running:
-                    pids = {"floor": floor_proc.pid}
-                    for name, url in (("gateway", running.gateway), ("inventory", running.inventory)):
-                        pid = profiles.pid_of_port(int(url.rsplit(":", 1)[1]))
-                        if pid is not None:
-                            pids[name] = pid
-                    return await compare(
-                        args, running.gateway, running.db, running.run_id, port, dsn, scratch, pids
-                    )
-    finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{floor_db}" WITH (FORCE)')
-        await admin.close()
+    with tempfile.TemporaryDirectory(prefix="batchivo-floor-") as scratch_dir:
+        async with floor_app(pg) as (port, dsn, floor_pid), stack("floor_ratio") as running:
+            pids = {"floor": floor_pid}
+            for name, url in (("gateway", running.gateway), ("inventory", running.inventory)):
+                pid = profiles.pid_of_port(int(url.rsplit(":", 1)[1]))
+                if pid is not None:
+                    pids[name] = pid
+            return await compare(
+                args, running.gateway, running.db, running.run_id, port, dsn, Path(scratch_dir), pids
+            )
 
 
 async def compare(
