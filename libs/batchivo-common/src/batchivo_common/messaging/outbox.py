@@ -14,8 +14,10 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 from sqlalchemy import (
+    CTE,
     BigInteger,
     Column,
+    ColumnElement,
     DateTime,
     Identity,
     Index,
@@ -176,13 +178,27 @@ def _row(envelope: EventEnvelope) -> dict[str, Any]:
     }
 
 
+def events_cte(table: Table, envelopes: Sequence[EventEnvelope]) -> CTE:
+    """The outbox INSERT of ``envelopes`` as a data-modifying CTE, for a statement that also changes the
+    state the events describe (add it with ``add_cte`` and select :func:`relay_wakeup` in the same
+    statement): the change, its events and the relay's wake-up in one round trip, one atomic statement.
+
+    PostgreSQL runs such a CTE exactly once, to completion, whether or not the query reads it; rows keep their
+    VALUES order, so the identity column numbers them in order. inline(): the app role may INSERT but neither
+    SELECT (RETURNING) nor use the identity's sequence directly, so the id is left to the column default."""
+    return insert(table).inline().values([_row(e) for e in envelopes]).cte("added_events")
+
+
+def relay_wakeup(table: Table) -> ColumnElement[Any]:
+    """``pg_notify`` of the relay's channel, to select beside :func:`events_cte` (NOTIFY is transactional:
+    the relay wakes only if, and when, the transaction commits)."""
+    return func.pg_notify(notify_channel(_schema_of(table)), "")
+
+
 async def _insert_and_notify(session: AsyncSession, table: Table, rows: list[dict[str, Any]]) -> None:
-    # One round trip: the INSERT rides as a data-modifying CTE of the NOTIFY's SELECT (PostgreSQL runs such a
-    # CTE exactly once, to completion, whether or not the query reads it; rows keep their VALUES order, so
-    # the identity column numbers them in order). inline(): the app role may INSERT but neither SELECT
-    # (RETURNING) nor use the identity's sequence directly, so the id is left entirely to the column default.
+    # One round trip: the INSERT rides as a data-modifying CTE of the NOTIFY's SELECT (see events_cte).
     added = insert(table).inline().values(rows).cte("added_events")
-    await session.execute(select(func.pg_notify(notify_channel(_schema_of(table)), "")).add_cte(added))
+    await session.execute(select(relay_wakeup(table)).add_cte(added))
 
 
 def _schema_of(table: Table) -> str:

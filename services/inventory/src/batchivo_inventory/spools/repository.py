@@ -9,12 +9,15 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, cast
 
+from batchivo_common.messaging.envelope import EventEnvelope
+from batchivo_common.messaging.outbox import events_cte, relay_wakeup
 from sqlalchemy import ColumnElement, Select, Table, bindparam, delete, func, select, union_all, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
 
+from batchivo_inventory.db import outbox
 from batchivo_inventory.locations import rules as location_rules
 from batchivo_inventory.materials.models import FilamentType, MaterialType
 from batchivo_inventory.spools import search, search_sql
@@ -91,6 +94,7 @@ _ONE_LOCKED = _ONE.with_for_update(of=Spool).execution_options(populate_existing
 
 
 _SPOOLS = cast(Table, Spool.__table__)
+_LEDGER = cast(Table, InventoryTransaction.__table__)
 # A weight change of a locked spool, as the one Core statement it is (no unit-of-work flush).
 _SET_WEIGHT = (
     update(_SPOOLS)
@@ -150,6 +154,31 @@ class SpoolRepository:
             await self.session.flush()
         params = {"match_id": spool.id, "match_tenant": spool.tenant_id, "grams": grams}
         version, updated_at = (await self.session.execute(_SET_WEIGHT, params)).one()
+        set_committed_value(spool, "current_weight", grams)
+        set_committed_value(spool, "version", version)
+        set_committed_value(spool, "updated_at", updated_at)
+
+    async def book(
+        self, spool: Spool, grams: Decimal, ledger_row: dict[str, Any], event: EventEnvelope
+    ) -> None:
+        """A weight change of the locked ``spool`` as ONE statement: the spool's UPDATE, its ledger row and
+        its state event (with the relay's wake-up) as data-modifying CTEs, so the three writes cost one
+        round trip and stay atomic. ``event`` already describes the new state (version + 1: the row is
+        locked, so that is the version the UPDATE writes); the object is left holding it as committed."""
+        if self.session.dirty:  # changes made before this one are written first, in their order
+            await self.session.flush()
+        moved = (
+            update(_SPOOLS)
+            .where(_SPOOLS.c.id == spool.id, _SPOOLS.c.tenant_id == spool.tenant_id)
+            .values(current_weight=grams, version=_SPOOLS.c.version + 1, updated_at=func.now())
+            .returning(_SPOOLS.c.version, _SPOOLS.c.updated_at)
+            .cte("moved")
+        )
+        booked = insert(_LEDGER).values(id=uuid.uuid4(), **ledger_row).cte("booked")
+        stmt = select(moved.c.version, moved.c.updated_at, relay_wakeup(outbox)).add_cte(
+            booked, events_cte(outbox, [event])
+        )
+        version, updated_at, _ = (await self.session.execute(stmt)).one()
         set_committed_value(spool, "current_weight", grams)
         set_committed_value(spool, "version", version)
         set_committed_value(spool, "updated_at", updated_at)

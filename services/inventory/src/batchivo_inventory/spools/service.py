@@ -320,11 +320,32 @@ class SpoolService:
     async def _change(
         self, principal: Principal, row: SpoolRow, kind: rules.Kind, delta: Decimal, *, reason: str
     ) -> SpoolRow:
-        """``row`` was read with its lock: after the move its objects hold the new state (the UPDATE returns
-        what the database set), so neither the event nor the answer reads the spool again."""
-        if delta != 0:
-            await self.move(row.spool, kind, delta, reason=reason, actor_id=principal.user_id)
-            await self.after_weight_change(row.spool, row)
+        """``row`` was read with its lock. The spool's UPDATE, its ledger row and its state event go in one
+        statement (``SpoolRepository.book``); after it the objects hold the new state, so neither the event
+        nor the answer reads the spool again. Then the low-stock checks (spool first: the lock order is
+        spool → filament type)."""
+        if delta == 0:
+            return row
+        spool = row.spool
+        try:
+            movement = rules.movement(spool.current_weight, rules.grams(delta))
+        except rules.InsufficientStock as exc:
+            raise Conflict(str(exc), code="INSUFFICIENT_STOCK") from None
+        ledger_row = {
+            "tenant_id": spool.tenant_id,
+            "spool_id": spool.id,
+            "kind": kind.value,
+            "grams_before": movement.before,
+            "delta": movement.delta,
+            "grams_after": movement.after,
+            "reason": reason,
+            "actor_id": principal.user_id,
+        }
+        # The state event describes the spool after the change, which the same statement writes.
+        event = spool_event(row, "updated", current_weight=movement.after, version=spool.version + 1)
+        await self.spools.book(spool, movement.after, ledger_row, event)
+        await self.stock.check_spool(spool)
+        await self.stock.check_filament_type(spool.tenant_id, spool.filament_type_id, known=row.filament)
         return row
 
     async def after_weight_change(self, spool: Spool, row: SpoolRow | None = None) -> None:
@@ -383,9 +404,13 @@ class SpoolService:
         return row
 
 
-def spool_event(row: SpoolRow, verb: str) -> EventEnvelope:
-    """The ``inventory.spool.<verb>.v1`` state event of ``row`` (full state, ``aggregate_version``)."""
+def spool_event(
+    row: SpoolRow, verb: str, *, current_weight: Decimal | None = None, version: int | None = None
+) -> EventEnvelope:
+    """The ``inventory.spool.<verb>.v1`` state event of ``row`` (full state, ``aggregate_version``);
+    ``current_weight`` and ``version``, when given, are the state a weight change is about to write."""
     s = row.spool
+    current_weight = s.current_weight if current_weight is None else current_weight
     data = SpoolStateV1(
         spool_id=s.id,
         code=s.code,
@@ -394,7 +419,7 @@ def spool_event(row: SpoolRow, verb: str) -> EventEnvelope:
         brand=row.filament.brand,
         color_name=row.filament.color_name,
         initial_weight=float(s.initial_weight),
-        current_weight=float(s.current_weight),
+        current_weight=float(current_weight),
         empty_spool_weight=float(s.empty_spool_weight) if s.empty_spool_weight is not None else None,
         purchase_price=float(s.purchase_price) if s.purchase_price is not None else None,
         purchase_date=s.purchase_date,
@@ -407,7 +432,7 @@ def spool_event(row: SpoolRow, verb: str) -> EventEnvelope:
         producer=PRODUCER,
         tenant_id=s.tenant_id,
         aggregate_id=s.id,
-        aggregate_version=s.version,
+        aggregate_version=s.version if version is None else version,
         data=data.model_dump(mode="json"),
     )
 
