@@ -67,6 +67,18 @@ async def test_codes_are_per_tenant_numeric_and_never_reused(api, client, admin_
     # a person-chosen code that looks generated is skipped by the sequence
     assert (await api.spool(a, ft["id"], code="FIL-004"))["code"] == "FIL-004"
     assert (await api.spool(a, ft["id"]))["code"] == "FIL-005"
+    # the attempt that met the taken FIL-004 wrote nothing: one purchase row and one event per spool
+    created = await admin_conn.fetch(
+        "select envelope->'data'->>'code' as code from inventory.outbox"
+        " where tenant_id = $1 and event_type = 'inventory.spool.created.v1'",
+        a.id,
+    )
+    assert sorted(r["code"] for r in created) == ["FIL-001", "FIL-002", "FIL-003", "FIL-004", "FIL-005"]
+    purchases = await admin_conn.fetchval(
+        "select count(*) from inventory.inventory_transactions where tenant_id = $1 and kind = 'purchase'",
+        a.id,
+    )
+    assert purchases == 4  # FIL-002 was deleted with its purchase row
     # past 999 the number grows; lists sort numerically
     await admin_conn.execute(
         "update inventory.spool_code_counters set next_value = 999 where tenant_id = $1", a.id

@@ -13,12 +13,13 @@ pytestmark = pytest.mark.db
 #: updates the spool, appends its ledger row and adds its outbox event with the relay's NOTIFY (data-modifying
 #: CTEs; 4 statements before); on a filament type with a reorder level the low-stock check adds the type's
 #: lock and its spools' sum (use reorder). create (no location, no price): the filament type's read, the code
-#: counter, the insert (ON CONFLICT DO NOTHING, no savepoint), the ledger row and the outbox row. create
+#: counter, and one statement inserting the spool (ON CONFLICT DO NOTHING on its code), its purchase row and
+#: its event from the spool's RETURNING (7 before: a savepoint pair, separate ledger and outbox rows). create
 #: priced (a known location and a price, like the bench's): also the location's read, and the type's cost
 #: republished — its version bumped with the row lock in one UPDATE, the shop's money settings (a global
 #: material's cost is in EUR), its priced spools' sum, its outbox row (14 before: a savepoint pair, a location
 #: insert-then-read, a lock-then-update of the type).
-CEILINGS = {"get": 1, "list": 3, "use": 2, "use reorder": 4, "create": 5, "create priced": 10}
+CEILINGS = {"get": 1, "list": 3, "use": 2, "use reorder": 4, "create": 3, "create priced": 8}
 
 
 async def test_hot_paths_send_a_fixed_number_of_statements(app, api, client) -> None:

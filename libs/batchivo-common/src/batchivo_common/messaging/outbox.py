@@ -19,6 +19,7 @@ from sqlalchemy import (
     Column,
     ColumnElement,
     DateTime,
+    FromClause,
     Identity,
     Index,
     Integer,
@@ -30,6 +31,7 @@ from sqlalchemy import (
     Uuid,
     func,
     insert,
+    literal,
     select,
     text,
     update,
@@ -178,15 +180,27 @@ def _row(envelope: EventEnvelope) -> dict[str, Any]:
     }
 
 
-def events_cte(table: Table, envelopes: Sequence[EventEnvelope]) -> CTE:
+def events_cte(
+    table: Table, envelopes: Sequence[EventEnvelope], *, only_with: FromClause | None = None
+) -> CTE:
     """The outbox INSERT of ``envelopes`` as a data-modifying CTE, for a statement that also changes the
     state the events describe (add it with ``add_cte`` and select :func:`relay_wakeup` in the same
     statement): the change, its events and the relay's wake-up in one round trip, one atomic statement.
 
     PostgreSQL runs such a CTE exactly once, to completion, whether or not the query reads it; rows keep their
     VALUES order, so the identity column numbers them in order. inline(): the app role may INSERT but neither
-    SELECT (RETURNING) nor use the identity's sequence directly, so the id is left to the column default."""
-    return insert(table).inline().values([_row(e) for e in envelopes]).cte("added_events")
+    SELECT (RETURNING) nor use the identity's sequence directly, so the id is left to the column default.
+
+    ``only_with``: a one-row CTE of the same statement (say an INSERT ... ON CONFLICT DO NOTHING RETURNING):
+    the events are inserted only when it has its row (one envelope then)."""
+    rows = [_row(e) for e in envelopes]
+    if only_with is None:
+        return insert(table).inline().values(rows).cte("added_events")
+    if len(rows) != 1:
+        raise ValueError("only_with takes exactly one event")
+    (row,) = rows
+    values = select(*(literal(value, table.c[key].type) for key, value in row.items())).select_from(only_with)
+    return insert(table).inline().from_select(list(row), values).cte("added_events")
 
 
 def relay_wakeup(table: Table) -> ColumnElement[Any]:

@@ -11,10 +11,22 @@ from typing import Any, cast
 
 from batchivo_common.messaging.envelope import EventEnvelope
 from batchivo_common.messaging.outbox import events_cte, relay_wakeup
-from sqlalchemy import ColumnElement, Select, Table, bindparam, delete, func, select, union_all, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Table,
+    bindparam,
+    delete,
+    func,
+    literal,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
 from batchivo_inventory.db import outbox
@@ -95,6 +107,10 @@ _ONE_LOCKED = _ONE.with_for_update(of=Spool).execution_options(populate_existing
 
 _SPOOLS = cast(Table, Spool.__table__)
 _LEDGER = cast(Table, InventoryTransaction.__table__)
+#: The spool columns an INSERT may set (computed ones are the database's) and those loaded back (not the
+#: deferred search columns).
+_INSERTED = frozenset(c.key for c in _SPOOLS.c if c.computed is None)
+_LOADED = [c for c in _SPOOLS.c if c.key not in {"location_key", "search_document"}]
 # A weight change of a locked spool, as the one Core statement it is (no unit-of-work flush).
 _SET_WEIGHT = (
     update(_SPOOLS)
@@ -145,6 +161,50 @@ class SpoolRepository:
             raise
         if spool is None:
             raise CodeTaken(str(values["code"]))
+        return spool
+
+    async def insert_purchased(self, spool: Spool, purchase: dict[str, Any], event: EventEnvelope) -> Spool:
+        """Insert the new ``spool`` (a transient object with its code), its ``purchase`` ledger row and its
+        ``created`` event in ONE statement, and return it persistent in the session with what the database
+        filled in. The spool's INSERT is ``ON CONFLICT DO NOTHING`` on its code; the ledger row and the
+        event are inserted from its RETURNING, so a taken code writes nothing at all (:class:`CodeTaken`)
+        and the transaction goes on. A filament type deleted meanwhile fails the statement
+        (:class:`FilamentTypeGone`), which ends the request's transaction anyway."""
+        values = {key: getattr(spool, key) for key in _INSERTED if key in spool.__dict__}
+        new = (
+            insert(_SPOOLS)
+            .values(**values)
+            .on_conflict_do_nothing(index_elements=[_SPOOLS.c.tenant_id, _SPOOLS.c.code])
+            .returning(*_LOADED)
+            .cte("new_spool")
+        )
+        booked = (
+            insert(_LEDGER)
+            .from_select(
+                ["id", *purchase],
+                select(
+                    literal(uuid.uuid4(), _LEDGER.c.id.type),
+                    *(literal(v, _LEDGER.c[k].type) for k, v in purchase.items()),
+                ).select_from(new),
+            )
+            .cte("booked")
+        )
+        stmt = select(*new.c, relay_wakeup(outbox)).add_cte(
+            booked, events_cte(outbox, [event], only_with=new)
+        )
+        try:
+            row = (await self.session.execute(stmt)).one_or_none()
+        except IntegrityError as exc:
+            if "fk_spools_filament_type_id_filament_types" in str(exc.orig):
+                raise FilamentTypeGone(str(spool.filament_type_id)) from None
+            raise
+        if row is None:
+            raise CodeTaken(spool.code)
+        for column, value in zip(_LOADED, row, strict=False):  # the last value is pg_notify's
+            setattr(spool, column.key, value)
+        # As if loaded by a query: committed state, persistent in the session (deferred columns unloaded).
+        make_transient_to_detached(spool)
+        self.session.add(spool)
         return spool
 
     async def set_weight(self, spool: Spool, grams: Decimal) -> None:

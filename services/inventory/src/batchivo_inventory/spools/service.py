@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from batchivo_inventory.db import outbox
 from batchivo_inventory.locations.repository import LocationRepository, SpoolEventRepository
 from batchivo_inventory.locations.rules import EventKind
+from batchivo_inventory.materials.models import FilamentType, MaterialType
 from batchivo_inventory.materials.repository import FilamentTypeRepository
 from batchivo_inventory.materials.service import FilamentTypeService
 from batchivo_inventory.spools import rules, weighing
@@ -126,32 +127,30 @@ class SpoolService:
         await self._place_fields(tenant_id, fields)
         created: list[SpoolRow] = []
         for _ in range(quantity):
-            values = {
-                "id": uuid.uuid4(),
-                "tenant_id": tenant_id,
-                "current_weight": fields["initial_weight"] if current is None else current,
-                "version": 1,
-                "is_archived": False,
-                "low_stock_notified": False,
+            spool = Spool(
+                id=uuid.uuid4(),
+                tenant_id=tenant_id,
+                current_weight=fields["initial_weight"] if current is None else current,
+                version=1,
+                is_archived=False,
+                low_stock_notified=False,
                 **fields,
+            )
+            purchase = {
+                "tenant_id": tenant_id,
+                "spool_id": spool.id,
+                "kind": rules.Kind.purchase.value,
+                "grams_before": Decimal(0),
+                "delta": spool.current_weight,
+                "grams_after": spool.current_weight,
+                "reason": "purchase",
+                "actor_id": principal.user_id,
             }
             try:
-                spool = await self._insert_with_code(values, chosen_code)
+                spool = await self._insert_with_code(spool, purchase, loaded, chosen_code)
             except FilamentTypeGone:
                 raise NotFound("Filament type not found") from None
-            await self.ledger.add(
-                tenant_id=tenant_id,
-                spool_id=spool.id,
-                kind=rules.Kind.purchase.value,
-                grams_before=Decimal(0),
-                delta=spool.current_weight,
-                grams_after=spool.current_weight,
-                reason="purchase",
-                actor_id=principal.user_id,
-            )
-            # The INSERT returned what the database filled in (code number, timestamps): no read back.
             row = SpoolRow(spool, loaded[0], loaded[1])
-            await self.publish(row, "created")
             await self.stock.check_spool(spool)
             created.append(row)
         if fields.get("purchase_price") is not None:
@@ -159,17 +158,29 @@ class SpoolService:
         await self.stock.check_filament_type(tenant_id, fields["filament_type_id"], known=loaded[0])
         return created
 
-    async def _insert_with_code(self, values: dict[str, Any], chosen: str | None) -> Spool:
+    async def _insert_with_code(
+        self,
+        spool: Spool,
+        purchase: dict[str, Any],
+        loaded: tuple[FilamentType, MaterialType],
+        chosen: str | None,
+    ) -> Spool:
+        """The spool with its purchase row and ``created`` event, in one statement per attempt."""
+
+        async def attempt(code: str) -> Spool:
+            spool.code = code
+            event = spool_event(SpoolRow(spool, *loaded), "created")
+            return await self.spools.insert_purchased(spool, purchase, event)
+
         if chosen is not None:
             try:
-                return await self.spools.insert({**values, "code": chosen})
+                return await attempt(chosen)
             except CodeTaken:
                 raise Conflict(f"Spool code {chosen} is already used") from None
         for _ in range(_CODE_ATTEMPTS):
             # A person may have chosen a code that looks generated; skip those numbers.
-            code = rules.format_code(await self.spools.next_code_number(values["tenant_id"]))
             try:
-                return await self.spools.insert({**values, "code": code})
+                return await attempt(rules.format_code(await self.spools.next_code_number(spool.tenant_id)))
             except CodeTaken:
                 continue
         raise Conflict("Could not generate a free spool code")  # pragma: no cover
