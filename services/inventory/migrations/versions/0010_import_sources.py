@@ -1,4 +1,4 @@
-"""inventory: a bulk import may write the spools' search documents itself, one statement for many spools.
+"""inventory: Spoolman keys from before instances were told apart set aside; bulk search documents.
 
 Revision ID: 0010_import_sources
 Revises: 0009_search_accents
@@ -12,8 +12,12 @@ has a ``WHEN`` condition: it stands aside while the transaction-local setting
 documents at once (``transfer/bulk.py``; a test holds the two forms together). Everything else (single
 writes, updates, the migrations' rebuilds) still goes through the trigger unchanged.
 
-The import keys need no column change: an instance's namespace is stored as ``spoolman:<digest>`` within
-the existing ``varchar(32)`` ``source`` (see the ADR).
+Spoolman import keys are per instance from now on (``spoolman`` = the default instance, ``spoolman:<digest>``
+a named one, within the existing ``varchar(32)``; see the ADR). The keys made before could come from any
+instance, so they move to ``spoolman-before-instances``: an import takes one over only under the ADR's
+conditions, and the default instance starts clean, so a new shop's unnamed upload and its named second
+instance never meet. Downgrade moves them back (a key the default instance made since is kept instead).
+The owner steps out of FORCE RLS for this transaction only, as 0004 and 0009 did.
 """
 
 from __future__ import annotations
@@ -42,9 +46,25 @@ def _replace_trigger(when: str) -> None:
     op.execute(TRIGGER.format(schema=SCHEMA, when=when))
 
 
+LEGACY = "spoolman-before-instances"
+
+
+def _move_keys(statement: str) -> None:
+    op.execute(f"ALTER TABLE {SCHEMA}.import_keys NO FORCE ROW LEVEL SECURITY")
+    op.execute(statement)
+    op.execute(f"ALTER TABLE {SCHEMA}.import_keys FORCE ROW LEVEL SECURITY")
+
+
 def upgrade() -> None:
     _replace_trigger(BULK_OFF)
+    _move_keys(f"UPDATE {SCHEMA}.import_keys SET source = '{LEGACY}' WHERE source = 'spoolman'")  # noqa: S608
 
 
 def downgrade() -> None:
+    _move_keys(
+        f"UPDATE {SCHEMA}.import_keys k SET source = 'spoolman' WHERE k.source = '{LEGACY}'"  # noqa: S608
+        f" AND NOT EXISTS (SELECT 1 FROM {SCHEMA}.import_keys d WHERE d.tenant_id = k.tenant_id"
+        " AND d.source = 'spoolman' AND d.kind = k.kind AND d.external_id = k.external_id)"
+    )
+    op.execute(f"DELETE FROM {SCHEMA}.import_keys WHERE source = '{LEGACY}'")  # noqa: S608
     _replace_trigger("")

@@ -487,11 +487,12 @@ async def test_two_spoolman_instances_with_the_same_ids_import_as_distinct_spool
         _spoolman_spool(2, "Sunlu", "ABS", "White", 50),
     ]
     first = await _spoolman(client, tenant, workshop, "Workshop")
-    assert (first["instance"], first["created"]) == ("Workshop", 2)
+    assert first["created"] == 2
     # the other instance's spools 1 and 2 are other spools, not the workshop's spools 1 and 2
     second = await _spoolman(client, tenant, office, "office")
-    assert (second["instance"], second["created"], second["updated"]) == ("office", 2, 0)
     assert await _count(admin_conn, "spools", tenant) == 4
+    assert (second["created"], second["updated"]) == (2, 0)
+    assert (first["instance"], second["instance"]) == ("Workshop", "office")
     listed = (await client.get("/api/v1/spools", headers=tenant.headers())).json()["items"]
     by_brand = {s["filament_type"]["brand"]: s for s in listed}
     assert (by_brand["Polymaker"]["current_weight"], by_brand["Elegoo"]["current_weight"]) == (900, 700)
@@ -512,27 +513,46 @@ async def test_two_spoolman_instances_with_the_same_ids_import_as_distinct_spool
     await _ledger_balances(admin_conn, tenant)
 
 
+async def _as_before_instances(admin_conn, tenant) -> None:
+    """The keys as an import before instances were told apart left them (migration 0010 moved them)."""
+    await admin_conn.execute(
+        "update inventory.import_keys set source = 'spoolman-before-instances' where tenant_id = $1",
+        tenant.id,
+    )
+
+
 async def test_keys_from_before_instances_stay_valid_for_the_default_and_a_named_instance(
     api, client, admin_conn
 ) -> None:
     tenant = api.tenant()
     workshop = [_spoolman_spool(1, "Polymaker", "PLA", "Charcoal Black", 100)]
-    # an upload without a name is the default instance: the "spoolman" keys every earlier import made
     assert (await _spoolman(client, tenant, workshop))["created"] == 1
-    sources = await admin_conn.fetch(
-        "select distinct source from inventory.import_keys where tenant_id = $1", tenant.id
-    )
-    assert [r["source"] for r in sources] == ["spoolman"]
+    await _as_before_instances(admin_conn, tenant)
+    # an upload without a name (the default instance) finds its spool as before
     assert (await _spoolman(client, tenant, workshop))["unchanged"] == 1
+    assert await _count(admin_conn, "spools", tenant) == 1
+
+    other = api.tenant()
+    assert (await _spoolman(client, other, workshop))["created"] == 1
+    await _as_before_instances(admin_conn, other)
     # another instance whose spool 1 is another filament does not take the old key's spool
     office = [_spoolman_spool(1, "Elegoo", "PLA", "Red", 300)]
-    assert (await _spoolman(client, tenant, office, "Office"))["created"] == 1
-    # the same Spoolman imported under a name (or by URL) takes its old spool over, once
+    assert (await _spoolman(client, other, office, "Office"))["created"] == 1
+    # the same Spoolman imported under a name (or by its URL) takes its old spool over, once
     workshop[0]["used_weight"] = 200
-    named = await _spoolman(client, tenant, workshop, "Workshop")
+    named = await _spoolman(client, other, workshop, "Workshop")
     assert (named["created"], named["updated"]) == (0, 1)
-    again = await _spoolman(client, tenant, workshop, "Workshop")
-    assert (again["created"], again["unchanged"]) == (0, 1)
+    assert (await _spoolman(client, other, workshop, "Workshop"))["unchanged"] == 1
+    # taken over, it is not the default instance's any more
+    assert (await _spoolman(client, other, workshop))["created"] == 1
+    assert await _count(admin_conn, "spools", other) == 3
+
+
+async def test_an_unnamed_upload_and_a_named_instance_never_share_spools(api, client, admin_conn) -> None:
+    tenant = api.tenant()
+    same_filament = [_spoolman_spool(1, "Polymaker", "PLA", "Charcoal Black", 100)]
+    assert (await _spoolman(client, tenant, same_filament))["created"] == 1
+    assert (await _spoolman(client, tenant, same_filament, "Office"))["created"] == 1
     assert await _count(admin_conn, "spools", tenant) == 2
 
 
@@ -549,14 +569,14 @@ async def test_a_reimport_skips_an_archived_spool_and_says_so(api, client, admin
     text = header + "a1,PLA,Acme,Red,1000,850\na2,PLA,Acme,Red,1000,700\n"
     dry = (await _post(client, "spools", tenant, text, dry_run=True)).json()
     real = (await _post(client, "spools", tenant, text)).json()
+    spool = (await client.get(f"/api/v1/spools/{spool_id}", headers=tenant.headers())).json()
+    assert (spool["is_archived"], spool["current_weight"]) == (True, 800)
     for body in (dry, real):
         assert (body["created"], body["updated"], body["skipped"], body["failed"]) == (0, 1, 1, 0)
         skipped = [r for r in body["results"] if r["action"] == "skipped"]
         assert [(r["line"], r["id"]) for r in skipped] == [(3, spool_id)]
         assert "archived" in skipped[0]["note"] and "restore" in skipped[0]["note"]
     assert real["applied"] is True
-    spool = (await client.get(f"/api/v1/spools/{spool_id}", headers=tenant.headers())).json()
-    assert (spool["is_archived"], spool["current_weight"]) == (True, 800)
     # restored, the next import updates it
     await client.post(f"/api/v1/spools/{spool_id}/restore", headers=tenant.headers())
     after = (await _post(client, "spools", tenant, text)).json()

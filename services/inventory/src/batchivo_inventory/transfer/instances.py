@@ -5,8 +5,8 @@ Two Spoolman instances both have a spool 7; each must map onto its own spool her
 
 - an import from an instance's API: the instance's base URL, normalised (:func:`instance_url`);
 - an uploaded export: the instance name the user gives (form field ``instance``; trimmed, inner spaces
-  collapsed, case-insensitive). Without one, the default instance, ``spoolman`` — the namespace of every
-  Spoolman key made before instances were told apart, so those keys keep working for uploads.
+  collapsed, case-insensitive). Without one, the default instance, ``spoolman``. (Keys made before
+  instances were told apart are ``spoolman-before-instances``; see the import service for their use.)
 
 A named instance is stored as ``spoolman:`` + the first 22 hex digits (88 bits) of the SHA-256 of
 ``url:<normalised url>`` or ``name:<folded name>``: a URL does not fit 32 characters, and the digest is

@@ -56,8 +56,9 @@ SPOOLS = cast(Table, Spool.__table__)
 LEDGER = cast(Table, InventoryTransaction.__table__)
 KEYS = cast(Table, ImportKey.__table__)
 SPOOLMAN_USED_REASON = "imported: used weight in Spoolman"
-#: The namespace of Spoolman keys made before instances were told apart, and of the default instance.
-LEGACY_SPOOLMAN = "spoolman"
+#: Spoolman keys made before instances were told apart (moved here by migration 0010_import_sources).
+LEGACY_SPOOLMAN = "spoolman-before-instances"
+SPOOLMAN = "spoolman"
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,8 +233,8 @@ class ImportService:
         by_code = await self._spools_by_code([r.code for r in rows if r.code is not None])
         external = [r.external_id for r in rows if r.external_id is not None and r.code is None]
         by_key = await self._spools_by_key(source, external)
-        # Keys made before Spoolman instances were told apart (source "spoolman"), for ids this instance
-        # has no key for yet: taken over only by a spool of the same filament type (below).
+        # Keys made before Spoolman instances were told apart, for ids this instance has no key for yet:
+        # the default instance takes them as before; a named one only for a spool of the same type.
         legacy = await self._legacy_spools(source, [e for e in external if e not in by_key])
         new: list[tuple[SpoolIn, _Type]] = []
         matched: list[tuple[SpoolIn, _Type, Spool]] = []
@@ -257,7 +258,11 @@ class ImportService:
             if existing is None and row.code is None and row.external_id is not None:
                 existing = by_key.get(row.external_id)
                 old = legacy.pop(row.external_id, None)
-                if existing is None and old is not None and old.filament_type_id == kind.filament.id:
+                if (
+                    existing is None
+                    and old is not None
+                    and (source == SPOOLMAN or old.filament_type_id == kind.filament.id)
+                ):
                     existing = old
             if existing is None:
                 if row.initial_weight is None:
@@ -546,9 +551,9 @@ class ImportService:
         return result
 
     async def _legacy_spools(self, source: str, external_ids: list[str]) -> dict[str, Spool]:
-        """For a named Spoolman instance: the spools that keys of the old shared ``spoolman`` namespace name,
-        unless another named instance has already taken that spool over."""
-        if not source.startswith(f"{LEGACY_SPOOLMAN}:") or not external_ids:
+        """For a Spoolman instance: the spools that keys made before instances were told apart name, unless
+        another instance has already taken that spool over."""
+        if not (source == SPOOLMAN or source.startswith(f"{SPOOLMAN}:")) or not external_ids:
             return {}
         found = await self._spools_by_key(LEGACY_SPOOLMAN, external_ids, remember=False)
         if not found:
@@ -556,7 +561,7 @@ class ImportService:
         taken = select(ImportKey.target_id).where(
             ImportKey.tenant_id == self.tenant_id,
             ImportKey.kind == "spool",
-            ImportKey.source.startswith(f"{LEGACY_SPOOLMAN}:"),
+            or_(ImportKey.source == SPOOLMAN, ImportKey.source.startswith(f"{SPOOLMAN}:")),
             ImportKey.source != source,
             ImportKey.target_id.in_([s.id for s in found.values()]),
         )
