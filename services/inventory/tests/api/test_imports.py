@@ -333,6 +333,12 @@ async def test_spoolman_api_url_is_fetched_only_when_private_urls_are_allowed(
         assert (response.json()["created"], response.json()["failed"]) == (3, 1)
         # every Spoolman filament became a type, also the one whose only spool was skipped
         assert response.json()["filament_types_created"] == 4
+        # the instance is its URL, normalised: spelled another way, the same spools are found again
+        assert response.json()["instance"] == spoolman_server.lower().rstrip("/")
+        again = await client.post(
+            f"{IMPORT}/spoolman", data={"url": f"{spoolman_server.upper()}/"}, headers=tenant.headers()
+        )
+        assert (again.json()["created"], again.json()["unchanged"]) == (0, 3), again.text
         down = await client.post(
             f"{IMPORT}/spoolman", data={"url": "http://127.0.0.1:9/"}, headers=tenant.headers()
         )
