@@ -92,10 +92,12 @@ async def insert_spools(
         part = rows[start : start + BATCH]
         source = unnest_rows(table, part).subquery("r")
         columns = list(part[0])
+        # Outer joins: a row naming no filament type must fail on the foreign key, not vanish.
         query = (
             select(*[source.c[name] for name in columns], _search_document(source))
-            .join(FilamentType, FilamentType.id == source.c.filament_type_id)
-            .join(MaterialType, MaterialType.id == FilamentType.material_type_id)
+            .select_from(source)
+            .outerjoin(FilamentType, FilamentType.id == source.c.filament_type_id)
+            .outerjoin(MaterialType, MaterialType.id == FilamentType.material_type_id)
         )
         await session.execute(insert(table).from_select([*columns, "search_document"], query))
     await session.execute(text("SELECT set_config('app.spool_search_bulk', 'off', true)"))
