@@ -46,8 +46,8 @@ from batchivo_inventory.transfer.rules import FilamentTypeIn, RowError, SpoolIn,
 Action = Literal["created", "updated", "unchanged", "skipped"]
 Kind = Literal["filament_type", "spool"]
 #: The namespace of an import's external ids: ``csv``, ``spoolmandb``, ``spoolman`` (the default Spoolman
-#: instance, and every Spoolman key made before instances were told apart) or ``spoolman:<digest>`` (one
-#: Spoolman instance: :func:`batchivo_inventory.transfer.instances.source_of`).
+#: instance) or ``spoolman:<digest>`` (a named instance or a URL: ``transfer/instances.py``); the keys made
+#: before instances were told apart are ``spoolman-before-instances`` (see ``_legacy_spools``).
 Source = str
 #: What a re-import says of a row whose spool is archived: it is neither restored nor changed.
 ARCHIVED_NOTE = "archived here: restore the spool first to import into it"
