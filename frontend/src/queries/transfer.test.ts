@@ -11,6 +11,7 @@ const report: ImportReport = {
   created: 1,
   updated: 0,
   unchanged: 0,
+  skipped: 0,
   failed: 1,
   filament_types_created: 0,
   filament_types_updated: 0,
@@ -42,6 +43,15 @@ describe("sendImport", () => {
     expect(new URL(request.url).searchParams.get("dry_run")).toBe("true");
     const form = await request.formData();
     expect(form.get("file")).not.toBeNull();
+  });
+
+  it("names the Spoolman instance, and only for Spoolman", async () => {
+    const fetch = vi.spyOn(session, "fetch").mockImplementation(async () => new Response(JSON.stringify(report), { status: 200 }));
+    await sendImport({ kind: "spoolman", url: "http://spoolman.lan:7912", instance: "Workshop", dryRun: true });
+    await sendImport({ kind: "spools", file: new File(["x"], "s.csv"), instance: "Workshop", dryRun: true });
+    const [spoolman, spools] = fetch.mock.calls.map((call) => call[0] as Request);
+    expect((await spoolman!.formData()).get("instance")).toBe("Workshop");
+    expect((await spools!.formData()).get("instance")).toBeNull();
   });
 
   it("answers the report of a refused real run (422 IMPORT_INVALID) like a dry run's", async () => {

@@ -57,14 +57,17 @@ export interface ImportRequest {
   kind: ImportKind;
   file?: File | null;
   url?: string;
+  /** Spoolman: the instance's name (its ids are matched per instance); blank = the URL, or the default. */
+  instance?: string;
   dryRun: boolean;
 }
 
 /** Sends one import and answers its report (also for a refused real run, whose report says why). */
-export async function sendImport({ kind, file, url, dryRun }: ImportRequest): Promise<ImportReport> {
+export async function sendImport({ kind, file, url, instance, dryRun }: ImportRequest): Promise<ImportReport> {
   const form = new FormData();
   if (file) form.append("file", file);
   else if (url) form.append("url", url);
+  if (kind === "spoolman" && instance) form.append("instance", instance);
   const request = new Request(new URL(`/api/v1/inventory/import/${kind}?dry_run=${dryRun}`, window.location.origin), {
     method: "POST",
     body: form,

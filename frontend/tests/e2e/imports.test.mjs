@@ -188,6 +188,35 @@ test("the import & export page in dark mode and at phone width", async () => {
   await page.setViewportSize({ width: 1280, height: 860 });
 });
 
+test("another Spoolman instance with the same ids is other spools; an archived spool is skipped, not restored", async () => {
+  await nav("Import & export").click();
+  await choose("spoolman", "office-spools.json", "application/json", SPOOLMAN_EXPORT);
+  await page.getByTestId("import-instance-name").fill("Office");
+  await run("Check (dry run)");
+  assert.equal(await count("created"), 3, "the office's spools 1-3 are not the default instance's spools 1-3");
+  await waitForText(page.getByTestId("import-instance"), "Spoolman instance: Office");
+  await run("Import");
+  assert.equal(await count("created"), 3);
+  const results = page.getByTestId("import-results");
+  const charcoal = results.getByRole("row").filter({ hasText: "PolyTerra Charcoal Black" }).filter({ hasText: "FIL-" });
+  const code = ((await charcoal.innerText()).match(/FIL-\d+/) ?? [""])[0];
+  await results.getByRole("link", { name: new RegExp(`^${code} `) }).click();
+  await page.getByRole("heading", { name: code }).waitFor();
+  await page.getByRole("button", { name: "Archive", exact: true }).click();
+  await page.getByRole("alertdialog").getByRole("button", { name: "Archive spool" }).click();
+  await page.getByRole("alertdialog").waitFor({ state: "hidden" });
+
+  await nav("Import & export").click();
+  await choose("spoolman", "office-spools.json", "application/json", SPOOLMAN_EXPORT);
+  await page.getByTestId("import-instance-name").fill("office");
+  await run("Check (dry run)");
+  assert.equal(await count("created"), 0);
+  assert.equal(await count("skipped"), 1);
+  const skipped = page.getByTestId("import-results").getByRole("row").filter({ hasText: code });
+  await waitForText(skipped, "Skipped: archived here");
+  await shot("71-import-archived-skipped");
+});
+
 test("the imports journey logged no unexpected errors in the browser console", () => {
   assert.deepEqual(
     consoleErrors.filter((text) => !/status of (401)/.test(text)),

@@ -167,8 +167,10 @@ export interface paths {
          * Import Spoolman
          * @description Spoolman's vendors, filaments and spools: its JSON or CSV export (``file``), or its base URL
          *     (``url``; the server fetches ``/api/v1/vendor``, ``/filament`` and ``/spool``). Spools keep their
-         *     Spoolman id as key: a re-import updates them (remaining weight as an adjustment), never duplicates.
-         *     A spool that cannot be imported (no weight anywhere) is skipped and reported; the others are imported.
+         *     Spoolman id as key, per instance (``instance``, else the URL, else the default instance): a re-import
+         *     updates them (remaining weight as an adjustment), never duplicates; another instance's spool 7 is
+         *     another spool. A spool that cannot be imported (no weight anywhere) is skipped and reported; the
+         *     others are imported. A spool archived here is reported as skipped, neither restored nor changed.
          */
         post: operations["import-export-import_spoolman"];
         delete?: never;
@@ -691,6 +693,11 @@ export interface components {
              */
             file?: string | null;
             /**
+             * Instance
+             * @description A name for the Spoolman instance the data comes from (its ids are matched per instance). Default: the URL for a URL import, the default instance for an uploaded export
+             */
+            instance?: string | null;
+            /**
              * Url
              * @description Or: where to fetch it (http/https)
              */
@@ -852,12 +859,16 @@ export interface components {
             filament_types_created: number;
             /** Filament Types Updated */
             filament_types_updated: number;
+            /** Instance */
+            instance?: string | null;
             /** Material Types Created */
             material_types_created: string[];
             /** Results */
             results: components["schemas"]["RowOutcome"][];
             /** Rows */
             rows: number;
+            /** Skipped */
+            skipped: number;
             /**
              * Source
              * @enum {string}
@@ -1146,7 +1157,7 @@ export interface components {
              * Action
              * @enum {string}
              */
-            action: "created" | "updated" | "unchanged";
+            action: "created" | "updated" | "unchanged" | "skipped";
             /**
              * Id
              * Format: uuid
@@ -1161,6 +1172,8 @@ export interface components {
             label: string;
             /** Line */
             line: number;
+            /** Note */
+            note?: string | null;
         };
         /** SettingsRead */
         SettingsRead: {

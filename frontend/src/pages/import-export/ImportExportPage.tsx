@@ -30,6 +30,7 @@ function Counts({ report }: { report: ImportReport }) {
     ["created", report.created],
     ["updated", report.updated],
     ["unchanged", report.unchanged],
+    ["skipped", report.skipped],
     ["with errors", report.failed],
   ];
   return (
@@ -37,6 +38,12 @@ function Counts({ report }: { report: ImportReport }) {
       <p className="text-sm">
         {report.dry_run ? "Dry run — nothing was written. " : report.applied ? "Imported. " : "Nothing was imported. "}
         <span className="text-muted-foreground">Counts are {what}.</span>
+        {report.source === "spoolman" ? (
+          <span className="text-muted-foreground" data-testid="import-instance">
+            {" "}
+            Spoolman instance: {report.instance ?? "default"}.
+          </span>
+        ) : null}
       </p>
       <dl className="flex flex-wrap gap-2" data-testid="import-counts">
         {items.map(([label, value]) => (
@@ -88,7 +95,7 @@ function Errors({ report }: { report: ImportReport }) {
   );
 }
 
-const ACTION_VARIANT = { created: "default", updated: "secondary", unchanged: "outline" } as const;
+const ACTION_VARIANT = { created: "default", updated: "secondary", unchanged: "outline", skipped: "outline" } as const;
 
 function Results({ report }: { report: ImportReport }) {
   if (report.results.length === 0) return null;
@@ -116,13 +123,14 @@ function Results({ report }: { report: ImportReport }) {
                 </TableCell>
                 <TableCell className="break-words">
                   <span className="text-muted-foreground">{result.kind === "spool" ? "Spool" : "Filament type"} · </span>
-                  {result.kind === "spool" && !report.dry_run ? (
+                  {result.kind === "spool" && (!report.dry_run || result.action === "skipped") ? (
                     <Link to={`/spools/${result.id}`} className="underline-offset-4 hover:underline">
                       {result.label}
                     </Link>
                   ) : (
                     result.label
                   )}
+                  {result.note ? <span className="block text-sm text-muted-foreground">Skipped: {result.note}</span> : null}
                 </TableCell>
               </TableRow>
             ))}
@@ -138,6 +146,7 @@ function ImportCard() {
   const [kind, setKind] = useState<ImportKind>("spools");
   const [file, setFile] = useState<File | null>(null);
   const [url, setUrl] = useState("");
+  const [instance, setInstance] = useState("");
   const [inputKey, setInputKey] = useState(0);
   const mutation = useImport();
   const spec = IMPORT_KINDS.find((k) => k.value === kind) ?? IMPORT_KINDS[0]!;
@@ -145,7 +154,7 @@ function ImportCard() {
   const report = mutation.data;
 
   const send = (dryRun: boolean) => {
-    mutation.mutate({ kind, file, url: url.trim(), dryRun });
+    mutation.mutate({ kind, file, url: url.trim(), instance: instance.trim(), dryRun });
   };
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
@@ -155,6 +164,7 @@ function ImportCard() {
     setKind(next);
     setFile(null);
     setUrl("");
+    setInstance("");
     setInputKey((k) => k + 1);
     mutation.reset();
   };
@@ -198,6 +208,23 @@ function ImportCard() {
           {spec.url ? (
             <Field label="Or its URL" hint={kind === "spoolman" ? "The Spoolman address, e.g. http://spoolman.local:7912" : "A raw filaments/<maker>.json URL"}>
               <Input type="url" inputMode="url" value={url} onChange={(event) => setUrl(event.target.value)} placeholder="https://" disabled={file !== null} />
+            </Field>
+          ) : null}
+          {kind === "spoolman" ? (
+            <Field
+              label="Spoolman instance (optional)"
+              hint="Its spools are matched by their Spoolman id within this instance. Leave blank: a URL import uses the URL, an uploaded export the default instance."
+            >
+              <Input
+                value={instance}
+                maxLength={100}
+                onChange={(event) => {
+                  setInstance(event.target.value);
+                  mutation.reset();
+                }}
+                placeholder="e.g. Workshop"
+                data-testid="import-instance-name"
+              />
             </Field>
           ) : null}
           <div className="flex flex-wrap items-end gap-2 md:col-span-2">

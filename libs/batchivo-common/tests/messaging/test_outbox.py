@@ -11,7 +11,7 @@ import pytest
 from batchivo_common.db.tenancy import tenant_scope
 from batchivo_common.messaging.envelope import new_event
 from batchivo_common.messaging.inbox import first_delivery
-from batchivo_common.messaging.outbox import add_event
+from batchivo_common.messaging.outbox import EVENTS_PER_STATEMENT, add_event, add_events
 from batchivo_common.observability.tracing import tracer
 from sqlalchemy import select, text
 from sqlalchemy.exc import DBAPIError
@@ -58,6 +58,21 @@ async def test_row_commits_with_the_callers_transaction_and_wakes_the_relay(clea
     trace_id = format(span.get_span_context().trace_id, "032x")
     assert headers["traceparent"].split("-")[1] == trace_id
     assert headers["x-tenant-id"] == str(tenant)
+
+
+async def test_many_events_keep_their_order_and_json_over_several_statements(clean_db) -> None:
+    db = clean_db
+    tenant = uuid.uuid4()
+    events = [_event(tenant) for _ in range(EVENTS_PER_STATEMENT * 2 + 5)]
+    with tenant_scope(tenant):
+        async with db.sessions() as session, session.begin():
+            await add_events(session, db.outbox, events)
+    rows = await db.fetch(
+        "select event_id, jsonb_typeof(envelope) as kind, envelope from msgtest.outbox order by id"
+    )
+    assert [r["event_id"] for r in rows] == [e.event_id for e in events]
+    assert {r["kind"] for r in rows} == {"object"}
+    assert json.loads(rows[-1]["envelope"]) == events[-1].model_dump(mode="json")
 
 
 async def test_row_disappears_with_a_rolled_back_transaction(clean_db) -> None:

@@ -333,6 +333,12 @@ async def test_spoolman_api_url_is_fetched_only_when_private_urls_are_allowed(
         assert (response.json()["created"], response.json()["failed"]) == (3, 1)
         # every Spoolman filament became a type, also the one whose only spool was skipped
         assert response.json()["filament_types_created"] == 4
+        # the instance is its URL, normalised: spelled another way, the same spools are found again
+        assert response.json()["instance"] == spoolman_server.lower().rstrip("/")
+        again = await client.post(
+            f"{IMPORT}/spoolman", data={"url": f"{spoolman_server.upper()}/"}, headers=tenant.headers()
+        )
+        assert (again.json()["created"], again.json()["unchanged"]) == (0, 3), again.text
         down = await client.post(
             f"{IMPORT}/spoolman", data={"url": "http://127.0.0.1:9/"}, headers=tenant.headers()
         )
@@ -444,3 +450,167 @@ async def test_a_reimport_updates_many_spools_in_bulk_with_ledger_and_events(api
     # the same file once more: nothing left to change
     again = (await _post(client, "spools", tenant, header + "".join(rows))).json()
     assert (again["updated"], again["unchanged"]) == (0, 30)
+
+
+def _spoolman_spool(spool_id: int, vendor: str, material: str, colour: str, used: float) -> dict[str, Any]:
+    return {
+        "id": spool_id,
+        "filament": {
+            "id": spool_id * 10,
+            "name": colour,
+            "material": material,
+            "weight": 1000,
+            "vendor": {"id": spool_id * 100, "name": vendor},
+        },
+        "initial_weight": 1000,
+        "used_weight": used,
+        "archived": False,
+    }
+
+
+async def _spoolman(client, tenant, document: Any, instance: str | None = None, **kw: Any):
+    response = await client.post(
+        f"{IMPORT}/spoolman",
+        params={"dry_run": "true" if kw.get("dry_run") else "false"},
+        files={"file": ("spools.json", json.dumps(document).encode(), "application/json")},
+        data={"instance": instance} if instance is not None else {},
+        headers=tenant.headers(),
+    )
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+async def test_two_spoolman_instances_with_the_same_ids_import_as_distinct_spools(
+    api, client, admin_conn
+) -> None:
+    tenant = api.tenant()
+    workshop = [
+        _spoolman_spool(1, "Polymaker", "PLA", "Charcoal Black", 100),
+        _spoolman_spool(2, "Prusament", "PETG", "Jet Black", 0),
+    ]
+    office = [
+        _spoolman_spool(1, "Elegoo", "PLA", "Red", 300),
+        _spoolman_spool(2, "Sunlu", "ABS", "White", 50),
+    ]
+    first = await _spoolman(client, tenant, workshop, "Workshop")
+    assert first["created"] == 2
+    # the other instance's spools 1 and 2 are other spools, not the workshop's spools 1 and 2
+    second = await _spoolman(client, tenant, office, "office")
+    assert await _count(admin_conn, "spools", tenant) == 4
+    assert (second["created"], second["updated"]) == (2, 0)
+    assert (first["instance"], second["instance"]) == ("Workshop", "office")
+    listed = (await client.get("/api/v1/spools", headers=tenant.headers())).json()["items"]
+    by_brand = {s["filament_type"]["brand"]: s for s in listed}
+    assert (by_brand["Polymaker"]["current_weight"], by_brand["Elegoo"]["current_weight"]) == (900, 700)
+
+    # each again, weighed further in its own Spoolman: updates its own spools, duplicates nothing
+    workshop[0]["used_weight"] = 150
+    office[0]["used_weight"] = 400
+    again = await _spoolman(
+        client, tenant, workshop, "  WORKSHOP "
+    )  # the name is case- and space-insensitive
+    assert (again["created"], again["updated"], again["unchanged"]) == (0, 1, 1)
+    again = await _spoolman(client, tenant, office, "Office")
+    assert (again["created"], again["updated"], again["unchanged"]) == (0, 1, 1)
+    assert await _count(admin_conn, "spools", tenant) == 4
+    listed = (await client.get("/api/v1/spools", headers=tenant.headers())).json()["items"]
+    by_brand = {s["filament_type"]["brand"]: s for s in listed}
+    assert (by_brand["Polymaker"]["current_weight"], by_brand["Elegoo"]["current_weight"]) == (850, 600)
+    await _ledger_balances(admin_conn, tenant)
+
+
+async def _as_before_instances(admin_conn, tenant) -> None:
+    """The keys as an import before instances were told apart left them (migration 0010 moved them)."""
+    await admin_conn.execute(
+        "update inventory.import_keys set source = 'spoolman-before-instances' where tenant_id = $1",
+        tenant.id,
+    )
+
+
+async def test_keys_from_before_instances_stay_valid_for_the_default_and_a_named_instance(
+    api, client, admin_conn
+) -> None:
+    tenant = api.tenant()
+    workshop = [_spoolman_spool(1, "Polymaker", "PLA", "Charcoal Black", 100)]
+    assert (await _spoolman(client, tenant, workshop))["created"] == 1
+    await _as_before_instances(admin_conn, tenant)
+    # an upload without a name (the default instance) finds its spool as before
+    assert (await _spoolman(client, tenant, workshop))["unchanged"] == 1
+    assert await _count(admin_conn, "spools", tenant) == 1
+
+    other = api.tenant()
+    assert (await _spoolman(client, other, workshop))["created"] == 1
+    await _as_before_instances(admin_conn, other)
+    # another instance whose spool 1 is another filament does not take the old key's spool
+    office = [_spoolman_spool(1, "Elegoo", "PLA", "Red", 300)]
+    assert (await _spoolman(client, other, office, "Office"))["created"] == 1
+    # the same Spoolman imported under a name (or by its URL) takes its old spool over, once
+    workshop[0]["used_weight"] = 200
+    named = await _spoolman(client, other, workshop, "Workshop")
+    assert (named["created"], named["updated"]) == (0, 1)
+    assert (await _spoolman(client, other, workshop, "Workshop"))["unchanged"] == 1
+    # taken over, it is not the default instance's any more
+    assert (await _spoolman(client, other, workshop))["created"] == 1
+    assert await _count(admin_conn, "spools", other) == 3
+
+
+async def test_an_unnamed_upload_and_a_named_instance_never_share_spools(api, client, admin_conn) -> None:
+    tenant = api.tenant()
+    same_filament = [_spoolman_spool(1, "Polymaker", "PLA", "Charcoal Black", 100)]
+    assert (await _spoolman(client, tenant, same_filament))["created"] == 1
+    assert (await _spoolman(client, tenant, same_filament, "Office"))["created"] == 1
+    assert await _count(admin_conn, "spools", tenant) == 2
+
+
+async def test_a_reimport_skips_an_archived_spool_and_says_so(api, client, admin_conn) -> None:
+    tenant = api.tenant()
+    header = "external_id,material,brand,color_name,initial_weight,current_weight\n"
+    first = (
+        await _post(client, "spools", tenant, header + "a1,PLA,Acme,Red,1000,900\na2,PLA,Acme,Red,1000,800\n")
+    ).json()
+    spool_id = first["results"][-1]["id"]
+    archived = await client.post(f"/api/v1/spools/{spool_id}/archive", headers=tenant.headers())
+    assert archived.status_code == 200, archived.text
+    # both weighed again: the active spool is updated, the archived one neither restored nor changed
+    text = header + "a1,PLA,Acme,Red,1000,850\na2,PLA,Acme,Red,1000,700\n"
+    dry = (await _post(client, "spools", tenant, text, dry_run=True)).json()
+    real = (await _post(client, "spools", tenant, text)).json()
+    spool = (await client.get(f"/api/v1/spools/{spool_id}", headers=tenant.headers())).json()
+    assert (spool["is_archived"], spool["current_weight"]) == (True, 800)
+    for body in (dry, real):
+        assert (body["created"], body["updated"], body["skipped"], body["failed"]) == (0, 1, 1, 0)
+        skipped = [r for r in body["results"] if r["action"] == "skipped"]
+        assert [(r["line"], r["id"]) for r in skipped] == [(3, spool_id)]
+        assert "archived" in skipped[0]["note"] and "restore" in skipped[0]["note"]
+    assert real["applied"] is True
+    # restored, the next import updates it
+    await client.post(f"/api/v1/spools/{spool_id}/restore", headers=tenant.headers())
+    after = (await _post(client, "spools", tenant, text)).json()
+    assert (after["updated"], after["skipped"]) == (1, 0)
+    await _ledger_balances(admin_conn, tenant)
+
+
+async def test_bulk_created_spools_have_the_triggers_search_documents(api, client, admin_conn) -> None:
+    tenant = api.tenant()
+    text = "code,material,brand,color_name,initial_weight,location,supplier,lot_number\n" + "".join(
+        f"ZX-{i},PLA,Prusament,Galaxy Black,1000,Shelf {i},Filaments Café,L-{i}\n" for i in range(5)
+    )
+    assert (await _post(client, "spools", tenant, text)).json()["created"] == 5
+    written = await admin_conn.fetch(
+        "select code, search_document::text from inventory.spools where tenant_id = $1 order by code",
+        tenant.id,
+    )
+    assert all(r["search_document"] for r in written)
+    # the trigger's own document, as any single write makes it
+    await admin_conn.execute("update inventory.spools set code = code where tenant_id = $1", tenant.id)
+    rebuilt = await admin_conn.fetch(
+        "select code, search_document::text from inventory.spools where tenant_id = $1 order by code",
+        tenant.id,
+    )
+    assert written == rebuilt
+    terms = await admin_conn.fetch(
+        "select term from inventory.spool_search_terms where tenant_id = $1", tenant.id
+    )
+    assert {"prusament", "galaxy", "cafe", "shelf"} <= {r["term"] for r in terms}
+    found = (await client.get("/api/v1/spools", params={"q": "galaxy cafe"}, headers=tenant.headers())).json()
+    assert found["total"] == 5

@@ -236,3 +236,20 @@ async def test_private_and_odd_urls_are_refused(url: str) -> None:
 
 async def test_private_urls_pass_when_allowed() -> None:
     await check_url("http://127.0.0.1:7912", allow_private=True)
+
+
+def test_a_spoolman_instance_is_its_normalised_url_or_its_name() -> None:
+    from batchivo_inventory.transfer import instances
+
+    assert instances.instance_url("HTTP://Spoolman.LAN:80/sm/api/v1/") == "http://spoolman.lan/sm"
+    assert instances.instance_url("https://h.example:443/") == "https://h.example"
+    assert instances.instance_url("http://h:7912/api/v1/spool") == "http://h:7912"
+    assert instances.instance_url("http://[::1]:7912/") == "http://[::1]:7912"
+    same = {instances.source_of_url(u) for u in ("http://H:7912", "http://h:7912/", "http://h:7912/api/v1")}
+    assert len(same) == 1
+    assert instances.source_of_url("http://h:7912") != instances.source_of_url("http://h:7913")
+    assert instances.source_of_name(" Work  shop ") == instances.source_of_name("work shop")
+    assert instances.source_of_name("   ") == instances.source_of_name(None) == "spoolman"
+    # the URL and the name namespaces never meet, and every namespace fits import_keys.source (32)
+    assert instances.source_of_name("http://h:7912") != instances.source_of_url("http://h:7912")
+    assert all(len(instances.source_of_url(f"http://{'x' * 200}.lan/{i}")) <= 32 for i in range(3))

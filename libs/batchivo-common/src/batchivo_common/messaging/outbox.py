@@ -29,6 +29,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    bindparam,
     func,
     insert,
     literal,
@@ -36,7 +37,7 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from batchivo_common.db.rls import enable_outbox_rls
@@ -209,9 +210,28 @@ def relay_wakeup(table: Table) -> ColumnElement[Any]:
     return func.pg_notify(notify_channel(_schema_of(table)), "")
 
 
+#: The columns an event row is inserted with (the others are the database's defaults).
+_COLUMNS = ("event_id", "tenant_id", "event_type", "routing_key", "envelope", "headers")
+
+
 async def _insert_and_notify(session: AsyncSession, table: Table, rows: list[dict[str, Any]]) -> None:
-    # One round trip: the INSERT rides as a data-modifying CTE of the NOTIFY's SELECT (see events_cte).
-    added = insert(table).inline().values(rows).cte("added_events")
+    # One round trip: the INSERT rides as a data-modifying CTE of the NOTIFY's SELECT (PostgreSQL runs such a
+    # CTE exactly once, to completion, whether or not the query reads it). The rows travel as one array per
+    # column, unnested in order (so the identity column numbers them in order): one statement shape for any
+    # number of rows, compiled once and cached, where a multi-row VALUES of 1,000 events took SQLAlchemy
+    # about 0.3 s to compile each time. inline(): the app role may INSERT but neither SELECT (RETURNING) nor
+    # use the identity's sequence directly, so the id is left entirely to the column default.
+    source = select(
+        *[
+            func.unnest(
+                bindparam(
+                    f"outbox_{name}", value=[row[name] for row in rows], type_=ARRAY(table.c[name].type)
+                )
+            ).label(name)
+            for name in _COLUMNS
+        ]
+    )
+    added = insert(table).inline().from_select(list(_COLUMNS), source).cte("added_events")
     await session.execute(select(relay_wakeup(table)).add_cte(added))
 
 

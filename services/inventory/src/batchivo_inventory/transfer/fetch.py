@@ -18,6 +18,8 @@ from urllib.parse import urlsplit
 import httpx
 from batchivo_common.errors import AppError
 
+from batchivo_inventory.transfer.instances import spoolman_base
+
 
 class UrlRefused(AppError):
     status_code = 422
@@ -93,15 +95,6 @@ async def fetch_json(url: str, *, allow_private: bool, seconds: float, max_bytes
         return json.loads(data)
     except (json.JSONDecodeError, UnicodeDecodeError):
         raise FetchFailed(f"{url} did not answer JSON") from None
-
-
-def spoolman_base(url: str) -> str:
-    """``http://host:7912/``, ``…/api/v1`` or ``…/api/v1/spool`` → ``http://host:7912``."""
-    base = url.strip().rstrip("/")
-    for suffix in ("/spool", "/api/v1", "/api"):
-        if base.endswith(suffix):
-            base = base[: -len(suffix)]
-    return base.rstrip("/")
 
 
 async def fetch_spoolman(url: str, *, allow_private: bool, seconds: float, max_bytes: int) -> dict[str, Any]:

@@ -28,7 +28,7 @@ from batchivo_inventory.spools import rules as spool_rules
 from batchivo_inventory.spools.router import SortQuery, SpoolFiltersDep
 from batchivo_inventory.spools.schemas import SPOOL_SORTS
 from batchivo_inventory.spools.service import SpoolService
-from batchivo_inventory.transfer import fetch, rules, spoolman, spoolmandb
+from batchivo_inventory.transfer import fetch, instances, rules, spoolman, spoolmandb
 from batchivo_inventory.transfer.schemas import ImportReport, report
 from batchivo_inventory.transfer.service import ImportService, Outcome
 
@@ -51,6 +51,14 @@ _INVALID: dict[int | str, dict[str, Any]] = {
 DryRun = Annotated[bool, Query(description="Check and report only; nothing is written")]
 Upload = Annotated[UploadFile | None, File(description="The file to import")]
 UrlField = Annotated[str | None, Form(max_length=2000, description="Or: where to fetch it (http/https)")]
+InstanceField = Annotated[
+    str | None,
+    Form(
+        max_length=instances.INSTANCE_NAME_MAX_LENGTH,
+        description="A name for the Spoolman instance the data comes from (its ids are matched per "
+        "instance). Default: the URL for a URL import, the default instance for an uploaded export",
+    ),
+]
 
 
 class PayloadTooLarge(AppError):
@@ -284,12 +292,22 @@ async def import_spoolman(
     settings: SettingsDep,
     file: Upload = None,
     url: UrlField = None,
+    instance: InstanceField = None,
     dry_run: DryRun = False,
 ) -> Any:
     """Spoolman's vendors, filaments and spools: its JSON or CSV export (``file``), or its base URL
     (``url``; the server fetches ``/api/v1/vendor``, ``/filament`` and ``/spool``). Spools keep their
-    Spoolman id as key: a re-import updates them (remaining weight as an adjustment), never duplicates.
-    A spool that cannot be imported (no weight anywhere) is skipped and reported; the others are imported."""
+    Spoolman id as key, per instance (``instance``, else the URL, else the default instance): a re-import
+    updates them (remaining weight as an adjustment), never duplicates; another instance's spool 7 is
+    another spool. A spool that cannot be imported (no weight anywhere) is skipped and reported; the
+    others are imported. A spool archived here is reported as skipped, neither restored nor changed."""
+    name = instances.instance_name(instance)
+    if name is not None:
+        source, shown = instances.source_of_name(name), name
+    elif file is None and url:
+        source, shown = instances.source_of_url(url), instances.instance_url(url)
+    else:
+        source, shown = instances.DEFAULT_SOURCE, None
     if file is None and url:
         bundle = await fetch.fetch_spoolman(
             url,
@@ -306,12 +324,17 @@ async def import_spoolman(
     importer = _importer(session, principal, settings)
 
     async def work(outcome: Outcome) -> None:
-        await importer.import_filament_types(types, outcome, source="spoolman", create_materials=True)
-        await importer.import_spools(spools, outcome, source="spoolman", create_materials=True)
+        await importer.import_filament_types(types, outcome, source=source, create_materials=True)
+        await importer.import_spools(spools, outcome, source=source, create_materials=True)
 
     outcome = await importer.run(work, dry_run=dry_run, errors=errors, partial=True)
     result = report(
-        outcome, source="spoolman", kind="spool", dry_run=dry_run, rows=len(spools) + _lines(errors)
+        outcome,
+        source="spoolman",
+        kind="spool",
+        dry_run=dry_run,
+        rows=len(spools) + _lines(errors),
+        instance=shown,
     )
     return _answer(result)
 

@@ -21,14 +21,20 @@ class RowIssue(BaseModel):
 class RowOutcome(BaseModel):
     line: int
     kind: Literal["filament_type", "spool"]
-    action: Literal["created", "updated", "unchanged"]
+    #: ``skipped``: the row found an archived spool, which an import neither restores nor changes.
+    action: Literal["created", "updated", "unchanged", "skipped"]
     #: The row's id; in a dry run a created row's id is only a placeholder.
     id: uuid.UUID
     label: str
+    #: Why the row was skipped.
+    note: str | None = None
 
 
 class ImportReport(BaseModel):
     source: Literal["csv", "spoolman", "spoolmandb"]
+    #: The Spoolman instance whose ids were matched: its name, or its normalised URL; None for the default
+    #: instance (an upload without a name) and for the other sources.
+    instance: str | None = None
     dry_run: bool
     #: True when the rows were written: a real run without any bad row (Spoolman: bad rows are skipped).
     applied: bool
@@ -36,6 +42,8 @@ class ImportReport(BaseModel):
     created: int
     updated: int
     unchanged: int
+    #: Rows that found an archived spool (see ``RowOutcome.action``).
+    skipped: int
     failed: int
     filament_types_created: int
     filament_types_updated: int
@@ -55,23 +63,26 @@ def report(
     kind: Literal["filament_type", "spool"],
     dry_run: bool,
     rows: int,
+    instance: str | None = None,
 ) -> ImportReport:
     failed_lines = {e.line for e in outcome.errors}
     return ImportReport(
         source=source,
+        instance=instance,
         dry_run=dry_run,
         applied=not dry_run and not outcome.blocked,
         rows=rows,
         created=outcome.count(kind, "created"),
         updated=outcome.count(kind, "updated"),
         unchanged=outcome.count(kind, "unchanged"),
+        skipped=outcome.count(kind, "skipped"),
         failed=len(failed_lines),
         filament_types_created=outcome.count("filament_type", "created"),
         filament_types_updated=outcome.count("filament_type", "updated"),
         material_types_created=outcome.material_types_created,
         errors=[RowIssue(line=e.line, field=e.field, message=e.message) for e in outcome.errors],
         results=[
-            RowOutcome(line=r.line, kind=r.kind, action=r.action, id=r.id, label=r.label)
+            RowOutcome(line=r.line, kind=r.kind, action=r.action, id=r.id, label=r.label, note=r.note)
             for r in outcome.results
         ],
     )

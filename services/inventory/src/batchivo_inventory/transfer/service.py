@@ -25,8 +25,7 @@ from typing import Any, Literal, cast
 from batchivo_common.auth.tokens import Principal
 from batchivo_common.errors import AppError
 from batchivo_common.messaging.outbox import add_events
-from sqlalchemy import Table, func, or_, select
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import Table, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from batchivo_inventory.db import outbox
@@ -40,17 +39,26 @@ from batchivo_inventory.spools.models import InventoryTransaction, Spool
 from batchivo_inventory.spools.repository import SpoolRepository, SpoolRow
 from batchivo_inventory.spools.service import SpoolService, spool_event
 from batchivo_inventory.stock.service import StockService
+from batchivo_inventory.transfer import bulk
 from batchivo_inventory.transfer.models import ImportKey
 from batchivo_inventory.transfer.rules import FilamentTypeIn, RowError, SpoolIn, natural_key
 
-Action = Literal["created", "updated", "unchanged"]
+Action = Literal["created", "updated", "unchanged", "skipped"]
 Kind = Literal["filament_type", "spool"]
-Source = Literal["csv", "spoolman", "spoolmandb"]
+#: The namespace of an import's external ids: ``csv``, ``spoolmandb``, ``spoolman`` (the default Spoolman
+#: instance) or ``spoolman:<digest>`` (a named instance or a URL: ``transfer/instances.py``); the keys made
+#: before instances were told apart are ``spoolman-before-instances`` (see ``_legacy_spools``).
+Source = str
+#: What a re-import says of a row whose spool is archived: it is neither restored nor changed.
+ARCHIVED_NOTE = "archived here: restore the spool first to import into it"
 CHUNK = 1000
 SPOOLS = cast(Table, Spool.__table__)
 LEDGER = cast(Table, InventoryTransaction.__table__)
 KEYS = cast(Table, ImportKey.__table__)
 SPOOLMAN_USED_REASON = "imported: used weight in Spoolman"
+#: Spoolman keys made before instances were told apart (moved here by migration 0010_import_sources).
+LEGACY_SPOOLMAN = "spoolman-before-instances"
+SPOOLMAN = "spoolman"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +68,8 @@ class RowResult:
     action: Action
     id: uuid.UUID
     label: str
+    #: Why a row was skipped.
+    note: str | None = None
 
 
 @dataclass(slots=True)
@@ -223,6 +233,9 @@ class ImportService:
         by_code = await self._spools_by_code([r.code for r in rows if r.code is not None])
         external = [r.external_id for r in rows if r.external_id is not None and r.code is None]
         by_key = await self._spools_by_key(source, external)
+        # Keys made before Spoolman instances were told apart, for ids this instance has no key for yet:
+        # the default instance takes them as before; a named one only for a spool of the same type.
+        legacy = await self._legacy_spools(source, [e for e in external if e not in by_key])
         new: list[tuple[SpoolIn, _Type]] = []
         matched: list[tuple[SpoolIn, _Type, Spool]] = []
         for row in rows:
@@ -244,6 +257,13 @@ class ImportService:
             existing = by_code.get(row.code) if row.code is not None else None
             if existing is None and row.code is None and row.external_id is not None:
                 existing = by_key.get(row.external_id)
+                old = legacy.pop(row.external_id, None)
+                if (
+                    existing is None
+                    and old is not None
+                    and (source == SPOOLMAN or old.filament_type_id == kind.filament.id)
+                ):
+                    existing = old
             if existing is None:
                 if row.initial_weight is None:
                     outcome.errors.append(RowError(row.line, "initial_weight", "is required for a new spool"))
@@ -251,6 +271,19 @@ class ImportService:
                 new.append((row, kind))
                 continue
             await self._set_key(source, "spool", row.external_id, existing.id)
+            if existing.is_archived and (not row.archived or _differs(row, kind, existing)):
+                # An archived spool is read-only: a re-import neither restores nor changes it (ADR 0016).
+                outcome.results.append(
+                    RowResult(
+                        row.line,
+                        "spool",
+                        "skipped",
+                        existing.id,
+                        self._spool_label(existing, kind),
+                        ARCHIVED_NOTE,
+                    )
+                )
+                continue
             matched.append((row, kind, existing))
         await self._update_spools(matched, outcome)
         if new and not outcome.blocked:
@@ -366,7 +399,7 @@ class ImportService:
             return
         await self.session.flush()
         if adjustments:
-            await self.session.execute(insert(LEDGER), adjustments)
+            await bulk.insert_rows(self.session, LEDGER, adjustments)
         envelopes = []
         for spool, verb in events:
             current = self._types_by_id[spool.filament_type_id]
@@ -427,13 +460,16 @@ class ImportService:
                 adjustments.append(
                     _ledger(spool, spool_rules.Kind.adjustment, arrived, -used, SPOOLMAN_USED_REASON, actor)
                 )
-        # Core executemany (pipelined by asyncpg): the ORM's unit of work costs more than the SQL here.
-        await self.session.execute(
-            insert(SPOOLS), [{c: getattr(s, c) for c in spool_columns} for _, _, s in made]
+        # One INSERT … SELECT unnest(...) per table (bulk.py): no ORM unit of work, no per-row statements.
+        await bulk.insert_spools(
+            self.session,
+            SPOOLS,
+            self.tenant_id,
+            [{c: getattr(s, c) for c in spool_columns} for _, _, s in made],
         )
-        await self.session.execute(insert(LEDGER), purchases)
+        await bulk.insert_rows(self.session, LEDGER, purchases)
         if adjustments:  # after the purchases: created_at (clock_timestamp) keeps each spool's order
-            await self.session.execute(insert(LEDGER), adjustments)
+            await bulk.insert_rows(self.session, LEDGER, adjustments)
         await add_events(
             self.session,
             outbox,
@@ -492,7 +528,9 @@ class ImportService:
             result.update({s.code: s for s in (await self.session.scalars(stmt)).all()})
         return result
 
-    async def _spools_by_key(self, source: str, external_ids: list[str]) -> dict[str, Spool]:
+    async def _spools_by_key(
+        self, source: str, external_ids: list[str], *, remember: bool = True
+    ) -> dict[str, Spool]:
         result: dict[str, Spool] = {}
         for start in range(0, len(external_ids), CHUNK * 5):
             part = external_ids[start : start + CHUNK * 5]
@@ -508,8 +546,27 @@ class ImportService:
             )
             for external_id, spool in (await self.session.execute(stmt)).all():
                 result[external_id] = spool
-                self._keys[(source, "spool", external_id)] = spool.id
+                if remember:
+                    self._keys[(source, "spool", external_id)] = spool.id
         return result
+
+    async def _legacy_spools(self, source: str, external_ids: list[str]) -> dict[str, Spool]:
+        """For a Spoolman instance: the spools that keys made before instances were told apart name, unless
+        another instance has already taken that spool over."""
+        if not (source == SPOOLMAN or source.startswith(f"{SPOOLMAN}:")) or not external_ids:
+            return {}
+        found = await self._spools_by_key(LEGACY_SPOOLMAN, external_ids, remember=False)
+        if not found:
+            return found
+        taken = select(ImportKey.target_id).where(
+            ImportKey.tenant_id == self.tenant_id,
+            ImportKey.kind == "spool",
+            or_(ImportKey.source == SPOOLMAN, ImportKey.source.startswith(f"{SPOOLMAN}:")),
+            ImportKey.source != source,
+            ImportKey.target_id.in_([s.id for s in found.values()]),
+        )
+        claimed = set((await self.session.scalars(taken)).all())
+        return {k: s for k, s in found.items() if s.id not in claimed}
 
     async def _key(self, source: str, kind: str, external_id: str) -> uuid.UUID | None:
         cached = self._keys.get((source, kind, external_id))
@@ -549,12 +606,9 @@ class ImportService:
         self._pending_keys.clear()
         if not pending:
             return
-        stmt = insert(KEYS)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[KEYS.c.tenant_id, KEYS.c.source, KEYS.c.kind, KEYS.c.external_id],
-            set_={"target_id": stmt.excluded.target_id, "updated_at": func.now()},
+        await bulk.insert_keys(
+            self.session, KEYS, pending, conflict=("tenant_id", "source", "kind", "external_id")
         )
-        await self.session.execute(stmt, pending)
 
     async def _all_types(self) -> dict[tuple[str, str, str], _Type]:
         if self._types is None:
