@@ -16,6 +16,11 @@ each at concurrency 1 and 32 (requests/s, p50, p99), then checks that concurrent
 weight minus their sum (over the API) and the ledger must agree (in SQL). Goals: list p50 under 15 ms, and
 within ±25% at ``--big`` spools of its value at ``--spools``. Everything it creates is removed at the end.
 
+``--lists all`` (or a comma-separated list of case names) measures only the list instead: every filter
+value, every sort both ways and a few combinations (``LIST_CASES``), at concurrency 1, with the p50 at
+both sizes and their ratio (issue 14; the spool copies vary weights, dates, archiving and location rows so
+that each filter and sort has work to do).
+
 ``uv run python bench/inventory_api.py`` (the issue's sizes); quick check:
 ``uv run python bench/inventory_api.py --tenants 3 --spools 200 --big 2000 --seconds 2 --rounds 1``.
 """
@@ -50,6 +55,64 @@ INITIAL_WEIGHT = Decimal("1000")
 USE_GRAMS_TIMED = Decimal("0.01")  # per call in the timed runs: a spool lasts 100,000 calls
 LIST_GOAL_MS = 15.0
 LIST_RATIO_TOLERANCE = 0.25
+
+
+@dataclass(frozen=True)
+class ListCase:
+    """One list request of the sweep (``--lists``): its query after ``limit=50&`` and the SQL condition on
+    ``spools`` its ``total`` must count (None: not checked). ``{ft}`` and ``{loc}`` are the tenant's second
+    filament type and Shelf C's location id."""
+
+    name: str
+    query: str
+    where: str | None = "not is_archived"
+
+
+_PLA = (
+    f"filament_type_id in (select f.id from {SCHEMA}.filament_types f join {SCHEMA}.material_types m"
+    " on m.id = f.material_type_id where upper(m.code) = 'PLA') and not is_archived"
+)
+_LOW = "current_weight * 100 < low_stock_threshold_pct * initial_weight"
+SORT_FIELDS = ("code", "created_at", "current_weight", "remaining_pct", "location", "purchase_date")
+#: Every filter value and every sort of ``GET /spools`` (both directions), then a few combinations; ``q``
+#: has its own bench (inventory_search.py) and appears here only combined.
+LIST_CASES = (
+    ListCase("no filter (code order)", ""),
+    ListCase("material=PLA", "material=PLA", _PLA),
+    ListCase("filament_type_id", "filament_type_id={ft}", "filament_type_id = '{ft}' and not is_archived"),
+    ListCase(
+        "location=shelf c (prefix)",
+        "location=shelf%20c",
+        "lower(location) like 'shelf c%' and not is_archived",
+    ),
+    ListCase(
+        "location exact",
+        "location=Shelf%20C&location_match=exact",
+        "lower(location) = 'shelf c' and not is_archived",
+    ),
+    ListCase("location_id", "location_id={loc}", "location_id = '{loc}' and not is_archived"),
+    ListCase("low_stock=true", "low_stock=true", f"{_LOW} and not is_archived"),
+    ListCase("low_stock=false", "low_stock=false", f"not ({_LOW}) and not is_archived"),
+    ListCase("archived=true", "archived=true", "true"),
+    ListCase("archived=only", "archived=only", "is_archived"),
+    *(ListCase(f"sort={d}{f}", f"sort={d}{f}") for f in SORT_FIELDS for d in ("", "-")),
+    ListCase("material + sort=-current_weight", "material=PLA&sort=-current_weight", _PLA),
+    ListCase(
+        "location_id + sort=purchase_date",
+        "location_id={loc}&sort=purchase_date",
+        "location_id = '{loc}' and not is_archived",
+    ),
+    ListCase(
+        "low_stock + sort=remaining_pct", "low_stock=true&sort=remaining_pct", f"{_LOW} and not is_archived"
+    ),
+    ListCase("archived=only + sort=-created_at", "archived=only&sort=-created_at", "is_archived"),
+    ListCase(
+        "filament_type_id + sort=-location",
+        "filament_type_id={ft}&sort=-location",
+        "filament_type_id = '{ft}' and not is_archived",
+    ),
+    ListCase("q=colour + sort=-current_weight", "q=colour&sort=-current_weight", None),
+)
 
 
 def claims(token: str) -> dict[str, Any]:
@@ -113,6 +176,7 @@ class Tenant:
     refresh_token: str
     id: uuid.UUID
     filament_type_ids: list[str] = field(default_factory=list)
+    location_ids: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -163,6 +227,9 @@ class Bench:
             small, big = tenants[0], tenants[-1]
             for tenant in (small, big):
                 await self.refresh(tenant)  # access tokens last 15 minutes; start the timed part afresh
+            if self.args.lists:
+                await self.sweep(small, big)
+                return 0
             await self.measure(small, big)
             lost_update_ok = await self.lost_update_check(small)
             self.report(small, big, lost_update_ok)
@@ -247,6 +314,16 @@ class Bench:
             check(response, 201)
             tenant.filament_type_ids.append(str(response.json()["id"]))
         first = await self.create_spool(tenant)
+        for name in LOCATIONS[1:]:  # the first spool created LOCATIONS[0]
+            response = await self.client.post(
+                "/api/v1/locations", json={"name": name}, headers=self.headers(tenant)
+            )
+            check(response, 201)
+        response = await self.client.get(
+            "/api/v1/locations", params={"limit": 200}, headers=self.headers(tenant)
+        )
+        check(response, 200)
+        tenant.location_ids = {item["name"]: str(item["id"]) for item in response.json()["items"]}
         async with self.db_lock:
             await self.copy_spool(tenant, uuid.UUID(first["id"]), str(first["code"]))
 
@@ -289,6 +366,9 @@ class Bench:
             "ARRAY[" + ", ".join(sql_literal(uuid.UUID(f)) for f in tenant.filament_type_ids) + "]"
         )
         locations = "ARRAY[" + ", ".join(sql_literal(x) for x in LOCATIONS) + "]"
+        location_ids = (
+            "ARRAY[" + ", ".join(sql_literal(uuid.UUID(tenant.location_ids[x])) for x in LOCATIONS) + "]"
+        )
         born = f"now() - make_interval(secs => {last} - g.i)"
         spool_expr = {
             "id": "gen_random_uuid()",
@@ -296,17 +376,31 @@ class Bench:
             f" ELSE lpad({number}, {width}, '0') END",
             "filament_type_id": f"({filament_types})[1 + g.i % {len(tenant.filament_type_ids)}]",
             "location": f"({locations})[1 + g.i % {len(LOCATIONS)}]",
+            "location_id": f"({location_ids})[1 + g.i % {len(LOCATIONS)}]",
+            # Every filter and sort has something to do: 4-100 % left (~16 % under the 20 % low-stock
+            # threshold), a purchase date over ~2.5 years (none on 1 in 10), 1 in 20 archived.
+            "current_weight": "round(t.initial_weight * (4 + (g.i * 37) % 97) / 100, 2)",
+            "purchase_date": "CASE WHEN g.i % 10 = 7 THEN NULL"
+            " ELSE date '2024-01-01' + (g.i * 7919) % 900 END",
+            "is_archived": "g.i % 20 = 3",
             "created_at": born,
             "updated_at": born,
         }
         spool_cols = await self.columns("spools")
         ledger_cols = await self.columns("inventory_transactions")
-        ledger_expr = {"id": "gen_random_uuid()", "spool_id": "new.id", "created_at": "new.created_at"}
+        # The copied purchase row books the copy's own weight (ledger and weight agree, as checked).
+        ledger_expr = {
+            "id": "gen_random_uuid()",
+            "spool_id": "new.id",
+            "created_at": "new.created_at",
+            "delta": "new.current_weight",
+            "grams_after": "new.current_weight",
+        }
         sql = (
             f"WITH new AS (INSERT INTO {SCHEMA}.spools ({', '.join(spool_cols)})"
             f" SELECT {', '.join(spool_expr.get(c, f't.{c}') for c in spool_cols)}"
             f" FROM {SCHEMA}.spools t CROSS JOIN generate_series({first}, {last}) AS g(i)"
-            f" WHERE t.id = {sql_literal(template)} RETURNING id, created_at)"
+            f" WHERE t.id = {sql_literal(template)} RETURNING id, created_at, current_weight)"
             f" INSERT INTO {SCHEMA}.inventory_transactions ({', '.join(ledger_cols)})"
             f" SELECT {', '.join(ledger_expr.get(c, f'l.{c}') for c in ledger_cols)}"
             f" FROM new CROSS JOIN {SCHEMA}.inventory_transactions l"
@@ -362,6 +456,74 @@ class Bench:
                 f" expected total {expected}"
             )
         print(f"  {tenant.label}: {path} matches {expected:,} of {tenant.size:,} spools")
+
+    def case_path(self, case: ListCase, tenant: Tenant) -> tuple[str, str | None]:
+        values = {"ft": tenant.filament_type_ids[1 % len(tenant.filament_type_ids)]}
+        values["loc"] = tenant.location_ids[LOCATIONS[2]]
+        query = case.query.format(**values)
+        where = case.where.format(**values) if case.where is not None else None
+        return "/api/v1/spools?limit=50" + (f"&{query}" if query else ""), where
+
+    async def check_case(self, case: ListCase, tenant: Tenant) -> str:
+        """The request answers 200 with a page of the matches and a ``total`` that is their number, or a
+        lower bound of it that says so; returns the matches as printed."""
+        path, where = self.case_path(case, tenant)
+        response = await self.client.get(path, headers=self.headers(tenant))
+        check(response, 200)
+        body = response.json()
+        total, lower = body["total"], body.get("total_is_lower_bound", False)
+        shown = f"{total:,}{'+' if lower else ''}"
+        if where is None:
+            return shown
+        expected = await self.db.fetchval(
+            f"select count(*) from {SCHEMA}.spools where tenant_id = $1 and {where}", tenant.id
+        )
+        right = total < expected if lower else total == expected
+        if not right or len(body["items"]) != min(50, expected):
+            raise RuntimeError(
+                f"{path} for {tenant.label} gave total {shown} and {len(body['items'])} items;"
+                f" {expected} spools match"
+            )
+        return shown
+
+    async def sweep(self, small: Tenant, big: Tenant) -> None:
+        """``--lists``: each list request at concurrency 1, the two tenants alternating; p50 and ratio."""
+        names = self.args.lists
+        cases = [c for c in LIST_CASES if names == ["all"] or c.name in names or c.query in names]
+        if not cases:
+            raise SystemExit(f"no list case named {names}; the cases: {[c.name for c in LIST_CASES]}")
+        self.load_before = os.getloadavg()[0]
+        print(
+            f"\nlist sweep: {len(cases)} requests, concurrency 1, {self.args.seconds} s x {self.args.rounds}"
+        )
+        print(
+            f"{'list request':38s} {'matches 1k':>11s} {'matches big':>12s}"
+            f" {'p50 1k':>8s} {'p50 big':>8s} {'ratio':>6s}"
+        )
+        missed = 0
+        for case in cases:
+            matches = [await self.check_case(case, t) for t in (small, big)]
+            runs: dict[str, list[WrkStats]] = {small.label: [], big.label: []}
+            for tenant in (small, big):  # warm the plans and pools for this request
+                wrk(self.gateway + self.case_path(case, tenant)[0], tenant.token, 1, 1)
+            for _ in range(self.args.rounds):
+                for tenant in (small, big):
+                    url = self.gateway + self.case_path(case, tenant)[0]
+                    runs[tenant.label].append(wrk(url, tenant.token, 1, self.args.seconds))
+            a, b = median_stats(runs[small.label]), median_stats(runs[big.label])
+            ratio = b.p50 / a.p50
+            ok = abs(ratio - 1) <= LIST_RATIO_TOLERANCE
+            missed += not ok
+            errors = a.errors + b.errors
+            print(
+                f"{case.name:38s} {matches[0]:>11s} {matches[1]:>12s} {a.p50:8.2f} {b.p50:8.2f} {ratio:6.2f}"
+                f"  {'OK' if ok else 'MISSED'}{f'  errors {errors}' if errors else ''}",
+                flush=True,
+            )
+        print(
+            f"\n{len(cases) - missed} of {len(cases)} within ±{LIST_RATIO_TOLERANCE:.0%};"
+            f" 1-minute load average {self.load_before:.2f} before, {os.getloadavg()[0]:.2f} after"
+        )
 
     async def measure(self, small: Tenant, big: Tenant) -> None:
         seconds = self.args.seconds
@@ -563,6 +725,12 @@ def main() -> None:
         choices=("location", "filament_type_id"),
         default="location",
         help="list filter: location (1 spool in 10 matches) or filament_type_id (1 in --filament-types)",
+    )
+    parser.add_argument(
+        "--lists",
+        type=lambda v: [x.strip() for x in v.split(",") if x.strip()],
+        default=None,
+        help="only the list sweep at concurrency 1: 'all', or case names / queries, comma-separated",
     )
     parser.add_argument("--seconds", type=int, default=5, help="length of each wrk run")
     parser.add_argument("--rounds", type=int, default=3, help="list runs per tenant and concurrency (median)")

@@ -1311,7 +1311,7 @@ export interface components {
             total: number;
             /**
              * Total Is Lower Bound
-             * @description True when a search (q) stopped counting: at least `total` spools match (docs/adr/0014-spool-search.md)
+             * @description True when counting stopped: at least `total` spools match. A search (q) counts up to 1,000 matches (docs/adr/0014-spool-search.md); a list without q up to 1,000 past `offset` (docs/adr/0018-spool-list-scale.md)
              * @default false
              */
             total_is_lower_bound: boolean;

@@ -59,6 +59,7 @@ function SpoolsHere({ locationId }: { locationId: string }) {
           offset={page * PAGE_SIZE}
           limit={PAGE_SIZE}
           total={spools.data.total}
+          atLeast={spools.data.total_is_lower_bound ?? false}
           onPrevious={() => setPage((p) => Math.max(0, p - 1))}
           onNext={() => setPage((p) => p + 1)}
         />

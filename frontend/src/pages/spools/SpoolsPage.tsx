@@ -174,6 +174,7 @@ export default function SpoolsPage() {
             offset={params.offset}
             limit={SPOOLS_PAGE_SIZE}
             total={spools.data.total}
+            atLeast={spools.data.total_is_lower_bound ?? false}
             onPrevious={() => update({ page: search.page - 1 })}
             onNext={() => update({ page: search.page + 1 })}
           />

@@ -45,14 +45,51 @@ class Spool(Base):
         Index(
             "ix_spools_tenant_id_filament_type_id_is_archived", "tenant_id", "filament_type_id", "is_archived"
         ),
-        Index("ix_spools_tenant_id_location_is_archived", "tenant_id", "location", "is_archived"),
         Index("ix_spools_tenant_id_location_id_is_archived", "tenant_id", "location_id", "is_archived"),
         # The location filter: a case-insensitive prefix or exact name, as a range on location_key.
         Index("ix_spools_tenant_id_location_key_is_archived", "tenant_id", "location_key", "is_archived"),
-        # The default order: a page walks this index and reads ~limit rows, whatever the tenant's size.
+        # The list's orders (default: code): a page walks one of these and reads ~limit + offset rows,
+        # whatever the tenant's size. NOT NULL columns serve both directions with one index (scanned
+        # backwards); nullable ones keep NULLs last both ways, so they have a descending twin.
+        # Migration 0011_spool_list_scale, docs/adr/0018-spool-list-scale.md.
         Index("ix_spools_tenant_id_code_number", "tenant_id", "code_number", "code", "id"),
+        Index(
+            "ix_spools_tenant_id_code_number_desc",
+            "tenant_id",
+            text("code_number DESC NULLS LAST"),
+            text("code DESC"),
+            text("id DESC"),
+        ),
+        Index("ix_spools_tenant_id_created_at_id", "tenant_id", "created_at", "id"),
+        Index("ix_spools_tenant_id_current_weight_id", "tenant_id", "current_weight", "id"),
+        Index(
+            "ix_spools_tenant_id_remaining_pct_id",
+            "tenant_id",
+            text("(current_weight / initial_weight)"),
+            "id",
+        ),
+        Index("ix_spools_tenant_id_location_order", "tenant_id", "location", "id"),
+        Index(
+            "ix_spools_tenant_id_location_order_desc",
+            "tenant_id",
+            text("location DESC NULLS LAST"),
+            text("id DESC"),
+        ),
+        Index("ix_spools_tenant_id_purchase_date_id", "tenant_id", "purchase_date", "id"),
+        Index(
+            "ix_spools_tenant_id_purchase_date_desc",
+            "tenant_id",
+            text("purchase_date DESC NULLS LAST"),
+            text("id DESC"),
+        ),
         Index("ix_spools_tenant_id_is_archived", "tenant_id", "is_archived"),
-        Index("ix_spools_created_at", "created_at"),
+        # Counts the low_stock=true filter (index-only) and finds a few low spools among many.
+        Index(
+            "ix_spools_tenant_id_low_stock",
+            "tenant_id",
+            "is_archived",
+            postgresql_where=text("current_weight * 100 < low_stock_threshold_pct * initial_weight"),
+        ),
         Index("ix_spools_tenant_id_search_document", "tenant_id", "search_document", postgresql_using="gin"),
     )
 

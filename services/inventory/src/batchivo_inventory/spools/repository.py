@@ -19,6 +19,7 @@ from sqlalchemy import (
     delete,
     func,
     literal,
+    literal_column,
     select,
     union_all,
     update,
@@ -74,13 +75,43 @@ class TransactionFilters:
     until: datetime | None = None
 
 
-#: ``remaining_pct < threshold`` without a division: current * 100 < threshold * initial.
-LOW_STOCK = Spool.current_weight * 100 < Spool.low_stock_threshold_pct * Spool.initial_weight
+#: ``remaining_pct < threshold`` without a division: current * 100 < threshold * initial. The 100 is
+#: written into the SQL (not bound), so the text is the predicate of the partial index
+#: ``ix_spools_tenant_id_low_stock`` that counts low-stock spools (migration 0011_spool_list_scale).
+LOW_STOCK = (
+    Spool.current_weight * literal_column("100") < Spool.low_stock_threshold_pct * Spool.initial_weight
+)
 #: The number of a generated code (a stored column, indexed with the tenant for the default order).
 CODE_NUMBER = Spool.code_number
 #: A search ranks at most this many matching spools and counts matches up to it
 #: (docs/adr/0014-spool-search.md).
 SEARCH_CANDIDATES = 1000
+#: A list without ``q`` counts its matches up to this many past the page's offset; past it, ``total`` is
+#: that lower bound and says so (docs/adr/0018-spool-list-scale.md): an exact count read every match,
+#: 100,000 index entries per page for a big tenant, more than the page itself.
+LIST_COUNT_CAP = 1000
+#: Sorts by columns that may be NULL put those spools last in both directions; the others are NOT NULL,
+#: so their order carries no NULLS clause and a backward scan of an ascending index serves the descending
+#: sort (migrations/versions/0011_spool_list_scale.py has an index per order).
+SORT_COLUMNS: dict[str, list[tuple[Any, bool]]] = {
+    "code": [(CODE_NUMBER, True), (Spool.code, False)],
+    "created_at": [(Spool.created_at, False)],
+    "current_weight": [(Spool.current_weight, False)],
+    "remaining_pct": [(Spool.current_weight / Spool.initial_weight, False)],
+    "location": [(Spool.location, True)],
+    "purchase_date": [(Spool.purchase_date, True)],
+}
+
+
+def list_order(sort: str, descending: bool) -> list[Any]:
+    """ORDER BY of a list: the sort's columns, then ``id`` in the same direction, so that every order is
+    total and exactly one index walk answers it (a page reads ~limit + offset rows)."""
+    order: list[Any] = []
+    for column, nullable in SORT_COLUMNS[sort]:
+        term = column.desc() if descending else column.asc()
+        order.append(term.nulls_last() if nullable else term)
+    order.append(Spool.id.desc() if descending else Spool.id.asc())
+    return order
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,7 +307,14 @@ class SpoolRepository:
         if terms:
             query = search.build(terms, await search_sql.suggestions(self.session, search.fuzzy_words(terms)))
         if filters.material:
-            where.append(func.upper(MaterialType.code) == filters.material.strip().upper())
+            # A semi-join on the tenant's few filament types of that material: the page still walks its
+            # order's index (joining the types made the planner read and sort every spool of the tenant).
+            of_material = (
+                select(FilamentType.id)
+                .join(MaterialType, MaterialType.id == FilamentType.material_type_id)
+                .where(func.upper(MaterialType.code) == filters.material.strip().upper())
+            )
+            where.append(Spool.filament_type_id.in_(of_material))
         if filters.filament_type_id is not None:
             where.append(Spool.filament_type_id == filters.filament_type_id)
         if filters.location is not None:
@@ -292,41 +330,29 @@ class SpoolRepository:
             where.append(LOW_STOCK if filters.low_stock else ~LOW_STOCK)
         if filters.archived is not None:
             where.append(Spool.is_archived.is_(filters.archived))
-        columns: dict[str, list[Any]] = {
-            "code": [CODE_NUMBER, Spool.code],
-            "created_at": [Spool.created_at],
-            "current_weight": [Spool.current_weight],
-            "remaining_pct": [Spool.current_weight / Spool.initial_weight],
-            "location": [Spool.location],
-            "purchase_date": [Spool.purchase_date],
-        }
 
         def matching(*selected: Any) -> Select[Any]:
-            stmt = select(*selected).select_from(Spool)
-            if filters.material:
-                # Only this filter looks at the material type; the rest (search included) stay on spools.
-                stmt = stmt.join(FilamentType, FilamentType.id == Spool.filament_type_id).join(
-                    MaterialType, MaterialType.id == FilamentType.material_type_id
-                )
-            return stmt.where(*where)
+            return select(*selected).select_from(Spool).where(*where)
 
         if query is not None and sort == "relevance":
             return await self._ranked(matching, query, limit=limit, offset=offset, worst_first=descending)
         if query is not None:
             where.append(Spool.search_document.bool_op("@@")(search_sql.tsquery(query.match)))
-        order_columns = columns["code" if sort == "relevance" else sort]
-        order = [(c.desc() if descending else c.asc()).nulls_last() for c in order_columns]
+        order = list_order("code" if sort == "relevance" else sort, descending)
         # The page's spools come from one query that walks the order index and stops after ``limit`` rows;
         # their few filament and material types from a second one. Joining the types in the page query (or
         # fetching the page by ``id IN (...)`` with the joins) let the planner, misled by RLS and generic
         # plans, sort every match or bitmap-scan the tenant's whole (tenant_id, filament_type_id) index per
         # type: 250 ms at 2,000 spools, 148 ms then 6 ms at 100,000 (vs 2 ms at 1,000).
-        page = matching(Spool).order_by(*order, Spool.id).limit(limit).offset(offset)
+        page = matching(Spool).order_by(*order).limit(limit).offset(offset)
         spools = list((await self.session.scalars(page)).all())
         rows = await self._with_types(spools)
         if query is None:
-            total = int(await self.session.scalar(matching(func.count())) or 0)
-            return SpoolPageResult(rows, total)
+            # Counted up to LIST_COUNT_CAP past the offset (a page past it still shows a next page).
+            cap = offset + LIST_COUNT_CAP
+            counted = matching(Spool.id).limit(cap + 1).subquery()
+            total = int(await self.session.scalar(select(func.count()).select_from(counted)) or 0)
+            return SpoolPageResult(rows, min(total, cap), total > cap)
         # A search counts its matches up to SEARCH_CANDIDATES + 1 (a common word would count 100,000 rows).
         counted = matching(Spool.id).limit(SEARCH_CANDIDATES + 1).subquery()
         total = int(await self.session.scalar(select(func.count()).select_from(counted)) or 0)

@@ -172,8 +172,9 @@ class SpoolBulkRead(BaseModel):
 class SpoolPage(Page[SpoolRead]):
     total_is_lower_bound: bool = Field(
         False,
-        description="True when a search (q) stopped counting: at least `total` spools match"
-        " (docs/adr/0014-spool-search.md)",
+        description="True when counting stopped: at least `total` spools match. A search (q) counts up to"
+        " 1,000 matches (docs/adr/0014-spool-search.md); a list without q up to 1,000 past `offset`"
+        " (docs/adr/0018-spool-list-scale.md)",
     )
 
 
