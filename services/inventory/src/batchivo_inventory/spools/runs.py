@@ -60,11 +60,12 @@ class RunBookings:
         for spool_id, grams in merge(items):
             if spool_id in done:
                 continue
-            spool = await self.spools.lock(event.tenant_id, spool_id)
-            if spool is None:
+            locked = await self.spools.lock(event.tenant_id, spool_id)
+            if locked is None:
                 log.warning("run %s names unknown spool %s; nothing booked", event.run_id, spool_id)
                 outcome.append(SpoolUsage(spool_id=spool_id, booked_grams=0, discrepancy_grams=float(grams)))
                 continue
+            spool = locked.spool
             booking = rules.split_consumption(spool.current_weight, grams)
             common = {"source_event_id": event.event_id, "production_run_id": event.run_id}
             if booking.discrepancy > 0:
@@ -76,7 +77,7 @@ class RunBookings:
                     **common,
                 )
             await self.spools.move(spool, kind, -booking.consumed, reason=reason, **common)
-            await self.spools.after_weight_change(spool)
+            await self.spools.after_weight_change(spool, locked)
             outcome.append(
                 SpoolUsage(
                     spool_id=spool_id,
@@ -105,10 +106,11 @@ class RunBookings:
         for spool_id, grams in merge(items):
             if spool_id in done:
                 continue
-            spool = await self.spools.lock(event.tenant_id, spool_id)
-            if spool is None:
+            locked = await self.spools.lock(event.tenant_id, spool_id)
+            if locked is None:
                 log.warning("run %s names unknown spool %s; nothing returned", event.run_id, spool_id)
                 continue
+            spool = locked.spool
             reversed_rows = await self.spools.ledger.of_run(
                 event.tenant_id, event.run_id, spool_id, (rules.Kind.usage.value, rules.Kind.waste.value)
             )
@@ -121,7 +123,7 @@ class RunBookings:
                 production_run_id=event.run_id,
                 reversal_of_id=reversed_rows[-1].id if reversed_rows else None,
             )
-            await self.spools.after_weight_change(spool)
+            await self.spools.after_weight_change(spool, locked)
 
     async def _already_booked(self, event: RunEvent) -> set[uuid.UUID]:
         stmt = select(InventoryTransaction.spool_id).where(

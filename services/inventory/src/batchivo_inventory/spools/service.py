@@ -399,9 +399,9 @@ class SpoolService:
             reversal_of_id=reversal_of_id,
         )
 
-    async def lock(self, tenant_id: uuid.UUID, spool_id: uuid.UUID) -> Spool | None:
-        row = await self.spools.get(tenant_id, spool_id, for_update=True)
-        return row.spool if row is not None else None
+    async def lock(self, tenant_id: uuid.UUID, spool_id: uuid.UUID) -> SpoolRow | None:
+        """The spool's row locked (FOR UPDATE), with its type: pass it on to ``after_weight_change``."""
+        return await self.spools.get(tenant_id, spool_id, for_update=True)
 
     # --- events --------------------------------------------------------------------------------------------
 

@@ -487,7 +487,7 @@ class ImportService:
             ):
                 locked = await self.spool_service.lock(self.tenant_id, spool.id)
                 if locked is not None:
-                    await self.stock.check_spool(locked)
+                    await self.stock.check_spool(locked.spool)
         type_ids = sorted({s.filament_type_id for _, _, s in made}, key=str)
         priced = {s.filament_type_id for _, _, s in made if s.purchase_price is not None}
         for type_id in type_ids:
