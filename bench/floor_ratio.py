@@ -106,6 +106,7 @@ async def seed_platform(bench: Bench, tenant: Tenant, spools: int) -> None:
         check(response, 201)
         tenant.filament_type_ids.append(str(response.json()["id"]))
     first = await bench.create_spool(tenant)
+    await bench.create_locations(tenant)
     await bench.copy_spool(tenant, uuid.UUID(first["id"]), str(first["code"]))
     await bench.db.execute(f"VACUUM (ANALYZE) {SCHEMA}.spools, {SCHEMA}.inventory_transactions")
     count = await bench.db.fetchval(f"select count(*) from {SCHEMA}.spools where tenant_id = $1", tenant.id)

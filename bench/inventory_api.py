@@ -314,7 +314,14 @@ class Bench:
             check(response, 201)
             tenant.filament_type_ids.append(str(response.json()["id"]))
         first = await self.create_spool(tenant)
-        for name in LOCATIONS[1:]:  # the first spool created LOCATIONS[0]
+        await self.create_locations(tenant)
+        async with self.db_lock:
+            await self.copy_spool(tenant, uuid.UUID(first["id"]), str(first["code"]))
+
+    async def create_locations(self, tenant: Tenant) -> None:
+        """The other ``LOCATIONS`` through the API (the first spool created LOCATIONS[0]), their ids kept
+        for ``copy_spool``."""
+        for name in LOCATIONS[1:]:
             response = await self.client.post(
                 "/api/v1/locations", json={"name": name}, headers=self.headers(tenant)
             )
@@ -324,8 +331,6 @@ class Bench:
         )
         check(response, 200)
         tenant.location_ids = {item["name"]: str(item["id"]) for item in response.json()["items"]}
-        async with self.db_lock:
-            await self.copy_spool(tenant, uuid.UUID(first["id"]), str(first["code"]))
 
     async def check_seeded_ledger(self) -> None:
         """Every spool's weight is what its ledger says (the purchase row's grams_before, else the initial
