@@ -33,7 +33,7 @@ import statistics
 import sys
 import tempfile
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -325,7 +325,7 @@ async def backends(db: asyncpg.Connection, database: str | None) -> list[int]:
     return [int(r["pid"]) for r in rows]
 
 
-def report_cpu(cpu: dict[str, dict[str, float]]) -> None:
+def report_cpu(cpu: dict[str, dict[str, float]], labels: dict[str, str] = LABELS) -> None:
     """CPU milliseconds per request at concurrency 32, per process group (median of the rounds)."""
     if not cpu:
         return
@@ -336,7 +336,7 @@ def report_cpu(cpu: dict[str, dict[str, float]]) -> None:
         floor_sum = sum(v for g, v in by_group.items() if g.startswith("floor"))
         plat_sum = sum(v for g, v in by_group.items() if not g.startswith("floor"))
         cells = " ".join(f"{by_group[g]:11.3f}" for g in groups)
-        print(f"{LABELS[name]:34s} {cells} {floor_sum:8.3f} {plat_sum:8.3f}")
+        print(f"{labels[name]:34s} {cells} {floor_sum:8.3f} {plat_sum:8.3f}")
 
 
 async def register_one(bench: Bench, spools: int) -> Tenant:
@@ -434,6 +434,13 @@ def main() -> None:
         default=None,
         help="comma-separated subset of get,list,use,create",
     )
+    run_beside_floor(parser, run)
+
+
+def run_beside_floor(
+    parser: argparse.ArgumentParser, run: Callable[[argparse.Namespace], Awaitable[int]]
+) -> None:
+    """Parse the arguments and run ``run`` with them; skip with a message when the floor is absent."""
     args = parser.parse_args()
     if not (FLOOR_DIR / "floor_app.py").is_file():
         print(f"skipped: no floor at {FLOOR_DIR} (set BENCH_FLOOR_DIR to the folder of floor_app.py)")

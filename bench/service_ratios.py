@@ -27,10 +27,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import shutil
 import signal
 import statistics
-import sys
 import tempfile
 import uuid
 from pathlib import Path
@@ -41,7 +39,6 @@ import httpx
 import production_complete
 import profiles
 from floor_ratio import (
-    FLOOR_DIR,
     FLOOR_TENANT,
     Measured,
     Target,
@@ -49,6 +46,8 @@ from floor_ratio import (
     database_sessions,
     floor_app,
     median,
+    report_cpu,
+    run_beside_floor,
 )
 from harness import WrkStats, stack
 from inventory_api import lua_get_cycle
@@ -195,16 +194,7 @@ def report(
             f" {f.p50:9.2f} {p.p50:9.2f} {p.p99:9.2f}  {f.errors}/{p.errors}"
         )
     print(f"1-minute load average: {load_before:.2f} before timing, {load_after:.2f} after")
-    if not cpu:
-        return
-    groups = list(next(iter(cpu.values())))
-    print("\nCPU ms per request at concurrency 32 (user + system, /proc; median of the rounds)")
-    print(f"{'request':32s} " + " ".join(f"{g:>11s}" for g in groups) + f" {'floor Σ':>8s} {'plat Σ':>8s}")
-    for name, by_group in cpu.items():
-        floor_sum = sum(v for g, v in by_group.items() if g.startswith("floor"))
-        plat_sum = sum(v for g, v in by_group.items() if not g.startswith("floor"))
-        cells = " ".join(f"{by_group[g]:11.3f}" for g in groups)
-        print(f"{LABELS[name]:32s} {cells} {floor_sum:8.3f} {plat_sum:8.3f}")
+    report_cpu(cpu, LABELS)
 
 
 def main() -> None:
@@ -213,17 +203,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=200, help="runs in progress of the production shop")
     parser.add_argument("--seconds", type=int, default=5, help="length of each wrk run")
     parser.add_argument("--rounds", type=int, default=3, help="alternating runs per target (median)")
-    args = parser.parse_args()
-    if not (FLOOR_DIR / "floor_app.py").is_file():
-        print(f"skipped: no floor at {FLOOR_DIR} (set BENCH_FLOOR_DIR to the folder of floor_app.py)")
-        return
-    if not shutil.which("wrk"):
-        parser.error("wrk is not installed (apt-get install wrk)")
-    try:
-        sys.exit(asyncio.run(run(args)))
-    except (KeyboardInterrupt, asyncio.CancelledError):
-        print("interrupted (everything the run created has been removed)", file=sys.stderr)
-        sys.exit(130)
+    run_beside_floor(parser, run)
 
 
 if __name__ == "__main__":
