@@ -283,20 +283,11 @@ async def compare(
             for name, (floor_target, platform_target) in pairs.items():
                 if args.only and name not in args.only:
                     continue
-                floor_runs, platform_runs = [], []
-                for _ in range(args.rounds):
-                    floor_runs.append(floor_target.measure(concurrency, args.seconds, floor_procs))
-                    platform_runs.append(platform_target.measure(concurrency, args.seconds, platform_procs))
-                results[(name, concurrency)] = (
-                    median([m.stats for m in floor_runs]),
-                    median([m.stats for m in platform_runs]),
+                results[(name, concurrency)], by_group = alternate(
+                    floor_target, platform_target, concurrency, args, floor_procs, platform_procs
                 )
                 if concurrency == 32:
-                    cpu[name] = {
-                        group: statistics.median(m.cpu_ms[group] for m in runs)
-                        for runs in (floor_runs, platform_runs)
-                        for group in runs[0].cpu_ms
-                    }
+                    cpu[name] = by_group
         load_after = os.getloadavg()[0]
         opened = await database_sessions(db) - sessions_before
         print(f"\nPostgreSQL sessions opened on the platform's database during the timed runs: {opened}")
@@ -313,6 +304,30 @@ async def compare(
     report(results, load_before, load_after)
     report_cpu(cpu)
     return 0 if ok else 1
+
+
+def alternate(
+    floor: Target,
+    platform: Target,
+    concurrency: int,
+    args: argparse.Namespace,
+    floor_procs: dict[str, list[int]],
+    platform_procs: dict[str, list[int]],
+) -> tuple[tuple[WrkStats, WrkStats], dict[str, float]]:
+    """``args.rounds`` wrk runs of each target, alternating: the median stats of (floor, platform) and the
+    median CPU ms per request of every process group of both."""
+    floor_runs: list[Measured] = []
+    platform_runs: list[Measured] = []
+    for _ in range(args.rounds):
+        floor_runs.append(floor.measure(concurrency, args.seconds, floor_procs))
+        platform_runs.append(platform.measure(concurrency, args.seconds, platform_procs))
+    stats = (median([m.stats for m in floor_runs]), median([m.stats for m in platform_runs]))
+    cpu = {
+        group: statistics.median(m.cpu_ms[group] for m in runs)
+        for runs in (floor_runs, platform_runs)
+        for group in runs[0].cpu_ms
+    }
+    return stats, cpu
 
 
 async def backends(db: asyncpg.Connection, database: str | None) -> list[int]:

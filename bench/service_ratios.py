@@ -28,7 +28,6 @@ import argparse
 import asyncio
 import os
 import signal
-import statistics
 import tempfile
 import uuid
 from pathlib import Path
@@ -40,12 +39,11 @@ import production_complete
 import profiles
 from floor_ratio import (
     FLOOR_TENANT,
-    Measured,
     Target,
+    alternate,
     backends,
     database_sessions,
     floor_app,
-    median,
     report_cpu,
     run_beside_floor,
 )
@@ -153,23 +151,11 @@ async def run(args: argparse.Namespace) -> int:
                         "service": profiles.with_children(pids[SERVICE[name]]),
                         "platform PG": platform_pg,
                     }
-                    floor_runs: list[Measured] = []
-                    platform_runs: list[Measured] = []
-                    for _ in range(args.rounds):
-                        floor_runs.append(floor_target.measure(concurrency, args.seconds, floor_procs))
-                        platform_runs.append(
-                            platform_target.measure(concurrency, args.seconds, platform_procs)
-                        )
-                    results[(name, concurrency)] = (
-                        median([m.stats for m in floor_runs]),
-                        median([m.stats for m in platform_runs]),
+                    results[(name, concurrency)], by_group = alternate(
+                        floor_target, platform_target, concurrency, args, floor_procs, platform_procs
                     )
                     if concurrency == 32:
-                        cpu[name] = {
-                            group: statistics.median(m.cpu_ms[group] for m in runs)
-                            for runs in (floor_runs, platform_runs)
-                            for group in runs[0].cpu_ms
-                        }
+                        cpu[name] = by_group
             load_after = os.getloadavg()[0]
             opened = await database_sessions(running.db) - sessions_before
     report(results, cpu, load_before, load_after)

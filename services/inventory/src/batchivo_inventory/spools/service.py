@@ -338,20 +338,8 @@ class SpoolService:
         if delta == 0:
             return row
         spool = row.spool
-        try:
-            movement = rules.movement(spool.current_weight, rules.grams(delta))
-        except rules.InsufficientStock as exc:
-            raise Conflict(str(exc), code="INSUFFICIENT_STOCK") from None
-        ledger_row = {
-            "tenant_id": spool.tenant_id,
-            "spool_id": spool.id,
-            "kind": kind.value,
-            "grams_before": movement.before,
-            "delta": movement.delta,
-            "grams_after": movement.after,
-            "reason": reason,
-            "actor_id": principal.user_id,
-        }
+        movement = _movement(spool, delta)
+        ledger_row = _ledger_row(spool, kind, movement, reason=reason, actor_id=principal.user_id)
         # The state event describes the spool after the change, which the same statement writes.
         event = spool_event(row, "updated", current_weight=movement.after, version=spool.version + 1)
         await self.spools.book(spool, movement.after, ledger_row, event)
@@ -380,23 +368,19 @@ class SpoolService:
         reversal_of_id: uuid.UUID | None = None,
     ) -> InventoryTransaction:
         """Apply ``delta`` to the locked ``spool`` and append its ledger row (in the caller's transaction)."""
-        try:
-            movement = rules.movement(spool.current_weight, rules.grams(delta))
-        except rules.InsufficientStock as exc:
-            raise Conflict(str(exc), code="INSUFFICIENT_STOCK") from None
+        movement = _movement(spool, delta)
         await self.spools.set_weight(spool, movement.after)
         return await self.ledger.add(
-            tenant_id=spool.tenant_id,
-            spool_id=spool.id,
-            kind=kind.value,
-            grams_before=movement.before,
-            delta=movement.delta,
-            grams_after=movement.after,
-            reason=reason,
-            actor_id=actor_id,
-            source_event_id=source_event_id,
-            production_run_id=production_run_id,
-            reversal_of_id=reversal_of_id,
+            **_ledger_row(
+                spool,
+                kind,
+                movement,
+                reason=reason,
+                actor_id=actor_id,
+                source_event_id=source_event_id,
+                production_run_id=production_run_id,
+                reversal_of_id=reversal_of_id,
+            )
         )
 
     async def lock(self, tenant_id: uuid.UUID, spool_id: uuid.UUID) -> SpoolRow | None:
@@ -446,6 +430,31 @@ def spool_event(
         aggregate_version=s.version if version is None else version,
         data=data.model_dump(mode="json"),
     )
+
+
+def _movement(spool: Spool, delta: Decimal) -> rules.Movement:
+    """The move of ``delta`` grams on the locked ``spool``; more than it holds is 409 INSUFFICIENT_STOCK."""
+    try:
+        return rules.movement(spool.current_weight, rules.grams(delta))
+    except rules.InsufficientStock as exc:
+        raise Conflict(str(exc), code="INSUFFICIENT_STOCK") from None
+
+
+def _ledger_row(
+    spool: Spool, kind: rules.Kind, movement: rules.Movement, *, reason: str | None, **links: uuid.UUID | None
+) -> dict[str, Any]:
+    """The ledger row of ``movement`` (``links``: actor_id, source_event_id, production_run_id,
+    reversal_of_id)."""
+    return {
+        "tenant_id": spool.tenant_id,
+        "spool_id": spool.id,
+        "kind": kind.value,
+        "grams_before": movement.before,
+        "delta": movement.delta,
+        "grams_after": movement.after,
+        "reason": reason,
+        **links,
+    }
 
 
 def writable(spool: Spool) -> None:
