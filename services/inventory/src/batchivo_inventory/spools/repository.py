@@ -172,28 +172,6 @@ class SpoolRepository:
         after = int((await self.session.execute(stmt)).scalar_one())
         return after - count
 
-    async def insert(self, values: dict[str, Any]) -> Spool:
-        """Insert one spool and return it, persistent in the session with what the database filled in.
-
-        A taken code is ``ON CONFLICT DO NOTHING`` (no row back: :class:`CodeTaken`), so the transaction
-        goes on without a savepoint's two extra round trips. A filament type deleted meanwhile still fails
-        the statement (:class:`FilamentTypeGone`), which ends the request's transaction anyway."""
-        stmt = (
-            insert(Spool)
-            .values(**values)
-            .on_conflict_do_nothing(index_elements=[Spool.tenant_id, Spool.code])
-            .returning(Spool)
-        )
-        try:
-            spool = (await self.session.scalars(stmt)).one_or_none()
-        except IntegrityError as exc:
-            if "fk_spools_filament_type_id_filament_types" in str(exc.orig):
-                raise FilamentTypeGone(str(values["filament_type_id"])) from None
-            raise
-        if spool is None:
-            raise CodeTaken(str(values["code"]))
-        return spool
-
     async def insert_purchased(self, spool: Spool, purchase: dict[str, Any], event: EventEnvelope) -> Spool:
         """Insert the new ``spool`` (a transient object with its code), its ``purchase`` ledger row and its
         ``created`` event in ONE statement, and return it persistent in the session with what the database
