@@ -244,5 +244,36 @@ async def test_only_one_relay_holds_the_advisory_lock(clean_db, bus, publisher, 
         await connection.close()
 
 
+async def test_a_relay_cancelled_just_after_a_wake_up_stops(clean_db, publisher, wait_for) -> None:
+    """Cancelling the loop in the tick after a NOTIFY woke it must stop it, not be swallowed.
+
+    Python 3.11's ``asyncio.wait_for`` returns normally when its task is cancelled after the awaited
+    future finished but before the task resumed; the relay then ran on and a shutdown (or a test
+    waiting for the task) hung. The schedule below hits that tick on every run.
+    """
+    db = clean_db
+    relay = OutboxRelay(
+        db.relay_engine, db.outbox, publisher, f"msgtest.cancel.{uuid.uuid4().hex[:6]}", poll_seconds=30
+    )
+    task = asyncio.create_task(relay.run())
+    try:
+        # Idle in the wait for a NOTIFY (the private waiter list is the only way to see it from outside).
+        await wait_for(lambda: _true(relay.is_leader and bool(relay._wake._waiters)), within=10)
+        relay._on_notify()  # what a NOTIFY does
+        await asyncio.sleep(0)  # the wake-up completes; the relay's task has not resumed yet
+        task.cancel()
+        async with asyncio.timeout(5):
+            await asyncio.gather(task, return_exceptions=True)
+        assert task.cancelled()
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        await relay.release()
+
+
+async def _true(value: bool) -> bool:
+    return value
+
+
 async def _leaders(*relays: OutboxRelay) -> bool:
     return any(r.is_leader for r in relays)

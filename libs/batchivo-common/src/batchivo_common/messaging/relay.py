@@ -216,7 +216,8 @@ class OutboxRelay:
         if self._lock_conn is None:
             raise RuntimeError("relay is not the leader")
         driver = await self._driver(self._lock_conn)
-        await asyncio.wait_for(driver.fetchval("select 1"), timeout=10)
+        async with asyncio.timeout(10):
+            await driver.fetchval("select 1")
 
     def _on_notify(self, *_: object) -> None:
         self._wake.set()
@@ -419,6 +420,9 @@ class OutboxRelay:
             if backoff:
                 await asyncio.sleep(backoff)
             else:
-                # A NOTIFY wakes us at once; the timeout is the fallback poll.
+                # A NOTIFY wakes us at once; the timeout is the fallback poll. asyncio.timeout, not
+                # wait_for: on Python 3.11 wait_for returns normally when the task is cancelled in the
+                # tick after the wake-up, so the relay ignored its cancellation and ran on (a hung test).
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), timeout=self.poll_seconds)
+                    async with asyncio.timeout(self.poll_seconds):
+                        await self._wake.wait()

@@ -84,7 +84,8 @@ SHUTDOWN_STEP_SECONDS = 10.0
 
 async def _bounded(step: Awaitable[object], what: str) -> None:
     try:
-        await asyncio.wait_for(step, timeout=SHUTDOWN_STEP_SECONDS)
+        async with asyncio.timeout(SHUTDOWN_STEP_SECONDS):
+            await step
     except TimeoutError:
         log.warning("shutdown: gave up %s after %.0f s", what, SHUTDOWN_STEP_SECONDS)
     except Exception as exc:  # a failed close must not stop the next steps
