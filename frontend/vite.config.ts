@@ -18,5 +18,8 @@ export default defineConfig({
     setupFiles: ["./src/test/setup.ts"],
     include: ["src/**/*.test.{ts,tsx}"],
     css: false,
+    // A guard against a hung test, not a speed check: user-event typing takes several seconds when the
+    // machine is busy (CI beside other jobs), and the 5 s default then failed tests that were only slow.
+    testTimeout: 30_000,
   },
 });
