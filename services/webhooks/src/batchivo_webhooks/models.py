@@ -71,7 +71,8 @@ class Delivery(Base):
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
     tenant_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     endpoint_id: Mapped[uuid.UUID] = mapped_column(
-        Uuid, ForeignKey("webhooks.endpoints.id", name="fk_deliveries_endpoint_id_endpoints", ondelete="CASCADE")
+        Uuid,
+        ForeignKey("webhooks.endpoints.id", name="fk_deliveries_endpoint_id_endpoints", ondelete="CASCADE"),
     )
     event_id: Mapped[uuid.UUID] = mapped_column(Uuid)
     event_type: Mapped[str] = mapped_column(String(255))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -19,8 +20,6 @@ def _split(value: Any) -> Any:
     if isinstance(value, str):
         text = value.strip()
         if text.startswith("["):
-            import json
-
             return json.loads(text)
         return [part for part in text.replace(",", " ").split() if part]
     return value

@@ -76,9 +76,7 @@ def signature_header(secrets_: Sequence[str], timestamp: int, body: bytes) -> st
     return " ".join(f"v1={sign(secret, timestamp, body)}" for secret in secrets_)
 
 
-def request_headers(
-    *, delivery_id: str, event_type: str, timestamp: int, signature: str
-) -> dict[str, str]:
+def request_headers(*, delivery_id: str, event_type: str, timestamp: int, signature: str) -> dict[str, str]:
     return {
         "Content-Type": "application/json",
         "User-Agent": USER_AGENT,

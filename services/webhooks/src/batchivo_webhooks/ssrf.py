@@ -14,6 +14,7 @@ caller passes (the event loop's ``getaddrinfo`` in production, a stub in unit te
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import socket
 from collections.abc import Awaitable, Callable, Collection, Sequence
@@ -172,8 +173,6 @@ Resolver = Callable[[str, int], Awaitable[Sequence[str]]]
 
 async def system_resolver(host: str, port: int) -> list[str]:
     """Every address ``getaddrinfo`` gives for ``host`` (TCP)."""
-    import asyncio
-
     infos: list[Any] = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
     return [str(info[4][0]) for info in infos]
 

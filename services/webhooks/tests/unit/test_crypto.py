@@ -59,8 +59,12 @@ def test_rotation_rewraps_with_the_first_key_and_the_old_key_can_go() -> None:
 
 @pytest.mark.parametrize(
     "entry",
-    ["nocolon", "bad id!:" + base64.b64encode(bytes(32)).decode(), "k:" + base64.b64encode(bytes(16)).decode(),
-     "k:***"],
+    [
+        "nocolon",
+        "bad id!:" + base64.b64encode(bytes(32)).decode(),
+        "k:" + base64.b64encode(bytes(16)).decode(),
+        "k:***",
+    ],
 )
 def test_malformed_keys_are_refused_without_echoing_them(entry: str) -> None:
     with pytest.raises(KeyringError) as error:

@@ -33,8 +33,19 @@ def test_full_jitter_spans_zero_to_the_ceiling() -> None:
     assert retry_delay(3, S, rand=lambda: 0.999) == pytest.approx(119.88)
 
 
-@pytest.mark.parametrize(("code", "ok"), [(200, True), (204, True), (299, True), (300, False),
-                                           (301, False), (404, False), (500, False), (None, False)])
+@pytest.mark.parametrize(
+    ("code", "ok"),
+    [
+        (200, True),
+        (204, True),
+        (299, True),
+        (300, False),
+        (301, False),
+        (404, False),
+        (500, False),
+        (None, False),
+    ],
+)
 def test_only_2xx_succeeds(code: int | None, ok: bool) -> None:
     assert is_success(code) is ok
 
@@ -46,7 +57,9 @@ def test_a_success_ends_the_delivery() -> None:
 
 def test_a_failure_is_retried_after_the_jittered_backoff() -> None:
     now = T0 + timedelta(minutes=5)
-    out = after_attempt(succeeded=False, attempts=2, first_attempt_at=T0, now=now, schedule=S, rand=lambda: 0.5)
+    out = after_attempt(
+        succeeded=False, attempts=2, first_attempt_at=T0, now=now, schedule=S, rand=lambda: 0.5
+    )
     assert out.status is Status.pending
     assert out.next_attempt_at == now + timedelta(seconds=30)
 

@@ -21,8 +21,12 @@ def test_secret_format() -> None:
 
 def test_signature_is_hmac_sha256_over_timestamp_dot_body() -> None:
     payload = build_payload(
-        delivery_id="d", event_id="e", event_type="inventory.spool.created.v1",
-        occurred_at=datetime(2026, 12, 6, 10, 0, tzinfo=UTC), tenant_id="t", data={"b": 1, "a": "é"},
+        delivery_id="d",
+        event_id="e",
+        event_type="inventory.spool.created.v1",
+        occurred_at=datetime(2026, 12, 6, 10, 0, tzinfo=UTC),
+        tenant_id="t",
+        data={"b": 1, "a": "é"},
     )
     body = body_bytes(payload)
     assert json.loads(body) == payload

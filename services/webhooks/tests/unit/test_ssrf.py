@@ -85,7 +85,9 @@ def test_http_only_for_an_allowlisted_host_and_never_in_prod() -> None:
     assert shape.allowlisted and shape.port == 8080
     with pytest.raises(UrlRefused):
         check_url_shape("http://127.0.0.1:8080/x", production=True, allow_private_hosts={"127.0.0.1"})
-    assert not check_url_shape("https://127.0.0.1/x", production=True, allow_private_hosts={"127.0.0.1"}).allowlisted
+    assert not check_url_shape(
+        "https://127.0.0.1/x", production=True, allow_private_hosts={"127.0.0.1"}
+    ).allowlisted
 
 
 def _resolver(mapping: dict[str, list[str]]):
@@ -115,8 +117,17 @@ async def test_any_private_address_among_public_ones_refuses() -> None:
         await resolve_checked(shape, resolver)
 
 
-@pytest.mark.parametrize("url", ["https://127.0.0.1/x", "https://10.0.0.1/x", "https://169.254.169.254/x",
-                                 "https://[::1]/x", "https://[fd00::1]/x", "https://[::ffff:127.0.0.1]/x"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://127.0.0.1/x",
+        "https://10.0.0.1/x",
+        "https://169.254.169.254/x",
+        "https://[::1]/x",
+        "https://[fd00::1]/x",
+        "https://[::ffff:127.0.0.1]/x",
+    ],
+)
 async def test_a_literal_private_address_is_refused_without_resolving(url: str) -> None:
     shape = check_url_shape(url, production=True)
     with pytest.raises(UrlRefused):
