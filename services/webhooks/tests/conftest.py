@@ -200,3 +200,14 @@ async def worker(
     prefix = f"{infra.amqp_prefix}{uuid.uuid4().hex[:8]}."
     async with running_worker(make, infra.amqp_url, prefix, SUBSCRIPTIONS) as w:
         yield w
+
+
+@pytest.fixture
+def run_worker(webhooks_db: ServiceDatabase, batchivo_infra: TestInfra) -> Callable[..., Any]:
+    """``async with run_worker(**settings_overrides, resolver=...) as w``: the worker (importlib mode:
+    helpers come as fixtures)."""
+
+    def start(resolver: Resolver | None = None, **overrides: Any) -> Any:
+        return worker(webhooks_db, batchivo_infra, resolver, **overrides)
+
+    return start

@@ -80,7 +80,7 @@ _RECORD = text(
     UPDATE webhooks.deliveries
     SET status = :status, next_attempt_at = :next_attempt_at, last_status_code = :code,
         last_latency_ms = :latency, last_error = :error, response_snippet = :snippet,
-        delivered_at = CASE WHEN :status = 'succeeded' THEN now() ELSE delivered_at END
+        delivered_at = CASE WHEN CAST(:succeeded AS boolean) THEN now() ELSE delivered_at END
     WHERE id = :id AND status = 'pending'
     """
 )
@@ -278,6 +278,7 @@ class Dispatcher:
                 {
                     "id": item.id,
                     "status": outcome.status.value,
+                    "succeeded": succeeded,
                     "next_attempt_at": outcome.next_attempt_at,
                     "code": attempt.status_code,
                     "latency": attempt.latency_ms,
