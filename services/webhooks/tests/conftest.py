@@ -91,7 +91,9 @@ async def strict_app(
 
 
 @pytest.fixture
-async def strict_client(strict_app: FastAPI, webhooks_db: ServiceDatabase) -> AsyncIterator[httpx.AsyncClient]:
+async def strict_client(
+    strict_app: FastAPI, webhooks_db: ServiceDatabase
+) -> AsyncIterator[httpx.AsyncClient]:
     await truncate_service_tables(webhooks_db)
     async with httpx.AsyncClient(
         transport=httpx.ASGITransport(app=strict_app), base_url="http://webhooks.test"
@@ -102,7 +104,9 @@ async def strict_client(strict_app: FastAPI, webhooks_db: ServiceDatabase) -> As
 @pytest.fixture
 async def client(app: FastAPI, webhooks_db: ServiceDatabase) -> AsyncIterator[httpx.AsyncClient]:
     await truncate_service_tables(webhooks_db)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://webhooks.test") as c:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://webhooks.test"
+    ) as c:
         yield c
 
 
@@ -168,10 +172,12 @@ def receiver() -> Iterator[Receiver]:
             state.counts[path] = state.counts.get(path, 0) + 1
             count = state.counts[path]
         if path.startswith("/fail3"):
-            return PlainTextResponse("not yet" if count <= 3 else "ok", status_code=500 if count <= 3 else 200)
+            return PlainTextResponse(
+                "not yet" if count <= 3 else "ok", status_code=500 if count <= 3 else 200
+            )
         if path == "/hang":
-            while not state.release.is_set():
-                await asyncio.sleep(0.05)
+            # Holds the request until the session ends (the release event is set from the test thread).
+            await asyncio.to_thread(state.release.wait)
             return PlainTextResponse("late")
         if path == "/error":
             return PlainTextResponse("boom " * 200, status_code=500)

@@ -93,7 +93,9 @@ async def test_the_allowlist_lets_only_its_host_through(client, new_tenant) -> N
     assert_error(await _create(client, t, url="https://10.0.0.1/x"), 422, "WEBHOOK_URL_PRIVATE_ADDRESS")
 
 
-async def test_patch_rechecks_the_url_and_reactivation_clears_the_disable(client, new_tenant, admin_conn) -> None:
+async def test_patch_rechecks_the_url_and_reactivation_clears_the_disable(
+    client, new_tenant, admin_conn
+) -> None:
     t = new_tenant()
     endpoint = (await _create(client, t)).json()
     path = f"/api/v1/webhooks/endpoints/{endpoint['id']}"
@@ -147,7 +149,8 @@ async def test_test_event_log_and_redeliver(client, new_tenant, admin_conn) -> N
     pending = await client.post(f"/api/v1/webhooks/deliveries/{delivery_id}/redeliver", headers=t.headers())
     assert_error(pending, 409, "DELIVERY_PENDING")
     await admin_conn.execute(
-        "update webhooks.deliveries set status = 'failed', attempts = 7, next_attempt_at = null where id = $1",
+        "update webhooks.deliveries set status = 'failed', attempts = 7, next_attempt_at = null"
+        " where id = $1",
         uuid.UUID(delivery_id),
     )
     failed = (await client.get(f"{base}/deliveries?status=failed", headers=t.headers())).json()
@@ -163,7 +166,9 @@ async def test_test_event_log_and_redeliver(client, new_tenant, admin_conn) -> N
 async def test_another_tenant_sees_nothing(client, new_tenant) -> None:
     a, b = new_tenant(), new_tenant()
     endpoint = (await _create(client, a)).json()
-    queued = (await client.post(f"/api/v1/webhooks/endpoints/{endpoint['id']}/test", headers=a.headers())).json()
+    queued = (
+        await client.post(f"/api/v1/webhooks/endpoints/{endpoint['id']}/test", headers=a.headers())
+    ).json()
     base = f"/api/v1/webhooks/endpoints/{endpoint['id']}"
     assert (await client.get("/api/v1/webhooks/endpoints", headers=b.headers())).json()["total"] == 0
     for response in (
@@ -172,7 +177,9 @@ async def test_another_tenant_sees_nothing(client, new_tenant) -> None:
         await client.get(f"{base}/deliveries", headers=b.headers()),
         await client.post(f"{base}/rotate-secret", headers=b.headers()),
         await client.post(f"{base}/test", headers=b.headers()),
-        await client.post(f"/api/v1/webhooks/deliveries/{queued['delivery_id']}/redeliver", headers=b.headers()),
+        await client.post(
+            f"/api/v1/webhooks/deliveries/{queued['delivery_id']}/redeliver", headers=b.headers()
+        ),
         await client.delete(base, headers=b.headers()),
     ):
         assert_error(response, 404)

@@ -14,8 +14,8 @@ import hmac
 import json
 import time
 import uuid
-from datetime import datetime
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -27,17 +27,41 @@ pytestmark = [pytest.mark.db, pytest.mark.amqp, pytest.mark.redis, pytest.mark.t
 
 U = uuid.UUID("00000000-0000-4000-8000-000000000001")
 SPOOL = {
-    "spool_id": U, "code": "FIL-1", "filament_type_id": U, "material_code": "PLA", "brand": "B",
-    "color_name": "Red", "initial_weight": 1000, "current_weight": 900, "is_archived": False,
+    "spool_id": U,
+    "code": "FIL-1",
+    "filament_type_id": U,
+    "material_code": "PLA",
+    "brand": "B",
+    "color_name": "Red",
+    "initial_weight": 1000,
+    "current_weight": 900,
+    "is_archived": False,
 }
 FILAMENT = {
-    "filament_type_id": U, "material_type_id": U, "material_code": "PLA", "brand": "B", "color_name": "Red",
-    "diameter_mm": 1.75, "min_stock_grams": 100, "cost_is_estimate": False,
+    "filament_type_id": U,
+    "material_type_id": U,
+    "material_code": "PLA",
+    "brand": "B",
+    "color_name": "Red",
+    "diameter_mm": 1.75,
+    "min_stock_grams": 100,
+    "cost_is_estimate": False,
 }
-MODEL = {"model_id": U, "sku": "M-1", "name": "Dragon", "is_active": True, "prints_per_plate": 1,
-         "materials": [{"filament_type_id": U, "grams": 12.5}]}
-PRODUCT = {"product_id": U, "sku": "P-1", "name": "Set", "is_active": True,
-           "models": [{"model_id": U, "quantity": 2}]}
+MODEL = {
+    "model_id": U,
+    "sku": "M-1",
+    "name": "Dragon",
+    "is_active": True,
+    "prints_per_plate": 1,
+    "materials": [{"filament_type_id": U, "grams": 12.5}],
+}
+PRODUCT = {
+    "product_id": U,
+    "sku": "P-1",
+    "name": "Set",
+    "is_active": True,
+    "models": [{"model_id": U, "quantity": 2}],
+}
 GRAMS = [{"spool_id": U, "grams": 10}]
 DATA: dict[str, dict[str, Any]] = {
     "auth.tenant.created.v1": {"name": "Shop", "slug": "shop", "currency_code": "EUR"},
@@ -50,14 +74,17 @@ DATA: dict[str, dict[str, Any]] = {
     **{f"catalog.model.{v}.v1": MODEL for v in ("created", "updated", "deleted")},
     **{f"catalog.product.{v}.v1": PRODUCT for v in ("created", "updated", "deleted")},
     "production.run.completed.v1": {"run_id": U, "run_number": "RUN-1", "materials": GRAMS},
-    "production.run.failed.v1": {"run_id": U, "reason": "spaghetti", "materials": [{"spool_id": U, "waste_grams": 3}]},
+    "production.run.failed.v1": {"run_id": U, "reason": "spaghetti",
+                                 "materials": [{"spool_id": U, "waste_grams": 3}]},
     "production.run.cancelled.v1": {"run_id": U, "materials": GRAMS},
     "production.run.reverted.v1": {"run_id": U, "materials": GRAMS},
 }  # fmt: skip
 
 
 def event(tenant_id: uuid.UUID, event_type: str) -> EventEnvelope:
-    return new_event(event_type, producer=event_type.split(".")[0], tenant_id=tenant_id, data=DATA[event_type])
+    return new_event(
+        event_type, producer=event_type.split(".")[0], tenant_id=tenant_id, data=DATA[event_type]
+    )
 
 
 async def seen(check: Callable[[], Any], within: float = 30.0) -> Any:
@@ -315,9 +342,7 @@ async def test_a_delivery_gives_up_after_its_window(
     assert row["attempts"] >= 2 and row["next_attempt_at"] is None
 
 
-async def test_rotation_signs_with_both_secrets(
-    client, new_tenant, receiver, admin_conn, run_worker
-) -> None:
+async def test_rotation_signs_with_both_secrets(client, new_tenant, receiver, admin_conn, run_worker) -> None:
     t = new_tenant()
     path = f"/ok/{uuid.uuid4().hex}"
     endpoint = await _endpoint(client, t, receiver.base_url + path, ["inventory.spool.archived.v1"])
