@@ -97,9 +97,18 @@ def dev_keyring(path: Path) -> Keyring:
     """The development KEK kept in ``path`` (generated there, mode 0600, on first use)."""
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        # Written to a private temporary file, then linked into place: the API and the worker of
+        # `make run` start together, and the one that loses the race reads the winner's whole key.
+        temporary = path.with_name(f".{path.name}.{os.getpid()}")
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(new_key_entry("dev1") + "\n")
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(temporary)
     lines = [line for line in path.read_text().splitlines() if line.strip()]
     return parse_keyring(lines)
 

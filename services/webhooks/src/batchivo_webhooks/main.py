@@ -27,11 +27,11 @@ def create_app(
     """``key_source``: where token keys come from; by default the auth service's JWKS (tests pass a
     ``StaticKeySource``). ``resolver``: how URL hosts are resolved (tests may pass a stub)."""
     settings = settings or WebhooksSettings()
-    keyring = load_keyring(settings)  # refuse to start without a key-encryption key
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.keyring = keyring
+        # At start-up, not when the app is built (the OpenAPI export builds it): no key, no start.
+        app.state.keyring = load_keyring(settings)
         app.state.url_policy = UrlPolicy.of(settings, resolver)
         yield
 
