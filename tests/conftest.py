@@ -112,7 +112,9 @@ def production_url(production_db: ServiceDatabase, batchivo_infra: TestInfra, au
 
 @pytest.fixture(scope="session")
 def webhooks_db(batchivo_infra: TestInfra) -> ServiceDatabase:
-    return prepare_service_database(batchivo_infra, "webhooks", ROOT / "services" / "webhooks" / "alembic.ini")
+    return prepare_service_database(
+        batchivo_infra, "webhooks", ROOT / "services" / "webhooks" / "alembic.ini"
+    )
 
 
 @pytest.fixture(scope="session")
