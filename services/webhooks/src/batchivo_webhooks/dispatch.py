@@ -28,7 +28,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from batchivo_webhooks import rules, vault
-from batchivo_webhooks.crypto import Keyring
+from batchivo_webhooks.crypto import DecryptionFailed, Keyring, KeyringError
 from batchivo_webhooks.settings import WebhooksSettings
 from batchivo_webhooks.signing import body_bytes, request_headers, signature_header
 from batchivo_webhooks.ssrf import UrlRefused, host_header, pinned_url
@@ -211,12 +211,18 @@ class Dispatcher:
             return Attempt(None, None, f"refused: {refused.detail}"[:500], None, refused=True)
         key_id, wrapped, nonce, ciphertext, prev_nonce, prev_ciphertext, prev_expires = item.secret_columns
         now = datetime.now(UTC)
-        secrets_ = vault.signing_secrets(
-            self.keyring, item.endpoint_id, key_id, bytes(wrapped), bytes(nonce), bytes(ciphertext),
-            bytes(prev_nonce) if prev_nonce is not None else None,
-            bytes(prev_ciphertext) if prev_ciphertext is not None else None,
-            prev_expires, now,
-        )  # fmt: skip
+        try:
+            secrets_ = vault.signing_secrets(
+                self.keyring, item.endpoint_id, key_id, bytes(wrapped), bytes(nonce), bytes(ciphertext),
+                bytes(prev_nonce) if prev_nonce is not None else None,
+                bytes(prev_ciphertext) if prev_ciphertext is not None else None,
+                prev_expires, now,
+            )  # fmt: skip
+        except (KeyringError, DecryptionFailed) as exc:
+            # Nothing is sent unsigned: a removed key-encryption key (rotate_keys not run?) is an operator's
+            # error the log shows; the delivery is retried like any failure.
+            log.error("cannot read a webhook signing secret", extra={"endpoint_id": str(item.endpoint_id)})
+            return Attempt(None, None, f"cannot read the signing secret: {exc}"[:500], None)
         body = body_bytes(item.payload)
         timestamp = int(time.time())
         headers = request_headers(

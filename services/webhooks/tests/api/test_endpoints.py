@@ -115,7 +115,9 @@ async def test_patch_rechecks_the_url_and_reactivation_clears_the_disable(
     assert body["active"] is True and body["description"] == "back"
     assert (body["disabled_at"], body["disabled_reason"], body["failing_since"]) == (None, None, None)
     assert body["version"] == 2
-    assert_error(await client.patch(path, json={"active": None}, headers=t.headers()), 400)
+    assert_error(
+        await client.patch(path, json={"active": None}, headers=t.headers()), 422, "VALIDATION_ERROR"
+    )
 
 
 async def test_rotation_answers_a_new_secret_and_keeps_the_old_for_a_day(client, new_tenant) -> None:

@@ -22,6 +22,7 @@ import pytest
 from batchivo_common.messaging.envelope import EventEnvelope, new_event
 from batchivo_common.testing.polling import eventually
 from batchivo_webhooks.catalogue import PUBLIC_EVENTS
+from prometheus_client import REGISTRY
 
 pytestmark = [pytest.mark.db, pytest.mark.amqp, pytest.mark.redis, pytest.mark.timeout(120)]
 
@@ -94,6 +95,10 @@ async def seen(check: Callable[[], Any], within: float = 30.0) -> Any:
         return check()
 
     return await eventually(poll, within=within)
+
+
+def _counted(outcome: str) -> float:
+    return REGISTRY.get_sample_value("batchivo_webhook_deliveries_total", {"outcome": outcome}) or 0.0
 
 
 def verify(secret: str, headers: dict[str, str], body: bytes) -> bool:
@@ -173,6 +178,7 @@ async def test_three_failures_then_success_keeps_the_delivery_id(
     t = new_tenant()
     path = f"/fail3/{uuid.uuid4().hex}"
     endpoint = await _endpoint(client, t, receiver.base_url + path, ["inventory.spool.created.v1"])
+    before = {o: _counted(o) for o in ("succeeded", "retrying")}
     async with run_worker() as w:
         await w.publish(event(t.id, "inventory.spool.created.v1"))
         await seen(lambda: len(receiver.at(path)) >= 4 or None)
@@ -197,6 +203,9 @@ async def test_three_failures_then_success_keeps_the_delivery_id(
         "select failing_since, active from webhooks.endpoints where id = $1", uuid.UUID(endpoint["id"])
     )
     assert (endpoint_row["failing_since"], endpoint_row["active"]) == (None, True)
+    # The metrics saw the same: three retries, one success (the tables were emptied before the test).
+    assert _counted("retrying") - before["retrying"] == 3
+    assert _counted("succeeded") - before["succeeded"] == 1
 
 
 async def test_a_hanging_receiver_does_not_delay_another_endpoint(

@@ -24,6 +24,10 @@ class UnknownEventTypes(AppError):
     status_code, code = 422, "UNKNOWN_EVENT_TYPE"
 
 
+class InvalidChange(AppError):
+    status_code, code = 422, "VALIDATION_ERROR"
+
+
 class EndpointInactive(Conflict):
     code = "ENDPOINT_INACTIVE"
 
@@ -87,7 +91,7 @@ class EndpointService:
         endpoint = await self.own(principal.tenant_id, endpoint_id, lock=True)
         for name in ("url", "event_types", "active"):
             if name in changes and changes[name] is None:
-                raise AppError(f"{name} may not be null", code="VALIDATION_ERROR")
+                raise InvalidChange(f"{name} may not be null")
         if "event_types" in changes:
             changes["event_types"] = check_event_types(changes["event_types"])
         if "url" in changes and changes["url"] != endpoint.url:
