@@ -49,6 +49,7 @@ async def test_create_shows_the_secret_once(client, new_tenant, admin_conn) -> N
     assert secret.startswith("whsec_") and body["secret_hint"] == secret[-4:]
     assert body["event_types"] == ["production.run.completed.v1"]
     assert response.headers["location"] == f"/api/v1/webhooks/endpoints/{body['id']}"
+    assert response.headers["cache-control"] == "no-store"
     read = (await client.get(f"/api/v1/webhooks/endpoints/{body['id']}", headers=t.headers())).json()
     listed = (await client.get("/api/v1/webhooks/endpoints", headers=t.headers())).json()
     assert "secret" not in read and secret not in str(read) and secret not in str(listed)

@@ -22,6 +22,7 @@ import pytest
 from batchivo_common.messaging.envelope import EventEnvelope, new_event
 from batchivo_common.testing.polling import eventually
 from batchivo_webhooks.catalogue import PUBLIC_EVENTS
+from batchivo_webhooks.crypto import new_key_entry
 from prometheus_client import REGISTRY
 
 pytestmark = [pytest.mark.db, pytest.mark.amqp, pytest.mark.redis, pytest.mark.timeout(120)]
@@ -378,3 +379,23 @@ async def test_rotation_signs_with_both_secrets(client, new_tenant, receiver, ad
         assert latest.headers["batchivo-webhook-signature"].count("v1=") == 1
         assert verify(rotated["secret"], latest.headers, latest.body)
         assert not verify(endpoint["secret"], latest.headers, latest.body)
+
+
+async def test_a_secret_that_cannot_be_decrypted_is_never_sent_unsigned(
+    client, new_tenant, receiver, admin_conn, run_worker
+) -> None:
+    """A worker whose key list lost the key that wrapped the endpoint's data key sends nothing."""
+    t = new_tenant()
+    path = f"/ok/{uuid.uuid4().hex}"
+    endpoint = await _endpoint(client, t, receiver.base_url + path, ["catalog.model.deleted.v1"])
+    async with run_worker(encryption_keys=[new_key_entry("other")]) as w:
+        await w.publish(event(t.id, "catalog.model.deleted.v1"))
+
+        async def attempted() -> Any:
+            rows = await _deliveries(admin_conn, endpoint["id"])
+            return rows and rows[0]["last_error"] and rows[0]
+
+        row = await eventually(attempted)
+    assert row["last_error"].startswith("cannot read the signing secret")
+    assert row["status"] == "pending"
+    assert receiver.at(path) == []
