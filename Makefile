@@ -4,7 +4,7 @@ SHELL := /bin/bash
 export UV_PYTHON_DOWNLOADS := never
 export PATH := $(HOME)/.local/bin:$(PATH)
 
-SERVICES := auth inventory catalog production
+SERVICES := auth inventory catalog production webhooks
 ADMIN_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/batchivo
 UV := uv
 RUN := $(UV) run --no-sync

@@ -17,6 +17,7 @@ SERVICES = {
     "inventory": "batchivo_inventory.main:create_app",
     "catalog": "batchivo_catalog.main:create_app",
     "production": "batchivo_production.main:create_app",
+    "webhooks": "batchivo_webhooks.main:create_app",
 }
 
 

@@ -29,6 +29,9 @@ from batchivo_inventory.main import create_app as create_inventory_app
 from batchivo_inventory.settings import InventorySettings
 from batchivo_production.main import create_app as create_production_app
 from batchivo_production.settings import ProductionSettings
+from batchivo_webhooks.crypto import new_key_entry
+from batchivo_webhooks.main import create_app as create_webhooks_app
+from batchivo_webhooks.settings import WebhooksSettings
 from pydantic import SecretStr
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -108,8 +111,31 @@ def production_url(production_db: ServiceDatabase, batchivo_infra: TestInfra, au
 
 
 @pytest.fixture(scope="session")
+def webhooks_db(batchivo_infra: TestInfra) -> ServiceDatabase:
+    return prepare_service_database(
+        batchivo_infra, "webhooks", ROOT / "services" / "webhooks" / "alembic.ini"
+    )
+
+
+@pytest.fixture(scope="session")
+def webhooks_url(webhooks_db: ServiceDatabase, batchivo_infra: TestInfra, auth_url: str) -> Iterator[str]:
+    settings = WebhooksSettings(
+        **webhooks_db.settings_overrides(batchivo_infra),
+        jwks_url=f"{auth_url}/.well-known/jwks.json",
+        encryption_keys=[new_key_entry("e2e")],
+    )
+    with serve(create_webhooks_app(settings, configure_process=False)) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
 def gateway_url(
-    auth_url: str, inventory_url: str, catalog_url: str, production_url: str, batchivo_infra: TestInfra
+    auth_url: str,
+    inventory_url: str,
+    catalog_url: str,
+    production_url: str,
+    webhooks_url: str,
+    batchivo_infra: TestInfra,
 ) -> Iterator[str]:
     settings = GatewaySettings(
         **batchivo_infra.common_overrides(),
@@ -119,6 +145,7 @@ def gateway_url(
         inventory_url=inventory_url,
         catalog_url=catalog_url,
         production_url=production_url,
+        webhooks_url=webhooks_url,
         # Per-test prefixes below keep the login limit from leaking between tests.
         login_rate_per_minute=10,
         frontend_dist=ROOT / "does-not-exist",
@@ -150,11 +177,13 @@ async def gateway(
     inventory_db: ServiceDatabase,
     catalog_db: ServiceDatabase,
     production_db: ServiceDatabase,
+    webhooks_db: ServiceDatabase,
 ) -> AsyncIterator[httpx.AsyncClient]:
     await truncate_service_tables(auth_db)
     await truncate_service_tables(inventory_db, keep=("alembic_version", "material_types"))
     await truncate_service_tables(catalog_db)
     await truncate_service_tables(production_db)
+    await truncate_service_tables(webhooks_db)
     # Each test comes from its own client address so per-IP limits of one test never touch another.
     forwarded = f"10.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}.{uuid.uuid4().int % 250}"
     async with httpx.AsyncClient(

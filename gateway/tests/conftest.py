@@ -224,6 +224,7 @@ def gateway_settings(
             "inventory_url": upstream_url,
             "catalog_url": upstream_url,
             "production_url": None,
+            "webhooks_url": None,
             "frontend_dist": tmp_path / "no-dist",
             "metrics_port": 0,  # the internal /metrics listener on any free port
             # Tests come from 127.0.0.1 and name their client in X-Forwarded-For, as an ingress would.

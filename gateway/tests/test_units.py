@@ -32,6 +32,8 @@ from batchivo_gateway.spa import IMMUTABLE, REVALIDATE, cache_control
         ("/api/v1/production-runs/9/complete", "production"),
         ("/api/v1/production", "production"),
         ("/api/v1/printers", "production"),
+        ("/api/v1/webhooks/endpoints/3/test", "webhooks"),
+        ("/api/v1/webhooks", "webhooks"),
     ],
 )
 def test_routes_by_whole_segment_prefix(path: str, upstream: str) -> None:

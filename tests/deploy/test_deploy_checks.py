@@ -161,7 +161,7 @@ def test_a_new_service_missing_everywhere_is_named_in_each_place() -> None:
     text = messages(wiring.check(services=[*makefile_services(), "shipping"]))
     for where in ("compose.yaml", "charts/batchivo", "Tiltfile", "release.yml"):
         assert "service shipping" in text and where in text, where
-    for wired in ("auth", "inventory", "catalog", "production"):
+    for wired in ("auth", "inventory", "catalog", "production", "webhooks"):
         assert wired not in text, wired
 
 

@@ -37,6 +37,8 @@ ROUTES: Mapping[str, str] = {
     "/api/v1/production-runs": "production",
     "/api/v1/printers": "production",
     "/api/v1/production": "production",
+    # webhooks
+    "/api/v1/webhooks": "webhooks",
 }
 
 #: Routed requests that need no credentials: (method, exact path).

@@ -22,7 +22,7 @@ def parse_networks(value: str) -> tuple[IPv4Network | IPv6Network, ...]:
 
 
 #: The services the gateway can route to; each has a ``<name>_url`` setting.
-UPSTREAMS = ("auth", "inventory", "catalog", "production")
+UPSTREAMS = ("auth", "inventory", "catalog", "production", "webhooks")
 
 
 class GatewaySettings(CommonSettings):
@@ -42,6 +42,7 @@ class GatewaySettings(CommonSettings):
     inventory_url: str | None = None
     catalog_url: str | None = None
     production_url: str | None = None
+    webhooks_url: str | None = None
 
     #: The built SPA (Vite's ``dist``); served at ``/`` when the directory exists.
     frontend_dist: Path = Path("frontend/dist")
@@ -121,7 +122,9 @@ class GatewaySettings(CommonSettings):
     def trusted_networks(self) -> tuple[IPv4Network | IPv6Network, ...]:
         return parse_networks(self.trusted_proxies)
 
-    @field_validator("auth_url", "inventory_url", "catalog_url", "production_url", mode="before")
+    @field_validator(
+        "auth_url", "inventory_url", "catalog_url", "production_url", "webhooks_url", mode="before"
+    )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         if isinstance(value, str):
