@@ -28,7 +28,6 @@ depends_on: str | Sequence[str] | None = None
 
 SCHEMA = "auth"
 ALL_SCOPES = "ARRAY['read', 'inventory:write', 'catalog:write', 'production:write', 'webhooks:write']::text[]"
-MEMBER_SCOPES = "ARRAY['read', 'inventory:write', 'catalog:write', 'production:write']::text[]"
 
 
 def upgrade() -> None:
@@ -43,15 +42,15 @@ def upgrade() -> None:
         schema=SCHEMA,
     )
     op.execute(
-        f"UPDATE {SCHEMA}.api_keys SET scopes = CASE role"
-        f" WHEN 'member' THEN {MEMBER_SCOPES}"
-        f" WHEN 'admin' THEN {ALL_SCOPES}"
-        f" WHEN 'owner' THEN {ALL_SCOPES}"
-        " ELSE ARRAY['read']::text[] END"
+        "UPDATE auth.api_keys SET scopes = CASE role"
+        " WHEN 'member' THEN ARRAY['read', 'inventory:write', 'catalog:write', 'production:write']"
+        " WHEN 'admin' THEN ARRAY['read', 'inventory:write', 'catalog:write', 'production:write', 'webhooks:write']"
+        " WHEN 'owner' THEN ARRAY['read', 'inventory:write', 'catalog:write', 'production:write', 'webhooks:write']"
+        " ELSE ARRAY['read'] END"
     )
     op.alter_column("api_keys", "scopes", server_default=None, schema=SCHEMA)
     op.create_check_constraint(
-        "ck_api_keys_scopes",
+        op.f("ck_api_keys_scopes"),
         "api_keys",
         f"scopes <@ {ALL_SCOPES} AND 'read' = ANY (scopes)",
         schema=SCHEMA,
@@ -59,5 +58,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_constraint("ck_api_keys_scopes", "api_keys", schema=SCHEMA)
+    op.drop_constraint(op.f("ck_api_keys_scopes"), "api_keys", schema=SCHEMA)
     op.drop_column("api_keys", "scopes", schema=SCHEMA)

@@ -260,8 +260,10 @@ async def test_scopes_default_to_what_the_role_allows_and_read_is_always_in(
         ({"role": "admin"}, ["read", *writes, "webhooks:write"]),
         ({"role": "member", "scopes": None}, ["read", *writes]),
         ({"role": "member", "scopes": []}, ["read"]),
-        ({"role": "member", "scopes": ["catalog:write", "inventory:write", "catalog:write"]},
-         ["read", "inventory:write", "catalog:write"]),
+        (
+            {"role": "member", "scopes": ["catalog:write", "inventory:write", "catalog:write"]},
+            ["read", "inventory:write", "catalog:write"],
+        ),
         ({"role": "admin", "scopes": ["webhooks:write", "read"]}, ["read", "webhooks:write"]),
     ]
     for body, expected in cases:
