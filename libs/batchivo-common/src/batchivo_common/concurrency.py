@@ -28,6 +28,7 @@ from typing import Any
 from fastapi import Depends, Request, Response
 from fastapi.routing import APIRoute
 from sqlalchemy import Column, Table, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from batchivo_common.auth.deps import get_principal
@@ -111,10 +112,19 @@ async def _version(
     return found
 
 
-def versioned(table: Table, id_param: str | None, *, id_column: str = "id", bump: bool = False) -> Any:
+def versioned(
+    table: Table,
+    id_param: str | None,
+    *,
+    id_column: str = "id",
+    bump: bool = False,
+    create_missing: bool = False,
+) -> Any:
     """The If-Match guard of a PATCH (or PUT) of the aggregate in ``table`` whose ``id_column`` is the path
     parameter ``id_param`` (None: the caller's tenant, for a tenant's one settings row). ``bump``: move the
     version on after a successful write (for an aggregate whose service keeps no version itself).
+    ``create_missing``: a row that does not exist yet (a tenant's settings before their first change) is
+    inserted with its defaults (version 1) before it is locked, so racing first writes serialise too.
     Declare it after the route's principal dependency, so a caller without the role is refused first."""
     lookup, key, version = _ids(table, id_param, id_column)
 
@@ -126,6 +136,10 @@ def versioned(table: Table, id_param: str | None, *, id_column: str = "id", bump
             return
         precondition = parse_if_match(request.headers.get("if-match"))
         if precondition is not None:
+            if create_missing:
+                await session.execute(
+                    pg_insert(table).values({key.name: resource_id}).on_conflict_do_nothing()
+                )
             locked = select(version).where(key == resource_id).with_for_update()
             found: int | None = (await session.execute(locked)).scalar_one_or_none()
             if found is None:
@@ -151,9 +165,17 @@ def versioned(table: Table, id_param: str | None, *, id_column: str = "id", bump
     return Depends(guard)
 
 
-def tagged(table: Table, id_param: str | None, *, id_column: str = "id", read_session: bool = False) -> Any:
+def tagged(
+    table: Table,
+    id_param: str | None,
+    *,
+    id_column: str = "id",
+    read_session: bool = False,
+    missing_version: int | None = None,
+) -> Any:
     """The ``ETag`` of a GET of one resource (see :func:`versioned` for the arguments). ``read_session``:
-    the route's handler reads through ``ReadSessionDep`` (the tag is read in the same transaction)."""
+    the route's handler reads through ``ReadSessionDep`` (the tag is read in the same transaction).
+    ``missing_version``: the version a row not created yet answers with (1, what ``create_missing`` makes)."""
     lookup, key, version = _ids(table, id_param, id_column)
 
     def register(request: Request, session: AsyncSession, principal: Principal) -> None:
@@ -163,6 +185,7 @@ def tagged(table: Table, id_param: str | None, *, id_column: str = "id", read_se
 
         async def tag() -> str | None:
             now = await _version(session, key, version, resource_id)
+            now = missing_version if now is None else now
             return None if now is None else etag(resource_id, now)
 
         request.scope[_SCOPE_KEY] = tag
