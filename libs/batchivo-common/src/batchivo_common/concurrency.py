@@ -23,9 +23,9 @@ import re
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Depends, Request, Response
+from fastapi import Depends, Header, Request, Response
 from fastapi.routing import APIRoute
 from sqlalchemy import Column, Table, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -38,6 +38,17 @@ from batchivo_common.errors import AppError, BadRequest
 
 _SCOPE_KEY = "batchivo.etag"
 _ENTITY_TAG = re.compile(r'\s*((?:W/)?"[\x21\x23-\x7e\x80-\xff]*")\s*(?:,|$)')
+
+
+#: Documented on every guarded route of the OpenAPI.
+IfMatchHeader = Annotated[
+    str | None,
+    Header(
+        alias="If-Match",
+        description="The ETag of your last read (or *): the change applies only if the resource is still"
+        " at that version, else 412 PRECONDITION_FAILED. Send it to never overwrite another change.",
+    ),
+]
 
 
 class PreconditionFailed(AppError):
@@ -129,12 +140,15 @@ def versioned(
     lookup, key, version = _ids(table, id_param, id_column)
 
     async def guard(
-        request: Request, session: SessionDep, principal: Principal = Depends(get_principal)
+        request: Request,
+        session: SessionDep,
+        if_match: IfMatchHeader = None,
+        principal: Principal = Depends(get_principal),
     ) -> None:
         resource_id = lookup(request, principal)
         if resource_id is None:
             return
-        precondition = parse_if_match(request.headers.get("if-match"))
+        precondition = parse_if_match(if_match)
         if precondition is not None:
             if create_missing:
                 await session.execute(
