@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -221,7 +221,7 @@ class ETagRoute(APIRoute):
     """Writes the tag registered by a :func:`versioned` dependency on a successful (2xx) response, after the
     handler ran and before the request's transaction commits."""
 
-    def get_route_handler(self) -> Callable[[Request], Awaitable[Response]]:
+    def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
         handler = super().get_route_handler()
 
         async def with_etag(request: Request) -> Response:
