@@ -62,6 +62,7 @@ async def test_a_listed_origin_gets_cors_with_credentials(
     allowed_headers = pre.headers["access-control-allow-headers"].lower()
     assert "authorization" in allowed_headers and "content-type" in allowed_headers
     assert "idempotency-key" in allowed_headers  # POST actions take one (docs/adr/0011-idempotency-keys.md)
+    assert "if-match" in allowed_headers  # a PATCH refuses a lost update with it (docs/api-scopes-etag.md)
     assert int(pre.headers["access-control-max-age"]) == 600
     assert "Origin" in pre.headers["vary"]
     assert upstream_state.echoes == []  # the preflight never reached a service
@@ -72,6 +73,7 @@ async def test_a_listed_origin_gets_cors_with_credentials(
     assert response.headers["access-control-allow-credentials"] == "true"
     exposed = response.headers["access-control-expose-headers"].lower()
     assert "x-request-id" in exposed and "idempotent-replayed" in exposed
+    assert "etag" in exposed  # the page reads it to send If-Match on its next PATCH
     assert "Origin" in response.headers.get_list("vary")
     # The gateway's own errors carry them too, so the page can read them.
     denied = await client.get(f"{url}/api/v1/spools", headers={"Origin": APP})

@@ -2,6 +2,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { authApi, unwrap, type AuthSchemas } from "@/lib/api";
 import type { Role } from "@/lib/roles";
+import type { Scope } from "@/components/settings/apiKeyScopes";
 
 export type ApiKey = AuthSchemas["ApiKeyRead"];
 export type CreatedApiKey = AuthSchemas["ApiKeyCreated"];
@@ -26,7 +27,7 @@ export function useApiKeys() {
 export function useCreateApiKey() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: async (body: { name: string; role: Role }) => unwrap(await authApi.POST("/api/v1/api-keys", { body })),
+    mutationFn: async (body: { name: string; role: Role; scopes: Scope[] }) => unwrap(await authApi.POST("/api/v1/api-keys", { body })),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: apiKeyKeys.all }),
     gcTime: 0,
   });

@@ -20,8 +20,8 @@ from batchivo_common.errors import error_response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 ALLOW_METHODS = b"GET, HEAD, POST, PUT, PATCH, DELETE"
-ALLOW_HEADERS = b"Authorization, Content-Type, Idempotency-Key, X-API-Key, X-Request-ID"
-EXPOSE_HEADERS = b"X-Request-ID, Retry-After, Location, Idempotent-Replayed"
+ALLOW_HEADERS = b"Authorization, Content-Type, Idempotency-Key, If-Match, X-API-Key, X-Request-ID"
+EXPOSE_HEADERS = b"X-Request-ID, Retry-After, Location, Idempotent-Replayed, ETag"
 _PREFLIGHT_VARY = b"Origin, Access-Control-Request-Method, Access-Control-Request-Headers"
 
 

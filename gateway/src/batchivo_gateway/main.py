@@ -17,6 +17,7 @@ from urllib.parse import quote_from_bytes
 
 import httpx
 from batchivo_common.app import create_service_app, serve_factory
+from batchivo_common.auth.scopes import check_scopes
 from batchivo_common.auth.tokens import JwksKeySource, TokenVerifier
 from batchivo_common.db.tenancy import current_tenant
 from batchivo_common.errors import NotFound, Unavailable, error_response
@@ -132,6 +133,8 @@ class Gateway:
             principal, token, exchanged = await self.auth.authenticate(headers, inject_context(forward))
             current_tenant.set(principal.tenant_id)  # log lines of this request carry the tenant
             await self.auth.admit(principal)
+            # An API key's write without the service's write scope stops here (each service checks again).
+            check_scopes(method, route.upstream, principal.scopes)
             if exchanged:
                 authorization = f"Bearer {token}"
         elif route.credential_route is not None:

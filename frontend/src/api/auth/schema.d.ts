@@ -303,6 +303,11 @@ export interface components {
             /** Name */
             name: string;
             role: components["schemas"]["Role"];
+            /**
+             * Scopes
+             * @description What the key may do on top of its role. `read` is always included. Omitted or null: every scope the role allows (what keys could do before scopes). A scope the role cannot use (any write scope on a viewer key, `webhooks:write` below admin) is refused with 422.
+             */
+            scopes?: ("read" | "inventory:write" | "catalog:write" | "production:write" | "webhooks:write")[] | null;
         };
         /**
          * ApiKeyCreated
@@ -326,6 +331,8 @@ export interface components {
             /** Prefix */
             prefix: string;
             role: components["schemas"]["Role"];
+            /** Scopes */
+            scopes: ("read" | "inventory:write" | "catalog:write" | "production:write" | "webhooks:write")[];
         };
         /** ApiKeyExchange */
         ApiKeyExchange: {
@@ -358,6 +365,8 @@ export interface components {
             /** Revoked At */
             revoked_at: string | null;
             role: components["schemas"]["Role"];
+            /** Scopes */
+            scopes: ("read" | "inventory:write" | "catalog:write" | "production:write" | "webhooks:write")[];
         };
         /** ExchangedToken */
         ExchangedToken: {
@@ -1327,7 +1336,10 @@ export interface operations {
     "members-update_member": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag of your last read (or *): the change applies only if the resource is still at that version, else 412 PRECONDITION_FAILED. Send it to never overwrite another change. */
+                "If-Match"?: string | null;
+            };
             path: {
                 user_id: string;
             };

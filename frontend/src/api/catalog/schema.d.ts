@@ -1286,7 +1286,10 @@ export interface operations {
     "catalog-update_settings": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag of your last read (or *): the change applies only if the resource is still at that version, else 412 PRECONDITION_FAILED. Send it to never overwrite another change. */
+                "If-Match"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1510,7 +1513,10 @@ export interface operations {
     "models-update_model": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag of your last read (or *): the change applies only if the resource is still at that version, else 412 PRECONDITION_FAILED. Send it to never overwrite another change. */
+                "If-Match"?: string | null;
+            };
             path: {
                 model_id: string;
             };
@@ -1545,7 +1551,10 @@ export interface operations {
     "models-replace_bom": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag of your last read (or *): the change applies only if the resource is still at that version, else 412 PRECONDITION_FAILED. Send it to never overwrite another change. */
+                "If-Match"?: string | null;
+            };
             path: {
                 model_id: string;
             };
@@ -1648,7 +1657,10 @@ export interface operations {
     "models-update_component": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag of your last read (or *): the change applies only if the resource is still at that version, else 412 PRECONDITION_FAILED. Send it to never overwrite another change. */
+                "If-Match"?: string | null;
+            };
             path: {
                 model_id: string;
                 line_id: string;
@@ -1752,7 +1764,10 @@ export interface operations {
     "models-update_material": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag of your last read (or *): the change applies only if the resource is still at that version, else 412 PRECONDITION_FAILED. Send it to never overwrite another change. */
+                "If-Match"?: string | null;
+            };
             path: {
                 model_id: string;
                 line_id: string;
@@ -1999,7 +2014,10 @@ export interface operations {
     "products-update_product": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag of your last read (or *): the change applies only if the resource is still at that version, else 412 PRECONDITION_FAILED. Send it to never overwrite another change. */
+                "If-Match"?: string | null;
+            };
             path: {
                 product_id: string;
             };
@@ -2252,7 +2270,10 @@ export interface operations {
     "product-images-update_image": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag of your last read (or *): the change applies only if the resource is still at that version, else 412 PRECONDITION_FAILED. Send it to never overwrite another change. */
+                "If-Match"?: string | null;
+            };
             path: {
                 product_id: string;
                 image_id: string;
@@ -2646,7 +2667,10 @@ export interface operations {
     "sales-channels-update_channel": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag of your last read (or *): the change applies only if the resource is still at that version, else 412 PRECONDITION_FAILED. Send it to never overwrite another change. */
+                "If-Match"?: string | null;
+            };
             path: {
                 channel_id: string;
             };

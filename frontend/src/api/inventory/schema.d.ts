@@ -1709,7 +1709,10 @@ export interface operations {
     "filament-types-update_filament_type": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag of your last read (or *): the change applies only if the resource is still at that version, else 412 PRECONDITION_FAILED. Send it to never overwrite another change. */
+                "If-Match"?: string | null;
+            };
             path: {
                 filament_type_id: string;
             };
@@ -2431,7 +2434,10 @@ export interface operations {
     "locations-update_location": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag of your last read (or *): the change applies only if the resource is still at that version, else 412 PRECONDITION_FAILED. Send it to never overwrite another change. */
+                "If-Match"?: string | null;
+            };
             path: {
                 location_id: string;
             };
@@ -2636,7 +2642,10 @@ export interface operations {
     "material-types-update_material_type": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag of your last read (or *): the change applies only if the resource is still at that version, else 412 PRECONDITION_FAILED. Send it to never overwrite another change. */
+                "If-Match"?: string | null;
+            };
             path: {
                 material_type_id: string;
             };
@@ -2886,7 +2895,10 @@ export interface operations {
     "spools-update_spool": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag of your last read (or *): the change applies only if the resource is still at that version, else 412 PRECONDITION_FAILED. Send it to never overwrite another change. */
+                "If-Match"?: string | null;
+            };
             path: {
                 spool_id: string;
             };

@@ -1157,7 +1157,10 @@ export interface operations {
     "printers-update_printer": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag of your last read (or *): the change applies only if the resource is still at that version, else 412 PRECONDITION_FAILED. Send it to never overwrite another change. */
+                "If-Match"?: string | null;
+            };
             path: {
                 printer_id: string;
             };
@@ -1404,7 +1407,10 @@ export interface operations {
     "production-runs-update_run": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag of your last read (or *): the change applies only if the resource is still at that version, else 412 PRECONDITION_FAILED. Send it to never overwrite another change. */
+                "If-Match"?: string | null;
+            };
             path: {
                 run_id: string;
             };
@@ -1623,7 +1629,10 @@ export interface operations {
     "production-runs-update_item": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag of your last read (or *): the change applies only if the resource is still at that version, else 412 PRECONDITION_FAILED. Send it to never overwrite another change. */
+                "If-Match"?: string | null;
+            };
             path: {
                 run_id: string;
                 item_id: string;
@@ -1729,7 +1738,10 @@ export interface operations {
     "production-runs-update_material": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag of your last read (or *): the change applies only if the resource is still at that version, else 412 PRECONDITION_FAILED. Send it to never overwrite another change. */
+                "If-Match"?: string | null;
+            };
             path: {
                 run_id: string;
                 line_id: string;

@@ -1,4 +1,5 @@
 import { Ban } from "lucide-react";
+import { SCOPE_LABEL } from "@/components/settings/apiKeyScopes";
 import { grantableRoles, ROLE_LABEL } from "@/components/settings/memberRules";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -17,6 +18,7 @@ export function ApiKeysTable({ apiKeys }: { apiKeys: ApiKey[] }) {
         <TableRow>
           <TableHead scope="col">Name</TableHead>
           <TableHead scope="col">Role</TableHead>
+          <TableHead scope="col">Scopes</TableHead>
           <TableHead scope="col">Key starts with</TableHead>
           <TableHead scope="col">Created</TableHead>
           <TableHead scope="col">Last used</TableHead>
@@ -29,6 +31,15 @@ export function ApiKeysTable({ apiKeys }: { apiKeys: ApiKey[] }) {
           <TableRow key={apiKey.id} className={apiKey.revoked_at ? "text-muted-foreground" : undefined}>
             <TableCell className="font-medium">{apiKey.name}</TableCell>
             <TableCell>{ROLE_LABEL[apiKey.role]}</TableCell>
+            <TableCell>
+              <ul className="flex flex-wrap gap-1" aria-label={`Scopes of ${apiKey.name}`}>
+                {apiKey.scopes.map((scope) => (
+                  <li key={scope}>
+                    <Badge variant="outline">{SCOPE_LABEL[scope]}</Badge>
+                  </li>
+                ))}
+              </ul>
+            </TableCell>
             <TableCell>
               <code className="rounded bg-muted px-1.5 py-0.5 text-xs">{apiKey.prefix}…</code>
             </TableCell>

@@ -8,6 +8,7 @@ const KEY = {
   id: "44444444-4444-4444-8444-444444444444",
   name: "Etsy sync",
   role: "member",
+  scopes: ["read", "inventory:write", "catalog:write", "production:write"],
   prefix: "bk_live_9f8e",
   created_at: "2026-11-26T10:00:00Z",
   created_by: "00000000-0000-4000-8000-000000000001",
@@ -21,13 +22,19 @@ function apiKeysApi() {
     if (request.path !== "/api/v1/api-keys") return undefined;
     if (request.method === "GET") return json({ items: keys, total: keys.length, limit: 200, offset: 0 });
     if (request.method === "POST") {
-      keys = [KEY];
-      const { created_by: _createdBy, last_used_at: _lastUsed, revoked_at: _revoked, ...created } = KEY;
+      const sent = request.body as { name: string; role: string; scopes: string[] };
+      const key = { ...KEY, name: sent.name, role: sent.role, scopes: sent.scopes };
+      keys = [key];
+      const { created_by: _createdBy, last_used_at: _lastUsed, revoked_at: _revoked, ...created } = key;
       return json({ ...created, key: SECRET }, 201);
     }
     return undefined;
   };
 }
+
+// The dialog is typed into and clicked through step by step: on a loaded two-core machine a journey takes
+// several seconds, so these get more than vitest's default 5 s (they assert nothing about time).
+const JOURNEY_MS = 20_000;
 
 describe("ApiKeysPage", () => {
   it("shows a new key's secret once, and never again after the dialog closes", async () => {
@@ -47,7 +54,12 @@ describe("ApiKeysPage", () => {
     expect(secret).toHaveAttribute("readonly");
     expect(screen.getByText(/It will not be shown again/)).toBeInTheDocument();
     expect(screen.getByRole("button", { name: "Copy" })).toBeInTheDocument();
-    expect(requests.find((r) => r.method === "POST")?.body).toEqual({ name: "Etsy sync", role: "member" });
+    // Without a change, a member key gets every write scope its role allows (what the API defaults to).
+    expect(requests.find((r) => r.method === "POST")?.body).toEqual({
+      name: "Etsy sync",
+      role: "member",
+      scopes: ["read", "inventory:write", "catalog:write", "production:write"],
+    });
 
     await user.click(screen.getByRole("button", { name: "Done" }));
     await waitFor(() => expect(screen.queryByRole("dialog")).not.toBeInTheDocument());
@@ -69,5 +81,44 @@ describe("ApiKeysPage", () => {
       ]);
       expect(cached).not.toContain(SECRET);
     });
-  });
+  }, JOURNEY_MS);
+
+  it("creates a key with only the chosen scopes, read always on, and lists them", async () => {
+    const { requests } = mockApi(meHandler("admin"), apiKeysApi());
+    const user = userEvent.setup();
+    renderWithApp(<ApiKeysPage />);
+
+    await user.click(await screen.findByRole("button", { name: "Create API key" }));
+    const dialog = await screen.findByRole("dialog", { name: "Create API key" });
+    await user.type(within(dialog).getByLabelText("Name"), "Stock feed");
+    const read = within(dialog).getByRole("checkbox", { name: "Read everything" });
+    expect(read).toBeChecked();
+    expect(read).toBeDisabled();
+
+    // A viewer key only reads: every write scope is off and cannot be turned on.
+    await user.selectOptions(within(dialog).getByLabelText("Role"), "Viewer");
+    for (const name of ["Change inventory", "Change the catalog", "Change production", "Manage webhooks"]) {
+      const box = within(dialog).getByRole("checkbox", { name });
+      expect(box).not.toBeChecked();
+      expect(box).toBeDisabled();
+    }
+    // A member key offers the inventory, catalog and production writes (all on), never webhooks.
+    await user.selectOptions(within(dialog).getByLabelText("Role"), "Member");
+    expect(within(dialog).getByRole("checkbox", { name: "Change inventory" })).toBeChecked();
+    expect(within(dialog).getByRole("checkbox", { name: "Manage webhooks" })).toBeDisabled();
+    await user.click(within(dialog).getByRole("checkbox", { name: "Change the catalog" }));
+    await user.click(within(dialog).getByRole("checkbox", { name: "Change production" }));
+    expect(within(dialog).getByRole("checkbox", { name: "Change the catalog" })).not.toBeChecked();
+    await user.click(within(dialog).getByRole("button", { name: "Create key" }));
+
+    await screen.findByTestId("api-key-secret");
+    expect(requests.find((r) => r.method === "POST")?.body).toEqual({
+      name: "Stock feed",
+      role: "member",
+      scopes: ["read", "inventory:write"],
+    });
+    await user.click(screen.getByRole("button", { name: "Done" }));
+    const scopes = await screen.findByRole("list", { name: "Scopes of Stock feed" });
+    expect(within(scopes).getAllByRole("listitem").map((item) => item.textContent)).toEqual(["Read everything", "Change inventory"]);
+  }, JOURNEY_MS);
 });

@@ -80,6 +80,8 @@ def create_service_app(
         **fastapi_kwargs,
     )
     app.state.settings = settings
+    #: Which write scope an API key needs here (batchivo_common.auth.scopes; read by get_principal).
+    app.state.service = service
     install_error_handlers(app)
     install_database_error_handlers(app)
     metrics = HttpMetrics(service)

@@ -30,7 +30,7 @@ async def test_a_new_key_is_shown_once_and_stored_only_as_its_hash(
     response = await _create(client, owner)
     assert response.status_code == 201, response.text
     created = response.json()
-    assert set(created) == {"id", "name", "role", "prefix", "key", "created_at"}
+    assert set(created) == {"id", "name", "role", "scopes", "prefix", "key", "created_at"}
     assert response.headers["location"] == f"{KEYS}/{created['id']}"
     assert re.fullmatch(r"bvk_[A-Za-z0-9]{8}_[A-Za-z0-9_-]{43}", created["key"])
     assert created["key"].startswith(f"bvk_{created['prefix']}_")
@@ -139,19 +139,22 @@ async def test_an_api_key_token_cannot_mint_credentials(client: httpx.AsyncClien
     token = (await client.post(EXCHANGE, json={"key": created["key"]})).json()["access_token"]
     headers = api.bearer(token)
 
+    # No scope allows a change in the auth service (docs/api-scopes-etag.md), even an owner key's.
     api.error(
-        await client.post(KEYS, json={"name": "x", "role": "viewer"}, headers=headers), 403, "FORBIDDEN"
+        await client.post(KEYS, json={"name": "x", "role": "viewer"}, headers=headers),
+        403,
+        "INSUFFICIENT_SCOPE",
     )
-    api.error(await client.delete(f"{KEYS}/{created['id']}", headers=headers), 403, "FORBIDDEN")
+    api.error(await client.delete(f"{KEYS}/{created['id']}", headers=headers), 403, "INSUFFICIENT_SCOPE")
     switch = await client.post(
         "/api/v1/auth/switch-tenant", json={"tenant_id": str(elsewhere.tenant_id)}, headers=headers
     )
-    api.error(switch, 403, "FORBIDDEN")
+    api.error(switch, 403, "INSUFFICIENT_SCOPE")
     stranger = await api.register()
     add = await client.post(
         "/api/v1/tenant/invitations", json={"email": stranger.email, "role": "viewer"}, headers=headers
     )
-    api.error(add, 403, "FORBIDDEN")
+    api.error(add, 403, "INSUFFICIENT_SCOPE")
     api.error(await client.get("/api/v1/auth/invitations", headers=headers), 403, "FORBIDDEN")
     # Reading works, and /me shows only the key's tenant.
     assert (await client.get("/api/v1/tenant/members", headers=headers)).status_code == 200
@@ -177,6 +180,11 @@ async def test_bad_key_bodies_are_422(client: httpx.AsyncClient, api) -> None:
         {"name": "", "role": "viewer"},
         {"name": "n" * 101, "role": "viewer"},
         {"name": "x", "role": "root"},
+        {"name": "x", "role": "member", "scopes": ["admin"]},
+        {"name": "x", "role": "member", "scopes": "read"},
+        # A key never exceeds its role.
+        {"name": "x", "role": "viewer", "scopes": ["read", "inventory:write"]},
+        {"name": "x", "role": "member", "scopes": ["webhooks:write"]},
     ):
         api.error(await client.post(KEYS, json=body, headers=owner.headers), 422, "VALIDATION_ERROR")
 
@@ -239,3 +247,57 @@ async def test_a_key_stops_working_when_its_creator_leaves(
     finally:
         await conn.close()
     api.error(await _exchange(client, other["key"]), 401, "UNAUTHENTICATED")
+
+
+async def test_scopes_default_to_what_the_role_allows_and_read_is_always_in(
+    client: httpx.AsyncClient, api, auth_db
+) -> None:
+    owner = await api.register()
+    writes = ["inventory:write", "catalog:write", "production:write"]
+    cases = [
+        ({"role": "viewer"}, ["read"]),
+        ({"role": "member"}, ["read", *writes]),
+        ({"role": "admin"}, ["read", *writes, "webhooks:write"]),
+        ({"role": "member", "scopes": None}, ["read", *writes]),
+        ({"role": "member", "scopes": []}, ["read"]),
+        (
+            {"role": "member", "scopes": ["catalog:write", "inventory:write", "catalog:write"]},
+            ["read", "inventory:write", "catalog:write"],
+        ),
+        ({"role": "admin", "scopes": ["webhooks:write", "read"]}, ["read", "webhooks:write"]),
+    ]
+    for body, expected in cases:
+        response = await client.post(KEYS, json={"name": "k", **body}, headers=owner.headers)
+        assert response.status_code == 201, (body, response.text)
+        created = response.json()
+        assert created["scopes"] == expected, body
+        read = (await client.get(f"{KEYS}/{created['id']}", headers=owner.headers)).json()
+        assert read["scopes"] == expected
+        token = (await _exchange(client, created["key"])).json()["access_token"]
+        assert (await api.verify(token)).scopes == frozenset(expected)
+    # A person's token carries no scopes: only the role limits it.
+    assert owner.principal.scopes is None
+    # The database refuses a key without read or with an unknown scope, whoever writes it.
+    conn = await asyncpg.connect(auth_db.admin_url)
+    try:
+        for bad in (["inventory:write"], ["read", "everything"]):
+            with pytest.raises(asyncpg.CheckViolationError):
+                await conn.execute("update auth.api_keys set scopes = $1", bad)
+    finally:
+        await conn.close()
+
+
+async def test_an_exchanged_token_never_holds_more_than_the_current_role_allows(
+    client: httpx.AsyncClient, api
+) -> None:
+    owner = await api.register()
+    admin = await api.add_member(owner, await api.register(), "admin")
+    created = (await _create(client, admin, role="admin")).json()
+    assert "webhooks:write" in created["scopes"]
+    demoted = await client.patch(
+        f"/api/v1/tenant/members/{admin.user_id}", json={"role": "viewer"}, headers=owner.headers
+    )
+    assert demoted.status_code == 200, demoted.text
+    token = (await _exchange(client, created["key"])).json()["access_token"]
+    principal = await api.verify(token)
+    assert (principal.role, principal.scopes) == (Role.viewer, frozenset({"read"}))

@@ -1,6 +1,8 @@
 """FastAPI dependencies: the verified caller, and role checks.
 
-The app must put a :class:`TokenVerifier` on ``app.state.token_verifier``. Resolving the principal also
+The app must put a :class:`TokenVerifier` on ``app.state.token_verifier``; ``app.state.service`` (set by
+``create_service_app``) names the service whose write scope an API key's unsafe request needs
+(:mod:`batchivo_common.auth.scopes`). Resolving the principal also
 sets the tenant ContextVar, so the request's database transaction runs under that tenant's RLS.
 """
 
@@ -12,6 +14,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from batchivo_common.auth.scopes import check_scopes
 from batchivo_common.auth.tokens import Principal, Role, TokenVerifier
 from batchivo_common.db.tenancy import current_tenant
 from batchivo_common.errors import Forbidden, Unauthenticated
@@ -28,6 +31,8 @@ async def get_principal(
     principal = await verifier.verify(credentials.credentials)
     current_tenant.set(principal.tenant_id)
     request.state.principal = principal
+    # An API key's token carries its scopes: a write needs the answering service's write scope.
+    check_scopes(request.method, getattr(request.app.state, "service", None), principal.scopes)
     return principal
 
 

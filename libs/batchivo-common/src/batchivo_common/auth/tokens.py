@@ -14,7 +14,7 @@ import json
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Protocol
@@ -59,6 +59,9 @@ class Principal:
     expires_at: int
     #: Set when the token was minted for an API key rather than a person.
     api_key_id: uuid.UUID | None = None
+    #: The key's scopes (claim ``scp``; ``batchivo_common.auth.scopes``); None for a person's token, which
+    #: only its role limits.
+    scopes: frozenset[str] | None = None
 
 
 def _b64url(data: bytes) -> str:
@@ -116,6 +119,7 @@ class TokenIssuer:
         role: Role,
         *,
         api_key_id: uuid.UUID | None = None,
+        scopes: Iterable[str] | None = None,
         ttl_seconds: int | None = None,
         now: int | None = None,
     ) -> tuple[str, Principal]:
@@ -134,8 +138,11 @@ class TokenIssuer:
         }
         if api_key_id is not None:
             claims["akid"] = str(api_key_id)
+        scope_set = None if scopes is None else frozenset(scopes)
+        if scope_set is not None:
+            claims["scp"] = sorted(scope_set)
         token = jwt.encode(claims, self.key.private_key, algorithm=ALGORITHM, headers={"kid": self.key.kid})
-        return token, Principal(user_id, tenant_id, role, jti, expires_at, api_key_id)
+        return token, Principal(user_id, tenant_id, role, jti, expires_at, api_key_id, scope_set)
 
 
 class KeySource(Protocol):
@@ -298,6 +305,17 @@ class TokenVerifier:
                 jti=str(claims["jti"]),
                 expires_at=int(claims["exp"]),
                 api_key_id=uuid.UUID(claims["akid"]) if claims.get("akid") else None,
+                scopes=_scopes_claim(claims),
             )
         except (KeyError, ValueError, TypeError):
             raise Unauthenticated("Access token has invalid claims") from None
+
+
+def _scopes_claim(claims: Mapping[str, Any]) -> frozenset[str] | None:
+    """``scp``: absent (a person's token) or a list of strings; anything else is an invalid claim."""
+    if "scp" not in claims:
+        return None
+    value = claims["scp"]
+    if not isinstance(value, list) or not all(isinstance(s, str) for s in value):
+        raise ValueError("scp must be a list of strings")
+    return frozenset(value)

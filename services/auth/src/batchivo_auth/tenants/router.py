@@ -6,14 +6,21 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
+from batchivo_common.concurrency import ETagRoute, tagged, versioned
 from batchivo_common.pagination import PageParamsDep, parse_sort
 from fastapi import APIRouter, Query, Response, status
 
 from batchivo_auth.deps import AdminDep, MemberServiceDep, ViewerDep
+from batchivo_auth.tenants.models import Membership
 from batchivo_auth.tenants.repository import MemberRow
 from batchivo_auth.tenants.schemas import MEMBER_SORTS, MemberPage, MemberRead, MemberUpdate
 
-router = APIRouter(prefix="/tenant/members", tags=["members"])
+router = APIRouter(prefix="/tenant/members", tags=["members"], route_class=ETagRoute)
+
+# A membership is found by its person within the caller's tenant (RLS); the member service keeps no
+# version, so a PATCH moves it on (docs/api-scopes-etag.md).
+MemberTag = Annotated[None, tagged(Membership.__table__, "user_id", id_column="user_id")]
+MemberIfMatch = Annotated[None, versioned(Membership.__table__, "user_id", id_column="user_id", bump=True)]
 
 SortQuery = Annotated[
     str | None, Query(max_length=32, description=f"One of {', '.join(MEMBER_SORTS)}; prefix - to reverse")
@@ -42,13 +49,19 @@ async def list_members(
 
 
 @router.get("/{user_id}")
-async def get_member(principal: ViewerDep, user_id: uuid.UUID, service: MemberServiceDep) -> MemberRead:
+async def get_member(
+    principal: ViewerDep, _etag: MemberTag, user_id: uuid.UUID, service: MemberServiceDep
+) -> MemberRead:
     return _read(await service.get(principal, user_id))
 
 
 @router.patch("/{user_id}")
 async def update_member(
-    principal: AdminDep, user_id: uuid.UUID, body: MemberUpdate, service: MemberServiceDep
+    principal: AdminDep,
+    _if_match: MemberIfMatch,
+    user_id: uuid.UUID,
+    body: MemberUpdate,
+    service: MemberServiceDep,
 ) -> MemberRead:
     if body.role is None:  # PATCH changes only what is sent; nothing sent, nothing changes
         return _read(await service.get(principal, user_id))

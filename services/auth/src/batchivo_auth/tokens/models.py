@@ -5,7 +5,19 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String, UniqueConstraint, Uuid, func
+from batchivo_common.auth.scopes import ALL_SCOPES
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+    func,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Mapped, mapped_column
 
 from batchivo_auth.db import Base
@@ -42,13 +54,18 @@ class RefreshToken(Base):
 
 
 class ApiKey(Base):
-    """A credential for a partner system: one tenant, one role, shown once, stored as sha256 hex."""
+    """A credential for a partner system: one tenant, one role, its scopes, shown once, stored as sha256
+    hex."""
 
     __tablename__ = "api_keys"
     __table_args__ = (
         UniqueConstraint("key_hash"),
         Index("ix_api_keys_tenant_id_created_at", "tenant_id", "created_at"),
         CheckConstraint(f"role in ({', '.join(repr(r) for r in ROLE_NAMES)})", name="role"),
+        CheckConstraint(
+            f"scopes <@ ARRAY[{', '.join(repr(s) for s in ALL_SCOPES)}]::text[] AND 'read' = ANY (scopes)",
+            name="scopes",
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
@@ -57,6 +74,8 @@ class ApiKey(Base):
     )
     name: Mapped[str] = mapped_column(String(API_KEY_NAME_MAX_LENGTH), nullable=False)
     role: Mapped[str] = mapped_column(String(16), nullable=False)
+    #: What the key may do on top of its role (batchivo_common.auth.scopes), in documented order.
+    scopes: Mapped[list[str]] = mapped_column(ARRAY(Text), nullable=False)
     key_hash: Mapped[str] = mapped_column(String(64), nullable=False)
     prefix: Mapped[str] = mapped_column(String(16), nullable=False)
     created_by: Mapped[uuid.UUID] = mapped_column(Uuid, ForeignKey("users.id"), nullable=False)

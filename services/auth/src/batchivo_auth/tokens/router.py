@@ -10,8 +10,9 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, TypeVar, cast
 
+from batchivo_common.auth.scopes import Scope
 from batchivo_common.auth.tokens import Role
 from batchivo_common.errors import Unauthenticated
 from batchivo_common.pagination import PageParamsDep, parse_sort
@@ -228,11 +229,17 @@ async def me(principal: AuthPrincipalDep, service: SessionServiceDep) -> MeRead:
     )
 
 
+def scopes_of(key: ApiKey) -> list[Scope]:
+    """The stored scopes as the schema's literals (the check constraint keeps them to the known ones)."""
+    return [cast(Scope, s) for s in key.scopes]
+
+
 def _key_read(key: ApiKey) -> ApiKeyRead:
     return ApiKeyRead(
         id=key.id,
         name=key.name,
         role=Role(key.role),
+        scopes=scopes_of(key),
         prefix=key.prefix,
         created_by=key.created_by,
         created_at=key.created_at,
@@ -245,7 +252,7 @@ def _key_read(key: ApiKey) -> ApiKeyRead:
 async def create_api_key(
     principal: AdminDep, body: ApiKeyCreate, service: ApiKeyServiceDep, response: Response
 ) -> ApiKeyCreated:
-    created = await service.create(principal, name=body.name, role=body.role)
+    created = await service.create(principal, name=body.name, role=body.role, scopes=body.scopes)
     key = created.api_key
     response.headers["Location"] = f"/api/v1/api-keys/{key.id}"
     response.headers.update(_NO_STORE)
@@ -253,6 +260,7 @@ async def create_api_key(
         id=key.id,
         name=key.name,
         role=Role(key.role),
+        scopes=scopes_of(key),
         prefix=key.prefix,
         key=created.key,
         created_at=key.created_at,

@@ -6,9 +6,18 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
+from batchivo_common.auth.scopes import ALL_SCOPES, Scope, scopes_beyond_role
 from batchivo_common.auth.tokens import Role
 from batchivo_common.pagination import Page
-from pydantic import BaseModel, EmailStr, Field, StringConstraints, ValidationInfo, field_validator
+from pydantic import (
+    BaseModel,
+    EmailStr,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from batchivo_auth.invitations.rules import INVITATION_TOKEN_MAX_LENGTH
@@ -133,12 +142,29 @@ class ApiKeyCreate(BaseModel):
         str, StringConstraints(strip_whitespace=True, min_length=1, max_length=API_KEY_NAME_MAX_LENGTH)
     ]
     role: Role
+    scopes: Annotated[
+        list[Scope] | None,
+        Field(
+            max_length=len(ALL_SCOPES) * 2,
+            description="What the key may do on top of its role. `read` is always included. Omitted or"
+            " null: every scope the role allows (what keys could do before scopes). A scope the role cannot"
+            " use (any write scope on a viewer key, `webhooks:write` below admin) is refused with 422.",
+        ),
+    ] = None
+
+    @model_validator(mode="after")
+    def _within_role(self) -> ApiKeyCreate:
+        beyond = scopes_beyond_role(self.scopes or (), self.role)
+        if beyond:
+            raise ValueError(f"a {self.role.value} key cannot hold {', '.join(beyond)}")
+        return self
 
 
 class ApiKeyRead(BaseModel):
     id: uuid.UUID
     name: str
     role: Role
+    scopes: list[Scope]
     prefix: str
     created_by: uuid.UUID
     created_at: datetime
@@ -152,6 +178,7 @@ class ApiKeyCreated(BaseModel):
     id: uuid.UUID
     name: str
     role: Role
+    scopes: list[Scope]
     prefix: str
     key: str
     created_at: datetime

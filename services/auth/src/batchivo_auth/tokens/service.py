@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import NoReturn
 
+from batchivo_common.auth.scopes import normalise_scopes, scopes_for_role
 from batchivo_common.auth.tokens import Principal, Role, TokenIssuer
 from batchivo_common.errors import Forbidden, NotFound, Unauthenticated
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -242,7 +243,11 @@ class ApiKeyService:
         self.memberships = MembershipRepository(session)
         self.users = UserRepository(session)
 
-    async def create(self, principal: Principal, *, name: str, role: Role) -> CreatedApiKey:
+    async def create(
+        self, principal: Principal, *, name: str, role: Role, scopes: Sequence[str] | None = None
+    ) -> CreatedApiKey:
+        """``scopes``: None gives every scope ``role`` allows; the caller (the request body) has refused
+        scopes beyond the role."""
         actor = await self._acting_role(principal)
         if not rules.can_issue_api_key(actor, role):
             raise Forbidden(f"Your role cannot create a key with the {role.value} role")
@@ -252,6 +257,7 @@ class ApiKeyService:
                 tenant_id=principal.tenant_id,
                 name=name,
                 role=role.value,
+                scopes=normalise_scopes(scopes, role),
                 key_hash=rules.hash_secret(key),
                 prefix=prefix,
                 created_by=principal.user_id,
@@ -310,8 +316,15 @@ class ApiKeyService:
             raise Unauthenticated(INVALID_API_KEY)
         role = effective_role(Role(row.role), Role(creator.role))
         await self.keys.touch(row, datetime.now(UTC))
+        # Never more than the acting role allows now (a demoted creator narrows the key's writes too).
+        scopes = set(row.scopes) & scopes_for_role(role)
         token, _ = self.issuer.issue(
-            row.created_by, tenant_id, role, api_key_id=row.id, ttl_seconds=self.token_seconds
+            row.created_by,
+            tenant_id,
+            role,
+            api_key_id=row.id,
+            scopes=scopes,
+            ttl_seconds=self.token_seconds,
         )
         return ExchangedApiKey(token, self.token_seconds)
 

@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Numeric, String, UniqueConstraint, Uuid, func
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, Numeric, String, UniqueConstraint, Uuid, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from batchivo_catalog.db import SCHEMA, Base
@@ -24,6 +24,8 @@ class SalesChannel(Base):
     fixed_fee: Mapped[Decimal] = mapped_column(Numeric(12, 2), server_default="0")
     monthly_cost: Mapped[Decimal] = mapped_column(Numeric(12, 2), server_default="0")
     is_active: Mapped[bool] = mapped_column(Boolean, server_default="true")
+    #: Moves on with every PATCH (the ETag; docs/api-scopes-etag.md).
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 

@@ -5,14 +5,20 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
+from batchivo_common.concurrency import ETagRoute, tagged, versioned
 from batchivo_common.pagination import Page, PageParamsDep, parse_sort
 from fastapi import APIRouter, Query, Response, status
 
+from batchivo_catalog.channels.models import SalesChannel
 from batchivo_catalog.channels.repository import SORTS
 from batchivo_catalog.channels.schemas import ChannelCreate, ChannelRead, ChannelUpdate
 from batchivo_catalog.deps import AdminDep, ChannelServiceDep, Idempotent, ViewerDep
 
-router = APIRouter(prefix="/sales-channels", tags=["sales-channels"])
+router = APIRouter(prefix="/sales-channels", tags=["sales-channels"], route_class=ETagRoute)
+
+# The channel service keeps no version: a PATCH moves it on (docs/api-scopes-etag.md).
+ChannelTag = Annotated[None, tagged(SalesChannel.__table__, "channel_id")]
+ChannelIfMatch = Annotated[None, versioned(SalesChannel.__table__, "channel_id", bump=True)]
 
 
 @router.get("", response_model=Page[ChannelRead])
@@ -43,13 +49,19 @@ async def create_channel(
 
 
 @router.get("/{channel_id}", response_model=ChannelRead)
-async def get_channel(channel_id: uuid.UUID, principal: ViewerDep, service: ChannelServiceDep) -> ChannelRead:
+async def get_channel(
+    channel_id: uuid.UUID, principal: ViewerDep, _etag: ChannelTag, service: ChannelServiceDep
+) -> ChannelRead:
     return ChannelRead.model_validate(await service.get(principal, channel_id))
 
 
 @router.patch("/{channel_id}", response_model=ChannelRead)
 async def update_channel(
-    channel_id: uuid.UUID, body: ChannelUpdate, principal: AdminDep, service: ChannelServiceDep
+    channel_id: uuid.UUID,
+    body: ChannelUpdate,
+    principal: AdminDep,
+    _if_match: ChannelIfMatch,
+    service: ChannelServiceDep,
 ) -> ChannelRead:
     return ChannelRead.model_validate(
         await service.update(principal, channel_id, body.model_dump(exclude_unset=True))

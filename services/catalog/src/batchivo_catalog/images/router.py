@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
+from batchivo_common.concurrency import ETagRoute, tagged, versioned
 from fastapi import (
     APIRouter,
     BackgroundTasks,
@@ -28,7 +29,12 @@ from batchivo_catalog.images.models import ProductImage
 from batchivo_catalog.images.schemas import AltText, ImageList, ImageOrder, ImageRead, ImageUpdate
 from batchivo_catalog.images.service import ImageService, etag
 
-router = APIRouter(prefix="/products/{product_id}/images", tags=["product-images"])
+router = APIRouter(prefix="/products/{product_id}/images", tags=["product-images"], route_class=ETagRoute)
+
+# An image's description (GET/PATCH of its JSON) has a version, moved on by each PATCH; its content and
+# thumbnail keep their own ETag, the SHA-256 of the bytes (docs/api-scopes-etag.md).
+ImageTag = Annotated[None, tagged(ProductImage.__table__, "image_id")]
+ImageIfMatch = Annotated[None, versioned(ProductImage.__table__, "image_id", bump=True)]
 
 #: The path pattern of the upload route, for its larger body limit (``create_service_app``).
 UPLOAD_PATH = r"/api/v1/products/[^/]+/images"
@@ -98,7 +104,11 @@ async def reorder_images(
 
 @router.get("/{image_id}", response_model=ImageRead)
 async def get_image(
-    product_id: uuid.UUID, image_id: uuid.UUID, principal: ViewerDep, service: ImageServiceDep
+    product_id: uuid.UUID,
+    image_id: uuid.UUID,
+    principal: ViewerDep,
+    _etag: ImageTag,
+    service: ImageServiceDep,
 ) -> ImageRead:
     return to_read(await service.get(principal, product_id, image_id))
 
@@ -109,6 +119,7 @@ async def update_image(
     image_id: uuid.UUID,
     body: ImageUpdate,
     principal: MemberDep,
+    _if_match: ImageIfMatch,
     service: ImageServiceDep,
 ) -> ImageRead:
     changes = body.model_dump(exclude_unset=True)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
+from batchivo_common.concurrency import ETagRoute, tagged, versioned
 from batchivo_common.pagination import Page, PageParamsDep, parse_sort
 from fastapi import APIRouter, Query, Response, status
 
 from batchivo_catalog.deps import AdminDep, Idempotent, MemberDep, ModelServiceDep, ViewerDep
+from batchivo_catalog.models.models import Model
 from batchivo_catalog.models.repository import SORTS
 from batchivo_catalog.models.schemas import (
     BomIn,
@@ -27,7 +29,12 @@ from batchivo_catalog.models.schemas import (
 )
 from batchivo_catalog.models.service import ModelView
 
-router = APIRouter(prefix="/models", tags=["models"])
+router = APIRouter(prefix="/models", tags=["models"], route_class=ETagRoute)
+
+# A model's material and component lines are part of it: their PATCHes (and the BOM's PUT) are guarded by
+# the model's ETag.
+ModelTag = Annotated[None, tagged(Model.__table__, "model_id")]
+ModelIfMatch = Annotated[None, versioned(Model.__table__, "model_id")]
 
 
 def to_read(view: ModelView) -> ModelRead:
@@ -130,13 +137,19 @@ async def create_model(
 
 
 @router.get("/{model_id}", response_model=ModelRead)
-async def get_model(model_id: uuid.UUID, principal: ViewerDep, service: ModelServiceDep) -> ModelRead:
+async def get_model(
+    model_id: uuid.UUID, principal: ViewerDep, _etag: ModelTag, service: ModelServiceDep
+) -> ModelRead:
     return to_read(await service.get(principal, model_id))
 
 
 @router.patch("/{model_id}", response_model=ModelRead)
 async def update_model(
-    model_id: uuid.UUID, body: ModelUpdate, principal: MemberDep, service: ModelServiceDep
+    model_id: uuid.UUID,
+    body: ModelUpdate,
+    principal: MemberDep,
+    _if_match: ModelIfMatch,
+    service: ModelServiceDep,
 ) -> ModelRead:
     return to_read(await service.update(principal, model_id, body.model_dump(exclude_unset=True)))
 
@@ -149,7 +162,7 @@ async def delete_model(model_id: uuid.UUID, principal: AdminDep, service: ModelS
 
 @router.put("/{model_id}/bom", response_model=ModelRead)
 async def replace_bom(
-    model_id: uuid.UUID, body: BomIn, principal: MemberDep, service: ModelServiceDep
+    model_id: uuid.UUID, body: BomIn, principal: MemberDep, _if_match: ModelIfMatch, service: ModelServiceDep
 ) -> ModelRead:
     return to_read(await service.replace_bom(principal, model_id, body.model_dump()))
 
@@ -172,6 +185,7 @@ async def update_material(
     line_id: uuid.UUID,
     body: BomLineUpdate,
     principal: MemberDep,
+    _if_match: ModelIfMatch,
     service: ModelServiceDep,
 ) -> ModelRead:
     return to_read(await service.update_material(principal, model_id, line_id, body.grams))
@@ -203,6 +217,7 @@ async def update_component(
     line_id: uuid.UUID,
     body: ComponentUpdate,
     principal: MemberDep,
+    _if_match: ModelIfMatch,
     service: ModelServiceDep,
 ) -> ModelRead:
     return to_read(

@@ -8,6 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Annotated, Any
 
+from batchivo_common.concurrency import ETagRoute, tagged, versioned
 from batchivo_common.pagination import Page, PageParamsDep, parse_sort
 from fastapi import APIRouter, BackgroundTasks, Query, Response, status
 
@@ -21,6 +22,7 @@ from batchivo_catalog.deps import (
     ViewerDep,
 )
 from batchivo_catalog.models.schemas import NextSku, StockAdjust, StockMovementRead
+from batchivo_catalog.products.models import Product
 from batchivo_catalog.products.repository import SORTS
 from batchivo_catalog.products.schemas import (
     AssembleBody,
@@ -31,7 +33,10 @@ from batchivo_catalog.products.schemas import (
 )
 from batchivo_catalog.products.service import ProductView
 
-router = APIRouter(prefix="/products", tags=["products"])
+router = APIRouter(prefix="/products", tags=["products"], route_class=ETagRoute)
+
+ProductTag = Annotated[None, tagged(Product.__table__, "product_id", read_session=True)]
+ProductIfMatch = Annotated[None, versioned(Product.__table__, "product_id")]
 sku_router = APIRouter(prefix="/catalog", tags=["catalog"])
 
 
@@ -183,13 +188,19 @@ async def create_product(body: ProductCreate, principal: MemberDep, service: Pro
 
 
 @router.get("/{product_id}", response_model=ProductRead)
-async def get_product(product_id: uuid.UUID, principal: ViewerDep, service: ProductReaderDep) -> Response:
+async def get_product(
+    product_id: uuid.UUID, principal: ViewerDep, _etag: ProductTag, service: ProductReaderDep
+) -> Response:
     return product_response(await service.get(principal, product_id))
 
 
 @router.patch("/{product_id}", response_model=ProductRead)
 async def update_product(
-    product_id: uuid.UUID, body: ProductUpdate, principal: MemberDep, service: ProductServiceDep
+    product_id: uuid.UUID,
+    body: ProductUpdate,
+    principal: MemberDep,
+    _if_match: ProductIfMatch,
+    service: ProductServiceDep,
 ) -> Response:
     return product_response(await service.update(principal, product_id, body.model_dump(exclude_unset=True)))
 

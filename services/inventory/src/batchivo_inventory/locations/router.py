@@ -6,12 +6,13 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
+from batchivo_common.concurrency import ETagRoute, tagged, versioned
 from batchivo_common.db.session import SessionDep
 from batchivo_common.pagination import PageParamsDep, parse_sort
 from fastapi import APIRouter, Depends, Query, Response, status
 
 from batchivo_inventory.deps import AdminDep, Idempotent, MemberDep, ViewerDep
-from batchivo_inventory.locations.models import SpoolEvent
+from batchivo_inventory.locations.models import Location, SpoolEvent
 from batchivo_inventory.locations.repository import LocationRow
 from batchivo_inventory.locations.rules import EventKind
 from batchivo_inventory.locations.schemas import (
@@ -28,8 +29,11 @@ from batchivo_inventory.locations.schemas import (
 from batchivo_inventory.locations.service import LocationService
 from batchivo_inventory.spools.router import spool_read
 
-locations_router = APIRouter(prefix="/locations", tags=["locations"])
+locations_router = APIRouter(prefix="/locations", tags=["locations"], route_class=ETagRoute)
 spool_moves_router = APIRouter(prefix="/spools", tags=["spools"])
+
+LocationTag = Annotated[None, tagged(Location.__table__, "location_id")]
+LocationIfMatch = Annotated[None, versioned(Location.__table__, "location_id")]
 
 
 async def get_location_service(session: SessionDep) -> LocationService:
@@ -92,14 +96,18 @@ async def create_location(
 
 @locations_router.get("/{location_id}")
 async def get_location(
-    principal: ViewerDep, location_id: uuid.UUID, service: LocationServiceDep
+    principal: ViewerDep, _etag: LocationTag, location_id: uuid.UUID, service: LocationServiceDep
 ) -> LocationRead:
     return location_read(await service.get(principal, location_id))
 
 
 @locations_router.patch("/{location_id}")
 async def update_location(
-    principal: MemberDep, location_id: uuid.UUID, body: LocationUpdate, service: LocationServiceDep
+    principal: MemberDep,
+    _if_match: LocationIfMatch,
+    location_id: uuid.UUID,
+    body: LocationUpdate,
+    service: LocationServiceDep,
 ) -> LocationRead:
     changes = body.changes()
     if not changes:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
+from batchivo_common.concurrency import ETagRoute, tagged, versioned
 from batchivo_common.pagination import PageParamsDep, parse_sort
 from fastapi import APIRouter, Query, Response, status
 
@@ -16,7 +17,7 @@ from batchivo_inventory.deps import (
     MemberDep,
     ViewerDep,
 )
-from batchivo_inventory.materials.models import MaterialType
+from batchivo_inventory.materials.models import FilamentType, MaterialType
 from batchivo_inventory.materials.schemas import (
     FILAMENT_SORTS,
     MATERIAL_SORTS,
@@ -32,8 +33,14 @@ from batchivo_inventory.materials.schemas import (
 from batchivo_inventory.materials.service import FilamentTypeView
 from batchivo_inventory.money.service import MoneySettings
 
-materials_router = APIRouter(prefix="/material-types", tags=["material-types"])
-filaments_router = APIRouter(prefix="/filament-types", tags=["filament-types"])
+materials_router = APIRouter(prefix="/material-types", tags=["material-types"], route_class=ETagRoute)
+filaments_router = APIRouter(prefix="/filament-types", tags=["filament-types"], route_class=ETagRoute)
+
+# A material type's service keeps no version: a PATCH moves it on (docs/api-scopes-etag.md).
+MaterialTypeTag = Annotated[None, tagged(MaterialType.__table__, "material_type_id")]
+MaterialTypeIfMatch = Annotated[None, versioned(MaterialType.__table__, "material_type_id", bump=True)]
+FilamentTypeTag = Annotated[None, tagged(FilamentType.__table__, "filament_type_id")]
+FilamentTypeIfMatch = Annotated[None, versioned(FilamentType.__table__, "filament_type_id")]
 
 MaterialSort = Annotated[
     str | None, Query(max_length=32, description=f"One of {', '.join(MATERIAL_SORTS)}; prefix - to reverse")
@@ -104,7 +111,7 @@ async def create_material_type(
 
 @materials_router.get("/{material_type_id}")
 async def get_material_type(
-    principal: ViewerDep, material_type_id: uuid.UUID, service: MaterialTypeServiceDep
+    principal: ViewerDep, _etag: MaterialTypeTag, material_type_id: uuid.UUID, service: MaterialTypeServiceDep
 ) -> MaterialTypeRead:
     material = await service.get(principal, material_type_id)
     return material_read(material, await service.money(principal) if material.is_global else None)
@@ -113,6 +120,7 @@ async def get_material_type(
 @materials_router.patch("/{material_type_id}")
 async def update_material_type(
     principal: MemberDep,
+    _if_match: MaterialTypeIfMatch,
     material_type_id: uuid.UUID,
     body: MaterialTypeUpdate,
     service: MaterialTypeServiceDep,
@@ -164,7 +172,7 @@ async def create_filament_type(
 
 @filaments_router.get("/{filament_type_id}")
 async def get_filament_type(
-    principal: ViewerDep, filament_type_id: uuid.UUID, service: FilamentTypeServiceDep
+    principal: ViewerDep, _etag: FilamentTypeTag, filament_type_id: uuid.UUID, service: FilamentTypeServiceDep
 ) -> FilamentTypeRead:
     return filament_read(await service.get(principal, filament_type_id))
 
@@ -172,6 +180,7 @@ async def get_filament_type(
 @filaments_router.patch("/{filament_type_id}")
 async def update_filament_type(
     principal: MemberDep,
+    _if_match: FilamentTypeIfMatch,
     filament_type_id: uuid.UUID,
     body: FilamentTypeUpdate,
     service: FilamentTypeServiceDep,

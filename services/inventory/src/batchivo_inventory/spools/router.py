@@ -5,12 +5,13 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Literal
 
+from batchivo_common.concurrency import ETagRoute, tagged, versioned
 from batchivo_common.pagination import PageParamsDep, parse_sort
 from fastapi import APIRouter, Depends, Query, Response, status
 
 from batchivo_inventory.deps import AdminDep, Idempotent, MemberDep, SpoolServiceDep, ViewerDep
 from batchivo_inventory.spools import rules
-from batchivo_inventory.spools.models import InventoryTransaction
+from batchivo_inventory.spools.models import InventoryTransaction, Spool
 from batchivo_inventory.spools.repository import SpoolFilters, SpoolRow, TransactionFilters
 from batchivo_inventory.spools.schemas import (
     SPOOL_SORTS,
@@ -27,7 +28,10 @@ from batchivo_inventory.spools.schemas import (
     Weigh,
 )
 
-router = APIRouter(prefix="/spools", tags=["spools"])
+router = APIRouter(prefix="/spools", tags=["spools"], route_class=ETagRoute)
+
+SpoolTag = Annotated[None, tagged(Spool.__table__, "spool_id")]
+SpoolIfMatch = Annotated[None, versioned(Spool.__table__, "spool_id")]
 
 SortQuery = Annotated[
     str | None, Query(max_length=32, description=f"One of {', '.join(SPOOL_SORTS)}; prefix - to reverse")
@@ -163,13 +167,19 @@ async def create_spools_bulk(
 
 
 @router.get("/{spool_id}")
-async def get_spool(principal: ViewerDep, spool_id: uuid.UUID, service: SpoolServiceDep) -> SpoolRead:
+async def get_spool(
+    principal: ViewerDep, _etag: SpoolTag, spool_id: uuid.UUID, service: SpoolServiceDep
+) -> SpoolRead:
     return spool_read(await service.get(principal, spool_id))
 
 
 @router.patch("/{spool_id}")
 async def update_spool(
-    principal: MemberDep, spool_id: uuid.UUID, body: SpoolUpdate, service: SpoolServiceDep
+    principal: MemberDep,
+    _if_match: SpoolIfMatch,
+    spool_id: uuid.UUID,
+    body: SpoolUpdate,
+    service: SpoolServiceDep,
 ) -> SpoolRead:
     changes = body.changes()
     if not changes:

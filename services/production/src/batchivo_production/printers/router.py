@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
+from batchivo_common.concurrency import ETagRoute, tagged, versioned
 from batchivo_common.pagination import PageParamsDep
 from fastapi import APIRouter, Response, status
 
 from batchivo_production.deps import AdminDep, Idempotent, MemberDep, PrinterServiceDep, ViewerDep
+from batchivo_production.printers.models import Printer
 from batchivo_production.printers.schemas import (
     LoadSpool,
     PrinterCreate,
@@ -17,7 +20,11 @@ from batchivo_production.printers.schemas import (
     UnloadSpool,
 )
 
-router = APIRouter(prefix="/printers", tags=["printers"])
+router = APIRouter(prefix="/printers", tags=["printers"], route_class=ETagRoute)
+
+# The printer service keeps no version: a PATCH moves it on (docs/api-scopes-etag.md).
+PrinterTag = Annotated[None, tagged(Printer.__table__, "printer_id")]
+PrinterIfMatch = Annotated[None, versioned(Printer.__table__, "printer_id", bump=True)]
 
 
 @router.get("")
@@ -38,13 +45,19 @@ async def create_printer(
 
 
 @router.get("/{printer_id}")
-async def get_printer(principal: ViewerDep, printer_id: uuid.UUID, service: PrinterServiceDep) -> PrinterRead:
+async def get_printer(
+    principal: ViewerDep, _etag: PrinterTag, printer_id: uuid.UUID, service: PrinterServiceDep
+) -> PrinterRead:
     return await service.get(principal, printer_id)
 
 
 @router.patch("/{printer_id}")
 async def update_printer(
-    principal: MemberDep, printer_id: uuid.UUID, body: PrinterUpdate, service: PrinterServiceDep
+    principal: MemberDep,
+    _if_match: PrinterIfMatch,
+    printer_id: uuid.UUID,
+    body: PrinterUpdate,
+    service: PrinterServiceDep,
 ) -> PrinterRead:
     return await service.update(principal, printer_id, body.changes())
 

@@ -7,10 +7,12 @@ import uuid
 from datetime import date
 from typing import Annotated
 
+from batchivo_common.concurrency import ETagRoute, tagged, versioned
 from batchivo_common.pagination import PageParamsDep
 from fastapi import APIRouter, Body, Query, Response, status
 
 from batchivo_production.deps import AdminDep, Idempotent, MemberDep, RunServiceDep, ViewerDep
+from batchivo_production.runs.models import ProductionRun
 from batchivo_production.runs.rules import Status
 from batchivo_production.runs.schemas import (
     CancelRun,
@@ -26,7 +28,11 @@ from batchivo_production.runs.schemas import (
     RunUpdate,
 )
 
-router = APIRouter(prefix="/production-runs", tags=["production-runs"])
+router = APIRouter(prefix="/production-runs", tags=["production-runs"], route_class=ETagRoute)
+
+# A run's items and material lines are part of it: their PATCHes are guarded by the run's ETag.
+RunTag = Annotated[None, tagged(ProductionRun.__table__, "run_id")]
+RunIfMatch = Annotated[None, versioned(ProductionRun.__table__, "run_id")]
 
 
 @router.get("")
@@ -65,13 +71,13 @@ async def create_run(
 
 
 @router.get("/{run_id}")
-async def get_run(principal: ViewerDep, run_id: uuid.UUID, service: RunServiceDep) -> RunRead:
+async def get_run(principal: ViewerDep, _etag: RunTag, run_id: uuid.UUID, service: RunServiceDep) -> RunRead:
     return await service.get(principal, run_id)
 
 
 @router.patch("/{run_id}")
 async def update_run(
-    principal: MemberDep, run_id: uuid.UUID, body: RunUpdate, service: RunServiceDep
+    principal: MemberDep, _if_match: RunIfMatch, run_id: uuid.UUID, body: RunUpdate, service: RunServiceDep
 ) -> RunRead:
     return await service.update(principal, run_id, body.changes())
 
@@ -88,7 +94,12 @@ async def add_item(principal: MemberDep, run_id: uuid.UUID, body: ItemIn, servic
 
 @router.patch("/{run_id}/items/{item_id}")
 async def update_item(
-    principal: MemberDep, run_id: uuid.UUID, item_id: uuid.UUID, body: ItemUpdate, service: RunServiceDep
+    principal: MemberDep,
+    _if_match: RunIfMatch,
+    run_id: uuid.UUID,
+    item_id: uuid.UUID,
+    body: ItemUpdate,
+    service: RunServiceDep,
 ) -> RunRead:
     return await service.update_item(principal, run_id, item_id, body.changes())
 
@@ -109,7 +120,12 @@ async def add_material(
 
 @router.patch("/{run_id}/materials/{line_id}")
 async def update_material(
-    principal: MemberDep, run_id: uuid.UUID, line_id: uuid.UUID, body: MaterialUpdate, service: RunServiceDep
+    principal: MemberDep,
+    _if_match: RunIfMatch,
+    run_id: uuid.UUID,
+    line_id: uuid.UUID,
+    body: MaterialUpdate,
+    service: RunServiceDep,
 ) -> RunRead:
     return await service.update_material(
         principal, run_id, line_id, body.changes(), allow=body.allow_insufficient

@@ -1,0 +1,16 @@
+"""API-key scopes on every route of the catalog service (docs/api-scopes-etag.md): a read-only key is
+refused every write with 403 INSUFFICIENT_SCOPE and reads; only ``catalog:write`` lets a key write here."""
+
+from __future__ import annotations
+
+import httpx
+from batchivo_common.auth.tokens import TokenIssuer
+from batchivo_common.testing.scopes import check_scope_enforcement
+from fastapi import FastAPI
+
+
+async def test_every_write_needs_the_catalog_write_scope(
+    client: httpx.AsyncClient, app: FastAPI, token_issuer: TokenIssuer
+) -> None:
+    routes = await check_scope_enforcement(client, app, token_issuer, "catalog")
+    assert any(r.method == "PATCH" and r.path == "/api/v1/products/{product_id}" for r in routes)
