@@ -148,9 +148,7 @@ def keyset(
 R = TypeVar("R")
 
 
-def split_page(
-    rows: Sequence[R], limit: int, kind: str, key: Any
-) -> tuple[list[R], str | None]:
+def split_page(rows: Sequence[R], limit: int, kind: str, key: Any) -> tuple[list[R], str | None]:
     """The page (the first ``limit`` of the ``limit + 1`` rows :func:`keyset` read) and the cursor of the
     next one (None at the end). ``key(row)`` gives a row's key values."""
     page = list(rows[:limit])
