@@ -1,5 +1,6 @@
-"""The webhook verification snippets of docs/api.md (docs/examples/verify_webhook.py and .mjs) against
-signatures computed here independently: HMAC-SHA256 keyed by the secret over "<timestamp>.<raw body>"."""
+"""The webhook verification code of docs/api.md — the files docs/examples/verify_webhook.py and .mjs and the
+snippets printed in the guide itself — against signatures computed here independently: HMAC-SHA256 keyed by
+the secret over "<timestamp>.<raw body>"."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import hashlib
 import hmac
 import importlib.util
 import json
+import re
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -15,7 +17,8 @@ from typing import Any
 
 import pytest
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "docs" / "examples"
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+EXAMPLES = DOCS / "examples"
 SECRET = "whsec_x3Jb1uHq0y7mB1jRZl2n9mM1m2S0mQmYc7qfXbqvKzE"
 OLD_SECRET = "whsec_previous-secret-still-signing-for-24h"
 NOW = 1_796_000_000
@@ -75,17 +78,30 @@ CASES: list[tuple[dict[str, str], bytes, float, bool]] = [
 ]
 
 
-def _python_verifier() -> Callable[..., bool]:
-    spec = importlib.util.spec_from_file_location("verify_webhook", EXAMPLES / "verify_webhook.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    verify: Callable[..., bool] = module.verify_webhook
-    return verify
+def _guide_block(language: str, marker: str) -> str:
+    """The fenced ``language`` block of docs/api.md that contains ``marker``."""
+    blocks = re.findall(rf"```{language}\n(.*?)```", (DOCS / "api.md").read_text(), flags=re.DOTALL)
+    [block] = [b for b in blocks if marker in b]
+    return block
 
 
-def test_the_python_example_verifies_exactly_the_documented_signature() -> None:
-    verify = _python_verifier()
+def _python_verifier(source: str) -> Callable[..., bool]:
+    if source == "file":
+        spec = importlib.util.spec_from_file_location("verify_webhook", EXAMPLES / "verify_webhook.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        verify: Callable[..., bool] = module.verify_webhook
+        return verify
+    namespace: dict[str, Any] = {}
+    exec(compile(_guide_block("python", "def verify_webhook"), "docs/api.md", "exec"), namespace)
+    guide: Callable[..., bool] = namespace["verify_webhook"]
+    return guide
+
+
+@pytest.mark.parametrize("source", ["file", "guide"])
+def test_the_python_example_verifies_the_documented_signature(source: str) -> None:
+    verify = _python_verifier(source)
     results = [verify(SECRET, headers, body, now=now) for headers, body, now, _ in CASES]
     assert results == [expected for *_, expected in CASES]
 
@@ -102,10 +118,17 @@ process.stdout.write(JSON.stringify(results));
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="Node.js is needed for the JavaScript example")
-def test_the_javascript_example_verifies_exactly_the_documented_signature() -> None:
+@pytest.mark.parametrize("source", ["file", "guide"])
+def test_the_javascript_example_verifies_exactly_the_documented_signature(
+    source: str, tmp_path: Path
+) -> None:
     import base64
 
-    module = json.dumps((EXAMPLES / "verify_webhook.mjs").as_uri())
+    path = EXAMPLES / "verify_webhook.mjs"
+    if source == "guide":
+        path = tmp_path / "guide.mjs"
+        path.write_text(_guide_block("js", "export function verifyWebhook"))
+    module = json.dumps(path.as_uri())
     payload: dict[str, Any] = {
         "secret": SECRET,
         "cases": [[headers, base64.b64encode(body).decode(), now] for headers, body, now, _ in CASES],
