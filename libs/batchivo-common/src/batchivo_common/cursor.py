@@ -25,12 +25,15 @@ from typing import Annotated, Any, TypeVar
 from fastapi import Depends, Query
 from pydantic import BaseModel
 from sqlalchemy import ColumnElement, Select, bindparam, tuple_
+from sqlalchemy.orm import QueryableAttribute
 
 from batchivo_common.errors import AppError
 
 #: The values a cursor can carry (the NOT NULL sort keys the exports use).
 CursorValue = datetime | date | uuid.UUID | Decimal | int | str
 KeyTypes = Sequence[type[Any]]
+#: A sort-key column: a Core column or a mapped attribute (``Spool.created_at``).
+KeyColumn = ColumnElement[Any] | QueryableAttribute[Any]
 
 VERSION = 1
 #: Longest cursor accepted: a few key values never come near it.
@@ -122,22 +125,24 @@ def decode_cursor(token: str, kind: str, types: KeyTypes) -> tuple[CursorValue, 
     return values
 
 
-def after(columns: Sequence[ColumnElement[Any]], values: Sequence[CursorValue]) -> ColumnElement[bool]:
+def _column(column: KeyColumn) -> ColumnElement[Any]:
+    return column.expression if isinstance(column, QueryableAttribute) else column
+
+
+def after(columns: Sequence[KeyColumn], values: Sequence[CursorValue]) -> ColumnElement[bool]:
     """``(columns...) > (values...)``: the rows past a cursor (a row-value comparison PostgreSQL serves
     from an index on those columns)."""
-    bound = [bindparam(None, v, type_=c.type) for c, v in zip(columns, values, strict=True)]
+    bound = [bindparam(None, v, type_=_column(c).type) for c, v in zip(columns, values, strict=True)]
     return tuple_(*columns) > tuple_(*bound)
 
 
-def up_to(columns: Sequence[ColumnElement[Any]], values: Sequence[CursorValue]) -> ColumnElement[bool]:
+def up_to(columns: Sequence[KeyColumn], values: Sequence[CursorValue]) -> ColumnElement[bool]:
     """``(columns...) <= (values...)``: the rows up to and including a page's last row."""
-    bound = [bindparam(None, v, type_=c.type) for c, v in zip(columns, values, strict=True)]
+    bound = [bindparam(None, v, type_=_column(c).type) for c, v in zip(columns, values, strict=True)]
     return tuple_(*columns) <= tuple_(*bound)
 
 
-def keyset(
-    stmt: S, columns: Sequence[ColumnElement[Any]], values: Sequence[CursorValue] | None, limit: int
-) -> S:
+def keyset(stmt: S, columns: Sequence[KeyColumn], values: Sequence[CursorValue] | None, limit: int) -> S:
     """``stmt`` past the cursor ``values`` (all rows when None), in key order, ``limit + 1`` rows: the
     extra row says whether there is a next page (:func:`split_page`)."""
     if values is not None:
@@ -188,6 +193,7 @@ __all__ = [
     "ExportParams",
     "ExportParamsDep",
     "InvalidCursor",
+    "KeyColumn",
     "after",
     "decode_cursor",
     "encode_cursor",

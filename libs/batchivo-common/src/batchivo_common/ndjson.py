@@ -20,12 +20,13 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, Select
+from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from batchivo_common.cursor import (
     CursorValue,
     ExportParams,
+    KeyColumn,
     KeyTypes,
     after,
     decode_cursor,
@@ -77,7 +78,7 @@ async def keyset_ndjson(
     *,
     kind: str,
     query: Select[Any],
-    key: Sequence[ColumnElement[Any]],
+    key: Sequence[KeyColumn],
     key_types: KeyTypes,
     key_of: Callable[[Any], Sequence[CursorValue]],
     params: ExportParams,

@@ -10,8 +10,8 @@ from fastapi import FastAPI
 
 #: The POSTs that do not take an Idempotency-Key, and why (kept in step with docs/api.md).
 EXEMPT: dict[str, str] = {
-    "POST /api/v1/auth/register": "anonymous (no verified caller to scope a key to); the answer holds tokens, "
-    "never kept in Redis; a repeat is refused by the unique email (409), so it cannot create twice",
+    "POST /api/v1/auth/register": "anonymous (no verified caller to scope a key to); the answer holds "
+    "tokens, never kept in Redis; a repeat is refused by the unique email (409), so it cannot create twice",
     "POST /api/v1/auth/login": "a session operation: the answer holds tokens; a retry simply logs in again",
     "POST /api/v1/auth/refresh": "refresh tokens are single-use by design (rotation, reuse detection)",
     "POST /api/v1/auth/logout": "idempotent by meaning: revoking a revoked session changes nothing",
@@ -43,7 +43,7 @@ async def _invitation(client: httpx.AsyncClient, api, person=None) -> tuple[obje
 
 
 async def test_a_keyed_accept_retried_replays_the_first_answer(client: httpx.AsyncClient, api) -> None:
-    owner, person, invitation = await _invitation(client, api)
+    _, person, invitation = await _invitation(client, api)
     headers = {**person.headers, "Idempotency-Key": "accept-1"}
     first = await client.post(f"{MINE}/{invitation['id']}/accept", headers=headers)
     assert first.status_code == 200, first.text

@@ -49,7 +49,7 @@ async def test_models_page_by_1000_through_2500_each_once_in_order(api, client, 
     ]
     copied = ", ".join({"id": "gen_random_uuid()", "sku": "'BULK-' || g"}.get(c, f"m.{c}") for c in columns)
     await admin_conn.execute(
-        f"insert into catalog.models ({', '.join(columns)}) select {copied}"  # noqa: S608 - schema names
+        f"insert into catalog.models ({', '.join(columns)}) select {copied}"
         " from catalog.models m, generate_series(1, 2499) g where m.id = $1",
         uuid.UUID(template["id"]),
     )

@@ -34,7 +34,7 @@ async def _copies(admin_conn, run_id: str, count: int) -> None:
         {"id": "gen_random_uuid()", "run_number": "'RUN-COPY-' || g"}.get(c, f"r.{c}") for c in columns
     )
     await admin_conn.execute(
-        f"insert into production.production_runs ({', '.join(columns)}) select {copied}"  # noqa: S608
+        f"insert into production.production_runs ({', '.join(columns)}) select {copied}"
         f" from production.production_runs r, generate_series(1, {count}) g where r.id = $1",
         uuid.UUID(run_id),
     )

@@ -89,7 +89,7 @@ class ModelRepository:
     def _live(self, tenant_id: uuid.UUID) -> Select[Any]:
         return select(Model).where(Model.tenant_id == tenant_id, Model.deleted_at.is_(None))
 
-    def export_query(self, tenant_id: uuid.UUID) -> Select[tuple[Model]]:
+    def export_query(self, tenant_id: uuid.UUID) -> Select[Model]:
         """The live (not deleted) models, for a keyset export."""
         return select(Model).where(Model.tenant_id == tenant_id, Model.deleted_at.is_(None))
 

@@ -143,7 +143,7 @@ class ModelService:
         models, total = await self.repo.page(principal.tenant_id, **query)
         return await self.views(principal.tenant_id, models), total
 
-    def export_query(self, principal: Principal) -> Select[tuple[Model]]:
+    def export_query(self, principal: Principal) -> Select[Model]:
         """Every model of the shop, for a keyset export (key: :data:`EXPORT_KEY`)."""
         return self.repo.export_query(principal.tenant_id)
 

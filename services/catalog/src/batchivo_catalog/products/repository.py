@@ -82,7 +82,7 @@ class ProductRepository:
     def __init__(self, session: AsyncSession):
         self.session = session
 
-    def export_query(self, tenant_id: uuid.UUID) -> Select[tuple[Product]]:
+    def export_query(self, tenant_id: uuid.UUID) -> Select[Product]:
         """Every product, for a keyset export."""
         return select(Product).where(Product.tenant_id == tenant_id)
 

@@ -176,7 +176,7 @@ class ProductService:
         found = parse_inputs(inputs) if products else None
         return await self.views(principal.tenant_id, roots, found), total
 
-    def export_query(self, principal: Principal) -> Select[tuple[Product]]:
+    def export_query(self, principal: Principal) -> Select[Product]:
         """Every product of the shop, for a keyset export (key: :data:`EXPORT_KEY`)."""
         return self.repo.export_query(principal.tenant_id)
 

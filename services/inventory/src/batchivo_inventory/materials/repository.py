@@ -118,7 +118,7 @@ class FilamentTypeRepository:
     def __init__(self, session: AsyncSession):
         self.session = session
 
-    def export_query(self, tenant_id: uuid.UUID) -> Select[tuple[FilamentType]]:
+    def export_query(self, tenant_id: uuid.UUID) -> Select[FilamentType]:
         return select(FilamentType).where(FilamentType.tenant_id == tenant_id)
 
     async def materials_of(self, material_type_ids: set[uuid.UUID]) -> dict[uuid.UUID, MaterialType]:

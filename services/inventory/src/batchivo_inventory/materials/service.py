@@ -155,7 +155,7 @@ class FilamentTypeService:
         )
         return [await self.view(f, m) for f, m in rows], total
 
-    def export_query(self, principal: Principal) -> Select[tuple[FilamentType]]:
+    def export_query(self, principal: Principal) -> Select[FilamentType]:
         """Every filament type of the shop, for a keyset export (key: :data:`EXPORT_KEY`)."""
         return self.filaments.export_query(principal.tenant_id)
 

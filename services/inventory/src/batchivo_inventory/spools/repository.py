@@ -343,7 +343,7 @@ class SpoolRepository:
             where.append(Spool.is_archived.is_(filters.archived))
         return where, query
 
-    async def export_query(self, tenant_id: uuid.UUID, filters: SpoolFilters) -> Select[tuple[Spool]]:
+    async def export_query(self, tenant_id: uuid.UUID, filters: SpoolFilters) -> Select[Spool]:
         """The spools matching ``filters`` (a search matches as the list's, unranked), for a keyset export."""
         where, query = await self._conditions(tenant_id, filters)
         if query is not None:

@@ -81,7 +81,7 @@ class SpoolService:
             principal.tenant_id, filters, limit=limit, offset=offset, sort=sort, descending=descending
         )
 
-    async def export_query(self, principal: Principal, filters: SpoolFilters) -> Select[tuple[Spool]]:
+    async def export_query(self, principal: Principal, filters: SpoolFilters) -> Select[Spool]:
         """The spools of the list's ``filters`` as a query for a keyset export (key: :data:`EXPORT_KEY`)."""
         return await self.spools.export_query(principal.tenant_id, filters)
 

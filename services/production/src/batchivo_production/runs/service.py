@@ -272,10 +272,10 @@ class RunService:
         date_from: date | None = None,
         date_to: date | None = None,
         q: str | None = None,
-    ) -> Select[tuple[ProductionRun]]:
+    ) -> Select[ProductionRun]:
         """The runs matching the list's filters (the list and the JSON Lines export; key: EXPORT_KEY)."""
         r = ProductionRun
-        stmt: Select[tuple[ProductionRun]] = select(r).where(r.tenant_id == principal.tenant_id)
+        stmt: Select[ProductionRun] = select(r).where(r.tenant_id == principal.tenant_id)
         if status is not None:
             stmt = stmt.where(r.status == status)
         if printer_id is not None:
