@@ -20,11 +20,11 @@ import uuid
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any
 
 from fastapi import Depends, Query
 from pydantic import BaseModel
-from sqlalchemy import ColumnElement, Select, bindparam, tuple_
+from sqlalchemy import ColumnElement, bindparam, tuple_
 from sqlalchemy.orm import QueryableAttribute
 
 from batchivo_common.errors import AppError
@@ -41,8 +41,6 @@ MAX_CURSOR_LENGTH = 512
 #: Export page sizes (an export's ``limit``).
 DEFAULT_EXPORT_LIMIT = 1000
 MAX_EXPORT_LIMIT = 10_000
-
-S = TypeVar("S", bound=Select[Any])
 
 
 class InvalidCursor(AppError):
@@ -142,26 +140,6 @@ def up_to(columns: Sequence[KeyColumn], values: Sequence[CursorValue]) -> Column
     return tuple_(*columns) <= tuple_(*bound)
 
 
-def keyset(stmt: S, columns: Sequence[KeyColumn], values: Sequence[CursorValue] | None, limit: int) -> S:
-    """``stmt`` past the cursor ``values`` (all rows when None), in key order, ``limit + 1`` rows: the
-    extra row says whether there is a next page (:func:`split_page`)."""
-    if values is not None:
-        stmt = stmt.where(after(columns, values))
-    return stmt.order_by(*columns).limit(limit + 1)
-
-
-R = TypeVar("R")
-
-
-def split_page(rows: Sequence[R], limit: int, kind: str, key: Any) -> tuple[list[R], str | None]:
-    """The page (the first ``limit`` of the ``limit + 1`` rows :func:`keyset` read) and the cursor of the
-    next one (None at the end). ``key(row)`` gives a row's key values."""
-    page = list(rows[:limit])
-    if len(rows) <= limit or not page:
-        return page, None
-    return page, encode_cursor(kind, key(page[-1]))
-
-
 class ExportParams(BaseModel):
     cursor: str | None
     limit: int
@@ -197,7 +175,5 @@ __all__ = [
     "after",
     "decode_cursor",
     "encode_cursor",
-    "keyset",
-    "split_page",
     "up_to",
 ]

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
-from batchivo_common.cursor import InvalidCursor, decode_cursor, encode_cursor, split_page
+from batchivo_common.cursor import InvalidCursor, decode_cursor, encode_cursor
 
 TYPES = (datetime, uuid.UUID)
 AT = datetime(2026, 12, 6, 22, 51, 24, 123456, tzinfo=UTC)
@@ -72,12 +72,3 @@ def test_a_flipped_character_is_refused_or_decodes_to_a_valid_key() -> None:
 def test_decimal_cursors_refuse_non_finite_numbers() -> None:
     with pytest.raises(InvalidCursor):
         decode_cursor(_raw({"v": 1, "k": "x", "a": ["NaN"]}), "x", (Decimal,))
-
-
-def test_split_page_gives_a_cursor_only_when_a_row_follows() -> None:
-    rows = [(AT, uuid.UUID(int=i)) for i in range(4)]
-    page, cursor = split_page(rows, 3, "k", lambda r: r)
-    assert page == rows[:3]
-    assert cursor is not None and decode_cursor(cursor, "k", TYPES) == rows[2]
-    assert split_page(rows[:3], 3, "k", lambda r: r) == (rows[:3], None)
-    assert split_page([], 3, "k", lambda r: r) == ([], None)
