@@ -74,6 +74,7 @@ async def test_a_listed_origin_gets_cors_with_credentials(
     exposed = response.headers["access-control-expose-headers"].lower()
     assert "x-request-id" in exposed and "idempotent-replayed" in exposed
     assert "etag" in exposed  # the page reads it to send If-Match on its next PATCH
+    assert "x-next-cursor" in exposed and "link" in exposed  # the JSON Lines exports' next page
     assert "Origin" in response.headers.get_list("vary")
     # The gateway's own errors carry them too, so the page can read them.
     denied = await client.get(f"{url}/api/v1/spools", headers={"Origin": APP})

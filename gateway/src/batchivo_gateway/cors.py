@@ -21,7 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 ALLOW_METHODS = b"GET, HEAD, POST, PUT, PATCH, DELETE"
 ALLOW_HEADERS = b"Authorization, Content-Type, Idempotency-Key, If-Match, X-API-Key, X-Request-ID"
-EXPOSE_HEADERS = b"X-Request-ID, Retry-After, Location, Idempotent-Replayed, ETag"
+EXPOSE_HEADERS = b"X-Request-ID, Retry-After, Location, Idempotent-Replayed, ETag, X-Next-Cursor, Link"
 _PREFLIGHT_VARY = b"Origin, Access-Control-Request-Method, Access-Control-Request-Headers"
 
 

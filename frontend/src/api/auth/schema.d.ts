@@ -878,7 +878,10 @@ export interface operations {
     "auth-accept_invitation": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body within 24 h return the first answer and do nothing again; the same key with another body is refused (422). */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 invitation_id: string;
             };
@@ -909,7 +912,10 @@ export interface operations {
     "auth-decline_invitation": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body within 24 h return the first answer and do nothing again; the same key with another body is refused (422). */
+                "Idempotency-Key"?: string | null;
+            };
             path: {
                 invitation_id: string;
             };

@@ -113,6 +113,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/inventory/export/filament-types.jsonl": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Filament Types Jsonl
+         * @description One page of the shop's filament types as JSON Lines (the fields of `GET /filament-types/{id}`),
+         *     oldest first; the next page's cursor is in `X-Next-Cursor` (and `Link`).
+         */
+        get: operations["import-export-export_filament_types_jsonl"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/inventory/export/spools.csv": {
         parameters: {
             query?: never;
@@ -125,6 +146,28 @@ export interface paths {
          * @description The spools the list shows with the same filters and sort, every page, as CSV.
          */
         get: operations["import-export-export_spools"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inventory/export/spools.jsonl": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Spools Jsonl
+         * @description One page of the spools the list shows with the same filters, as JSON Lines: one spool per line with
+         *     the fields of `GET /spools/{id}`, oldest first (`created_at`, then `id`). The next page's cursor is in
+         *     `X-Next-Cursor` (and `Link`); rows added while paging never shift a page.
+         */
+        get: operations["import-export-export_spools_jsonl"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1884,6 +1927,51 @@ export interface operations {
             };
         };
     };
+    "import-export-export_filament_types_jsonl": {
+        parameters: {
+            query?: {
+                /** @description Where to continue: the `X-Next-Cursor` of the previous page; omit for the first */
+                cursor?: string | null;
+                /** @description Rows in this page (1-10,000) */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One JSON object per line. The next page: `X-Next-Cursor` (pass it as `cursor`) and `Link: <...>; rel="next"`; both absent on the last page */
+            200: {
+                headers: {
+                    /** @description The next page as `<url>; rel="next"` */
+                    Link?: string;
+                    /** @description The cursor of the next page */
+                    "X-Next-Cursor"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": unknown;
+                };
+            };
+            /** @description `INVALID_CURSOR`: the cursor is not one this export handed out */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     "import-export-export_spools": {
         parameters: {
             query?: {
@@ -1915,6 +2003,62 @@ export interface operations {
                 content: {
                     "text/csv": unknown;
                 };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "import-export-export_spools_jsonl": {
+        parameters: {
+            query?: {
+                q?: string | null;
+                material?: string | null;
+                filament_type_id?: string | null;
+                /** @description Locations starting with this, any case */
+                location?: string | null;
+                /** @description exact: the whole name, any case */
+                location_match?: "prefix" | "exact";
+                location_id?: string | null;
+                low_stock?: boolean | null;
+                /** @description false (default): active spools; true: active and archived; only: archived */
+                archived?: "false" | "true" | "only";
+                /** @description Where to continue: the `X-Next-Cursor` of the previous page; omit for the first */
+                cursor?: string | null;
+                /** @description Rows in this page (1-10,000) */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One JSON object per line. The next page: `X-Next-Cursor` (pass it as `cursor`) and `Link: <...>; rel="next"`; both absent on the last page */
+            200: {
+                headers: {
+                    /** @description The next page as `<url>; rel="next"` */
+                    Link?: string;
+                    /** @description The cursor of the next page */
+                    "X-Next-Cursor"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": unknown;
+                };
+            };
+            /** @description `INVALID_CURSOR`: the cursor is not one this export handed out */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Validation Error */
             422: {

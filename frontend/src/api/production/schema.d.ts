@@ -297,6 +297,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/production/export/runs.jsonl": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Export Runs Jsonl
+         * @description One page of the runs the list shows with the same filters, as JSON Lines: one run per line with the
+         *     fields of `GET /production-runs/{id}` (items, materials, costs), oldest first (`created_at`, then
+         *     `id`). The next page's cursor is in `X-Next-Cursor` (and `Link`).
+         */
+        get: operations["production-runs-export_runs_jsonl"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/production/spools": {
         parameters: {
             query?: never;
@@ -1895,6 +1917,57 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Defaults"];
                 };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "production-runs-export_runs_jsonl": {
+        parameters: {
+            query?: {
+                status?: components["schemas"]["Status"] | null;
+                printer_id?: string | null;
+                model_id?: string | null;
+                date_from?: string | null;
+                date_to?: string | null;
+                q?: string | null;
+                /** @description Where to continue: the `X-Next-Cursor` of the previous page; omit for the first */
+                cursor?: string | null;
+                /** @description Rows in this page (1-10,000) */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One JSON object per line. The next page: `X-Next-Cursor` (pass it as `cursor`) and `Link: <...>; rel="next"`; both absent on the last page */
+            200: {
+                headers: {
+                    /** @description The next page as `<url>; rel="next"` */
+                    Link?: string;
+                    /** @description The cursor of the next page */
+                    "X-Next-Cursor"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": unknown;
+                };
+            };
+            /** @description `INVALID_CURSOR`: the cursor is not one this export handed out */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Validation Error */
             422: {

@@ -115,6 +115,9 @@ def create_app(settings: AuthSettings | None = None, *, configure_process: bool 
         lifespan=lifespan,
         readiness_checks=[database_ready, redis_ready],
         configure_process=configure_process,
+        # Idempotency-Key on the POSTs that change something for a signed-in person (ADR 0011); the
+        # session, key and invitation POSTs are exempt (docs/api.md, "Idempotency").
+        idempotency=True,
     )
     app.state.signing_key = signing_key
     app.state.token_issuer = TokenIssuer(

@@ -6,6 +6,7 @@ from fastapi import APIRouter
 
 from batchivo_catalog.categories.router import router as categories_router
 from batchivo_catalog.channels.router import router as channels_router
+from batchivo_catalog.exports.router import router as exports_router
 from batchivo_catalog.images.router import router as images_router
 from batchivo_catalog.materials.router import router as settings_router
 from batchivo_catalog.models.router import router as models_router
@@ -20,5 +21,6 @@ api_router.include_router(products_router)
 api_router.include_router(images_router)
 api_router.include_router(channels_router)
 api_router.include_router(categories_router)
+api_router.include_router(exports_router)
 
 __all__ = ["api_router"]

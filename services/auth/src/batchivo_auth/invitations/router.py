@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 
 from batchivo_common.auth.tokens import Role
+from batchivo_common.idempotency import Idempotent
 from batchivo_common.pagination import PageParamsDep
 from fastapi import APIRouter, Response, status
 
@@ -73,7 +74,7 @@ async def my_invitations(principal: AuthPrincipalDep, service: InvitationService
     )
 
 
-@my_invitations_router.post("/{invitation_id}/accept")
+@my_invitations_router.post("/{invitation_id}/accept", dependencies=[Idempotent])
 async def accept_invitation(
     principal: AuthPrincipalDep, invitation_id: uuid.UUID, service: InvitationServiceDep
 ) -> JoinedTenant:
@@ -81,7 +82,9 @@ async def accept_invitation(
     return JoinedTenant(tenant_id=joined.tenant_id, tenant_name=joined.tenant_name, role=joined.role)
 
 
-@my_invitations_router.post("/{invitation_id}/decline", status_code=status.HTTP_204_NO_CONTENT)
+@my_invitations_router.post(
+    "/{invitation_id}/decline", status_code=status.HTTP_204_NO_CONTENT, dependencies=[Idempotent]
+)
 async def decline_invitation(
     principal: AuthPrincipalDep, invitation_id: uuid.UUID, service: InvitationServiceDep
 ) -> Response:

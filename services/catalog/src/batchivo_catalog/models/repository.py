@@ -89,6 +89,10 @@ class ModelRepository:
     def _live(self, tenant_id: uuid.UUID) -> Select[Any]:
         return select(Model).where(Model.tenant_id == tenant_id, Model.deleted_at.is_(None))
 
+    def export_query(self, tenant_id: uuid.UUID) -> Select[Model]:
+        """The live (not deleted) models, for a keyset export."""
+        return select(Model).where(Model.tenant_id == tenant_id, Model.deleted_at.is_(None))
+
     async def get(self, tenant_id: uuid.UUID, model_id: uuid.UUID, *, lock: bool = False) -> Model | None:
         stmt = self._live(tenant_id).where(Model.id == model_id)
         if lock:

@@ -14,7 +14,7 @@ from batchivo_common.contracts.catalog import ModelStateV1
 from batchivo_common.errors import AppError, Conflict, NotFound
 from batchivo_common.messaging.envelope import new_event
 from batchivo_common.messaging.outbox import add_event
-from sqlalchemy import func
+from sqlalchemy import Select, func
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from batchivo_catalog import costing
@@ -90,6 +90,10 @@ def summaries(
     return result
 
 
+#: The order of a models export page (``ix_models_tenant_id_created_at`` serves it).
+EXPORT_KEY = (Model.created_at, Model.id)
+
+
 class ModelService:
     def __init__(self, session: AsyncSession):
         self.session = session
@@ -138,6 +142,10 @@ class ModelService:
     async def page(self, principal: Principal, **query: Any) -> tuple[list[ModelView], int]:
         models, total = await self.repo.page(principal.tenant_id, **query)
         return await self.views(principal.tenant_id, models), total
+
+    def export_query(self, principal: Principal) -> Select[Model]:
+        """Every model of the shop, for a keyset export (key: :data:`EXPORT_KEY`)."""
+        return self.repo.export_query(principal.tenant_id)
 
     async def get(self, principal: Principal, model_id: uuid.UUID) -> ModelView:
         model = await self._own(principal.tenant_id, model_id)

@@ -12,7 +12,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Row, Text, Uuid, bindparam, case, delete, func, literal, select, text, union_all
+from sqlalchemy import (
+    Row,
+    Select,
+    Text,
+    Uuid,
+    bindparam,
+    case,
+    delete,
+    func,
+    literal,
+    select,
+    text,
+    union_all,
+)
 from sqlalchemy import column as column_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -68,6 +81,10 @@ class ChildLine:
 class ProductRepository:
     def __init__(self, session: AsyncSession):
         self.session = session
+
+    def export_query(self, tenant_id: uuid.UUID) -> Select[Product]:
+        """Every product, for a keyset export."""
+        return select(Product).where(Product.tenant_id == tenant_id)
 
     async def get(self, tenant_id: uuid.UUID, product_id: uuid.UUID, *, lock: bool = False) -> Product | None:
         stmt = select(Product).where(Product.tenant_id == tenant_id, Product.id == product_id)

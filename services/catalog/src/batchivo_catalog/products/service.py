@@ -14,7 +14,7 @@ from batchivo_common.contracts.catalog import ModelQuantity, ProductStateV1
 from batchivo_common.errors import AppError, Conflict, NotFound
 from batchivo_common.messaging.envelope import new_event
 from batchivo_common.messaging.outbox import add_event
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from batchivo_catalog import costing
@@ -60,6 +60,10 @@ class ProductView:
     actual_make_cost: Decimal | None
     variance_pct: Decimal | None
     channels: list[tuple[ChannelPrice, costing.ChannelResult]] = field(default_factory=list)
+
+
+#: The order of a products export page (``ix_products_tenant_id_created_at`` serves it).
+EXPORT_KEY = (Product.created_at, Product.id)
 
 
 class ProductService:
@@ -171,6 +175,10 @@ class ProductService:
         roots = cast(Sequence[ProductFields], products)
         found = parse_inputs(inputs) if products else None
         return await self.views(principal.tenant_id, roots, found), total
+
+    def export_query(self, principal: Principal) -> Select[Product]:
+        """Every product of the shop, for a keyset export (key: :data:`EXPORT_KEY`)."""
+        return self.repo.export_query(principal.tenant_id)
 
     async def get(self, principal: Principal, product_id: uuid.UUID) -> ProductView:
         product = await self._own(principal.tenant_id, product_id)

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Select,
     and_,
     case,
     delete,
@@ -116,6 +117,15 @@ def _document() -> ColumnElement[Any]:
 class FilamentTypeRepository:
     def __init__(self, session: AsyncSession):
         self.session = session
+
+    def export_query(self, tenant_id: uuid.UUID) -> Select[FilamentType]:
+        return select(FilamentType).where(FilamentType.tenant_id == tenant_id)
+
+    async def materials_of(self, material_type_ids: set[uuid.UUID]) -> dict[uuid.UUID, MaterialType]:
+        if not material_type_ids:
+            return {}
+        stmt = select(MaterialType).where(MaterialType.id.in_(material_type_ids))
+        return {m.id: m for m in (await self.session.scalars(stmt)).all()}
 
     async def get(
         self, tenant_id: uuid.UUID, filament_type_id: uuid.UUID, *, for_update: bool = False

@@ -13,6 +13,7 @@ from batchivo_common.contracts.inventory import FilamentTypeStateV1
 from batchivo_common.errors import Conflict, Forbidden, NotFound
 from batchivo_common.messaging.envelope import new_event
 from batchivo_common.messaging.outbox import add_event
+from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from batchivo_inventory.db import outbox
@@ -107,6 +108,10 @@ class MaterialTypeService:
         return material
 
 
+#: The order of a filament-types export page.
+EXPORT_KEY = (FilamentType.created_at, FilamentType.id)
+
+
 class FilamentTypeService:
     def __init__(self, session: AsyncSession):
         self.session = session
@@ -149,6 +154,14 @@ class FilamentTypeService:
             q=q,
         )
         return [await self.view(f, m) for f, m in rows], total
+
+    def export_query(self, principal: Principal) -> Select[FilamentType]:
+        """Every filament type of the shop, for a keyset export (key: :data:`EXPORT_KEY`)."""
+        return self.filaments.export_query(principal.tenant_id)
+
+    async def views_of(self, filaments: list[FilamentType]) -> list[FilamentTypeView]:
+        materials = await self.filaments.materials_of({f.material_type_id for f in filaments})
+        return [await self.view(f, materials[f.material_type_id]) for f in filaments]
 
     async def get(self, principal: Principal, filament_type_id: uuid.UUID) -> FilamentTypeView:
         filament, material = await self._load(principal.tenant_id, filament_type_id)

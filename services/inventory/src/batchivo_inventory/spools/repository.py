@@ -279,6 +279,39 @@ class SpoolRepository:
         sort: str,
         descending: bool,
     ) -> SpoolPageResult:
+        where, query = await self._conditions(tenant_id, filters)
+
+        def matching(*selected: Any) -> Select[Any]:
+            return select(*selected).select_from(Spool).where(*where)
+
+        if query is not None and sort == "relevance":
+            return await self._ranked(matching, query, limit=limit, offset=offset, worst_first=descending)
+        if query is not None:
+            where.append(Spool.search_document.bool_op("@@")(search_sql.tsquery(query.match)))
+        order = list_order("code" if sort == "relevance" else sort, descending)
+        # The page's spools come from one query that walks the order index and stops after ``limit`` rows;
+        # their few filament and material types from a second one. Joining the types in the page query (or
+        # fetching the page by ``id IN (...)`` with the joins) let the planner, misled by RLS and generic
+        # plans, sort every match or bitmap-scan the tenant's whole (tenant_id, filament_type_id) index per
+        # type: 250 ms at 2,000 spools, 148 ms then 6 ms at 100,000 (vs 2 ms at 1,000).
+        page = matching(Spool).order_by(*order).limit(limit).offset(offset)
+        spools = list((await self.session.scalars(page)).all())
+        rows = await self._with_types(spools)
+        if query is None:
+            # Counted up to LIST_COUNT_CAP past the offset (a page past it still shows a next page).
+            cap = offset + LIST_COUNT_CAP
+            counted = matching(Spool.id).limit(cap + 1).subquery()
+            total = int(await self.session.scalar(select(func.count()).select_from(counted)) or 0)
+            return SpoolPageResult(rows, min(total, cap), total > cap)
+        # A search counts its matches up to SEARCH_CANDIDATES + 1 (a common word would count 100,000 rows).
+        counted = matching(Spool.id).limit(SEARCH_CANDIDATES + 1).subquery()
+        total = int(await self.session.scalar(select(func.count()).select_from(counted)) or 0)
+        return SpoolPageResult(rows, min(total, SEARCH_CANDIDATES), total > SEARCH_CANDIDATES)
+
+    async def _conditions(
+        self, tenant_id: uuid.UUID, filters: SpoolFilters
+    ) -> tuple[list[ColumnElement[bool]], search.SearchQuery | None]:
+        """The WHERE terms of the filters other than a search, and the search (if any)."""
         where: list[ColumnElement[bool]] = [Spool.tenant_id == tenant_id]
         query: search.SearchQuery | None = None
         terms = search.parse(filters.q) if filters.q else []
@@ -308,33 +341,17 @@ class SpoolRepository:
             where.append(LOW_STOCK if filters.low_stock else ~LOW_STOCK)
         if filters.archived is not None:
             where.append(Spool.is_archived.is_(filters.archived))
+        return where, query
 
-        def matching(*selected: Any) -> Select[Any]:
-            return select(*selected).select_from(Spool).where(*where)
-
-        if query is not None and sort == "relevance":
-            return await self._ranked(matching, query, limit=limit, offset=offset, worst_first=descending)
+    async def export_query(self, tenant_id: uuid.UUID, filters: SpoolFilters) -> Select[Spool]:
+        """The spools matching ``filters`` (a search matches as the list's, unranked), for a keyset export."""
+        where, query = await self._conditions(tenant_id, filters)
         if query is not None:
             where.append(Spool.search_document.bool_op("@@")(search_sql.tsquery(query.match)))
-        order = list_order("code" if sort == "relevance" else sort, descending)
-        # The page's spools come from one query that walks the order index and stops after ``limit`` rows;
-        # their few filament and material types from a second one. Joining the types in the page query (or
-        # fetching the page by ``id IN (...)`` with the joins) let the planner, misled by RLS and generic
-        # plans, sort every match or bitmap-scan the tenant's whole (tenant_id, filament_type_id) index per
-        # type: 250 ms at 2,000 spools, 148 ms then 6 ms at 100,000 (vs 2 ms at 1,000).
-        page = matching(Spool).order_by(*order).limit(limit).offset(offset)
-        spools = list((await self.session.scalars(page)).all())
-        rows = await self._with_types(spools)
-        if query is None:
-            # Counted up to LIST_COUNT_CAP past the offset (a page past it still shows a next page).
-            cap = offset + LIST_COUNT_CAP
-            counted = matching(Spool.id).limit(cap + 1).subquery()
-            total = int(await self.session.scalar(select(func.count()).select_from(counted)) or 0)
-            return SpoolPageResult(rows, min(total, cap), total > cap)
-        # A search counts its matches up to SEARCH_CANDIDATES + 1 (a common word would count 100,000 rows).
-        counted = matching(Spool.id).limit(SEARCH_CANDIDATES + 1).subquery()
-        total = int(await self.session.scalar(select(func.count()).select_from(counted)) or 0)
-        return SpoolPageResult(rows, min(total, SEARCH_CANDIDATES), total > SEARCH_CANDIDATES)
+        return select(Spool).where(*where)
+
+    async def with_types(self, spools: list[Spool]) -> list[SpoolRow]:
+        return await self._with_types(spools)
 
     async def _ranked(
         self,

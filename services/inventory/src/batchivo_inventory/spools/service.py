@@ -17,6 +17,7 @@ from batchivo_common.contracts.inventory import SpoolStateV1
 from batchivo_common.errors import BadRequest, Conflict, NotFound
 from batchivo_common.messaging.envelope import EventEnvelope, new_event
 from batchivo_common.messaging.outbox import add_event
+from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from batchivo_inventory.db import outbox
@@ -43,6 +44,10 @@ PRODUCER = "inventory"
 _CODE_ATTEMPTS = 20
 #: Fields whose change moves the filament type's cost per gram (its ``updated`` event is republished).
 _COST_FIELDS = frozenset({"purchase_price", "initial_weight", "filament_type_id"})
+
+
+#: The order of a spools export page (``ix_spools_tenant_id_created_at_id`` serves it): new spools come last.
+EXPORT_KEY = (Spool.created_at, Spool.id)
 
 
 class SpoolService:
@@ -75,6 +80,14 @@ class SpoolService:
         return await self.spools.page(
             principal.tenant_id, filters, limit=limit, offset=offset, sort=sort, descending=descending
         )
+
+    async def export_query(self, principal: Principal, filters: SpoolFilters) -> Select[Spool]:
+        """The spools of the list's ``filters`` as a query for a keyset export (key: :data:`EXPORT_KEY`)."""
+        return await self.spools.export_query(principal.tenant_id, filters)
+
+    async def rows_of(self, spools: list[Spool]) -> list[SpoolRow]:
+        """``spools`` with their filament and material types (one query for the batch)."""
+        return await self.spools.with_types(spools)
 
     async def transactions(
         self, principal: Principal, filters: TransactionFilters, *, limit: int, offset: int, descending: bool

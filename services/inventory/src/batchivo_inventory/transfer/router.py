@@ -9,24 +9,32 @@ under ``report``; a Spoolman import skips (and reports) the spools it cannot tak
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
+from batchivo_common import ndjson
 from batchivo_common.auth.tokens import Principal
+from batchivo_common.cursor import ExportParamsDep
 from batchivo_common.db.session import ReadSessionDep, SessionDep
 from batchivo_common.errors import AppError, error_response
 from batchivo_common.pagination import parse_sort
-from fastapi import APIRouter, File, Form, Query, UploadFile
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, StreamingResponse
 
 from batchivo_inventory.deps import Idempotent, MemberDep, SettingsDep, ViewerDep
+from batchivo_inventory.materials.models import FilamentType
+from batchivo_inventory.materials.router import filament_read
 from batchivo_inventory.materials.schemas import FILAMENT_SORTS
+from batchivo_inventory.materials.service import EXPORT_KEY as FILAMENT_EXPORT_KEY
 from batchivo_inventory.materials.service import FilamentTypeService
 from batchivo_inventory.settings import InventorySettings
 from batchivo_inventory.spools import rules as spool_rules
-from batchivo_inventory.spools.router import SortQuery, SpoolFiltersDep
+from batchivo_inventory.spools.models import Spool
+from batchivo_inventory.spools.router import SortQuery, SpoolFiltersDep, spool_read
 from batchivo_inventory.spools.schemas import SPOOL_SORTS
+from batchivo_inventory.spools.service import EXPORT_KEY as SPOOL_EXPORT_KEY
 from batchivo_inventory.spools.service import SpoolService
 from batchivo_inventory.transfer import fetch, instances, rules, spoolman, spoolmandb
 from batchivo_inventory.transfer.schemas import ImportReport, report
@@ -150,6 +158,62 @@ async def export_filament_types(
         _stream(rules.FILAMENT_TYPE_COLUMNS, first, page),
         media_type="text/csv; charset=utf-8",
         headers=_attachment("filament-types"),
+    )
+
+
+@router.get("/export/spools.jsonl", response_class=StreamingResponse, responses=ndjson.RESPONSES)
+async def export_spools_jsonl(
+    request: Request,
+    principal: ViewerDep,
+    session: ReadSessionDep,
+    settings: SettingsDep,
+    filters: SpoolFiltersDep,
+    page: ExportParamsDep,
+) -> StreamingResponse:
+    """One page of the spools the list shows with the same filters, as JSON Lines: one spool per line with
+    the fields of `GET /spools/{id}`, oldest first (`created_at`, then `id`). The next page's cursor is in
+    `X-Next-Cursor` (and `Link`); rows added while paging never shift a page."""
+    service = SpoolService(session, default_threshold_pct=settings.default_low_stock_threshold_pct)
+
+    async def render(spools: list[Spool]) -> list[ndjson.Line]:
+        return [spool_read(row) for row in await service.rows_of(spools)]
+
+    return await ndjson.keyset_ndjson(
+        session,
+        request,
+        kind="inventory.spools",
+        query=await service.export_query(principal, filters),
+        key=SPOOL_EXPORT_KEY,
+        key_types=(datetime, uuid.UUID),
+        key_of=lambda spool: (spool.created_at, spool.id),
+        params=page,
+        render=render,
+        filename="spools.jsonl",
+    )
+
+
+@router.get("/export/filament-types.jsonl", response_class=StreamingResponse, responses=ndjson.RESPONSES)
+async def export_filament_types_jsonl(
+    request: Request, principal: ViewerDep, session: ReadSessionDep, page: ExportParamsDep
+) -> StreamingResponse:
+    """One page of the shop's filament types as JSON Lines (the fields of `GET /filament-types/{id}`),
+    oldest first; the next page's cursor is in `X-Next-Cursor` (and `Link`)."""
+    service = FilamentTypeService(session)
+
+    async def render(filaments: list[FilamentType]) -> list[ndjson.Line]:
+        return [filament_read(view) for view in await service.views_of(filaments)]
+
+    return await ndjson.keyset_ndjson(
+        session,
+        request,
+        kind="inventory.filament_types",
+        query=service.export_query(principal),
+        key=FILAMENT_EXPORT_KEY,
+        key_types=(datetime, uuid.UUID),
+        key_of=lambda filament: (filament.created_at, filament.id),
+        params=page,
+        render=render,
+        filename="filament-types.jsonl",
     )
 
 

@@ -42,6 +42,7 @@ class ProductionRun(Base):
         UniqueConstraint("tenant_id", "run_number", name="uq_production_runs_tenant_id_run_number"),
         Index("ix_production_runs_tenant_id_status", "tenant_id", "status"),
         Index("ix_production_runs_tenant_id_run_date", "tenant_id", "run_date"),
+        Index("ix_production_runs_tenant_id_created_at_id", "tenant_id", "created_at", "id"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)

@@ -4,12 +4,16 @@ way the status changes)."""
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated
 
+from batchivo_common import ndjson
 from batchivo_common.concurrency import ETagRoute, tagged, versioned
+from batchivo_common.cursor import ExportParamsDep
+from batchivo_common.db.session import ReadSessionDep
 from batchivo_common.pagination import PageParamsDep
-from fastapi import APIRouter, Body, Query, Response, status
+from fastapi import APIRouter, Body, Query, Request, Response, status
+from fastapi.responses import StreamingResponse
 
 from batchivo_production.deps import AdminDep, Idempotent, MemberDep, RunServiceDep, ViewerDep
 from batchivo_production.runs.models import ProductionRun
@@ -27,8 +31,10 @@ from batchivo_production.runs.schemas import (
     RunRead,
     RunUpdate,
 )
+from batchivo_production.runs.service import EXPORT_KEY, RunService
 
 router = APIRouter(prefix="/production-runs", tags=["production-runs"], route_class=ETagRoute)
+export_router = APIRouter(prefix="/production/export", tags=["production-runs"])
 
 # A run's items and material lines are part of it: their PATCHes are guarded by the run's ETag.
 RunTag = Annotated[None, tagged(ProductionRun.__table__, "run_id")]
@@ -172,3 +178,47 @@ async def cancel_run(
 @router.post("/{run_id}/revert", dependencies=[Idempotent])
 async def revert_run(principal: AdminDep, run_id: uuid.UUID, service: RunServiceDep) -> RunRead:
     return await service.revert(principal, run_id)
+
+
+@export_router.get("/runs.jsonl", response_class=StreamingResponse, responses=ndjson.RESPONSES)
+async def export_runs_jsonl(
+    request: Request,
+    principal: ViewerDep,
+    session: ReadSessionDep,
+    page: ExportParamsDep,
+    status: Status | None = None,
+    printer_id: uuid.UUID | None = None,
+    model_id: uuid.UUID | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    q: Annotated[str | None, Query(max_length=100)] = None,
+) -> StreamingResponse:
+    """One page of the runs the list shows with the same filters, as JSON Lines: one run per line with the
+    fields of `GET /production-runs/{id}` (items, materials, costs), oldest first (`created_at`, then
+    `id`). The next page's cursor is in `X-Next-Cursor` (and `Link`)."""
+    service = RunService(session)
+    query = service.filtered(
+        principal,
+        status=status.value if status else None,
+        printer_id=printer_id,
+        model_id=model_id,
+        date_from=date_from,
+        date_to=date_to,
+        q=q,
+    )
+
+    async def render(runs: list[ProductionRun]) -> list[ndjson.Line]:
+        return list(await service.views(principal.tenant_id, runs))
+
+    return await ndjson.keyset_ndjson(
+        session,
+        request,
+        kind="production.runs",
+        query=query,
+        key=EXPORT_KEY,
+        key_types=(datetime, uuid.UUID),
+        key_of=lambda run: (run.created_at, run.id),
+        params=page,
+        render=render,
+        filename="runs.jsonl",
+    )

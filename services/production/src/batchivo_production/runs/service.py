@@ -81,6 +81,10 @@ def line_of(m: RunMaterial) -> rules.Line:
     )
 
 
+#: The order of a runs export page (``ix_production_runs_tenant_id_created_at_id`` serves it).
+EXPORT_KEY = (ProductionRun.created_at, ProductionRun.id)
+
+
 class RunService:
     def __init__(self, session: AsyncSession):
         self.session = session
@@ -243,7 +247,35 @@ class RunService:
         offset: int,
     ) -> tuple[list[RunRead], int]:
         r = ProductionRun
-        stmt: Select[Any] = select(r).where(r.tenant_id == principal.tenant_id)
+        stmt = self.filtered(
+            principal,
+            status=status,
+            printer_id=printer_id,
+            model_id=model_id,
+            date_from=date_from,
+            date_to=date_to,
+            q=q,
+        )
+        total = (await self.session.execute(select(func.count()).select_from(stmt.subquery()))).scalar_one()
+        rows = await self.session.execute(
+            stmt.order_by(r.run_date.desc(), r.run_number.desc()).limit(limit).offset(offset)
+        )
+        return await self.views(principal.tenant_id, list(rows.scalars())), int(total)
+
+    def filtered(
+        self,
+        principal: Principal,
+        *,
+        status: str | None = None,
+        printer_id: uuid.UUID | None = None,
+        model_id: uuid.UUID | None = None,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        q: str | None = None,
+    ) -> Select[ProductionRun]:
+        """The runs matching the list's filters (the list and the JSON Lines export; key: EXPORT_KEY)."""
+        r = ProductionRun
+        stmt: Select[ProductionRun] = select(r).where(r.tenant_id == principal.tenant_id)
         if status is not None:
             stmt = stmt.where(r.status == status)
         if printer_id is not None:
@@ -257,11 +289,7 @@ class RunService:
         if q:
             pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             stmt = stmt.where(or_(r.run_number.ilike(pattern), r.notes.ilike(pattern)))
-        total = (await self.session.execute(select(func.count()).select_from(stmt.subquery()))).scalar_one()
-        rows = await self.session.execute(
-            stmt.order_by(r.run_date.desc(), r.run_number.desc()).limit(limit).offset(offset)
-        )
-        return await self.views(principal.tenant_id, list(rows.scalars())), int(total)
+        return stmt
 
     # --- creation ---------------------------------------------------------------------------------------
 

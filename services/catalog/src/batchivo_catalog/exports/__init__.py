@@ -1,0 +1,1 @@
+"""Machine exports of the catalog: models and products as JSON Lines with cursor pages."""
