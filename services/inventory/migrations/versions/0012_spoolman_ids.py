@@ -38,9 +38,7 @@ def upgrade() -> None:
     op.create_unique_constraint(
         "uq_filament_types_spoolman_id", "filament_types", ["spoolman_id"], schema=SCHEMA
     )
-    op.execute(
-        f"GRANT USAGE ON SEQUENCE {SCHEMA}.filament_types_spoolman_id_seq TO {ident(roles().app)}"
-    )
+    op.execute(f"GRANT USAGE ON SEQUENCE {SCHEMA}.filament_types_spoolman_id_seq TO {ident(roles().app)}")
 
 
 def downgrade() -> None:

@@ -11,6 +11,7 @@ from fastapi import FastAPI
 
 from batchivo_inventory.api import api_router
 from batchivo_inventory.settings import InventorySettings
+from batchivo_inventory.spoolman_compat.router import router as spoolman_router
 from batchivo_inventory.transfer.router import IMPORT_BODY_LIMIT, IMPORT_PATH
 
 
@@ -22,7 +23,7 @@ def create_app(
 ) -> FastAPI:
     """``key_source``: where token keys come from; by default the auth service's JWKS (tests pass a
     ``StaticKeySource``)."""
-    return create_tenant_service_app(
+    app = create_tenant_service_app(
         settings or InventorySettings(),
         service="inventory",
         title="Batchivo inventory",
@@ -31,6 +32,9 @@ def create_app(
         configure_process=configure_process,
         body_limit_overrides={re.compile(IMPORT_PATH): IMPORT_BODY_LIMIT},
     )
+    # Spoolman's clients call /compat/spoolman/api/v1/… (services/inventory/README.md).
+    app.include_router(spoolman_router)
+    return app
 
 
 def run() -> None:

@@ -7,9 +7,9 @@ from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
-    BigInteger,
     DateTime,
     ForeignKey,
     Identity,

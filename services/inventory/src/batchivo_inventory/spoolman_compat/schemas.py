@@ -1,0 +1,159 @@
+"""Spoolman's JSON shapes (its ``/api/v1`` models): answers leave out unset fields, as Spoolman's do.
+
+Request bodies ignore fields they do not know (Spoolman's clients send their own, e.g. ``extra`` custom
+fields or ids): being liberal there keeps unchanged clients working; every known field is checked.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
+Comment = Annotated[str, StringConstraints(max_length=2000)]
+#: Grams a client may send (Spoolman allows any non-negative float; we cap at the ledger's 100 kg).
+InGrams = Annotated[float, Field(ge=0, le=100000)]
+
+
+class Message(BaseModel):
+    message: str
+
+
+class Health(BaseModel):
+    status: str
+
+
+class Info(BaseModel):
+    version: str
+    debug_mode: bool
+    automatic_backups: bool
+    data_dir: str
+    logs_dir: str
+    backups_dir: str
+    db_type: str
+    git_commit: str | None = None
+    build_date: datetime | None = None
+
+
+class Vendor(BaseModel):
+    id: int
+    registered: datetime
+    name: str
+    comment: str | None = None
+    empty_spool_weight: float | None = None
+    external_id: str | None = None
+    extra: dict[str, str] = Field(default_factory=dict)
+
+
+class Filament(BaseModel):
+    id: int
+    registered: datetime
+    name: str | None = None
+    vendor: Vendor | None = None
+    material: str | None = None
+    price: float | None = None
+    density: float
+    diameter: float
+    weight: float | None = None
+    spool_weight: float | None = None
+    article_number: str | None = None
+    comment: str | None = None
+    settings_extruder_temp: int | None = None
+    settings_bed_temp: int | None = None
+    color_hex: str | None = None
+    external_id: str | None = None
+    extra: dict[str, str] = Field(default_factory=dict)
+
+
+class Spool(BaseModel):
+    id: int
+    registered: datetime
+    first_used: datetime | None = None
+    last_used: datetime | None = None
+    filament: Filament
+    price: float | None = None
+    remaining_weight: float | None = None
+    initial_weight: float | None = None
+    spool_weight: float | None = None
+    used_weight: float
+    remaining_length: float | None = None
+    used_length: float
+    location: str | None = None
+    lot_nr: str | None = None
+    comment: str | None = None
+    archived: bool
+    extra: dict[str, str] = Field(default_factory=dict)
+
+
+class SpoolEvent(BaseModel):
+    """A websocket message of ``/api/v1/spool`` (not served yet; the shape Spoolman pushes)."""
+
+    type: Literal["added", "updated", "deleted"]
+    resource: Literal["spool"]
+    date: datetime
+    payload: Spool
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+class _Weights(_Body):
+    @model_validator(mode="after")
+    def _one_weight(self) -> Self:
+        if (
+            getattr(self, "remaining_weight", None) is not None
+            and getattr(self, "used_weight", None) is not None
+        ):
+            raise ValueError("Only specify either remaining_weight or used_weight.")
+        return self
+
+
+class SpoolCreate(_Weights):
+    filament_id: int
+    #: Required here (Spoolman falls back to the filament's weight, which our filament types do not have).
+    initial_weight: Annotated[float, Field(gt=0, le=100000)]
+    spool_weight: InGrams | None = None
+    price: Annotated[float, Field(ge=0, le=1000000)] | None = None
+    remaining_weight: InGrams | None = None
+    used_weight: InGrams | None = None
+    location: ShortText | None = None
+    lot_nr: ShortText | None = None
+    comment: Comment | None = None
+    archived: bool = False
+
+
+class SpoolUpdate(_Weights):
+    filament_id: int | None = None
+    initial_weight: Annotated[float, Field(gt=0, le=100000)] | None = None
+    spool_weight: InGrams | None = None
+    price: Annotated[float, Field(ge=0, le=1000000)] | None = None
+    remaining_weight: InGrams | None = None
+    used_weight: InGrams | None = None
+    location: ShortText | None = None
+    lot_nr: ShortText | None = None
+    comment: Comment | None = None
+    archived: bool | None = None
+
+
+class SpoolUse(_Body):
+    """Exactly one of ``use_weight`` (g) or ``use_length`` (mm); either may be negative (filament back)."""
+
+    use_weight: Annotated[float, Field(ge=-100000, le=100000)] | None = None
+    use_length: Annotated[float, Field(ge=-100_000_000, le=100_000_000)] | None = None
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Self:
+        if self.use_weight is not None and self.use_length is not None:
+            raise ValueError("Only specify either use_weight or use_length.")
+        if self.use_weight is None and self.use_length is None:
+            raise ValueError("Either use_weight or use_length must be specified.")
+        return self
+
+
+class SpoolMeasure(_Body):
+    """The gross weight of the spool on a scale (filament and empty spool), in grams."""
+
+    weight: InGrams
