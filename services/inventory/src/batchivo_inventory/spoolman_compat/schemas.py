@@ -7,9 +7,9 @@ fields or ids): being liberal there keeps unchanged clients working; every known
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal, Self
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
 Comment = Annotated[str, StringConstraints(max_length=2000)]
@@ -100,18 +100,7 @@ class _Body(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
 
-class _Weights(_Body):
-    @model_validator(mode="after")
-    def _one_weight(self) -> Self:
-        if (
-            getattr(self, "remaining_weight", None) is not None
-            and getattr(self, "used_weight", None) is not None
-        ):
-            raise ValueError("Only specify either remaining_weight or used_weight.")
-        return self
-
-
-class SpoolCreate(_Weights):
+class SpoolCreate(_Body):
     filament_id: int
     #: Required here (Spoolman falls back to the filament's weight, which our filament types do not have).
     initial_weight: Annotated[float, Field(gt=0, le=100000)]
@@ -125,7 +114,7 @@ class SpoolCreate(_Weights):
     archived: bool = False
 
 
-class SpoolUpdate(_Weights):
+class SpoolUpdate(_Body):
     filament_id: int | None = None
     initial_weight: Annotated[float, Field(gt=0, le=100000)] | None = None
     spool_weight: InGrams | None = None
@@ -139,18 +128,11 @@ class SpoolUpdate(_Weights):
 
 
 class SpoolUse(_Body):
-    """Exactly one of ``use_weight`` (g) or ``use_length`` (mm); either may be negative (filament back)."""
+    """Exactly one of ``use_weight`` (g) or ``use_length`` (mm), either may be negative (filament back);
+    the service answers 400 otherwise, as Spoolman does."""
 
     use_weight: Annotated[float, Field(ge=-100000, le=100000)] | None = None
     use_length: Annotated[float, Field(ge=-100_000_000, le=100_000_000)] | None = None
-
-    @model_validator(mode="after")
-    def _exactly_one(self) -> Self:
-        if self.use_weight is not None and self.use_length is not None:
-            raise ValueError("Only specify either use_weight or use_length.")
-        if self.use_weight is None and self.use_length is None:
-            raise ValueError("Either use_weight or use_length must be specified.")
-        return self
 
 
 class SpoolMeasure(_Body):

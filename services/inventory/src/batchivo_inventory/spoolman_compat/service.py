@@ -177,12 +177,16 @@ class SpoolmanService:
         await self.spools.archive(principal, await self._spool_uuid(principal, number))
 
     async def use(self, principal: Principal, number: int, body: schemas.SpoolUse) -> schemas.Spool:
+        if body.use_weight is not None and body.use_length is not None:
+            raise BadRequest("Only specify either use_weight or use_length.")
+        if body.use_weight is None and body.use_length is None:
+            raise BadRequest("Either use_weight or use_length must be specified.")
         locked = await self._locked(principal, number)
         spool, filament, material = locked.spool, locked.filament, locked.material
         if body.use_weight is not None:
             grams = mapping.to_grams(body.use_weight)
         else:
-            assert body.use_length is not None  # the schema requires exactly one
+            assert body.use_length is not None
             density = mapping.density_of(filament.density, material.density)
             exact = mapping.grams_from_length(Decimal(str(body.use_length)), filament.diameter_mm, density)
             grams = rules.grams(exact)
@@ -251,7 +255,9 @@ def _grams_or_none(value: float | None) -> Decimal | None:
 
 def _current_from(initial: Decimal, remaining: float | None, used: float | None) -> Decimal | None:
     """The spool's weight from Spoolman's ``remaining_weight`` or ``used_weight`` (used is clamped as
-    Spoolman clamps it: never more than the initial weight)."""
+    Spoolman clamps it: never more than the initial weight); both at once is Spoolman's 400."""
+    if remaining is not None and used is not None:
+        raise BadRequest("Only specify either remaining_weight or used_weight.")
     if remaining is not None:
         return mapping.to_grams(remaining)
     if used is not None:
