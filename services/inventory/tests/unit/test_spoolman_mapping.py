@@ -49,7 +49,7 @@ def test_vendor_ids_are_stable_positive_and_ignore_case_and_spacing() -> None:
 
 def test_one_metre_of_175_pla_weighs_about_three_grams() -> None:
     grams = mapping.grams_from_length(D(1000), D("1.75"), D("1.24"))
-    # π·0.875²·1000 mm³ = 2405.28 mm³ = 2.40528 cm³; × 1.24 g/cm³ = 2.98255 g
+    # pi·0.875²·1000 mm³ = 2405.28 mm³ = 2.40528 cm³, times 1.24 g/cm³ = 2.98255 g
     assert float(grams) == pytest.approx(math.pi * 0.875**2 * 1000 / 1000 * 1.24, rel=1e-12)
     assert float(grams) == pytest.approx(2.98255, abs=1e-5)
 
@@ -163,7 +163,7 @@ def test_terms_match_like_spoolman(value: str | None, raw: str, expected: bool) 
 def test_ids_are_comma_separated_integers() -> None:
     assert mapping.parse_ids(None, "filament.id") is None
     assert mapping.parse_ids("1,2,-1", "filament.id") == (1, 2, -1)
-    with pytest.raises(mapping.QueryError, match="filament.id"):
+    with pytest.raises(mapping.QueryError, match=r"filament\.id"):
         mapping.parse_ids("1,x", "filament.id")
 
 
