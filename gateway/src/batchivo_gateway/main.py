@@ -39,6 +39,7 @@ from batchivo_gateway.openapi import OpenApiAggregator
 from batchivo_gateway.proxy import Proxy, upstream_request_headers
 from batchivo_gateway.settings import GatewaySettings
 from batchivo_gateway.spa import Spa
+from batchivo_gateway.spoolman import SpoolmanKeyInPath
 from batchivo_gateway.upstream import Upstream
 
 PROXY_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
@@ -300,6 +301,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         allow_credentials=settings.cors_allow_credentials,
         max_age=settings.cors_max_age,
     )
+    # Outermost: a key in a Spoolman client's path is out of it before anything logs the path.
+    app.add_middleware(SpoolmanKeyInPath)
 
     async def openapi_document(request: Request) -> Response:
         return JSONResponse(await _gateway(request).openapi.document())
