@@ -1,0 +1,163 @@
+"""Spoolman's clients through the real gateway and inventory, with real API keys from auth: the key in the
+path or in ``X-API-Key``, a wrong or revoked key, the key kept out of every log line, and a client that
+behaves like Moonraker's ``[spoolman]`` component (GET the active spool, ``PUT …/use`` with ``use_length``
+every second, a 404 for another shop's spool)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import math
+import uuid
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+import httpx
+import pytest
+from batchivo_common.testing.assertions import assert_error
+
+pytestmark = [pytest.mark.e2e, pytest.mark.db, pytest.mark.redis]
+
+PASSWORD = "correct horse battery staple"
+#: Extrusion Moonraker reports per sync (mm): varied, so a lost or doubled report changes the total.
+REPORTS_MM = [412.5, 97.25, 1530.0, 8.75, 640.125, 233.0]
+
+
+async def register(gateway: httpx.AsyncClient, name: str) -> dict[str, str]:
+    response = await gateway.post(
+        "/api/v1/auth/register",
+        json={
+            "email": f"{uuid.uuid4().hex[:8]}@example.com",
+            "password": PASSWORD,
+            "full_name": "Owner",
+            "tenant_name": name,
+        },
+    )
+    assert response.status_code == 201, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+async def api_key(gateway: httpx.AsyncClient, owner: dict[str, str], name: str) -> dict[str, str]:
+    created = await gateway.post("/api/v1/api-keys", json={"name": name, "role": "member"}, headers=owner)
+    assert created.status_code == 201, created.text
+    return {"key": created.json()["key"], "id": created.json()["id"]}
+
+
+async def add_spool(gateway: httpx.AsyncClient, owner: dict[str, str]) -> dict[str, Any]:
+    materials = (await gateway.get("/api/v1/material-types", headers=owner)).json()["items"]
+    pla = next(m for m in materials if m["code"] == "PLA")
+    filament = await gateway.post(
+        "/api/v1/filament-types",
+        json={
+            "material_type_id": pla["id"],
+            "brand": "Prusament",
+            "color_name": f"Black {uuid.uuid4().hex[:4]}",
+        },
+        headers=owner,
+    )
+    assert filament.status_code == 201, filament.text
+    spool = await gateway.post(
+        "/api/v1/spools",
+        json={"filament_type_id": filament.json()["id"], "initial_weight": 1000},
+        headers=owner,
+    )
+    assert spool.status_code == 201, spool.text
+    body: dict[str, Any] = spool.json()
+    return body
+
+
+def spoolman_id(spool: dict[str, Any]) -> int:
+    return int(spool["code"].removeprefix("FIL-"))
+
+
+async def test_the_key_in_the_path_or_header_is_exchanged_and_never_logged(
+    gateway: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    owner = await register(gateway, "Key Shop")
+    spool = await add_spool(gateway, owner)
+    key = await api_key(gateway, owner, "printer-1")
+    number = spoolman_id(spool)
+
+    in_path = await gateway.get(f"/compat/spoolman/{key['key']}/api/v1/spool/{number}")
+    assert in_path.status_code == 200, in_path.text
+    assert in_path.json()["id"] == number
+    in_header = await gateway.get(
+        f"/compat/spoolman/api/v1/spool/{number}", headers={"X-API-Key": key["key"]}
+    )
+    assert in_header.json() == in_path.json()
+    listed = await gateway.get(f"/compat/spoolman/{key['key']}/api/v1/spool")
+    assert listed.headers["x-total-count"] == "1"
+    unknown_path = await gateway.get(f"/compat/spoolman/{key['key']}/elsewhere")
+    assert_error(unknown_path, 404)
+
+    wrong = f"bvk_{uuid.uuid4().hex}"
+    for response in (
+        await gateway.get(f"/compat/spoolman/{wrong}/api/v1/spool/{number}"),
+        await gateway.get(f"/compat/spoolman/not-a-key/api/v1/spool/{number}"),
+        await gateway.get(f"/compat/spoolman/api/v1/spool/{number}", headers={"X-API-Key": wrong}),
+        await gateway.get(f"/compat/spoolman/api/v1/spool/{number}"),
+    ):
+        body = assert_error(response, 401, "UNAUTHENTICATED")
+        assert "spool" not in json.dumps(body).lower()  # nothing about the resource is revealed
+
+    revoked = await gateway.delete(f"/api/v1/api-keys/{key['id']}", headers=owner)
+    assert revoked.status_code == 204, revoked.text
+    assert_error(await gateway.get(f"/compat/spoolman/{key['key']}/api/v1/spool/{number}"), 401)
+
+    # Every record of the servers (they run in their own threads); the test's own client logs its URLs.
+    records = [r for r in caplog.records if not (r.name == "httpx" and r.threadName == "MainThread")]
+    secrets = (key["key"], wrong, "not-a-key")
+    for record in records:
+        text = f"{record.getMessage()} {record.__dict__}"
+        assert not any(secret in text for secret in secrets), text
+    # The access log did log these requests, by their redacted paths.
+    access = [r.getMessage() for r in records if r.name == "batchivo.access"]
+    assert f"GET /compat/spoolman/api/v1/spool/{number} 200" in access
+    assert f"GET /compat/spoolman/api/v1/spool/{number} 401" in access
+    assert "GET /compat/spoolman/elsewhere 404" in access
+
+
+def _half_up(value: float) -> Decimal:
+    return Decimal(repr(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+async def test_a_moonraker_like_client_books_every_report_once(gateway: httpx.AsyncClient) -> None:
+    owner = await register(gateway, "Farm")
+    other = await register(gateway, "Other Farm")
+    spool = await add_spool(gateway, owner)
+    await add_spool(gateway, other)
+    foreign = await add_spool(gateway, other)  # FIL-002 of the other shop: no spool 2 in ours
+    key = await api_key(gateway, owner, "printer-1")
+    server = f"/compat/spoolman/{key['key']}"
+    active = spoolman_id(spool)
+
+    # Moonraker checks the active spool exists, then reports extrusion every sync interval.
+    got = await gateway.get(f"{server}/api/v1/spool/{active}")
+    assert got.status_code == 200, got.text
+    diameter, density = got.json()["filament"]["diameter"], got.json()["filament"]["density"]
+    for length in REPORTS_MM:
+        response = await gateway.put(f"{server}/api/v1/spool/{active}/use", json={"use_length": length})
+        assert response.status_code == 200, response.text
+        await asyncio.sleep(1)
+
+    # Another shop's spool id is a 404 (Moonraker unsets its active spool); nothing is booked there.
+    missing = await gateway.put(f"{server}/api/v1/spool/{spoolman_id(foreign)}/use", json={"use_length": 50})
+    assert_error(missing, 404, "NOT_FOUND")
+
+    per_report = [_half_up(math.pi * (diameter / 2) ** 2 * mm * density / 1000) for mm in REPORTS_MM]
+    expected_weight = Decimal(1000) - sum(per_report)
+    now = (await gateway.get(f"{server}/api/v1/spool/{active}")).json()
+    assert Decimal(repr(now["remaining_weight"])) == expected_weight
+    exact = sum(math.pi * (diameter / 2) ** 2 * mm * density / 1000 for mm in REPORTS_MM)
+    assert abs(float(expected_weight) - (1000 - exact)) <= 0.005 * len(REPORTS_MM)
+
+    ledger = await gateway.get(f"/api/v1/spools/{spool['id']}/transactions?sort=created_at", headers=owner)
+    rows = ledger.json()["items"]
+    assert [r["kind"] for r in rows] == ["purchase"] + ["usage"] * len(REPORTS_MM)
+    assert [Decimal(repr(r["delta"])) for r in rows[1:]] == [-g for g in per_report]
+    assert {r["reason"] for r in rows[1:]} == {f"spoolman-compat api-key {key['id']}"}
+    assert Decimal(repr(rows[-1]["grams_after"])) == expected_weight
+    theirs = await gateway.get(f"/api/v1/spools/{foreign['id']}/transactions", headers=other)
+    assert [r["kind"] for r in theirs.json()["items"]] == ["purchase"]
