@@ -179,7 +179,10 @@ async def test_use_needs_a_member_and_an_active_spool(client: httpx.AsyncClient,
     deleted = await client.delete(f"{BASE}/spool/{number}", headers=shop.headers())
     assert deleted.status_code == 200, deleted.text
     assert deleted.json() == {"message": "Success!"}
-    api.error(await _use(client, shop, number, {"use_weight": 1}), 409, "SPOOL_ARCHIVED")
+    # 404, not 409: to Spoolman's clients a deleted spool is gone (Moonraker then unsets its active spool)
+    api.error(await _use(client, shop, number, {"use_weight": 1}), 404, "SPOOL_ARCHIVED")
+    measure = await client.put(f"{BASE}/spool/{number}/measure", json={"weight": 5}, headers=shop.headers())
+    api.error(measure, 404, "SPOOL_ARCHIVED")
     assert len(await api.ledger(shop, spool["id"])) == 1
 
 

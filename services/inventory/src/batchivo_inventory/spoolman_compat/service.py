@@ -21,7 +21,7 @@ from batchivo_inventory.spoolman_compat.mapping import SortKey
 from batchivo_inventory.spoolman_compat.repository import CompatRepository, FilamentQuery, SpoolQuery
 from batchivo_inventory.spools import rules
 from batchivo_inventory.spools.repository import SpoolRow
-from batchivo_inventory.spools.service import SpoolService, writable
+from batchivo_inventory.spools.service import SpoolService
 
 #: The ledger reason of the rows a Spoolman client books (with the API key's id when it carries one).
 SOURCE = "spoolman-compat"
@@ -237,7 +237,10 @@ class SpoolmanService:
         locked = await self.spools.lock(principal.tenant_id, await self._spool_uuid(principal, number))
         if locked is None:  # deleted between the two reads
             raise NotFound("Spool not found")
-        writable(locked.spool)
+        if locked.spool.is_archived:
+            # Spoolman's delete is our archive: to its clients an archived spool is gone, and a 404 makes
+            # Moonraker unset its active spool (any other error would make it retry the usage forever).
+            raise NotFound(f"Spool {locked.spool.code} is archived", code="SPOOL_ARCHIVED")
         return locked
 
     async def _present(self, principal: Principal, rows: list[SpoolRow]) -> list[schemas.Spool]:
