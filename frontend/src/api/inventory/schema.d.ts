@@ -906,47 +906,6 @@ export interface components {
          * @enum {string}
          */
         EventKind: "moved" | "archived" | "restored";
-        /** Filament */
-        Filament: {
-            /** Article Number */
-            article_number?: string | null;
-            /** Color Hex */
-            color_hex?: string | null;
-            /** Comment */
-            comment?: string | null;
-            /** Density */
-            density: number;
-            /** Diameter */
-            diameter: number;
-            /** External Id */
-            external_id?: string | null;
-            /** Extra */
-            extra?: {
-                [key: string]: string;
-            };
-            /** Id */
-            id: number;
-            /** Material */
-            material?: string | null;
-            /** Name */
-            name?: string | null;
-            /** Price */
-            price?: number | null;
-            /**
-             * Registered
-             * Format: date-time
-             */
-            registered: string;
-            /** Settings Bed Temp */
-            settings_bed_temp?: number | null;
-            /** Settings Extruder Temp */
-            settings_extruder_temp?: number | null;
-            /** Spool Weight */
-            spool_weight?: number | null;
-            vendor?: components["schemas"]["Vendor"] | null;
-            /** Weight */
-            weight?: number | null;
-        };
         /** FilamentTypeCreate */
         FilamentTypeCreate: {
             /** Bed Temp */
@@ -1060,11 +1019,6 @@ export interface components {
             /** Detail */
             detail?: components["schemas"]["ValidationError"][];
         };
-        /** Health */
-        Health: {
-            /** Status */
-            status: string;
-        };
         /** ImportReport */
         ImportReport: {
             /** Applied */
@@ -1100,27 +1054,6 @@ export interface components {
             unchanged: number;
             /** Updated */
             updated: number;
-        };
-        /** Info */
-        Info: {
-            /** Automatic Backups */
-            automatic_backups: boolean;
-            /** Backups Dir */
-            backups_dir: string;
-            /** Build Date */
-            build_date?: string | null;
-            /** Data Dir */
-            data_dir: string;
-            /** Db Type */
-            db_type: string;
-            /** Debug Mode */
-            debug_mode: boolean;
-            /** Git Commit */
-            git_commit?: string | null;
-            /** Logs Dir */
-            logs_dir: string;
-            /** Version */
-            version: string;
         };
         /**
          * Kind
@@ -1327,11 +1260,6 @@ export interface components {
             /** Typical Cost Per Kg */
             typical_cost_per_kg?: number | string | null;
         };
-        /** Message */
-        Message: {
-            /** Message */
-            message: string;
-        };
         /** Page[FilamentTypeRead] */
         Page_FilamentTypeRead_: {
             /** Items */
@@ -1439,47 +1367,6 @@ export interface components {
             /** Rate From Eur */
             rate_from_eur?: number | string | null;
         };
-        /** Spool */
-        Spool: {
-            /** Archived */
-            archived: boolean;
-            /** Comment */
-            comment?: string | null;
-            /** Extra */
-            extra?: {
-                [key: string]: string;
-            };
-            filament: components["schemas"]["Filament"];
-            /** First Used */
-            first_used?: string | null;
-            /** Id */
-            id: number;
-            /** Initial Weight */
-            initial_weight?: number | null;
-            /** Last Used */
-            last_used?: string | null;
-            /** Location */
-            location?: string | null;
-            /** Lot Nr */
-            lot_nr?: string | null;
-            /** Price */
-            price?: number | null;
-            /**
-             * Registered
-             * Format: date-time
-             */
-            registered: string;
-            /** Remaining Length */
-            remaining_length?: number | null;
-            /** Remaining Weight */
-            remaining_weight?: number | null;
-            /** Spool Weight */
-            spool_weight?: number | null;
-            /** Used Length */
-            used_length: number;
-            /** Used Weight */
-            used_weight: number;
-        };
         /** SpoolBulkCreate */
         SpoolBulkCreate: {
             /** Empty Spool Weight */
@@ -1511,6 +1398,36 @@ export interface components {
             /** Items */
             items: components["schemas"]["SpoolRead"][];
         };
+        /** SpoolCreate */
+        SpoolCreate: {
+            /** Code */
+            code?: string | null;
+            /** Current Weight */
+            current_weight?: number | string | null;
+            /** Empty Spool Weight */
+            empty_spool_weight?: number | string | null;
+            /**
+             * Filament Type Id
+             * Format: uuid
+             */
+            filament_type_id: string;
+            /** Initial Weight */
+            initial_weight: number | string;
+            /** Location */
+            location?: string | null;
+            /** Lot Number */
+            lot_number?: string | null;
+            /** Low Stock Threshold Pct */
+            low_stock_threshold_pct?: number | string | null;
+            /** Notes */
+            notes?: string | null;
+            /** Purchase Date */
+            purchase_date?: string | null;
+            /** Purchase Price */
+            purchase_price?: number | string | null;
+            /** Supplier */
+            supplier?: string | null;
+        };
         /** SpoolEventRead */
         SpoolEventRead: {
             /** Actor Id */
@@ -1537,14 +1454,6 @@ export interface components {
             spool_id: string;
             /** To Location */
             to_location: string | null;
-        };
-        /**
-         * SpoolMeasure
-         * @description The gross weight of the spool on a scale (filament and empty spool), in grams.
-         */
-        SpoolMeasure: {
-            /** Weight */
-            weight: number;
         };
         /**
          * SpoolMove
@@ -1639,16 +1548,237 @@ export interface components {
              */
             updated_at: string;
         };
+        /** SpoolUpdate */
+        SpoolUpdate: {
+            /** Code */
+            code?: string | null;
+            /** Current Weight */
+            current_weight?: number | string | null;
+            /** Empty Spool Weight */
+            empty_spool_weight?: number | string | null;
+            /** Filament Type Id */
+            filament_type_id?: string | null;
+            /** Initial Weight */
+            initial_weight?: number | string | null;
+            /** Location */
+            location?: string | null;
+            /** Lot Number */
+            lot_number?: string | null;
+            /** Low Stock Threshold Pct */
+            low_stock_threshold_pct?: number | string | null;
+            /** Notes */
+            notes?: string | null;
+            /** Purchase Date */
+            purchase_date?: string | null;
+            /** Purchase Price */
+            purchase_price?: number | string | null;
+            /** Reason */
+            reason?: string | null;
+            /** Supplier */
+            supplier?: string | null;
+        };
+        /** SpoolmanFilament */
+        SpoolmanFilament: {
+            /** Article Number */
+            article_number?: string | null;
+            /** Color Hex */
+            color_hex?: string | null;
+            /** Comment */
+            comment?: string | null;
+            /** Density */
+            density: number;
+            /** Diameter */
+            diameter: number;
+            /** External Id */
+            external_id?: string | null;
+            /** Extra */
+            extra?: {
+                [key: string]: string;
+            };
+            /** Id */
+            id: number;
+            /** Material */
+            material?: string | null;
+            /** Name */
+            name?: string | null;
+            /** Price */
+            price?: number | null;
+            /**
+             * Registered
+             * Format: date-time
+             */
+            registered: string;
+            /** Settings Bed Temp */
+            settings_bed_temp?: number | null;
+            /** Settings Extruder Temp */
+            settings_extruder_temp?: number | null;
+            /** Spool Weight */
+            spool_weight?: number | null;
+            vendor?: components["schemas"]["SpoolmanVendor"] | null;
+            /** Weight */
+            weight?: number | null;
+        };
+        /** SpoolmanHealth */
+        SpoolmanHealth: {
+            /** Status */
+            status: string;
+        };
+        /** SpoolmanInfo */
+        SpoolmanInfo: {
+            /** Automatic Backups */
+            automatic_backups: boolean;
+            /** Backups Dir */
+            backups_dir: string;
+            /** Build Date */
+            build_date?: string | null;
+            /** Data Dir */
+            data_dir: string;
+            /** Db Type */
+            db_type: string;
+            /** Debug Mode */
+            debug_mode: boolean;
+            /** Git Commit */
+            git_commit?: string | null;
+            /** Logs Dir */
+            logs_dir: string;
+            /** Version */
+            version: string;
+        };
+        /** SpoolmanMessage */
+        SpoolmanMessage: {
+            /** Message */
+            message: string;
+        };
+        /** SpoolmanSpool */
+        SpoolmanSpool: {
+            /** Archived */
+            archived: boolean;
+            /** Comment */
+            comment?: string | null;
+            /** Extra */
+            extra?: {
+                [key: string]: string;
+            };
+            filament: components["schemas"]["SpoolmanFilament"];
+            /** First Used */
+            first_used?: string | null;
+            /** Id */
+            id: number;
+            /** Initial Weight */
+            initial_weight?: number | null;
+            /** Last Used */
+            last_used?: string | null;
+            /** Location */
+            location?: string | null;
+            /** Lot Nr */
+            lot_nr?: string | null;
+            /** Price */
+            price?: number | null;
+            /**
+             * Registered
+             * Format: date-time
+             */
+            registered: string;
+            /** Remaining Length */
+            remaining_length?: number | null;
+            /** Remaining Weight */
+            remaining_weight?: number | null;
+            /** Spool Weight */
+            spool_weight?: number | null;
+            /** Used Length */
+            used_length: number;
+            /** Used Weight */
+            used_weight: number;
+        };
+        /** SpoolmanSpoolCreate */
+        SpoolmanSpoolCreate: {
+            /**
+             * Archived
+             * @default false
+             */
+            archived: boolean;
+            /** Comment */
+            comment?: string | null;
+            /** Filament Id */
+            filament_id: number;
+            /** Initial Weight */
+            initial_weight: number;
+            /** Location */
+            location?: string | null;
+            /** Lot Nr */
+            lot_nr?: string | null;
+            /** Price */
+            price?: number | null;
+            /** Remaining Weight */
+            remaining_weight?: number | null;
+            /** Spool Weight */
+            spool_weight?: number | null;
+            /** Used Weight */
+            used_weight?: number | null;
+        };
         /**
-         * SpoolUse
+         * SpoolmanSpoolMeasure
+         * @description The gross weight of the spool on a scale (filament and empty spool), in grams.
+         */
+        SpoolmanSpoolMeasure: {
+            /** Weight */
+            weight: number;
+        };
+        /** SpoolmanSpoolUpdate */
+        SpoolmanSpoolUpdate: {
+            /** Archived */
+            archived?: boolean | null;
+            /** Comment */
+            comment?: string | null;
+            /** Filament Id */
+            filament_id?: number | null;
+            /** Initial Weight */
+            initial_weight?: number | null;
+            /** Location */
+            location?: string | null;
+            /** Lot Nr */
+            lot_nr?: string | null;
+            /** Price */
+            price?: number | null;
+            /** Remaining Weight */
+            remaining_weight?: number | null;
+            /** Spool Weight */
+            spool_weight?: number | null;
+            /** Used Weight */
+            used_weight?: number | null;
+        };
+        /**
+         * SpoolmanSpoolUse
          * @description Exactly one of ``use_weight`` (g) or ``use_length`` (mm), either may be negative (filament back);
          *     the service answers 400 otherwise, as Spoolman does.
          */
-        SpoolUse: {
+        SpoolmanSpoolUse: {
             /** Use Length */
             use_length?: number | null;
             /** Use Weight */
             use_weight?: number | null;
+        };
+        /** SpoolmanVendor */
+        SpoolmanVendor: {
+            /** Comment */
+            comment?: string | null;
+            /** Empty Spool Weight */
+            empty_spool_weight?: number | null;
+            /** External Id */
+            external_id?: string | null;
+            /** Extra */
+            extra?: {
+                [key: string]: string;
+            };
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /**
+             * Registered
+             * Format: date-time
+             */
+            registered: string;
         };
         /** SummaryItem */
         SummaryItem: {
@@ -1766,28 +1896,6 @@ export interface components {
             /** Error Type */
             type: string;
         };
-        /** Vendor */
-        Vendor: {
-            /** Comment */
-            comment?: string | null;
-            /** Empty Spool Weight */
-            empty_spool_weight?: number | null;
-            /** External Id */
-            external_id?: string | null;
-            /** Extra */
-            extra?: {
-                [key: string]: string;
-            };
-            /** Id */
-            id: number;
-            /** Name */
-            name: string;
-            /**
-             * Registered
-             * Format: date-time
-             */
-            registered: string;
-        };
         /**
          * Weigh
          * @description Exactly one of ``gross_grams`` (spool on the scale; the tare is subtracted) or ``net_grams``.
@@ -1801,114 +1909,6 @@ export interface components {
             net_grams?: number | string | null;
             /** Reason */
             reason?: string | null;
-        };
-        /** SpoolCreate */
-        batchivo_inventory__spoolman_compat__schemas__SpoolCreate: {
-            /**
-             * Archived
-             * @default false
-             */
-            archived: boolean;
-            /** Comment */
-            comment?: string | null;
-            /** Filament Id */
-            filament_id: number;
-            /** Initial Weight */
-            initial_weight: number;
-            /** Location */
-            location?: string | null;
-            /** Lot Nr */
-            lot_nr?: string | null;
-            /** Price */
-            price?: number | null;
-            /** Remaining Weight */
-            remaining_weight?: number | null;
-            /** Spool Weight */
-            spool_weight?: number | null;
-            /** Used Weight */
-            used_weight?: number | null;
-        };
-        /** SpoolUpdate */
-        batchivo_inventory__spoolman_compat__schemas__SpoolUpdate: {
-            /** Archived */
-            archived?: boolean | null;
-            /** Comment */
-            comment?: string | null;
-            /** Filament Id */
-            filament_id?: number | null;
-            /** Initial Weight */
-            initial_weight?: number | null;
-            /** Location */
-            location?: string | null;
-            /** Lot Nr */
-            lot_nr?: string | null;
-            /** Price */
-            price?: number | null;
-            /** Remaining Weight */
-            remaining_weight?: number | null;
-            /** Spool Weight */
-            spool_weight?: number | null;
-            /** Used Weight */
-            used_weight?: number | null;
-        };
-        /** SpoolCreate */
-        batchivo_inventory__spools__schemas__SpoolCreate: {
-            /** Code */
-            code?: string | null;
-            /** Current Weight */
-            current_weight?: number | string | null;
-            /** Empty Spool Weight */
-            empty_spool_weight?: number | string | null;
-            /**
-             * Filament Type Id
-             * Format: uuid
-             */
-            filament_type_id: string;
-            /** Initial Weight */
-            initial_weight: number | string;
-            /** Location */
-            location?: string | null;
-            /** Lot Number */
-            lot_number?: string | null;
-            /** Low Stock Threshold Pct */
-            low_stock_threshold_pct?: number | string | null;
-            /** Notes */
-            notes?: string | null;
-            /** Purchase Date */
-            purchase_date?: string | null;
-            /** Purchase Price */
-            purchase_price?: number | string | null;
-            /** Supplier */
-            supplier?: string | null;
-        };
-        /** SpoolUpdate */
-        batchivo_inventory__spools__schemas__SpoolUpdate: {
-            /** Code */
-            code?: string | null;
-            /** Current Weight */
-            current_weight?: number | string | null;
-            /** Empty Spool Weight */
-            empty_spool_weight?: number | string | null;
-            /** Filament Type Id */
-            filament_type_id?: string | null;
-            /** Initial Weight */
-            initial_weight?: number | string | null;
-            /** Location */
-            location?: string | null;
-            /** Lot Number */
-            lot_number?: string | null;
-            /** Low Stock Threshold Pct */
-            low_stock_threshold_pct?: number | string | null;
-            /** Notes */
-            notes?: string | null;
-            /** Purchase Date */
-            purchase_date?: string | null;
-            /** Purchase Price */
-            purchase_price?: number | string | null;
-            /** Reason */
-            reason?: string | null;
-            /** Supplier */
-            supplier?: string | null;
         };
     };
     responses: never;
@@ -3106,7 +3106,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["batchivo_inventory__spools__schemas__SpoolCreate"];
+                "application/json": components["schemas"]["SpoolCreate"];
             };
         };
         responses: {
@@ -3273,7 +3273,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["batchivo_inventory__spools__schemas__SpoolUpdate"];
+                "application/json": components["schemas"]["SpoolUpdate"];
             };
         };
         responses: {
@@ -3574,7 +3574,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Filament"][];
+                    "application/json": components["schemas"]["SpoolmanFilament"][];
                 };
             };
             /** @description Validation Error */
@@ -3605,7 +3605,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Filament"];
+                    "application/json": components["schemas"]["SpoolmanFilament"];
                 };
             };
             /** @description Validation Error */
@@ -3634,7 +3634,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Health"];
+                    "application/json": components["schemas"]["SpoolmanHealth"];
                 };
             };
         };
@@ -3654,7 +3654,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Info"];
+                    "application/json": components["schemas"]["SpoolmanInfo"];
                 };
             };
         };
@@ -3688,7 +3688,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Spool"][];
+                    "application/json": components["schemas"]["SpoolmanSpool"][];
                 };
             };
             /** @description Validation Error */
@@ -3714,7 +3714,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["batchivo_inventory__spoolman_compat__schemas__SpoolCreate"];
+                "application/json": components["schemas"]["SpoolmanSpoolCreate"];
             };
         };
         responses: {
@@ -3724,7 +3724,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Spool"];
+                    "application/json": components["schemas"]["SpoolmanSpool"];
                 };
             };
             /** @description Validation Error */
@@ -3755,7 +3755,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Spool"];
+                    "application/json": components["schemas"]["SpoolmanSpool"];
                 };
             };
             /** @description Validation Error */
@@ -3786,7 +3786,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Message"];
+                    "application/json": components["schemas"]["SpoolmanMessage"];
                 };
             };
             /** @description Validation Error */
@@ -3811,7 +3811,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["batchivo_inventory__spoolman_compat__schemas__SpoolUpdate"];
+                "application/json": components["schemas"]["SpoolmanSpoolUpdate"];
             };
         };
         responses: {
@@ -3821,7 +3821,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Spool"];
+                    "application/json": components["schemas"]["SpoolmanSpool"];
                 };
             };
             /** @description Validation Error */
@@ -3846,7 +3846,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["SpoolMeasure"];
+                "application/json": components["schemas"]["SpoolmanSpoolMeasure"];
             };
         };
         responses: {
@@ -3856,7 +3856,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Spool"];
+                    "application/json": components["schemas"]["SpoolmanSpool"];
                 };
             };
             /** @description Validation Error */
@@ -3881,7 +3881,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["SpoolUse"];
+                "application/json": components["schemas"]["SpoolmanSpoolUse"];
             };
         };
         responses: {
@@ -3891,7 +3891,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Spool"];
+                    "application/json": components["schemas"]["SpoolmanSpool"];
                 };
             };
             /** @description Validation Error */
@@ -3927,7 +3927,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Vendor"][];
+                    "application/json": components["schemas"]["SpoolmanVendor"][];
                 };
             };
             /** @description Validation Error */
@@ -3958,7 +3958,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Vendor"];
+                    "application/json": components["schemas"]["SpoolmanVendor"];
                 };
             };
             /** @description Validation Error */

@@ -19,20 +19,20 @@ class VendorRow:
     registered: datetime
 
 
-def vendor_out(vendor: VendorRow) -> schemas.Vendor:
-    return schemas.Vendor(id=vendor.id, registered=vendor.registered, name=vendor.name)
+def vendor_out(vendor: VendorRow) -> schemas.SpoolmanVendor:
+    return schemas.SpoolmanVendor(id=vendor.id, registered=vendor.registered, name=vendor.name)
 
 
 def filament_out(
     filament: FilamentType, material: MaterialType, vendor_registered: datetime | None = None
-) -> schemas.Filament:
+) -> schemas.SpoolmanFilament:
     """``vendor_registered``: when the brand first appeared (the vendor's ``registered``); defaults to the
     filament's own creation time."""
-    return schemas.Filament(
+    return schemas.SpoolmanFilament(
         id=filament.spoolman_id,
         registered=filament.created_at,
         name=filament.color_name,
-        vendor=schemas.Vendor(
+        vendor=schemas.SpoolmanVendor(
             id=mapping.vendor_id(filament.brand),
             registered=vendor_registered or filament.created_at,
             name=filament.brand,
@@ -50,7 +50,7 @@ def spool_out(
     row: SpoolRow,
     used: tuple[datetime, datetime] | None = None,
     vendor_registered: datetime | None = None,
-) -> schemas.Spool:
+) -> schemas.SpoolmanSpool:
     """``used``: the spool's first and last usage times (Spoolman's ``first_used``/``last_used``)."""
     s, f, m = row.spool, row.filament, row.material
     number = mapping.spool_id(s.code)
@@ -58,7 +58,7 @@ def spool_out(
         raise ValueError(f"spool {s.code} has no Spoolman id")
     density = mapping.density_of(f.density, m.density)
     used_weight = mapping.used_weight(s.initial_weight, s.current_weight)
-    return schemas.Spool(
+    return schemas.SpoolmanSpool(
         id=number,
         registered=s.created_at,
         first_used=used[0] if used else None,

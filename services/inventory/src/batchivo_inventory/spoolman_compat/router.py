@@ -10,10 +10,10 @@ import functools
 from typing import Annotated
 
 from batchivo_common.errors import BadRequest
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Query, Response, WebSocket
 
 from batchivo_inventory.deps import Idempotent, MemberDep, SpoolServiceDep, ViewerDep
-from batchivo_inventory.spoolman_compat import mapping, present, schemas
+from batchivo_inventory.spoolman_compat import live, mapping, present, schemas
 from batchivo_inventory.spoolman_compat.mapping import QueryError, SortKey
 from batchivo_inventory.spoolman_compat.repository import (
     FILAMENT_SORTS,
@@ -65,13 +65,13 @@ def _total(response: Response, total: int) -> None:
 
 
 @router.get("/health")
-async def health() -> schemas.Health:
-    return schemas.Health(status="healthy")
+async def health() -> schemas.SpoolmanHealth:
+    return schemas.SpoolmanHealth(status="healthy")
 
 
 @router.get("/info")
-async def info(principal: ViewerDep) -> schemas.Info:
-    return schemas.Info(
+async def info(principal: ViewerDep) -> schemas.SpoolmanInfo:
+    return schemas.SpoolmanInfo(
         version=SPOOLMAN_VERSION,
         debug_mode=False,
         automatic_backups=False,
@@ -101,7 +101,7 @@ async def find_spools(
     sort: SortParam = None,
     limit: Limit = None,
     offset: Offset = 0,
-) -> list[schemas.Spool]:
+) -> list[schemas.SpoolmanSpool]:
     vendor_ids = _ids(vendor_id, "filament.vendor.id")
     query = SpoolQuery(
         filament_ids=_ids(filament_id, "filament.id"),
@@ -121,40 +121,42 @@ async def find_spools(
 
 
 @router.get("/spool/{spool_id}", response_model_exclude_none=True)
-async def get_spool(principal: ViewerDep, spool_id: int, service: ServiceDep) -> schemas.Spool:
+async def get_spool(principal: ViewerDep, spool_id: int, service: ServiceDep) -> schemas.SpoolmanSpool:
     return await service.spool(principal, spool_id)
 
 
 @router.post("/spool", response_model_exclude_none=True, dependencies=[Idempotent])
-async def create_spool(principal: MemberDep, body: schemas.SpoolCreate, service: ServiceDep) -> schemas.Spool:
+async def create_spool(
+    principal: MemberDep, body: schemas.SpoolmanSpoolCreate, service: ServiceDep
+) -> schemas.SpoolmanSpool:
     return await service.create(principal, body)
 
 
 @router.patch("/spool/{spool_id}", response_model_exclude_none=True)
 async def update_spool(
-    principal: MemberDep, spool_id: int, body: schemas.SpoolUpdate, service: ServiceDep
-) -> schemas.Spool:
+    principal: MemberDep, spool_id: int, body: schemas.SpoolmanSpoolUpdate, service: ServiceDep
+) -> schemas.SpoolmanSpool:
     return await service.update(principal, spool_id, body)
 
 
 @router.delete("/spool/{spool_id}")
-async def delete_spool(principal: MemberDep, spool_id: int, service: ServiceDep) -> schemas.Message:
+async def delete_spool(principal: MemberDep, spool_id: int, service: ServiceDep) -> schemas.SpoolmanMessage:
     """Archives the spool (its ledger stays): Spoolman's delete takes it off every list, as archiving does."""
     await service.archive(principal, spool_id)
-    return schemas.Message(message="Success!")
+    return schemas.SpoolmanMessage(message="Success!")
 
 
 @router.put("/spool/{spool_id}/use", response_model_exclude_none=True)
 async def use_spool(
-    principal: MemberDep, spool_id: int, body: schemas.SpoolUse, service: ServiceDep
-) -> schemas.Spool:
+    principal: MemberDep, spool_id: int, body: schemas.SpoolmanSpoolUse, service: ServiceDep
+) -> schemas.SpoolmanSpool:
     return await service.use(principal, spool_id, body)
 
 
 @router.put("/spool/{spool_id}/measure", response_model_exclude_none=True)
 async def measure_spool(
-    principal: MemberDep, spool_id: int, body: schemas.SpoolMeasure, service: ServiceDep
-) -> schemas.Spool:
+    principal: MemberDep, spool_id: int, body: schemas.SpoolmanSpoolMeasure, service: ServiceDep
+) -> schemas.SpoolmanSpool:
     return await service.measure(principal, spool_id, body.weight)
 
 
@@ -173,7 +175,7 @@ async def find_filaments(
     sort: SortParam = None,
     limit: Limit = None,
     offset: Offset = 0,
-) -> list[schemas.Filament]:
+) -> list[schemas.SpoolmanFilament]:
     vendor_ids = _ids(vendor_id, "vendor.id")
     query = FilamentQuery(
         name=mapping.parse_terms(name),
@@ -189,7 +191,9 @@ async def find_filaments(
 
 
 @router.get("/filament/{filament_id}", response_model_exclude_none=True)
-async def get_filament(principal: ViewerDep, filament_id: int, service: ServiceDep) -> schemas.Filament:
+async def get_filament(
+    principal: ViewerDep, filament_id: int, service: ServiceDep
+) -> schemas.SpoolmanFilament:
     return await service.filament(principal, filament_id)
 
 
@@ -205,7 +209,7 @@ async def find_vendors(
     sort: SortParam = None,
     limit: Limit = None,
     offset: Offset = 0,
-) -> list[schemas.Vendor]:
+) -> list[schemas.SpoolmanVendor]:
     keys = _sort(sort, VENDOR_SORTS)
     vendors = await service.vendors(principal)
     terms = mapping.parse_terms(name)
@@ -227,5 +231,23 @@ def _vendor_key(vendor: present.VendorRow, field: str) -> str | int:
 
 
 @router.get("/vendor/{vendor_id}", response_model_exclude_none=True)
-async def get_vendor(principal: ViewerDep, vendor_id: int, service: ServiceDep) -> schemas.Vendor:
+async def get_vendor(principal: ViewerDep, vendor_id: int, service: ServiceDep) -> schemas.SpoolmanVendor:
     return present.vendor_out(await service.vendor(principal, vendor_id))
+
+
+# --- websockets ---------------------------------------------------------------------------------------------
+
+
+@router.websocket("/spool")
+async def spool_socket(websocket: WebSocket) -> None:
+    await live.keep_alive(websocket)
+
+
+@router.websocket("/filament")
+async def filament_socket(websocket: WebSocket) -> None:
+    await live.keep_alive(websocket)
+
+
+@router.websocket("/vendor")
+async def vendor_socket(websocket: WebSocket) -> None:
+    await live.keep_alive(websocket)

@@ -7,7 +7,7 @@ fields or ids): being liberal there keeps unchanged clients working; every known
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -17,15 +17,15 @@ Comment = Annotated[str, StringConstraints(max_length=2000)]
 InGrams = Annotated[float, Field(ge=0, le=100000)]
 
 
-class Message(BaseModel):
+class SpoolmanMessage(BaseModel):
     message: str
 
 
-class Health(BaseModel):
+class SpoolmanHealth(BaseModel):
     status: str
 
 
-class Info(BaseModel):
+class SpoolmanInfo(BaseModel):
     version: str
     debug_mode: bool
     automatic_backups: bool
@@ -37,7 +37,7 @@ class Info(BaseModel):
     build_date: datetime | None = None
 
 
-class Vendor(BaseModel):
+class SpoolmanVendor(BaseModel):
     id: int
     registered: datetime
     name: str
@@ -47,11 +47,11 @@ class Vendor(BaseModel):
     extra: dict[str, str] = Field(default_factory=dict)
 
 
-class Filament(BaseModel):
+class SpoolmanFilament(BaseModel):
     id: int
     registered: datetime
     name: str | None = None
-    vendor: Vendor | None = None
+    vendor: SpoolmanVendor | None = None
     material: str | None = None
     price: float | None = None
     density: float
@@ -67,12 +67,12 @@ class Filament(BaseModel):
     extra: dict[str, str] = Field(default_factory=dict)
 
 
-class Spool(BaseModel):
+class SpoolmanSpool(BaseModel):
     id: int
     registered: datetime
     first_used: datetime | None = None
     last_used: datetime | None = None
-    filament: Filament
+    filament: SpoolmanFilament
     price: float | None = None
     remaining_weight: float | None = None
     initial_weight: float | None = None
@@ -87,20 +87,11 @@ class Spool(BaseModel):
     extra: dict[str, str] = Field(default_factory=dict)
 
 
-class SpoolEvent(BaseModel):
-    """A websocket message of ``/api/v1/spool`` (not served yet; the shape Spoolman pushes)."""
-
-    type: Literal["added", "updated", "deleted"]
-    resource: Literal["spool"]
-    date: datetime
-    payload: Spool
-
-
 class _Body(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
 
-class SpoolCreate(_Body):
+class SpoolmanSpoolCreate(_Body):
     filament_id: int
     #: Required here (Spoolman falls back to the filament's weight, which our filament types do not have).
     initial_weight: Annotated[float, Field(gt=0, le=100000)]
@@ -114,7 +105,7 @@ class SpoolCreate(_Body):
     archived: bool = False
 
 
-class SpoolUpdate(_Body):
+class SpoolmanSpoolUpdate(_Body):
     filament_id: int | None = None
     initial_weight: Annotated[float, Field(gt=0, le=100000)] | None = None
     spool_weight: InGrams | None = None
@@ -127,7 +118,7 @@ class SpoolUpdate(_Body):
     archived: bool | None = None
 
 
-class SpoolUse(_Body):
+class SpoolmanSpoolUse(_Body):
     """Exactly one of ``use_weight`` (g) or ``use_length`` (mm), either may be negative (filament back);
     the service answers 400 otherwise, as Spoolman does."""
 
@@ -135,7 +126,7 @@ class SpoolUse(_Body):
     use_length: Annotated[float, Field(ge=-100_000_000, le=100_000_000)] | None = None
 
 
-class SpoolMeasure(_Body):
+class SpoolmanSpoolMeasure(_Body):
     """The gross weight of the spool on a scale (filament and empty spool), in grams."""
 
     weight: InGrams

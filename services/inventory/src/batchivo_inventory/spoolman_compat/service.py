@@ -80,14 +80,14 @@ class SpoolmanService:
         *,
         limit: int,
         offset: int,
-    ) -> tuple[list[schemas.Filament], int]:
+    ) -> tuple[list[schemas.SpoolmanFilament], int]:
         rows, total = await self.repo.filaments(principal.tenant_id, query, sort, limit=limit, offset=offset)
         registered = await self._registered(principal)
         return [
             present.filament_out(f, m, registered.get(mapping.vendor_id(f.brand))) for f, m in rows
         ], total
 
-    async def filament(self, principal: Principal, number: int) -> schemas.Filament:
+    async def filament(self, principal: Principal, number: int) -> schemas.SpoolmanFilament:
         row = await self._filament_row(principal, number)
         registered = await self._registered(principal)
         return present.filament_out(row[0], row[1], registered.get(mapping.vendor_id(row[0].brand)))
@@ -104,15 +104,15 @@ class SpoolmanService:
 
     async def spool_list(
         self, principal: Principal, query: SpoolQuery, sort: tuple[SortKey, ...], *, limit: int, offset: int
-    ) -> tuple[list[schemas.Spool], int]:
+    ) -> tuple[list[schemas.SpoolmanSpool], int]:
         rows, total = await self.repo.spools(principal.tenant_id, query, sort, limit=limit, offset=offset)
         return await self._present(principal, rows), total
 
-    async def spool(self, principal: Principal, number: int) -> schemas.Spool:
+    async def spool(self, principal: Principal, number: int) -> schemas.SpoolmanSpool:
         row = await self.spools.get(principal, await self._spool_uuid(principal, number))
         return (await self._present(principal, [row]))[0]
 
-    async def create(self, principal: Principal, body: schemas.SpoolCreate) -> schemas.Spool:
+    async def create(self, principal: Principal, body: schemas.SpoolmanSpoolCreate) -> schemas.SpoolmanSpool:
         filament_uuid = await self.repo.filament_uuid(principal.tenant_id, body.filament_id)
         if filament_uuid is None:
             raise NotFound("Filament not found")
@@ -136,7 +136,9 @@ class SpoolmanService:
             raise BadRequest("The spool got a code without a Spoolman id")
         return (await self._present(principal, [row]))[0]
 
-    async def update(self, principal: Principal, number: int, body: schemas.SpoolUpdate) -> schemas.Spool:
+    async def update(
+        self, principal: Principal, number: int, body: schemas.SpoolmanSpoolUpdate
+    ) -> schemas.SpoolmanSpool:
         spool_uuid = await self._spool_uuid(principal, number)
         sent = body.model_fields_set
         for name in ("filament_id", "initial_weight", "archived"):
@@ -176,7 +178,9 @@ class SpoolmanService:
     async def archive(self, principal: Principal, number: int) -> None:
         await self.spools.archive(principal, await self._spool_uuid(principal, number))
 
-    async def use(self, principal: Principal, number: int, body: schemas.SpoolUse) -> schemas.Spool:
+    async def use(
+        self, principal: Principal, number: int, body: schemas.SpoolmanSpoolUse
+    ) -> schemas.SpoolmanSpool:
         if body.use_weight is not None and body.use_length is not None:
             raise BadRequest("Only specify either use_weight or use_length.")
         if body.use_weight is None and body.use_length is None:
@@ -209,7 +213,7 @@ class SpoolmanService:
             await self.spools.after_weight_change(spool, locked)
         return (await self._present(principal, [locked]))[0]
 
-    async def measure(self, principal: Principal, number: int, weight: float) -> schemas.Spool:
+    async def measure(self, principal: Principal, number: int, weight: float) -> schemas.SpoolmanSpool:
         locked = await self._locked(principal, number)
         spool = locked.spool
         net = mapping.measured_net(mapping.to_grams(weight), spool.empty_spool_weight, spool.initial_weight)
@@ -243,7 +247,7 @@ class SpoolmanService:
             raise NotFound(f"Spool {locked.spool.code} is archived", code="SPOOL_ARCHIVED")
         return locked
 
-    async def _present(self, principal: Principal, rows: list[SpoolRow]) -> list[schemas.Spool]:
+    async def _present(self, principal: Principal, rows: list[SpoolRow]) -> list[schemas.SpoolmanSpool]:
         dates = await self.repo.usage_dates(principal.tenant_id, [r.spool.id for r in rows])
         registered = await self._registered(principal) if rows else {}
         return [
