@@ -1,7 +1,8 @@
 """Spoolman's clients through the real gateway and inventory, with real API keys from auth: the key in the
 path or in ``X-API-Key``, a wrong or revoked key, the key kept out of every log line, and a client that
-behaves like Moonraker's ``[spoolman]`` component (GET the active spool, ``PUT …/use`` with ``use_length``
-every second, a 404 for another shop's spool)."""
+behaves like Moonraker's ``[spoolman]`` component (its websocket open on the path-embedded URL, GET the
+active spool, ``PUT …/use`` with ``use_length`` every second while the socket is up, a 404 for another
+shop's spool)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import uuid
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+import aiohttp
 import httpx
 import pytest
 from batchivo_common.testing.assertions import assert_error
@@ -123,6 +125,38 @@ def _half_up(value: float) -> Decimal:
     return Decimal(repr(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
+def ws_url(gateway: httpx.AsyncClient, path: str) -> str:
+    return "ws" + str(gateway.base_url).rstrip("/").removeprefix("http") + path
+
+
+async def keep_alive(socket: aiohttp.ClientWebSocketResponse) -> None:
+    """Spoolman's keep-alive: any text message is answered with ``{"status": "healthy"}``."""
+    await socket.send_str("ping")
+    assert await socket.receive_json(timeout=10) == {"status": "healthy"}
+
+
+async def test_the_socket_admits_like_a_request(gateway: httpx.AsyncClient) -> None:
+    owner = await register(gateway, "Socket Shop")
+    key = await api_key(gateway, owner, "printer-1")
+    async with aiohttp.ClientSession() as session:
+        async with session.ws_connect(
+            ws_url(gateway, "/compat/spoolman/api/v1/spool"), headers={"X-API-Key": key["key"]}
+        ) as socket:
+            await keep_alive(socket)
+        for path, headers in (
+            (f"/compat/spoolman/bvk_{uuid.uuid4().hex}/api/v1/spool", {}),
+            ("/compat/spoolman/api/v1/spool", {}),
+        ):
+            with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
+                await session.ws_connect(ws_url(gateway, path), headers=headers)
+            assert refused.value.status == 401
+        revoked = await gateway.delete(f"/api/v1/api-keys/{key['id']}", headers=owner)
+        assert revoked.status_code == 204, revoked.text
+        with pytest.raises(aiohttp.WSServerHandshakeError) as refused:
+            await session.ws_connect(ws_url(gateway, f"/compat/spoolman/{key['key']}/api/v1/spool"))
+        assert refused.value.status == 401
+
+
 async def test_a_moonraker_like_client_books_every_report_once(gateway: httpx.AsyncClient) -> None:
     owner = await register(gateway, "Farm")
     other = await register(gateway, "Other Farm")
@@ -133,14 +167,21 @@ async def test_a_moonraker_like_client_books_every_report_once(gateway: httpx.As
     server = f"/compat/spoolman/{key['key']}"
     active = spoolman_id(spool)
 
-    # Moonraker checks the active spool exists, then reports extrusion every sync interval.
-    got = await gateway.get(f"{server}/api/v1/spool/{active}")
-    assert got.status_code == 200, got.text
-    diameter, density = got.json()["filament"]["diameter"], got.json()["filament"]["density"]
-    for length in REPORTS_MM:
-        response = await gateway.put(f"{server}/api/v1/spool/{active}/use", json={"use_length": length})
-        assert response.status_code == 200, response.text
-        await asyncio.sleep(1)
+    async with (
+        aiohttp.ClientSession() as session,
+        session.ws_connect(ws_url(gateway, f"{server}/api/v1/spool")) as socket,
+    ):
+        # Moonraker connects its websocket, checks the active spool exists, then reports extrusion every
+        # sync interval while the socket is up.
+        await keep_alive(socket)
+        got = await gateway.get(f"{server}/api/v1/spool/{active}")
+        assert got.status_code == 200, got.text
+        diameter, density = got.json()["filament"]["diameter"], got.json()["filament"]["density"]
+        for length in REPORTS_MM:
+            response = await gateway.put(f"{server}/api/v1/spool/{active}/use", json={"use_length": length})
+            assert response.status_code == 200, response.text
+            await asyncio.sleep(1)
+        await keep_alive(socket)  # still up after the reports
 
     # Another shop's spool id is a 404 (Moonraker unsets its active spool); nothing is booked there.
     missing = await gateway.put(f"{server}/api/v1/spool/{spoolman_id(foreign)}/use", json={"use_length": 50})
