@@ -11,7 +11,7 @@ from decimal import Decimal as D
 
 import pytest
 from batchivo_inventory.materials.models import FilamentType, MaterialType
-from batchivo_inventory.spoolman_compat import mapping, present
+from batchivo_inventory.spoolman_compat import feed, mapping, present
 from batchivo_inventory.spoolman_compat.mapping import SortKey, Terms
 from batchivo_inventory.spools.models import Spool
 from batchivo_inventory.spools.repository import SpoolRow
@@ -261,3 +261,35 @@ def test_a_spool_above_its_initial_weight_has_used_nothing() -> None:
     assert out.used_length == 0
     assert out.remaining_weight == 1100
     assert out.first_used is None and out.last_used is None
+
+
+# --- change messages --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("event_type", "kind"),
+    [
+        ("inventory.spool.created.v1", "added"),
+        ("inventory.spool.updated.v1", "updated"),
+        ("inventory.spool.archived.v1", "deleted"),
+        ("inventory.spool.deleted.v1", "deleted"),
+        ("inventory.spool.moved.v1", None),
+        ("inventory.filament_type.updated.v1", None),
+        ("inventory.spool", None),
+    ],
+)
+def test_our_spool_events_in_spoolmans_words(event_type: str, kind: str | None) -> None:
+    assert feed.spoolman_type(event_type) == kind
+
+
+async def test_the_hub_pushes_to_the_tenants_sockets_only_and_drops_the_oldest() -> None:
+    hub = feed.Hub()
+    shop, other = uuid.uuid4(), uuid.uuid4()
+    with hub.subscribe(shop) as mine, hub.subscribe(other) as theirs:
+        assert hub.listening(shop) and hub.listening(other)
+        for n in range(feed.QUEUE_SIZE + 3):
+            hub.push(shop, {"n": n})
+        assert theirs.empty()
+        assert mine.qsize() == feed.QUEUE_SIZE
+        assert mine.get_nowait() == {"n": 3}
+    assert not hub.listening(shop) and not hub.listening(other)

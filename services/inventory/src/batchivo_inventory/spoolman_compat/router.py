@@ -240,14 +240,14 @@ async def get_vendor(principal: ViewerDep, vendor_id: int, service: ServiceDep) 
 
 @router.websocket("/spool")
 async def spool_socket(websocket: WebSocket) -> None:
-    await live.keep_alive(websocket)
+    await live.serve_socket(websocket, "spool")
 
 
 @router.websocket("/filament")
 async def filament_socket(websocket: WebSocket) -> None:
-    await live.keep_alive(websocket)
+    await live.serve_socket(websocket, "filament")
 
 
 @router.websocket("/vendor")
 async def vendor_socket(websocket: WebSocket) -> None:
-    await live.keep_alive(websocket)
+    await live.serve_socket(websocket, "vendor")

@@ -45,8 +45,11 @@ class SpoolmanService:
 
     async def vendors(self, principal: Principal) -> list[present.VendorRow]:
         """The shop's brands as vendors, oldest first (one per brand ignoring case and spacing)."""
+        return await self._vendors(principal.tenant_id)
+
+    async def _vendors(self, tenant_id: uuid.UUID) -> list[present.VendorRow]:
         seen: dict[str, present.VendorRow] = {}
-        for name, registered in await self.repo.brands(principal.tenant_id):
+        for name, registered in await self.repo.brands(tenant_id):
             key = mapping.vendor_key(name)
             if key not in seen:
                 seen[key] = present.VendorRow(mapping.vendor_id(name), " ".join(name.split()), registered)
@@ -68,7 +71,7 @@ class SpoolmanService:
         )
 
     async def _registered(self, principal: Principal) -> dict[int, Any]:
-        return {v.id: v.registered for v in await self.vendors(principal)}
+        return {v.id: v.registered for v in await self._vendors(principal.tenant_id)}
 
     # --- filaments -----------------------------------------------------------------------------------------
 
@@ -247,9 +250,18 @@ class SpoolmanService:
             raise NotFound(f"Spool {locked.spool.code} is archived", code="SPOOL_ARCHIVED")
         return locked
 
+    async def present_row(self, tenant_id: uuid.UUID, row: SpoolRow) -> schemas.SpoolmanSpool | None:
+        """``row`` as ``GET /spool/{id}`` answers it; None for a spool without a Spoolman id."""
+        if mapping.spool_id(row.spool.code) is None:
+            return None
+        return (await self._present_for(tenant_id, [row]))[0]
+
     async def _present(self, principal: Principal, rows: list[SpoolRow]) -> list[schemas.SpoolmanSpool]:
-        dates = await self.repo.usage_dates(principal.tenant_id, [r.spool.id for r in rows])
-        registered = await self._registered(principal) if rows else {}
+        return await self._present_for(principal.tenant_id, rows)
+
+    async def _present_for(self, tenant_id: uuid.UUID, rows: list[SpoolRow]) -> list[schemas.SpoolmanSpool]:
+        dates = await self.repo.usage_dates(tenant_id, [r.spool.id for r in rows])
+        registered = {v.id: v.registered for v in await self._vendors(tenant_id)} if rows else {}
         return [
             present.spool_out(r, dates.get(r.spool.id), registered.get(mapping.vendor_id(r.filament.brand)))
             for r in rows
