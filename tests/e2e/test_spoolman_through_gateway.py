@@ -7,17 +7,25 @@ shop's spool)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import math
 import uuid
+from collections.abc import AsyncIterator
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import aiohttp
 import httpx
 import pytest
+from batchivo_common.messaging.topology import declare_all, delete_all
 from batchivo_common.testing.assertions import assert_error
+from batchivo_common.testing.plugin import ServiceDatabase, TestInfra
+from batchivo_common.testing.polling import eventually
+from batchivo_inventory.events.subscriptions import SUBSCRIPTIONS as INVENTORY_SUBSCRIPTIONS
+from batchivo_inventory.settings import InventorySettings
+from batchivo_inventory.worker import create_worker_app as create_inventory_worker
 
 pytestmark = [pytest.mark.e2e, pytest.mark.db, pytest.mark.redis]
 
@@ -157,32 +165,110 @@ async def test_the_socket_admits_like_a_request(gateway: httpx.AsyncClient) -> N
         assert refused.value.status == 401
 
 
-async def test_a_moonraker_like_client_books_every_report_once(gateway: httpx.AsyncClient) -> None:
+@contextlib.asynccontextmanager
+async def inventory_relay(inventory_db: ServiceDatabase, batchivo_infra: TestInfra) -> AsyncIterator[None]:
+    """The inventory worker (its outbox relay) on the broker prefix of the served inventory API, so the
+    spool events reach the API's Spoolman feed as in production. Entered in the test's own task (the
+    worker's lifespan holds cancel scopes that must be left in the task that entered them)."""
+    await declare_all(batchivo_infra.amqp_url, batchivo_infra.amqp_prefix, INVENTORY_SUBSCRIPTIONS)
+    settings = InventorySettings(**inventory_db.settings_overrides(batchivo_infra))
+    app = create_inventory_worker(settings, configure_process=False, relay_poll_seconds=0.2)
+    try:
+        async with app.start_lifespan_context():
+            probe = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://worker")
+            async with probe:
+
+                async def ready() -> bool:
+                    return (await probe.get("/readyz")).status_code == 200
+
+                await eventually(ready)
+            yield
+    finally:
+        await delete_all(batchivo_infra.amqp_url, batchivo_infra.amqp_prefix, INVENTORY_SUBSCRIPTIONS)
+
+
+class MoonrakerSocket:
+    """What Moonraker's component reads from its socket: keep-alive answers and spool change messages."""
+
+    def __init__(self, socket: aiohttp.ClientWebSocketResponse):
+        self.socket = socket
+        self.healthy = 0
+        self.changes: list[dict[str, Any]] = []
+        self.reader = asyncio.create_task(self._read())
+
+    async def _read(self) -> None:
+        async for message in self.socket:
+            data = json.loads(message.data)
+            if data == {"status": "healthy"}:
+                self.healthy += 1
+            else:
+                self.changes.append(data)
+
+    async def keep_alive(self) -> None:
+        before = self.healthy
+        await self.socket.send_str("ping")
+
+        async def answered() -> bool:
+            return self.healthy > before
+
+        await eventually(answered, within=10)
+
+    async def close(self) -> None:
+        await self.socket.close()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self.reader
+
+
+async def test_a_moonraker_like_client_books_every_report_once(
+    gateway: httpx.AsyncClient, inventory_db: ServiceDatabase, batchivo_infra: TestInfra
+) -> None:
     owner = await register(gateway, "Farm")
     other = await register(gateway, "Other Farm")
     spool = await add_spool(gateway, owner)
     await add_spool(gateway, other)
     foreign = await add_spool(gateway, other)  # FIL-002 of the other shop: no spool 2 in ours
     key = await api_key(gateway, owner, "printer-1")
+    other_key = await api_key(gateway, other, "their printer")
     server = f"/compat/spoolman/{key['key']}"
     active = spoolman_id(spool)
 
-    async with (
-        aiohttp.ClientSession() as session,
-        session.ws_connect(ws_url(gateway, f"{server}/api/v1/spool")) as socket,
-    ):
-        # Moonraker connects its websocket, checks the active spool exists, then reports extrusion every
-        # sync interval while the socket is up.
-        await keep_alive(socket)
-        got = await gateway.get(f"{server}/api/v1/spool/{active}")
-        assert got.status_code == 200, got.text
-        diameter, density = got.json()["filament"]["diameter"], got.json()["filament"]["density"]
-        for length in REPORTS_MM:
-            response = await gateway.put(f"{server}/api/v1/spool/{active}/use", json={"use_length": length})
-            assert response.status_code == 200, response.text
-            await asyncio.sleep(1)
-        await keep_alive(socket)  # still up after the reports
+    async with inventory_relay(inventory_db, batchivo_infra), aiohttp.ClientSession() as session:
+        socket = MoonrakerSocket(await session.ws_connect(ws_url(gateway, f"{server}/api/v1/spool")))
+        try:
+            # Moonraker connects its websocket, checks the active spool exists, then reports extrusion every
+            # sync interval while the socket is up.
+            await socket.keep_alive()
+            got = await gateway.get(f"{server}/api/v1/spool/{active}")
+            assert got.status_code == 200, got.text
+            diameter, density = got.json()["filament"]["diameter"], got.json()["filament"]["density"]
+            for n, length in enumerate(REPORTS_MM):
+                if n == len(REPORTS_MM) - 1:
+                    # The other shop's printer reports too; its change must never reach our socket.
+                    theirs = await gateway.put(
+                        f"/compat/spoolman/{other_key['key']}/api/v1/spool/{spoolman_id(foreign)}/use",
+                        json={"use_weight": 3},
+                    )
+                    assert theirs.status_code == 200, theirs.text
+                response = await gateway.put(
+                    f"{server}/api/v1/spool/{active}/use", json={"use_length": length}
+                )
+                assert response.status_code == 200, response.text
+                await asyncio.sleep(1)
+            await socket.keep_alive()  # still up after the reports
+            final = (await gateway.get(f"{server}/api/v1/spool/{active}")).json()
 
+            async def announced() -> bool:
+                return any(c["payload"] == final for c in socket.changes)
+
+            # The change messages arrive in order; the last one is the spool as it is now.
+            await eventually(announced)
+            assert {(c["type"], c["resource"], c["payload"]["id"]) for c in socket.changes} == {
+                ("updated", "spool", active)
+            }
+            weights = [c["payload"]["remaining_weight"] for c in socket.changes]
+            assert weights == sorted(weights, reverse=True)
+        finally:
+            await socket.close()
     # Another shop's spool id is a 404 (Moonraker unsets its active spool); nothing is booked there.
     missing = await gateway.put(f"{server}/api/v1/spool/{spoolman_id(foreign)}/use", json={"use_length": 50})
     assert_error(missing, 404, "NOT_FOUND")
@@ -200,5 +286,6 @@ async def test_a_moonraker_like_client_books_every_report_once(gateway: httpx.As
     assert [Decimal(repr(r["delta"])) for r in rows[1:]] == [-g for g in per_report]
     assert {r["reason"] for r in rows[1:]} == {f"spoolman-compat api-key {key['id']}"}
     assert Decimal(repr(rows[-1]["grams_after"])) == expected_weight
-    theirs = await gateway.get(f"/api/v1/spools/{foreign['id']}/transactions", headers=other)
-    assert [r["kind"] for r in theirs.json()["items"]] == ["purchase"]
+    # Only their own printer's 3 g: our key's 404 booked nothing on their spool.
+    theirs = await gateway.get(f"/api/v1/spools/{foreign['id']}/transactions?sort=created_at", headers=other)
+    assert [(r["kind"], r["delta"]) for r in theirs.json()["items"]] == [("purchase", 1000), ("usage", -3)]
