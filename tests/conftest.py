@@ -66,7 +66,8 @@ def inventory_url(inventory_db: ServiceDatabase, batchivo_infra: TestInfra, auth
     settings = InventorySettings(
         **inventory_db.settings_overrides(batchivo_infra), jwks_url=f"{auth_url}/.well-known/jwks.json"
     )
-    with serve(create_inventory_app(settings, configure_process=False)) as url:
+    # Websockets on: Spoolman's clients keep one open (services/inventory/src/.../spoolman_compat/live.py).
+    with serve(create_inventory_app(settings, configure_process=False), ws="websockets-sansio") as url:
         yield url
 
 
@@ -152,7 +153,7 @@ def gateway_url(
         # Tests come from 127.0.0.1 and name their client in X-Forwarded-For, as an ingress would.
         trusted_proxies="127.0.0.1/32",
     )
-    with serve(create_gateway_app(settings), proxy_headers=False) as url:
+    with serve(create_gateway_app(settings), proxy_headers=False, ws="websockets-sansio") as url:
         yield url
 
 

@@ -29,6 +29,7 @@ from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import JSONResponse, Response
+from starlette.websockets import WebSocket
 
 from batchivo_gateway import forwarded, limits, routing
 from batchivo_gateway.auth import Authenticator
@@ -40,6 +41,7 @@ from batchivo_gateway.openapi import OpenApiAggregator
 from batchivo_gateway.proxy import Proxy, upstream_request_headers
 from batchivo_gateway.settings import GatewaySettings
 from batchivo_gateway.spa import Spa
+from batchivo_gateway.spoolman import SOCKET_ROUTE, SpoolmanKeyInPath, relay_socket
 from batchivo_gateway.upstream import Upstream
 
 PROXY_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
@@ -303,6 +305,8 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         allow_credentials=settings.cors_allow_credentials,
         max_age=settings.cors_max_age,
     )
+    # Outermost: a key in a Spoolman client's path is out of it before anything logs the path.
+    app.add_middleware(SpoolmanKeyInPath)
 
     async def openapi_document(request: Request) -> Response:
         return JSONResponse(await _gateway(request).openapi.document())
@@ -315,6 +319,13 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
     app.add_route(DOCS_PATH, swagger.page, methods=["GET"], include_in_schema=False)
     app.add_route(f"{DOCS_PATH}/{{name}}", swagger.asset, methods=["GET"], include_in_schema=False)
     app.add_route("/{path:path}", handle, methods=PROXY_METHODS, include_in_schema=False)
+
+    async def spoolman_socket(websocket: WebSocket) -> None:
+        gateway: Gateway = websocket.app.state.gateway
+        upstream = gateway.upstreams.get("inventory")
+        await relay_socket(websocket, gateway.auth, gateway.proxy.upstream.session, upstream)
+
+    app.add_api_websocket_route(SOCKET_ROUTE, spoolman_socket)
     return app
 
 

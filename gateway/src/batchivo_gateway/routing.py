@@ -39,6 +39,8 @@ ROUTES: Mapping[str, str] = {
     "/api/v1/production": "production",
     # webhooks
     "/api/v1/webhooks": "webhooks",
+    # Spoolman's clients (the key in the path is moved to X-API-Key first: spoolman.py)
+    "/compat/spoolman/api/v1": "inventory",
 }
 
 #: Routed requests that need no credentials: (method, exact path).
@@ -101,4 +103,4 @@ def is_upload(method: str, path: str) -> bool:
 
 def is_api_path(path: str) -> bool:
     """Paths the SPA never owns: unknown ones get a 404 in the error format, not index.html."""
-    return path == "/api" or path.startswith(("/api/", "/.well-known/"))
+    return path in ("/api", "/compat") or path.startswith(("/api/", "/.well-known/", "/compat/"))

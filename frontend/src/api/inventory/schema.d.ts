@@ -667,6 +667,182 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/compat/spoolman/api/v1/filament": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Find Filaments */
+        get: operations["spoolman-compat-find_filaments"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/compat/spoolman/api/v1/filament/{filament_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Filament */
+        get: operations["spoolman-compat-get_filament"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/compat/spoolman/api/v1/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Health */
+        get: operations["spoolman-compat-health"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/compat/spoolman/api/v1/info": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Info */
+        get: operations["spoolman-compat-info"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/compat/spoolman/api/v1/spool": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Find Spools */
+        get: operations["spoolman-compat-find_spools"];
+        put?: never;
+        /** Create Spool */
+        post: operations["spoolman-compat-create_spool"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/compat/spoolman/api/v1/spool/{spool_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Spool */
+        get: operations["spoolman-compat-get_spool"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Spool
+         * @description Archives the spool (its ledger stays): Spoolman's delete takes it off every list, as archiving does.
+         */
+        delete: operations["spoolman-compat-delete_spool"];
+        options?: never;
+        head?: never;
+        /** Update Spool */
+        patch: operations["spoolman-compat-update_spool"];
+        trace?: never;
+    };
+    "/compat/spoolman/api/v1/spool/{spool_id}/measure": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Measure Spool */
+        put: operations["spoolman-compat-measure_spool"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/compat/spoolman/api/v1/spool/{spool_id}/use": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Use Spool */
+        put: operations["spoolman-compat-use_spool"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/compat/spoolman/api/v1/vendor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Find Vendors */
+        get: operations["spoolman-compat-find_vendors"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/compat/spoolman/api/v1/vendor/{vendor_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Vendor */
+        get: operations["spoolman-compat-get_vendor"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1443,6 +1619,209 @@ export interface components {
             reason?: string | null;
             /** Supplier */
             supplier?: string | null;
+        };
+        /** SpoolmanFilament */
+        SpoolmanFilament: {
+            /** Article Number */
+            article_number?: string | null;
+            /** Color Hex */
+            color_hex?: string | null;
+            /** Comment */
+            comment?: string | null;
+            /** Density */
+            density: number;
+            /** Diameter */
+            diameter: number;
+            /** External Id */
+            external_id?: string | null;
+            /** Extra */
+            extra?: {
+                [key: string]: string;
+            };
+            /** Id */
+            id: number;
+            /** Material */
+            material?: string | null;
+            /** Name */
+            name?: string | null;
+            /** Price */
+            price?: number | null;
+            /**
+             * Registered
+             * Format: date-time
+             */
+            registered: string;
+            /** Settings Bed Temp */
+            settings_bed_temp?: number | null;
+            /** Settings Extruder Temp */
+            settings_extruder_temp?: number | null;
+            /** Spool Weight */
+            spool_weight?: number | null;
+            vendor?: components["schemas"]["SpoolmanVendor"] | null;
+            /** Weight */
+            weight?: number | null;
+        };
+        /** SpoolmanHealth */
+        SpoolmanHealth: {
+            /** Status */
+            status: string;
+        };
+        /** SpoolmanInfo */
+        SpoolmanInfo: {
+            /** Automatic Backups */
+            automatic_backups: boolean;
+            /** Backups Dir */
+            backups_dir: string;
+            /** Build Date */
+            build_date?: string | null;
+            /** Data Dir */
+            data_dir: string;
+            /** Db Type */
+            db_type: string;
+            /** Debug Mode */
+            debug_mode: boolean;
+            /** Git Commit */
+            git_commit?: string | null;
+            /** Logs Dir */
+            logs_dir: string;
+            /** Version */
+            version: string;
+        };
+        /** SpoolmanMessage */
+        SpoolmanMessage: {
+            /** Message */
+            message: string;
+        };
+        /** SpoolmanSpool */
+        SpoolmanSpool: {
+            /** Archived */
+            archived: boolean;
+            /** Comment */
+            comment?: string | null;
+            /** Extra */
+            extra?: {
+                [key: string]: string;
+            };
+            filament: components["schemas"]["SpoolmanFilament"];
+            /** First Used */
+            first_used?: string | null;
+            /** Id */
+            id: number;
+            /** Initial Weight */
+            initial_weight?: number | null;
+            /** Last Used */
+            last_used?: string | null;
+            /** Location */
+            location?: string | null;
+            /** Lot Nr */
+            lot_nr?: string | null;
+            /** Price */
+            price?: number | null;
+            /**
+             * Registered
+             * Format: date-time
+             */
+            registered: string;
+            /** Remaining Length */
+            remaining_length?: number | null;
+            /** Remaining Weight */
+            remaining_weight?: number | null;
+            /** Spool Weight */
+            spool_weight?: number | null;
+            /** Used Length */
+            used_length: number;
+            /** Used Weight */
+            used_weight: number;
+        };
+        /** SpoolmanSpoolCreate */
+        SpoolmanSpoolCreate: {
+            /**
+             * Archived
+             * @default false
+             */
+            archived: boolean;
+            /** Comment */
+            comment?: string | null;
+            /** Filament Id */
+            filament_id: number;
+            /** Initial Weight */
+            initial_weight: number;
+            /** Location */
+            location?: string | null;
+            /** Lot Nr */
+            lot_nr?: string | null;
+            /** Price */
+            price?: number | null;
+            /** Remaining Weight */
+            remaining_weight?: number | null;
+            /** Spool Weight */
+            spool_weight?: number | null;
+            /** Used Weight */
+            used_weight?: number | null;
+        };
+        /**
+         * SpoolmanSpoolMeasure
+         * @description The gross weight of the spool on a scale (filament and empty spool), in grams.
+         */
+        SpoolmanSpoolMeasure: {
+            /** Weight */
+            weight: number;
+        };
+        /** SpoolmanSpoolUpdate */
+        SpoolmanSpoolUpdate: {
+            /** Archived */
+            archived?: boolean | null;
+            /** Comment */
+            comment?: string | null;
+            /** Filament Id */
+            filament_id?: number | null;
+            /** Initial Weight */
+            initial_weight?: number | null;
+            /** Location */
+            location?: string | null;
+            /** Lot Nr */
+            lot_nr?: string | null;
+            /** Price */
+            price?: number | null;
+            /** Remaining Weight */
+            remaining_weight?: number | null;
+            /** Spool Weight */
+            spool_weight?: number | null;
+            /** Used Weight */
+            used_weight?: number | null;
+        };
+        /**
+         * SpoolmanSpoolUse
+         * @description Exactly one of ``use_weight`` (g) or ``use_length`` (mm), either may be negative (filament back);
+         *     the service answers 400 otherwise, as Spoolman does.
+         */
+        SpoolmanSpoolUse: {
+            /** Use Length */
+            use_length?: number | null;
+            /** Use Weight */
+            use_weight?: number | null;
+        };
+        /** SpoolmanVendor */
+        SpoolmanVendor: {
+            /** Comment */
+            comment?: string | null;
+            /** Empty Spool Weight */
+            empty_spool_weight?: number | null;
+            /** External Id */
+            external_id?: string | null;
+            /** Extra */
+            extra?: {
+                [key: string]: string;
+            };
+            /** Id */
+            id: number;
+            /** Name */
+            name: string;
+            /**
+             * Registered
+             * Format: date-time
+             */
+            registered: string;
         };
         /** SummaryItem */
         SummaryItem: {
@@ -3313,6 +3692,429 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SpoolRead"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "spoolman-compat-find_filaments": {
+        parameters: {
+            query?: {
+                name?: string | null;
+                material?: string | null;
+                "vendor.name"?: string | null;
+                "vendor.id"?: string | null;
+                /** @description Comma-separated "field:asc|desc" items */
+                sort?: string | null;
+                /** @description Maximum number of items (at most 5000) */
+                limit?: number | null;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpoolmanFilament"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "spoolman-compat-get_filament": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                filament_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpoolmanFilament"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "spoolman-compat-health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpoolmanHealth"];
+                };
+            };
+        };
+    };
+    "spoolman-compat-info": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpoolmanInfo"];
+                };
+            };
+        };
+    };
+    "spoolman-compat-find_spools": {
+        parameters: {
+            query?: {
+                "filament.id"?: string | null;
+                "filament.name"?: string | null;
+                "filament.material"?: string | null;
+                "filament.vendor.name"?: string | null;
+                "filament.vendor.id"?: string | null;
+                location?: string | null;
+                lot_nr?: string | null;
+                allow_archived?: boolean;
+                /** @description Comma-separated "field:asc|desc" items */
+                sort?: string | null;
+                /** @description Maximum number of items (at most 5000) */
+                limit?: number | null;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpoolmanSpool"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "spoolman-compat-create_spool": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body within 24 h return the first answer and do nothing again; the same key with another body is refused (422). */
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SpoolmanSpoolCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpoolmanSpool"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "spoolman-compat-get_spool": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                spool_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpoolmanSpool"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "spoolman-compat-delete_spool": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                spool_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpoolmanMessage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "spoolman-compat-update_spool": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                spool_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SpoolmanSpoolUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpoolmanSpool"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "spoolman-compat-measure_spool": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                spool_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SpoolmanSpoolMeasure"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpoolmanSpool"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "spoolman-compat-use_spool": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                spool_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SpoolmanSpoolUse"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpoolmanSpool"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "spoolman-compat-find_vendors": {
+        parameters: {
+            query?: {
+                name?: string | null;
+                /** @description Comma-separated "field:asc|desc" items */
+                sort?: string | null;
+                /** @description Maximum number of items (at most 5000) */
+                limit?: number | null;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpoolmanVendor"][];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "spoolman-compat-get_vendor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                vendor_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpoolmanVendor"];
                 };
             };
             /** @description Validation Error */

@@ -31,10 +31,10 @@ def serve(app: Any, startup_timeout: float = 20.0, **config: Any) -> Iterator[st
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
     # Off the main thread uvicorn leaves signal handlers alone; log_config=None keeps the test's logging.
+    # No websockets unless a test asks for them (``ws="websockets-sansio"``).
+    options: dict[str, Any] = {"ws": "none", **config}
     server = uvicorn.Server(
-        uvicorn.Config(
-            app, lifespan="on", log_config=None, access_log=False, ws="none", loop="asyncio", **config
-        )
+        uvicorn.Config(app, lifespan="on", log_config=None, access_log=False, loop="asyncio", **options)
     )
     thread = threading.Thread(
         target=server.run, kwargs={"sockets": [sock]}, name=f"uvicorn-{port}", daemon=True

@@ -7,10 +7,12 @@ from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     DateTime,
     ForeignKey,
+    Identity,
     Index,
     Integer,
     Numeric,
@@ -73,6 +75,7 @@ class FilamentType(Base):
         CheckConstraint("color_hex IS NULL OR color_hex ~ '^#[0-9A-Fa-f]{6}$'", name="color_hex"),
         CheckConstraint("diameter_mm > 0", name="diameter"),
         CheckConstraint("min_stock_grams >= 0", name="min_stock"),
+        UniqueConstraint("spoolman_id"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=uuid.uuid4)
@@ -91,6 +94,9 @@ class FilamentType(Base):
         Boolean, nullable=False, server_default=text("false"), default=False
     )
     version: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("1"), default=1)
+    #: The filament's integer id in the Spoolman-compatible API (spoolman_compat/); never reused.
+    #: Migration 0012_spoolman_ids.
+    spoolman_id: Mapped[int] = mapped_column(BigInteger, Identity(), nullable=False)
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), nullable=False, server_default=func.now()
     )

@@ -1,0 +1,284 @@
+"""Use cases of the Spoolman-compatible API: Spoolman's requests translated onto the spool service.
+
+Every weight change goes through :class:`SpoolService` (row lock, ledger row, state event, low-stock checks);
+this layer only decides which rows a Spoolman request books (``mapping.plan_use``) and finds rows by
+Spoolman's integer ids.
+"""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+from typing import Any
+
+from batchivo_common.auth.tokens import Principal
+from batchivo_common.errors import BadRequest, NotFound
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from batchivo_inventory.materials.models import FilamentType, MaterialType
+from batchivo_inventory.spoolman_compat import mapping, present, schemas
+from batchivo_inventory.spoolman_compat.mapping import SortKey
+from batchivo_inventory.spoolman_compat.repository import CompatRepository, FilamentQuery, SpoolQuery
+from batchivo_inventory.spools import rules
+from batchivo_inventory.spools.repository import SpoolRow
+from batchivo_inventory.spools.service import SpoolService
+
+#: The ledger reason of the rows a Spoolman client books (with the API key's id when it carries one).
+SOURCE = "spoolman-compat"
+
+
+def source_of(principal: Principal) -> str:
+    """What books the usage: ``spoolman-compat api-key <id>`` for an API key (one key per printer is the
+    documented set-up, so this names the printer), else ``spoolman-compat``."""
+    if principal.api_key_id is not None:
+        return f"{SOURCE} api-key {principal.api_key_id}"
+    return SOURCE
+
+
+class SpoolmanService:
+    def __init__(self, session: AsyncSession, spools: SpoolService):
+        self.session = session
+        self.repo = CompatRepository(session)
+        self.spools = spools
+
+    # --- vendors -------------------------------------------------------------------------------------------
+
+    async def vendors(self, principal: Principal) -> list[present.VendorRow]:
+        """The shop's brands as vendors, oldest first (one per brand ignoring case and spacing)."""
+        return await self._vendors(principal.tenant_id)
+
+    async def _vendors(self, tenant_id: uuid.UUID) -> list[present.VendorRow]:
+        seen: dict[str, present.VendorRow] = {}
+        for name, registered in await self.repo.brands(tenant_id):
+            key = mapping.vendor_key(name)
+            if key not in seen:
+                seen[key] = present.VendorRow(mapping.vendor_id(name), " ".join(name.split()), registered)
+        return list(seen.values())
+
+    async def vendor(self, principal: Principal, vendor_id: int) -> present.VendorRow:
+        for vendor in await self.vendors(principal):
+            if vendor.id == vendor_id:
+                return vendor
+        raise NotFound("Vendor not found")
+
+    async def brands_of(self, principal: Principal, vendor_ids: tuple[int, ...]) -> tuple[str, ...]:
+        """Every brand spelling whose vendor id is in ``vendor_ids`` (-1, "no vendor", matches none)."""
+        wanted = set(vendor_ids)
+        return tuple(
+            name
+            for name, _ in await self.repo.brands(principal.tenant_id)
+            if mapping.vendor_id(name) in wanted
+        )
+
+    async def _registered(self, principal: Principal) -> dict[int, Any]:
+        return {v.id: v.registered for v in await self._vendors(principal.tenant_id)}
+
+    # --- filaments -----------------------------------------------------------------------------------------
+
+    async def filaments(
+        self,
+        principal: Principal,
+        query: FilamentQuery,
+        sort: tuple[SortKey, ...],
+        *,
+        limit: int,
+        offset: int,
+    ) -> tuple[list[schemas.SpoolmanFilament], int]:
+        rows, total = await self.repo.filaments(principal.tenant_id, query, sort, limit=limit, offset=offset)
+        registered = await self._registered(principal)
+        return [
+            present.filament_out(f, m, registered.get(mapping.vendor_id(f.brand))) for f, m in rows
+        ], total
+
+    async def filament(self, principal: Principal, number: int) -> schemas.SpoolmanFilament:
+        row = await self._filament_row(principal, number)
+        registered = await self._registered(principal)
+        return present.filament_out(row[0], row[1], registered.get(mapping.vendor_id(row[0].brand)))
+
+    async def _filament_row(self, principal: Principal, number: int) -> tuple[FilamentType, MaterialType]:
+        rows, _ = await self.repo.filaments(
+            principal.tenant_id, FilamentQuery(), (), limit=1, offset=0, numbers=(number,)
+        )
+        if not rows:
+            raise NotFound("Filament not found")
+        return rows[0]
+
+    # --- spools --------------------------------------------------------------------------------------------
+
+    async def spool_list(
+        self, principal: Principal, query: SpoolQuery, sort: tuple[SortKey, ...], *, limit: int, offset: int
+    ) -> tuple[list[schemas.SpoolmanSpool], int]:
+        rows, total = await self.repo.spools(principal.tenant_id, query, sort, limit=limit, offset=offset)
+        return await self._present(principal, rows), total
+
+    async def spool(self, principal: Principal, number: int) -> schemas.SpoolmanSpool:
+        row = await self.spools.get(principal, await self._spool_uuid(principal, number))
+        return (await self._present(principal, [row]))[0]
+
+    async def create(self, principal: Principal, body: schemas.SpoolmanSpoolCreate) -> schemas.SpoolmanSpool:
+        filament_uuid = await self.repo.filament_uuid(principal.tenant_id, body.filament_id)
+        if filament_uuid is None:
+            raise NotFound("Filament not found")
+        initial = mapping.to_grams(body.initial_weight)
+        fields: dict[str, Any] = {
+            "filament_type_id": filament_uuid,
+            "initial_weight": initial,
+            "empty_spool_weight": _grams_or_none(body.spool_weight),
+            "purchase_price": _grams_or_none(body.price),
+            "location": body.location,
+            "lot_number": body.lot_nr,
+            "notes": body.comment,
+        }
+        current = _current_from(initial, body.remaining_weight, body.used_weight)
+        if current is not None:
+            fields["current_weight"] = current
+        row = await self.spools.create(principal, fields)
+        if body.archived:
+            row = await self.spools.archive(principal, row.spool.id)
+        if mapping.spool_id(row.spool.code) is None:  # pragma: no cover - create always generates the code
+            raise BadRequest("The spool got a code without a Spoolman id")
+        return (await self._present(principal, [row]))[0]
+
+    async def update(
+        self, principal: Principal, number: int, body: schemas.SpoolmanSpoolUpdate
+    ) -> schemas.SpoolmanSpool:
+        spool_uuid = await self._spool_uuid(principal, number)
+        sent = body.model_fields_set
+        for name in ("filament_id", "initial_weight", "archived"):
+            if name in sent and getattr(body, name) is None:
+                raise BadRequest(f"{name} cannot be unset", code="VALIDATION_ERROR")
+        row = await self.spools.get(principal, spool_uuid)
+        if "archived" in sent and body.archived is False and row.spool.is_archived:
+            row = await self.spools.restore(principal, spool_uuid)
+        changes: dict[str, Any] = {}
+        if body.filament_id is not None:
+            filament_uuid = await self.repo.filament_uuid(principal.tenant_id, body.filament_id)
+            if filament_uuid is None:
+                raise NotFound("Filament not found")
+            changes["filament_type_id"] = filament_uuid
+        renames = {
+            "initial_weight": "initial_weight",
+            "spool_weight": "empty_spool_weight",
+            "price": "purchase_price",
+            "location": "location",
+            "lot_nr": "lot_number",
+            "comment": "notes",
+        }
+        for theirs, ours in renames.items():
+            if theirs in sent:
+                value = getattr(body, theirs)
+                changes[ours] = mapping.to_grams(value) if isinstance(value, float) else value
+        initial = changes.get("initial_weight", row.spool.initial_weight)
+        current = _current_from(initial, body.remaining_weight, body.used_weight)
+        if current is not None:
+            changes["current_weight"] = current
+        if changes:
+            row = await self.spools.update(principal, spool_uuid, changes, source_of(principal))
+        if body.archived is True and not row.spool.is_archived:
+            row = await self.spools.archive(principal, spool_uuid)
+        return (await self._present(principal, [row]))[0]
+
+    async def archive(self, principal: Principal, number: int) -> None:
+        await self.spools.archive(principal, await self._spool_uuid(principal, number))
+
+    async def use(
+        self, principal: Principal, number: int, body: schemas.SpoolmanSpoolUse
+    ) -> schemas.SpoolmanSpool:
+        if body.use_weight is not None and body.use_length is not None:
+            raise BadRequest("Only specify either use_weight or use_length.")
+        if body.use_weight is None and body.use_length is None:
+            raise BadRequest("Either use_weight or use_length must be specified.")
+        locked = await self._locked(principal, number)
+        spool, filament, material = locked.spool, locked.filament, locked.material
+        if body.use_weight is not None:
+            grams = mapping.to_grams(body.use_weight)
+        else:
+            assert body.use_length is not None
+            density = mapping.density_of(filament.density, material.density)
+            exact = mapping.grams_from_length(Decimal(str(body.use_length)), filament.diameter_mm, density)
+            grams = rules.grams(exact)
+        plan = mapping.plan_use(spool.current_weight, spool.initial_weight, grams)
+        reason = source_of(principal)
+        actor = principal.user_id
+        if plan.discrepancy:
+            await self.spools.move(
+                spool,
+                rules.Kind.adjustment,
+                plan.discrepancy,
+                reason=rules.DISCREPANCY_REASON,
+                actor_id=actor,
+            )
+        if plan.consumed:
+            await self.spools.move(spool, rules.Kind.usage, -plan.consumed, reason=reason, actor_id=actor)
+        if plan.refund:
+            await self.spools.move(spool, rules.Kind.return_, plan.refund, reason=reason, actor_id=actor)
+        if not plan.empty:
+            await self.spools.after_weight_change(spool, locked)
+        return (await self._present(principal, [locked]))[0]
+
+    async def measure(self, principal: Principal, number: int, weight: float) -> schemas.SpoolmanSpool:
+        locked = await self._locked(principal, number)
+        spool = locked.spool
+        net = mapping.measured_net(mapping.to_grams(weight), spool.empty_spool_weight, spool.initial_weight)
+        delta = net - spool.current_weight
+        if delta:
+            await self.spools.move(
+                spool,
+                rules.Kind.adjustment,
+                delta,
+                reason=f"{source_of(principal)}: measured",
+                actor_id=principal.user_id,
+            )
+            await self.spools.after_weight_change(spool, locked)
+        return (await self._present(principal, [locked]))[0]
+
+    # --- helpers -------------------------------------------------------------------------------------------
+
+    async def _spool_uuid(self, principal: Principal, number: int) -> uuid.UUID:
+        spool_uuid = await self.repo.spool_uuid(principal.tenant_id, number)
+        if spool_uuid is None:
+            raise NotFound("Spool not found")
+        return spool_uuid
+
+    async def _locked(self, principal: Principal, number: int) -> SpoolRow:
+        locked = await self.spools.lock(principal.tenant_id, await self._spool_uuid(principal, number))
+        if locked is None:  # deleted between the two reads
+            raise NotFound("Spool not found")
+        if locked.spool.is_archived:
+            # Spoolman's delete is our archive: to its clients an archived spool is gone, and a 404 makes
+            # Moonraker unset its active spool (any other error would make it retry the usage forever).
+            raise NotFound(f"Spool {locked.spool.code} is archived", code="SPOOL_ARCHIVED")
+        return locked
+
+    async def present_row(self, tenant_id: uuid.UUID, row: SpoolRow) -> schemas.SpoolmanSpool | None:
+        """``row`` as ``GET /spool/{id}`` answers it; None for a spool without a Spoolman id."""
+        if mapping.spool_id(row.spool.code) is None:
+            return None
+        return (await self._present_for(tenant_id, [row]))[0]
+
+    async def _present(self, principal: Principal, rows: list[SpoolRow]) -> list[schemas.SpoolmanSpool]:
+        return await self._present_for(principal.tenant_id, rows)
+
+    async def _present_for(self, tenant_id: uuid.UUID, rows: list[SpoolRow]) -> list[schemas.SpoolmanSpool]:
+        dates = await self.repo.usage_dates(tenant_id, [r.spool.id for r in rows])
+        registered = {v.id: v.registered for v in await self._vendors(tenant_id)} if rows else {}
+        return [
+            present.spool_out(r, dates.get(r.spool.id), registered.get(mapping.vendor_id(r.filament.brand)))
+            for r in rows
+        ]
+
+
+def _grams_or_none(value: float | None) -> Decimal | None:
+    return mapping.to_grams(value) if value is not None else None
+
+
+def _current_from(initial: Decimal, remaining: float | None, used: float | None) -> Decimal | None:
+    """The spool's weight from Spoolman's ``remaining_weight`` or ``used_weight`` (used is clamped as
+    Spoolman clamps it: never more than the initial weight); both at once is Spoolman's 400."""
+    if remaining is not None and used is not None:
+        raise BadRequest("Only specify either remaining_weight or used_weight.")
+    if remaining is not None:
+        return mapping.to_grams(remaining)
+    if used is not None:
+        return max(initial - mapping.to_grams(used), Decimal(0))
+    return None
