@@ -65,7 +65,7 @@ function webhooksApi() {
 }
 
 describe("WebhooksPage", () => {
-  it("adds an endpoint with the chosen events, shows the secret once, and lists the endpoint", { timeout: 30_000 }, async () => {
+  it("adds an endpoint with the chosen events, shows the secret once, and lists the endpoint", async () => {
     const { requests } = mockApi(meHandler("admin"), webhooksApi());
     const user = userEvent.setup();
     const { queryClient } = renderWithApp(<WebhooksPage />);
