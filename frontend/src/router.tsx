@@ -51,6 +51,8 @@ export const routes: RouteObject[] = [
                 children: [
                   { path: "settings/members", ...page(() => import("@/pages/settings/MembersPage")) },
                   { path: "settings/api-keys", ...page(() => import("@/pages/settings/ApiKeysPage")) },
+                  { path: "settings/webhooks", ...page(() => import("@/pages/settings/WebhooksPage")) },
+                  { path: "settings/webhooks/:endpointId", ...page(() => import("@/pages/settings/WebhookEndpointPage")) },
                   { path: "sales-channels", ...page(() => import("@/pages/catalog/SalesChannelsPage")) },
                   { path: "settings/catalog", ...page(() => import("@/pages/catalog/CatalogSettingsPage")) },
                 ],

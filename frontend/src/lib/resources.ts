@@ -25,6 +25,8 @@ export const RESOURCES = [
   "production-spools",
   // places: locations with their spool counts and grams, and each spool's history of moves.
   "locations",
+  // partners: webhook endpoints and their delivery logs (keys under ["webhooks", …]).
+  "webhooks",
 ] as const;
 export type Resource = (typeof RESOURCES)[number];
 
@@ -68,6 +70,9 @@ export const TOUCHES = {
   // Complete, fail, cancel, revert: inventory books the grams and the catalog the units and actual cost from
   // the run's event; the run's deduction goes pending → applied when inventory answers.
   "run.finish": { now: ["production-runs", "production-spools"], eventually: RUN_OUTCOME },
+  // partners: a delivery is attempted by the webhooks worker after the request, so its log row changes later.
+  "webhook.write": { now: ["webhooks"] },
+  "webhook.deliver": { now: ["webhooks"], eventually: ["webhooks"] },
 } as const satisfies Record<string, Touches>;
 
 export type Mutation = keyof typeof TOUCHES;

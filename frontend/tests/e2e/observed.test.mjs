@@ -7,7 +7,7 @@
 // Runs against the real stack (tests/e2e/test_web_app.py starts it): E2E_BASE_URL, E2E_ARTIFACTS.
 import assert from "node:assert/strict";
 import { afterEach, test } from "node:test";
-import { pageHelpers, startJourney, waitForText } from "./support.mjs";
+import { callApi, pageHelpers, startJourney, waitForText } from "./support.mjs";
 
 const DESKTOP = { width: 1280, height: 860 };
 const PHONE = { width: 390, height: 844 };
@@ -49,10 +49,7 @@ const { nav, shot } = pageHelpers(() => page);
 
 /** A call to the app's API as the owner; a POST carries an idempotency key. Returns the parsed body. */
 async function api(/** @type {"GET" | "POST"} */ method, /** @type {string} */ path, /** @type {object | undefined} */ body = undefined) {
-  const headers = { Authorization: bearer, ...(method === "POST" ? { "Idempotency-Key": crypto.randomUUID() } : {}) };
-  const response = await page.request.fetch(path, { method, data: body, headers });
-  assert.ok(response.ok(), `${method} ${path}: ${response.status()} ${await response.text()}`);
-  return response.json();
+  return callApi(page, bearer, method, path, body);
 }
 
 /** Opens a page of the app by address at the given size and waits until it has settled. */

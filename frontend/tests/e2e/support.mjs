@@ -137,3 +137,19 @@ export async function register(page, who, { keyboardOnly = false } = {}) {
   }
   await page.getByRole("heading", { name: "Dashboard" }).waitFor();
 }
+
+/**
+ * One call of the API as the signed-in user (the journey reads the bearer token from the app's own requests):
+ * a POST carries a fresh Idempotency-Key; a non-2xx answer fails with its body; answers the JSON body.
+ * @param {import("playwright-core").Page} page
+ * @param {string} bearer
+ * @param {"GET" | "POST"} method
+ * @param {string} path
+ * @param {object | undefined} [body]
+ */
+export async function callApi(page, bearer, method, path, body = undefined) {
+  const headers = { Authorization: bearer, ...(method === "POST" ? { "Idempotency-Key": crypto.randomUUID() } : {}) };
+  const response = await page.request.fetch(path, { method, data: body, headers });
+  assert.ok(response.ok(), `${method} ${path}: ${response.status()} ${await response.text()}`);
+  return response.json();
+}

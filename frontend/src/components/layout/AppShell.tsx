@@ -1,4 +1,4 @@
-import { ArrowLeftRight, Boxes, Calculator, ChartLine, Factory, FolderTree, Gauge, History, KeyRound, Layers, LogOut, MapPin, Menu, Moon, Package, Printer, Shapes, Store, Sun, Tags, Users } from "lucide-react";
+import { ArrowLeftRight, Boxes, Calculator, ChartLine, Factory, FolderTree, Gauge, History, KeyRound, Layers, LogOut, MapPin, Menu, Moon, Package, Printer, Shapes, Store, Sun, Tags, Users, Webhook } from "lucide-react";
 import { useState, type ComponentType } from "react";
 import { NavLink, Outlet, useNavigate } from "react-router-dom";
 import { InvitationsBanner } from "@/components/layout/InvitationsBanner";
@@ -39,6 +39,7 @@ const NAV: NavItem[] = [
   { to: "/settings/catalog", label: "Costing", icon: Calculator, minRole: "admin" },
   { to: "/settings/members", label: "Members", icon: Users, minRole: "admin" },
   { to: "/settings/api-keys", label: "API keys", icon: KeyRound, minRole: "admin" },
+  { to: "/settings/webhooks", label: "Webhooks", icon: Webhook, minRole: "admin" },
 ];
 
 export function AppShell() {
