@@ -95,7 +95,7 @@ class FilamentType(Base):
     )
     version: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("1"), default=1)
     #: The filament's integer id in the Spoolman-compatible API (spoolman_compat/); never reused.
-    #: Migration 0012_spoolman_ids.
+    #: Migration 0013_spoolman_ids.
     spoolman_id: Mapped[int] = mapped_column(BigInteger, Identity(), nullable=False)
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), nullable=False, server_default=func.now()

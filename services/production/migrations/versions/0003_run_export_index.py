@@ -1,7 +1,7 @@
 """production: an index for the runs export's keyset order.
 
-Revision ID: 0002_run_export_index
-Revises: 0001_production
+Revision ID: 0003_run_export_index
+Revises: 0002_printer_versions
 Create Date: 2026-12-06
 
 Hand-written and reviewed. ``GET /api/v1/production/export/runs.jsonl`` pages by ``(created_at, id)``
@@ -17,8 +17,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0002_run_export_index"
-down_revision: str | None = "0001_production"
+revision: str = "0003_run_export_index"
+down_revision: str | None = "0002_printer_versions"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

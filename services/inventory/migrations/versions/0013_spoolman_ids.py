@@ -1,7 +1,7 @@
 """inventory: a stable integer id per filament type, for the Spoolman-compatible API.
 
-Revision ID: 0012_spoolman_ids
-Revises: 0011_spool_list_scale
+Revision ID: 0013_spoolman_ids
+Revises: 0012_material_type_versions
 
 Hand-written and reviewed. Spoolman's clients (Moonraker, Mainsail, Fluidd, OctoPrint-Spoolman) address
 filaments by integer id; ours are UUIDs. ``filament_types.spoolman_id`` is an identity column: every
@@ -23,8 +23,8 @@ from alembic import op
 from batchivo_common.db.migrations import roles
 from batchivo_common.db.roles import ident
 
-revision: str = "0012_spoolman_ids"
-down_revision: str | None = "0011_spool_list_scale"
+revision: str = "0013_spoolman_ids"
+down_revision: str | None = "0012_material_type_versions"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
