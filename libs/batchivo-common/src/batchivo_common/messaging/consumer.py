@@ -39,7 +39,6 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Iterator, Mapping
-from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -62,7 +61,7 @@ from batchivo_common.db.tenancy import tenant_scope
 from batchivo_common.messaging.envelope import EventEnvelope, UnknownEventType, current_causation
 from batchivo_common.messaging.inbox import first_delivery
 from batchivo_common.messaging.topology import DELIVERY_LIMIT_MARGIN, Names, QueueSpec
-from batchivo_common.observability.context import request_id
+from batchivo_common.observability.context import event_fields, request_id
 from batchivo_common.observability.tracing import extract_context, tracer
 
 log = logging.getLogger("batchivo.consumer")
@@ -188,38 +187,14 @@ def is_transient(exc: BaseException) -> bool:
 
 # --- log context ------------------------------------------------------------------------------------------
 
-_current_event: ContextVar[EventEnvelope | None] = ContextVar("batchivo_current_event", default=None)
-_log_factory_installed = False
-
-
-def install_event_log_context() -> None:
-    """Give every log record made while an event is handled its event_id and event_type.
-
-    The JSON formatter prints extra record attributes, and already adds tenant_id (tenant ContextVar) and
-    request_id, which the pipeline sets to the event's correlation_id.
-    """
-    global _log_factory_installed
-    if _log_factory_installed:
-        return
-    previous = logging.getLogRecordFactory()
-
-    def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
-        record = previous(*args, **kwargs)
-        event = _current_event.get()
-        if event is not None:
-            record.event_id = str(event.event_id)
-            record.event_type = event.event_type
-            record.correlation_id = event.correlation_id
-        return record
-
-    logging.setLogRecordFactory(factory)
-    _log_factory_installed = True
-
 
 @contextlib.contextmanager
 def event_context(envelope: EventEnvelope) -> Iterator[None]:
     """Tenant, correlation and causation of ``envelope`` for the handler and any event it emits."""
-    event_token = _current_event.set(envelope)
+    fields = {"event_id": str(envelope.event_id), "event_type": envelope.event_type}
+    if envelope.correlation_id is not None:
+        fields["correlation_id"] = envelope.correlation_id
+    event_token = event_fields.set(fields)
     request_token = request_id.set(envelope.correlation_id)
     causation_token = current_causation.set(str(envelope.event_id))
     try:
@@ -228,7 +203,7 @@ def event_context(envelope: EventEnvelope) -> Iterator[None]:
     finally:
         current_causation.reset(causation_token)
         request_id.reset(request_token)
-        _current_event.reset(event_token)
+        event_fields.reset(event_token)
 
 
 # --- helpers ------------------------------------------------------------------------------------------------
@@ -546,7 +521,6 @@ class EventConsumer:
 
 def subscribe(broker: RabbitBroker, consumer: EventConsumer) -> None:
     """Register ``consumer`` on ``broker``: FastStream consumes, the pipeline settles every message."""
-    install_event_log_context()
     queue = RabbitQueue(consumer.queue, queue_type=QueueType.QUORUM, declare=False)
 
     async def on_message(message: RabbitMessage) -> None:

@@ -40,7 +40,6 @@ from batchivo_common.messaging.consumer import (
     EventConsumer,
     Handler,
     Ordering,
-    install_event_log_context,
     subscribe,
 )
 from batchivo_common.messaging.inbox import purge_inbox
@@ -109,7 +108,6 @@ def create_worker(
     if configure_process:
         configure_logging(f"{service}-worker", settings.log_level)
         configure_tracing(f"{service}-worker", settings.otel_endpoint)
-    install_event_log_context()
 
     broker = create_broker(settings.amqp_url, service=service)
     publisher = AmqpPublisher(settings.amqp_url, prefix=settings.amqp_prefix)

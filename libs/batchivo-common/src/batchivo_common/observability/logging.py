@@ -11,7 +11,7 @@ from typing import Any
 from opentelemetry import trace
 
 from batchivo_common.db.tenancy import current_tenant
-from batchivo_common.observability.context import request_id
+from batchivo_common.observability.context import event_fields, request_id
 
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName"}
 
@@ -33,6 +33,8 @@ class JsonFormatter(logging.Formatter):
             entry["request_id"] = rid
         if (tenant := current_tenant.get()) is not None:
             entry["tenant_id"] = str(tenant)
+        if (event := event_fields.get()) is not None:
+            entry.update(event)
         span = trace.get_current_span().get_span_context()
         if span.is_valid:
             entry["trace_id"] = format(span.trace_id, "032x")
