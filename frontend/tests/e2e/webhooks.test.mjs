@@ -39,7 +39,7 @@ test("an owner adds an endpoint and gets its secret once", { skip: RECEIVER ? fa
   await dialog.getByLabel("URL").fill("https://10.0.0.1/hook");
   await dialog.getByLabel(/^Inventory/).click();
   await dialog.getByRole("button", { name: "Add endpoint" }).click();
-  await waitForText(dialog, "10.0.0.1");
+  await waitForText(dialog.getByRole("alert"), "10.0.0.1"); // next to the URL field
   await shot("webhooks-refused");
 
   await dialog.getByLabel("URL").fill(`${RECEIVER}/hooks/batchivo`);

@@ -8,7 +8,7 @@ export function Alert({ className, variant = "default", ...props }: HTMLAttribut
       role="alert"
       className={cn(
         "rounded-md border px-3 py-2 text-sm",
-        variant === "destructive" ? "border-destructive/50 bg-destructive/10 text-destructive" : "bg-muted",
+        variant === "destructive" ? "border-destructive/60 bg-destructive/10 text-foreground" : "bg-muted",
         className,
       )}
       {...props}

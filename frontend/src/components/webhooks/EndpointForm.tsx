@@ -8,6 +8,7 @@ import { FormActions } from "@/components/ui/form-actions";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Skeleton } from "@/components/ui/skeleton";
+import { ApiError } from "@/lib/errors";
 import { applyApiErrors, blankToNull } from "@/lib/forms";
 import { useWebhookEventTypes, type WebhookEndpointInput } from "@/queries/webhooks";
 
@@ -40,7 +41,12 @@ export function EndpointForm({ defaultValues, submitLabel, pendingLabel, onSave,
     try {
       await onSave({ url: values.url.trim(), description: blankToNull(values.description), event_types: values.event_types });
     } catch (error) {
-      applyApiErrors(error, form.setError, ["url", "description", "event_types"]);
+      // A refused address (private, loopback, not https…) is about the URL: say so next to it.
+      if (error instanceof ApiError && error.status === 422 && error.fieldErrors.length === 0 && /URL/.test(error.code)) {
+        form.setError("url", { type: "server", message: error.message });
+      } else {
+        applyApiErrors(error, form.setError, ["url", "description", "event_types"]);
+      }
     }
   });
 
