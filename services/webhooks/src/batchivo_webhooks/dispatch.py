@@ -31,7 +31,7 @@ from batchivo_webhooks import rules, vault
 from batchivo_webhooks.crypto import DecryptionFailed, Keyring, KeyringError
 from batchivo_webhooks.settings import WebhooksSettings
 from batchivo_webhooks.signing import body_bytes, request_headers, signature_header
-from batchivo_webhooks.ssrf import UrlRefused, host_header, pinned_url
+from batchivo_webhooks.ssrf import IpAddress, UrlRefused, UrlShape, host_header, pinned_url
 from batchivo_webhooks.urls import UrlPolicy
 
 log = logging.getLogger("batchivo.webhooks.dispatch")
@@ -84,6 +84,13 @@ _RECORD = text(
     WHERE id = :id AND status = 'pending'
     """
 )
+
+
+def pinned_target(shape: UrlShape, address: IpAddress) -> tuple[str, str, dict[str, Any]]:
+    """Where an attempt connects: the URL with the checked address as its host, the ``Host`` header with
+    the original name, and (https) the TLS SNI name, which the certificate is also checked against."""
+    extensions: dict[str, Any] = {"sni_hostname": shape.host} if shape.parts.scheme == "https" else {}
+    return pinned_url(shape, address), host_header(shape), extensions
 
 
 @dataclass(frozen=True)
@@ -231,20 +238,19 @@ class Dispatcher:
             timestamp=timestamp,
             signature=signature_header(secrets_, timestamp, body),
         )
-        headers["Host"] = host_header(shape)
-        extensions = {"sni_hostname": shape.host} if shape.parts.scheme == "https" else {}
+        url, headers["Host"], extensions = pinned_target(shape, address)
         started = time.perf_counter()
         seconds = self.settings.attempt_timeout_seconds
         try:
             # The whole attempt (connect, send, answer) within the timeout, whatever the receiver does.
             async with asyncio.timeout(seconds):
                 request = self.client.build_request(
-                    "POST", pinned_url(shape, address), content=body, headers=headers, extensions=extensions
+                    "POST", url, content=body, headers=headers, extensions=extensions
                 )
                 response = await self.client.send(request, stream=True)
                 try:
                     answer = b""
-                    async for chunk in response.aiter_raw():
+                    async for chunk in response.aiter_bytes():
                         answer += chunk
                         if len(answer) >= MAX_ANSWER_BYTES:
                             break

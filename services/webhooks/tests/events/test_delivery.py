@@ -217,7 +217,7 @@ async def test_a_hanging_receiver_does_not_delay_another_endpoint(
     hang = await _endpoint(client, t, receiver.base_url + "/hang", ["inventory.spool.updated.v1"])
     await _endpoint(client, t, receiver.base_url + ok_path, ["inventory.spool.updated.v1"])
     # The hanging receiver holds its attempt for the whole (long) timeout.
-    async with run_worker(attempt_timeout_seconds=30.0, claim_lease_seconds=60.0) as w:
+    async with run_worker(attempt_timeout_seconds=60.0, claim_lease_seconds=120.0) as w:
         hung_before = len(receiver.at("/hang"))
         first = event(t.id, "inventory.spool.updated.v1")
         await w.publish(first)
@@ -225,7 +225,8 @@ async def test_a_hanging_receiver_does_not_delay_another_endpoint(
         # While that attempt still hangs, later events still reach the other endpoint.
         for _ in range(3):
             await w.publish(event(t.id, "inventory.spool.updated.v1"))
-        await seen(lambda: len(receiver.at(ok_path)) >= 4 or None, within=10)
+        # Well inside the hanging attempt's 60 s: had it blocked the others, they would arrive after it.
+        await seen(lambda: len(receiver.at(ok_path)) >= 4 or None, within=30)
         hanging = await _deliveries(admin_conn, hang["id"])
         assert hanging[0]["status"] == "pending" and hanging[0]["last_attempt_at"] is not None
         assert hanging[0]["last_status_code"] is None  # its attempt has not answered

@@ -150,3 +150,21 @@ async def test_the_allowlist_lets_a_local_receiver_through() -> None:
     address = await resolve_checked(shape, _resolver({"localhost": ["127.0.0.1"]}))
     assert pinned_url(shape, address) == "http://127.0.0.1:9/x"
     assert host_header(shape) == "localhost:9"
+
+
+def test_an_https_attempt_connects_to_the_checked_address_with_the_name_for_host_and_sni() -> None:
+    from batchivo_webhooks.dispatch import pinned_target
+
+    shape = check_url_shape("https://Hooks.Example.com/in?x=1", production=True)
+    url, host, extensions = pinned_target(shape, ipaddress.ip_address("93.184.215.14"))
+    assert (url, host, extensions) == (
+        "https://93.184.215.14/in?x=1",
+        "hooks.example.com",
+        {"sni_hostname": "hooks.example.com"},
+    )
+    plain = check_url_shape("http://127.0.0.1:8080/x", production=False, allow_private_hosts={"127.0.0.1"})
+    assert pinned_target(plain, ipaddress.ip_address("127.0.0.1")) == (
+        "http://127.0.0.1:8080/x",
+        "127.0.0.1:8080",
+        {},
+    )
