@@ -198,9 +198,9 @@ async def test_web_app_journeys(
         out, err, returncode = await run_journeys(spa_gateway_url, artifacts, webhook_receiver.url)
     print(out[-20_000:])
     assert returncode == 0, f"browser tests failed:\n{out[-20_000:]}\n{err[-5_000:]}"
+    check_webhook_deliveries(artifacts, webhook_receiver)
     screenshots = sorted(p.name for p in (artifacts / "screenshots").glob("*.png"))
     assert len(screenshots) >= 6, screenshots
-    check_webhook_deliveries(artifacts, webhook_receiver)
 
 
 def check_webhook_deliveries(artifacts: Path, receiver: Receiver) -> None:

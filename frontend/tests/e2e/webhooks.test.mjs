@@ -79,7 +79,8 @@ test("a test event and a new spool are delivered and logged", { skip: RECEIVER ?
   }
   assert.ok(seen, "inventory.spool.created.v1 was not delivered within 30 s");
   await shot("webhooks-delivery-log");
-  assert.deepEqual(consoleErrors.filter((text) => !text.includes("status of 422")), []);
+  // 422 is the refused private address (shown on the form); 401 is the app restoring its session after a reload.
+  assert.deepEqual(consoleErrors.filter((text) => !/status of (401|422)/.test(text)), []);
 });
 
 async function api(/** @type {"GET" | "POST"} */ method, /** @type {string} */ path, /** @type {object | undefined} */ body = undefined) {
