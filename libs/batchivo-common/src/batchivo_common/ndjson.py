@@ -115,10 +115,14 @@ async def keyset_ndjson(
             rows = list((await session.scalars(stmt.order_by(*key).limit(BATCH))).all())
             if not rows:
                 return
-            yield "".join(line(item) for item in await render(rows)).encode()
+            chunk = "".join(line(item) for item in await render(rows)).encode()
             if len(rows) < BATCH:
+                yield chunk
                 return
             position = tuple(key_of(rows[-1]))
+            # A page holds up to 10,000 rows: let the session forget the rendered ones (read only).
+            session.expunge_all()
+            yield chunk
 
     return StreamingResponse(body(), media_type=MEDIA_TYPE, headers=headers)
 

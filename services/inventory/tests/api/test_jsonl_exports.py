@@ -82,6 +82,10 @@ async def test_paging_2500_spools_by_1000_gives_each_once_in_order_while_rows_ar
     assert len(seen) == len(set(seen))  # nothing twice
     assert seen == [*expected, late["id"]]  # every row, in order; the new one at the end
     assert early["id"] not in seen  # before the cursor when it was inserted: not in a later page
+    # one page larger than a database read (1,000 rows): read in batches, still in order, ends the walk
+    whole = await client.get(f"{EXPORT}/spools.jsonl?limit=5000", headers=a.headers())
+    assert [s["id"] for s in _lines(whole)] == [early["id"], *expected, late["id"]]
+    assert "x-next-cursor" not in whole.headers
 
     # another tenant sees only its own spools, with or without A's cursor
     own = _lines(await client.get(f"{EXPORT}/spools.jsonl", headers=b.headers(Role.viewer)))
