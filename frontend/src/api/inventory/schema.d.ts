@@ -677,7 +677,8 @@ export interface paths {
         /** Find Filaments */
         get: operations["spoolman-compat-find_filaments"];
         put?: never;
-        post?: never;
+        /** Create Filament */
+        post: operations["spoolman-compat-create_filament"];
         delete?: never;
         options?: never;
         head?: never;
@@ -695,10 +696,15 @@ export interface paths {
         get: operations["spoolman-compat-get_filament"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Delete Filament
+         * @description Admin+, as deleting a filament type is; 409 IN_USE while spools use it.
+         */
+        delete: operations["spoolman-compat-delete_filament"];
         options?: never;
         head?: never;
-        patch?: never;
+        /** Update Filament */
+        patch: operations["spoolman-compat-update_filament"];
         trace?: never;
     };
     "/compat/spoolman/api/v1/health": {
@@ -1660,6 +1666,49 @@ export interface components {
             vendor?: components["schemas"]["SpoolmanVendor"] | null;
             /** Weight */
             weight?: number | null;
+        };
+        /**
+         * SpoolmanFilamentCreate
+         * @description A filament type: ``name`` is its colour name, ``vendor_id`` an existing vendor (brand), ``material``
+         *     the code of one of the shop's material types. Price, weights, article number and comment are ignored
+         *     (our filament types do not hold them).
+         */
+        SpoolmanFilamentCreate: {
+            /** Color Hex */
+            color_hex?: string | null;
+            /** Density */
+            density?: number | string | null;
+            /** Diameter */
+            diameter?: number | string | null;
+            /** Material */
+            material?: string | null;
+            /** Name */
+            name?: string | null;
+            /** Settings Bed Temp */
+            settings_bed_temp?: number | null;
+            /** Settings Extruder Temp */
+            settings_extruder_temp?: number | null;
+            /** Vendor Id */
+            vendor_id?: number | null;
+        };
+        /** SpoolmanFilamentUpdate */
+        SpoolmanFilamentUpdate: {
+            /** Color Hex */
+            color_hex?: string | null;
+            /** Density */
+            density?: number | string | null;
+            /** Diameter */
+            diameter?: number | string | null;
+            /** Material */
+            material?: string | null;
+            /** Name */
+            name?: string | null;
+            /** Settings Bed Temp */
+            settings_bed_temp?: number | null;
+            /** Settings Extruder Temp */
+            settings_extruder_temp?: number | null;
+            /** Vendor Id */
+            vendor_id?: number | null;
         };
         /** SpoolmanHealth */
         SpoolmanHealth: {
@@ -3744,6 +3793,42 @@ export interface operations {
             };
         };
     };
+    "spoolman-compat-create_filament": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body within 24 h return the first answer and do nothing again; the same key with another body is refused (422). */
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SpoolmanFilamentCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpoolmanFilament"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     "spoolman-compat-get_filament": {
         parameters: {
             query?: never;
@@ -3754,6 +3839,72 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpoolmanFilament"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "spoolman-compat-delete_filament": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                filament_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpoolmanMessage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "spoolman-compat-update_filament": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                filament_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SpoolmanFilamentUpdate"];
+            };
+        };
         responses: {
             /** @description Successful Response */
             200: {

@@ -330,3 +330,64 @@ async def test_filaments_and_vendors(client: httpx.AsyncClient, api: Any, shop: 
     prusament = mapping.vendor_id("Prusament")
     by_vendor = await _get(client, shop, "/filament", **{"vendor.id": str(prusament)}, sort="name:desc")
     assert [f["name"] for f in by_vendor.json()] == ["White", "Black"]
+
+
+async def test_create_patch_and_delete_a_filament(client: httpx.AsyncClient, api: Any, shop: Any) -> None:
+    await api.filament_type(shop, brand="Polymaker", color_name="Red")
+    vendor = (await _get(client, shop, "/vendor")).json()[0]
+    body = {
+        "name": "Teal",
+        "vendor_id": vendor["id"],
+        "material": "petg",
+        "density": 1.27,
+        "diameter": 1.75,
+        "color_hex": "00808080",
+        "settings_extruder_temp": 240,
+        "weight": 1000,  # Spoolman's; our filament types hold no weight: ignored
+    }
+    created = await client.post(f"{BASE}/filament", json=body, headers=shop.headers())
+    assert created.status_code == 200, created.text
+    filament = created.json()
+    assert (filament["name"], filament["material"], filament["color_hex"]) == ("Teal", "PETG", "008080")
+    assert (filament["density"], filament["diameter"], filament["settings_extruder_temp"]) == (
+        1.27,
+        1.75,
+        240,
+    )
+    assert filament["vendor"]["id"] == vendor["id"]
+    assert (await _get(client, shop, f"/filament/{filament['id']}")).json() == filament
+    native = await client.get("/api/v1/filament-types?limit=200", headers=shop.headers())
+    assert {(t["brand"], t["color_name"]) for t in native.json()["items"]} == {
+        ("Polymaker", "Red"),
+        ("Polymaker", "Teal"),
+    }
+
+    for missing in ("name", "vendor_id", "material"):
+        partial = {k: v for k, v in body.items() if k != missing}
+        api.error(await client.post(f"{BASE}/filament", json=partial, headers=shop.headers()), 400)
+    unknown = {**body, "name": "Other", "material": "unobtainium"}
+    api.error(
+        await client.post(f"{BASE}/filament", json=unknown, headers=shop.headers()), 400, "UNKNOWN_MATERIAL"
+    )
+    api.error(
+        await client.post(f"{BASE}/filament", json={**body, "vendor_id": 1}, headers=shop.headers()), 404
+    )
+
+    url = f"{BASE}/filament/{filament['id']}"
+    patched = await client.patch(
+        url, json={"name": "Deep Teal", "color_hex": None, "settings_bed_temp": 80}, headers=shop.headers()
+    )
+    assert patched.status_code == 200, patched.text
+    assert (patched.json()["name"], patched.json()["settings_bed_temp"]) == ("Deep Teal", 80)
+    assert "color_hex" not in patched.json()
+    api.error(await client.patch(url, json={"material": None}, headers=shop.headers()), 400)
+
+    await client.post(
+        f"{BASE}/spool", json={"filament_id": filament["id"], "initial_weight": 1000}, headers=shop.headers()
+    )
+    api.error(await client.delete(url, headers=shop.headers(Role.admin)), 409, "IN_USE")
+    api.error(await client.delete(url, headers=shop.headers(Role.member)), 403)
+    red = next(f for f in (await _get(client, shop, "/filament")).json() if f["name"] == "Red")
+    deleted = await client.delete(f"{BASE}/filament/{red['id']}", headers=shop.headers(Role.admin))
+    assert deleted.status_code == 200, deleted.text
+    api.error(await _get(client, shop, f"/filament/{red['id']}"), 404)

@@ -119,7 +119,11 @@ class Feed:
             tenant_id = envelope.tenant_id
             if kind is None or not self.hub.listening(tenant_id):
                 return
-            payload = await self._payload(tenant_id, envelope.aggregate_id)
+            try:
+                payload = await self._payload(tenant_id, envelope.aggregate_id)
+            except Exception as exc:  # the database hiccuped: this message is lost, the feed goes on
+                log.warning("spoolman change feed: spool not read; message dropped", exc_info=exc)
+                return
             if payload is None:
                 return
             self.hub.push(

@@ -227,6 +227,19 @@ class CompatRepository:
         )
         return [(f, m) for f, m in (await self.session.execute(stmt)).all()], total
 
+    async def material_by_code(self, tenant_id: uuid.UUID, code: str) -> MaterialType | None:
+        """The shop's material type with this code (any case), else the global one."""
+        stmt = (
+            select(MaterialType)
+            .where(
+                func.upper(MaterialType.code) == code.strip().upper(),
+                or_(MaterialType.tenant_id == tenant_id, MaterialType.tenant_id.is_(None)),
+            )
+            .order_by(MaterialType.tenant_id.is_(None))
+            .limit(1)
+        )
+        return (await self.session.execute(stmt)).scalar_one_or_none()
+
     async def brands(self, tenant_id: uuid.UUID) -> list[tuple[str, datetime]]:
         """Every brand spelling of the tenant's filament types with its first type's creation time."""
         stmt = (

@@ -12,7 +12,7 @@ from typing import Annotated
 from batchivo_common.errors import BadRequest
 from fastapi import APIRouter, Depends, Query, Response, WebSocket
 
-from batchivo_inventory.deps import Idempotent, MemberDep, SpoolServiceDep, ViewerDep
+from batchivo_inventory.deps import AdminDep, Idempotent, MemberDep, SpoolServiceDep, ViewerDep
 from batchivo_inventory.spoolman_compat import live, mapping, present, schemas
 from batchivo_inventory.spoolman_compat.mapping import QueryError, SortKey
 from batchivo_inventory.spoolman_compat.repository import (
@@ -195,6 +195,29 @@ async def get_filament(
     principal: ViewerDep, filament_id: int, service: ServiceDep
 ) -> schemas.SpoolmanFilament:
     return await service.filament(principal, filament_id)
+
+
+@router.post("/filament", response_model_exclude_none=True, dependencies=[Idempotent])
+async def create_filament(
+    principal: MemberDep, body: schemas.SpoolmanFilamentCreate, service: ServiceDep
+) -> schemas.SpoolmanFilament:
+    return await service.create_filament(principal, body)
+
+
+@router.patch("/filament/{filament_id}", response_model_exclude_none=True)
+async def update_filament(
+    principal: MemberDep, filament_id: int, body: schemas.SpoolmanFilamentUpdate, service: ServiceDep
+) -> schemas.SpoolmanFilament:
+    return await service.update_filament(principal, filament_id, body)
+
+
+@router.delete("/filament/{filament_id}")
+async def delete_filament(
+    principal: AdminDep, filament_id: int, service: ServiceDep
+) -> schemas.SpoolmanMessage:
+    """Admin+, as deleting a filament type is; 409 IN_USE while spools use it."""
+    await service.delete_filament(principal, filament_id)
+    return schemas.SpoolmanMessage(message="Success!")
 
 
 VENDOR_SORTS = frozenset({"id", "name", "registered"})

@@ -11,6 +11,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from batchivo_inventory.materials.schemas import ColorName, Density, Diameter, Temperature
+
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
 Comment = Annotated[str, StringConstraints(max_length=2000)]
 #: Grams a client may send (Spoolman allows any non-negative float; we cap at the ledger's 100 kg).
@@ -130,3 +132,22 @@ class SpoolmanSpoolMeasure(_Body):
     """The gross weight of the spool on a scale (filament and empty spool), in grams."""
 
     weight: InGrams
+
+
+class SpoolmanFilamentCreate(_Body):
+    """A filament type: ``name`` is its colour name, ``vendor_id`` an existing vendor (brand), ``material``
+    the code of one of the shop's material types. Price, weights, article number and comment are ignored
+    (our filament types do not hold them)."""
+
+    name: ColorName | None = None
+    vendor_id: int | None = None
+    material: Annotated[str, StringConstraints(strip_whitespace=True, max_length=32)] | None = None
+    density: Density | None = None
+    diameter: Diameter | None = None
+    color_hex: Annotated[str, StringConstraints(max_length=9)] | None = None
+    settings_extruder_temp: Temperature | None = None
+    settings_bed_temp: Temperature | None = None
+
+
+class SpoolmanFilamentUpdate(SpoolmanFilamentCreate):
+    pass

@@ -15,7 +15,9 @@ from batchivo_common.auth.tokens import Principal
 from batchivo_common.errors import BadRequest, NotFound
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from batchivo_inventory.materials import rules as rules_materials
 from batchivo_inventory.materials.models import FilamentType, MaterialType
+from batchivo_inventory.materials.service import FilamentTypeService
 from batchivo_inventory.spoolman_compat import mapping, present, schemas
 from batchivo_inventory.spoolman_compat.mapping import SortKey
 from batchivo_inventory.spoolman_compat.repository import CompatRepository, FilamentQuery, SpoolQuery
@@ -94,6 +96,76 @@ class SpoolmanService:
         row = await self._filament_row(principal, number)
         registered = await self._registered(principal)
         return present.filament_out(row[0], row[1], registered.get(mapping.vendor_id(row[0].brand)))
+
+    async def create_filament(
+        self, principal: Principal, body: schemas.SpoolmanFilamentCreate
+    ) -> schemas.SpoolmanFilament:
+        for name in ("name", "vendor_id", "material"):
+            if getattr(body, name) is None:
+                raise BadRequest(
+                    f"{name} is required: a Batchivo filament type has a colour, brand and material"
+                )
+        fields = await self._filament_fields(principal, body, body.model_fields_set)
+        fields.setdefault("diameter_mm", Decimal(rules_materials.DEFAULT_DIAMETER_MM))
+        fields["min_stock_grams"] = Decimal(0)  # no minimum, as the native create's default
+        view = await FilamentTypeService(self.session).create(principal, fields)
+        return await self.filament(principal, view.filament.spoolman_id)
+
+    async def update_filament(
+        self, principal: Principal, number: int, body: schemas.SpoolmanFilamentUpdate
+    ) -> schemas.SpoolmanFilament:
+        filament_uuid = await self.repo.filament_uuid(principal.tenant_id, number)
+        if filament_uuid is None:
+            raise NotFound("Filament not found")
+        sent = body.model_fields_set
+        for name in ("name", "vendor_id", "material", "diameter"):
+            if name in sent and getattr(body, name) is None:
+                raise BadRequest(f"{name} cannot be unset")
+        changes = await self._filament_fields(principal, body, sent)
+        if changes:
+            await FilamentTypeService(self.session).update(principal, filament_uuid, changes)
+        return await self.filament(principal, number)
+
+    async def delete_filament(self, principal: Principal, number: int) -> None:
+        """Refused (409 IN_USE) while spools use the type, as Spoolman refuses it."""
+        filament_uuid = await self.repo.filament_uuid(principal.tenant_id, number)
+        if filament_uuid is None:
+            raise NotFound("Filament not found")
+        await FilamentTypeService(self.session).delete(principal, filament_uuid)
+
+    async def _filament_fields(
+        self, principal: Principal, body: schemas.SpoolmanFilamentCreate, sent: set[str]
+    ) -> dict[str, Any]:
+        """Our filament type's fields from the Spoolman fields sent (renamed and resolved)."""
+        fields: dict[str, Any] = {}
+        if body.vendor_id is not None:
+            fields["brand"] = (await self.vendor(principal, body.vendor_id)).name
+        if body.material is not None:
+            material = await self.repo.material_by_code(principal.tenant_id, body.material)
+            if material is None:
+                raise BadRequest(
+                    f"Unknown material {body.material!r}: use the code of one of the shop's material types",
+                    code="UNKNOWN_MATERIAL",
+                )
+            fields["material_type_id"] = material.id
+        if body.name is not None:
+            fields["color_name"] = body.name
+        if body.diameter is not None:
+            fields["diameter_mm"] = body.diameter
+        renames = {
+            "density": "density",
+            "settings_extruder_temp": "extruder_temp",
+            "settings_bed_temp": "bed_temp",
+        }
+        for theirs, ours in renames.items():
+            if theirs in sent:
+                fields[ours] = getattr(body, theirs)
+        if "color_hex" in sent:
+            try:
+                fields["color_hex"] = mapping.color_in(body.color_hex)
+            except mapping.QueryError as exc:
+                raise BadRequest(str(exc), code="VALIDATION_ERROR") from None
+        return fields
 
     async def _filament_row(self, principal: Principal, number: int) -> tuple[FilamentType, MaterialType]:
         rows, _ = await self.repo.filaments(
