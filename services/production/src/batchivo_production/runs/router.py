@@ -31,7 +31,7 @@ from batchivo_production.runs.schemas import (
 router = APIRouter(prefix="/production-runs", tags=["production-runs"], route_class=ETagRoute)
 
 # A run's items and material lines are part of it: their PATCHes are guarded by the run's ETag.
-RunTag = Annotated[None, tagged(ProductionRun.__table__, "run_id")]
+RunTag = Annotated[None, tagged(ProductionRun, "run_id")]
 RunIfMatch = Annotated[None, versioned(ProductionRun.__table__, "run_id")]
 
 
