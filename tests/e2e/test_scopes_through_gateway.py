@@ -84,3 +84,26 @@ async def test_an_inventory_key_writes_inventory_only(gateway: httpx.AsyncClient
     # Nothing reached the catalog or production: they are still empty.
     assert (await gateway.get("/api/v1/models", headers=owner)).json()["total"] == 0
     assert (await gateway.get("/api/v1/printers", headers=owner)).json()["total"] == 0
+
+
+async def test_etag_and_if_match_pass_through_the_gateway(gateway: httpx.AsyncClient) -> None:
+    owner = await owner_headers(gateway)
+    writer = await key(gateway, owner, ["inventory:write"])
+    created = await gateway.post("/api/v1/locations", json={"name": "Shelf A"}, headers=writer)
+    assert created.status_code == 201, created.text
+    url = f"/api/v1/locations/{created.json()['id']}"
+    read = await gateway.get(url, headers=writer)
+    tag = read.headers["etag"]
+
+    # The person edits first; the partner's PATCH, sent with the tag it read, is refused and changes nothing.
+    edited = await gateway.patch(url, json={"description": "by the door"}, headers={**owner, "If-Match": tag})
+    assert edited.status_code == 200, edited.text
+    assert edited.headers["etag"] != tag
+    stale = await gateway.patch(url, json={"description": "lost"}, headers={**writer, "If-Match": tag})
+    assert_error(stale, 412, "PRECONDITION_FAILED")
+    assert stale.headers["etag"] == edited.headers["etag"]
+    assert (await gateway.get(url, headers=writer)).json()["description"] == "by the door"
+    fresh = await gateway.patch(
+        url, json={"description": "by the window"}, headers={**writer, "If-Match": edited.headers["etag"]}
+    )
+    assert fresh.status_code == 200, fresh.text

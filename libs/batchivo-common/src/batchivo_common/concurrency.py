@@ -27,7 +27,8 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Header, Request, Response
 from fastapi.routing import APIRoute
-from sqlalchemy import Column, Table, select, update
+from sqlalchemy import Column, Table, event, select, update
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -123,6 +124,39 @@ async def _version(
     return found
 
 
+_WATCH_KEY = "batchivo.etag_watch"
+_WATCHED: set[type[Any]] = set()
+
+
+class _LoadWatch:
+    """Keeps the version of one ``model`` row as the session loads it (the handler's own read), so the GET's
+    tag costs no statement. The session holds loaded objects weakly (by the time the response is built they
+    may be gone), hence the copy taken at load time by :func:`_on_load`."""
+
+    __slots__ = ("model", "resource_id", "version")
+
+    def __init__(self, model: type[Any], resource_id: Any) -> None:
+        self.model, self.resource_id = model, resource_id
+        self.version: int | None = None
+
+
+def _on_load(instance: Any, context: Any) -> None:
+    """A mapper-level ``load`` listener (registered once per watched class): one dict lookup per loaded
+    object unless its session is watching for it."""
+    watch: _LoadWatch | None = context.session.info.get(_WATCH_KEY)
+    if watch is None or type(instance) is not watch.model:
+        return
+    state = sa_inspect(instance)
+    if state.identity == (watch.resource_id,) and "version" not in state.unloaded:
+        watch.version = instance.version
+
+
+def _watch_loads(model: type[Any]) -> None:
+    if model not in _WATCHED:
+        event.listen(model, "load", _on_load)
+        _WATCHED.add(model)
+
+
 def versioned(
     table: Table,
     id_param: str | None,
@@ -180,25 +214,44 @@ def versioned(
 
 
 def tagged(
-    table: Table,
+    model: type[Any],
     id_param: str | None,
     *,
     id_column: str = "id",
     read_session: bool = False,
     missing_version: int | None = None,
 ) -> Any:
-    """The ``ETag`` of a GET of one resource (see :func:`versioned` for the arguments). ``read_session``:
-    the route's handler reads through ``ReadSessionDep`` (the tag is read in the same transaction).
-    ``missing_version``: the version a row not created yet answers with (1, what ``create_missing`` makes)."""
+    """The ``ETag`` of a GET of one resource of the mapped class ``model`` (see :func:`versioned` for the
+    other arguments). ``read_session``: the route's handler reads through ``ReadSessionDep`` (the tag is
+    read in the same transaction). ``missing_version``: the version a row not created yet answers with (1,
+    what ``create_missing`` makes).
+
+    When the handler loads the row as an object of ``model`` (its primary key is ``id_column``), its version
+    is taken as it loads: a GET sends no statement more. Otherwise the version is
+    selected by ``id_column``. (A PATCH always selects it: a write may have moved it on in SQL.)"""
+    table: Table = model.__table__
     lookup, key, version = _ids(table, id_param, id_column)
+    by_primary_key = [c.name for c in table.primary_key.columns] == [id_column]
+    if by_primary_key:
+        _watch_loads(model)
 
     def register(request: Request, session: AsyncSession, principal: Principal) -> None:
         resource_id = lookup(request, principal)
         if resource_id is None:
             return
 
+        watch: _LoadWatch | None = None
+        if by_primary_key:
+            watch = _LoadWatch(model, resource_id)
+            session.info[_WATCH_KEY] = watch
+
         async def tag() -> str | None:
-            now = await _version(session, key, version, resource_id)
+            now = None
+            if watch is not None:
+                session.info.pop(_WATCH_KEY, None)
+                now = watch.version
+            if now is None:
+                now = await _version(session, key, version, resource_id)
             now = missing_version if now is None else now
             return None if now is None else etag(resource_id, now)
 

@@ -19,7 +19,7 @@ router = APIRouter(prefix="/tenant/members", tags=["members"], route_class=ETagR
 
 # A membership is found by its person within the caller's tenant (RLS); the member service keeps no
 # version, so a PATCH moves it on (docs/api-scopes-etag.md).
-MemberTag = Annotated[None, tagged(Membership.__table__, "user_id", id_column="user_id")]
+MemberTag = Annotated[None, tagged(Membership, "user_id", id_column="user_id")]
 MemberIfMatch = Annotated[None, versioned(Membership.__table__, "user_id", id_column="user_id", bump=True)]
 
 SortQuery = Annotated[

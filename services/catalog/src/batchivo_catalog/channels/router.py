@@ -17,7 +17,7 @@ from batchivo_catalog.deps import AdminDep, ChannelServiceDep, Idempotent, Viewe
 router = APIRouter(prefix="/sales-channels", tags=["sales-channels"], route_class=ETagRoute)
 
 # The channel service keeps no version: a PATCH moves it on (docs/api-scopes-etag.md).
-ChannelTag = Annotated[None, tagged(SalesChannel.__table__, "channel_id")]
+ChannelTag = Annotated[None, tagged(SalesChannel, "channel_id")]
 ChannelIfMatch = Annotated[None, versioned(SalesChannel.__table__, "channel_id", bump=True)]
 
 

@@ -33,7 +33,7 @@ router = APIRouter(prefix="/products/{product_id}/images", tags=["product-images
 
 # An image's description (GET/PATCH of its JSON) has a version, moved on by each PATCH; its content and
 # thumbnail keep their own ETag, the SHA-256 of the bytes (docs/api-scopes-etag.md).
-ImageTag = Annotated[None, tagged(ProductImage.__table__, "image_id")]
+ImageTag = Annotated[None, tagged(ProductImage, "image_id")]
 ImageIfMatch = Annotated[None, versioned(ProductImage.__table__, "image_id", bump=True)]
 
 #: The path pattern of the upload route, for its larger body limit (``create_service_app``).

@@ -16,7 +16,7 @@ router = APIRouter(prefix="/catalog", tags=["catalog"], route_class=ETagRoute)
 # One settings row per tenant, created by its first change (until then it reads as version 1, its
 # defaults); the service keeps no version, so a PATCH moves it on (docs/api-scopes-etag.md).
 _SETTINGS = CatalogSettingsRow.__table__
-SettingsTag = Annotated[None, tagged(_SETTINGS, None, id_column="tenant_id", missing_version=1)]
+SettingsTag = Annotated[None, tagged(CatalogSettingsRow, None, id_column="tenant_id", missing_version=1)]
 SettingsIfMatch = Annotated[
     None, versioned(_SETTINGS, None, id_column="tenant_id", bump=True, create_missing=True)
 ]

@@ -33,7 +33,7 @@ router = APIRouter(prefix="/models", tags=["models"], route_class=ETagRoute)
 
 # A model's material and component lines are part of it: their PATCHes (and the BOM's PUT) are guarded by
 # the model's ETag.
-ModelTag = Annotated[None, tagged(Model.__table__, "model_id")]
+ModelTag = Annotated[None, tagged(Model, "model_id")]
 ModelIfMatch = Annotated[None, versioned(Model.__table__, "model_id")]
 
 

@@ -35,7 +35,7 @@ from batchivo_catalog.products.service import ProductView
 
 router = APIRouter(prefix="/products", tags=["products"], route_class=ETagRoute)
 
-ProductTag = Annotated[None, tagged(Product.__table__, "product_id", read_session=True)]
+ProductTag = Annotated[None, tagged(Product, "product_id", read_session=True)]
 ProductIfMatch = Annotated[None, versioned(Product.__table__, "product_id")]
 sku_router = APIRouter(prefix="/catalog", tags=["catalog"])
 

@@ -32,7 +32,7 @@ from batchivo_inventory.spools.router import spool_read
 locations_router = APIRouter(prefix="/locations", tags=["locations"], route_class=ETagRoute)
 spool_moves_router = APIRouter(prefix="/spools", tags=["spools"])
 
-LocationTag = Annotated[None, tagged(Location.__table__, "location_id")]
+LocationTag = Annotated[None, tagged(Location, "location_id")]
 LocationIfMatch = Annotated[None, versioned(Location.__table__, "location_id")]
 
 

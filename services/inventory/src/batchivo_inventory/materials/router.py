@@ -37,9 +37,9 @@ materials_router = APIRouter(prefix="/material-types", tags=["material-types"], 
 filaments_router = APIRouter(prefix="/filament-types", tags=["filament-types"], route_class=ETagRoute)
 
 # A material type's service keeps no version: a PATCH moves it on (docs/api-scopes-etag.md).
-MaterialTypeTag = Annotated[None, tagged(MaterialType.__table__, "material_type_id")]
+MaterialTypeTag = Annotated[None, tagged(MaterialType, "material_type_id")]
 MaterialTypeIfMatch = Annotated[None, versioned(MaterialType.__table__, "material_type_id", bump=True)]
-FilamentTypeTag = Annotated[None, tagged(FilamentType.__table__, "filament_type_id")]
+FilamentTypeTag = Annotated[None, tagged(FilamentType, "filament_type_id")]
 FilamentTypeIfMatch = Annotated[None, versioned(FilamentType.__table__, "filament_type_id")]
 
 MaterialSort = Annotated[

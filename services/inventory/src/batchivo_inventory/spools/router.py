@@ -30,7 +30,7 @@ from batchivo_inventory.spools.schemas import (
 
 router = APIRouter(prefix="/spools", tags=["spools"], route_class=ETagRoute)
 
-SpoolTag = Annotated[None, tagged(Spool.__table__, "spool_id")]
+SpoolTag = Annotated[None, tagged(Spool, "spool_id")]
 SpoolIfMatch = Annotated[None, versioned(Spool.__table__, "spool_id")]
 
 SortQuery = Annotated[

@@ -37,7 +37,7 @@ router = APIRouter(prefix="/production-runs", tags=["production-runs"], route_cl
 export_router = APIRouter(prefix="/production/export", tags=["production-runs"])
 
 # A run's items and material lines are part of it: their PATCHes are guarded by the run's ETag.
-RunTag = Annotated[None, tagged(ProductionRun.__table__, "run_id")]
+RunTag = Annotated[None, tagged(ProductionRun, "run_id")]
 RunIfMatch = Annotated[None, versioned(ProductionRun.__table__, "run_id")]
 
 
