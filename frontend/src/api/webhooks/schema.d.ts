@@ -549,7 +549,10 @@ export interface operations {
     "webhooks-update_endpoint": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The ETag of your last read (or *): the change applies only if the resource is still at that version, else 412 PRECONDITION_FAILED. Send it to never overwrite another change. */
+                "If-Match"?: string | null;
+            };
             path: {
                 endpoint_id: string;
             };

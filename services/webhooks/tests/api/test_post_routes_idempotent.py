@@ -9,7 +9,7 @@ from fastapi import FastAPI
 #: A replay would have to keep the answer, and these answers carry a secret shown once (ADR 0019).
 EXEMPT: dict[str, str] = {
     "POST /api/v1/webhooks/endpoints": "the answer holds the signing secret, shown once",
-    "POST /api/v1/webhooks/endpoints/{endpoint_id}/rotate-secret": "the answer holds the new secret, shown once",
+    "POST /api/v1/webhooks/endpoints/{endpoint_id}/rotate-secret": "the answer holds the new secret",
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
+from batchivo_common.concurrency import ETagRoute, tagged, versioned
 from batchivo_common.pagination import PageParamsDep
 from fastapi import APIRouter, Query, Response, status
 
@@ -20,9 +21,14 @@ from batchivo_webhooks.endpoints.schemas import (
     EventTypeRead,
     SecretRotated,
 )
+from batchivo_webhooks.models import Endpoint
 from batchivo_webhooks.rules import Status
 
-router = APIRouter(tags=["webhooks"])
+router = APIRouter(tags=["webhooks"], route_class=ETagRoute)
+
+# ETag = the endpoint's version; a PATCH with a stale If-Match is 412 and changes nothing (docs/api.md).
+EndpointTag = Annotated[None, tagged(Endpoint, "endpoint_id", read_session=True)]
+EndpointIfMatch = Annotated[None, versioned(Endpoint.__table__, "endpoint_id")]
 
 
 @router.get("/event-types")
@@ -59,14 +65,18 @@ async def create_endpoint(
 
 @router.get("/endpoints/{endpoint_id}")
 async def get_endpoint(
-    principal: AdminDep, endpoint_id: uuid.UUID, service: ReadEndpointServiceDep
+    principal: AdminDep, _etag: EndpointTag, endpoint_id: uuid.UUID, service: ReadEndpointServiceDep
 ) -> EndpointRead:
     return EndpointRead.model_validate(await service.own(principal.tenant_id, endpoint_id))
 
 
 @router.patch("/endpoints/{endpoint_id}")
 async def update_endpoint(
-    principal: AdminDep, endpoint_id: uuid.UUID, body: EndpointUpdate, service: EndpointServiceDep
+    principal: AdminDep,
+    _if_match: EndpointIfMatch,
+    endpoint_id: uuid.UUID,
+    body: EndpointUpdate,
+    service: EndpointServiceDep,
 ) -> EndpointRead:
     """Re-activating (``active: true``) clears ``disabled_at``, ``disabled_reason`` and ``failing_since``."""
     return EndpointRead.model_validate(await service.update(principal, endpoint_id, body.changes()))
