@@ -14,7 +14,9 @@ deleted while it streams: every row that exists throughout the paging is handed 
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from fastapi import Request
@@ -72,6 +74,15 @@ def next_link(request: Request, cursor: str) -> str:
     return f'<{url.path}?{url.query}>; rel="next"'
 
 
+#: The key types of the usual export order, ``(created_at, id)``.
+CREATED_THEN_ID: KeyTypes = (datetime, uuid.UUID)
+
+
+def created_then_id(row: Any) -> tuple[CursorValue, ...]:
+    """A row's values of the usual export order."""
+    return (row.created_at, row.id)
+
+
 async def keyset_ndjson(
     session: AsyncSession,
     request: Request,
@@ -79,17 +90,18 @@ async def keyset_ndjson(
     kind: str,
     query: Select[Any],
     key: Sequence[KeyColumn],
-    key_types: KeyTypes,
-    key_of: Callable[[Any], Sequence[CursorValue]],
     params: ExportParams,
     render: Render,
     filename: str,
+    key_types: KeyTypes = CREATED_THEN_ID,
+    key_of: Callable[[Any], Sequence[CursorValue]] = created_then_id,
 ) -> StreamingResponse:
     """One page of ``query`` (a select of one ORM entity, already filtered) as JSON Lines.
 
     ``key`` are the sort columns ending with the unique ``id`` (NOT NULL, ideally indexed with the tenant),
-    ``key_types`` their Python types, ``key_of(row)`` a row's values of them; ``kind`` names the export in
-    its cursors. ``session`` must live until the body is sent (``ReadSessionDep``).
+    ``key_types`` their Python types, ``key_of(row)`` a row's values of them (by default every export's
+    order: ``created_at`` then ``id``); ``kind`` names the export in its cursors. ``session`` must live
+    until the body is sent (``ReadSessionDep``).
     """
     start = decode_cursor(params.cursor, kind, key_types) if params.cursor is not None else None
     bounds = query.with_only_columns(*key)

@@ -7,9 +7,6 @@ is in ``X-Next-Cursor`` and ``Link`` (``batchivo_common.ndjson``).
 
 from __future__ import annotations
 
-import uuid
-from datetime import datetime
-
 from batchivo_common import ndjson
 from batchivo_common.cursor import ExportParamsDep
 from batchivo_common.db.session import ReadSessionDep
@@ -46,8 +43,6 @@ async def export_models_jsonl(
         kind="catalog.models",
         query=service.export_query(principal),
         key=MODEL_EXPORT_KEY,
-        key_types=(datetime, uuid.UUID),
-        key_of=lambda model: (model.created_at, model.id),
         params=page,
         render=render,
         filename="models.jsonl",
@@ -71,8 +66,6 @@ async def export_products_jsonl(
         kind="catalog.products",
         query=service.export_query(principal),
         key=PRODUCT_EXPORT_KEY,
-        key_types=(datetime, uuid.UUID),
-        key_of=lambda product: (product.created_at, product.id),
         params=page,
         render=render,
         filename="products.jsonl",

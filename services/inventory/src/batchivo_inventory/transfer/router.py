@@ -9,7 +9,6 @@ under ``report``; a Spoolman import skips (and reports) the spools it cannot tak
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any
@@ -184,8 +183,6 @@ async def export_spools_jsonl(
         kind="inventory.spools",
         query=await service.export_query(principal, filters),
         key=SPOOL_EXPORT_KEY,
-        key_types=(datetime, uuid.UUID),
-        key_of=lambda spool: (spool.created_at, spool.id),
         params=page,
         render=render,
         filename="spools.jsonl",
@@ -209,8 +206,6 @@ async def export_filament_types_jsonl(
         kind="inventory.filament_types",
         query=service.export_query(principal),
         key=FILAMENT_EXPORT_KEY,
-        key_types=(datetime, uuid.UUID),
-        key_of=lambda filament: (filament.created_at, filament.id),
         params=page,
         render=render,
         filename="filament-types.jsonl",

@@ -4,7 +4,7 @@ way the status changes)."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated
 
 from batchivo_common import ndjson
@@ -216,8 +216,6 @@ async def export_runs_jsonl(
         kind="production.runs",
         query=query,
         key=EXPORT_KEY,
-        key_types=(datetime, uuid.UUID),
-        key_of=lambda run: (run.created_at, run.id),
         params=page,
         render=render,
         filename="runs.jsonl",
