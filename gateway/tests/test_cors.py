@@ -62,7 +62,7 @@ async def test_a_listed_origin_gets_cors_with_credentials(
     allowed_headers = pre.headers["access-control-allow-headers"].lower()
     assert "authorization" in allowed_headers and "content-type" in allowed_headers
     assert "idempotency-key" in allowed_headers  # POST actions take one (docs/adr/0011-idempotency-keys.md)
-    assert "if-match" in allowed_headers  # a PATCH refuses a lost update with it (docs/api-scopes-etag.md)
+    assert "if-match" in allowed_headers  # a PATCH refuses a lost update with it (docs/api.md)
     assert int(pre.headers["access-control-max-age"]) == 600
     assert "Origin" in pre.headers["vary"]
     assert upstream_state.echoes == []  # the preflight never reached a service

@@ -1,6 +1,6 @@
 """API-key scopes end to end: keys created through the gateway, exchanged by it, refused a write outside
 their scopes (403 INSUFFICIENT_SCOPE) by the gateway and the services, reading everywhere
-(docs/api-scopes-etag.md)."""
+(docs/api.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-/** API-key scopes (docs/api-scopes-etag.md), mirrored from batchivo_common.auth.scopes so the form offers only what the API accepts. */
+/** API-key scopes (docs/api.md), mirrored from batchivo_common.auth.scopes so the form offers only what the API accepts. */
 import { hasRole, type Role } from "@/lib/roles";
 import type { AuthSchemas } from "@/lib/api";
 

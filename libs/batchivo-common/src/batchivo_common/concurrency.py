@@ -1,4 +1,4 @@
-"""ETag / If-Match: a PATCH that would overwrite somebody else's change is refused (docs/api-scopes-etag.md).
+"""ETag / If-Match: a PATCH that would overwrite somebody else's change is refused (docs/api.md).
 
 - The ETag of a resource is strong, ``"<id>-<version>"``: its id and the version column of the aggregate it
   belongs to (a run's item or material line answers with, and is guarded by, its run's tag). The version

@@ -1,4 +1,4 @@
-"""auth: API keys get scopes (docs/api-scopes-etag.md).
+"""auth: API keys get scopes (docs/api.md).
 
 Revision ID: 0004_api_key_scopes
 Revises: 0003_messaging_hardening

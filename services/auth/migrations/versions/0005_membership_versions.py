@@ -3,7 +3,7 @@
 Revision ID: 0005_membership_versions
 Revises: 0004_api_key_scopes
 
-Hand-written and reviewed (docs/api-scopes-etag.md). ``memberships.version integer NOT NULL DEFAULT 1``:
+Hand-written and reviewed (docs/api.md). ``memberships.version integer NOT NULL DEFAULT 1``:
 every existing membership starts at 1; a PATCH (a role change) moves it on in its transaction. A constant
 default rewrites nothing (PostgreSQL ≥ 11). Grants are table-wide for the app role and RLS is unchanged;
 the lookup role's column grants do not include it (the login lookup never reads it).

@@ -139,7 +139,7 @@ async def test_an_api_key_token_cannot_mint_credentials(client: httpx.AsyncClien
     token = (await client.post(EXCHANGE, json={"key": created["key"]})).json()["access_token"]
     headers = api.bearer(token)
 
-    # No scope allows a change in the auth service (docs/api-scopes-etag.md), even an owner key's.
+    # No scope allows a change in the auth service (docs/api.md), even an owner key's.
     api.error(
         await client.post(KEYS, json={"name": "x", "role": "viewer"}, headers=headers),
         403,

@@ -1,4 +1,4 @@
-"""ETag / If-Match on every PATCH of the auth service (docs/api-scopes-etag.md): a member's role. The PATCH
+"""ETag / If-Match on every PATCH of the auth service (docs/api.md): a member's role. The PATCH
 routes come from the OpenAPI, so a new one fails here until it is guarded and has a case."""
 
 from __future__ import annotations

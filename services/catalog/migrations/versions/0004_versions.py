@@ -3,7 +3,7 @@
 Revision ID: 0004_versions
 Revises: 0003_product_images
 
-Hand-written and reviewed (docs/api-scopes-etag.md). ``version integer NOT NULL DEFAULT 1`` on
+Hand-written and reviewed (docs/api.md). ``version integer NOT NULL DEFAULT 1`` on
 ``sales_channels``, ``product_images`` and ``catalog_settings``: every existing row starts at 1 and a PATCH
 moves it on in its transaction. A constant default rewrites nothing (PostgreSQL ≥ 11); grants are
 table-wide and RLS is unchanged. (Models and products already have theirs.)

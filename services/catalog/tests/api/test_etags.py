@@ -1,4 +1,4 @@
-"""ETag / If-Match on every PATCH of the catalog service (docs/api-scopes-etag.md): a model's material and
+"""ETag / If-Match on every PATCH of the catalog service (docs/api.md): a model's material and
 component lines are guarded by the model's ETag. The PATCH routes come from the OpenAPI, so a new one
 fails here until it is guarded and has a case."""
 

@@ -3,7 +3,7 @@
 Revision ID: 0012_material_type_versions
 Revises: 0011_spool_list_scale
 
-Hand-written and reviewed (docs/api-scopes-etag.md). ``material_types.version integer NOT NULL DEFAULT 1``:
+Hand-written and reviewed (docs/api.md). ``material_types.version integer NOT NULL DEFAULT 1``:
 every existing row (global or a tenant's) starts at 1; a PATCH moves it on in its transaction. Adding a
 column with a constant default rewrites nothing (PostgreSQL ≥ 11). Grants are table-wide and RLS is
 unchanged, so the app role reads and updates it like the other columns.

@@ -1,4 +1,4 @@
-"""ETag / If-Match on every PATCH of the inventory service (docs/api-scopes-etag.md): the PATCH routes come
+"""ETag / If-Match on every PATCH of the inventory service (docs/api.md): the PATCH routes come
 from the OpenAPI, so a new one fails here until it is guarded and has a case."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""API-key scopes on every route of the inventory service (docs/api-scopes-etag.md): a read-only key is
+"""API-key scopes on every route of the inventory service (docs/api.md): a read-only key is
 refused every write with 403 INSUFFICIENT_SCOPE and reads; only ``inventory:write`` lets a key write here."""
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Revision ID: 0002_printer_versions
 Revises: 0001_production
 
-Hand-written and reviewed (docs/api-scopes-etag.md). ``printers.version integer NOT NULL DEFAULT 1``: every
+Hand-written and reviewed (docs/api.md). ``printers.version integer NOT NULL DEFAULT 1``: every
 existing printer starts at 1; a PATCH moves it on in its transaction. A constant default rewrites nothing
 (PostgreSQL ≥ 11); grants are table-wide and RLS is unchanged.
 """

@@ -1,4 +1,4 @@
-"""ETag / If-Match on every PATCH of the production service (docs/api-scopes-etag.md): a run's items and
+"""ETag / If-Match on every PATCH of the production service (docs/api.md): a run's items and
 material lines are guarded by the run's ETag. The PATCH routes come from the OpenAPI, so a new one fails
 here until it is guarded and has a case."""
 

@@ -1,4 +1,4 @@
-"""API-key scopes: what a partner key may do on top of its role (docs/api-scopes-etag.md).
+"""API-key scopes: what a partner key may do on top of its role (docs/api.md).
 
 A key carries a set of scopes; the access token the gateway trades it for carries them in the ``scp`` claim,
 and :class:`~batchivo_common.auth.tokens.Principal` exposes them as ``scopes``. A person's token has no

@@ -70,7 +70,7 @@ class Membership(Base):
         Uuid, ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True
     )
     role: Mapped[str] = mapped_column(String(16), nullable=False)
-    #: Moves on with every PATCH (the ETag; docs/api-scopes-etag.md).
+    #: Moves on with every PATCH (the ETag; docs/api.md).
     version: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("1"))
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), nullable=False, server_default=func.now()

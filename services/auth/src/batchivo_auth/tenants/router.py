@@ -18,7 +18,7 @@ from batchivo_auth.tenants.schemas import MEMBER_SORTS, MemberPage, MemberRead, 
 router = APIRouter(prefix="/tenant/members", tags=["members"], route_class=ETagRoute)
 
 # A membership is found by its person within the caller's tenant (RLS); the member service keeps no
-# version, so a PATCH moves it on (docs/api-scopes-etag.md).
+# version, so a PATCH moves it on (docs/api.md).
 MemberTag = Annotated[None, tagged(Membership, "user_id", id_column="user_id")]
 MemberIfMatch = Annotated[None, versioned(Membership.__table__, "user_id", id_column="user_id", bump=True)]
 

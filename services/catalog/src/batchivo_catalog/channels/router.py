@@ -16,7 +16,7 @@ from batchivo_catalog.deps import AdminDep, ChannelServiceDep, Idempotent, Viewe
 
 router = APIRouter(prefix="/sales-channels", tags=["sales-channels"], route_class=ETagRoute)
 
-# The channel service keeps no version: a PATCH moves it on (docs/api-scopes-etag.md).
+# The channel service keeps no version: a PATCH moves it on (docs/api.md).
 ChannelTag = Annotated[None, tagged(SalesChannel, "channel_id")]
 ChannelIfMatch = Annotated[None, versioned(SalesChannel.__table__, "channel_id", bump=True)]
 

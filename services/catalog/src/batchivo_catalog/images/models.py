@@ -54,7 +54,7 @@ class ProductImage(Base):
     alt_text: Mapped[str | None] = mapped_column(String(500))
     position: Mapped[int] = mapped_column(Integer, server_default="0")
     is_primary: Mapped[bool] = mapped_column(Boolean, server_default="false")
-    #: Moves on with every PATCH (the ETag of its description; docs/api-scopes-etag.md).
+    #: Moves on with every PATCH (the ETag of its description; docs/api.md).
     version: Mapped[int] = mapped_column(Integer, server_default="1")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -32,7 +32,7 @@ from batchivo_catalog.images.service import ImageService, etag
 router = APIRouter(prefix="/products/{product_id}/images", tags=["product-images"], route_class=ETagRoute)
 
 # An image's description (GET/PATCH of its JSON) has a version, moved on by each PATCH; its content and
-# thumbnail keep their own ETag, the SHA-256 of the bytes (docs/api-scopes-etag.md).
+# thumbnail keep their own ETag, the SHA-256 of the bytes (docs/api.md).
 ImageTag = Annotated[None, tagged(ProductImage, "image_id")]
 ImageIfMatch = Annotated[None, versioned(ProductImage.__table__, "image_id", bump=True)]
 

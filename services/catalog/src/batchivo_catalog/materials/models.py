@@ -36,6 +36,6 @@ class CatalogSettingsRow(Base):
     labor_rate_per_hour: Mapped[Decimal] = mapped_column(Numeric(10, 2), server_default="10")
     overhead_pct: Mapped[Decimal] = mapped_column(Numeric(5, 2), server_default="0")
     price_multiplier: Mapped[Decimal] = mapped_column(Numeric(6, 3), server_default="2.5")
-    #: Moves on with every PATCH (the ETag; docs/api-scopes-etag.md).
+    #: Moves on with every PATCH (the ETag; docs/api.md).
     version: Mapped[int] = mapped_column(Integer, server_default="1")
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

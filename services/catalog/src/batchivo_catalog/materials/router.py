@@ -14,7 +14,7 @@ from batchivo_catalog.materials.schemas import CatalogSettingsRead, CatalogSetti
 router = APIRouter(prefix="/catalog", tags=["catalog"], route_class=ETagRoute)
 
 # One settings row per tenant, created by its first change (until then it reads as version 1, its
-# defaults); the service keeps no version, so a PATCH moves it on (docs/api-scopes-etag.md).
+# defaults); the service keeps no version, so a PATCH moves it on (docs/api.md).
 _SETTINGS = CatalogSettingsRow.__table__
 SettingsTag = Annotated[None, tagged(CatalogSettingsRow, None, id_column="tenant_id", missing_version=1)]
 SettingsIfMatch = Annotated[

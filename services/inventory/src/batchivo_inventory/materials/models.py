@@ -53,7 +53,7 @@ class MaterialType(Base):
     extruder_temp_min: Mapped[int | None] = mapped_column(Integer)
     extruder_temp_max: Mapped[int | None] = mapped_column(Integer)
     bed_temp: Mapped[int | None] = mapped_column(Integer)
-    #: Moves on with every PATCH (the ETag; docs/api-scopes-etag.md).
+    #: Moves on with every PATCH (the ETag; docs/api.md).
     version: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("1"), default=1)
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), nullable=False, server_default=func.now()

@@ -36,7 +36,7 @@ from batchivo_inventory.money.service import MoneySettings
 materials_router = APIRouter(prefix="/material-types", tags=["material-types"], route_class=ETagRoute)
 filaments_router = APIRouter(prefix="/filament-types", tags=["filament-types"], route_class=ETagRoute)
 
-# A material type's service keeps no version: a PATCH moves it on (docs/api-scopes-etag.md).
+# A material type's service keeps no version: a PATCH moves it on (docs/api.md).
 MaterialTypeTag = Annotated[None, tagged(MaterialType, "material_type_id")]
 MaterialTypeIfMatch = Annotated[None, versioned(MaterialType.__table__, "material_type_id", bump=True)]
 FilamentTypeTag = Annotated[None, tagged(FilamentType, "filament_type_id")]

@@ -37,7 +37,7 @@ class Printer(Base):
     build_volume: Mapped[str | None] = mapped_column(String(50))
     notes: Mapped[str | None] = mapped_column(Text)
     is_active: Mapped[bool] = mapped_column(Boolean, server_default="true")
-    #: Moves on with every PATCH (the ETag; docs/api-scopes-etag.md).
+    #: Moves on with every PATCH (the ETag; docs/api.md).
     version: Mapped[int] = mapped_column(Integer, server_default="1")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -22,7 +22,7 @@ from batchivo_production.printers.schemas import (
 
 router = APIRouter(prefix="/printers", tags=["printers"], route_class=ETagRoute)
 
-# The printer service keeps no version: a PATCH moves it on (docs/api-scopes-etag.md).
+# The printer service keeps no version: a PATCH moves it on (docs/api.md).
 PrinterTag = Annotated[None, tagged(Printer, "printer_id")]
 PrinterIfMatch = Annotated[None, versioned(Printer.__table__, "printer_id", bump=True)]
 

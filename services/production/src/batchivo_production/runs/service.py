@@ -431,7 +431,7 @@ class RunService:
         for name, value in changes.items():
             setattr(run, name, value)
         run.updated_at = func.now()
-        run.version += 1  # every change moves the ETag on (docs/api-scopes-etag.md)
+        run.version += 1  # every change moves the ETag on (docs/api.md)
         return await self.view(principal.tenant_id, run)
 
     async def delete(self, principal: Principal, run_id: uuid.UUID) -> None:
@@ -447,7 +447,7 @@ class RunService:
         await self._check_models(principal.tenant_id, {item["model_id"]})
         self.session.add(RunItem(id=uuid.uuid4(), tenant_id=principal.tenant_id, run_id=run.id, **item))
         run.updated_at = func.now()
-        run.version += 1  # every change moves the ETag on (docs/api-scopes-etag.md)
+        run.version += 1  # every change moves the ETag on (docs/api.md)
         return await self.view(principal.tenant_id, run)
 
     async def _item(self, run: ProductionRun, item_id: uuid.UUID) -> RunItem:
@@ -470,7 +470,7 @@ class RunService:
             setattr(item, name, value)
         rules.check_outcome(item.quantity, item.successful_quantity, item.failed_quantity)
         run.updated_at = func.now()
-        run.version += 1  # every change moves the ETag on (docs/api-scopes-etag.md)
+        run.version += 1  # every change moves the ETag on (docs/api.md)
         return await self.view(principal.tenant_id, run)
 
     async def remove_item(self, principal: Principal, run_id: uuid.UUID, item_id: uuid.UUID) -> RunRead:
@@ -478,7 +478,7 @@ class RunService:
         self._editable(run)
         await self.session.delete(await self._item(run, item_id))
         run.updated_at = func.now()
-        run.version += 1  # every change moves the ETag on (docs/api-scopes-etag.md)
+        run.version += 1  # every change moves the ETag on (docs/api.md)
         return await self.view(principal.tenant_id, run)
 
     async def add_material(self, principal: Principal, run_id: uuid.UUID, body: dict[str, Any]) -> RunRead:
@@ -508,7 +508,7 @@ class RunService:
             )
         )
         run.updated_at = func.now()
-        run.version += 1  # every change moves the ETag on (docs/api-scopes-etag.md)
+        run.version += 1  # every change moves the ETag on (docs/api.md)
         return await self.view(tenant_id, run)
 
     async def _material(self, run: ProductionRun, line_id: uuid.UUID) -> RunMaterial:
@@ -547,7 +547,7 @@ class RunService:
                 tenant_id, {line.spool_id: after}, allow_insufficient=allow, exclude_line=line.id
             )
         run.updated_at = func.now()
-        run.version += 1  # every change moves the ETag on (docs/api-scopes-etag.md)
+        run.version += 1  # every change moves the ETag on (docs/api.md)
         return await self.view(tenant_id, run)
 
     async def remove_material(self, principal: Principal, run_id: uuid.UUID, line_id: uuid.UUID) -> RunRead:
@@ -555,7 +555,7 @@ class RunService:
         self._editable(run)
         await self.session.delete(await self._material(run, line_id))
         run.updated_at = func.now()
-        run.version += 1  # every change moves the ETag on (docs/api-scopes-etag.md)
+        run.version += 1  # every change moves the ETag on (docs/api.md)
         return await self.view(principal.tenant_id, run)
 
     # --- actions ----------------------------------------------------------------------------------------
