@@ -18,6 +18,7 @@ import contextlib
 import hashlib
 import hmac
 import json
+import logging
 import os
 import shutil
 import threading
@@ -184,7 +185,9 @@ async def test_web_app_journeys(
     spa_webhooks_settings: WebhooksSettings,
     webhook_receiver: Receiver,
     batchivo_infra: TestInfra,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
+    caplog.set_level(logging.INFO)  # every service's log records, to look for the webhook secret in them
     await truncate_service_tables(webhooks_db)
     await truncate_service_tables(auth_db)
     await truncate_service_tables(production_db)
@@ -198,13 +201,14 @@ async def test_web_app_journeys(
         out, err, returncode = await run_journeys(spa_gateway_url, artifacts, webhook_receiver.url)
     print(out[-20_000:])
     assert returncode == 0, f"browser tests failed:\n{out[-20_000:]}\n{err[-5_000:]}"
-    check_webhook_deliveries(artifacts, webhook_receiver)
+    check_webhook_deliveries(artifacts, webhook_receiver, caplog.records)
     screenshots = sorted(p.name for p in (artifacts / "screenshots").glob("*.png"))
     assert len(screenshots) >= 6, screenshots
 
 
-def check_webhook_deliveries(artifacts: Path, receiver: Receiver) -> None:
-    """What the webhooks journey's receiver got verifies with the secret the page showed (docs/api.md)."""
+def check_webhook_deliveries(artifacts: Path, receiver: Receiver, records: list[logging.LogRecord]) -> None:
+    """What the webhooks journey's receiver got verifies with the secret the page showed (docs/api.md), and
+    no log record of any service (message or extra fields) carries that secret."""
     secret_file = artifacts / "webhook-secret.txt"
     if not secret_file.is_file():  # E2E_JOURNEYS narrowed the run to other journeys
         return
@@ -223,6 +227,9 @@ def check_webhook_deliveries(artifacts: Path, receiver: Receiver) -> None:
         assert payload["type"] == headers["batchivo-event-type"]
         types.add(payload["type"])
     assert {"webhooks.test.v1", "inventory.spool.created.v1"} <= types, types
+    assert records, "no log records captured"
+    leaked = [r.name for r in records if secret in r.getMessage() or secret in str(vars(r))]
+    assert leaked == [], f"the webhook signing secret is in log records of {leaked}"
 
 
 async def run_journeys(base_url: str, artifacts: Path, webhook_receiver: str) -> tuple[str, str, int | None]:
