@@ -57,7 +57,7 @@ async def check_patch_preconditions(
     assert routes, "no PATCH route found"
     assert routes == set(cases) | set(not_versioned), (
         f"PATCH routes without a case: {sorted(routes - set(cases) - set(not_versioned))}; "
-        f"cases without a route: {sorted(set(cases) | set(not_versioned) - routes)}"
+        f"cases without a route: {sorted((set(cases) | set(not_versioned)) - routes)}"
     )
     for path, make in cases.items():
         case = await make()
