@@ -45,6 +45,8 @@ const ROUTES = [
   { route: "production-runs/:runId", visit: (ids) => `/production-runs/${ids.run}` },
   { route: "settings/members", visit: () => "/settings/members" },
   { route: "settings/api-keys", visit: () => "/settings/api-keys" },
+  { route: "settings/webhooks", visit: () => "/settings/webhooks" },
+  { route: "settings/webhooks/:endpointId", visit: (ids) => `/settings/webhooks/${ids.webhook}` },
   { route: "sales-channels", visit: () => "/sales-channels" },
   { route: "settings/catalog", visit: () => "/settings/catalog" },
   { route: "*", visit: () => "/no-such-page" },
@@ -293,6 +295,8 @@ test("every page of the app fits the phone's width, in the light and the dark th
   ids.model = await create("/api/v1/models", { sku: `M-${unique}`, name: "Benchy with a rather long name for a phone screen" });
   ids.product = await create("/api/v1/products", { sku: `P-${unique}`, name: "Benchy gift box" });
   ids.run = await create("/api/v1/production-runs", {});
+  // A public address literal (nothing to resolve) and an event this journey never causes: nothing is sent.
+  ids.webhook = await create("/api/v1/webhooks/endpoints", { url: "https://93.184.215.14/hooks/phone", event_types: ["production.run.reverted.v1"] });
   const locations = await page.request.get("/api/v1/locations", { headers: { Authorization: bearer } });
   assert.equal(locations.status(), 200, await locations.text());
   ids.location = String((await locations.json()).items.find((/** @type {{name: string}} */ l) => l.name === "Shelf A")?.id);
