@@ -59,7 +59,7 @@ def create_service_app(
     depend on :data:`~batchivo_common.idempotency.Idempotent` (docs/adr/0011-idempotency-keys.md)."""
     if configure_process:
         configure_logging(service, settings.log_level)
-        configure_tracing(service, settings.otel_endpoint)
+        configure_tracing(service, settings.otel_endpoint, settings.otel_sample_ratio)
 
     @asynccontextmanager
     async def _lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -59,6 +59,11 @@ class CommonSettings(BaseSettings):
     jwks_url: str = Field("http://127.0.0.1:8001/.well-known/jwks.json", validation_alias=_cross("JWKS_URL"))
     jwks_cache_seconds: int = Field(300, ge=1, validation_alias=_cross("JWKS_CACHE_SECONDS"))
     otel_endpoint: str | None = Field(None, validation_alias=AliasChoices("OTEL_EXPORTER_OTLP_ENDPOINT"))
+    #: Share of traces recorded and exported when an endpoint is set (head sampling at the edge; a service
+    #: follows the caller's decision in ``traceparent``). 1.0 keeps every trace; a busy shop sets e.g. 0.1.
+    otel_sample_ratio: float = Field(
+        1.0, ge=0.0, le=1.0, validation_alias=AliasChoices("OTEL_TRACES_SAMPLER_ARG", "otel_sample_ratio")
+    )
     #: Largest request body an app accepts (413 beyond); an app may raise it for its upload routes.
     max_body_bytes: int = Field(1024 * 1024, ge=1, validation_alias=_cross("MAX_BODY_BYTES"))
     #: Deepest nesting of arrays/objects a JSON body may have (422 beyond).

@@ -7,7 +7,7 @@ import pytest
 from batchivo_common.app import create_service_app
 from batchivo_common.errors import Conflict, NotFound
 from batchivo_common.settings import CommonSettings
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from pydantic import BaseModel, Field
 
 
@@ -111,3 +111,27 @@ async def test_failing_readiness_check_is_a_503_in_the_error_format() -> None:
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
         body = assert_error(await c.get("/readyz"), 503, "UNAVAILABLE")
     assert body["checks"] == {"database": "ConnectionError"}
+
+
+async def test_metrics_label_a_nested_routers_route_with_its_whole_template() -> None:
+    # Routes behind include_router (every service's /api/v1 routers) must be labelled with their full path
+    # template: with FastAPI 0.16x matching the app's routes again after the request labelled them all
+    # "unmatched".
+    app = create_service_app(CommonSettings(), service="nested", title="n", configure_process=False)
+    spools = APIRouter(prefix="/spools")
+
+    @spools.get("/{spool_id}")
+    async def read(spool_id: int) -> dict[str, int]:
+        return {"id": spool_id}
+
+    api = APIRouter(prefix="/api/v1")
+    api.include_router(spools)
+    app.include_router(api)
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        assert (await client.get("/api/v1/spools/7")).status_code == 200
+        assert (await client.get("/api/v1/nowhere")).status_code == 404
+        metrics = (await client.get("/metrics")).text
+    label = 'batchivo_http_requests_total{method="GET",route="%s",service="nested",status="%s"}'
+    assert label % ("/api/v1/spools/{spool_id}", "200") in metrics
+    assert label % ("unmatched", "404") in metrics

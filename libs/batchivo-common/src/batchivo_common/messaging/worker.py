@@ -107,7 +107,7 @@ def create_worker(
     makes one from ``settings.database_url`` and checks the role like the API does."""
     if configure_process:
         configure_logging(f"{service}-worker", settings.log_level)
-        configure_tracing(f"{service}-worker", settings.otel_endpoint)
+        configure_tracing(f"{service}-worker", settings.otel_endpoint, settings.otel_sample_ratio)
 
     broker = create_broker(settings.amqp_url, service=service)
     publisher = AmqpPublisher(settings.amqp_url, prefix=settings.amqp_prefix)

@@ -12,7 +12,6 @@ import uuid
 
 from opentelemetry import trace
 from opentelemetry.trace import SpanKind, Status, StatusCode
-from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from batchivo_common.observability.context import request_id
@@ -25,13 +24,19 @@ _QUIET_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 
 
 def route_template(scope: Scope) -> str:
-    """The matched route's path template (bounded label cardinality), else a fixed placeholder."""
-    app = scope.get("app")
-    router = getattr(app, "router", None)
-    for route in getattr(router, "routes", ()):
-        match, _ = route.matches(scope)
-        if match is Match.FULL:
-            return str(getattr(route, "path", "unmatched"))
+    """The matched route's full path template (bounded label cardinality), else a fixed placeholder.
+
+    Read from what routing left in the scope, not by matching again (that was a second walk over every
+    route per request). FastAPI (0.16x) keeps an included router's routes without their prefix and records
+    the effective route, prefix included, under ``scope["fastapi"]``; a route added to the app itself is in
+    ``scope["route"]`` with its whole path."""
+    effective = scope.get("fastapi", {}).get("effective_route_context")
+    template = getattr(effective, "path_format", None)
+    if isinstance(template, str):
+        return template
+    route = scope.get("route")
+    if route is not None and scope.get("fastapi", {}).get("included_router") is None:
+        return str(getattr(route, "path_format", None) or getattr(route, "path", "unmatched"))
     return "unmatched"
 
 

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from batchivo_common.messaging.envelope import EventEnvelope
 from batchivo_common.messaging.outbox import events_cte, relay_wakeup
 from sqlalchemy import (
     ColumnElement,
+    Integer,
     Select,
     Table,
     bindparam,
@@ -48,6 +50,42 @@ class FilamentTypeGone(Exception):
 @dataclass(frozen=True, slots=True)
 class SpoolRow:
     spool: Spool
+    filament: FilamentType
+    material: MaterialType
+
+
+@dataclass(frozen=True, slots=True)
+class SpoolRecord:
+    """A spool's columns as a list reads them: a plain record from a Core row, not an ORM entity. A list
+    page is read-only, and loading 50 tracked entities cost about 1.5 ms of CPU more per page than the
+    rows (bench/README.md, issue 14). The fields are ``_LOADED`` in order (a unit test keeps them so)."""
+
+    id: uuid.UUID
+    tenant_id: uuid.UUID
+    code: str
+    code_number: int | None
+    filament_type_id: uuid.UUID
+    initial_weight: Decimal
+    current_weight: Decimal
+    empty_spool_weight: Decimal | None
+    purchase_price: Decimal | None
+    purchase_date: date | None
+    supplier: str | None
+    location: str | None
+    location_id: uuid.UUID | None
+    lot_number: str | None
+    notes: str | None
+    is_archived: bool
+    low_stock_threshold_pct: Decimal
+    low_stock_notified: bool
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SpoolListRow:
+    spool: SpoolRecord
     filament: FilamentType
     material: MaterialType
 
@@ -116,7 +154,7 @@ def list_order(sort: str, descending: bool) -> list[Any]:
 
 @dataclass(frozen=True, slots=True)
 class SpoolPageResult:
-    rows: list[SpoolRow]
+    rows: list[SpoolListRow]
     total: int
     #: True when a search stopped counting at SEARCH_CANDIDATES: ``total`` is a lower bound.
     total_is_lower_bound: bool = False
@@ -151,6 +189,99 @@ _SET_WEIGHT = (
 )
 # A ledger row, inserted and handed back as a persistent entity (ORM bulk insert with RETURNING).
 _ADD_LEDGER_ROW = insert(InventoryTransaction).returning(InventoryTransaction)
+
+
+class _FilterShape(NamedTuple):
+    """Which of a list's filters are set (not their values): one statement per shape and order."""
+
+    material: bool
+    filament_type: bool
+    #: None, "prefix" or "exact".
+    location: str | None
+    location_id: bool
+    low_stock: bool | None
+    archived: bool | None
+
+    @classmethod
+    def of(cls, filters: SpoolFilters) -> _FilterShape:
+        location = None if filters.location is None else ("exact" if filters.location_exact else "prefix")
+        return cls(
+            bool(filters.material),
+            filters.filament_type_id is not None,
+            location,
+            filters.location_id is not None,
+            filters.low_stock,
+            filters.archived,
+        )
+
+
+def _filter_terms(shape: _FilterShape) -> list[ColumnElement[bool]]:
+    """The WHERE terms of a list's filters other than a search, on named bound parameters whose values
+    :func:`_filter_params` gives: the same filters with other values are the same statement."""
+    where: list[ColumnElement[bool]] = [Spool.tenant_id == bindparam("tenant_id")]
+    if shape.material:
+        # A semi-join on the tenant's few filament types of that material: the page still walks its
+        # order's index (joining the types made the planner read and sort every spool of the tenant).
+        of_material = (
+            select(FilamentType.id)
+            .join(MaterialType, MaterialType.id == FilamentType.material_type_id)
+            .where(func.upper(MaterialType.code) == bindparam("material"))
+        )
+        where.append(Spool.filament_type_id.in_(of_material))
+    if shape.filament_type:
+        where.append(Spool.filament_type_id == bindparam("filament_type_id"))
+    if shape.location == "exact":
+        where.append(Spool.location_key == bindparam("location_low"))
+    elif shape.location == "prefix":
+        where.append(Spool.location_key >= bindparam("location_low"))
+        where.append(Spool.location_key < bindparam("location_high"))
+    if shape.location_id:
+        where.append(Spool.location_id == bindparam("location_id"))
+    if shape.low_stock is not None:
+        where.append(LOW_STOCK if shape.low_stock else ~LOW_STOCK)
+    if shape.archived is not None:
+        where.append(Spool.is_archived.is_(shape.archived))
+    return where
+
+
+def _filter_params(tenant_id: uuid.UUID, filters: SpoolFilters) -> dict[str, Any]:
+    params: dict[str, Any] = {"tenant_id": tenant_id}
+    if filters.material:
+        params["material"] = filters.material.strip().upper()
+    if filters.filament_type_id is not None:
+        params["filament_type_id"] = filters.filament_type_id
+    if filters.location is not None:
+        params["location_low"], params["location_high"] = location_rules.key_range(filters.location)
+    if filters.location_id is not None:
+        params["location_id"] = filters.location_id
+    return params
+
+
+@functools.lru_cache(maxsize=512)
+def _plain_statements(shape: _FilterShape, sort: str, descending: bool) -> tuple[Select[Any], Select[Any]]:
+    """A list page without a search and its capped count, built once per shape and order (2 x 2 x 3 x 2 x
+    3 x 3 x 6 sorts x 2 directions bound the cache). The page walks its order's index and stops after
+    ``limit`` rows; its few filament and material types come from a second query (joining them in the
+    page query let the planner, misled by RLS and generic plans, sort every match or bitmap-scan the
+    tenant's whole (tenant_id, filament_type_id) index per type: 250 ms at 2,000 spools, 148 ms then 6 ms
+    at 100,000, vs 2 ms at 1,000)."""
+    where = _filter_terms(shape)
+    page = (
+        select(*_LOADED)
+        .where(*where)
+        .order_by(*list_order(sort, descending))
+        .limit(bindparam("page_limit", type_=Integer))
+        .offset(bindparam("page_offset", type_=Integer))
+    )
+    counted = select(Spool.id).where(*where).limit(bindparam("count_limit", type_=Integer)).subquery()
+    return page, select(func.count()).select_from(counted)
+
+
+_TYPES_OF = (
+    select(FilamentType, MaterialType)
+    .join(MaterialType, MaterialType.id == FilamentType.material_type_id)
+    .where(FilamentType.id.in_(bindparam("filament_type_ids", expanding=True)))
+)
 
 
 class SpoolRepository:
@@ -279,76 +410,61 @@ class SpoolRepository:
         sort: str,
         descending: bool,
     ) -> SpoolPageResult:
-        where, query = await self._conditions(tenant_id, filters)
+        shape = _FilterShape.of(filters)
+        params = _filter_params(tenant_id, filters)
+        terms = search.parse(filters.q) if filters.q else []
+        if not terms:
+            return await self._plain_page(
+                shape, params, limit=limit, offset=offset, sort=sort, desc=descending
+            )
+        query = search.build(terms, await search_sql.suggestions(self.session, search.fuzzy_words(terms)))
+        where = _filter_terms(shape)
 
         def matching(*selected: Any) -> Select[Any]:
             return select(*selected).select_from(Spool).where(*where)
 
-        if query is not None and sort == "relevance":
-            return await self._ranked(matching, query, limit=limit, offset=offset, worst_first=descending)
-        if query is not None:
-            where.append(Spool.search_document.bool_op("@@")(search_sql.tsquery(query.match)))
-        order = list_order("code" if sort == "relevance" else sort, descending)
-        # The page's spools come from one query that walks the order index and stops after ``limit`` rows;
-        # their few filament and material types from a second one. Joining the types in the page query (or
-        # fetching the page by ``id IN (...)`` with the joins) let the planner, misled by RLS and generic
-        # plans, sort every match or bitmap-scan the tenant's whole (tenant_id, filament_type_id) index per
-        # type: 250 ms at 2,000 spools, 148 ms then 6 ms at 100,000 (vs 2 ms at 1,000).
-        page = matching(Spool).order_by(*order).limit(limit).offset(offset)
-        spools = list((await self.session.scalars(page)).all())
-        rows = await self._with_types(spools)
-        if query is None:
-            # Counted up to LIST_COUNT_CAP past the offset (a page past it still shows a next page).
-            cap = offset + LIST_COUNT_CAP
-            counted = matching(Spool.id).limit(cap + 1).subquery()
-            total = int(await self.session.scalar(select(func.count()).select_from(counted)) or 0)
-            return SpoolPageResult(rows, min(total, cap), total > cap)
+        if sort == "relevance":
+            return await self._ranked(
+                matching, params, query, limit=limit, offset=offset, worst_first=descending
+            )
+        where.append(Spool.search_document.bool_op("@@")(search_sql.tsquery(query.match)))
+        page = matching(*_LOADED).order_by(*list_order(sort, descending)).limit(limit).offset(offset)
+        rows = await self._list_rows([SpoolRecord(*r) for r in await self.session.execute(page, params)])
         # A search counts its matches up to SEARCH_CANDIDATES + 1 (a common word would count 100,000 rows).
         counted = matching(Spool.id).limit(SEARCH_CANDIDATES + 1).subquery()
-        total = int(await self.session.scalar(select(func.count()).select_from(counted)) or 0)
+        total = int(await self.session.scalar(select(func.count()).select_from(counted), params) or 0)
         return SpoolPageResult(rows, min(total, SEARCH_CANDIDATES), total > SEARCH_CANDIDATES)
 
-    async def _conditions(
-        self, tenant_id: uuid.UUID, filters: SpoolFilters
-    ) -> tuple[list[ColumnElement[bool]], search.SearchQuery | None]:
-        """The WHERE terms of the filters other than a search, and the search (if any)."""
-        where: list[ColumnElement[bool]] = [Spool.tenant_id == tenant_id]
-        query: search.SearchQuery | None = None
-        terms = search.parse(filters.q) if filters.q else []
-        if terms:
-            query = search.build(terms, await search_sql.suggestions(self.session, search.fuzzy_words(terms)))
-        if filters.material:
-            # A semi-join on the tenant's few filament types of that material: the page still walks its
-            # order's index (joining the types made the planner read and sort every spool of the tenant).
-            of_material = (
-                select(FilamentType.id)
-                .join(MaterialType, MaterialType.id == FilamentType.material_type_id)
-                .where(func.upper(MaterialType.code) == filters.material.strip().upper())
-            )
-            where.append(Spool.filament_type_id.in_(of_material))
-        if filters.filament_type_id is not None:
-            where.append(Spool.filament_type_id == filters.filament_type_id)
-        if filters.location is not None:
-            low, high = location_rules.key_range(filters.location)
-            if filters.location_exact:
-                where.append(Spool.location_key == low)
-            else:
-                where.append(Spool.location_key >= low)
-                where.append(Spool.location_key < high)
-        if filters.location_id is not None:
-            where.append(Spool.location_id == filters.location_id)
-        if filters.low_stock is not None:
-            where.append(LOW_STOCK if filters.low_stock else ~LOW_STOCK)
-        if filters.archived is not None:
-            where.append(Spool.is_archived.is_(filters.archived))
-        return where, query
+    async def _plain_page(
+        self,
+        shape: _FilterShape,
+        params: dict[str, Any],
+        *,
+        limit: int,
+        offset: int,
+        sort: str,
+        desc: bool,
+    ) -> SpoolPageResult:
+        """A page without a search, from statements built and compiled once per filter shape and order
+        (``_plain_statements``), run as Core on the session's connection: building a select, its cache key
+        and ORM loading cost more CPU than the rows themselves (bench/README.md, issue 14)."""
+        page, count = _plain_statements(shape, "code" if sort == "relevance" else sort, desc)
+        connection = await self.session.connection()
+        found = await connection.execute(page, {**params, "page_limit": limit, "page_offset": offset})
+        rows = await self._list_rows([SpoolRecord(*r) for r in found])
+        # Counted up to LIST_COUNT_CAP past the offset (a page past it still shows a next page).
+        cap = offset + LIST_COUNT_CAP
+        total = int((await connection.execute(count, {**params, "count_limit": cap + 1})).scalar_one())
+        return SpoolPageResult(rows, min(total, cap), total > cap)
 
     async def export_query(self, tenant_id: uuid.UUID, filters: SpoolFilters) -> Select[Spool]:
         """The spools matching ``filters`` (a search matches as the list's, unranked), for a keyset export."""
-        where, query = await self._conditions(tenant_id, filters)
-        if query is not None:
+        where = _filter_terms(_FilterShape.of(filters))
+        terms = search.parse(filters.q) if filters.q else []
+        if terms:
+            query = search.build(terms, await search_sql.suggestions(self.session, search.fuzzy_words(terms)))
             where.append(Spool.search_document.bool_op("@@")(search_sql.tsquery(query.match)))
-        return select(Spool).where(*where)
+        return select(Spool).where(*where).params(_filter_params(tenant_id, filters))
 
     async def with_types(self, spools: list[Spool]) -> list[SpoolRow]:
         return await self._with_types(spools)
@@ -356,6 +472,7 @@ class SpoolRepository:
     async def _ranked(
         self,
         matching: Any,
+        params: dict[str, Any],
         query: search.SearchQuery,
         *,
         limit: int,
@@ -388,21 +505,25 @@ class SpoolRepository:
         order = [ranked.c.rank.asc() if worst_first else ranked.c.rank.desc()]
         order += [CODE_NUMBER.asc().nulls_last(), Spool.code.asc(), Spool.id.asc()]
         page = (
-            select(Spool, ranked.c.total)
+            select(*_LOADED, ranked.c.total)
             .join(ranked, ranked.c.id == Spool.id)
             .order_by(*order)
             .limit(limit)
             .offset(offset)
         )
-        found = (await self.session.execute(page)).all()
+        found = (await self.session.execute(page, params)).all()
         if found:
-            total = int(found[0][1])
+            total = int(found[0][-1])
         elif offset == 0:
             total = 0
         else:  # a page past the end: count the candidates alone
-            total = int(await self.session.scalar(select(func.count()).select_from(candidates)) or 0)
-        rows = await self._with_types([spool for spool, _ in found])
+            total = int(await self.session.scalar(select(func.count()).select_from(candidates), params) or 0)
+        rows = await self._list_rows([SpoolRecord(*r[:-1]) for r in found])
         return SpoolPageResult(rows, total, total >= SEARCH_CANDIDATES)
+
+    async def _list_rows(self, records: list[SpoolRecord]) -> list[SpoolListRow]:
+        types = await self._types_of({r.filament_type_id for r in records})
+        return [SpoolListRow(r, *types[r.filament_type_id]) for r in records]
 
     async def _with_types(self, spools: list[Spool]) -> list[SpoolRow]:
         types = await self._types_of({s.filament_type_id for s in spools})
@@ -413,12 +534,8 @@ class SpoolRepository:
     ) -> dict[uuid.UUID, tuple[FilamentType, MaterialType]]:
         if not filament_type_ids:
             return {}
-        stmt = (
-            select(FilamentType, MaterialType)
-            .join(MaterialType, MaterialType.id == FilamentType.material_type_id)
-            .where(FilamentType.id.in_(filament_type_ids))
-        )
-        return {f.id: (f, m) for f, m in (await self.session.execute(stmt)).all()}
+        found = await self.session.execute(_TYPES_OF, {"filament_type_ids": list(filament_type_ids)})
+        return {f.id: (f, m) for f, m in found.all()}
 
     async def delete(self, spool: Spool) -> None:
         await self.session.execute(delete(Spool).where(Spool.id == spool.id))

@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from batchivo_common.concurrency import ETagRoute, tagged, versioned
 from batchivo_common.pagination import PageParamsDep, parse_sort
+from batchivo_common.responses import TrustedJSONResponse
 from fastapi import APIRouter, Depends, Query, Response, status
 
 from batchivo_inventory.deps import AdminDep, Idempotent, MemberDep, SpoolServiceDep, ViewerDep
+from batchivo_inventory.materials.models import FilamentType
 from batchivo_inventory.spools import rules
 from batchivo_inventory.spools.models import InventoryTransaction, Spool
-from batchivo_inventory.spools.repository import SpoolFilters, SpoolRow, TransactionFilters
+from batchivo_inventory.spools.repository import (
+    SpoolFilters,
+    SpoolListRow,
+    SpoolRecord,
+    SpoolRow,
+    TransactionFilters,
+)
 from batchivo_inventory.spools.schemas import (
     SPOOL_SORTS,
-    FilamentTypeSummary,
     SpoolBulkCreate,
     SpoolBulkRead,
     SpoolCreate,
@@ -38,37 +45,44 @@ SortQuery = Annotated[
 ]
 
 
-def spool_read(row: SpoolRow) -> SpoolRead:
-    s, f = row.spool, row.filament
-    return SpoolRead(
-        id=s.id,
-        code=s.code,
-        filament_type_id=s.filament_type_id,
-        filament_type=FilamentTypeSummary(
-            id=f.id,
-            material_code=row.material.code,
-            brand=f.brand,
-            color_name=f.color_name,
-            color_hex=f.color_hex,
-        ),
-        initial_weight=s.initial_weight,
-        current_weight=s.current_weight,
-        empty_spool_weight=s.empty_spool_weight,
-        purchase_price=s.purchase_price,
-        purchase_date=s.purchase_date,
-        supplier=s.supplier,
-        location=s.location,
-        location_id=s.location_id,
-        lot_number=s.lot_number,
-        notes=s.notes,
-        is_archived=s.is_archived,
-        low_stock_threshold_pct=s.low_stock_threshold_pct,
-        remaining_pct=rules.remaining_pct(s.current_weight, s.initial_weight),
-        cost_per_gram=rules.cost_per_gram(s.purchase_price, s.initial_weight),
-        is_low_stock=rules.is_low_stock(s.current_weight, s.initial_weight, s.low_stock_threshold_pct),
-        created_at=s.created_at,
-        updated_at=s.updated_at,
-    )
+def spool_fields(spool: Spool | SpoolRecord, filament: FilamentType, material_code: str) -> dict[str, Any]:
+    """A spool as the API shows it (:class:`SpoolRead`), as plain values: validated into the model for the
+    answers of single spools, serialised as they are for a list page (``TrustedJSONResponse``; the
+    test_fast_reads tests compare the two)."""
+    s, f = spool, filament
+    return {
+        "id": s.id,
+        "code": s.code,
+        "filament_type_id": s.filament_type_id,
+        "filament_type": {
+            "id": f.id,
+            "material_code": material_code,
+            "brand": f.brand,
+            "color_name": f.color_name,
+            "color_hex": f.color_hex,
+        },
+        "initial_weight": s.initial_weight,
+        "current_weight": s.current_weight,
+        "empty_spool_weight": s.empty_spool_weight,
+        "purchase_price": s.purchase_price,
+        "purchase_date": s.purchase_date,
+        "supplier": s.supplier,
+        "location": s.location,
+        "location_id": s.location_id,
+        "lot_number": s.lot_number,
+        "notes": s.notes,
+        "is_archived": s.is_archived,
+        "low_stock_threshold_pct": s.low_stock_threshold_pct,
+        "remaining_pct": rules.remaining_pct(s.current_weight, s.initial_weight),
+        "cost_per_gram": rules.cost_per_gram(s.purchase_price, s.initial_weight),
+        "is_low_stock": rules.is_low_stock(s.current_weight, s.initial_weight, s.low_stock_threshold_pct),
+        "created_at": s.created_at,
+        "updated_at": s.updated_at,
+    }
+
+
+def spool_read(row: SpoolRow | SpoolListRow) -> SpoolRead:
+    return SpoolRead.model_validate(spool_fields(row.spool, row.filament, row.material.code))
 
 
 def transaction_read(t: InventoryTransaction, spool_code: str) -> TransactionRead:
@@ -125,26 +139,29 @@ async def spool_filters(
 SpoolFiltersDep = Annotated[SpoolFilters, Depends(spool_filters)]
 
 
-@router.get("")
+@router.get("", response_model=SpoolPage)
 async def list_spools(
     principal: ViewerDep,
     service: SpoolServiceDep,
     page: PageParamsDep,
     filters: SpoolFiltersDep,
     sort: SortQuery = None,
-) -> SpoolPage:
+) -> TrustedJSONResponse:
     field, descending = parse_sort(
         sort, SPOOL_SORTS, "relevance" if filters.q and filters.q.strip() else "code"
     )
     result = await service.page(
         principal, filters, limit=page.limit, offset=page.offset, sort=field, descending=descending
     )
-    return SpoolPage(
-        items=[spool_read(r) for r in result.rows],
-        total=result.total,
-        total_is_lower_bound=result.total_is_lower_bound,
-        limit=page.limit,
-        offset=page.offset,
+    # The rows are the service's own: serialised as they are, not validated again (SpoolPage documents it).
+    return TrustedJSONResponse(
+        {
+            "items": [spool_fields(r.spool, r.filament, r.material.code) for r in result.rows],
+            "total": result.total,
+            "limit": page.limit,
+            "offset": page.offset,
+            "total_is_lower_bound": result.total_is_lower_bound,
+        }
     )
 
 
