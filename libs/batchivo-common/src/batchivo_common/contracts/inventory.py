@@ -8,7 +8,7 @@ Grams and money are JSON numbers (2 dp), cost per gram 4 dp.
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import Field
@@ -112,3 +112,17 @@ class UsageRecordedV1(EventPayload):
     run_id: uuid.UUID
     source_event_type: str
     spools: list[SpoolUsage]
+
+
+@register_event("inventory.spool.usage_reported.v1")
+class SpoolUsageReportedV1(EventPayload):
+    """A printer's API key started reporting usage on a spool through the Spoolman-compatible API.
+
+    Published once when the key starts on that spool, not on every report.
+    """
+
+    spool_id: uuid.UUID
+    spool_code: str
+    api_key_id: uuid.UUID
+    api_key_name: str | None = None
+    reported_at: datetime
