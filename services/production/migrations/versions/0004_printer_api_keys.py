@@ -14,7 +14,7 @@ Hand-written and reviewed (docs/adr/0021-printers-follow-their-api-key.md). On `
   ``last_reported_spool_code varchar(32) NULL``: the latest ``inventory.spool.usage_reported.v1`` applied
   to the printer (an older report is ignored).
 - ``slot_count integer NOT NULL DEFAULT 1`` (1..64): how many spools it holds at once, so "the first free
-  slot, else slot 0" has a meaning. Every existing printer starts at 1 (a constant default rewrites
+  slot, else replace the first" has a meaning. Every existing printer starts at 1 (a constant default rewrites
   nothing on PostgreSQL ≥ 11); spools already loaded beyond it stay where they are.
 
 Grants are table-wide and RLS is unchanged (same table, same tenant policy).

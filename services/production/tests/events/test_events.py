@@ -180,7 +180,7 @@ async def test_a_printer_loads_the_spool_its_api_key_reports(
         await deliver(first)
         await w.publish(first)  # a redelivery: the inbox drops it
         got = await printer(voron)
-        assert loaded(got) == [(0, str(s1))]
+        assert loaded(got) == [(1, str(s1))]
         assert (got["last_reported_spool_id"], got["last_reported_spool_code"]) == (str(s1), "FIL-001")
         assert datetime.fromisoformat(got["last_reported_at"]) == t0
         assert loaded(await printer(theirs, stranger)) == []
@@ -188,25 +188,25 @@ async def test_a_printer_loads_the_spool_its_api_key_reports(
         # The same spool again: only last_reported_* move.
         await deliver(_reported(t, s1, key, t0 + timedelta(minutes=5), code="FIL-001"))
         got = await printer(voron)
-        assert loaded(got) == [(0, str(s1))]
+        assert loaded(got) == [(1, str(s1))]
         assert datetime.fromisoformat(got["last_reported_at"]) == t0 + timedelta(minutes=5)
 
-        # A one-slot printer is full: the new spool replaces slot 0.
+        # A one-slot printer is full: the new spool replaces the one in slot 1.
         await deliver(_reported(t, s2, key, t0 + timedelta(minutes=10), code="FIL-002"))
-        assert loaded(await printer(voron)) == [(0, str(s2))]
+        assert loaded(await printer(voron)) == [(1, str(s2))]
 
         # Out of order: a report older than the last one changes nothing.
         await deliver(_reported(t, s1, key, t0 + timedelta(minutes=7), code="FIL-001"))
         got = await printer(voron)
-        assert (loaded(got), got["last_reported_spool_code"]) == ([(0, str(s2))], "FIL-002")
+        assert (loaded(got), got["last_reported_spool_code"]) == ([(1, str(s2))], "FIL-002")
 
-        # Loaded in another printer: it moves (unloaded there), into the first free slot, then slot 0.
+        # Loaded in another printer: it moves (unloaded there), into the first free slot; full: slot 1.
         await deliver(_reported(t, s3, other_key, t0, code="FIL-003"))
         await deliver(_reported(t, s2, other_key, t0 + timedelta(minutes=11), code="FIL-002"))
-        assert loaded(await printer(mmu)) == [(0, str(s3)), (1, str(s2))]
+        assert loaded(await printer(mmu)) == [(1, str(s3)), (2, str(s2))]
         assert loaded(await printer(voron)) == []
         await deliver(_reported(t, s1, other_key, t0 + timedelta(minutes=12), code="FIL-001"))
-        assert loaded(await printer(mmu)) == [(0, str(s1)), (1, str(s2))]
+        assert loaded(await printer(mmu)) == [(1, str(s1)), (2, str(s2))]
 
         # An archived spool is not loaded (last_reported_* still say what the printer reports).
         await deliver(_reported(t, archived, key, t0 + timedelta(minutes=20), code="FIL-009"))
@@ -215,7 +215,7 @@ async def test_a_printer_loads_the_spool_its_api_key_reports(
 
         # A key no printer holds: nothing changes, the event is consumed.
         await deliver(_reported(t, s3, uuid.uuid4(), t0 + timedelta(minutes=30)))
-        assert loaded(await printer(mmu)) == [(0, str(s1)), (1, str(s2))]
+        assert loaded(await printer(mmu)) == [(1, str(s1)), (2, str(s2))]
         dead = await admin_conn.fetchval(
             "select count(*) from production.inbox where event_type = 'inventory.spool.usage_reported.v1'"
         )

@@ -1,9 +1,15 @@
 """Pure rules of printers that follow their API key (docs/adr/0021-printers-follow-their-api-key.md).
 
-A printer linked to an API key gets the spool that key reports usage on loaded: it stays where it is when
-the printer already holds it; otherwise it takes the printer's first free slot (``0 .. slot_count - 1``),
-or replaces the spool in slot 0 when every slot is full. A report older than the printer's last one is
-ignored (events may arrive out of order).
+A printer linked to an API key gets the spool that key reports usage on loaded:
+
+- already in the printer: it stays in its slot;
+- the printer holds fewer spools than its ``slot_count``: the first free slot numbered from 1 (the web app
+  numbers slots from 1, as its Load dialog does);
+- every slot is full: it replaces the spool in the lowest-numbered slot (slot 1 when the app loaded them).
+
+Counting spools rather than slot numbers keeps a one-slot printer at one spool whether its spool was
+loaded in slot 0 (the API's default) or slot 1. A report older than the printer's last one is ignored
+(events may arrive out of order).
 """
 
 from __future__ import annotations
@@ -12,6 +18,9 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+
+#: The first slot number the rule hands out.
+FIRST_SLOT = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,14 +33,16 @@ class Placement:
 
 
 def place_reported_spool(spool_id: uuid.UUID, loaded: Mapping[int, uuid.UUID], slot_count: int) -> Placement:
-    """``loaded``: the printer's slot → spool. Slots at or beyond ``slot_count`` (loaded by hand) are never
-    chosen, and do not make the printer full."""
+    """``loaded``: the printer's slot → spool."""
     if spool_id in loaded.values():
         return Placement(slot=None)
-    for slot in range(max(slot_count, 1)):
-        if slot not in loaded:
-            return Placement(slot=slot)
-    return Placement(slot=0, replaces=loaded.get(0))
+    if len(loaded) < max(slot_count, 1):
+        slot = FIRST_SLOT
+        while slot in loaded:
+            slot += 1
+        return Placement(slot=slot)
+    first = min(loaded)
+    return Placement(slot=first, replaces=loaded[first])
 
 
 def is_stale(reported_at: datetime, last_reported_at: datetime | None) -> bool:
