@@ -4,6 +4,7 @@ printers loading the spool their API key reports usage on."""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import uuid
 from collections.abc import AsyncIterator
@@ -15,7 +16,7 @@ from batchivo_common.messaging.envelope import EventEnvelope, new_event
 from batchivo_common.messaging.topology import QueueSpec
 from batchivo_common.testing.polling import eventually
 from batchivo_common.testing.workers import RunningWorker, running_worker
-from batchivo_production.events.handlers import on_spool
+from batchivo_production.events.handlers import on_spool, on_usage_reported
 from batchivo_production.events.subscriptions import SUBSCRIPTIONS
 from batchivo_production.settings import ProductionSettings
 from batchivo_production.worker import create_worker_app
@@ -220,3 +221,21 @@ async def test_a_printer_loads_the_spool_its_api_key_reports(
             "select count(*) from production.inbox where event_type = 'inventory.spool.usage_reported.v1'"
         )
         assert dead == 9
+
+
+async def test_two_printers_reporting_one_spool_at_once_leave_it_in_one(api, client, admin_conn) -> None:
+    """The handlers of two keys' reports of the same spool, run concurrently as two workers would: neither
+    fails on the one-printer-per-spool key, and the spool ends in exactly one printer."""
+    t = api.tenant()
+    pla = uuid.uuid4()
+    keys = [uuid.uuid4(), uuid.uuid4()]
+    for n, key in enumerate(keys):
+        await api.post(t, "/api/v1/printers", {"name": f"P{n}", "api_key_id": str(key)})
+    at = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
+    for _ in range(5):
+        spool = await api.spool(t, pla)
+        await asyncio.gather(*(api.deliver(_reported(t, spool, key, at), on_usage_reported) for key in keys))
+        holders = await admin_conn.fetchval(
+            "select count(*) from production.printer_spools where spool_id = $1", spool
+        )
+        assert holders == 1

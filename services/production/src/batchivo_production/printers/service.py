@@ -263,6 +263,13 @@ class PrinterService:
             return False
         spool = (await self.read_models.spools(tenant_id, {report.spool_id})).get(report.spool_id)
         if spool is None or not (spool.is_deleted or spool.is_archived):
+            # Two printers' reports of one spool at once: the second waits here for the first to commit, then
+            # sees where the spool went (each statement reads afresh), instead of failing on the unique key.
+            await self.session.execute(
+                select(
+                    func.pg_advisory_xact_lock(func.hashtextextended(f"printer-spool:{report.spool_id}", 0))
+                )
+            )
             links = (
                 await self.session.execute(
                     select(PrinterSpool).where(
