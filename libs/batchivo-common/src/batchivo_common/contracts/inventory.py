@@ -97,6 +97,23 @@ class StockLowV1(EventPayload):
     threshold_grams: float
 
 
+@register_event("inventory.spool.usage_reported.v1")
+class SpoolUsageReportedV1(EventPayload):
+    """An API key (a printer, through the Spoolman-compatible API) started reporting usage on a spool.
+
+    Published when a report opens a new usage row in the spool's ledger, not on the reports merged into it
+    (services/inventory/README.md, coalescing): a printer reporting every few seconds announces itself once
+    per coalescing window, or again when it moves to another spool. Production links the printer of the key
+    to the spool (its loaded spool). ``reported_at``: when the report was booked.
+    """
+
+    spool_id: uuid.UUID
+    spool_code: str
+    api_key_id: uuid.UUID
+    api_key_name: str | None = None
+    reported_at: datetime
+
+
 class SpoolUsage(EventPayload):
     spool_id: uuid.UUID
     #: Grams booked as usage/waste (the full consumption the run reported).
@@ -112,17 +129,3 @@ class UsageRecordedV1(EventPayload):
     run_id: uuid.UUID
     source_event_type: str
     spools: list[SpoolUsage]
-
-
-@register_event("inventory.spool.usage_reported.v1")
-class SpoolUsageReportedV1(EventPayload):
-    """A printer's API key started reporting usage on a spool through the Spoolman-compatible API.
-
-    Published once when the key starts on that spool, not on every report.
-    """
-
-    spool_id: uuid.UUID
-    spool_code: str
-    api_key_id: uuid.UUID
-    api_key_name: str | None = None
-    reported_at: datetime
