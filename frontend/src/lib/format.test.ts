@@ -1,4 +1,4 @@
-import { currencyDigits, formatCostPerKg, formatDelta, formatGrams, formatMoney, formatNumber } from "@/lib/format";
+import { currencyDigits, formatCostPerKg, formatDelta, formatGrams, formatMoney, formatNumber, formatRelativeTime } from "@/lib/format";
 
 describe("one number format for the whole app", () => {
   it("groups thousands in grams, deltas and plain numbers", () => {
@@ -63,5 +63,26 @@ describe("cost per gram, shown per kg", () => {
     // the API's 4 decimals per gram are sub-yen per gram, but a whole number of yen per kg
     expect(formatCostPerKg(2.0005, "JPY")).toBe("¥2,001/kg");
     expect(formatCostPerKg(0.0095, "KWD")).toMatch(/^KWD\s9\.500\/kg$/);
+  });
+});
+
+describe("relative times", () => {
+  const now = Date.parse("2026-12-07T03:00:00Z");
+  const at = (seconds: number) => new Date(now + seconds * 1000).toISOString();
+
+  it("says how long ago in the largest whole unit", () => {
+    const words = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
+    expect(formatRelativeTime(at(0), now)).toBe(words.format(0, "second"));
+    expect(formatRelativeTime(at(-59.9), now)).toBe(words.format(-59, "second"));
+    expect(formatRelativeTime(at(-5 * 60 - 10), now)).toBe(words.format(-5, "minute"));
+    expect(formatRelativeTime(at(-3 * 3600), now)).toBe(words.format(-3, "hour"));
+    expect(formatRelativeTime(at(-86400 - 60), now)).toBe(words.format(-1, "day"));
+    expect(formatRelativeTime(at(-400 * 86400), now)).toBe(words.format(-1, "year"));
+    expect(formatRelativeTime(at(120), now)).toBe(words.format(2, "minute"));
+  });
+
+  it("shows a dash for nothing or nonsense", () => {
+    expect(formatRelativeTime(null, now)).toBe("—");
+    expect(formatRelativeTime("not a date", now)).toBe("—");
   });
 });

@@ -84,3 +84,27 @@ export function formatDate(iso: string | null | undefined): string {
   const [y, m, d] = iso.slice(0, 10).split("-").map(Number);
   return dateOnly.format(new Date(y ?? 1970, (m ?? 1) - 1, d ?? 1));
 }
+
+const RELATIVE_STEPS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ["second", 60],
+  ["minute", 60],
+  ["hour", 24],
+  ["day", 7],
+  ["week", 4.35],
+  ["month", 12],
+  ["year", Number.POSITIVE_INFINITY],
+];
+
+/** How long ago (or in how long) `iso` is from `now`, in the largest whole unit: "5 minutes ago", "yesterday", "now". */
+export function formatRelativeTime(iso: string | null | undefined, now: number = Date.now()): string {
+  if (!iso) return "—";
+  let amount = (new Date(iso).getTime() - now) / 1000;
+  if (Number.isNaN(amount)) return "—";
+  const format = new Intl.RelativeTimeFormat(undefined, { numeric: "auto" });
+  for (const [unit, size] of RELATIVE_STEPS) {
+    // Whole units, towards zero ("59 seconds", never "60 seconds"); `|| 0` turns −0 into 0 ("now").
+    if (Math.abs(amount) < size) return format.format(Math.trunc(amount) || 0, unit);
+    amount /= size;
+  }
+  return format.format(Math.trunc(amount) || 0, "year");
+}

@@ -12,9 +12,11 @@ export const apiKeyKeys = {
   list: () => ["api-keys", "list"] as const,
 };
 
-export function useApiKeys() {
+/** The shop's API keys (admins only: pass `enabled: false` for anybody else, the API would answer 403). */
+export function useApiKeys({ enabled = true }: { enabled?: boolean } = {}) {
   return useQuery({
     queryKey: apiKeyKeys.list(),
+    enabled,
     queryFn: async () => unwrap(await authApi.GET("/api/v1/api-keys", { params: { query: { limit: 200, sort: "-created_at" } } })),
   });
 }

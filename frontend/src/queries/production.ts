@@ -58,9 +58,11 @@ export const productionSpoolKeys = {
 
 // ---- Reads ----------------------------------------------------------------------------------------------
 
-export function usePrinters({ active }: { active?: boolean } = {}) {
+/** `refetchInterval` (ms): the printers page polls, as printers linked to an API key load the spools they report. */
+export function usePrinters({ active, refetchInterval }: { active?: boolean; refetchInterval?: number } = {}) {
   return useQuery({
     queryKey: printerKeys.list(active),
+    ...(refetchInterval ? { refetchInterval } : {}),
     queryFn: async ({ signal }) =>
       unwrap(await productionApi.GET("/api/v1/printers", { params: { query: { limit: 200, ...(active === undefined ? {} : { active }) } }, signal })),
   });

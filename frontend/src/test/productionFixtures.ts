@@ -37,6 +37,11 @@ export function makePrinter(overrides: Partial<Printer> = {}): Printer {
     build_volume: null,
     notes: null,
     is_active: true,
+    slot_count: 1,
+    api_key_id: null,
+    last_reported_at: null,
+    last_reported_spool_id: null,
+    last_reported_spool_code: null,
     loaded_spools: [
       { slot: 1, spool_id: SPOOL_A, code: "SPL-0001", color_name: "Galaxy Black", material_code: "PLA", filament_type_id: filamentType.id, current_weight: 800, loaded_at: "2026-11-01T10:00:00Z" },
     ],

@@ -1,9 +1,10 @@
 // Production in the browser, the full loop against the real stack (tests/e2e/test_web_app.py runs every
 // service and worker): two filament types and two priced spools → a model with a two-material BOM → a
-// product with a channel price → a printer with both spools loaded → a run of 5 planned from the BOM,
-// weighed, completed → the spools, the model's actual cost and stock and the product's margin follow, the
-// ledger links back to the run → revert puts everything back. Then: the same run failed with waste; a plan
-// that exceeds a spool refused, then allowed with the explicit override. E2E_BASE_URL, E2E_ARTIFACTS.
+// product with a channel price → a printer with both spools loaded, linked to its own API key → a run of 5
+// planned from the BOM, weighed, completed → the spools, the model's actual cost and stock and the
+// product's margin follow, the ledger links back to the run → revert puts everything back. Then: the same
+// run failed with waste; a plan that exceeds a spool refused, then allowed with the explicit override.
+// E2E_BASE_URL, E2E_ARTIFACTS.
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { pageHelpers, startJourney, register, waitForText as waitForTextWithin } from "./support.mjs";
@@ -172,6 +173,28 @@ test("a printer with both spools loaded", async () => {
   await waitForText(loaded, "Slot 1");
   await waitForText(loaded, "Slot 2");
   await shot("41-printers");
+});
+
+test("the printer reports usage with its own API key", async () => {
+  // One key per printer, as docs/spoolman.md sets Moonraker up: create it, then link it from the printer form.
+  await page.goto("/settings/api-keys");
+  await page.getByRole("button", { name: "Create API key" }).first().click();
+  let dialog = page.getByRole("dialog");
+  await dialog.getByLabel("Name").fill("mk4-spoolman");
+  await dialog.getByRole("button", { name: "Create key" }).click();
+  await dialog.getByTestId("api-key-secret").waitFor();
+  await dialog.getByRole("button", { name: "Done" }).click();
+  await dialog.waitFor({ state: "hidden" });
+  await nav("Printers").click();
+  await page.getByRole("button", { name: "Edit Prusa MK4" }).click();
+  dialog = page.getByRole("dialog");
+  const select = dialog.getByLabel("Reports usage with API key");
+  await chooseOption(select, /mk4-spoolman/);
+  assert.match((await dialog.getByRole("link", { name: "Spoolman set-up guide" }).getAttribute("href")) ?? "", /docs\/spoolman\.md$/);
+  await dialog.getByRole("button", { name: "Save printer" }).click();
+  await dialog.waitFor({ state: "hidden" });
+  await waitForText(page.getByTestId("printer-report"), "Reports usage with API key mk4-spoolman · no report yet");
+  await shot("41b-printer-api-key");
 });
 
 test("plan a run of 5 from the BOM and the printer's spools", async () => {

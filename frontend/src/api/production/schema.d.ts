@@ -702,6 +702,11 @@ export interface components {
         };
         /** PrinterCreate */
         PrinterCreate: {
+            /**
+             * Api Key Id
+             * @description The API key its Moonraker/OctoPrint reports usage with on the Spoolman-compatible API (one printer per key; null unlinks). The spool it reports becomes the printer's loaded spool.
+             */
+            api_key_id?: string | null;
             /** Build Volume */
             build_volume?: string | null;
             /**
@@ -719,6 +724,12 @@ export interface components {
             notes?: string | null;
             /** Nozzle Diameter Mm */
             nozzle_diameter_mm?: number | string | null;
+            /**
+             * Slot Count
+             * @description How many spools it holds at once (tools or AMS/MMU lanes)
+             * @default 1
+             */
+            slot_count: number;
         };
         /** PrinterPage */
         PrinterPage: {
@@ -733,6 +744,8 @@ export interface components {
         };
         /** PrinterRead */
         PrinterRead: {
+            /** Api Key Id */
+            api_key_id: string | null;
             /** Build Volume */
             build_volume: string | null;
             /**
@@ -747,6 +760,12 @@ export interface components {
             id: string;
             /** Is Active */
             is_active: boolean;
+            /** Last Reported At */
+            last_reported_at: string | null;
+            /** Last Reported Spool Code */
+            last_reported_spool_code: string | null;
+            /** Last Reported Spool Id */
+            last_reported_spool_id: string | null;
             /** Loaded Spools */
             loaded_spools: components["schemas"]["LoadedSpool"][];
             /** Manufacturer */
@@ -759,6 +778,8 @@ export interface components {
             notes: string | null;
             /** Nozzle Diameter Mm */
             nozzle_diameter_mm: number | null;
+            /** Slot Count */
+            slot_count: number;
             /**
              * Updated At
              * Format: date-time
@@ -767,6 +788,11 @@ export interface components {
         };
         /** PrinterUpdate */
         PrinterUpdate: {
+            /**
+             * Api Key Id
+             * @description The API key its Moonraker/OctoPrint reports usage with on the Spoolman-compatible API (one printer per key; null unlinks). The spool it reports becomes the printer's loaded spool.
+             */
+            api_key_id?: string | null;
             /** Build Volume */
             build_volume?: string | null;
             /** Is Active */
@@ -781,6 +807,8 @@ export interface components {
             notes?: string | null;
             /** Nozzle Diameter Mm */
             nozzle_diameter_mm?: number | string | null;
+            /** Slot Count */
+            slot_count?: number | null;
         };
         /** RunCreate */
         RunCreate: {

@@ -1,4 +1,7 @@
-/** Adding and editing a printer, and loading a spool into one of its slots (the API's 409s land on the field they are about). */
+/**
+ * Adding and editing a printer (with the API key it reports usage with), and loading a spool into one of
+ * its slots (the API's 409s land on the field they are about).
+ */
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useState, type ReactNode } from "react";
 import { useForm } from "react-hook-form";
@@ -9,10 +12,13 @@ import { FormActions } from "@/components/ui/form-actions";
 import { Input } from "@/components/ui/input";
 import { NativeSelect } from "@/components/ui/native-select";
 import { Textarea } from "@/components/ui/textarea";
+import { apiKeyChoices, SpoolmanDocsLink } from "@/components/production/PrinterReporting";
+import { useAuth } from "@/hooks/useAuth";
 import { ApiError } from "@/lib/errors";
 import { applyApiErrors, blankToNull } from "@/lib/forms";
 import { formatGrams } from "@/lib/format";
 import { toast } from "@/lib/toast";
+import { useApiKeys } from "@/queries/apiKeys";
 import { useCreatePrinter, useLoadSpool, useProductionSpools, useUpdatePrinter, type Printer } from "@/queries/production";
 
 const printerSchema = z.object({
@@ -23,9 +29,12 @@ const printerSchema = z.object({
   build_volume: z.string().max(50, "At most 50 characters"),
   notes: z.string().max(5000, "At most 5,000 characters"),
   is_active: z.boolean(),
+  slot_count: z.string().refine((raw) => /^\d+$/.test(raw.trim()) && Number(raw) >= 1 && Number(raw) <= 64, "A number of slots from 1 to 64"),
+  /** "" = not linked. */
+  api_key_id: z.string(),
 });
 type PrinterValues = z.infer<typeof printerSchema>;
-const PRINTER_FIELDS = ["name", "manufacturer", "model", "nozzle_diameter_mm", "build_volume", "notes", "is_active"] as const;
+const PRINTER_FIELDS = ["name", "manufacturer", "model", "nozzle_diameter_mm", "build_volume", "notes", "is_active", "slot_count", "api_key_id"] as const;
 
 function toValues(printer: Printer | undefined): PrinterValues {
   return {
@@ -36,6 +45,8 @@ function toValues(printer: Printer | undefined): PrinterValues {
     build_volume: printer?.build_volume ?? "",
     notes: printer?.notes ?? "",
     is_active: printer?.is_active ?? true,
+    slot_count: String(printer?.slot_count ?? 1),
+    api_key_id: printer?.api_key_id ?? "",
   };
 }
 
@@ -43,6 +54,11 @@ function toValues(printer: Printer | undefined): PrinterValues {
 function PrinterForm({ printer, onDone }: { printer?: Printer | undefined; onDone: () => void }) {
   const create = useCreatePrinter();
   const update = useUpdatePrinter();
+  const { can } = useAuth();
+  // Only admins may list the shop's API keys; anybody else sees the link but cannot change it.
+  const canLink = can("admin");
+  const keys = useApiKeys({ enabled: canLink });
+  const keyChoices = apiKeyChoices(keys.data?.items, printer?.api_key_id);
   const form = useForm<PrinterValues>({ resolver: zodResolver(printerSchema), defaultValues: toValues(printer) });
   const { errors } = form.formState;
   const onSubmit = form.handleSubmit(async (values) => {
@@ -54,6 +70,8 @@ function PrinterForm({ printer, onDone }: { printer?: Printer | undefined; onDon
       build_volume: blankToNull(values.build_volume),
       notes: blankToNull(values.notes),
       is_active: values.is_active,
+      slot_count: Number(values.slot_count),
+      api_key_id: values.api_key_id === "" ? null : values.api_key_id,
     };
     try {
       if (printer) {
@@ -68,7 +86,8 @@ function PrinterForm({ printer, onDone }: { printer?: Printer | undefined; onDon
       }
       onDone();
     } catch (error) {
-      applyApiErrors(error, form.setError, [...PRINTER_FIELDS]);
+      if (error instanceof ApiError && error.code === "API_KEY_LINKED") form.setError("api_key_id", { type: "server", message: error.message });
+      else applyApiErrors(error, form.setError, [...PRINTER_FIELDS]);
     }
   });
   return (
@@ -87,6 +106,31 @@ function PrinterForm({ printer, onDone }: { printer?: Printer | undefined; onDon
       </Field>
       <Field label="Build volume" hint="e.g. 256 × 256 × 256 mm" error={errors.build_volume?.message}>
         <Input autoComplete="off" {...form.register("build_volume")} />
+      </Field>
+      <Field label="Spool slots" hint="Tools or AMS/MMU lanes it holds spools in at once" error={errors.slot_count?.message}>
+        <Input inputMode="numeric" autoComplete="off" {...form.register("slot_count")} />
+      </Field>
+      <Field
+        label="Reports usage with API key"
+        className="sm:col-span-2"
+        error={errors.api_key_id?.message}
+        hint={
+          <>
+            {canLink
+              ? "Give this printer's Moonraker or OctoPrint its own key as a Spoolman server: the spool it reports becomes its loaded spool. "
+              : "Only admins see the shop's API keys and can change the link. "}
+            <SpoolmanDocsLink />
+          </>
+        }
+      >
+        <NativeSelect disabled={!canLink} {...form.register("api_key_id")}>
+          <option value="">{canLink && keys.isPending ? "Loading API keys…" : "None"}</option>
+          {keyChoices.map((choice) => (
+            <option key={choice.id} value={choice.id}>
+              {choice.label}
+            </option>
+          ))}
+        </NativeSelect>
       </Field>
       <Field label="Notes" error={errors.notes?.message} className="sm:col-span-2">
         <Textarea rows={3} {...form.register("notes")} />

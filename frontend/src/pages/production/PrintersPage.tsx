@@ -1,7 +1,12 @@
-/** /printers: the shop's printers with the spools loaded in each; add, edit, load and unload from here. */
+/**
+ * /printers, the farm view: the shop's printers with the spools loaded in each (a printer linked to an API key
+ * shows what it last reported and marks that spool); add, edit, load and unload from here. It polls, as
+ * reports load spools without anybody touching the page.
+ */
 import { Pencil, Plus, Trash2 } from "lucide-react";
 import { Link } from "react-router-dom";
 import { LoadSpoolDialog, PrinterDialog } from "@/components/production/PrinterDialogs";
+import { PrinterReport } from "@/components/production/PrinterReporting";
 import { PageHeader } from "@/components/layout/PageHeader";
 import { ErrorAlert } from "@/components/ui/alert";
 import { Badge } from "@/components/ui/badge";
@@ -13,9 +18,13 @@ import { TableSkeleton } from "@/components/ui/skeleton";
 import { useAuth } from "@/hooks/useAuth";
 import { formatGrams } from "@/lib/format";
 import { toast } from "@/lib/toast";
+import { useApiKeys, type ApiKey } from "@/queries/apiKeys";
 import { useDeletePrinter, usePrinters, useUnloadSpool, type Printer } from "@/queries/production";
 
-function PrinterCard({ printer, canWrite, canDelete }: { printer: Printer; canWrite: boolean; canDelete: boolean }) {
+/** How often the farm view asks for the printers again (reports arrive by events, not by this page). */
+const REFRESH_MS = 30_000;
+
+function PrinterCard({ printer, keys, canWrite, canDelete }: { printer: Printer; keys: readonly ApiKey[] | undefined; canWrite: boolean; canDelete: boolean }) {
   const unload = useUnloadSpool();
   const remove = useDeletePrinter();
   const spools = [...printer.loaded_spools].sort((a, b) => a.slot - b.slot);
@@ -31,6 +40,7 @@ function PrinterCard({ printer, canWrite, canDelete }: { printer: Printer; canWr
           {what ? <CardDescription>{what}</CardDescription> : null}
           {printer.build_volume ? <CardDescription>Build volume {printer.build_volume}</CardDescription> : null}
           {printer.notes ? <p className="whitespace-pre-line text-sm text-muted-foreground">{printer.notes}</p> : null}
+          <PrinterReport printer={printer} keys={keys} />
         </div>
         <div className="flex gap-2">
           {canWrite ? (
@@ -81,6 +91,7 @@ function PrinterCard({ printer, canWrite, canDelete }: { printer: Printer; canWr
               <li key={spool.spool_id} className="flex flex-wrap items-center justify-between gap-2 rounded-md border px-3 py-2 text-sm">
                 <span className="flex flex-wrap items-center gap-2">
                   <Badge variant="secondary">Slot {spool.slot}</Badge>
+                  {printer.api_key_id && spool.spool_id === printer.last_reported_spool_id ? <Badge>Reporting</Badge> : null}
                   <Link to={`/spools/${spool.spool_id}`} className="font-mono font-medium underline-offset-4 hover:underline">
                     {spool.code ?? "Spool"}
                   </Link>
@@ -116,7 +127,9 @@ function PrinterCard({ printer, canWrite, canDelete }: { printer: Printer; canWr
 
 export default function PrintersPage() {
   const { can } = useAuth();
-  const printers = usePrinters();
+  const printers = usePrinters({ refetchInterval: REFRESH_MS });
+  // Key names for the "reports usage with" line: only admins may list them (others see the link without its name).
+  const keys = useApiKeys({ enabled: can("admin") });
   const addButton = can("member") ? (
     <PrinterDialog
       trigger={
@@ -141,7 +154,7 @@ export default function PrintersPage() {
       ) : (
         <div className="grid gap-4 lg:grid-cols-2">
           {printers.data.items.map((printer) => (
-            <PrinterCard key={printer.id} printer={printer} canWrite={can("member")} canDelete={can("admin")} />
+            <PrinterCard key={printer.id} printer={printer} keys={keys.data?.items} canWrite={can("member")} canDelete={can("admin")} />
           ))}
         </div>
       )}

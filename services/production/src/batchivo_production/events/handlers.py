@@ -7,10 +7,11 @@ never reaches these functions).
 from __future__ import annotations
 
 from batchivo_common.contracts.catalog import ModelStateV1
-from batchivo_common.contracts.inventory import SpoolStateV1, UsageRecordedV1
+from batchivo_common.contracts.inventory import SpoolStateV1, SpoolUsageReportedV1, UsageRecordedV1
 from batchivo_common.messaging.envelope import EventEnvelope
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from batchivo_production.printers.service import PrinterService
 from batchivo_production.readmodels.service import ReadModels
 from batchivo_production.runs.service import RunService
 
@@ -46,3 +47,10 @@ async def on_usage_recorded(session: AsyncSession, envelope: EventEnvelope) -> N
         envelope.causation_id,
         [s.model_dump(mode="json") for s in payload.spools],
     )
+
+
+async def on_usage_reported(session: AsyncSession, envelope: EventEnvelope) -> None:
+    """``inventory.spool.usage_reported.v1`` → the printer linked to the reporting API key loads the spool
+    (docs/adr/0021-printers-follow-their-api-key.md); no printer holds the key: nothing to do."""
+    payload = SpoolUsageReportedV1.model_validate(envelope.data)
+    await PrinterService(session).apply_usage_report(envelope.tenant_id, payload)

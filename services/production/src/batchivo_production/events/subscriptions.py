@@ -1,5 +1,5 @@
 """What the production service consumes (design.md §2.10): inventory's spools, the catalog's models (the
-read models) and inventory's deduction outcome.
+read models), inventory's deduction outcome and the spools printers' API keys report usage on.
 
 ``SUBSCRIPTIONS`` is what the ``declare-topology`` one-shot declares
 (``python -m batchivo_common.messaging.topology
@@ -30,10 +30,12 @@ MODELS = QueueSpec(
     ("catalog.model.created.v1", "catalog.model.updated.v1", "catalog.model.deleted.v1"),
 )
 USAGE_RECORDED = QueueSpec("production", "usage_recorded", ("inventory.usage.recorded.v1",))
+USAGE_REPORTED = QueueSpec("production", "usage_reported", ("inventory.spool.usage_reported.v1",))
 
-SUBSCRIPTIONS: list[QueueSpec] = [SPOOLS, MODELS, USAGE_RECORDED]
+SUBSCRIPTIONS: list[QueueSpec] = [SPOOLS, MODELS, USAGE_RECORDED, USAGE_REPORTED]
 HANDLERS: dict[str, Handler] = {
     SPOOLS.name: handlers.on_spool,
     MODELS.name: handlers.on_model,
     USAGE_RECORDED.name: handlers.on_usage_recorded,
+    USAGE_REPORTED.name: handlers.on_usage_reported,
 }

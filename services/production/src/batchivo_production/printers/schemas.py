@@ -13,6 +13,17 @@ from batchivo_production.types import Number
 
 Name = Annotated[str, Field(min_length=1, max_length=100)]
 Text100 = Annotated[str, Field(max_length=100)]
+SlotCount = Annotated[
+    int,
+    Field(ge=1, le=64, description="How many spools it holds at once (tools or AMS/MMU lanes)"),
+]
+ApiKeyId = Annotated[
+    uuid.UUID | None,
+    Field(
+        description="The API key its Moonraker/OctoPrint reports usage with on the Spoolman-compatible API"
+        " (one printer per key; null unlinks). The spool it reports becomes the printer's loaded spool."
+    ),
+]
 
 
 class PrinterCreate(BaseModel):
@@ -25,6 +36,8 @@ class PrinterCreate(BaseModel):
     build_volume: Annotated[str, Field(max_length=50)] | None = None
     notes: Annotated[str, Field(max_length=5000)] | None = None
     is_active: bool = True
+    slot_count: SlotCount = 1
+    api_key_id: ApiKeyId = None
 
 
 class PrinterUpdate(BaseModel):
@@ -37,6 +50,8 @@ class PrinterUpdate(BaseModel):
     build_volume: Annotated[str, Field(max_length=50)] | None = None
     notes: Annotated[str, Field(max_length=5000)] | None = None
     is_active: bool | None = None
+    slot_count: SlotCount | None = None
+    api_key_id: ApiKeyId = None
 
     def changes(self) -> dict[str, Any]:
         return self.model_dump(exclude_unset=True)
@@ -77,6 +92,12 @@ class PrinterRead(BaseModel):
     build_volume: str | None
     notes: str | None
     is_active: bool
+    slot_count: int
+    api_key_id: uuid.UUID | None
+    #: When the linked key last started reporting usage on a spool, and which spool (its code).
+    last_reported_at: datetime | None
+    last_reported_spool_id: uuid.UUID | None
+    last_reported_spool_code: str | None
     loaded_spools: list[LoadedSpool]
     created_at: datetime
     updated_at: datetime

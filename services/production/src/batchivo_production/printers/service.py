@@ -6,11 +6,14 @@ import uuid
 from typing import Any
 
 from batchivo_common.auth.tokens import Principal
+from batchivo_common.contracts.inventory import SpoolUsageReportedV1
 from batchivo_common.errors import AppError, Conflict, NotFound
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from batchivo_production.printers.models import Printer, PrinterSpool
+from batchivo_production.printers.rules import is_stale, place_reported_spool
 from batchivo_production.printers.schemas import LoadedSpool, PrinterRead
 from batchivo_production.readmodels.models import SpoolView
 from batchivo_production.readmodels.service import ReadModels
@@ -26,6 +29,19 @@ class SlotTaken(Conflict):
 
 class UnknownSpool(AppError):
     status_code, code = 422, "UNKNOWN_SPOOL"
+
+
+class ApiKeyLinked(Conflict):
+    code = "API_KEY_LINKED"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Another printer already reports usage with this API key: unlink it there first"
+            " (one API key per printer)"
+        )
+
+
+_API_KEY_UNIQUE = "uq_printers_tenant_id_api_key_id"
 
 
 class PrinterService:
@@ -84,6 +100,11 @@ class PrinterService:
                 build_volume=p.build_volume,
                 notes=p.notes,
                 is_active=p.is_active,
+                slot_count=p.slot_count,
+                api_key_id=p.api_key_id,
+                last_reported_at=p.last_reported_at,
+                last_reported_spool_id=p.last_reported_spool_id,
+                last_reported_spool_code=p.last_reported_spool_code,
                 loaded_spools=loaded[p.id],
                 created_at=p.created_at,
                 updated_at=p.updated_at,
@@ -108,10 +129,35 @@ class PrinterService:
     async def get(self, principal: Principal, printer_id: uuid.UUID) -> PrinterRead:
         return (await self.views(principal.tenant_id, [await self.own(principal.tenant_id, printer_id)]))[0]
 
+    async def _refuse_linked_key(
+        self, tenant_id: uuid.UUID, api_key_id: uuid.UUID | None, printer_id: uuid.UUID
+    ) -> None:
+        if api_key_id is None:
+            return
+        holder = (
+            await self.session.execute(
+                select(Printer.id).where(
+                    Printer.tenant_id == tenant_id, Printer.api_key_id == api_key_id, Printer.id != printer_id
+                )
+            )
+        ).scalar_one_or_none()
+        if holder is not None:
+            raise ApiKeyLinked
+
+    async def _flush(self) -> None:
+        """Flush; a racing link of the same key loses on the unique constraint with the same 409."""
+        try:
+            await self.session.flush()
+        except IntegrityError as exc:
+            if _API_KEY_UNIQUE in str(exc.orig):
+                raise ApiKeyLinked from exc
+            raise
+
     async def create(self, principal: Principal, fields: dict[str, Any]) -> PrinterRead:
         printer = Printer(id=uuid.uuid4(), tenant_id=principal.tenant_id, **fields)
+        await self._refuse_linked_key(principal.tenant_id, printer.api_key_id, printer.id)
         self.session.add(printer)
-        await self.session.flush()
+        await self._flush()
         await self.session.refresh(printer)
         return (await self.views(principal.tenant_id, [printer]))[0]
 
@@ -119,12 +165,18 @@ class PrinterService:
         self, principal: Principal, printer_id: uuid.UUID, changes: dict[str, Any]
     ) -> PrinterRead:
         printer = await self.own(principal.tenant_id, printer_id, lock=True)
+        if "api_key_id" in changes and changes["api_key_id"] != printer.api_key_id:
+            await self._refuse_linked_key(principal.tenant_id, changes["api_key_id"], printer.id)
+            # Another key (or none): the previous key's reports say nothing about this printer any more.
+            printer.last_reported_at = None
+            printer.last_reported_spool_id = None
+            printer.last_reported_spool_code = None
         for name, value in changes.items():
-            if value is None and name in ("name", "is_active"):
+            if value is None and name in ("name", "is_active", "slot_count"):
                 continue
             setattr(printer, name, value)
         printer.updated_at = func.now()
-        await self.session.flush()
+        await self._flush()
         await self.session.refresh(printer)
         return (await self.views(principal.tenant_id, [printer]))[0]
 
@@ -193,3 +245,61 @@ class PrinterService:
         await self.session.delete(link)
         await self.session.flush()
         return (await self.views(tenant_id, [printer]))[0]
+
+    async def apply_usage_report(self, tenant_id: uuid.UUID, report: SpoolUsageReportedV1) -> bool:
+        """``inventory.spool.usage_reported.v1``: the printer linked to the reporting API key (if any) gets
+        the spool loaded (printers/rules.py) and its ``last_reported_*`` move on. The spool leaves any other
+        printer; a spool inventory deleted or archived (as far as the read model knows) is not loaded. A
+        spool the read model does not know yet is loaded all the same: the event comes from inventory, the
+        read model only lags. False when nothing applied (no printer holds the key, or a stale report)."""
+        printer = (
+            await self.session.execute(
+                select(Printer)
+                .where(Printer.tenant_id == tenant_id, Printer.api_key_id == report.api_key_id)
+                .with_for_update()
+            )
+        ).scalar_one_or_none()
+        if printer is None or is_stale(report.reported_at, printer.last_reported_at):
+            return False
+        spool = (await self.read_models.spools(tenant_id, {report.spool_id})).get(report.spool_id)
+        if spool is None or not (spool.is_deleted or spool.is_archived):
+            # Two printers' reports of one spool at once: the second waits here for the first to commit, then
+            # sees where the spool went (each statement reads afresh), instead of failing on the unique key.
+            await self.session.execute(
+                select(
+                    func.pg_advisory_xact_lock(func.hashtextextended(f"printer-spool:{report.spool_id}", 0))
+                )
+            )
+            links = (
+                await self.session.execute(
+                    select(PrinterSpool).where(
+                        PrinterSpool.tenant_id == tenant_id, PrinterSpool.printer_id == printer.id
+                    )
+                )
+            ).scalars()
+            placement = place_reported_spool(
+                report.spool_id, {link.slot: link.spool_id for link in links}, printer.slot_count
+            )
+            if placement.slot is not None:
+                # Out of any other printer, and out of the slot it takes; then in.
+                await self.session.execute(
+                    delete(PrinterSpool).where(
+                        PrinterSpool.tenant_id == tenant_id,
+                        (PrinterSpool.spool_id == report.spool_id)
+                        | ((PrinterSpool.printer_id == printer.id) & (PrinterSpool.slot == placement.slot)),
+                    )
+                )
+                self.session.add(
+                    PrinterSpool(
+                        id=uuid.uuid4(),
+                        tenant_id=tenant_id,
+                        printer_id=printer.id,
+                        slot=placement.slot,
+                        spool_id=report.spool_id,
+                    )
+                )
+        printer.last_reported_at = report.reported_at
+        printer.last_reported_spool_id = report.spool_id
+        printer.last_reported_spool_code = report.spool_code[:32]
+        await self.session.flush()
+        return True
