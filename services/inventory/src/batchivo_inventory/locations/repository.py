@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, delete, func, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, case, delete, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,6 +17,11 @@ from batchivo_inventory.locations.models import Location, SpoolEvent
 from batchivo_inventory.materials.models import FilamentType, MaterialType
 from batchivo_inventory.spools.models import Spool
 from batchivo_inventory.spools.repository import SpoolRow
+
+#: A location by name, any case (every create or move of a spool to a place): built once, values bound.
+_BY_NAME = select(Location).where(
+    Location.tenant_id == bindparam("tenant_id"), func.lower(Location.name) == bindparam("name_lower")
+)
 
 
 class NameTaken(Exception):
@@ -93,10 +98,8 @@ class LocationRepository:
         return (await self.session.execute(stmt)).scalar_one_or_none()
 
     async def by_name(self, tenant_id: uuid.UUID, name: str) -> Location | None:
-        stmt = select(Location).where(
-            Location.tenant_id == tenant_id, func.lower(Location.name) == rules.clean_name(name).lower()
-        )
-        return (await self.session.execute(stmt)).scalar_one_or_none()
+        params = {"tenant_id": tenant_id, "name_lower": rules.clean_name(name).lower()}
+        return (await self.session.execute(_BY_NAME, params)).scalar_one_or_none()
 
     async def resolve(self, tenant_id: uuid.UUID, name: str) -> Location:
         """The tenant's location called ``name`` (any case), created when there is none (concurrent

@@ -11,6 +11,7 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     and_,
+    bindparam,
     case,
     delete,
     exists,
@@ -29,6 +30,29 @@ from batchivo_inventory.barcodes.models import FilamentTypeBarcode
 from batchivo_inventory.materials.models import FilamentType, MaterialType
 from batchivo_inventory.spools import search, search_sql
 from batchivo_inventory.spools.models import Spool
+
+# The statements of the hot paths (a spool's create, use, weighing), built once with bound parameters:
+# building a select and its cache key cost more Python than running it (bench/README.md, issue 14).
+_ONE_TYPE = (
+    select(FilamentType, MaterialType)
+    .join(MaterialType, MaterialType.id == FilamentType.material_type_id)
+    .where(FilamentType.id == bindparam("filament_type_id"), FilamentType.tenant_id == bindparam("tenant_id"))
+)
+_ONE_TYPE_LOCKED = _ONE_TYPE.with_for_update(of=FilamentType).execution_options(populate_existing=True)
+_BUMP_TYPE = (
+    update(FilamentType)
+    # An UPDATE's parameters may not be named like its table's columns.
+    .where(FilamentType.id == bindparam("match_id"), FilamentType.tenant_id == bindparam("match_tenant"))
+    .values(version=FilamentType.version + 1, updated_at=func.now())
+    .returning(FilamentType)
+    .execution_options(populate_existing=True)
+)
+_PRICED_SPOOLS = select(func.count(), func.sum(Spool.purchase_price), func.sum(Spool.initial_weight)).where(
+    Spool.filament_type_id == bindparam("filament_type_id"), Spool.purchase_price.is_not(None)
+)
+_ACTIVE_GRAMS = select(func.coalesce(func.sum(Spool.current_weight), 0)).where(
+    Spool.filament_type_id == bindparam("filament_type_id"), Spool.is_archived.is_(False)
+)
 
 
 class Duplicate(Exception):
@@ -130,14 +154,9 @@ class FilamentTypeRepository:
     async def get(
         self, tenant_id: uuid.UUID, filament_type_id: uuid.UUID, *, for_update: bool = False
     ) -> tuple[FilamentType, MaterialType] | None:
-        stmt = (
-            select(FilamentType, MaterialType)
-            .join(MaterialType, MaterialType.id == FilamentType.material_type_id)
-            .where(FilamentType.id == filament_type_id, FilamentType.tenant_id == tenant_id)
-        )
-        if for_update:
-            stmt = stmt.with_for_update(of=FilamentType).execution_options(populate_existing=True)
-        row = (await self.session.execute(stmt)).first()
+        stmt = _ONE_TYPE_LOCKED if for_update else _ONE_TYPE
+        params = {"filament_type_id": filament_type_id, "tenant_id": tenant_id}
+        row = (await self.session.execute(stmt, params)).first()
         return (row[0], row[1]) if row is not None else None
 
     async def bump_version(
@@ -145,14 +164,8 @@ class FilamentTypeRepository:
     ) -> tuple[FilamentType, MaterialType] | None:
         """Lock the type's row and move its version on, in one statement (an UPDATE locks like FOR UPDATE);
         its material usually comes from the session's identity map (the caller loaded the type)."""
-        stmt = (
-            update(FilamentType)
-            .where(FilamentType.id == filament_type_id, FilamentType.tenant_id == tenant_id)
-            .values(version=FilamentType.version + 1, updated_at=func.now())
-            .returning(FilamentType)
-            .execution_options(populate_existing=True)
-        )
-        filament = (await self.session.scalars(stmt)).one_or_none()
+        params = {"match_id": filament_type_id, "match_tenant": tenant_id}
+        filament = (await self.session.scalars(_BUMP_TYPE, params)).one_or_none()
         if filament is None:
             return None
         material = await self.session.get(MaterialType, filament.material_type_id)
@@ -240,19 +253,15 @@ class FilamentTypeRepository:
     async def priced_spools(self, filament_type_id: uuid.UUID) -> list[tuple[Decimal, Decimal]]:
         """Σ purchase_price and Σ initial_weight of the type's priced spools (archived ones included), as
         one pair, or ``[]`` when none is priced. Summed in SQL: a type may have thousands of spools."""
-        stmt = select(func.count(), func.sum(Spool.purchase_price), func.sum(Spool.initial_weight)).where(
-            Spool.filament_type_id == filament_type_id, Spool.purchase_price.is_not(None)
-        )
-        priced, total_price, total_initial = (await self.session.execute(stmt)).one()
+        found = await self.session.execute(_PRICED_SPOOLS, {"filament_type_id": filament_type_id})
+        priced, total_price, total_initial = found.one()
         if not priced:
             return []
         return [(Decimal(total_price or 0), Decimal(total_initial or 0))]
 
     async def active_grams(self, filament_type_id: uuid.UUID) -> Decimal:
-        stmt = select(func.coalesce(func.sum(Spool.current_weight), 0)).where(
-            Spool.filament_type_id == filament_type_id, Spool.is_archived.is_(False)
-        )
-        return Decimal(await self.session.scalar(stmt) or 0)
+        grams = await self.session.scalar(_ACTIVE_GRAMS, {"filament_type_id": filament_type_id})
+        return Decimal(grams or 0)
 
 
 async def _insert(session: AsyncSession, row: object) -> None:

@@ -6,13 +6,16 @@ import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from batchivo_inventory.materials.models import FilamentType, MaterialType
 from batchivo_inventory.money import rules
 from batchivo_inventory.money.models import ShopSettings
+
+#: Read on every priced spool's create (the type's cost republish): built once, the tenant bound.
+_SETTINGS = select(ShopSettings).where(ShopSettings.tenant_id == bindparam("tenant_id"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,7 +34,7 @@ class MoneyService:
         self.session = session
 
     async def get(self, tenant_id: uuid.UUID) -> MoneySettings:
-        row = await self.session.scalar(select(ShopSettings).where(ShopSettings.tenant_id == tenant_id))
+        row = await self.session.scalar(_SETTINGS, {"tenant_id": tenant_id})
         if row is None:
             return MoneySettings()
         return MoneySettings(row.currency_code, row.rate_from_eur)

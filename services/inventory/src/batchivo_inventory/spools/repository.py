@@ -11,8 +11,9 @@ from decimal import Decimal
 from typing import Any, NamedTuple, cast
 
 from batchivo_common.messaging.envelope import EventEnvelope
-from batchivo_common.messaging.outbox import events_cte, relay_wakeup
+from batchivo_common.messaging.outbox import events_cte, events_params, relay_wakeup
 from sqlalchemy import (
+    BigInteger,
     ColumnElement,
     Integer,
     Select,
@@ -20,7 +21,6 @@ from sqlalchemy import (
     bindparam,
     delete,
     func,
-    literal,
     literal_column,
     select,
     union_all,
@@ -187,6 +187,80 @@ _SET_WEIGHT = (
     .values(current_weight=bindparam("grams"), version=_SPOOLS.c.version + 1, updated_at=func.now())
     .returning(_SPOOLS.c.version, _SPOOLS.c.updated_at)
 )
+#: The ledger columns a booking sets (the others are the database's: id is bound apart, created_at now()).
+_LEDGER_KEYS = (
+    "tenant_id",
+    "spool_id",
+    "kind",
+    "grams_before",
+    "delta",
+    "grams_after",
+    "reason",
+    "actor_id",
+    "source_event_id",
+    "production_run_id",
+    "reversal_of_id",
+)
+
+
+_RESERVE_CODES = (
+    insert(SpoolCodeCounter)
+    .values(tenant_id=bindparam("counter_tenant"), next_value=bindparam("first_next"))
+    .on_conflict_do_update(
+        index_elements=[SpoolCodeCounter.tenant_id],
+        set_={"next_value": SpoolCodeCounter.next_value + bindparam("count", type_=BigInteger)},
+    )
+    .returning(SpoolCodeCounter.next_value)
+)
+
+
+@functools.lru_cache(maxsize=64)
+def _insert_purchased_statement(spool_keys: tuple[str, ...], ledger_keys: tuple[str, ...]) -> Select[Any]:
+    """A new spool, its purchase row and its ``created`` event as one statement, built once per set of
+    columns given (values bound): the spool's INSERT ... ON CONFLICT DO NOTHING RETURNING, the ledger row
+    and the event inserted from that RETURNING (so a taken code writes nothing)."""
+    new = (
+        insert(_SPOOLS)
+        .values({key: bindparam(f"spool_{key}", type_=_SPOOLS.c[key].type) for key in spool_keys})
+        .on_conflict_do_nothing(index_elements=[_SPOOLS.c.tenant_id, _SPOOLS.c.code])
+        .returning(*_LOADED)
+        .cte("new_spool")
+    )
+    booked = (
+        insert(_LEDGER)
+        .from_select(
+            ["id", *ledger_keys],
+            select(
+                bindparam("ledger_id", type_=_LEDGER.c.id.type),
+                *(bindparam(f"ledger_{key}", type_=_LEDGER.c[key].type) for key in ledger_keys),
+            ).select_from(new),
+        )
+        .cte("booked")
+    )
+    return select(*new.c, relay_wakeup(outbox)).add_cte(booked, events_cte(outbox, None, only_with=new))
+
+
+@functools.cache
+def _book_statement() -> Select[Any]:
+    """A weight change as one statement, built once (its values are bound parameters): the spool's UPDATE,
+    its ledger row and its event with the relay's wake-up, as data-modifying CTEs."""
+    moved = (
+        update(_SPOOLS)
+        .where(_SPOOLS.c.id == bindparam("match_id"), _SPOOLS.c.tenant_id == bindparam("match_tenant"))
+        .values(current_weight=bindparam("grams"), version=_SPOOLS.c.version + 1, updated_at=func.now())
+        .returning(_SPOOLS.c.version, _SPOOLS.c.updated_at)
+        .cte("moved")
+    )
+    columns: dict[str, Any] = {
+        "id": bindparam("ledger_id"),
+        **{key: bindparam(f"ledger_{key}") for key in _LEDGER_KEYS},
+    }
+    booked = insert(_LEDGER).values(columns).cte("booked")
+    return select(moved.c.version, moved.c.updated_at, relay_wakeup(outbox)).add_cte(
+        booked, events_cte(outbox, None)
+    )
+
+
 # A ledger row, inserted and handed back as a persistent entity (ORM bulk insert with RETURNING).
 _ADD_LEDGER_ROW = insert(InventoryTransaction).returning(InventoryTransaction)
 
@@ -291,16 +365,8 @@ class SpoolRepository:
     async def next_code_number(self, tenant_id: uuid.UUID, count: int = 1) -> int:
         """Reserve ``count`` numbers of the tenant's sequence; returns the first. Never reused (a rolled
         back transaction gives its numbers back, which is fine: no code was ever issued with them)."""
-        stmt = (
-            insert(SpoolCodeCounter)
-            .values(tenant_id=tenant_id, next_value=count + 1)
-            .on_conflict_do_update(
-                index_elements=[SpoolCodeCounter.tenant_id],
-                set_={"next_value": SpoolCodeCounter.next_value + count},
-            )
-            .returning(SpoolCodeCounter.next_value)
-        )
-        after = int((await self.session.execute(stmt)).scalar_one())
+        params = {"counter_tenant": tenant_id, "first_next": count + 1, "count": count}
+        after = int((await self.session.execute(_RESERVE_CODES, params)).scalar_one())
         return after - count
 
     async def insert_purchased(self, spool: Spool, purchase: dict[str, Any], event: EventEnvelope) -> Spool:
@@ -311,29 +377,15 @@ class SpoolRepository:
         and the transaction goes on. A filament type deleted meanwhile fails the statement
         (:class:`FilamentTypeGone`), which ends the request's transaction anyway."""
         values = {key: getattr(spool, key) for key in _INSERTED if key in spool.__dict__}
-        new = (
-            insert(_SPOOLS)
-            .values(**values)
-            .on_conflict_do_nothing(index_elements=[_SPOOLS.c.tenant_id, _SPOOLS.c.code])
-            .returning(*_LOADED)
-            .cte("new_spool")
-        )
-        booked = (
-            insert(_LEDGER)
-            .from_select(
-                ["id", *purchase],
-                select(
-                    literal(uuid.uuid4(), _LEDGER.c.id.type),
-                    *(literal(v, _LEDGER.c[k].type) for k, v in purchase.items()),
-                ).select_from(new),
-            )
-            .cte("booked")
-        )
-        stmt = select(*new.c, relay_wakeup(outbox)).add_cte(
-            booked, events_cte(outbox, [event], only_with=new)
-        )
+        stmt = _insert_purchased_statement(tuple(sorted(values)), tuple(purchase))
+        params = {
+            **{f"spool_{key}": value for key, value in values.items()},
+            "ledger_id": uuid.uuid4(),
+            **{f"ledger_{key}": value for key, value in purchase.items()},
+            **events_params([event]),
+        }
         try:
-            row = (await self.session.execute(stmt)).one_or_none()
+            row = (await self.session.execute(stmt, params)).one_or_none()
         except IntegrityError as exc:
             if "fk_spools_filament_type_id_filament_types" in str(exc.orig):
                 raise FilamentTypeGone(str(spool.filament_type_id)) from None
@@ -367,18 +419,18 @@ class SpoolRepository:
         locked, so that is the version the UPDATE writes); the object is left holding it as committed."""
         if self.session.dirty:  # changes made before this one are written first, in their order
             await self.session.flush()
-        moved = (
-            update(_SPOOLS)
-            .where(_SPOOLS.c.id == spool.id, _SPOOLS.c.tenant_id == spool.tenant_id)
-            .values(current_weight=grams, version=_SPOOLS.c.version + 1, updated_at=func.now())
-            .returning(_SPOOLS.c.version, _SPOOLS.c.updated_at)
-            .cte("moved")
-        )
-        booked = insert(_LEDGER).values(id=uuid.uuid4(), **ledger_row).cte("booked")
-        stmt = select(moved.c.version, moved.c.updated_at, relay_wakeup(outbox)).add_cte(
-            booked, events_cte(outbox, [event])
-        )
-        version, updated_at, _ = (await self.session.execute(stmt)).one()
+        params = {
+            "match_id": spool.id,
+            "match_tenant": spool.tenant_id,
+            "grams": grams,
+            "ledger_id": uuid.uuid4(),
+            **{f"ledger_{key}": ledger_row.get(key) for key in _LEDGER_KEYS},
+            **events_params([event]),
+        }
+        extra = set(ledger_row) - set(_LEDGER_KEYS)
+        if extra:
+            raise ValueError(f"ledger columns the booking statement does not set: {sorted(extra)}")
+        version, updated_at, _ = (await self.session.execute(_book_statement(), params)).one()
         set_committed_value(spool, "current_weight", grams)
         set_committed_value(spool, "version", version)
         set_committed_value(spool, "updated_at", updated_at)
