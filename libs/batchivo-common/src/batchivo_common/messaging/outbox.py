@@ -185,15 +185,20 @@ _COLUMNS = ("event_id", "tenant_id", "event_type", "routing_key", "envelope", "h
 
 
 def events_cte(
-    table: Table, envelopes: Sequence[EventEnvelope], *, only_with: FromClause | None = None
+    table: Table,
+    envelopes: Sequence[EventEnvelope],
+    *,
+    only_with: FromClause | None = None,
+    name: str = "added_events",
 ) -> CTE:
     """The outbox INSERT of ``envelopes`` as a data-modifying CTE, for a statement that also changes the
     state the events describe (add it with ``add_cte`` and select :func:`relay_wakeup` in the same
     statement): the change, its events and the relay's wake-up in one round trip, one atomic statement.
 
     ``only_with``: a one-row CTE of the same statement (say an INSERT ... ON CONFLICT DO NOTHING RETURNING):
-    the events are inserted only when it has its row."""
-    return _added_events(table, [_row(e) for e in envelopes], only_with)
+    the events are inserted only when it has its row. ``name``: the CTE's name, when one statement adds
+    two sets of events (say one always, one ``only_with``)."""
+    return _added_events(table, [_row(e) for e in envelopes], only_with, name)
 
 
 def relay_wakeup(table: Table) -> ColumnElement[Any]:
@@ -207,26 +212,31 @@ async def _insert_and_notify(session: AsyncSession, table: Table, rows: list[dic
     await session.execute(select(relay_wakeup(table)).add_cte(_added_events(table, rows, None)))
 
 
-def _added_events(table: Table, rows: list[dict[str, Any]], only_with: FromClause | None) -> CTE:
+def _added_events(
+    table: Table, rows: list[dict[str, Any]], only_with: FromClause | None, name: str = "added_events"
+) -> CTE:
     # PostgreSQL runs a data-modifying CTE exactly once, to completion, whether or not the query reads it.
     # The rows travel as one array per column, unnested in order (so the identity column numbers them in
     # order): one statement shape for any number of rows, compiled once and cached. A multi-row VALUES is
     # never cached by SQLAlchemy (no cache key): it was compiled on every call, ~0.3 s for 1,000 events and
     # a fifth of a `use`'s CPU for one. inline(): the app role may INSERT but neither SELECT (RETURNING) nor
     # use the identity's sequence directly, so the id is left entirely to the column default.
+    prefix = "outbox" if name == "added_events" else name  # two event CTEs in one statement: distinct names
     source = select(
         *[
             func.unnest(
                 bindparam(
-                    f"outbox_{name}", value=[row[name] for row in rows], type_=ARRAY(table.c[name].type)
+                    f"{prefix}_{column}",
+                    value=[row[column] for row in rows],
+                    type_=ARRAY(table.c[column].type),
                 )
-            ).label(name)
-            for name in _COLUMNS
+            ).label(column)
+            for column in _COLUMNS
         ]
     )
     if only_with is not None:
         source = source.select_from(only_with)
-    return insert(table).inline().from_select(list(_COLUMNS), source).cte("added_events")
+    return insert(table).inline().from_select(list(_COLUMNS), source).cte(name)
 
 
 def _schema_of(table: Table) -> str:

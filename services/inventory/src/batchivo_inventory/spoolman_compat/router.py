@@ -12,7 +12,14 @@ from typing import Annotated
 from batchivo_common.errors import BadRequest
 from fastapi import APIRouter, Depends, Query, Response, WebSocket
 
-from batchivo_inventory.deps import AdminDep, Idempotent, MemberDep, SpoolServiceDep, ViewerDep
+from batchivo_inventory.deps import (
+    AdminDep,
+    Idempotent,
+    MemberDep,
+    SettingsDep,
+    SpoolServiceDep,
+    ViewerDep,
+)
 from batchivo_inventory.spoolman_compat import live, mapping, present, schemas
 from batchivo_inventory.spoolman_compat.mapping import QueryError, SortKey
 from batchivo_inventory.spoolman_compat.repository import (
@@ -39,8 +46,8 @@ SortParam = Annotated[str | None, Query(max_length=300, description='Comma-separ
 TermsParam = Annotated[str | None, Query(max_length=300)]
 
 
-async def get_service(spools: SpoolServiceDep) -> SpoolmanService:
-    return SpoolmanService(spools.session, spools)
+async def get_service(spools: SpoolServiceDep, settings: SettingsDep) -> SpoolmanService:
+    return SpoolmanService(spools.session, spools, coalesce_seconds=settings.spoolman_coalesce_seconds)
 
 
 ServiceDep = Annotated[SpoolmanService, Depends(get_service)]

@@ -23,7 +23,7 @@ from batchivo_inventory.spoolman_compat.mapping import SortKey
 from batchivo_inventory.spoolman_compat.repository import CompatRepository, FilamentQuery, SpoolQuery
 from batchivo_inventory.spools import rules
 from batchivo_inventory.spools.repository import SpoolRow
-from batchivo_inventory.spools.service import SpoolService
+from batchivo_inventory.spools.service import SpoolService, spool_event
 
 #: The ledger reason of the rows a Spoolman client books (with the API key's id when it carries one).
 SOURCE = "spoolman-compat"
@@ -38,10 +38,12 @@ def source_of(principal: Principal) -> str:
 
 
 class SpoolmanService:
-    def __init__(self, session: AsyncSession, spools: SpoolService):
+    def __init__(self, session: AsyncSession, spools: SpoolService, *, coalesce_seconds: int = 0):
         self.session = session
         self.repo = CompatRepository(session)
         self.spools = spools
+        #: An API key's ``use`` merges into its usage row opened less than this ago (0: never).
+        self.coalesce_seconds = coalesce_seconds
 
     # --- vendors -------------------------------------------------------------------------------------------
 
@@ -272,6 +274,9 @@ class SpoolmanService:
         plan = mapping.plan_use(spool.current_weight, spool.initial_weight, grams)
         reason = source_of(principal)
         actor = principal.user_id
+        if principal.api_key_id is not None and plan.consumed and not plan.discrepancy:
+            await self._book_report(principal, locked, plan.consumed, reason)
+            return (await self._present(principal, [locked]))[0]
         if plan.discrepancy:
             await self.spools.move(
                 spool,
@@ -303,6 +308,35 @@ class SpoolmanService:
             )
             await self.spools.after_weight_change(spool, locked)
         return (await self._present(principal, [locked]))[0]
+
+    async def _book_report(
+        self, principal: Principal, locked: SpoolRow, consumed: Decimal, reason: str
+    ) -> bool:
+        """An API key's usage report: merged into the key's open usage row of the spool, or a new row (the
+        coalescing rule, ``SpoolRepository.book_usage_merging``), with the spool's state event; then the
+        low-stock checks. Returns whether a new row was opened."""
+        spool = locked.spool
+        after = spool.current_weight - consumed
+        ledger_row = {
+            "tenant_id": spool.tenant_id,
+            "spool_id": spool.id,
+            "kind": rules.Kind.usage.value,
+            "grams_before": spool.current_weight,
+            "delta": -consumed,
+            "grams_after": after,
+            "reason": reason,
+            "actor_id": principal.user_id,
+            "api_key_id": principal.api_key_id,
+        }
+        event = spool_event(locked, "updated", current_weight=after, version=spool.version + 1)
+        opened = await self.spools.spools.book_usage_merging(
+            spool, after, ledger_row, event, window_seconds=self.coalesce_seconds
+        )
+        await self.spools.stock.check_spool(spool)
+        await self.spools.stock.check_filament_type(
+            spool.tenant_id, spool.filament_type_id, known=locked.filament
+        )
+        return opened
 
     # --- helpers -------------------------------------------------------------------------------------------
 

@@ -202,6 +202,9 @@ class InventoryTransaction(Base):
     source_event_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     production_run_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     reversal_of_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("inventory_transactions.id"))
+    #: The API key that booked the row (a printer through the Spoolman-compatible API); its ``usage`` row
+    #: is the only kind of row that can grow afterwards (migration 0014_usage_coalescing).
+    api_key_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), nullable=False, server_default=text("clock_timestamp()")
     )
