@@ -5,6 +5,7 @@ spool's weight stays the sum of its ledger whatever the interleaving."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 import uuid
 from decimal import Decimal as D
 from typing import Any
@@ -59,7 +60,7 @@ async def _rows(api: Any, shop: Any, spool_id: str) -> list[tuple[str, float]]:
     ledger = await api.ledger(shop, spool_id)
     r = await api.client.get(f"/api/v1/spools/{spool_id}", headers=shop.headers())
     assert D(str(r.json()["current_weight"])) == sum(D(str(row["delta"])) for row in ledger), ledger
-    for before, after in zip(ledger, ledger[1:], strict=False):  # the rows still chain
+    for before, after in itertools.pairwise(ledger):  # the rows still chain
         assert after["grams_before"] == before["grams_after"], ledger
     return [(row["kind"], row["delta"]) for row in ledger]
 
@@ -81,7 +82,9 @@ async def test_a_weighing_between_reports_opens_a_new_row(
     spool, number = await _spool(api, shop)
     printer = key()
     await _use(client, number, 2, printer)
-    r = await client.post(f"/api/v1/spools/{spool['id']}/weigh", json={"net_grams": 990}, headers=shop.headers())
+    r = await client.post(
+        f"/api/v1/spools/{spool['id']}/weigh", json={"net_grams": 990}, headers=shop.headers()
+    )
     assert r.status_code == 200, r.text
     await _use(client, number, 3, printer)
     await _use(client, number, 4, printer)
@@ -93,7 +96,9 @@ async def test_a_weighing_between_reports_opens_a_new_row(
     ]
 
 
-async def test_another_key_opens_its_own_row(client: httpx.AsyncClient, api: Any, shop: Any, key: Any) -> None:
+async def test_another_key_opens_its_own_row(
+    client: httpx.AsyncClient, api: Any, shop: Any, key: Any
+) -> None:
     spool, number = await _spool(api, shop)
     first, second = uuid.uuid4(), uuid.uuid4()
     await _use(client, number, 1, key(first))

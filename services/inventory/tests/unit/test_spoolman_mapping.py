@@ -293,3 +293,20 @@ async def test_the_hub_pushes_to_the_tenants_sockets_only_and_drops_the_oldest()
         assert mine.qsize() == feed.QUEUE_SIZE
         assert mine.get_nowait() == {"n": 3}
     assert not hub.listening(shop) and not hub.listening(other)
+
+
+def test_the_source_of_a_report_names_the_api_key() -> None:
+    from batchivo_common.auth.tokens import Principal, Role
+    from batchivo_inventory.spoolman_compat.service import source_of
+
+    key_id = uuid.uuid4()
+
+    def principal(key: uuid.UUID | None, name: str | None) -> Principal:
+        return Principal(uuid.uuid4(), uuid.uuid4(), Role.member, "j", 0, key, None, api_key_name=name)
+
+    assert source_of(principal(key_id, "voron-1")) == "spoolman-compat: voron-1"
+    assert source_of(principal(key_id, "  Prusa   MK4 ")) == "spoolman-compat: Prusa MK4"
+    assert source_of(principal(key_id, None)) == f"spoolman-compat: {key_id}"
+    assert source_of(principal(key_id, "   ")) == f"spoolman-compat: {key_id}"
+    assert source_of(principal(None, None)) == "spoolman-compat"
+    assert len(source_of(principal(key_id, "x" * 300))) == 200

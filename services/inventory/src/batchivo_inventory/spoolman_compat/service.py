@@ -29,12 +29,18 @@ from batchivo_inventory.spools.service import SpoolService, spool_event
 SOURCE = "spoolman-compat"
 
 
+#: The ledger's ``reason`` column holds at most this many characters.
+REASON_MAX = 200
+
+
 def source_of(principal: Principal) -> str:
-    """What books the usage: ``spoolman-compat api-key <id>`` for an API key (one key per printer is the
-    documented set-up, so this names the printer), else ``spoolman-compat``."""
-    if principal.api_key_id is not None:
-        return f"{SOURCE} api-key {principal.api_key_id}"
-    return SOURCE
+    """What books the usage: ``spoolman-compat: <key name>`` for an API key (one key per printer is the
+    documented set-up, so this names the printer; the key's id when its token carries no name), else
+    ``spoolman-compat``."""
+    if principal.api_key_id is None:
+        return SOURCE
+    name = " ".join((principal.api_key_name or "").split()) or str(principal.api_key_id)
+    return f"{SOURCE}: {name}"[:REASON_MAX]
 
 
 class SpoolmanService:
