@@ -10,6 +10,8 @@ the window ago (services/inventory/README.md, "Spoolman compatibility").
 
 - ``inventory_transactions.api_key_id``: the API key that booked the row (NULL for a person, an event, an
   import). Nullable, no default: adding it rewrites nothing.
+- ``ix_inventory_transactions_tenant_id_api_key_id``: (tenant_id, api_key_id, created_at) over the rows of
+  API keys only (partial), for the rule's "the key booked nothing on another spool since the row opened".
 - The ledger stays append-only for everything else. The app role gets ``UPDATE (delta, grams_after)`` only
   (a column grant: no other column can change), and a ``BEFORE UPDATE`` trigger lets an update through only
   when it grows the usage of an API key's ``usage`` row that is still the spool's latest row, keeping the
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import sqlalchemy as sa
 from alembic import op
 from batchivo_common.db.migrations import roles
 from batchivo_common.db.roles import ident
@@ -57,6 +60,13 @@ $$
 
 def upgrade() -> None:
     op.execute(f"ALTER TABLE {SCHEMA}.inventory_transactions ADD COLUMN api_key_id uuid")
+    op.create_index(
+        "ix_inventory_transactions_tenant_id_api_key_id",
+        "inventory_transactions",
+        ["tenant_id", "api_key_id", "created_at"],
+        schema=SCHEMA,
+        postgresql_where=sa.text("api_key_id IS NOT NULL"),
+    )
     op.execute(GUARD)
     op.execute(
         "CREATE TRIGGER inventory_transactions_merge_only BEFORE UPDATE ON "
@@ -74,4 +84,5 @@ def downgrade() -> None:
     )
     op.execute(f"DROP TRIGGER inventory_transactions_merge_only ON {SCHEMA}.inventory_transactions")
     op.execute(f"DROP FUNCTION {SCHEMA}.inventory_transactions_merge_only()")
+    op.drop_index("ix_inventory_transactions_tenant_id_api_key_id", "inventory_transactions", schema=SCHEMA)
     op.execute(f"ALTER TABLE {SCHEMA}.inventory_transactions DROP COLUMN api_key_id")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import json
 import uuid
 from decimal import Decimal as D
 from typing import Any
@@ -165,3 +166,47 @@ async def test_concurrent_reports_of_one_key_lose_nothing(
     printer = key()
     await asyncio.gather(*(_use(client, number, 0.75, printer) for _ in range(20)))
     assert await _rows(api, shop, spool["id"]) == [("purchase", 1000), ("usage", -15)]
+
+
+async def test_usage_reported_lands_in_the_outbox_once_per_opened_row(
+    client: httpx.AsyncClient, api: Any, shop: Any, token_issuer: TokenIssuer, admin_conn: Any, window: Any
+) -> None:
+    spool, number = await _spool(api, shop)
+    other, other_number = await _spool(api, shop)
+    key_id = uuid.uuid4()
+    token, _ = token_issuer.issue(
+        shop.user_id, shop.id, Role.member, api_key_id=key_id, api_key_name="voron-1"
+    )
+    printer = {"Authorization": f"Bearer {token}"}
+    window(1)
+    for _ in range(3):  # one row opened, two merged
+        await _use(client, number, 1, printer)
+    await _use(client, other_number, 1, printer)  # the printer moved to another spool: a row there
+    await _use(client, other_number, 1, printer)  # merged
+    await _use(client, number, 1, printer)  # back on the first spool: a new row (it changed spools)
+    await asyncio.sleep(1.2)
+    await _use(client, number, 1, printer)  # the window elapsed: a new row
+    await _use(client, number, 1, shop.headers())  # a person: a row, no event
+    await _use(client, number, -1, printer)  # a return: no event
+    rows = await admin_conn.fetch(
+        "select envelope from inventory.outbox where tenant_id = $1 and event_type = $2 order by id",
+        shop.id,
+        "inventory.spool.usage_reported.v1",
+    )
+    events = [json.loads(r["envelope"]) for r in rows]
+    assert await _rows(api, shop, spool["id"]) == [
+        ("purchase", 1000),
+        ("usage", -3),
+        ("usage", -1),
+        ("usage", -1),
+        ("usage", -1),
+        ("return", 1),
+    ]
+    assert await _rows(api, shop, other["id"]) == [("purchase", 1000), ("usage", -2)]
+    codes = [spool["code"], other["code"], spool["code"], spool["code"]]
+    assert [e["data"]["spool_code"] for e in events] == codes  # one per row the key opened
+    first = events[0]
+    assert first["aggregate_id"] == spool["id"] and first["producer"] == "inventory"
+    assert first["data"]["spool_id"] == spool["id"]
+    assert first["data"]["api_key_id"] == str(key_id) and first["data"]["api_key_name"] == "voron-1"
+    assert first["data"]["reported_at"]

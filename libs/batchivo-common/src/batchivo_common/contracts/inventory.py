@@ -8,7 +8,7 @@ Grams and money are JSON numbers (2 dp), cost per gram 4 dp.
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 from typing import Literal
 
 from pydantic import Field
@@ -95,6 +95,23 @@ class StockLowV1(EventPayload):
     code: str | None = None
     remaining_grams: float
     threshold_grams: float
+
+
+@register_event("inventory.spool.usage_reported.v1")
+class SpoolUsageReportedV1(EventPayload):
+    """An API key (a printer, through the Spoolman-compatible API) started reporting usage on a spool.
+
+    Published when a report opens a new usage row in the spool's ledger, not on the reports merged into it
+    (services/inventory/README.md, coalescing): a printer reporting every few seconds announces itself once
+    per coalescing window, or again when it moves to another spool. Production links the printer of the key
+    to the spool (its loaded spool). ``reported_at``: when the report was booked.
+    """
+
+    spool_id: uuid.UUID
+    spool_code: str
+    api_key_id: uuid.UUID
+    api_key_name: str | None = None
+    reported_at: datetime
 
 
 class SpoolUsage(EventPayload):

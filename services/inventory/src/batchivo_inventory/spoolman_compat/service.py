@@ -8,11 +8,14 @@ Spoolman's integer ids.
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 from batchivo_common.auth.tokens import Principal
+from batchivo_common.contracts.inventory import SpoolUsageReportedV1
 from batchivo_common.errors import BadRequest, NotFound
+from batchivo_common.messaging.envelope import new_event
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from batchivo_inventory.materials import rules as rules_materials
@@ -23,7 +26,7 @@ from batchivo_inventory.spoolman_compat.mapping import SortKey
 from batchivo_inventory.spoolman_compat.repository import CompatRepository, FilamentQuery, SpoolQuery
 from batchivo_inventory.spools import rules
 from batchivo_inventory.spools.repository import SpoolRow
-from batchivo_inventory.spools.service import SpoolService, spool_event
+from batchivo_inventory.spools.service import PRODUCER, SpoolService, spool_event
 
 #: The ledger reason of the rows a Spoolman client books (with the API key's id when it carries one).
 SOURCE = "spoolman-compat"
@@ -281,7 +284,7 @@ class SpoolmanService:
         reason = source_of(principal)
         actor = principal.user_id
         if principal.api_key_id is not None and plan.consumed and not plan.discrepancy:
-            await self._book_report(principal, locked, plan.consumed, reason)
+            await self._book_report(principal, principal.api_key_id, locked, plan.consumed, reason)
             return (await self._present(principal, [locked]))[0]
         if plan.discrepancy:
             await self.spools.move(
@@ -316,7 +319,7 @@ class SpoolmanService:
         return (await self._present(principal, [locked]))[0]
 
     async def _book_report(
-        self, principal: Principal, locked: SpoolRow, consumed: Decimal, reason: str
+        self, principal: Principal, key_id: uuid.UUID, locked: SpoolRow, consumed: Decimal, reason: str
     ) -> bool:
         """An API key's usage report: merged into the key's open usage row of the spool, or a new row (the
         coalescing rule, ``SpoolRepository.book_usage_merging``), with the spool's state event; then the
@@ -332,11 +335,25 @@ class SpoolmanService:
             "grams_after": after,
             "reason": reason,
             "actor_id": principal.user_id,
-            "api_key_id": principal.api_key_id,
+            "api_key_id": key_id,
         }
         event = spool_event(locked, "updated", current_weight=after, version=spool.version + 1)
+        reported = new_event(
+            "inventory.spool.usage_reported.v1",
+            producer=PRODUCER,
+            tenant_id=spool.tenant_id,
+            aggregate_id=spool.id,
+            data=SpoolUsageReportedV1(
+                spool_id=spool.id,
+                spool_code=spool.code,
+                api_key_id=key_id,
+                api_key_name=principal.api_key_name,
+                reported_at=datetime.now(UTC),
+            ),
+        )
+        # The printer link's event only when the report opens a row (not on merges): once per window/spool.
         opened = await self.spools.spools.book_usage_merging(
-            spool, after, ledger_row, event, window_seconds=self.coalesce_seconds
+            spool, after, ledger_row, event, window_seconds=self.coalesce_seconds, opened_events=[reported]
         )
         await self.spools.stock.check_spool(spool)
         await self.spools.stock.check_filament_type(

@@ -180,6 +180,14 @@ class InventoryTransaction(Base):
         Index("ix_inventory_transactions_created_at", "created_at"),
         # The shop-wide ledger's keyset order (history/); migration 0008_history.
         Index("ix_inventory_transactions_tenant_id_created_at_id", "tenant_id", "created_at", "id"),
+        # An API key's rows, for the Spoolman-compatible use's coalescing; migration 0014_usage_coalescing.
+        Index(
+            "ix_inventory_transactions_tenant_id_api_key_id",
+            "tenant_id",
+            "api_key_id",
+            "created_at",
+            postgresql_where=text("api_key_id IS NOT NULL"),
+        ),
         Index(
             "ix_inventory_transactions_tenant_id_run_reason",
             "tenant_id",

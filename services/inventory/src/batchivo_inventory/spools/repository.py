@@ -264,10 +264,11 @@ class SpoolRepository:
     ) -> bool:
         """:meth:`book` for an API key's usage (``ledger_row`` has ``kind`` usage and ``api_key_id``), merging
         it into the spool's latest ledger row when that row is the same key's ``usage`` row, still ends at
-        the weight this change starts from (nothing was booked since) and was opened less than
-        ``window_seconds`` ago (0: never merge). The spool's UPDATE, the merge-or-append of the row and the
-        events are ONE statement under the spool's lock, so the ledger's sum stays the spool's weight.
-        ``opened_events`` are added only when a new row was opened. Returns whether one was."""
+        the weight this change starts from (nothing was booked since), was opened less than
+        ``window_seconds`` ago (0: never merge) and the key booked nothing on another spool since. The
+        spool's UPDATE, the merge-or-append of the row and the events are ONE statement under the spool's
+        lock, so the ledger's sum stays the spool's weight. ``opened_events`` are added only when a new row
+        was opened. Returns whether one was."""
         if self.session.dirty:  # changes made before this one are written first, in their order
             await self.session.flush()
         t = _LEDGER
@@ -290,6 +291,7 @@ class SpoolRepository:
                 .cte("latest")
             )
             delta = literal(ledger_row["delta"], type_=t.c.delta.type)
+            elsewhere = t.alias("elsewhere")
             merged = (
                 update(t)
                 .where(
@@ -300,6 +302,16 @@ class SpoolRepository:
                     latest.c.grams_after == literal(ledger_row["grams_before"], type_=t.c.grams_after.type),
                     latest.c.created_at
                     > func.clock_timestamp() - func.make_interval(0, 0, 0, 0, 0, 0, window_seconds),
+                    # The key booked nothing on another spool since the row opened (the printer did not
+                    # change spools in between).
+                    ~select(elsewhere.c.id)
+                    .where(
+                        elsewhere.c.tenant_id == spool.tenant_id,
+                        elsewhere.c.api_key_id == ledger_row["api_key_id"],
+                        elsewhere.c.created_at > latest.c.created_at,
+                        elsewhere.c.spool_id != spool.id,
+                    )
+                    .exists(),
                 )
                 .values(delta=t.c.delta + delta, grams_after=t.c.grams_after + delta)
                 .returning(t.c.id)
