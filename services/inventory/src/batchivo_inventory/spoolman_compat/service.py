@@ -108,6 +108,21 @@ class SpoolmanService:
         registered = await self._registered(principal)
         return present.filament_out(row[0], row[1], registered.get(mapping.vendor_id(row[0].brand)))
 
+    async def present_filament(self, tenant_id: uuid.UUID, number: int) -> schemas.SpoolmanFilament | None:
+        """The filament ``number`` as ``GET /filament/{id}`` answers it (for the change feed), or None."""
+        rows, _ = await self.repo.filaments(
+            tenant_id, FilamentQuery(), (), limit=1, offset=0, numbers=(number,)
+        )
+        if not rows:
+            return None
+        filament, material = rows[0]
+        registered = {v.id: v.registered for v in await self._vendors(tenant_id)}
+        return present.filament_out(filament, material, registered.get(mapping.vendor_id(filament.brand)))
+
+    async def vendors_of(self, tenant_id: uuid.UUID) -> list[present.VendorRow]:
+        """The tenant's vendors (for the change feed, which has no principal)."""
+        return await self._vendors(tenant_id)
+
     async def create_filament(
         self, principal: Principal, body: schemas.SpoolmanFilamentCreate
     ) -> schemas.SpoolmanFilament:
