@@ -265,6 +265,29 @@ async def get_vendor(principal: ViewerDep, vendor_id: int, service: ServiceDep) 
     return present.vendor_out(await service.vendor(principal, vendor_id))
 
 
+@router.post("/vendor", response_model_exclude_none=True, dependencies=[Idempotent])
+async def create_vendor(
+    principal: MemberDep, body: schemas.SpoolmanVendorCreate, service: ServiceDep
+) -> schemas.SpoolmanVendor:
+    """Always refused: a vendor is a brand of the shop's filament types (400 VENDOR_IS_A_BRAND, or 409
+    VENDOR_EXISTS for a brand the shop has)."""
+    await service.create_vendor(principal, body)
+
+
+@router.patch("/vendor/{vendor_id}", response_model_exclude_none=True)
+async def update_vendor(
+    principal: MemberDep, vendor_id: int, body: schemas.SpoolmanVendorUpdate, service: ServiceDep
+) -> schemas.SpoolmanVendor:
+    """Renames the brand on the shop's filament types (the vendor's id follows its name)."""
+    return present.vendor_out(await service.update_vendor(principal, vendor_id, body))
+
+
+@router.delete("/vendor/{vendor_id}")
+async def delete_vendor(principal: AdminDep, vendor_id: int, service: ServiceDep) -> schemas.SpoolmanMessage:
+    """Refused, 409 IN_USE, while filament types have the brand (that is, while the vendor exists)."""
+    await service.delete_vendor(principal, vendor_id)
+
+
 # --- websockets ---------------------------------------------------------------------------------------------
 
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, NoReturn
 
 from batchivo_common.auth.tokens import Principal
 from batchivo_common.contracts.inventory import SpoolUsageReportedV1
-from batchivo_common.errors import BadRequest, NotFound
+from batchivo_common.errors import BadRequest, Conflict, NotFound
 from batchivo_common.messaging.envelope import new_event
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -73,6 +73,59 @@ class SpoolmanService:
             if vendor.id == vendor_id:
                 return vendor
         raise NotFound("Vendor not found")
+
+    async def create_vendor(self, principal: Principal, body: schemas.SpoolmanVendorCreate) -> NoReturn:
+        """Refused: a vendor is the brand of the shop's filament types and has no row of its own, so a brand
+        exists once a filament type has it (409 VENDOR_EXISTS when it already does, else 400
+        VENDOR_IS_A_BRAND)."""
+        if body.name is None:
+            raise BadRequest("name is required", code="VALIDATION_ERROR")
+        wanted = mapping.vendor_id(body.name)
+        for vendor in await self.vendors(principal):
+            if vendor.id == wanted:
+                raise Conflict(
+                    f"Vendor {vendor.name!r} already exists (id {vendor.id}): vendors are your filament "
+                    "types' brands",
+                    code="VENDOR_EXISTS",
+                )
+        raise BadRequest(
+            "Vendors cannot be created on their own: a vendor is the brand of your filament types. Create a "
+            f"filament type of brand {body.name!r} in Batchivo; it then appears as a vendor.",
+            code="VENDOR_IS_A_BRAND",
+        )
+
+    async def update_vendor(
+        self, principal: Principal, vendor_id: int, body: schemas.SpoolmanVendorUpdate
+    ) -> present.VendorRow:
+        """``name`` renames the brand on every filament type that has it (each through the filament-type
+        service: versions, events, the material+brand+colour uniqueness). A vendor's id comes from its
+        name, so a rename answers the vendor under its new id; renaming onto another existing vendor (a
+        merge) is refused, 409 VENDOR_EXISTS. Other fields are ignored."""
+        vendor = await self.vendor(principal, vendor_id)
+        if "name" not in body.model_fields_set:
+            return vendor
+        if body.name is None:
+            raise BadRequest("name cannot be unset", code="VALIDATION_ERROR")
+        name = rules_materials.clean_text(body.name)
+        new_id = mapping.vendor_id(name)
+        if new_id != vendor.id and any(v.id == new_id for v in await self.vendors(principal)):
+            raise Conflict(f"Vendor {name!r} already exists (id {new_id})", code="VENDOR_EXISTS")
+        brands = await self.brands_of(principal, (vendor.id,))
+        types = FilamentTypeService(self.session)
+        for filament_uuid in await self.repo.filaments_of_brands(principal.tenant_id, brands):
+            await types.update(principal, filament_uuid, {"brand": name})
+        return await self.vendor(principal, new_id)
+
+    async def delete_vendor(self, principal: Principal, vendor_id: int) -> NoReturn:
+        """Refused (409 IN_USE) while filament types have the brand, which is as long as the vendor
+        exists: it goes away with the last filament type of the brand."""
+        vendor = await self.vendor(principal, vendor_id)
+        brands = await self.brands_of(principal, (vendor.id,))
+        count = len(await self.repo.filaments_of_brands(principal.tenant_id, brands))
+        raise Conflict(
+            f"{count} filament type(s) use vendor {vendor.name!r}: delete or re-brand them first",
+            code="IN_USE",
+        )
 
     async def brands_of(self, principal: Principal, vendor_ids: tuple[int, ...]) -> tuple[str, ...]:
         """Every brand spelling whose vendor id is in ``vendor_ids`` (-1, "no vendor", matches none)."""
