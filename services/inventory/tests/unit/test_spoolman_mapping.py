@@ -375,3 +375,13 @@ def test_a_deleted_filaments_payload_comes_from_its_last_event() -> None:
         "color_hex": "112233",
     }
     assert feed.deleted_filament({**data, "spoolman_id": None}) is None
+
+
+def test_settings_are_spoolmans_defaults_but_the_shops_currency() -> None:
+    defaults = mapping.settings_out(None)
+    assert defaults["currency"] == {"value": '"EUR"', "is_set": False, "type": "string"}
+    assert all(not s["is_set"] for s in defaults.values())
+    assert mapping.settings_out("GBP")["currency"] == {"value": '"GBP"', "is_set": True, "type": "string"}
+    assert {k: v for k, v in mapping.settings_out("GBP").items() if k != "currency"} == {
+        k: v for k, v in defaults.items() if k != "currency"
+    }

@@ -9,7 +9,8 @@ from __future__ import annotations
 import functools
 from typing import Annotated
 
-from batchivo_common.errors import BadRequest
+from batchivo_common.db.session import SessionDep
+from batchivo_common.errors import BadRequest, Forbidden, NotFound
 from fastapi import APIRouter, Depends, Query, Response, WebSocket
 
 from batchivo_inventory.deps import (
@@ -20,6 +21,7 @@ from batchivo_inventory.deps import (
     SpoolServiceDep,
     ViewerDep,
 )
+from batchivo_inventory.money.service import MoneyService
 from batchivo_inventory.spoolman_compat import live, mapping, present, schemas
 from batchivo_inventory.spoolman_compat.mapping import QueryError, SortKey
 from batchivo_inventory.spoolman_compat.repository import (
@@ -286,6 +288,38 @@ async def update_vendor(
 async def delete_vendor(principal: AdminDep, vendor_id: int, service: ServiceDep) -> schemas.SpoolmanMessage:
     """Refused, 409 IN_USE, while filament types have the brand (that is, while the vendor exists)."""
     await service.delete_vendor(principal, vendor_id)
+
+
+# --- settings -----------------------------------------------------------------------------------------------
+
+
+@router.get("/setting/")
+@router.get("/setting", include_in_schema=False)
+async def find_settings(principal: ViewerDep, session: SessionDep) -> dict[str, schemas.SpoolmanSetting]:
+    """Spoolman's settings, read-only: ``currency`` is the shop's (Batchivo's inventory settings), the
+    others Spoolman's defaults, unset."""
+    money = await MoneyService(session).get(principal.tenant_id)
+    return {k: schemas.SpoolmanSetting(**v) for k, v in mapping.settings_out(money.currency_code).items()}
+
+
+@router.get("/setting/{key}")
+async def get_setting(principal: ViewerDep, key: str, session: SessionDep) -> schemas.SpoolmanSetting:
+    if key not in mapping.SETTINGS:
+        raise NotFound(f"Setting {key} does not exist.")
+    money = await MoneyService(session).get(principal.tenant_id)
+    return schemas.SpoolmanSetting(**mapping.settings_out(money.currency_code)[key])
+
+
+@router.post("/setting/{key}", dependencies=[Idempotent])
+async def set_setting(principal: MemberDep, key: str) -> schemas.SpoolmanSetting:
+    """Refused: settings are read-only here (403 SETTINGS_READ_ONLY; an unknown key is 404, as Spoolman's)."""
+    if key not in mapping.SETTINGS:
+        raise NotFound(f"Setting {key} does not exist.")
+    raise Forbidden(
+        "Spoolman settings are read-only in Batchivo: the currency is the shop's (Settings → Inventory); "
+        "the others keep Spoolman's defaults",
+        code="SETTINGS_READ_ONLY",
+    )
 
 
 # --- websockets ---------------------------------------------------------------------------------------------

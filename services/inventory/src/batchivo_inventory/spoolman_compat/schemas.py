@@ -162,3 +162,11 @@ class SpoolmanVendorCreate(_Body):
 class SpoolmanVendorUpdate(SpoolmanVendorCreate):
     """``name`` renames the brand on every filament type of the shop that has it; ``comment``,
     ``empty_spool_weight``, ``external_id`` and ``extra`` are ignored (our brands do not hold them)."""
+
+
+class SpoolmanSetting(BaseModel):
+    """One of Spoolman's settings: ``value`` is JSON text (``"\\"EUR\\""``), as Spoolman stores it."""
+
+    value: str
+    is_set: bool
+    type: str
