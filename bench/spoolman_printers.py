@@ -9,7 +9,7 @@ It prints the latency of ``use`` (p50, p99, max), how many reports went out late
 report only after the previous answer, like Moonraker; a report is late when it leaves more than one
 interval after its slot), the errors, and the backlog: outbox rows not yet published when the run ends
 and their peak during it. Then it checks every spool's weight and ledger against the reports that were
-answered 200: nothing lost, nothing doubled.
+answered 200: nothing lost, nothing doubled (the reports of a key coalesce into one usage row per window).
 
     uv run python bench/spoolman_printers.py                 # 50 printers, every 2 s, 2 minutes
     uv run python bench/spoolman_printers.py --seconds 20    # a quick check
@@ -35,6 +35,9 @@ from harness import stack
 USE_LENGTH_MM = 330.0
 DIAMETER_MM = 1.75
 DENSITY = 1.24
+#: The inventory's coalescing window (INVENTORY_SPOOLMAN_COALESCE_SECONDS, default): a key's reports on a
+#: spool make one usage row per window.
+COALESCE_SECONDS = 300
 
 
 def grams_of(length_mm: float) -> Decimal:
@@ -201,24 +204,29 @@ async def run(args: argparse.Namespace) -> int:
                 f"outbox backlog: peak {peak} rows during the run, {left} at its end, {left_after} 2 s later"
             )
 
-            # Nothing lost or doubled: each spool lost its answered reports' grams, one ledger row each.
+            # Nothing lost or doubled: each spool lost its answered reports' grams, and its usage rows (the
+            # key's reports coalesce into one row per window, services/inventory/README.md) sum to them.
             bad = 0
+            most_rows = math.ceil(args.seconds / COALESCE_SECONDS) + 1
             for p in printers:
                 spool = await ok(await client.get(f"/compat/spoolman/{p.key}/api/v1/spool/{p.spool_id}"), 200)
-                expected = Decimal(1000) - grams_of(USE_LENGTH_MM) * p.answered
-                rows = await s.db.fetchval(
-                    "select count(*) from inventory.inventory_transactions t join inventory.spools s"
-                    " on s.id = t.spool_id where s.code_number = $1 and t.kind = 'usage'",
+                used = grams_of(USE_LENGTH_MM) * p.answered
+                expected = Decimal(1000) - used
+                rows, booked = await s.db.fetchrow(
+                    "select count(*), coalesce(-sum(t.delta), 0) from inventory.inventory_transactions t"
+                    " join inventory.spools s on s.id = t.spool_id"
+                    " where s.code_number = $1 and t.kind = 'usage' and t.api_key_id is not null",
                     p.spool_id,
                 )
                 if (
                     abs(Decimal(str(spool["remaining_weight"])) - expected) > Decimal("0.01")
-                    or rows != p.answered
+                    or booked != used
+                    or not 1 <= rows <= most_rows
                 ):
                     bad += 1
                     print(
                         f"  spool {p.spool_id}: {spool['remaining_weight']} g left, expected {expected};"
-                        f" {rows} usage rows for {p.answered} answered reports",
+                        f" {rows} usage rows booking {booked} g for {p.answered} answered reports ({used} g)",
                         file=sys.stderr,
                     )
             print(

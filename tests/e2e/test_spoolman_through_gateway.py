@@ -1,8 +1,9 @@
 """Spoolman's clients through the real gateway and inventory, with real API keys from auth: the key in the
 path or in ``X-API-Key``, a wrong or revoked key, the key kept out of every log line, and a client that
 behaves like Moonraker's ``[spoolman]`` component (its websocket open on the path-embedded URL, GET the
-active spool, ``PUT …/use`` with ``use_length`` every second while the socket is up, a 404 for another
-shop's spool)."""
+active spool, ``PUT …/use`` with ``use_length`` every second for 30 s while the socket is up, a 404 for
+another shop's spool): the reports coalesce into one ledger row named after the key, nothing lost or
+doubled."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import aiohttp
+import asyncpg
 import httpx
 import pytest
 from batchivo_common.messaging.topology import declare_all, delete_all
@@ -30,8 +32,11 @@ from batchivo_inventory.worker import create_worker_app as create_inventory_work
 pytestmark = [pytest.mark.e2e, pytest.mark.db, pytest.mark.redis]
 
 PASSWORD = "correct horse battery staple"
-#: Extrusion Moonraker reports per sync (mm): varied, so a lost or doubled report changes the total.
-REPORTS_MM = [412.5, 97.25, 1530.0, 8.75, 640.125, 233.0]
+#: Extrusion Moonraker reports per sync (mm), one a second for 30 s: varied, so a lost or doubled report
+#: changes the total.
+REPORTS_MM = [412.5, 97.25, 1530.0, 8.75, 640.125, 233.0] * 5
+#: The issue's run: reports every second for this long while the socket is up.
+RUN_SECONDS = 30
 
 
 async def register(gateway: httpx.AsyncClient, name: str) -> dict[str, str]:
@@ -241,8 +246,9 @@ async def test_a_moonraker_like_client_books_every_report_once(
             got = await gateway.get(f"{server}/api/v1/spool/{active}")
             assert got.status_code == 200, got.text
             diameter, density = got.json()["filament"]["diameter"], got.json()["filament"]["density"]
+            started = asyncio.get_running_loop().time()
             for n, length in enumerate(REPORTS_MM):
-                if n == len(REPORTS_MM) - 1:
+                if n == len(REPORTS_MM) // 2:
                     # The other shop's printer reports too; its change must never reach our socket.
                     theirs = await gateway.put(
                         f"/compat/spoolman/{other_key['key']}/api/v1/spool/{spoolman_id(foreign)}/use",
@@ -253,7 +259,9 @@ async def test_a_moonraker_like_client_books_every_report_once(
                     f"{server}/api/v1/spool/{active}/use", json={"use_length": length}
                 )
                 assert response.status_code == 200, response.text
-                await asyncio.sleep(1)
+                # One report a second (Moonraker's sync timer): the next one is due n + 1 s after the first.
+                await asyncio.sleep(max(0.0, started + n + 1 - asyncio.get_running_loop().time()))
+            assert asyncio.get_running_loop().time() - started >= RUN_SECONDS
             await socket.keep_alive()  # still up after the reports
             final = (await gateway.get(f"{server}/api/v1/spool/{active}")).json()
 
@@ -284,12 +292,32 @@ async def test_a_moonraker_like_client_books_every_report_once(
     exact = sum(math.pi * (diameter / 2) ** 2 * mm * density / 1000 for mm in REPORTS_MM)
     assert abs(float(expected_weight) - (1000 - exact)) <= 0.005 * len(REPORTS_MM)
 
+    # The 30 reports of one key within the coalescing window (300 s) are ONE usage row: the sum of the
+    # reports as each was rounded, named after the key; the ledger still sums to the spool's weight.
     ledger = await gateway.get(f"/api/v1/spools/{spool['id']}/transactions?sort=created_at", headers=owner)
     rows = ledger.json()["items"]
-    assert [r["kind"] for r in rows] == ["purchase"] + ["usage"] * len(REPORTS_MM)
-    assert [Decimal(repr(r["delta"])) for r in rows[1:]] == [-g for g in per_report]
-    assert {r["reason"] for r in rows[1:]} == {f"spoolman-compat api-key {key['id']}"}
-    assert Decimal(repr(rows[-1]["grams_after"])) == expected_weight
+    assert [r["kind"] for r in rows] == ["purchase", "usage"]
+    assert Decimal(repr(rows[1]["delta"])) == -sum(per_report)
+    assert rows[1]["reason"] == "spoolman-compat: printer-1"
+    assert Decimal(repr(rows[1]["grams_after"])) == expected_weight
+    assert sum(Decimal(repr(r["delta"])) for r in rows) == expected_weight
+    # The printer link's event: once, for the one row the key opened (not per report).
+    conn = await asyncpg.connect(inventory_db.admin_url)
+    try:
+        reported = await conn.fetch(
+            "select envelope from inventory.outbox where event_type = 'inventory.spool.usage_reported.v1'"
+            " and envelope->'data'->>'spool_id' = $1",
+            spool["id"],
+        )
+    finally:
+        await conn.close()
+    assert len(reported) == 1
+    data = json.loads(reported[0]["envelope"])["data"]
+    assert (data["spool_code"], data["api_key_id"], data["api_key_name"]) == (
+        spool["code"],
+        key["id"],
+        "printer-1",
+    )
     # Only their own printer's 3 g: our key's 404 booked nothing on their spool.
     theirs = await gateway.get(f"/api/v1/spools/{foreign['id']}/transactions?sort=created_at", headers=other)
     assert [(r["kind"], r["delta"]) for r in theirs.json()["items"]] == [("purchase", 1000), ("usage", -3)]

@@ -741,6 +741,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/compat/spoolman/api/v1/setting/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Find Settings
+         * @description Spoolman's settings, read-only: ``currency`` is the shop's (Batchivo's inventory settings), the
+         *     others Spoolman's defaults, unset.
+         */
+        get: operations["spoolman-compat-find_settings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/compat/spoolman/api/v1/setting/{key}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Setting */
+        get: operations["spoolman-compat-get_setting"];
+        put?: never;
+        /**
+         * Set Setting
+         * @description Refused: settings are read-only here (403 SETTINGS_READ_ONLY; an unknown key is 404, as Spoolman's).
+         */
+        post: operations["spoolman-compat-set_setting"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/compat/spoolman/api/v1/spool": {
         parameters: {
             query?: never;
@@ -825,7 +867,12 @@ export interface paths {
         /** Find Vendors */
         get: operations["spoolman-compat-find_vendors"];
         put?: never;
-        post?: never;
+        /**
+         * Create Vendor
+         * @description Always refused: a vendor is a brand of the shop's filament types (400 VENDOR_IS_A_BRAND, or 409
+         *     VENDOR_EXISTS for a brand the shop has).
+         */
+        post: operations["spoolman-compat-create_vendor"];
         delete?: never;
         options?: never;
         head?: never;
@@ -843,10 +890,18 @@ export interface paths {
         get: operations["spoolman-compat-get_vendor"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Delete Vendor
+         * @description Refused, 409 IN_USE, while filament types have the brand (that is, while the vendor exists).
+         */
+        delete: operations["spoolman-compat-delete_vendor"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Update Vendor
+         * @description Renames the brand on the shop's filament types (the vendor's id follows its name).
+         */
+        patch: operations["spoolman-compat-update_vendor"];
         trace?: never;
     };
 }
@@ -1741,6 +1796,18 @@ export interface components {
             /** Message */
             message: string;
         };
+        /**
+         * SpoolmanSetting
+         * @description One of Spoolman's settings: ``value`` is JSON text (``"\"EUR\""``), as Spoolman stores it.
+         */
+        SpoolmanSetting: {
+            /** Is Set */
+            is_set: boolean;
+            /** Type */
+            type: string;
+            /** Value */
+            value: string;
+        };
         /** SpoolmanSpool */
         SpoolmanSpool: {
             /** Archived */
@@ -1871,6 +1938,23 @@ export interface components {
              * Format: date-time
              */
             registered: string;
+        };
+        /**
+         * SpoolmanVendorCreate
+         * @description Spoolman's vendor parameters; only ``name`` means something here (a vendor is a brand).
+         */
+        SpoolmanVendorCreate: {
+            /** Name */
+            name?: string | null;
+        };
+        /**
+         * SpoolmanVendorUpdate
+         * @description ``name`` renames the brand on every filament type of the shop that has it; ``comment``,
+         *     ``empty_spool_weight``, ``external_id`` and ``extra`` are ignored (our brands do not hold them).
+         */
+        SpoolmanVendorUpdate: {
+            /** Name */
+            name?: string | null;
         };
         /** SummaryItem */
         SummaryItem: {
@@ -3966,6 +4050,93 @@ export interface operations {
             };
         };
     };
+    "spoolman-compat-find_settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        [key: string]: components["schemas"]["SpoolmanSetting"];
+                    };
+                };
+            };
+        };
+    };
+    "spoolman-compat-get_setting": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpoolmanSetting"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "spoolman-compat-set_setting": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body within 24 h return the first answer and do nothing again; the same key with another body is refused (422). */
+                "Idempotency-Key"?: string | null;
+            };
+            path: {
+                key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpoolmanSetting"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     "spoolman-compat-find_spools": {
         parameters: {
             query?: {
@@ -4248,6 +4419,42 @@ export interface operations {
             };
         };
     };
+    "spoolman-compat-create_vendor": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key and body within 24 h return the first answer and do nothing again; the same key with another body is refused (422). */
+                "Idempotency-Key"?: string | null;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SpoolmanVendorCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpoolmanVendor"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     "spoolman-compat-get_vendor": {
         parameters: {
             query?: never;
@@ -4258,6 +4465,72 @@ export interface operations {
             cookie?: never;
         };
         requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpoolmanVendor"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "spoolman-compat-delete_vendor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                vendor_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SpoolmanMessage"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    "spoolman-compat-update_vendor": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                vendor_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SpoolmanVendorUpdate"];
+            };
+        };
         responses: {
             /** @description Successful Response */
             200: {

@@ -58,6 +58,36 @@ async def test_issued_token_verifies_to_the_same_principal(
     assert header["kid"] == issuer.key.kid
 
 
+async def test_an_api_keys_name_rides_in_the_akn_claim(issuer: TokenIssuer, verifier: TokenVerifier) -> None:
+    key_id = uuid.uuid4()
+    token, issued = issuer.issue(
+        uuid.uuid4(), uuid.uuid4(), Role.member, api_key_id=key_id, api_key_name="voron-1"
+    )
+    assert jwt.decode(token, options={"verify_signature": False})["akn"] == "voron-1"
+    principal = await verifier.verify(token)
+    assert principal == issued
+    assert (principal.api_key_id, principal.api_key_name) == (key_id, "voron-1")
+    unnamed, _ = issuer.issue(uuid.uuid4(), uuid.uuid4(), Role.member, api_key_id=key_id)
+    assert "akn" not in jwt.decode(unnamed, options={"verify_signature": False})
+    assert (await verifier.verify(unnamed)).api_key_name is None
+    with pytest.raises(ValueError, match="api_key_id"):  # a person's token names no key
+        issuer.issue(uuid.uuid4(), uuid.uuid4(), Role.member, api_key_name="voron-1")
+
+
+@pytest.mark.parametrize("claims", [{"akn": 7, "akid": "x"}, {"akn": "voron-1"}])
+async def test_a_malformed_akn_claim_is_refused(
+    key: SigningKey, verifier: TokenVerifier, claims: dict[str, object]
+) -> None:
+    now = int(time.time())
+    payload = {"iss": ISS, "aud": AUD, "sub": str(uuid.uuid4()), "tid": str(uuid.uuid4()), "role": "member"}
+    payload |= {"iat": now, "exp": now + 60, "jti": "j"} | claims
+    if payload.get("akid") == "x":
+        payload["akid"] = str(uuid.uuid4())
+    token = jwt.encode(payload, key.private_key, algorithm="EdDSA", headers={"kid": key.kid})
+    with pytest.raises(Unauthenticated):
+        await verifier.verify(token)
+
+
 async def test_tampered_payload_is_refused(issuer: TokenIssuer, verifier: TokenVerifier) -> None:
     token, _ = issuer.issue(uuid.uuid4(), uuid.uuid4(), Role.viewer)
     head, payload, sig = token.split(".")

@@ -68,6 +68,7 @@ async def test_the_gateway_exchanges_a_key_for_a_short_lived_token(client: httpx
     assert principal.tenant_id == owner.tenant_id
     assert principal.role is Role.admin
     assert principal.api_key_id == uuid.UUID(created["id"])
+    assert principal.api_key_name == created["name"]  # claim akn: what the key books is named after it
     assert 295 <= principal.expires_at - int(time.time()) <= 300
 
     item = (await client.get(f"{KEYS}/{created['id']}", headers=owner.headers)).json()

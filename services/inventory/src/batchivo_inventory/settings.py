@@ -29,3 +29,8 @@ class InventorySettings(ServiceSettings):
     import_allow_private_urls: bool = False
     #: Seconds an import waits for a URL (a Spoolman instance, a SpoolmanDB file) before giving up.
     import_fetch_timeout_seconds: float = Field(15, gt=0, le=120)
+
+    #: Spoolman-compatible ``use``: an API key's report merges into its usage row of the spool opened less
+    #: than this many seconds ago (nothing else booked on the spool since); 0 books every report as its own
+    #: row (services/inventory/README.md, "Spoolman compatibility").
+    spoolman_coalesce_seconds: int = Field(300, ge=0, le=86_400)

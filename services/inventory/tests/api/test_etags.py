@@ -53,6 +53,7 @@ async def test_every_patch_refuses_a_stale_etag(client: httpx.AsyncClient, app: 
             for path in (
                 "/compat/spoolman/api/v1/spool/{spool_id}",
                 "/compat/spoolman/api/v1/filament/{filament_id}",
+                "/compat/spoolman/api/v1/vendor/{vendor_id}",
             )
         },
     )

@@ -105,7 +105,9 @@ async def test_use_weight_books_one_usage_row_named_after_the_key(
 ) -> None:
     spool, number = await _spool(api, shop, initial_weight=1000)
     key_id = uuid.uuid4()
-    token, _ = token_issuer.issue(shop.user_id, shop.id, Role.member, api_key_id=key_id)
+    token, _ = token_issuer.issue(
+        shop.user_id, shop.id, Role.member, api_key_id=key_id, api_key_name="voron-1"
+    )
     response = await client.put(
         f"{BASE}/spool/{number}/use",
         json={"use_weight": 12.345},
@@ -119,8 +121,15 @@ async def test_use_weight_books_one_usage_row_named_after_the_key(
     ledger = await api.ledger(shop, spool["id"])
     assert [(r["kind"], r["delta"], r["reason"]) for r in ledger] == [
         ("purchase", 1000, "purchase"),
-        ("usage", -12.35, f"spoolman-compat api-key {key_id}"),
+        ("usage", -12.35, "spoolman-compat: voron-1"),
     ]
+    # A token minted without the key's name (before the claim existed) names the key by its id.
+    unnamed, _ = token_issuer.issue(shop.user_id, shop.id, Role.member, api_key_id=key_id)
+    response = await client.put(
+        f"{BASE}/spool/{number}/measure", json={"weight": 900}, headers={"Authorization": f"Bearer {unnamed}"}
+    )
+    assert response.status_code == 200, response.text
+    assert (await api.ledger(shop, spool["id"]))[-1]["reason"] == f"spoolman-compat: {key_id}: measured"
 
 
 async def test_use_length_converts_with_the_types_diameter_and_density(

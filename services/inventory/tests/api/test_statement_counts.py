@@ -3,7 +3,10 @@ fails here, and one that removes one lowers the ceiling (bench/README.md has the
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
+from batchivo_common.auth.tokens import Role
 from batchivo_common.testing.statements import counting_statements
 
 pytestmark = pytest.mark.db
@@ -79,3 +82,29 @@ async def test_hot_paths_send_a_fixed_number_of_statements(app, api, client) -> 
     counts["create priced"] = len(statements)
 
     assert counts == CEILINGS, {k: (counts[k], CEILINGS[k]) for k in counts if counts[k] != CEILINGS[k]}
+
+
+#: The Spoolman-compatible use of a printer's API key (its hot path: a report every few seconds). Opening a
+#: row and merging into it cost the same: the spool's id lookup by code, the locked read, then ONE statement
+#: that updates the spool, merges into the key's usage row or appends a new one, and adds the state event
+#: (and, for a new row, the usage_reported event) with the relay's NOTIFY; then Spoolman's answer: the
+#: spool's usage dates and the shop's brands (its vendor's registration date).
+COMPAT_CEILINGS = {"compat use opens": 5, "compat use merges": 5}
+
+
+async def test_the_spoolman_use_of_a_key_sends_a_fixed_number_of_statements(
+    app, api, client, token_issuer
+) -> None:
+    t = api.tenant()
+    spool = await api.spool(t)
+    token, _ = token_issuer.issue(t.user_id, t.id, Role.member, api_key_id=uuid.uuid4(), api_key_name="p")
+    url = f"/compat/spoolman/api/v1/spool/{int(spool['code'].removeprefix('FIL-'))}/use"
+    counts: dict[str, int] = {}
+    for name in COMPAT_CEILINGS:
+        with counting_statements(app) as statements:
+            r = await client.put(url, json={"use_weight": 1}, headers={"Authorization": f"Bearer {token}"})
+        assert r.status_code == 200, r.text
+        counts[name] = len(statements)
+    ledger = await api.ledger(t, spool["id"])
+    assert [row["kind"] for row in ledger] == ["purchase", "usage"]  # the second report merged
+    assert counts == COMPAT_CEILINGS, counts

@@ -154,6 +154,36 @@ async def test_the_ledger_is_append_only_for_the_app_role(two_tenants, as_app) -
         await as_app.execute("delete from inventory.inventory_transactions")
 
 
+async def test_only_an_api_keys_latest_usage_row_can_grow(two_tenants, as_app, admin_conn) -> None:
+    """Migration 0014's column grant and guard: the Spoolman-compatible ``use`` merges an API key's report
+    into its latest usage row of the spool; no other row, column or direction of change is writable."""
+    a, _ = two_tenants
+    await _as_tenant(as_app, a.id)
+    spool_id, last = await as_app.fetchrow(
+        "select spool_id, grams_after from inventory.inventory_transactions order by created_at desc limit 1"
+    )
+    key_id = uuid.uuid4()
+    insert = (
+        "insert into inventory.inventory_transactions (id, tenant_id, spool_id, kind, grams_before, delta,"
+        " grams_after, api_key_id) values ($1, $2, $3, 'usage', $4::numeric, -1, $4::numeric - 1, $5)"
+    )
+    row_id = uuid.uuid4()
+    await as_app.execute(insert, row_id, a.id, spool_id, last, key_id)
+    grow = "update inventory.inventory_transactions set delta = delta - $2, grams_after = grams_after - $2"
+    assert await as_app.execute(grow + " where id = $1", row_id, 2) == "UPDATE 1"
+    for refused in (
+        (grow + " where id = $1", row_id, -1),  # shrinking the usage
+        (grow + " where kind = 'purchase' and spool_id = $1", spool_id, 1),  # not a key's usage row
+    ):
+        with pytest.raises(asyncpg.InsufficientPrivilegeError):
+            await as_app.execute(*refused)
+    with pytest.raises(asyncpg.InsufficientPrivilegeError):  # only delta and grams_after are granted
+        await as_app.execute("update inventory.inventory_transactions set reason = 'x' where id = $1", row_id)
+    await as_app.execute(insert, uuid.uuid4(), a.id, spool_id, last - 3, None)
+    with pytest.raises(asyncpg.InsufficientPrivilegeError):  # no longer the spool's latest row
+        await as_app.execute(grow + " where id = $1", row_id, 1)
+
+
 async def test_the_spool_history_is_append_only_for_the_app_role(two_tenants, as_app) -> None:
     a, _ = two_tenants
     await _as_tenant(as_app, a.id)

@@ -293,3 +293,95 @@ async def test_the_hub_pushes_to_the_tenants_sockets_only_and_drops_the_oldest()
         assert mine.qsize() == feed.QUEUE_SIZE
         assert mine.get_nowait() == {"n": 3}
     assert not hub.listening(shop) and not hub.listening(other)
+
+
+def test_the_source_of_a_report_names_the_api_key() -> None:
+    from batchivo_common.auth.tokens import Principal, Role
+    from batchivo_inventory.spoolman_compat.service import source_of
+
+    key_id = uuid.uuid4()
+
+    def principal(key: uuid.UUID | None, name: str | None) -> Principal:
+        return Principal(uuid.uuid4(), uuid.uuid4(), Role.member, "j", 0, key, None, api_key_name=name)
+
+    assert source_of(principal(key_id, "voron-1")) == "spoolman-compat: voron-1"
+    assert source_of(principal(key_id, "  Prusa   MK4 ")) == "spoolman-compat: Prusa MK4"
+    assert source_of(principal(key_id, None)) == f"spoolman-compat: {key_id}"
+    assert source_of(principal(key_id, "   ")) == f"spoolman-compat: {key_id}"
+    assert source_of(principal(None, None)) == "spoolman-compat"
+    assert len(source_of(principal(key_id, "x" * 300))) == 200
+
+
+@pytest.mark.parametrize(
+    ("event_type", "kind"),
+    [
+        ("inventory.filament_type.created.v1", "added"),
+        ("inventory.filament_type.updated.v1", "updated"),
+        ("inventory.filament_type.deleted.v1", "deleted"),
+        ("inventory.spool.updated.v1", None),
+        ("inventory.spool.usage_reported.v1", None),
+    ],
+)
+def test_our_filament_type_events_in_spoolmans_words(event_type: str, kind: str | None) -> None:
+    assert feed.filament_type(event_type) == kind
+    if event_type.startswith("inventory.spool."):
+        assert feed.spoolman_type("inventory.spool.usage_reported.v1") is None  # not a spool change
+
+
+async def test_the_hub_keeps_each_resources_sockets_apart() -> None:
+    hub = feed.Hub()
+    shop = uuid.uuid4()
+    with hub.subscribe(shop, "spool") as spools, hub.subscribe(shop, "vendor") as vendors:
+        hub.vendors[shop] = {}
+        assert hub.listening(shop, "spool") and hub.listening(shop, "vendor")
+        assert not hub.listening(shop, "filament")
+        hub.push(shop, {"n": 1}, "vendor")
+        assert spools.empty() and vendors.get_nowait() == {"n": 1}
+    assert shop not in hub.vendors  # the last vendor socket left: its vendors are forgotten
+
+
+def test_vendor_changes_are_spoolmans_added_updated_deleted() -> None:
+    when = datetime(2026, 1, 1, tzinfo=UTC)
+
+    def v(name: str) -> present.VendorRow:
+        return present.VendorRow(mapping.vendor_id(name), name, when)
+
+    before = {x.id: x for x in (v("Prusament"), v("Polymaker"), v("eSun"))}
+    respelled = present.VendorRow(mapping.vendor_id("esun"), "ESUN", when)  # same id: spelling only
+    after = {x.id: x for x in (v("Prusament"), respelled, v("Elegoo"))}
+    assert feed.vendor_changes(before, after) == [
+        ("added", v("Elegoo")),
+        ("updated", respelled),
+        ("deleted", v("Polymaker")),
+    ]
+    assert feed.vendor_changes(before, before) == []
+
+
+def test_a_deleted_filaments_payload_comes_from_its_last_event() -> None:
+    data = {
+        "spoolman_id": 7,
+        "brand": "Prusament",
+        "color_name": "Galaxy Black",
+        "material_code": "PLA",
+        "diameter_mm": 1.75,
+        "color_hex": "#112233",
+    }
+    assert feed.deleted_filament(data) == {
+        "id": 7,
+        "name": "Galaxy Black",
+        "vendor": {"id": mapping.vendor_id("Prusament"), "name": "Prusament"},
+        "material": "PLA",
+        "diameter": 1.75,
+        "color_hex": "112233",
+    }
+    assert feed.deleted_filament({**data, "spoolman_id": None}) is None
+
+
+def test_settings_are_spoolmans_defaults_but_the_shops_currency() -> None:
+    defaults = mapping.settings_out(None)
+    assert defaults["currency"] == {"value": '"EUR"', "is_set": False, "type": "string"}
+    assert all(not s["is_set"] for s in defaults.values())
+    assert mapping.settings_out("GBP")["currency"] == {"value": '"GBP"', "is_set": True, "type": "string"}
+    assert {k: v for k, v in mapping.settings_out("GBP").items() if k != "currency"} == {
+        k: v for k, v in defaults.items() if k != "currency"
+    }

@@ -18,6 +18,8 @@ PUBLIC_EVENTS: dict[str, str] = {
     "inventory.spool.updated.v1": "A spool changed, its weight included (full current state).",
     "inventory.spool.archived.v1": "A spool was archived.",
     "inventory.spool.deleted.v1": "A spool was deleted (its last state).",
+    "inventory.spool.usage_reported.v1": "A printer's API key started reporting filament use on a spool "
+    "(once per usage row it opens, not per report).",
     "inventory.stock.low.v1": "A spool or filament type fell under its low-stock threshold.",
     "inventory.usage.recorded.v1": "Filament used by a production run was booked against the spools.",
     "catalog.model.created.v1": "A model (printable part with its bill of materials) was created.",

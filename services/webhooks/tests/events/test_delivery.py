@@ -71,6 +71,8 @@ DATA: dict[str, dict[str, Any]] = {
     **{f"inventory.spool.{v}.v1": SPOOL for v in ("created", "updated", "archived", "deleted")},
     "inventory.stock.low.v1": {"scope": "spool", "filament_type_id": U, "spool_id": U, "remaining_grams": 50,
                                "threshold_grams": 100},
+    "inventory.spool.usage_reported.v1": {"spool_id": U, "spool_code": "FIL-001", "api_key_id": U,
+                                          "api_key_name": "voron-1", "reported_at": "2026-12-01T10:00:00Z"},
     "inventory.usage.recorded.v1": {"run_id": U, "source_event_type": "production.run.completed.v1",
                                     "spools": [{"spool_id": U, "booked_grams": 10, "discrepancy_grams": 0}]},
     **{f"catalog.model.{v}.v1": MODEL for v in ("created", "updated", "deleted")},

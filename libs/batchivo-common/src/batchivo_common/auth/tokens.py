@@ -62,6 +62,9 @@ class Principal:
     #: The key's scopes (claim ``scp``; ``batchivo_common.auth.scopes``); None for a person's token, which
     #: only its role limits.
     scopes: frozenset[str] | None = None
+    #: The API key's name when the token was minted (claim ``akn``; names the source of what the key books,
+    #: e.g. a printer's usage); None for a person's token or a token minted without it.
+    api_key_name: str | None = None
 
 
 def _b64url(data: bytes) -> str:
@@ -119,6 +122,7 @@ class TokenIssuer:
         role: Role,
         *,
         api_key_id: uuid.UUID | None = None,
+        api_key_name: str | None = None,
         scopes: Iterable[str] | None = None,
         ttl_seconds: int | None = None,
         now: int | None = None,
@@ -138,11 +142,18 @@ class TokenIssuer:
         }
         if api_key_id is not None:
             claims["akid"] = str(api_key_id)
+            if api_key_name is not None:
+                claims["akn"] = api_key_name
+        elif api_key_name is not None:
+            raise ValueError("api_key_name needs api_key_id")
         scope_set = None if scopes is None else frozenset(scopes)
         if scope_set is not None:
             claims["scp"] = sorted(scope_set)
         token = jwt.encode(claims, self.key.private_key, algorithm=ALGORITHM, headers={"kid": self.key.kid})
-        return token, Principal(user_id, tenant_id, role, jti, expires_at, api_key_id, scope_set)
+        principal = Principal(
+            user_id, tenant_id, role, jti, expires_at, api_key_id, scope_set, api_key_name=api_key_name
+        )
+        return token, principal
 
 
 class KeySource(Protocol):
@@ -306,9 +317,20 @@ class TokenVerifier:
                 expires_at=int(claims["exp"]),
                 api_key_id=uuid.UUID(claims["akid"]) if claims.get("akid") else None,
                 scopes=_scopes_claim(claims),
+                api_key_name=_api_key_name_claim(claims),
             )
         except (KeyError, ValueError, TypeError):
             raise Unauthenticated("Access token has invalid claims") from None
+
+
+def _api_key_name_claim(claims: Mapping[str, Any]) -> str | None:
+    """``akn``: absent, or a string beside ``akid``; anything else is an invalid claim."""
+    value = claims.get("akn")
+    if value is None:
+        return None
+    if not isinstance(value, str) or not claims.get("akid"):
+        raise ValueError("akn must be a string, with akid")
+    return value
 
 
 def _scopes_claim(claims: Mapping[str, Any]) -> frozenset[str] | None:

@@ -28,6 +28,9 @@ class FilamentTypeStateV1(EventPayload):
     min_stock_grams: float
     cost_per_gram: float | None = None
     cost_is_estimate: bool
+    #: The type's integer id in the Spoolman-compatible API (``filament_types.spoolman_id``); None in events
+    #: published before it was added.
+    spoolman_id: int | None = None
 
 
 @register_event("inventory.filament_type.created.v1")

@@ -187,7 +187,11 @@ _COLUMNS = ("event_id", "tenant_id", "event_type", "routing_key", "envelope", "h
 
 
 def events_cte(
-    table: Table, envelopes: Sequence[EventEnvelope] | None, *, only_with: FromClause | None = None
+    table: Table,
+    envelopes: Sequence[EventEnvelope] | None,
+    *,
+    only_with: FromClause | None = None,
+    name: str = "added_events",
 ) -> CTE:
     """The outbox INSERT of ``envelopes`` as a data-modifying CTE, for a statement that also changes the
     state the events describe (add it with ``add_cte`` and select :func:`relay_wakeup` in the same
@@ -196,15 +200,23 @@ def events_cte(
     ``envelopes=None`` leaves the rows as bound parameters, for a statement built once and run with
     :func:`events_params` (a hot path then pays neither building the statement nor its cache key).
     ``only_with``: a one-row CTE of the same statement (say an INSERT ... ON CONFLICT DO NOTHING RETURNING):
-    the events are inserted only when it has its row."""
+    the events are inserted only when it has its row. ``name``: the CTE's name, when one statement adds
+    two sets of events (say one always, one ``only_with``)."""
     rows = None if envelopes is None else [_row(e) for e in envelopes]
-    return _added_events(table, rows, only_with)
+    return _added_events(table, rows, only_with, name)
 
 
-def events_params(envelopes: Sequence[EventEnvelope]) -> dict[str, list[Any]]:
-    """The values of :func:`events_cte`'s bound parameters (built with ``envelopes=None``)."""
+def events_params(envelopes: Sequence[EventEnvelope], name: str = "added_events") -> dict[str, list[Any]]:
+    """The values of the bound parameters of :func:`events_cte` built with ``envelopes=None`` (and the
+    same ``name``)."""
     rows = [_row(e) for e in envelopes]
-    return {f"outbox_{name}": [row[name] for row in rows] for name in _COLUMNS}
+    prefix = _parameter_prefix(name)
+    return {f"{prefix}_{column}": [row[column] for row in rows] for column in _COLUMNS}
+
+
+def _parameter_prefix(name: str) -> str:
+    # Two event CTEs in one statement need distinct parameter names.
+    return "outbox" if name == "added_events" else name
 
 
 def relay_wakeup(table: Table) -> ColumnElement[Any]:
@@ -225,23 +237,27 @@ async def _insert_and_notify(session: AsyncSession, table: Table, rows: list[dic
     await session.execute(_insert_and_notify_statement(table), params)
 
 
-def _added_events(table: Table, rows: list[dict[str, Any]] | None, only_with: FromClause | None) -> CTE:
+def _added_events(
+    table: Table, rows: list[dict[str, Any]] | None, only_with: FromClause | None, name: str = "added_events"
+) -> CTE:
     # PostgreSQL runs a data-modifying CTE exactly once, to completion, whether or not the query reads it.
     # The rows travel as one array per column, unnested in order (so the identity column numbers them in
     # order): one statement shape for any number of rows, compiled once and cached. A multi-row VALUES is
     # never cached by SQLAlchemy (no cache key): it was compiled on every call, ~0.3 s for 1,000 events and
     # a fifth of a `use`'s CPU for one. inline(): the app role may INSERT but neither SELECT (RETURNING) nor
     # use the identity's sequence directly, so the id is left entirely to the column default.
-    def parameter(name: str) -> Any:
-        kind = ARRAY(table.c[name].type)
-        if rows is None:
-            return bindparam(f"outbox_{name}", type_=kind)
-        return bindparam(f"outbox_{name}", value=[row[name] for row in rows], type_=kind)
+    prefix = _parameter_prefix(name)
 
-    source = select(*[func.unnest(parameter(name)).label(name) for name in _COLUMNS])
+    def parameter(column: str) -> Any:
+        kind = ARRAY(table.c[column].type)
+        if rows is None:
+            return bindparam(f"{prefix}_{column}", type_=kind)
+        return bindparam(f"{prefix}_{column}", value=[row[column] for row in rows], type_=kind)
+
+    source = select(*[func.unnest(parameter(column)).label(column) for column in _COLUMNS])
     if only_with is not None:
         source = source.select_from(only_with)
-    return insert(table).inline().from_select(list(_COLUMNS), source).cte("added_events")
+    return insert(table).inline().from_select(list(_COLUMNS), source).cte(name)
 
 
 def _schema_of(table: Table) -> str:

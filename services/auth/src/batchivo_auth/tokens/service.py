@@ -323,6 +323,7 @@ class ApiKeyService:
             tenant_id,
             role,
             api_key_id=row.id,
+            api_key_name=row.name,
             scopes=scopes,
             ttl_seconds=self.token_seconds,
         )

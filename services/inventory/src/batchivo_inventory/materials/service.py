@@ -233,6 +233,7 @@ class FilamentTypeService:
             min_stock_grams=float(f.min_stock_grams),
             cost_per_gram=float(view.cost_per_gram) if view.cost_per_gram is not None else None,
             cost_is_estimate=view.cost_is_estimate,
+            spoolman_id=f.spoolman_id,
         )
         event = new_event(
             f"inventory.filament_type.{verb}.v1",

@@ -4,20 +4,24 @@ Moonraker keeps ``…/api/v1/spool`` open and reports usage only while it is con
 every text message with ``{"status": "healthy"}`` (its keep-alive). The caller is admitted like any request
 (the bearer token of the handshake: the gateway's exchanged API-key token), before the socket is accepted.
 
-``…/spool`` also pushes Spoolman's change messages (``{"type", "resource", "date", "payload"}``) of the
-caller's shop, from :mod:`.feed`; ``…/filament`` and ``…/vendor`` only keep the client connected.
+Each socket also pushes Spoolman's change messages (``{"type", "resource", "date", "payload"}``) of the
+caller's shop for its resource only (``…/spool`` spools, ``…/filament`` filaments, ``…/vendor`` vendors),
+from :mod:`.feed`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any
 
 from batchivo_common.auth.tokens import Principal, TokenVerifier
 from batchivo_common.errors import AppError
 from fastapi import WebSocket, WebSocketDisconnect, status
 
-from batchivo_inventory.spoolman_compat.feed import Hub
+from batchivo_inventory.spoolman_compat.feed import Feed, Hub
+
+log = logging.getLogger("batchivo.inventory.spoolman")
 
 HEALTHY = {"status": "healthy"}
 
@@ -35,8 +39,8 @@ async def principal_of(websocket: WebSocket) -> Principal | None:
 
 
 async def serve_socket(websocket: WebSocket, resource: str) -> None:
-    """Admit, accept, then answer each message with Spoolman's keep-alive until the client leaves; the
-    ``spool`` socket also gets the tenant's spool change messages (:mod:`.feed`)."""
+    """Admit, accept, then answer each message with Spoolman's keep-alive until the client leaves, and push
+    the tenant's change messages of ``resource`` (:mod:`.feed`)."""
     principal = await principal_of(websocket)
     if principal is None:
         # Closing before accepting refuses the handshake (HTTP 403): nothing is revealed to the caller.
@@ -44,10 +48,16 @@ async def serve_socket(websocket: WebSocket, resource: str) -> None:
         return
     await websocket.accept()
     hub: Hub | None = getattr(websocket.app.state, "spoolman_hub", None)
-    if resource != "spool" or hub is None:
+    feed: Feed | None = getattr(websocket.app.state, "spoolman_feed", None)
+    if hub is None or feed is None:
         await _answer(websocket)
         return
-    with hub.subscribe(principal.tenant_id) as queue:
+    with hub.subscribe(principal.tenant_id, resource) as queue:
+        if resource == "vendor":
+            try:
+                await feed.watch_vendors(principal.tenant_id)
+            except Exception as exc:  # the database hiccuped: keep-alives still work, vendor pushes wait
+                log.warning("spoolman vendor socket: vendors not read", exc_info=exc)
         tasks = [asyncio.create_task(_answer(websocket)), asyncio.create_task(_push(websocket, queue))]
         try:
             await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)

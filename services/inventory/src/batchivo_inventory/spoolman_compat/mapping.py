@@ -13,9 +13,11 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
 
 from batchivo_inventory.spools import rules
 
@@ -235,3 +237,31 @@ def matches(value: str | None, terms: Terms) -> bool:
     return any(t.casefold() in folded for t in terms.partial) or any(
         t.casefold() == folded for t in terms.exact
     )
+
+
+# --- settings -------------------------------------------------------------------------------------------
+
+#: Spoolman's settings (key → type, default as JSON text), as its ``settings.py`` registers them for the API
+#: version this surface follows. Served read-only: only ``currency`` comes from the shop.
+SETTINGS: dict[str, tuple[str, str]] = {
+    "currency": ("string", json.dumps("EUR")),
+    "round_prices": ("boolean", json.dumps(False)),
+    "print_presets": ("array", json.dumps([])),
+    "extra_fields_vendor": ("array", json.dumps([])),
+    "extra_fields_filament": ("array", json.dumps([])),
+    "extra_fields_spool": ("array", json.dumps([])),
+    "base_url": ("string", json.dumps("")),
+    "locations": ("array", json.dumps([])),
+    "locations_spoolorders": ("object", json.dumps({})),
+}
+
+
+def settings_out(currency_code: str | None) -> dict[str, dict[str, Any]]:
+    """Every setting as Spoolman's ``GET /setting/`` answers it: ``{key: {"value": <JSON text>, "is_set",
+    "type"}}``, defaults unset; ``currency`` is the shop's when it saved one."""
+    out = {
+        key: {"value": default, "is_set": False, "type": kind} for key, (kind, default) in SETTINGS.items()
+    }
+    if currency_code:
+        out["currency"] = {"value": json.dumps(currency_code), "is_set": True, "type": "string"}
+    return out

@@ -249,3 +249,14 @@ class CompatRepository:
             .order_by(func.min(FilamentType.created_at), FilamentType.brand)
         )
         return [(row[0], row[1]) for row in (await self.session.execute(stmt)).all()]
+
+    async def filaments_of_brands(self, tenant_id: uuid.UUID, brands: Sequence[str]) -> list[uuid.UUID]:
+        """The tenant's filament types whose brand is one of ``brands`` (exact spellings), oldest first."""
+        if not brands:
+            return []
+        stmt = (
+            select(FilamentType.id)
+            .where(FilamentType.tenant_id == tenant_id, FilamentType.brand.in_(brands))
+            .order_by(FilamentType.created_at, FilamentType.id)
+        )
+        return list((await self.session.scalars(stmt)).all())

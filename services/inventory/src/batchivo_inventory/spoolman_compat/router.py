@@ -9,10 +9,19 @@ from __future__ import annotations
 import functools
 from typing import Annotated
 
-from batchivo_common.errors import BadRequest
+from batchivo_common.db.session import SessionDep
+from batchivo_common.errors import BadRequest, Forbidden, NotFound
 from fastapi import APIRouter, Depends, Query, Response, WebSocket
 
-from batchivo_inventory.deps import AdminDep, Idempotent, MemberDep, SpoolServiceDep, ViewerDep
+from batchivo_inventory.deps import (
+    AdminDep,
+    Idempotent,
+    MemberDep,
+    SettingsDep,
+    SpoolServiceDep,
+    ViewerDep,
+)
+from batchivo_inventory.money.service import MoneyService
 from batchivo_inventory.spoolman_compat import live, mapping, present, schemas
 from batchivo_inventory.spoolman_compat.mapping import QueryError, SortKey
 from batchivo_inventory.spoolman_compat.repository import (
@@ -39,8 +48,8 @@ SortParam = Annotated[str | None, Query(max_length=300, description='Comma-separ
 TermsParam = Annotated[str | None, Query(max_length=300)]
 
 
-async def get_service(spools: SpoolServiceDep) -> SpoolmanService:
-    return SpoolmanService(spools.session, spools)
+async def get_service(spools: SpoolServiceDep, settings: SettingsDep) -> SpoolmanService:
+    return SpoolmanService(spools.session, spools, coalesce_seconds=settings.spoolman_coalesce_seconds)
 
 
 ServiceDep = Annotated[SpoolmanService, Depends(get_service)]
@@ -256,6 +265,61 @@ def _vendor_key(vendor: present.VendorRow, field: str) -> str | int:
 @router.get("/vendor/{vendor_id}", response_model_exclude_none=True)
 async def get_vendor(principal: ViewerDep, vendor_id: int, service: ServiceDep) -> schemas.SpoolmanVendor:
     return present.vendor_out(await service.vendor(principal, vendor_id))
+
+
+@router.post("/vendor", response_model_exclude_none=True, dependencies=[Idempotent])
+async def create_vendor(
+    principal: MemberDep, body: schemas.SpoolmanVendorCreate, service: ServiceDep
+) -> schemas.SpoolmanVendor:
+    """Always refused: a vendor is a brand of the shop's filament types (400 VENDOR_IS_A_BRAND, or 409
+    VENDOR_EXISTS for a brand the shop has)."""
+    await service.create_vendor(principal, body)
+
+
+@router.patch("/vendor/{vendor_id}", response_model_exclude_none=True)
+async def update_vendor(
+    principal: MemberDep, vendor_id: int, body: schemas.SpoolmanVendorUpdate, service: ServiceDep
+) -> schemas.SpoolmanVendor:
+    """Renames the brand on the shop's filament types (the vendor's id follows its name)."""
+    return present.vendor_out(await service.update_vendor(principal, vendor_id, body))
+
+
+@router.delete("/vendor/{vendor_id}")
+async def delete_vendor(principal: AdminDep, vendor_id: int, service: ServiceDep) -> schemas.SpoolmanMessage:
+    """Refused, 409 IN_USE, while filament types have the brand (that is, while the vendor exists)."""
+    await service.delete_vendor(principal, vendor_id)
+
+
+# --- settings -----------------------------------------------------------------------------------------------
+
+
+@router.get("/setting/")
+@router.get("/setting", include_in_schema=False)
+async def find_settings(principal: ViewerDep, session: SessionDep) -> dict[str, schemas.SpoolmanSetting]:
+    """Spoolman's settings, read-only: ``currency`` is the shop's (Batchivo's inventory settings), the
+    others Spoolman's defaults, unset."""
+    money = await MoneyService(session).get(principal.tenant_id)
+    return {k: schemas.SpoolmanSetting(**v) for k, v in mapping.settings_out(money.currency_code).items()}
+
+
+@router.get("/setting/{key}")
+async def get_setting(principal: ViewerDep, key: str, session: SessionDep) -> schemas.SpoolmanSetting:
+    if key not in mapping.SETTINGS:
+        raise NotFound(f"Setting {key} does not exist.")
+    money = await MoneyService(session).get(principal.tenant_id)
+    return schemas.SpoolmanSetting(**mapping.settings_out(money.currency_code)[key])
+
+
+@router.post("/setting/{key}", dependencies=[Idempotent])
+async def set_setting(principal: MemberDep, key: str) -> schemas.SpoolmanSetting:
+    """Refused: settings are read-only here (403 SETTINGS_READ_ONLY; an unknown key is 404, as Spoolman's)."""
+    if key not in mapping.SETTINGS:
+        raise NotFound(f"Setting {key} does not exist.")
+    raise Forbidden(
+        "Spoolman settings are read-only in Batchivo: the currency is the shop's (Settings → Inventory); "
+        "the others keep Spoolman's defaults",
+        code="SETTINGS_READ_ONLY",
+    )
 
 
 # --- websockets ---------------------------------------------------------------------------------------------

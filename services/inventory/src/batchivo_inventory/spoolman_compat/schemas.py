@@ -11,7 +11,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from batchivo_inventory.materials.schemas import ColorName, Density, Diameter, Temperature
+from batchivo_inventory.materials.schemas import Brand, ColorName, Density, Diameter, Temperature
 
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=100)]
 Comment = Annotated[str, StringConstraints(max_length=2000)]
@@ -151,3 +151,22 @@ class SpoolmanFilamentCreate(_Body):
 
 class SpoolmanFilamentUpdate(SpoolmanFilamentCreate):
     pass
+
+
+class SpoolmanVendorCreate(_Body):
+    """Spoolman's vendor parameters; only ``name`` means something here (a vendor is a brand)."""
+
+    name: Brand | None = None
+
+
+class SpoolmanVendorUpdate(SpoolmanVendorCreate):
+    """``name`` renames the brand on every filament type of the shop that has it; ``comment``,
+    ``empty_spool_weight``, ``external_id`` and ``extra`` are ignored (our brands do not hold them)."""
+
+
+class SpoolmanSetting(BaseModel):
+    """One of Spoolman's settings: ``value`` is JSON text (``"\\"EUR\\""``), as Spoolman stores it."""
+
+    value: str
+    is_set: bool
+    type: str

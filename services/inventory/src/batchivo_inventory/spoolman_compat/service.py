@@ -8,11 +8,14 @@ Spoolman's integer ids.
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, NoReturn
 
 from batchivo_common.auth.tokens import Principal
-from batchivo_common.errors import BadRequest, NotFound
+from batchivo_common.contracts.inventory import SpoolUsageReportedV1
+from batchivo_common.errors import BadRequest, Conflict, NotFound
+from batchivo_common.messaging.envelope import new_event
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from batchivo_inventory.materials import rules as rules_materials
@@ -23,25 +26,33 @@ from batchivo_inventory.spoolman_compat.mapping import SortKey
 from batchivo_inventory.spoolman_compat.repository import CompatRepository, FilamentQuery, SpoolQuery
 from batchivo_inventory.spools import rules
 from batchivo_inventory.spools.repository import SpoolRow
-from batchivo_inventory.spools.service import SpoolService
+from batchivo_inventory.spools.service import PRODUCER, SpoolService, spool_event
 
 #: The ledger reason of the rows a Spoolman client books (with the API key's id when it carries one).
 SOURCE = "spoolman-compat"
 
 
+#: The ledger's ``reason`` column holds at most this many characters.
+REASON_MAX = 200
+
+
 def source_of(principal: Principal) -> str:
-    """What books the usage: ``spoolman-compat api-key <id>`` for an API key (one key per printer is the
-    documented set-up, so this names the printer), else ``spoolman-compat``."""
-    if principal.api_key_id is not None:
-        return f"{SOURCE} api-key {principal.api_key_id}"
-    return SOURCE
+    """What books the usage: ``spoolman-compat: <key name>`` for an API key (one key per printer is the
+    documented set-up, so this names the printer; the key's id when its token carries no name), else
+    ``spoolman-compat``."""
+    if principal.api_key_id is None:
+        return SOURCE
+    name = " ".join((principal.api_key_name or "").split()) or str(principal.api_key_id)
+    return f"{SOURCE}: {name}"[:REASON_MAX]
 
 
 class SpoolmanService:
-    def __init__(self, session: AsyncSession, spools: SpoolService):
+    def __init__(self, session: AsyncSession, spools: SpoolService, *, coalesce_seconds: int = 0):
         self.session = session
         self.repo = CompatRepository(session)
         self.spools = spools
+        #: An API key's ``use`` merges into its usage row opened less than this ago (0: never).
+        self.coalesce_seconds = coalesce_seconds
 
     # --- vendors -------------------------------------------------------------------------------------------
 
@@ -62,6 +73,59 @@ class SpoolmanService:
             if vendor.id == vendor_id:
                 return vendor
         raise NotFound("Vendor not found")
+
+    async def create_vendor(self, principal: Principal, body: schemas.SpoolmanVendorCreate) -> NoReturn:
+        """Refused: a vendor is the brand of the shop's filament types and has no row of its own, so a brand
+        exists once a filament type has it (409 VENDOR_EXISTS when it already does, else 400
+        VENDOR_IS_A_BRAND)."""
+        if body.name is None:
+            raise BadRequest("name is required", code="VALIDATION_ERROR")
+        wanted = mapping.vendor_id(body.name)
+        for vendor in await self.vendors(principal):
+            if vendor.id == wanted:
+                raise Conflict(
+                    f"Vendor {vendor.name!r} already exists (id {vendor.id}): vendors are your filament "
+                    "types' brands",
+                    code="VENDOR_EXISTS",
+                )
+        raise BadRequest(
+            "Vendors cannot be created on their own: a vendor is the brand of your filament types. Create a "
+            f"filament type of brand {body.name!r} in Batchivo; it then appears as a vendor.",
+            code="VENDOR_IS_A_BRAND",
+        )
+
+    async def update_vendor(
+        self, principal: Principal, vendor_id: int, body: schemas.SpoolmanVendorUpdate
+    ) -> present.VendorRow:
+        """``name`` renames the brand on every filament type that has it (each through the filament-type
+        service: versions, events, the material+brand+colour uniqueness). A vendor's id comes from its
+        name, so a rename answers the vendor under its new id; renaming onto another existing vendor (a
+        merge) is refused, 409 VENDOR_EXISTS. Other fields are ignored."""
+        vendor = await self.vendor(principal, vendor_id)
+        if "name" not in body.model_fields_set:
+            return vendor
+        if body.name is None:
+            raise BadRequest("name cannot be unset", code="VALIDATION_ERROR")
+        name = rules_materials.clean_text(body.name)
+        new_id = mapping.vendor_id(name)
+        if new_id != vendor.id and any(v.id == new_id for v in await self.vendors(principal)):
+            raise Conflict(f"Vendor {name!r} already exists (id {new_id})", code="VENDOR_EXISTS")
+        brands = await self.brands_of(principal, (vendor.id,))
+        types = FilamentTypeService(self.session)
+        for filament_uuid in await self.repo.filaments_of_brands(principal.tenant_id, brands):
+            await types.update(principal, filament_uuid, {"brand": name})
+        return await self.vendor(principal, new_id)
+
+    async def delete_vendor(self, principal: Principal, vendor_id: int) -> NoReturn:
+        """Refused (409 IN_USE) while filament types have the brand, which is as long as the vendor
+        exists: it goes away with the last filament type of the brand."""
+        vendor = await self.vendor(principal, vendor_id)
+        brands = await self.brands_of(principal, (vendor.id,))
+        count = len(await self.repo.filaments_of_brands(principal.tenant_id, brands))
+        raise Conflict(
+            f"{count} filament type(s) use vendor {vendor.name!r}: delete or re-brand them first",
+            code="IN_USE",
+        )
 
     async def brands_of(self, principal: Principal, vendor_ids: tuple[int, ...]) -> tuple[str, ...]:
         """Every brand spelling whose vendor id is in ``vendor_ids`` (-1, "no vendor", matches none)."""
@@ -96,6 +160,21 @@ class SpoolmanService:
         row = await self._filament_row(principal, number)
         registered = await self._registered(principal)
         return present.filament_out(row[0], row[1], registered.get(mapping.vendor_id(row[0].brand)))
+
+    async def present_filament(self, tenant_id: uuid.UUID, number: int) -> schemas.SpoolmanFilament | None:
+        """The filament ``number`` as ``GET /filament/{id}`` answers it (for the change feed), or None."""
+        rows, _ = await self.repo.filaments(
+            tenant_id, FilamentQuery(), (), limit=1, offset=0, numbers=(number,)
+        )
+        if not rows:
+            return None
+        filament, material = rows[0]
+        registered = {v.id: v.registered for v in await self._vendors(tenant_id)}
+        return present.filament_out(filament, material, registered.get(mapping.vendor_id(filament.brand)))
+
+    async def vendors_of(self, tenant_id: uuid.UUID) -> list[present.VendorRow]:
+        """The tenant's vendors (for the change feed, which has no principal)."""
+        return await self._vendors(tenant_id)
 
     async def create_filament(
         self, principal: Principal, body: schemas.SpoolmanFilamentCreate
@@ -272,6 +351,9 @@ class SpoolmanService:
         plan = mapping.plan_use(spool.current_weight, spool.initial_weight, grams)
         reason = source_of(principal)
         actor = principal.user_id
+        if principal.api_key_id is not None and plan.consumed and not plan.discrepancy:
+            await self._book_report(principal, principal.api_key_id, locked, plan.consumed, reason)
+            return (await self._present(principal, [locked]))[0]
         if plan.discrepancy:
             await self.spools.move(
                 spool,
@@ -303,6 +385,49 @@ class SpoolmanService:
             )
             await self.spools.after_weight_change(spool, locked)
         return (await self._present(principal, [locked]))[0]
+
+    async def _book_report(
+        self, principal: Principal, key_id: uuid.UUID, locked: SpoolRow, consumed: Decimal, reason: str
+    ) -> bool:
+        """An API key's usage report: merged into the key's open usage row of the spool, or a new row (the
+        coalescing rule, ``SpoolRepository.book_usage_merging``), with the spool's state event; then the
+        low-stock checks. Returns whether a new row was opened."""
+        spool = locked.spool
+        after = spool.current_weight - consumed
+        ledger_row = {
+            "tenant_id": spool.tenant_id,
+            "spool_id": spool.id,
+            "kind": rules.Kind.usage.value,
+            "grams_before": spool.current_weight,
+            "delta": -consumed,
+            "grams_after": after,
+            "reason": reason,
+            "actor_id": principal.user_id,
+            "api_key_id": key_id,
+        }
+        event = spool_event(locked, "updated", current_weight=after, version=spool.version + 1)
+        reported = new_event(
+            "inventory.spool.usage_reported.v1",
+            producer=PRODUCER,
+            tenant_id=spool.tenant_id,
+            aggregate_id=spool.id,
+            data=SpoolUsageReportedV1(
+                spool_id=spool.id,
+                spool_code=spool.code,
+                api_key_id=key_id,
+                api_key_name=principal.api_key_name,
+                reported_at=datetime.now(UTC),
+            ),
+        )
+        # The printer link's event only when the report opens a row (not on merges): once per window/spool.
+        opened = await self.spools.spools.book_usage_merging(
+            spool, after, ledger_row, event, window_seconds=self.coalesce_seconds, opened_events=[reported]
+        )
+        await self.spools.stock.check_spool(spool)
+        await self.spools.stock.check_filament_type(
+            spool.tenant_id, spool.filament_type_id, known=locked.filament
+        )
+        return opened
 
     # --- helpers -------------------------------------------------------------------------------------------
 

@@ -180,6 +180,14 @@ class InventoryTransaction(Base):
         Index("ix_inventory_transactions_created_at", "created_at"),
         # The shop-wide ledger's keyset order (history/); migration 0008_history.
         Index("ix_inventory_transactions_tenant_id_created_at_id", "tenant_id", "created_at", "id"),
+        # An API key's rows, for the Spoolman-compatible use's coalescing; migration 0014_usage_coalescing.
+        Index(
+            "ix_inventory_transactions_tenant_id_api_key_id",
+            "tenant_id",
+            "api_key_id",
+            "created_at",
+            postgresql_where=text("api_key_id IS NOT NULL"),
+        ),
         Index(
             "ix_inventory_transactions_tenant_id_run_reason",
             "tenant_id",
@@ -202,6 +210,9 @@ class InventoryTransaction(Base):
     source_event_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     production_run_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     reversal_of_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, ForeignKey("inventory_transactions.id"))
+    #: The API key that booked the row (a printer through the Spoolman-compatible API); its ``usage`` row
+    #: is the only kind of row that can grow afterwards (migration 0014_usage_coalescing).
+    api_key_id: Mapped[uuid.UUID | None] = mapped_column(Uuid)
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), nullable=False, server_default=text("clock_timestamp()")
     )

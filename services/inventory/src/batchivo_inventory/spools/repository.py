@@ -21,6 +21,7 @@ from sqlalchemy import (
     bindparam,
     delete,
     func,
+    literal,
     literal_column,
     select,
     union_all,
@@ -200,6 +201,7 @@ _LEDGER_KEYS = (
     "source_event_id",
     "production_run_id",
     "reversal_of_id",
+    "api_key_id",
 )
 
 
@@ -434,6 +436,86 @@ class SpoolRepository:
         set_committed_value(spool, "current_weight", grams)
         set_committed_value(spool, "version", version)
         set_committed_value(spool, "updated_at", updated_at)
+
+    async def book_usage_merging(
+        self,
+        spool: Spool,
+        grams: Decimal,
+        ledger_row: dict[str, Any],
+        event: EventEnvelope,
+        *,
+        window_seconds: int,
+        opened_events: Sequence[EventEnvelope] = (),
+    ) -> bool:
+        """:meth:`book` for an API key's usage (``ledger_row`` has ``kind`` usage and ``api_key_id``), merging
+        it into the spool's latest ledger row when that row is the same key's ``usage`` row, still ends at
+        the weight this change starts from (nothing was booked since), was opened less than
+        ``window_seconds`` ago (0: never merge) and the key booked nothing on another spool since. The
+        spool's UPDATE, the merge-or-append of the row and the events are ONE statement under the spool's
+        lock, so the ledger's sum stays the spool's weight. ``opened_events`` are added only when a new row
+        was opened. Returns whether one was."""
+        if self.session.dirty:  # changes made before this one are written first, in their order
+            await self.session.flush()
+        t = _LEDGER
+        moved = (
+            update(_SPOOLS)
+            .where(_SPOOLS.c.id == spool.id, _SPOOLS.c.tenant_id == spool.tenant_id)
+            .values(current_weight=grams, version=_SPOOLS.c.version + 1, updated_at=func.now())
+            .returning(_SPOOLS.c.version, _SPOOLS.c.updated_at)
+            .cte("moved")
+        )
+        row = {"id": uuid.uuid4(), **ledger_row}
+        source = select(*[literal(value, type_=t.c[key].type).label(key) for key, value in row.items()])
+        ctes = [moved]
+        if window_seconds > 0:
+            latest = (
+                select(t.c.id, t.c.kind, t.c.api_key_id, t.c.grams_after, t.c.created_at)
+                .where(t.c.tenant_id == spool.tenant_id, t.c.spool_id == spool.id)
+                .order_by(t.c.created_at.desc(), t.c.id.desc())
+                .limit(1)
+                .cte("latest")
+            )
+            delta = literal(ledger_row["delta"], type_=t.c.delta.type)
+            elsewhere = t.alias("elsewhere")
+            merged = (
+                update(t)
+                .where(
+                    t.c.id == latest.c.id,
+                    t.c.tenant_id == spool.tenant_id,
+                    latest.c.kind == ledger_row["kind"],
+                    latest.c.api_key_id == ledger_row["api_key_id"],
+                    latest.c.grams_after == literal(ledger_row["grams_before"], type_=t.c.grams_after.type),
+                    latest.c.created_at
+                    > func.clock_timestamp() - func.make_interval(0, 0, 0, 0, 0, 0, window_seconds),
+                    # The key booked nothing on another spool since the row opened (the printer did not
+                    # change spools in between).
+                    ~select(elsewhere.c.id)
+                    .where(
+                        elsewhere.c.tenant_id == spool.tenant_id,
+                        elsewhere.c.api_key_id == ledger_row["api_key_id"],
+                        elsewhere.c.created_at > latest.c.created_at,
+                        elsewhere.c.spool_id != spool.id,
+                    )
+                    .exists(),
+                )
+                .values(delta=t.c.delta + delta, grams_after=t.c.grams_after + delta)
+                .returning(t.c.id)
+                .cte("merged")
+            )
+            source = source.where(~select(merged.c.id).exists())
+            ctes.append(merged)
+        opened = insert(t).from_select(list(row), source).returning(t.c.id).cte("opened")
+        ctes += [opened, events_cte(outbox, [event])]
+        if opened_events:
+            ctes.append(events_cte(outbox, opened_events, only_with=opened, name="opened_events"))
+        stmt = select(
+            moved.c.version, moved.c.updated_at, relay_wakeup(outbox), select(opened.c.id).exists()
+        ).add_cte(*ctes)
+        version, updated_at, _, was_opened = (await self.session.execute(stmt)).one()
+        set_committed_value(spool, "current_weight", grams)
+        set_committed_value(spool, "version", version)
+        set_committed_value(spool, "updated_at", updated_at)
+        return bool(was_opened)
 
     async def flush(self) -> None:
         try:
