@@ -419,10 +419,14 @@ class Bench:
                 f"UPDATE {SCHEMA}.spools SET created_at = {older}, updated_at = {older} WHERE id = $1",
                 template,
             )
+            # The ledger's guard trigger refuses any change but a usage row's growth (ADR 0022); seeding
+            # as the superuser, the bench backdates the template's rows with triggers off.
+            await self.db.execute("SET LOCAL session_replication_role = replica")
             await self.db.execute(
                 f"UPDATE {SCHEMA}.inventory_transactions SET created_at = {older} WHERE spool_id = $1",
                 template,
             )
+            await self.db.execute("SET LOCAL session_replication_role = DEFAULT")
             # Each spool the service creates moves the tenant's counter on by one: so do these.
             counters = await self.db.fetch(
                 "select column_name from information_schema.columns where table_schema = $1"

@@ -6,7 +6,7 @@ import asyncpg
 import pytest
 from batchivo_common.db import rls
 from batchivo_common.db.engine import create_engine, tenant_sessionmaker
-from batchivo_common.db.tenancy import UnsafeDatabaseRole, check_app_role, tenant_scope
+from batchivo_common.db.tenancy import UnsafeDatabaseRole, check_app_role, generic_plans, tenant_scope
 from batchivo_common.testing.plugin import ServiceDatabase, TestInfra, create_service_schema
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
@@ -94,6 +94,26 @@ async def test_tenant_setting_is_local_to_the_transaction(app_sessions) -> None:
     async with app_sessions() as session, session.begin():
         value = (await session.execute(text("select current_setting('app.tenant_id', true)"))).scalar_one()
         assert value == ""
+
+
+async def test_generic_plans_hold_for_one_transaction_only(app_sessions) -> None:  # type: ignore[no-untyped-def]
+    mode = text("select current_setting('plan_cache_mode')")
+    tenant = uuid.uuid4()
+    with tenant_scope(tenant):
+        async with app_sessions() as session, session.begin():
+            assert (await session.execute(mode)).scalar_one() == "force_custom_plan"
+        token = generic_plans.set(True)
+        try:
+            async with app_sessions() as session, session.begin():
+                assert (await session.execute(mode)).scalar_one() == "auto"
+                # The tenant is still bound in the same BEGIN message.
+                bound = text("select current_setting('app.tenant_id', true)")
+                assert (await session.execute(bound)).scalar_one() == str(tenant)
+        finally:
+            generic_plans.reset(token)
+        # The same pooled connection, the next transaction: back to a plan per execution.
+        async with app_sessions() as session, session.begin():
+            assert (await session.execute(mode)).scalar_one() == "force_custom_plan"
 
 
 async def test_role_self_check_accepts_the_app_role_and_refuses_the_owner(widgets: ServiceDatabase) -> None:

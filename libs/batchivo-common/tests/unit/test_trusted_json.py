@@ -37,7 +37,7 @@ VALUES = [
     )
     for name, grams, price, bought, at, ok, count in [
         (
-            "PLA Basic – Café ü 日本",
+            "PLA Basic \u2013 Café ü 日本",
             "1000.00",
             Decimal("24.99"),
             date(2026, 1, 31),

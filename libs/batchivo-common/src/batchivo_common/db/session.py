@@ -9,6 +9,8 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from batchivo_common.db.tenancy import generic_plans
+
 
 async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
     # The tenant ContextVar is set by the principal dependency, which FastAPI resolves first when the
@@ -26,3 +28,14 @@ SessionDep = Annotated[AsyncSession, Depends(_request_session, scope="function")
 #: Nothing committed can be lost this way only because nothing is written: a route that writes, or calls
 #: anything that might, takes ``SessionDep``.
 ReadSessionDep = Annotated[AsyncSession, Depends(_request_session, scope="request")]
+
+
+async def _generic_plans() -> None:
+    generic_plans.set(True)
+
+
+#: A route dependency: the request's transaction lets PostgreSQL reuse generic plans (``tenancy.
+#: generic_plans``), set before the transaction begins (it begins at the first query). For the hot requests
+#: that touch a few rows by key (one spool's read, use, weighing, create): planning each of their
+#: statements under RLS cost more PostgreSQL CPU than running it (bench/README.md, issue 14).
+GenericPlans = Depends(_generic_plans)

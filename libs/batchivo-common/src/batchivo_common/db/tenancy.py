@@ -22,6 +22,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import Session
 
 current_tenant: ContextVar[uuid.UUID | None] = ContextVar("batchivo_tenant", default=None)
+#: The next transaction may let PostgreSQL reuse a generic plan for its prepared statements (see
+#: :func:`generic_plans_sql`). Off by default: engines plan every statement for its values
+#: (``plan_cache_mode=force_custom_plan``, ADR 0007), because tenants differ in size by orders of magnitude.
+generic_plans: ContextVar[bool] = ContextVar("batchivo_generic_plans", default=False)
 
 
 def get_tenant() -> uuid.UUID | None:
@@ -49,6 +53,13 @@ def set_tenant_sql(tenant: uuid.UUID | None) -> str:
     return f"SELECT set_config('app.tenant_id', '{tenant}', true);"
 
 
+#: Sent with a BEGIN when :data:`generic_plans` is set: for this transaction only, PostgreSQL plans a
+#: prepared statement generically once it has seen it five times (its default), instead of planning it
+#: for every execution. Meant for the statements of hot requests that read or write a few rows by key
+#: (a spool by id, its ledger row), whose best plan does not depend on the tenant's size; never for lists.
+GENERIC_PLANS_SQL = "SELECT set_config('plan_cache_mode', 'auto', true);"
+
+
 class TenantBoundConnection(asyncpg.Connection):  # type: ignore[misc]  # asyncpg ships no types
     """An asyncpg connection whose every top-level ``BEGIN`` also binds the transaction to the ContextVar's
     tenant, in the same message (one round trip where a separate ``set_config`` took two).
@@ -62,6 +73,8 @@ class TenantBoundConnection(asyncpg.Connection):  # type: ignore[misc]  # asyncp
     async def execute(self, query: str, *args: Any, timeout: float | None = None) -> str:  # noqa: ASYNC109 (asyncpg's signature)
         if not args and query.startswith("BEGIN"):
             query = f"{query.rstrip().rstrip(';')}; {set_tenant_sql(current_tenant.get())}"
+            if generic_plans.get():
+                query = f"{query} {GENERIC_PLANS_SQL}"
         result: str = await super().execute(query, *args, timeout=timeout)
         return result
 

@@ -52,3 +52,13 @@ def sync_dependencies(app: FastAPI) -> dict[str, set[str]]:
 def route_count(app: FastAPI) -> int:
     """How many API routes :func:`sync_dependencies` walked (a guard that it saw the app at all)."""
     return sum(1 for _ in _routes(app.routes))
+
+
+def routes_using(app: FastAPI, call: Any) -> set[tuple[str, str]]:
+    """(method, path) of each API route that depends on ``call`` directly (a route's path is as its router
+    declares it, without the prefixes of the routers it is included in)."""
+    found: set[tuple[str, str]] = set()
+    for route in _routes(app.routes):
+        if any(dep.call is call for dep in route.dependant.dependencies):
+            found |= {(method, route.path) for method in route.methods or ()}
+    return found

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 from typing import Annotated
 
-from batchivo_common.db.session import SessionDep
+from batchivo_common.db.session import GenericPlans, SessionDep
 from batchivo_common.errors import BadRequest, Forbidden, NotFound
 from fastapi import APIRouter, Depends, Query, Response, WebSocket
 
@@ -129,7 +129,7 @@ async def find_spools(
     return items
 
 
-@router.get("/spool/{spool_id}", response_model_exclude_none=True)
+@router.get("/spool/{spool_id}", response_model_exclude_none=True, dependencies=[GenericPlans])
 async def get_spool(principal: ViewerDep, spool_id: int, service: ServiceDep) -> schemas.SpoolmanSpool:
     return await service.spool(principal, spool_id)
 
@@ -155,7 +155,7 @@ async def delete_spool(principal: MemberDep, spool_id: int, service: ServiceDep)
     return schemas.SpoolmanMessage(message="Success!")
 
 
-@router.put("/spool/{spool_id}/use", response_model_exclude_none=True)
+@router.put("/spool/{spool_id}/use", response_model_exclude_none=True, dependencies=[GenericPlans])
 async def use_spool(
     principal: MemberDep, spool_id: int, body: schemas.SpoolmanSpoolUse, service: ServiceDep
 ) -> schemas.SpoolmanSpool:

@@ -21,7 +21,6 @@ from sqlalchemy import (
     bindparam,
     delete,
     func,
-    literal,
     literal_column,
     select,
     union_all,
@@ -242,6 +241,69 @@ def _insert_purchased_statement(spool_keys: tuple[str, ...], ledger_keys: tuple[
     return select(*new.c, relay_wakeup(outbox)).add_cte(booked, events_cte(outbox, None, only_with=new))
 
 
+@functools.lru_cache(maxsize=8)
+def _usage_statement(merging: bool, announcing: bool) -> Select[Any]:
+    """:meth:`SpoolRepository.book_usage_merging`'s one statement, built once per variant (values bound):
+    the spool's UPDATE; the merge of the usage into the key's open row (``merging``) or else a new row;
+    the state event; the ``opened_events`` when a row was opened (``announcing``)."""
+    t = _LEDGER
+    moved = (
+        update(_SPOOLS)
+        .where(_SPOOLS.c.id == bindparam("match_id"), _SPOOLS.c.tenant_id == bindparam("match_tenant"))
+        .values(current_weight=bindparam("grams"), version=_SPOOLS.c.version + 1, updated_at=func.now())
+        .returning(_SPOOLS.c.version, _SPOOLS.c.updated_at)
+        .cte("moved")
+    )
+    keys = ("id", *_LEDGER_KEYS)
+    source = select(*[bindparam(f"ledger_{key}", type_=t.c[key].type).label(key) for key in keys])
+    ctes: list[Any] = [moved]
+    if merging:
+        latest = (
+            select(t.c.id, t.c.kind, t.c.api_key_id, t.c.grams_after, t.c.created_at)
+            .where(t.c.tenant_id == bindparam("match_tenant"), t.c.spool_id == bindparam("match_id"))
+            .order_by(t.c.created_at.desc(), t.c.id.desc())
+            .limit(1)
+            .cte("latest")
+        )
+        delta = bindparam("ledger_delta", type_=t.c.delta.type)
+        key_id = bindparam("ledger_api_key_id", type_=t.c.api_key_id.type)
+        elsewhere = t.alias("elsewhere")
+        window = func.make_interval(0, 0, 0, 0, 0, 0, bindparam("window_seconds", type_=Integer))
+        merged = (
+            update(t)
+            .where(
+                t.c.id == latest.c.id,
+                t.c.tenant_id == bindparam("match_tenant"),
+                latest.c.kind == bindparam("ledger_kind", type_=t.c.kind.type),
+                latest.c.api_key_id == key_id,
+                latest.c.grams_after == bindparam("ledger_grams_before", type_=t.c.grams_after.type),
+                latest.c.created_at > func.clock_timestamp() - window,
+                # The key booked nothing on another spool since the row opened (the printer did not
+                # change spools in between).
+                ~select(elsewhere.c.id)
+                .where(
+                    elsewhere.c.tenant_id == bindparam("match_tenant"),
+                    elsewhere.c.api_key_id == key_id,
+                    elsewhere.c.created_at > latest.c.created_at,
+                    elsewhere.c.spool_id != bindparam("match_id"),
+                )
+                .exists(),
+            )
+            .values(delta=t.c.delta + delta, grams_after=t.c.grams_after + delta)
+            .returning(t.c.id)
+            .cte("merged")
+        )
+        source = source.where(~select(merged.c.id).exists())
+        ctes.append(merged)
+    opened = insert(t).from_select(list(keys), source).returning(t.c.id).cte("opened")
+    ctes += [opened, events_cte(outbox, None)]
+    if announcing:
+        ctes.append(events_cte(outbox, None, only_with=opened, name="opened_events"))
+    return select(
+        moved.c.version, moved.c.updated_at, relay_wakeup(outbox), select(opened.c.id).exists()
+    ).add_cte(*ctes)
+
+
 @functools.cache
 def _book_statement() -> Select[Any]:
     """A weight change as one statement, built once (its values are bound parameters): the spool's UPDATE,
@@ -456,62 +518,22 @@ class SpoolRepository:
         was opened. Returns whether one was."""
         if self.session.dirty:  # changes made before this one are written first, in their order
             await self.session.flush()
-        t = _LEDGER
-        moved = (
-            update(_SPOOLS)
-            .where(_SPOOLS.c.id == spool.id, _SPOOLS.c.tenant_id == spool.tenant_id)
-            .values(current_weight=grams, version=_SPOOLS.c.version + 1, updated_at=func.now())
-            .returning(_SPOOLS.c.version, _SPOOLS.c.updated_at)
-            .cte("moved")
-        )
-        row = {"id": uuid.uuid4(), **ledger_row}
-        source = select(*[literal(value, type_=t.c[key].type).label(key) for key, value in row.items()])
-        ctes = [moved]
-        if window_seconds > 0:
-            latest = (
-                select(t.c.id, t.c.kind, t.c.api_key_id, t.c.grams_after, t.c.created_at)
-                .where(t.c.tenant_id == spool.tenant_id, t.c.spool_id == spool.id)
-                .order_by(t.c.created_at.desc(), t.c.id.desc())
-                .limit(1)
-                .cte("latest")
-            )
-            delta = literal(ledger_row["delta"], type_=t.c.delta.type)
-            elsewhere = t.alias("elsewhere")
-            merged = (
-                update(t)
-                .where(
-                    t.c.id == latest.c.id,
-                    t.c.tenant_id == spool.tenant_id,
-                    latest.c.kind == ledger_row["kind"],
-                    latest.c.api_key_id == ledger_row["api_key_id"],
-                    latest.c.grams_after == literal(ledger_row["grams_before"], type_=t.c.grams_after.type),
-                    latest.c.created_at
-                    > func.clock_timestamp() - func.make_interval(0, 0, 0, 0, 0, 0, window_seconds),
-                    # The key booked nothing on another spool since the row opened (the printer did not
-                    # change spools in between).
-                    ~select(elsewhere.c.id)
-                    .where(
-                        elsewhere.c.tenant_id == spool.tenant_id,
-                        elsewhere.c.api_key_id == ledger_row["api_key_id"],
-                        elsewhere.c.created_at > latest.c.created_at,
-                        elsewhere.c.spool_id != spool.id,
-                    )
-                    .exists(),
-                )
-                .values(delta=t.c.delta + delta, grams_after=t.c.grams_after + delta)
-                .returning(t.c.id)
-                .cte("merged")
-            )
-            source = source.where(~select(merged.c.id).exists())
-            ctes.append(merged)
-        opened = insert(t).from_select(list(row), source).returning(t.c.id).cte("opened")
-        ctes += [opened, events_cte(outbox, [event])]
+        extra = set(ledger_row) - set(_LEDGER_KEYS)
+        if extra:
+            raise ValueError(f"ledger columns the booking statement does not set: {sorted(extra)}")
+        stmt = _usage_statement(window_seconds > 0, bool(opened_events))
+        params = {
+            "match_id": spool.id,
+            "match_tenant": spool.tenant_id,
+            "grams": grams,
+            "ledger_id": uuid.uuid4(),
+            **{f"ledger_{key}": ledger_row.get(key) for key in _LEDGER_KEYS},
+            "window_seconds": window_seconds,
+            **events_params([event]),
+        }
         if opened_events:
-            ctes.append(events_cte(outbox, opened_events, only_with=opened, name="opened_events"))
-        stmt = select(
-            moved.c.version, moved.c.updated_at, relay_wakeup(outbox), select(opened.c.id).exists()
-        ).add_cte(*ctes)
-        version, updated_at, _, was_opened = (await self.session.execute(stmt)).one()
+            params.update(events_params(opened_events, name="opened_events"))
+        version, updated_at, _, was_opened = (await self.session.execute(stmt, params)).one()
         set_committed_value(spool, "current_weight", grams)
         set_committed_value(spool, "version", version)
         set_committed_value(spool, "updated_at", updated_at)

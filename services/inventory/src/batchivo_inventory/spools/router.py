@@ -6,6 +6,7 @@ import uuid
 from typing import Annotated, Any, Literal
 
 from batchivo_common.concurrency import ETagRoute, tagged, versioned
+from batchivo_common.db.session import GenericPlans
 from batchivo_common.pagination import PageParamsDep, parse_sort
 from batchivo_common.responses import TrustedJSONResponse
 from fastapi import APIRouter, Depends, Query, Response, status
@@ -165,7 +166,7 @@ async def list_spools(
     )
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, dependencies=[Idempotent])
+@router.post("", status_code=status.HTTP_201_CREATED, dependencies=[Idempotent, GenericPlans])
 async def create_spool(
     principal: MemberDep, body: SpoolCreate, service: SpoolServiceDep, response: Response
 ) -> SpoolRead:
@@ -183,7 +184,7 @@ async def create_spools_bulk(
     return SpoolBulkRead(items=[spool_read(r) for r in rows])
 
 
-@router.get("/{spool_id}")
+@router.get("/{spool_id}", dependencies=[GenericPlans])
 async def get_spool(
     principal: ViewerDep, _etag: SpoolTag, spool_id: uuid.UUID, service: SpoolServiceDep
 ) -> SpoolRead:
@@ -229,7 +230,7 @@ async def restore_spool(principal: MemberDep, spool_id: uuid.UUID, service: Spoo
     return spool_read(await service.restore(principal, spool_id))
 
 
-@router.post("/{spool_id}/weigh", dependencies=[Idempotent])
+@router.post("/{spool_id}/weigh", dependencies=[Idempotent, GenericPlans])
 async def weigh_spool(
     principal: MemberDep, spool_id: uuid.UUID, body: Weigh, service: SpoolServiceDep
 ) -> SpoolRead:
@@ -244,7 +245,7 @@ async def weigh_spool(
     return spool_read(row)
 
 
-@router.post("/{spool_id}/use", dependencies=[Idempotent])
+@router.post("/{spool_id}/use", dependencies=[Idempotent, GenericPlans])
 async def use_spool(
     principal: MemberDep, spool_id: uuid.UUID, body: Use, service: SpoolServiceDep
 ) -> SpoolRead:
