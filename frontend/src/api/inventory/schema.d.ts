@@ -3502,6 +3502,8 @@ export interface operations {
             /** @description Successful Response */
             200: {
                 headers: {
+                    /** @description The spool's version, for If-Match */
+                    ETag?: unknown;
                     [name: string]: unknown;
                 };
                 content: {

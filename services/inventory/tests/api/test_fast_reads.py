@@ -51,6 +51,9 @@ async def test_list_items_are_what_a_single_spool_read_answers(api, client) -> N
         for item in items:
             single = await client.get(f"/api/v1/spools/{item['id']}", headers=t.headers())
             assert item == single.json(), query
+            model = SpoolRead.model_validate(single.json())
+            assert single.content == model.__pydantic_serializer__.to_json(model)
+            assert single.headers["etag"].startswith(f'"{item["id"]}-')
         # The page's bytes are the model's own serialisation of the same values.
         page = SpoolPage.model_validate(listed.json())
         assert listed.content == page.__pydantic_serializer__.to_json(page), query

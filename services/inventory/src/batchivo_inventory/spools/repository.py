@@ -84,6 +84,25 @@ class SpoolRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class FilamentRecord:
+    """What a spool's answer shows of its filament type (``FilamentTypeSummary`` without the material)."""
+
+    id: uuid.UUID
+    brand: str
+    color_name: str
+    color_hex: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SpoolView:
+    """One spool as ``GET /spools/{id}`` answers it, read as plain values in one statement."""
+
+    spool: SpoolRecord
+    filament: FilamentRecord
+    material_code: str
+
+
+@dataclass(frozen=True, slots=True)
 class SpoolListRow:
     spool: SpoolRecord
     filament: FilamentType
@@ -329,6 +348,21 @@ def _book_statement() -> Select[Any]:
 _ADD_LEDGER_ROW = insert(InventoryTransaction).returning(InventoryTransaction)
 
 
+_ONE_VIEW = (
+    select(
+        *_LOADED,
+        FilamentType.id,
+        FilamentType.brand,
+        FilamentType.color_name,
+        FilamentType.color_hex,
+        MaterialType.code,
+    )
+    .join(FilamentType, FilamentType.id == Spool.filament_type_id)
+    .join(MaterialType, MaterialType.id == FilamentType.material_type_id)
+    .where(Spool.id == bindparam("spool_id"), Spool.tenant_id == bindparam("tenant_id"))
+)
+
+
 class _FilterShape(NamedTuple):
     """Which of a list's filters are set (not their values): one statement per shape and order."""
 
@@ -555,6 +589,17 @@ class SpoolRepository:
         stmt = _ONE_LOCKED if for_update else _ONE
         row = (await self.session.execute(stmt, {"spool_id": spool_id, "tenant_id": tenant_id})).first()
         return SpoolRow(row[0], row[1], row[2]) if row is not None else None
+
+    async def view(self, tenant_id: uuid.UUID, spool_id: uuid.UUID) -> SpoolView | None:
+        """The spool, its type's summary and material code as plain values (Core, no ORM identity map: the
+        read-only answer of a GET needs no entities)."""
+        connection = await self.session.connection()
+        found = await connection.execute(_ONE_VIEW, {"spool_id": spool_id, "tenant_id": tenant_id})
+        row = found.first()
+        if row is None:
+            return None
+        width = len(_LOADED)
+        return SpoolView(SpoolRecord(*row[:width]), FilamentRecord(*row[width : width + 4]), row[width + 4])
 
     async def page(
         self,
