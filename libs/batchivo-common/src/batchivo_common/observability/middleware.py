@@ -12,6 +12,7 @@ import uuid
 
 from opentelemetry import trace
 from opentelemetry.trace import SpanKind, Status, StatusCode
+from starlette.routing import Match, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from batchivo_common.observability.context import request_id
@@ -26,17 +27,26 @@ _QUIET_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 def route_template(scope: Scope) -> str:
     """The matched route's full path template (bounded label cardinality), else a fixed placeholder.
 
-    Read from what routing left in the scope, not by matching again (that was a second walk over every
-    route per request). FastAPI (0.16x) keeps an included router's routes without their prefix and records
-    the effective route, prefix included, under ``scope["fastapi"]``; a route added to the app itself is in
-    ``scope["route"]`` with its whole path."""
-    effective = scope.get("fastapi", {}).get("effective_route_context")
-    template = getattr(effective, "path_format", None)
+    FastAPI (0.16x) keeps an included router's routes without their prefix and records the route it chose,
+    prefix included, under ``scope["fastapi"]``: read from there, not by matching again (a second walk over
+    every route per request, which for included routers never matched, labelling them all "unmatched").
+    A plain Starlette route added to the app itself (the gateway's catch-all) is recorded nowhere, so the
+    app's own few routes are matched as before."""
+    fastapi_scope = scope.get("fastapi", {})
+    template = getattr(fastapi_scope.get("effective_route_context"), "path_format", None)
     if isinstance(template, str):
         return template
     route = scope.get("route")
-    if route is not None and scope.get("fastapi", {}).get("included_router") is None:
+    if route is not None and fastapi_scope.get("included_router") is None:
         return str(getattr(route, "path_format", None) or getattr(route, "path", "unmatched"))
+    if fastapi_scope.get("included_router") is not None:
+        return "unmatched"
+    router = getattr(scope.get("app"), "router", None)
+    for candidate in getattr(router, "routes", ()):
+        if isinstance(candidate, Route):
+            match, _ = candidate.matches(scope)
+            if match is Match.FULL:
+                return candidate.path
     return "unmatched"
 
 
