@@ -14,6 +14,7 @@ from typing import Annotated, Any, TypeVar, cast
 
 from batchivo_common.auth.scopes import Scope
 from batchivo_common.auth.tokens import Role
+from batchivo_common.db.session import GenericPlans
 from batchivo_common.errors import Unauthenticated
 from batchivo_common.pagination import PageParamsDep, parse_sort
 from fastapi import APIRouter, Body, Query, Request, Response, status
@@ -210,7 +211,8 @@ async def switch_tenant(
     return _pair(tokens, response, browser, settings)
 
 
-@auth_router.get("/me")
+# Three reads by key (the user, the tenant, the user's memberships): generic plans (issue 14).
+@auth_router.get("/me", dependencies=[GenericPlans])
 async def me(principal: AuthPrincipalDep, service: SessionServiceDep) -> MeRead:
     found = await service.me(principal)
     return MeRead(
