@@ -230,6 +230,11 @@ async def test_run_pages_are_the_recorded_bytes(api, client, admin_conn, sequent
     if os.environ.get("BATCHIVO_UPDATE_GOLDEN") == "1":
         GOLDEN.parent.mkdir(exist_ok=True)
         GOLDEN.write_text(json.dumps(pages, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    # Each listed run is what GET answers for it (the single read still goes through RunRead).
+    for item in json.loads((await client.get(PAGES[0], headers=t.headers())).text)["items"]:
+        single = await client.get(f"{RUNS}/{item['id']}", headers=t.headers())
+        assert single.status_code == 200
+        assert single.json() == item
     recorded = json.loads(GOLDEN.read_text(encoding="utf-8"))
     assert list(pages) == list(recorded)
     for path in PAGES:
