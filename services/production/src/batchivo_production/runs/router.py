@@ -61,8 +61,9 @@ async def list_runs(
     date_to: date | None = None,
     q: Annotated[str | None, Query(max_length=100)] = None,
 ) -> Response:
-    """A page of runs, newest day first. Built as plain JSON values from one statement and written with
-    orjson (the schema stays ``RunPage``; ``runs/listing.py``)."""
+    """A page of runs, newest day first, each with its items, material lines and variance."""
+    # Built as plain JSON values from one statement and written with orjson; the schema stays RunPage
+    # (runs/listing.py).
     rows, total = await service.page(
         principal,
         status=status.value if status else None,
