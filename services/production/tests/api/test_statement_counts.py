@@ -54,6 +54,14 @@ async def test_the_run_list_sends_a_fixed_number_of_statements(app, api, client)
     counts["list filtered"] = len(statements)
 
     with counting_statements(app) as statements:
+        r = await client.get(f"{RUNS}?date_from=2026-06-03&date_to=2026-06-05", headers=t.headers())
+    assert r.status_code == 200 and r.json()["total"] == 3, r.text
+    assert [i["run_date"] for i in r.json()["items"]] == ["2026-06-05", "2026-06-04", "2026-06-03"]
+    assert len(statements) == 1
+    r = await client.get(f"{RUNS}?printer_id={uuid.uuid4()}&q=100%25_\\", headers=t.headers())
+    assert r.status_code == 200 and r.json() == {"items": [], "total": 0, "limit": 50, "offset": 0}, r.text
+
+    with counting_statements(app) as statements:
         r = await client.get(f"{RUNS}?limit=5&offset=50", headers=t.headers())
     assert r.status_code == 200 and r.json()["items"] == [] and r.json()["total"] == 12, r.text
     counts["list past the end"] = len(statements)

@@ -247,16 +247,10 @@ class RunService:
         offset: int,
     ) -> tuple[list[dict[str, Any]], int]:
         """A page of runs as ``RunRead``'s JSON values, read in one statement (``listing``)."""
-        where = listing.conditions(
-            principal.tenant_id,
-            status=status,
-            printer_id=printer_id,
-            model_id=model_id,
-            date_from=date_from,
-            date_to=date_to,
-            q=q,
+        filters = listing.ListFilters(status, printer_id, model_id, date_from, date_to, q)
+        rows, total, lines = await listing.read_page(
+            self.session, principal.tenant_id, filters, limit=limit, offset=offset
         )
-        rows, total, lines = await listing.read_page(self.session, where, limit=limit, offset=offset)
         return listing.page_json(rows, lines), total
 
     def filtered(
