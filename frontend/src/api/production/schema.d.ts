@@ -78,7 +78,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List Runs */
+        /**
+         * List Runs
+         * @description A page of runs, newest day first, each with its items, material lines and variance.
+         */
         get: operations["production-runs-list_runs"];
         put?: never;
         /** Create Run */

@@ -95,7 +95,14 @@ async def test_refused_and_malformed_rows_are_parked_and_later_rows_publish(clea
         assert rows[good_id]["published_at"] is not None
         message = await probe.get(no_ack=True, timeout=5)
         assert message.message_id == good["event_id"]
-        assert await probe.get(no_ack=True, fail=False) is None
+        # The 1st pass published the good row too (pipelined) and the broker confirmed it, but it was behind
+        # the refused row, so it was left unmarked and the 2nd pass published it again: a duplicate the
+        # consumers' inbox absorbs (at-least-once), never a third copy.
+        copies = 1
+        while (again := await probe.get(no_ack=True, fail=False)) is not None:
+            assert again.message_id == good["event_id"]
+            copies += 1
+        assert copies == 2
 
         assert await relay.refresh_metrics() == 0  # nothing waiting: parked rows are not the backlog
         sample = REGISTRY.get_sample_value

@@ -277,3 +277,172 @@ async def _true(value: bool) -> bool:
 
 async def _leaders(*relays: OutboxRelay) -> bool:
     return any(r.is_leader for r in relays)
+
+
+# --- pipelined batches --------------------------------------------------------------------------------
+
+
+class CountingPublisher(AmqpPublisher):
+    """The real publisher, counting the batches it was handed (pipelined) and the single publishes."""
+
+    def __init__(self, *args, poison: set[str] | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.batches: list[int] = []
+        self.singles = 0
+        self.poison = poison or set()
+
+    def _poisoned(self, message) -> None:
+        # An expiration the broker refuses: it closes the channel on this message (PRECONDITION_FAILED).
+        if message.message_id in self.poison:
+            message.expiration = -5
+
+    async def publish_events(self, messages):
+        self.batches.append(len(messages))
+        for _, message in messages:
+            self._poisoned(message)
+        return await super().publish_events(messages)
+
+    async def publish_event(self, routing_key, message) -> None:
+        self.singles += 1
+        self._poisoned(message)
+        await super().publish_event(routing_key, message)
+
+
+async def _outbox_rows(db) -> list:
+    return await db.fetch(
+        "select id, event_id, published_at, attempts, last_error from msgtest.outbox order by id"
+    )
+
+
+async def _drain_queue(queue, count: int) -> list[str]:
+    ids = []
+    for _ in range(count):
+        message = await _get(queue)
+        await message.ack()
+        ids.append(message.message_id)
+    return ids
+
+
+async def test_a_burst_is_published_pipelined_once_each_in_order(clean_db, bus) -> None:
+    db = clean_db
+    publisher = CountingPublisher(bus.amqp_url, prefix=bus.prefix)
+    connection = await bus.connect()
+    try:
+        channel = await connection.channel()
+        probe = await bus.temp_queue(channel, TYPE)
+        events = await _write(db, uuid.uuid4(), n=450)
+        relay = _relay(db, publisher)
+        assert await relay.drain() == 450
+        assert publisher.batches == [100, 100, 100, 100, 50] and publisher.singles == 0
+        assert await _drain_queue(probe, 450) == [str(e.event_id) for e in events]
+        await asyncio.sleep(0.3)
+        assert await probe.get(fail=False) is None  # each exactly once
+    finally:
+        await publisher.close()
+        await connection.close()
+    rows = await _outbox_rows(db)
+    assert all(r["published_at"] is not None and r["attempts"] == 0 for r in rows)
+
+
+async def test_a_nack_in_a_pipelined_batch_marks_only_the_confirmed_rows_before_it(clean_db, bus) -> None:
+    """A queue that takes 3 messages and then refuses: the broker confirms rows 1-3 and nacks the rest of the
+    batch. Rows 1-3 are marked, row 4 is charged its attempt and holds the line, rows 5-8 (nacked too, never
+    looked at) stay as they were; once the queue has room, the next pass publishes rows 4-8 in order."""
+    db = clean_db
+    publisher = CountingPublisher(bus.amqp_url, prefix=bus.prefix)
+    connection = await bus.connect()
+    small = f"{bus.prefix}small.{uuid.uuid4().hex[:6]}"
+    bus.extra_queues.append(small)
+    try:
+        channel = await connection.channel()
+        limited = await channel.declare_queue(
+            small, durable=False, arguments={"x-max-length": 3, "x-overflow": "reject-publish"}
+        )
+        await limited.bind(bus.names.events, routing_key=TYPE)
+        events = await _write(db, uuid.uuid4(), n=8)
+        relay = _relay(db, publisher)
+        with pytest.raises(PublishFailed) as failed:
+            await relay.publish_batch()
+        assert "DeliveryError" in str(failed.value)
+        rows = await _outbox_rows(db)
+        assert [r["published_at"] is not None for r in rows] == [True] * 3 + [False] * 5
+        assert [r["attempts"] for r in rows] == [0, 0, 0, 1, 0, 0, 0, 0]
+        assert rows[3]["last_error"] and not any(r["last_error"] for r in rows[4:])
+        assert publisher.batches == [8]
+
+        assert await _drain_queue(limited, 3) == [str(e.event_id) for e in events[:3]]
+        await limited.purge()
+        await limited.unbind(bus.names.events, routing_key=TYPE)
+        probe = await bus.temp_queue(channel, TYPE)
+        assert await relay.publish_batch() == 5
+        assert publisher.batches == [8, 5]
+        assert await _drain_queue(probe, 5) == [str(e.event_id) for e in events[3:]]
+        rows = await _outbox_rows(db)
+        assert all(r["published_at"] is not None for r in rows)
+        assert [r["attempts"] for r in rows] == [0, 0, 0, 1, 0, 0, 0, 0]
+    finally:
+        await publisher.close()
+        await connection.close()
+
+
+async def test_a_channel_closed_by_one_message_charges_only_that_row(clean_db, bus, wait_for) -> None:
+    """Row 4's message makes the broker close the channel. Pipelined, every message in flight fails with the
+    channel, whichever caused it: nothing unconfirmed is marked, nothing is charged, and the next batch goes
+    one row at a time, where the refusal is charged to row 4 alone; after it, pipelining resumes."""
+    db = clean_db
+    events = await _write(db, uuid.uuid4(), n=6)
+    publisher = CountingPublisher(bus.amqp_url, prefix=bus.prefix, poison={str(events[3].event_id)})
+    await publisher.connect()
+    connection = await bus.connect()
+    try:
+        channel = await connection.channel()
+        probe = await bus.temp_queue(channel, TYPE)
+        relay = _relay(db, publisher, max_publish_attempts=1)
+
+        with pytest.raises(PublishFailed):
+            await relay.publish_batch()
+        rows = await _outbox_rows(db)
+        marked = [r["published_at"] is not None for r in rows]
+        # What the broker confirmed before it closed the channel (rows 1-3, or fewer if their confirms were
+        # still on the way) is marked: a prefix, never row 4 or later.
+        assert marked == sorted(marked, reverse=True) and not any(marked[3:])
+        assert all(r["attempts"] == 0 for r in rows)  # not charged: the culprit is not known yet
+        assert publisher.batches == [6]
+
+        async def channel_back() -> bool:
+            return publisher._channel is not None and not publisher._channel.is_closed
+
+        await wait_for(channel_back, within=10)
+        # One at a time: the rows before row 4 publish, row 4 is refused and charged (parked at 1 attempt),
+        # which ends the batch (the channel is gone again).
+        settled = await relay.publish_batch()
+        rows = await _outbox_rows(db)
+        assert [r["attempts"] for r in rows] == [0, 0, 0, 1, 0, 0]
+        assert settled == 4 - sum(marked)
+        parked = await db.fetch(
+            "select parked_at from msgtest.outbox where event_id = $1", events[3].event_id
+        )
+        assert parked[0]["parked_at"] is not None
+        assert publisher.batches == [6]
+
+        await wait_for(channel_back, within=10)
+        assert await relay.publish_batch() == 2  # pipelined again
+        assert publisher.batches == [6, 2]
+        rows = await _outbox_rows(db)
+        assert [r["published_at"] is not None for r in rows] == [True, True, True, False, True, True]
+        received = await _drain_queue(probe, 5)
+        await asyncio.sleep(0.3)
+        while (extra := await probe.get(no_ack=True, fail=False)) is not None:
+            received.append(extra.message_id)
+        # Rows the broker routed in the first pass but whose confirms the closed channel lost were published
+        # again (at-least-once: the consumers' inbox absorbs the copies); first arrivals are in outbox order.
+        expected = [str(e.event_id) for i, e in enumerate(events) if i != 3]
+        assert list(dict.fromkeys(received)) == expected
+        unconfirmed = {
+            str(e.event_id) for e, was_marked in zip(events[:3], marked, strict=False) if not was_marked
+        }
+        assert {i for i in received if received.count(i) > 1} <= unconfirmed
+        assert all(received.count(i) <= 2 for i in expected)
+    finally:
+        await publisher.close()
+        await connection.close()

@@ -119,6 +119,38 @@ class AmqpPublisher:
     async def publish_event(self, routing_key: str, message: AbstractMessage) -> None:
         await self.publish(self.names.events, routing_key, message)
 
+    async def publish_many(
+        self, exchange: str, messages: Sequence[tuple[str, AbstractMessage]]
+    ) -> list[BaseException | None]:
+        """Publish every ``(routing_key, message)`` on the one confirming channel, in the given order,
+        without awaiting each confirm before the next publish; then await every confirm. One outcome per
+        message, in order: ``None`` once the broker confirmed it, else the exception (a nack, a return, a
+        closed channel, a confirm timeout); nothing is raised for a message's failure.
+
+        The order on the wire is the order given: each publish is a task, started in order, that takes the
+        channel's lock before writing its frames and holds it until they are written (aiormq), and asyncio
+        hands a lock to its waiters first come, first served; the broker keeps a channel's publishes in
+        order. Confirms may arrive in any order and cover several messages at once (``multiple``).
+        """
+        if not messages:
+            return []
+        try:
+            target = await self._exchange(exchange)
+        except Exception as exc:  # no connection, or no such exchange: nothing was published
+            return [exc] * len(messages)
+        tasks = [
+            asyncio.create_task(target.publish(message, key, mandatory=False, timeout=self.confirm_timeout))
+            for key, message in messages
+        ]
+        outcomes = await asyncio.gather(*tasks, return_exceptions=True)
+        return [outcome if isinstance(outcome, BaseException) else None for outcome in outcomes]
+
+    async def publish_events(
+        self, messages: Sequence[tuple[str, AbstractMessage]]
+    ) -> list[BaseException | None]:
+        """:meth:`publish_many` to the events exchange (the outbox relay's batches)."""
+        return await self.publish_many(self.names.events, messages)
+
     async def dead_letter(self, queue: str, message: AbstractMessage) -> None:
         """Park ``message`` in ``<queue>.dlq`` (``queue`` is the prefixed work-queue name)."""
         await self.publish(self.names.dlx, queue, message)

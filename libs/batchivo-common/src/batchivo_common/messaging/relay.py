@@ -4,6 +4,21 @@ Guarantee: at-least-once. A row is marked only after the broker confirmed it, in
 claimed it; a crash between the confirm and the commit republishes the same ``event_id`` on the next run,
 and the consumers' inbox absorbs the duplicate.
 
+Pipelined: a batch's messages are all published on the one confirming channel, in ``id`` order (a channel
+keeps its publishes in order, and so does the broker), and only then are the confirms awaited, together
+(``AmqpPublisher.publish_events``). One confirm round trip per batch instead of one per row: awaiting each
+confirm before the next publish held the relay to the broker's round trip (~550 events/s to a quorum
+queue on the dev box; bench/README.md, event_ceilings.py). The outcomes are then taken in ``id`` order and
+marking stops at the first row that was not confirmed and not parked, exactly where the one-by-one relay
+stopped: the rows after it stay unmarked even if the broker confirmed them, and are published again on the
+next pass (duplicates the inbox absorbs; without pipelining they had not been sent yet). What that costs:
+while a row is refused or the broker fails mid-batch, the rows behind it in that batch may reach consumers
+before it and again after it (at-least-once already allowed the copies; consumers already keep the highest
+``aggregate_version``). A pipelined failure that is not about one message (a channel closed, a confirm
+timeout) fails every message in flight, so it is charged to no row, and the next batch is published one
+row at a time, where a refusal is charged to the row that caused it; then pipelining resumes. A publisher
+without ``publish_events`` (a test double) is always driven one row at a time.
+
 A failed publish is one of two kinds. The broker is unreachable or slow (connection lost, confirm timeout):
 the relay keeps the row first in line, records ``last_error`` and backs off — every row would fail the
 same way, so nothing is counted against the row. The broker refused *this* row (a nack, a channel error
@@ -21,15 +36,16 @@ import json
 import logging
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 import aio_pika
 import aiormq.exceptions
 from aio_pika.abc import AbstractMessage
-from opentelemetry.trace import SpanKind
+from opentelemetry import trace
+from opentelemetry.trace import Span, SpanKind, StatusCode
 from prometheus_client import Counter, Gauge, Histogram
 from sqlalchemy import Table, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
@@ -80,10 +96,31 @@ def refused_by_broker(exc: BaseException) -> bool:
     )
 
 
+def per_message(exc: BaseException) -> bool:
+    """True when the failure concerns this message alone and the channel stays open: it never reached the
+    broker (Unpublishable), or the broker nacked or returned it. The outcomes of the rows after it are their
+    own; after any other failure (a channel closed on it, a timeout, a lost connection) they are not."""
+    return isinstance(exc, Unpublishable | aiormq.exceptions.DeliveryError | aiormq.exceptions.PublishError)
+
+
 class EventPublisher(Protocol):
     """Publishes to the events exchange and returns only once the broker confirmed (see AmqpPublisher)."""
 
     async def publish_event(self, routing_key: str, message: AbstractMessage) -> None: ...
+
+
+@runtime_checkable
+class PipelinedPublisher(Protocol):
+    """Publishes many messages in order without awaiting each confirm, then awaits them all: one outcome
+    per message, ``None`` when the broker confirmed it, else the exception (see AmqpPublisher)."""
+
+    async def publish_events(
+        self, messages: Sequence[tuple[str, AbstractMessage]]
+    ) -> list[BaseException | None]: ...
+
+
+class NotSent(Exception):
+    """The outcome of a row that was never published: an earlier row of the batch failed first."""
 
 
 @dataclass(frozen=True)
@@ -169,6 +206,9 @@ class OutboxRelay:
         self._lock_conn: AsyncConnection | None = None
         self._wake = asyncio.Event()
         self.is_leader = False
+        #: Set when a pipelined batch lost its channel (or timed out): the next batch publishes one row at
+        #: a time, so that a refusal is charged to the row that caused it.
+        self._one_at_a_time = False
 
     # --- leadership -------------------------------------------------------------------------------------
 
@@ -227,9 +267,12 @@ class OutboxRelay:
     async def publish_batch(self) -> int:
         """Claim up to ``batch_size`` waiting rows in ``id`` order, publish them, mark them, commit.
 
-        Returns how many rows were settled (published and marked, or parked). A failure that does not park
-        the row stops the batch there (order kept): what was confirmed before it is marked, the failure is
-        recorded on the row in the same transaction, and PublishFailed is raised after the commit.
+        Returns how many rows were settled (published and marked, or parked). The rows are published
+        pipelined (module doc); their outcomes are taken in ``id`` order. A failure that does not park the
+        row stops the batch there (order kept): what was confirmed before it is marked, the failure is
+        recorded on the row in the same transaction, and PublishFailed is raised after the commit. A row
+        parked because the broker closed the channel on it also ends the batch (the rows after it failed
+        with the channel, not by their own fault: they are not charged, and wait for the next pass).
         """
         t = self.table
         failure: PublishFailed | None = None
@@ -253,9 +296,8 @@ class OutboxRelay:
                     .with_for_update(skip_locked=True)
                 )
             ).all()
-            published: list[int] = []
-            for row in rows:
-                record = OutboxRecord(
+            records = [
+                OutboxRecord(
                     row.id,
                     row.event_id,
                     row.event_type,
@@ -264,15 +306,32 @@ class OutboxRelay:
                     dict(row.headers or {}),
                     row.created_at,
                 )
-                try:
-                    await self._publish(record)
-                except Exception as exc:
+                for row in rows
+            ]
+            pipelined = isinstance(self.publisher, PipelinedPublisher) and not self._one_at_a_time
+            outcomes = await self._publish_all(records, pipelined=pipelined)
+            self._one_at_a_time = False
+            published: list[int] = []
+            for row, record, outcome in zip(rows, records, outcomes, strict=True):
+                if isinstance(outcome, NotSent):
+                    break  # an earlier row ended the batch; this one waits, uncharged
+                if outcome is not None:
                     OUTBOX_FAILURES.labels(self.service).inc()
-                    if await self._record_failure(conn, record, row.attempts, exc):
+                    alone = per_message(outcome)
+                    # Pipelined, a closed channel or a timeout fails every message in flight, whichever
+                    # caused it: recorded, not charged, and the next batch goes one row at a time (as
+                    # before pipelining), where a refusal is charged to the row that caused it.
+                    self._one_at_a_time = pipelined and not alone
+                    charge = refused_by_broker(outcome) and (alone or not pipelined)
+                    if isinstance(outcome, Exception) and await self._record_failure(
+                        conn, record, row.attempts, outcome, charge=charge
+                    ):
                         parked += 1
-                        continue  # parked: it no longer holds the line
-                    # Stop here: publishing later rows first would break the outbox order.
-                    failure = PublishFailed(record, exc)
+                        if alone:
+                            continue  # parked: it no longer holds the line
+                        break  # the rows after it failed with the channel: they wait, uncharged
+                    # Stop here: marking later rows first would break the outbox order.
+                    failure = PublishFailed(record, outcome)
                     break
                 OUTBOX_AGE.labels(self.service).observe(
                     max(0.0, (datetime.now(UTC) - record.created_at).total_seconds())
@@ -286,37 +345,86 @@ class OutboxRelay:
             raise failure
         return len(published) + parked
 
-    async def _publish(self, record: OutboxRecord) -> None:
-        # The span continues the trace of the request that wrote the row; its context is what the
-        # consumer continues from.
-        with self._tracer.start_as_current_span(
-            f"{record.event_type} publish",
-            context=extract_context(record.headers),
-            kind=SpanKind.PRODUCER,
-            attributes={
-                "messaging.system": "rabbitmq",
-                "messaging.destination.name": record.routing_key,
-                "messaging.message.id": str(record.event_id),
-            },
-        ):
-            headers = dict(record.headers)
-            inject_context(headers)
+    async def _publish_all(
+        self, records: Sequence[OutboxRecord], *, pipelined: bool
+    ) -> list[BaseException | None]:
+        """Publish ``records`` in order, pipelined or one at a time; one outcome each (``None``: confirmed).
+        Each message gets a producer span continuing the trace of the request that wrote the row; its
+        context is what the consumer continues from."""
+        spans: list[Span] = []
+        outcomes: list[BaseException | None] = [None] * len(records)
+        sendable: list[int] = []
+        messages: list[tuple[str, AbstractMessage]] = []
+        for i, record in enumerate(records):
+            span = self._tracer.start_span(
+                f"{record.event_type} publish",
+                context=extract_context(record.headers),
+                kind=SpanKind.PRODUCER,
+                attributes={
+                    "messaging.system": "rabbitmq",
+                    "messaging.destination.name": record.routing_key,
+                    "messaging.message.id": str(record.event_id),
+                },
+            )
+            spans.append(span)
             try:
-                message = build_message(record, headers)
+                messages.append((record.routing_key, self._message(record, span)))
+                sendable.append(i)
+            except Unpublishable as exc:
+                outcomes[i] = exc
+        try:
+            if pipelined and isinstance(self.publisher, PipelinedPublisher):
+                results = await self.publisher.publish_events(messages)
+            else:
+                results = await self._one_by_one(messages)
+            for i, result in zip(sendable, results, strict=True):
+                outcomes[i] = result
+        finally:
+            for span, outcome in zip(spans, outcomes, strict=True):
+                if outcome is not None and not isinstance(outcome, NotSent):
+                    span.record_exception(outcome)
+                    span.set_status(StatusCode.ERROR, describe(outcome))
+                span.end()
+        return outcomes
+
+    def _message(self, record: OutboxRecord, span: Span) -> AbstractMessage:
+        headers = dict(record.headers)
+        inject_context(headers, trace.set_span_in_context(span))
+        try:
+            message = build_message(record, headers)
+        except Exception as exc:
+            raise Unpublishable(f"malformed outbox row: {type(exc).__name__}: {exc}") from exc
+        if len(message.body) > self.max_message_bytes:
+            raise Unpublishable(f"message of {len(message.body)} bytes is over {self.max_message_bytes}")
+        return message
+
+    async def _one_by_one(
+        self, messages: Sequence[tuple[str, AbstractMessage]]
+    ) -> list[BaseException | None]:
+        """Each publish awaited before the next, none after the first failure (a publisher without
+        ``publish_events``, or the batch after a pipelined one lost its channel)."""
+        results: list[BaseException | None] = []
+        for routing_key, message in messages:
+            if results and results[-1] is not None:
+                results.append(NotSent())
+                continue
+            try:
+                await self.publisher.publish_event(routing_key, message)
+                results.append(None)
             except Exception as exc:
-                raise Unpublishable(f"malformed outbox row: {type(exc).__name__}: {exc}") from exc
-            if len(message.body) > self.max_message_bytes:
-                raise Unpublishable(f"message of {len(message.body)} bytes is over {self.max_message_bytes}")
-            await self.publisher.publish_event(record.routing_key, message)
+                results.append(exc)
+        return results
 
     async def _record_failure(
-        self, conn: AsyncConnection, record: OutboxRecord, attempts: int, exc: Exception
+        self, conn: AsyncConnection, record: OutboxRecord, attempts: int, exc: Exception, *, charge: bool
     ) -> bool:
-        """Record the failure on the row (in the batch's transaction); True when the row is now parked."""
+        """Record the failure on the row (in the batch's transaction); True when the row is now parked.
+        ``charge``: the failure is the row's own (the broker refused it), so it counts against the row."""
         t = self.table
         error = describe(exc)[:2000]
-        if not refused_by_broker(exc):
-            # The broker is unreachable or slow: not this row's fault, so nothing counts against it.
+        if not charge:
+            # The broker is unreachable or slow, or the failure may be another row's: nothing counts
+            # against this one.
             await conn.execute(update(t).where(t.c.id == record.id).values(last_error=error))
             return False
         attempts += 1

@@ -70,10 +70,15 @@ class ComponentLine:
     unit_cost: Decimal
 
 
+def search_words(q: str) -> list[str]:
+    """The words of ``q``: runs of letters and digits (only those reach ``to_tsquery``)."""
+    return [w for w in "".join(c if c.isalnum() else " " for c in q).split() if w]
+
+
 def search_filter(search: Any, q: str) -> ColumnElement[bool]:
     """Every word of ``q`` as a prefix match over the ``tsvector`` column (``q`` without any letter or
     digit matches everything). Only letters and digits reach ``to_tsquery``, so its syntax cannot break."""
-    words = [w for w in "".join(c if c.isalnum() else " " for c in q).split() if w]
+    words = search_words(q)
     if not words:
         return true()
     condition: ColumnElement[bool] = search.op("@@")(

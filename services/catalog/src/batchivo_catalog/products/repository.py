@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import (
+    Integer,
     Row,
     Select,
     Text,
@@ -33,7 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from batchivo_catalog.costing import Rates
 from batchivo_catalog.materials.models import CatalogSettingsRow
 from batchivo_catalog.models.models import StockMovement
-from batchivo_catalog.models.repository import move_units, search_filter
+from batchivo_catalog.models.repository import move_units, search_words
 from batchivo_catalog.products.cost_sql import PAGE_INPUTS
 from batchivo_catalog.products.models import Product, ProductChild, ProductModel
 from batchivo_catalog.sql import among
@@ -78,6 +79,73 @@ class ChildLine:
     quantity: int
 
 
+@dataclass(frozen=True, slots=True)
+class _PageShape:
+    """What makes one page statement differ from another; the values are bind parameters."""
+
+    sort: str
+    descending: bool
+    search: bool
+    active: bool | None
+    category: bool
+    has_stock: bool | None
+
+
+_PAGE_STATEMENTS: dict[_PageShape, tuple[Select[Any], Select[Any]]] = {}
+
+
+def _page_statements(shape: _PageShape) -> tuple[Select[Any], Select[Any]]:
+    """The page statement of a shape and its fallback count, built once per shape: building and keying
+    the statement anew per request cost ~0.9 ms of CPU in SQLAlchemy (measured 2026-12-07), while a
+    reused statement's cache key is memoised. Binds: ``tenant``, ``limit``, ``offset``, and ``tsquery`` /
+    ``category`` when the shape has them."""
+    found = _PAGE_STATEMENTS.get(shape)
+    if found is not None:
+        return found
+    tenant = bindparam("tenant", type_=Uuid)
+    conditions: list[Any] = [Product.tenant_id == tenant]
+    if shape.search:
+        conditions.append(
+            Product.search.op("@@")(func.to_tsquery("simple", bindparam("tsquery", type_=Text)))
+        )
+    if shape.active is not None:
+        conditions.append(Product.is_active.is_(shape.active))
+    if shape.category:
+        conditions.append(
+            Product.categories.contains(bindparam("category", type_=Product.__table__.c.categories.type))
+        )
+    if shape.has_stock is not None:
+        conditions.append(Product.units_in_stock > 0 if shape.has_stock else Product.units_in_stock == 0)
+    stmt = select(*(getattr(Product, c) for c in PAGE_COLUMNS)).where(*conditions)
+    column = getattr(Product, shape.sort)
+    order = column.desc() if shape.descending else column.asc()
+    # The total and the tenant's rates ride along with the page as scalar subqueries. The total is its
+    # own count (an index-only scan), not ``count(*) over ()``: a window over the filtered rows makes
+    # PostgreSQL read every one of them before the first row of the page (~3 ms at 5,000 products).
+    total_count = select(func.count()).select_from(Product).where(*conditions).correlate(None)
+    settings = CatalogSettingsRow
+    rates = [
+        select(c).where(settings.tenant_id == tenant).scalar_subquery()
+        for c in (settings.labor_rate_per_hour, settings.overhead_pct, settings.price_multiplier)
+    ]
+    page = (
+        stmt.add_columns(total_count.scalar_subquery(), *rates)
+        .order_by(order, Product.id)
+        .limit(bindparam("limit", type_=Integer))
+        .offset(bindparam("offset", type_=Integer))
+        .cte("page")
+    )
+    # The page's cost read rides along too, on its first row only (the same order as the page's).
+    by = page.c[shape.sort].desc() if shape.descending else page.c[shape.sort].asc()
+    inputs = text(PAGE_INPUTS).bindparams(tenant).columns(column_("inputs", Text)).scalar_subquery()
+    first = func.row_number().over(order_by=(by, page.c.id)) == 1
+    found = _PAGE_STATEMENTS[shape] = (
+        select(page, case((first, inputs))).order_by(by, page.c.id),
+        select(func.count()).select_from(stmt.subquery()),
+    )
+    return found
+
+
 class ProductRepository:
     def __init__(self, session: AsyncSession):
         self.session = session
@@ -108,50 +176,17 @@ class ProductRepository:
         """A page as plain rows (the response's columns, no ORM objects), the total, the tenant's rates
         (``None`` with an empty page: nothing to cost) and the text of the page's cost read
         (``cost_sql.PAGE_INPUTS``, parsed by ``reads.parse_inputs``), all in one statement."""
-        conditions: list[Any] = [Product.tenant_id == tenant_id]
-        if q:
-            conditions.append(search_filter(Product.search, q))
-        if active is not None:
-            conditions.append(Product.is_active.is_(active))
+        words = search_words(q) if q else []
+        shape = _PageShape(sort, descending, bool(words), active, bool(category), has_stock)
+        params: dict[str, Any] = {"tenant": tenant_id, "limit": limit, "offset": offset}
+        if words:
+            params["tsquery"] = " & ".join(f"{w}:*" for w in words)
         if category:
-            conditions.append(Product.categories.contains([category]))
-        if has_stock is not None:
-            conditions.append(Product.units_in_stock > 0 if has_stock else Product.units_in_stock == 0)
-        stmt = select(*(getattr(Product, c) for c in PAGE_COLUMNS)).where(*conditions)
-        column = getattr(Product, sort)
-        order = column.desc() if descending else column.asc()
-        # The total and the tenant's rates ride along with the page as scalar subqueries. The total is its
-        # own count (an index-only scan), not ``count(*) over ()``: a window over the filtered rows makes
-        # PostgreSQL read every one of them before the first row of the page (~3 ms at 5,000 products).
-        total_count = select(func.count()).select_from(Product).where(*conditions).correlate(None)
-        settings = CatalogSettingsRow
-        rates = [
-            select(c).where(settings.tenant_id == tenant_id).scalar_subquery()
-            for c in (settings.labor_rate_per_hour, settings.overhead_pct, settings.price_multiplier)
-        ]
-        page = (
-            stmt.add_columns(total_count.scalar_subquery(), *rates)
-            .order_by(order, Product.id)
-            .limit(limit)
-            .offset(offset)
-            .cte("page")
-        )
-        # The page's cost read rides along too, on its first row only (the same order as the page's).
-        by = page.c[sort].desc() if descending else page.c[sort].asc()
-        inputs = (
-            text(PAGE_INPUTS)
-            .bindparams(bindparam("tenant", tenant_id, type_=Uuid))
-            .columns(column_("inputs", Text))
-            .scalar_subquery()
-        )
-        first = func.row_number().over(order_by=(by, page.c.id)) == 1
-        rows = (await self.session.execute(select(page, case((first, inputs))).order_by(by, page.c.id))).all()
+            params["category"] = [category]
+        page_stmt, count_stmt = _page_statements(shape)
+        rows = (await self.session.execute(page_stmt, params)).all()
         if not rows:
-            total = (
-                0
-                if offset == 0
-                else await self.session.scalar(select(func.count()).select_from(stmt.subquery()))
-            )
+            total = 0 if offset == 0 else await self.session.scalar(count_stmt, params)
             return [], int(total or 0), None, None
         first_row = rows[0]
         n = len(PAGE_COLUMNS)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import uuid
 from datetime import datetime
 from decimal import Decimal
@@ -10,6 +9,7 @@ from typing import Annotated, Any
 
 from batchivo_common.concurrency import ETagRoute, tagged, versioned
 from batchivo_common.pagination import Page, PageParamsDep, parse_sort
+from batchivo_common.responses import TrustedJSONResponse
 from fastapi import APIRouter, BackgroundTasks, Query, Response, status
 
 from batchivo_catalog.deps import (
@@ -62,7 +62,7 @@ def _time(value: datetime) -> str:
 
 def product_json(view: ProductView) -> dict[str, Any]:
     """The ``ProductRead`` of a view as plain JSON values, built directly: a page of 50 cost trees is
-    serialised with ``json.dumps`` instead of hundreds of model instances (the schema stays ``ProductRead``,
+    serialised with orjson instead of hundreds of model instances (the schema stays ``ProductRead``,
     and ``tests/api/test_lists.py`` checks a list item against ``GET /products/{id}``)."""
     p, cost = view.product, view.cost
     return {
@@ -128,12 +128,8 @@ def product_json(view: ProductView) -> dict[str, Any]:
 
 
 def _json(body: Any, status_code: int = 200, headers: dict[str, str] | None = None) -> Response:
-    return Response(
-        json.dumps(body, separators=(",", ":"), ensure_ascii=False),
-        status_code=status_code,
-        headers=headers,
-        media_type="application/json",
-    )
+    # orjson (batchivo_common.responses): the same bytes json.dumps wrote here, ~5x faster for a page.
+    return TrustedJSONResponse(body, status_code, headers)
 
 
 def product_response(

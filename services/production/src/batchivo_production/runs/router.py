@@ -12,10 +12,18 @@ from batchivo_common.concurrency import ETagRoute, tagged, versioned
 from batchivo_common.cursor import ExportParamsDep
 from batchivo_common.db.session import ReadSessionDep
 from batchivo_common.pagination import PageParamsDep
+from batchivo_common.responses import TrustedJSONResponse
 from fastapi import APIRouter, Body, Query, Request, Response, status
 from fastapi.responses import StreamingResponse
 
-from batchivo_production.deps import AdminDep, Idempotent, MemberDep, RunServiceDep, ViewerDep
+from batchivo_production.deps import (
+    AdminDep,
+    Idempotent,
+    MemberDep,
+    RunReaderDep,
+    RunServiceDep,
+    ViewerDep,
+)
 from batchivo_production.runs.models import ProductionRun
 from batchivo_production.runs.rules import Status
 from batchivo_production.runs.schemas import (
@@ -41,10 +49,10 @@ RunTag = Annotated[None, tagged(ProductionRun, "run_id")]
 RunIfMatch = Annotated[None, versioned(ProductionRun.__table__, "run_id")]
 
 
-@router.get("")
+@router.get("", response_model=RunPage)
 async def list_runs(
     principal: ViewerDep,
-    service: RunServiceDep,
+    service: RunReaderDep,
     page: PageParamsDep,
     status: Status | None = None,
     printer_id: uuid.UUID | None = None,
@@ -52,7 +60,10 @@ async def list_runs(
     date_from: date | None = None,
     date_to: date | None = None,
     q: Annotated[str | None, Query(max_length=100)] = None,
-) -> RunPage:
+) -> Response:
+    """A page of runs, newest day first, each with its items, material lines and variance."""
+    # Built as plain JSON values from one statement and written with orjson; the schema stays RunPage
+    # (runs/listing.py).
     rows, total = await service.page(
         principal,
         status=status.value if status else None,
@@ -64,7 +75,7 @@ async def list_runs(
         limit=page.limit,
         offset=page.offset,
     )
-    return RunPage(items=rows, total=total, limit=page.limit, offset=page.offset)
+    return TrustedJSONResponse({"items": rows, "total": total, "limit": page.limit, "offset": page.offset})
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, dependencies=[Idempotent])

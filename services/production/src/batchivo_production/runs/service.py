@@ -22,7 +22,7 @@ from batchivo_common.contracts.production import (
 from batchivo_common.errors import AppError, Conflict, NotFound
 from batchivo_common.messaging.envelope import EventPayload, new_event
 from batchivo_common.messaging.outbox import add_event
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -32,7 +32,7 @@ from batchivo_production.printers.models import PrinterSpool
 from batchivo_production.printers.service import PrinterService, UnknownSpool
 from batchivo_production.readmodels.models import SpoolView
 from batchivo_production.readmodels.service import ReadModels
-from batchivo_production.runs import costing, rules
+from batchivo_production.runs import costing, listing, rules
 from batchivo_production.runs.models import ProductionRun, RunCounter, RunItem, RunMaterial
 from batchivo_production.runs.rules import Action, Status
 from batchivo_production.runs.schemas import (
@@ -245,22 +245,13 @@ class RunService:
         q: str | None,
         limit: int,
         offset: int,
-    ) -> tuple[list[RunRead], int]:
-        r = ProductionRun
-        stmt = self.filtered(
-            principal,
-            status=status,
-            printer_id=printer_id,
-            model_id=model_id,
-            date_from=date_from,
-            date_to=date_to,
-            q=q,
+    ) -> tuple[list[dict[str, Any]], int]:
+        """A page of runs as ``RunRead``'s JSON values, read in one statement (``listing``)."""
+        filters = listing.ListFilters(status, printer_id, model_id, date_from, date_to, q)
+        rows, total, lines = await listing.read_page(
+            self.session, principal.tenant_id, filters, limit=limit, offset=offset
         )
-        total = (await self.session.execute(select(func.count()).select_from(stmt.subquery()))).scalar_one()
-        rows = await self.session.execute(
-            stmt.order_by(r.run_date.desc(), r.run_number.desc()).limit(limit).offset(offset)
-        )
-        return await self.views(principal.tenant_id, list(rows.scalars())), int(total)
+        return listing.page_json(rows, lines), total
 
     def filtered(
         self,
@@ -273,23 +264,17 @@ class RunService:
         date_to: date | None = None,
         q: str | None = None,
     ) -> Select[ProductionRun]:
-        """The runs matching the list's filters (the list and the JSON Lines export; key: EXPORT_KEY)."""
-        r = ProductionRun
-        stmt: Select[ProductionRun] = select(r).where(r.tenant_id == principal.tenant_id)
-        if status is not None:
-            stmt = stmt.where(r.status == status)
-        if printer_id is not None:
-            stmt = stmt.where(r.printer_id == printer_id)
-        if date_from is not None:
-            stmt = stmt.where(r.run_date >= date_from)
-        if date_to is not None:
-            stmt = stmt.where(r.run_date <= date_to)
-        if model_id is not None:
-            stmt = stmt.where(exists().where(RunItem.run_id == r.id, RunItem.model_id == model_id))
-        if q:
-            pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            stmt = stmt.where(or_(r.run_number.ilike(pattern), r.notes.ilike(pattern)))
-        return stmt
+        """The runs matching the list's filters (the JSON Lines export; key: EXPORT_KEY)."""
+        where = listing.conditions(
+            principal.tenant_id,
+            status=status,
+            printer_id=printer_id,
+            model_id=model_id,
+            date_from=date_from,
+            date_to=date_to,
+            q=q,
+        )
+        return select(ProductionRun).where(*where)
 
     # --- creation ---------------------------------------------------------------------------------------
 
