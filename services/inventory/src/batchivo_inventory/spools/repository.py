@@ -266,7 +266,13 @@ def _usage_statement(merging: bool, announcing: bool) -> Select[Any]:
     the spool's UPDATE; the merge of the usage into the key's open row (``merging``) or else a new row;
     the state event; the ``opened_events`` when a row was opened (``announcing``)."""
     t = _LEDGER
-    moved = _SET_WEIGHT.cte("moved")
+    moved = (
+        update(_SPOOLS)
+        .where(_SPOOLS.c.id == bindparam("match_id"), _SPOOLS.c.tenant_id == bindparam("match_tenant"))
+        .values(current_weight=bindparam("grams"), version=_SPOOLS.c.version + 1, updated_at=func.now())
+        .returning(_SPOOLS.c.version, _SPOOLS.c.updated_at)
+        .cte("moved")
+    )
     keys = ("id", *_LEDGER_KEYS)
     source = select(*[bindparam(f"ledger_{key}", type_=t.c[key].type).label(key) for key in keys])
     ctes: list[Any] = [moved]
@@ -317,28 +323,17 @@ def _usage_statement(merging: bool, announcing: bool) -> Select[Any]:
     ).add_cte(*ctes)
 
 
-def _booking_params(
-    spool: Spool, grams: Decimal, ledger_row: dict[str, Any], event: EventEnvelope
-) -> dict[str, Any]:
-    """The bound values of a booking statement (:func:`_book_statement`, :func:`_usage_statement`)."""
-    extra = set(ledger_row) - set(_LEDGER_KEYS)
-    if extra:
-        raise ValueError(f"ledger columns the booking statement does not set: {sorted(extra)}")
-    return {
-        "match_id": spool.id,
-        "match_tenant": spool.tenant_id,
-        "grams": grams,
-        "ledger_id": uuid.uuid4(),
-        **{f"ledger_{key}": ledger_row.get(key) for key in _LEDGER_KEYS},
-        **events_params([event]),
-    }
-
-
 @functools.cache
 def _book_statement() -> Select[Any]:
     """A weight change as one statement, built once (its values are bound parameters): the spool's UPDATE,
     its ledger row and its event with the relay's wake-up, as data-modifying CTEs."""
-    moved = _SET_WEIGHT.cte("moved")
+    moved = (
+        update(_SPOOLS)
+        .where(_SPOOLS.c.id == bindparam("match_id"), _SPOOLS.c.tenant_id == bindparam("match_tenant"))
+        .values(current_weight=bindparam("grams"), version=_SPOOLS.c.version + 1, updated_at=func.now())
+        .returning(_SPOOLS.c.version, _SPOOLS.c.updated_at)
+        .cte("moved")
+    )
     columns: dict[str, Any] = {
         "id": bindparam("ledger_id"),
         **{key: bindparam(f"ledger_{key}") for key in _LEDGER_KEYS},
@@ -522,7 +517,17 @@ class SpoolRepository:
         locked, so that is the version the UPDATE writes); the object is left holding it as committed."""
         if self.session.dirty:  # changes made before this one are written first, in their order
             await self.session.flush()
-        params = _booking_params(spool, grams, ledger_row, event)
+        params = {
+            "match_id": spool.id,
+            "match_tenant": spool.tenant_id,
+            "grams": grams,
+            "ledger_id": uuid.uuid4(),
+            **{f"ledger_{key}": ledger_row.get(key) for key in _LEDGER_KEYS},
+            **events_params([event]),
+        }
+        extra = set(ledger_row) - set(_LEDGER_KEYS)
+        if extra:
+            raise ValueError(f"ledger columns the booking statement does not set: {sorted(extra)}")
         version, updated_at, _ = (await self.session.execute(_book_statement(), params)).one()
         set_committed_value(spool, "current_weight", grams)
         set_committed_value(spool, "version", version)
@@ -547,8 +552,19 @@ class SpoolRepository:
         was opened. Returns whether one was."""
         if self.session.dirty:  # changes made before this one are written first, in their order
             await self.session.flush()
+        extra = set(ledger_row) - set(_LEDGER_KEYS)
+        if extra:
+            raise ValueError(f"ledger columns the booking statement does not set: {sorted(extra)}")
         stmt = _usage_statement(window_seconds > 0, bool(opened_events))
-        params = {**_booking_params(spool, grams, ledger_row, event), "window_seconds": window_seconds}
+        params = {
+            "match_id": spool.id,
+            "match_tenant": spool.tenant_id,
+            "grams": grams,
+            "ledger_id": uuid.uuid4(),
+            **{f"ledger_{key}": ledger_row.get(key) for key in _LEDGER_KEYS},
+            "window_seconds": window_seconds,
+            **events_params([event]),
+        }
         if opened_events:
             params.update(events_params(opened_events, name="opened_events"))
         version, updated_at, _, was_opened = (await self.session.execute(stmt, params)).one()
