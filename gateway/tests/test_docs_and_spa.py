@@ -73,7 +73,8 @@ async def test_spa_serves_files_and_falls_back_to_index(
     assert "<div id=root>" in index.text
     assert index.headers["cache-control"] == "no-cache"
     csp = index.headers["content-security-policy"]
-    assert "script-src 'self';" in csp and "frame-ancestors 'none'" in csp and "unsafe-eval" not in csp
+    assert "script-src 'self' 'wasm-unsafe-eval';" in csp and "frame-ancestors 'none'" in csp
+    assert "'unsafe-eval'" not in csp and "'unsafe-inline'" not in csp.split("script-src", 1)[1].split(";")[0]
     assert index.headers["x-content-type-options"] == "nosniff"
     asset = await client.get(f"{url}/assets/index-Bq3x9Zk1.js")
     assert asset.text == "console.log('spa')"

@@ -115,6 +115,7 @@ test("with “weigh” ticked, a scan opens the spool's weigh dialog", async () 
   const again = await openScan(blankPicture());
   await again.getByRole("checkbox", { name: "Open the weigh dialog of a scanned spool" }).click();
   await page.keyboard.press("Escape");
+  await again.waitFor({ state: "hidden" });
 });
 
 test("an unknown EAN is remembered for a filament type, then Add spool opens pre-filled", async () => {

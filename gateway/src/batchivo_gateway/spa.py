@@ -20,10 +20,11 @@ from batchivo_gateway.errors import MethodNotAllowed
 
 # The app's pages may run only the app's own scripts (no inline script, no eval), load images from itself
 # or data: URLs (the QR labels), and may not be framed (clickjacking). Radix positions popovers with inline
-# styles, hence 'unsafe-inline' for styles only.
+# styles, hence 'unsafe-inline' for styles only. 'wasm-unsafe-eval' lets the app compile WebAssembly (the
+# camera's barcode decoder, served from the app's own origin) and nothing else: JavaScript eval stays off.
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
-        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:;"
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; img-src 'self' data:;"
         " connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self';"
         " frame-ancestors 'none'"
     ),
