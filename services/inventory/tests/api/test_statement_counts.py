@@ -20,9 +20,19 @@ pytestmark = pytest.mark.db
 #: its event from the spool's RETURNING (7 before: a savepoint pair, separate ledger and outbox rows). create
 #: priced (a known location and a price, like the bench's): also the location's read, and the type's cost
 #: republished — its version bumped with the row lock in one UPDATE, the shop's money settings (a global
-#: material's cost is in EUR), its priced spools' sum, its outbox row (14 before: a savepoint pair, a location
-#: insert-then-read, a lock-then-update of the type).
-CEILINGS = {"get": 1, "list": 3, "use": 2, "use reorder": 4, "create": 3, "create priced": 8}
+#: material's cost is in EUR), its outbox row (14 before: a savepoint pair, a location insert-then-read, a
+#: lock-then-update of the type; 8 before its priced spools' sum became totals on its row, ADR 0023).
+#: create priced, same cost (the bench's case): a spool at the type's own cost per gram leaves its cost
+#: unmoved, so the bump is an UPDATE that matches nothing and nothing is published.
+CEILINGS = {
+    "get": 1,
+    "list": 3,
+    "use": 2,
+    "use reorder": 4,
+    "create": 3,
+    "create priced": 7,
+    "create priced, same cost": 5,
+}
 
 
 async def test_hot_paths_send_a_fixed_number_of_statements(app, api, client) -> None:
@@ -67,19 +77,21 @@ async def test_hot_paths_send_a_fixed_number_of_statements(app, api, client) -> 
     assert r.status_code == 201, r.text
     counts["create"] = len(statements)
 
-    with counting_statements(app) as statements:
-        r = await client.post(
-            "/api/v1/spools",
-            json={
-                "filament_type_id": pla["id"],
-                "initial_weight": 1000,
-                "purchase_price": 20,
-                "location": "shelf a",
-            },
-            headers=t.headers(),
-        )
-    assert r.status_code == 201 and r.json()["location"] == "Shelf A", r.text
-    counts["create priced"] = len(statements)
+    # The type's first priced spool republishes its cost; a second at the same price moves nothing.
+    for name in ("create priced", "create priced, same cost"):
+        with counting_statements(app) as statements:
+            r = await client.post(
+                "/api/v1/spools",
+                json={
+                    "filament_type_id": pla["id"],
+                    "initial_weight": 1000,
+                    "purchase_price": 20,
+                    "location": "shelf a",
+                },
+                headers=t.headers(),
+            )
+        assert r.status_code == 201 and r.json()["location"] == "Shelf A", r.text
+        counts[name] = len(statements)
 
     assert counts == CEILINGS, {k: (counts[k], CEILINGS[k]) for k in counts if counts[k] != CEILINGS[k]}
 

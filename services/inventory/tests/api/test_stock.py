@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from batchivo_common.auth.tokens import Role
 
@@ -202,6 +204,28 @@ async def test_every_change_that_moves_a_types_cost_republishes_it_with_the_new_
     _, _, count = await last()
     await client.patch(f"/api/v1/spools/{spool['id']}", json={"location": "shelf"}, headers=tenant.headers())
     assert (await last())[2] == count  # not a cost field: no republish
+    # A spool at the type's own cost per gram (30 per 500 g) leaves it where it was: no bump, no event
+    # (ADR 0023); one at another price moves it, and so does a bulk of them, once.
+    version_sql = "select version from inventory.filament_types where id = $1"
+    version = await admin_conn.fetchval(version_sql, uuid.UUID(ft["id"]))
+    extras = [(await api.spool(tenant, ft["id"], purchase_price=60, initial_weight=1000))["id"]]
+    assert (await last())[2] == count
+    assert await admin_conn.fetchval(version_sql, uuid.UUID(ft["id"])) == version
+    body = (await client.get(f"/api/v1/filament-types/{ft['id']}", headers=tenant.headers())).json()
+    assert body["cost_per_gram"] == 0.06
+    extras.append((await api.spool(tenant, ft["id"], purchase_price=15, initial_weight=500))["id"])
+    assert (await last()) == (0.0525, False, count + 1)  # 105 / 2,000 g
+    bulk = await client.post(
+        "/api/v1/spools/bulk",
+        json={"filament_type_id": ft["id"], "initial_weight": 1000, "purchase_price": 20, "quantity": 3},
+        headers=tenant.headers(),
+    )
+    assert bulk.status_code == 201, bulk.text
+    assert (await last()) == (0.033, False, count + 2)  # 165 / 5,000 g: one event for the three
+    extras += [item["id"] for item in bulk.json()["items"]]
+    for extra in extras:
+        deleted = await client.delete(f"/api/v1/spools/{extra}", headers=tenant.headers(Role.admin))
+        assert deleted.status_code == 204
     assert (
         await client.delete(f"/api/v1/spools/{spool['id']}", headers=tenant.headers(Role.admin))
     ).status_code == 204

@@ -94,6 +94,18 @@ class FilamentType(Base):
         Boolean, nullable=False, server_default=text("false"), default=False
     )
     version: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("1"), default=1)
+    #: The type's priced spools (archived ones included): how many, Σ purchase_price and Σ initial_weight,
+    #: kept by triggers on ``spools`` (migration 0015, ADR 0023) so its cost per gram is read, not summed.
+    #: Never written by the app.
+    priced_spool_count: Mapped[int] = mapped_column(
+        Integer, nullable=False, server_default=text("0"), default=0
+    )
+    priced_price_total: Mapped[Decimal] = mapped_column(
+        Numeric(16, 2), nullable=False, server_default=text("0"), default=Decimal(0)
+    )
+    priced_weight_total: Mapped[Decimal] = mapped_column(
+        Numeric(16, 2), nullable=False, server_default=text("0"), default=Decimal(0)
+    )
     #: The filament's integer id in the Spoolman-compatible API (spoolman_compat/); never reused.
     #: Migration 0013_spoolman_ids.
     spoolman_id: Mapped[int] = mapped_column(BigInteger, Identity(), nullable=False)

@@ -9,7 +9,10 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Integer,
+    Numeric,
     Select,
+    Update,
     and_,
     bindparam,
     case,
@@ -47,8 +50,17 @@ _BUMP_TYPE = (
     .returning(FilamentType)
     .execution_options(populate_existing=True)
 )
-_PRICED_SPOOLS = select(func.count(), func.sum(Spool.purchase_price), func.sum(Spool.initial_weight)).where(
-    Spool.filament_type_id == bindparam("filament_type_id"), Spool.purchase_price.is_not(None)
+#: :data:`_BUMP_TYPE` only when spools just added (their count and sums bound as ``added_*``; the type's
+#: totals already include them: the insert's trigger updated the row and holds its lock) moved its cost per
+#: gram: the type had no priced spool before, or Σprice/Σweight changed (compared cross-multiplied, exact).
+_BUMP_TYPE_IF_COST_MOVED = _BUMP_TYPE.where(
+    or_(
+        FilamentType.priced_spool_count == bindparam("added_count", type_=Integer),
+        FilamentType.priced_price_total
+        * (FilamentType.priced_weight_total - bindparam("added_weight", type_=Numeric(16, 2)))
+        != (FilamentType.priced_price_total - bindparam("added_price", type_=Numeric(16, 2)))
+        * FilamentType.priced_weight_total,
+    )
 )
 _ACTIVE_GRAMS = select(func.coalesce(func.sum(Spool.current_weight), 0)).where(
     Spool.filament_type_id == bindparam("filament_type_id"), Spool.is_archived.is_(False)
@@ -165,7 +177,27 @@ class FilamentTypeRepository:
         """Lock the type's row and move its version on, in one statement (an UPDATE locks like FOR UPDATE);
         its material usually comes from the session's identity map (the caller loaded the type)."""
         params = {"match_id": filament_type_id, "match_tenant": tenant_id}
-        filament = (await self.session.scalars(_BUMP_TYPE, params)).one_or_none()
+        return await self._bumped(_BUMP_TYPE, params)
+
+    async def bump_version_if_cost_moved(
+        self, tenant_id: uuid.UUID, filament_type_id: uuid.UUID, added: tuple[int, Decimal, Decimal]
+    ) -> tuple[FilamentType, MaterialType] | None:
+        """:meth:`bump_version` when the ``added`` priced spools (count, Σ price, Σ initial weight), already
+        inserted, moved the type's cost per gram; else None and nothing written."""
+        count, price, weight = added
+        params = {
+            "match_id": filament_type_id,
+            "match_tenant": tenant_id,
+            "added_count": count,
+            "added_price": price,
+            "added_weight": weight,
+        }
+        return await self._bumped(_BUMP_TYPE_IF_COST_MOVED, params)
+
+    async def _bumped(
+        self, statement: Update, params: dict[str, Any]
+    ) -> tuple[FilamentType, MaterialType] | None:
+        filament = (await self.session.scalars(statement, params)).one_or_none()
         if filament is None:
             return None
         material = await self.session.get(MaterialType, filament.material_type_id)
@@ -249,15 +281,6 @@ class FilamentTypeRepository:
 
     async def delete(self, filament: FilamentType) -> None:
         await self.session.execute(delete(FilamentType).where(FilamentType.id == filament.id))
-
-    async def priced_spools(self, filament_type_id: uuid.UUID) -> list[tuple[Decimal, Decimal]]:
-        """Σ purchase_price and Σ initial_weight of the type's priced spools (archived ones included), as
-        one pair, or ``[]`` when none is priced. Summed in SQL: a type may have thousands of spools."""
-        found = await self.session.execute(_PRICED_SPOOLS, {"filament_type_id": filament_type_id})
-        priced, total_price, total_initial = found.one()
-        if not priced:
-            return []
-        return [(Decimal(total_price or 0), Decimal(total_initial or 0))]
 
     async def active_grams(self, filament_type_id: uuid.UUID) -> Decimal:
         grams = await self.session.scalar(_ACTIVE_GRAMS, {"filament_type_id": filament_type_id})

@@ -174,8 +174,10 @@ class SpoolService:
             row = SpoolRow(spool, loaded[0], loaded[1])
             await self.stock.check_spool(spool)
             created.append(row)
-        if fields.get("purchase_price") is not None:
-            await self.filament_types.touched(tenant_id, fields["filament_type_id"])
+        price = fields.get("purchase_price")
+        if price is not None:
+            added = (quantity, price * quantity, fields["initial_weight"] * quantity)
+            await self.filament_types.priced_spools_added(tenant_id, fields["filament_type_id"], added)
         await self.stock.check_filament_type(tenant_id, fields["filament_type_id"], known=loaded[0])
         return created
 
