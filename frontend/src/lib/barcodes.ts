@@ -3,8 +3,9 @@
  * barcodes/rules.py), what a decoded text names, and where a scan leads. Pure functions, no React.
  */
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const SPOOL_PATH = /^\/spools\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\/?$/i;
+import { isUuid, UUID_SOURCE } from "./ids";
+
+const SPOOL_PATH = new RegExp(`^/spools/(${UUID_SOURCE})/?$`, "i");
 
 /** The check digit of `body` (all digits but the last): weights 3, 1, 3, … from the right. */
 export function gtinCheckDigit(body: string): number {
@@ -40,7 +41,7 @@ export type ScannedText = { kind: "spool"; id: string } | { kind: "code"; code: 
 export function parseScannedText(text: string): ScannedText | null {
   const trimmed = text.trim();
   if (!trimmed) return null;
-  if (UUID.test(trimmed)) return { kind: "spool", id: trimmed.toLowerCase() };
+  if (isUuid(trimmed)) return { kind: "spool", id: trimmed.toLowerCase() };
   if (/^https?:\/\//i.test(trimmed)) {
     try {
       const match = SPOOL_PATH.exec(new URL(trimmed).pathname);

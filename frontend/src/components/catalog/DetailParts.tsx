@@ -6,7 +6,6 @@ import { ErrorAlert } from "@/components/ui/alert";
 import { Skeleton } from "@/components/ui/skeleton";
 import { ApiError } from "@/lib/errors";
 
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function BackLink({ to, label }: { to: string; label: string }) {
   return (

@@ -2,7 +2,8 @@
 import { ListChecks, PackagePlus, Pencil, Trash2 } from "lucide-react";
 import { useNavigate, useParams } from "react-router-dom";
 import { CostBreakdown, EstimateBadge, ExtraRow } from "@/components/catalog/CostBreakdown";
-import { BackLink, DetailFallback, Fact, UUID } from "@/components/catalog/DetailParts";
+import { BackLink, DetailFallback, Fact } from "@/components/catalog/DetailParts";
+import { isUuid } from "@/lib/ids";
 import { BomDialog, EditModelDialog } from "@/components/catalog/ModelDialogs";
 import { StockAdjustDialog } from "@/components/catalog/StockDialogs";
 import { ModelStockMovements } from "@/components/catalog/StockMovements";
@@ -215,7 +216,7 @@ function ModelDetail({ model }: { model: Model }) {
 
 export default function ModelDetailPage() {
   const { modelId = "" } = useParams();
-  const valid = UUID.test(modelId);
+  const valid = isUuid(modelId);
   const model = useModel(modelId, { enabled: valid });
   if (!valid) return <DetailFallback error="invalid" what="Model" listPath="/models" listLabel="All models" />;
   if (model.data) return <ModelDetail model={model.data} />;

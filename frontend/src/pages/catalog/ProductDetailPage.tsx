@@ -3,7 +3,8 @@ import { Hammer, PackagePlus, Pencil, Trash2 } from "lucide-react";
 import { Link, useNavigate, useParams } from "react-router-dom";
 import { ChannelPrices } from "@/components/catalog/ChannelPrices";
 import { CostBreakdown, ExtraRow } from "@/components/catalog/CostBreakdown";
-import { BackLink, DetailFallback, UUID } from "@/components/catalog/DetailParts";
+import { BackLink, DetailFallback } from "@/components/catalog/DetailParts";
+import { isUuid } from "@/lib/ids";
 import { ProductDialog } from "@/components/catalog/ProductDialog";
 import { ProductGallery } from "@/components/catalog/ProductGallery";
 import { AssembleDialog, StockAdjustDialog } from "@/components/catalog/StockDialogs";
@@ -221,7 +222,7 @@ function ProductDetail({ product }: { product: Product }) {
 
 export default function ProductDetailPage() {
   const { productId = "" } = useParams();
-  const valid = UUID.test(productId);
+  const valid = isUuid(productId);
   const product = useProduct(productId, { enabled: valid });
   if (!valid) return <DetailFallback error="invalid" what="Product" listPath="/products" listLabel="All products" />;
   if (product.data) return <ProductDetail product={product.data} />;

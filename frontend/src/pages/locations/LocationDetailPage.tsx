@@ -12,10 +12,10 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { Skeleton } from "@/components/ui/skeleton";
 import { ApiError } from "@/lib/errors";
 import { formatGrams } from "@/lib/format";
+import { isUuid } from "@/lib/ids";
 import { useLocation } from "@/queries/locations";
 import { useSpools } from "@/queries/spools";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PAGE_SIZE = 50;
 
 function BackLink() {
@@ -70,7 +70,7 @@ function SpoolsHere({ locationId }: { locationId: string }) {
 
 export default function LocationDetailPage() {
   const { locationId = "" } = useParams();
-  const valid = UUID.test(locationId);
+  const valid = isUuid(locationId);
   const location = useLocation(locationId, { enabled: valid });
   if (!valid || (location.error instanceof ApiError && location.error.status === 404)) {
     return (

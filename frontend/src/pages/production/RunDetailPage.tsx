@@ -5,7 +5,8 @@
  */
 import { Scale } from "lucide-react";
 import { Link, useNavigate, useParams } from "react-router-dom";
-import { BackLink, DetailFallback, Fact, UUID } from "@/components/catalog/DetailParts";
+import { BackLink, DetailFallback, Fact } from "@/components/catalog/DetailParts";
+import { isUuid } from "@/lib/ids";
 import { PageHeader } from "@/components/layout/PageHeader";
 import { CancelDialog, CompleteDialog, FailDialog, WeighDialog } from "@/components/production/RunDialogs";
 import { DeductionBadge, RunStatusBadge, Variance } from "@/components/production/RunParts";
@@ -238,7 +239,7 @@ function RunView({ run }: { run: Run }) {
 
 export default function RunDetailPage() {
   const { runId = "" } = useParams();
-  const valid = UUID.test(runId);
+  const valid = isUuid(runId);
   const run = useRun(runId);
   if (!valid) return <DetailFallback error="invalid" what="Run" listPath="/production-runs" listLabel="Production runs" />;
   if (!run.data) return <DetailFallback error={run.error} what="Run" listPath="/production-runs" listLabel="Production runs" />;

@@ -1,7 +1,8 @@
 import { KeyRound, Pause, Play, Send, Trash2 } from "lucide-react";
 import { useState } from "react";
 import { useNavigate, useParams } from "react-router-dom";
-import { BackLink, DetailFallback, Fact, UUID } from "@/components/catalog/DetailParts";
+import { BackLink, DetailFallback, Fact } from "@/components/catalog/DetailParts";
+import { isUuid } from "@/lib/ids";
 import { PageHeader } from "@/components/layout/PageHeader";
 import { DeliveryLog } from "@/components/webhooks/DeliveryLog";
 import { EditEndpointDialog } from "@/components/webhooks/EndpointDialogs";
@@ -24,7 +25,7 @@ import {
 
 export default function WebhookEndpointPage() {
   const { endpointId = "" } = useParams();
-  const valid = UUID.test(endpointId);
+  const valid = isUuid(endpointId);
   const endpoint = useWebhookEndpoint(valid ? endpointId : "00000000-0000-0000-0000-000000000000");
   if (!valid || !endpoint.data) {
     return (

@@ -19,17 +19,17 @@ import { Label } from "@/components/ui/label";
 import { NativeSelect } from "@/components/ui/native-select";
 import { Skeleton } from "@/components/ui/skeleton";
 import { ApiError } from "@/lib/errors";
+import { isUuid } from "@/lib/ids";
 import { spoolQueryOptions, type Spool } from "@/queries/spools";
 
 const MAX_LABELS = 100;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const PX_PER_MM = 96 / 25.4;
 
 /** The ids asked for: valid, without repeats, at most 100; and how many were dropped. */
 function parseIds(raw: string | null): { ids: string[]; invalid: number; overLimit: number } {
   const parts = (raw ?? "").split(",").map((part) => part.trim()).filter(Boolean);
-  const valid = [...new Set(parts.filter((part) => UUID.test(part)))];
-  return { ids: valid.slice(0, MAX_LABELS), invalid: parts.length - parts.filter((part) => UUID.test(part)).length, overLimit: Math.max(0, valid.length - MAX_LABELS) };
+  const valid = [...new Set(parts.filter((part) => isUuid(part)))];
+  return { ids: valid.slice(0, MAX_LABELS), invalid: parts.length - parts.filter((part) => isUuid(part)).length, overLimit: Math.max(0, valid.length - MAX_LABELS) };
 }
 
 function spoolUrl(id: string): string {

@@ -19,11 +19,11 @@ import { Skeleton } from "@/components/ui/skeleton";
 import { useAuth } from "@/hooks/useAuth";
 import { useCurrency } from "@/hooks/useCurrency";
 import { ApiError, errorMessage } from "@/lib/errors";
+import { isUuid } from "@/lib/ids";
 import { toast } from "@/lib/toast";
 import { useRestoreSpool } from "@/queries/locations";
 import { useArchiveSpool, useDeleteSpool, useDuplicateSpool, useSpool, type Spool } from "@/queries/spools";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type OpenDialog = "weigh" | "use" | "edit" | "archive" | "delete" | "move" | null;
 
@@ -262,7 +262,7 @@ function SpoolDetail({ spool }: { spool: Spool }) {
 
 export default function SpoolDetailPage() {
   const { spoolId = "" } = useParams();
-  const validId = UUID.test(spoolId);
+  const validId = isUuid(spoolId);
   const spool = useSpool(spoolId, { enabled: validId });
 
   if (!validId) return <SpoolNotFound />;
