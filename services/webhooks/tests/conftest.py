@@ -129,6 +129,17 @@ def new_tenant(make_token: Callable[..., str]) -> Callable[[], Tenant]:
 
 
 @pytest.fixture
+def endpoint_sql() -> str:
+    """SQL inserting a bare endpoint (``$1`` its tenant, ``$2`` its id), for the raw-SQL tests of RLS and
+    retention (the secret columns hold placeholders: nothing here sends anything)."""
+    return (
+        "insert into webhooks.endpoints (id, tenant_id, url, event_types, secret_key_id, secret_wrapped_key,"
+        " secret_nonce, secret_ciphertext, secret_hint) values ($2, $1, 'https://x.example/', "
+        "'{inventory.spool.created.v1}', 'k', '\\x00', '\\x00', '\\x00', 'abcd')"
+    )
+
+
+@pytest.fixture
 async def admin_conn(webhooks_db: ServiceDatabase) -> AsyncIterator[asyncpg.Connection]:
     conn = await asyncpg.connect(webhooks_db.admin_url)
     try:

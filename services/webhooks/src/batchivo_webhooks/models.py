@@ -65,6 +65,12 @@ class Delivery(Base):
             "next_attempt_at",
             postgresql_where=text("status = 'pending'"),
         ),
+        # What the retention purge reads (retention.py).
+        Index(
+            "ix_deliveries_finished_last_attempt_at",
+            "last_attempt_at",
+            postgresql_where=text("status <> 'pending'"),
+        ),
     )
 
     #: Also the ``delivery_id`` the receiver gets, the same on every attempt.

@@ -65,6 +65,10 @@ class WebhooksSettings(ServiceSettings):
     dispatch_batch_size: int = Field(50, ge=1, le=1000)
     #: How long the previous secret keeps signing after a rotation.
     previous_secret_seconds: int = Field(24 * 3600, ge=0)
+    #: Finished deliveries (succeeded or failed) are deleted this many days after their last attempt.
+    delivery_retention_days: int = Field(30, ge=1)
+    #: How often the worker purges them.
+    delivery_purge_seconds: float = Field(3600.0, gt=0)
 
     @field_validator("encryption_keys", "allow_private_hosts", mode="before")
     @classmethod

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from datetime import timedelta
 
 from batchivo_common.app import serve_factory
 from batchivo_common.db.engine import create_engine
@@ -14,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from batchivo_webhooks.db import inbox
 from batchivo_webhooks.dispatch import Dispatcher
 from batchivo_webhooks.events.subscriptions import HANDLERS, SUBSCRIPTIONS
+from batchivo_webhooks.retention import purge_forever
 from batchivo_webhooks.settings import WebhooksSettings
 from batchivo_webhooks.ssrf import Resolver
 from batchivo_webhooks.urls import UrlPolicy
@@ -23,6 +25,7 @@ from batchivo_webhooks.vault import load_keyring
 class WebhooksWorker(Worker):
     dispatcher: Dispatcher | None
     dispatch_task: asyncio.Task[None] | None
+    purge_task: asyncio.Task[None] | None
 
 
 def create_worker_app(
@@ -48,22 +51,29 @@ def create_worker_app(
         relay_poll_seconds=relay_poll_seconds,
     )
     worker: WebhooksWorker = app  # type: ignore[assignment]
-    worker.dispatcher, worker.dispatch_task = None, None
+    worker.dispatcher, worker.dispatch_task, worker.purge_task = None, None, None
 
     async def start_dispatcher() -> None:
-        # The relay role: claims and updates every tenant's deliveries (never inserts or deletes).
+        # The relay role: claims and updates every tenant's deliveries (never inserts; deletes finished ones).
         engine = create_engine(
             settings.relay_database_url, application_name="webhooks-dispatcher", pool_size=4, max_overflow=4
         )
         worker.dispatcher = Dispatcher(engine, settings, keyring, urls)
         worker.dispatch_task = asyncio.create_task(worker.dispatcher.run(), name="webhooks-dispatcher")
+        # The same role deletes finished deliveries once they are past retention (retention.py).
+        retention = timedelta(days=settings.delivery_retention_days)
+        worker.purge_task = asyncio.create_task(
+            purge_forever(engine, retention, settings.delivery_purge_seconds), name="webhooks-purge"
+        )
 
     async def stop_dispatcher() -> None:
-        task, worker.dispatch_task = worker.dispatch_task, None
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        tasks = (worker.dispatch_task, worker.purge_task)
+        worker.dispatch_task, worker.purge_task = None, None
+        for task in tasks:
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
         dispatcher, worker.dispatcher = worker.dispatcher, None
         if dispatcher is not None:
             await dispatcher.close()

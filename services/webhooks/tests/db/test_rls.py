@@ -1,6 +1,6 @@
 """Row-level security in raw SQL: the app role sees and writes only its tenant's endpoints and
-deliveries; the relay role (dispatcher, key rotation) reads and updates every tenant's rows but may
-neither insert nor delete."""
+deliveries; the relay role (dispatcher, key rotation, retention purge) reads and updates every tenant's
+rows, never inserts, and deletes only finished deliveries."""
 
 from __future__ import annotations
 
@@ -12,11 +12,6 @@ import pytest
 
 pytestmark = pytest.mark.db
 
-ENDPOINT = (
-    "insert into webhooks.endpoints (id, tenant_id, url, event_types, secret_key_id, secret_wrapped_key,"
-    " secret_nonce, secret_ciphertext, secret_hint) values ($2, $1, 'https://x.example/', "
-    "'{inventory.spool.created.v1}', 'k', '\\x00', '\\x00', '\\x00', 'abcd')"
-)
 DELIVERY = (
     "insert into webhooks.deliveries (id, tenant_id, endpoint_id, event_id, event_type, payload)"
     " values (gen_random_uuid(), $1, $2, gen_random_uuid(), 'inventory.spool.created.v1', '{}')"
@@ -63,18 +58,18 @@ async def test_every_table_is_covered(admin_conn) -> None:
     assert {r[0] for r in forced} >= {"endpoints", "deliveries", "inbox"}
 
 
-async def test_the_app_role_sees_and_writes_only_its_tenant(as_app) -> None:
+async def test_the_app_role_sees_and_writes_only_its_tenant(as_app, endpoint_sql) -> None:
     a, b = uuid.uuid4(), uuid.uuid4()
     ea, eb = uuid.uuid4(), uuid.uuid4()
     await _as_tenant(as_app, b)
-    await as_app.execute(ENDPOINT, b, eb)
+    await as_app.execute(endpoint_sql, b, eb)
     await as_app.execute(DELIVERY, b, eb)
     await as_app.execute(INBOX, b)
     await _as_tenant(as_app, a)
-    for statement, args in ((ENDPOINT, (b, uuid.uuid4())), (DELIVERY, (b, eb)), (INBOX, (b,))):
+    for statement, args in ((endpoint_sql, (b, uuid.uuid4())), (DELIVERY, (b, eb)), (INBOX, (b,))):
         with pytest.raises(asyncpg.InsufficientPrivilegeError):
             await as_app.execute(statement, *args)
-    await as_app.execute(ENDPOINT, a, ea)
+    await as_app.execute(endpoint_sql, a, ea)
     await as_app.execute(DELIVERY, a, ea)
     for table in ("endpoints", "deliveries"):
         assert await as_app.fetchval(f"select count(*) from webhooks.{table}") == 1
@@ -91,18 +86,24 @@ async def test_the_app_role_sees_and_writes_only_its_tenant(as_app) -> None:
     assert await as_app.fetchval("select count(*) from webhooks.endpoints") == 0
 
 
-async def test_the_relay_role_reads_and_updates_every_tenant_but_never_inserts_or_deletes(
-    as_app, as_relay
+async def test_the_relay_role_reads_and_updates_every_tenant_never_inserts_and_deletes_only_finished(
+    as_app, as_relay, endpoint_sql
 ) -> None:
     a, b = uuid.uuid4(), uuid.uuid4()
     for tenant in (a, b):
         endpoint = uuid.uuid4()
         await _as_tenant(as_app, tenant)
-        await as_app.execute(ENDPOINT, tenant, endpoint)
+        await as_app.execute(endpoint_sql, tenant, endpoint)
         await as_app.execute(DELIVERY, tenant, endpoint)
     assert await as_relay.fetchval("select count(*) from webhooks.endpoints") == 2
     assert await as_relay.execute("update webhooks.deliveries set attempts = attempts + 1") == "UPDATE 2"
     with pytest.raises(asyncpg.InsufficientPrivilegeError):
-        await as_relay.execute(ENDPOINT, a, uuid.uuid4())
+        await as_relay.execute(endpoint_sql, a, uuid.uuid4())
     with pytest.raises(asyncpg.InsufficientPrivilegeError):
-        await as_relay.execute("delete from webhooks.deliveries")
+        await as_relay.execute("delete from webhooks.endpoints")
+    # The retention purge's right: finished deliveries only, whatever the statement asks.
+    assert await as_relay.execute("delete from webhooks.deliveries") == "DELETE 0"
+    finished = "update webhooks.deliveries set status = 'failed' where tenant_id = $1"
+    assert await as_relay.execute(finished, b) == "UPDATE 1"
+    assert await as_relay.execute("delete from webhooks.deliveries") == "DELETE 1"
+    assert await as_relay.fetchval("select count(*) from webhooks.deliveries where tenant_id = $1", a) == 1
