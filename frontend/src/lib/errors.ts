@@ -58,6 +58,8 @@ export function errorMessage(error: unknown): string {
         return "A service is not answering right now. Try again in a moment.";
       case "FORBIDDEN":
         return "Your role in this shop does not allow this.";
+      case "PRECONDITION_FAILED":
+        return "Someone else saved a change to this since you opened it, so yours was not saved. Close this, open it again to see their change, then make yours.";
       default:
         return error.message;
     }

@@ -6,6 +6,7 @@
  */
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { catalogApi, unwrap, type CatalogSchemas } from "@/lib/api";
+import { ifMatch, isStale, unwrapTagged } from "@/lib/etags";
 import { idempotent } from "@/lib/idempotency";
 import { touch } from "@/lib/resources";
 
@@ -76,7 +77,8 @@ export function useModel(id: string, { enabled = true }: { enabled?: boolean } =
   return useQuery({
     enabled,
     queryKey: modelKeys.detail(id),
-    queryFn: async ({ signal }) => unwrap(await catalogApi.GET("/api/v1/models/{model_id}", { params: { path: { model_id: id } }, signal })),
+    queryFn: async ({ signal }) => unwrapTagged(await catalogApi.GET("/api/v1/models/{model_id}", { params: { path: { model_id: id } }, signal })),
+    structuralSharing: false, // its ETag stays with the object the answer parsed into (lib/etags)
   });
 }
 
@@ -107,7 +109,8 @@ export function useProduct(id: string, { enabled = true }: { enabled?: boolean }
     enabled,
     queryKey: productKeys.detail(id),
     queryFn: async ({ signal }) =>
-      unwrap(await catalogApi.GET("/api/v1/products/{product_id}", { params: { path: { product_id: id } }, signal })),
+      unwrapTagged(await catalogApi.GET("/api/v1/products/{product_id}", { params: { path: { product_id: id } }, signal })),
+    structuralSharing: false, // its ETag stays with the object the answer parsed into (lib/etags)
   });
 }
 
@@ -155,6 +158,10 @@ function useModelWrite<V>(send: (variables: V) => Promise<Model>, mutation: "mod
       queryClient.setQueryData(modelKeys.detail(model.id), model);
       touch(queryClient, mutation);
     },
+    // Somebody else's change won (If-Match): show it.
+    onError: (error) => {
+      if (isStale(error)) void queryClient.invalidateQueries({ queryKey: modelKeys.all });
+    },
   });
 }
 
@@ -164,9 +171,10 @@ export function useCreateModel() {
   );
 }
 
+/** `etag`: the version the form opened with (lib/etags); a change saved meanwhile makes it a 412. */
 export function useUpdateModel() {
-  return useModelWrite(async ({ id, body }: { id: string; body: ModelUpdate }) =>
-    unwrap(await catalogApi.PATCH("/api/v1/models/{model_id}", { params: { path: { model_id: id } }, body })),
+  return useModelWrite(async ({ id, body, etag }: { id: string; body: ModelUpdate; etag?: string | undefined }) =>
+    unwrapTagged(await catalogApi.PATCH("/api/v1/models/{model_id}", { params: { path: { model_id: id } }, body, headers: ifMatch(etag) })),
   );
 }
 
@@ -213,6 +221,10 @@ function useProductWrite<V>(send: (variables: V) => Promise<Product>, mutation: 
       queryClient.setQueryData(productKeys.detail(product.id), product);
       touch(queryClient, mutation);
     },
+    // Somebody else's change won (If-Match): show it.
+    onError: (error) => {
+      if (isStale(error)) void queryClient.invalidateQueries({ queryKey: productKeys.all });
+    },
   });
 }
 
@@ -222,9 +234,10 @@ export function useCreateProduct() {
   );
 }
 
+/** `etag`: the version the form opened with (lib/etags); a change saved meanwhile makes it a 412. */
 export function useUpdateProduct() {
-  return useProductWrite(async ({ id, body }: { id: string; body: ProductUpdate }) =>
-    unwrap(await catalogApi.PATCH("/api/v1/products/{product_id}", { params: { path: { product_id: id } }, body })),
+  return useProductWrite(async ({ id, body, etag }: { id: string; body: ProductUpdate; etag?: string | undefined }) =>
+    unwrapTagged(await catalogApi.PATCH("/api/v1/products/{product_id}", { params: { path: { product_id: id } }, body, headers: ifMatch(etag) })),
   );
 }
 

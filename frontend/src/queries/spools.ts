@@ -6,6 +6,7 @@
  */
 import { keepPreviousData, queryOptions, useMutation, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { inventoryApi, unwrap, type InventorySchemas } from "@/lib/api";
+import { ifMatch, isStale, unwrapTagged } from "@/lib/etags";
 import { idempotent } from "@/lib/idempotency";
 import { touch } from "@/lib/resources";
 
@@ -65,7 +66,9 @@ export function spoolQueryOptions(id: string) {
   return queryOptions({
     queryKey: spoolKeys.detail(id),
     queryFn: async ({ signal }) =>
-      unwrap(await inventoryApi.GET("/api/v1/spools/{spool_id}", { params: { path: { spool_id: id } }, signal })),
+      unwrapTagged(await inventoryApi.GET("/api/v1/spools/{spool_id}", { params: { path: { spool_id: id } }, signal })),
+    // Keep the object the answer parsed into: its ETag is kept with it (lib/etags).
+    structuralSharing: false,
   });
 }
 
@@ -119,13 +122,20 @@ export function useBulkCreateSpools() {
   });
 }
 
-/** PATCH: only the fields sent change; a new current_weight books an adjustment in the ledger. */
+/**
+ * PATCH: only the fields sent change; a new current_weight books an adjustment in the ledger. `etag`, the
+ * version the form opened with (lib/etags), makes it refuse to overwrite a change saved meanwhile (412);
+ * the spool is then read again so the page shows that change.
+ */
 export function useUpdateSpool() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: async ({ id, changes }: { id: string; changes: SpoolUpdateInput }) =>
-      unwrap(await inventoryApi.PATCH("/api/v1/spools/{spool_id}", { params: { path: { spool_id: id } }, body: changes })),
+    mutationFn: async ({ id, changes, etag }: { id: string; changes: SpoolUpdateInput; etag?: string | undefined }) =>
+      unwrapTagged(await inventoryApi.PATCH("/api/v1/spools/{spool_id}", { params: { path: { spool_id: id } }, body: changes, headers: ifMatch(etag) })),
     onSuccess: (spool) => afterSpoolWrite(queryClient, [spool]),
+    onError: (error, { id }) => {
+      if (isStale(error)) void queryClient.invalidateQueries({ queryKey: spoolKeys.detail(id) });
+    },
   });
 }
 

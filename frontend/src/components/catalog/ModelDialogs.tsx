@@ -4,6 +4,7 @@
  */
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useEffect, useState, type ReactNode } from "react";
+import { etagOf } from "@/lib/etags";
 import { useForm, type UseFormReturn } from "react-hook-form";
 import { useNavigate } from "react-router-dom";
 import { BomEditor } from "@/components/catalog/BomEditor";
@@ -122,10 +123,12 @@ export function NewModelDialog({ trigger }: { trigger: ReactNode }) {
 
 function EditModelForm({ model, onDone }: { model: Model; onDone: () => void }) {
   const update = useUpdateModel();
+  // The version this form opened with: its save never overwrites a change saved after that (lib/etags).
+  const [etag] = useState(() => etagOf(model));
   const form = useForm<ModelValues>({ resolver: zodResolver(modelSchema), defaultValues: modelToValues(model) });
   const onSubmit = form.handleSubmit(async (values) => {
     try {
-      const saved = await update.mutateAsync({ id: model.id, body: modelValuesToUpdate(values) });
+      const saved = await update.mutateAsync({ id: model.id, body: modelValuesToUpdate(values), etag });
       toast({ title: "Model saved", description: `${saved.sku} ${saved.name}` });
       onDone();
     } catch (error) {

@@ -6,6 +6,7 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { Plus, Trash2 } from "lucide-react";
 import { useEffect, useState, type ReactNode } from "react";
+import { etagOf } from "@/lib/etags";
 import { useFieldArray, useForm } from "react-hook-form";
 import { useNavigate } from "react-router-dom";
 import {
@@ -39,6 +40,8 @@ function ProductForm({ product, onDone }: { product?: Product | undefined; onDon
   const navigate = useNavigate();
   const create = useCreateProduct();
   const update = useUpdateProduct();
+  // The version this form opened with: its save never overwrites a change saved after that (lib/etags).
+  const [etag] = useState(() => etagOf(product));
   const models = useModels(CHOICES);
   const products = useProducts(CHOICES);
   const form = useForm<ProductValues>({
@@ -66,7 +69,7 @@ function ProductForm({ product, onDone }: { product?: Product | undefined; onDon
   const onSubmit = form.handleSubmit(async (values) => {
     const body = productValuesToBody(values);
     try {
-      const saved = product ? await update.mutateAsync({ id: product.id, body }) : await create.mutateAsync(body);
+      const saved = product ? await update.mutateAsync({ id: product.id, body, etag }) : await create.mutateAsync(body);
       toast({ title: product ? "Product saved" : "Product added", description: `${saved.sku} ${saved.name}` });
       onDone();
       if (!product) navigate(`/products/${saved.id}`);

@@ -5,6 +5,7 @@ import { ChannelPrices } from "@/components/catalog/ChannelPrices";
 import { ProductDialog } from "@/components/catalog/ProductDialog";
 import { AssembleDialog, StockAdjustDialog } from "@/components/catalog/StockDialogs";
 import { Button } from "@/components/ui/button";
+import { unwrapTagged } from "@/lib/etags";
 import { IDEMPOTENCY_HEADER } from "@/lib/idempotency";
 import { etsy, makeModel, makeProduct, PRODUCT_ID } from "@/test/catalogFixtures";
 import { page } from "@/test/fixtures";
@@ -36,6 +37,23 @@ describe("ProductDialog", () => {
     expect(await screen.findByTestId("children-error")).toHaveTextContent("A product cannot contain itself: PRD-001 → PRD-002 → PRD-001");
     expect(screen.getByRole("dialog", { name: "Edit PRD-001" })).toBeInTheDocument();
     expect(api.requests.find(isPatch)?.body).toMatchObject({ children: [{ product_id: bundle.id, quantity: 1 }], models: [{ model_id: product.models[0]?.model_id, quantity: 2 }] });
+  });
+
+  it("saves against the version it opened with and says so when somebody else saved first", async () => {
+    const product = unwrapTagged({ data: makeProduct(), response: new Response(null, { headers: { ETag: `"${PRODUCT_ID}-7"` } }) });
+    const isPatch = (call: RecordedRequest) => call.method === "PATCH" && call.path === `/api/v1/products/${product.id}`;
+    const api = mockApi(meHandler("member"), listsHandler, (call) =>
+      isPatch(call) ? apiError(412, "PRECONDITION_FAILED", "The resource has changed since you read it") : undefined,
+    );
+    renderWithApp(<ProductDialog product={product} trigger={<Button>Edit</Button>} />);
+    const user = userEvent.setup();
+    await user.click(screen.getByRole("button", { name: "Edit" }));
+    await user.type(await screen.findByLabelText("Name"), " XL");
+    await user.click(screen.getByRole("button", { name: "Save" }));
+
+    expect(await screen.findByText(/Someone else saved a change to this since you opened it/)).toBeInTheDocument();
+    expect(api.requests.find(isPatch)?.headers.get("If-Match")).toBe(`"${PRODUCT_ID}-7"`);
+    expect(screen.getByRole("dialog", { name: "Edit PRD-001" })).toBeInTheDocument();
   });
 
   it("puts a taken SKU on the SKU field", async () => {

@@ -2,6 +2,7 @@ import { screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 import { SpoolForm } from "@/components/spools/SpoolForm";
+import { unwrapTagged } from "@/lib/etags";
 import { catalogHandler, makeSpool } from "@/test/fixtures";
 import { apiError, json, meHandler, mockApi, renderWithApp, type RecordedRequest } from "@/test/render";
 
@@ -100,6 +101,41 @@ describe("SpoolForm", () => {
 
     await waitFor(() => expect(onSaved).toHaveBeenCalled());
     expect(api.requests.find((call) => call.method === "PATCH")?.body).toEqual({ current_weight: 850 });
+  });
+
+  it("edits against the version it opened with, and refuses to overwrite a change saved meanwhile", async () => {
+    const shown = makeSpool({ current_weight: 900, remaining_pct: 90 });
+    const isPatch = (call: RecordedRequest) => call.method === "PATCH" && call.path === `/api/v1/spools/${shown.id}`;
+    const api = mockApi(meHandler("member"), catalogHandler, (call) =>
+      isPatch(call) ? apiError(412, "PRECONDITION_FAILED", "The resource has changed since you read it") : undefined,
+    );
+    // The spool as the detail page read it: its answer's ETag stays with it (lib/etags).
+    const spool = unwrapTagged({ data: shown, response: new Response(null, { headers: { ETag: `"${shown.id}-4"` } }) });
+    const onSaved = vi.fn();
+    renderWithApp(<SpoolForm spool={spool} onSaved={onSaved} />);
+    const user = userEvent.setup();
+    const current = await screen.findByLabelText("Current weight (g)");
+
+    await user.clear(current);
+    await user.type(current, "850");
+    await user.click(screen.getByRole("button", { name: "Save changes" }));
+
+    expect(await screen.findByText(/Someone else saved a change to this since you opened it/)).toBeInTheDocument();
+    expect(api.requests.find(isPatch)?.headers.get("If-Match")).toBe(`"${shown.id}-4"`);
+    expect(onSaved).not.toHaveBeenCalled();
+  });
+
+  it("edits a spool read without a tag (a list row) without If-Match", async () => {
+    const spool = makeSpool();
+    const api = mockApi(meHandler("member"), catalogHandler, (call) => (call.method === "PATCH" ? json({ ...spool, notes: "dry box" }) : undefined));
+    const onSaved = vi.fn();
+    renderWithApp(<SpoolForm spool={spool} onSaved={onSaved} />);
+    const user = userEvent.setup();
+    await user.type(await screen.findByLabelText("Notes"), "dry box");
+    await user.click(screen.getByRole("button", { name: "Save changes" }));
+
+    await waitFor(() => expect(onSaved).toHaveBeenCalled());
+    expect(api.requests.find((call) => call.method === "PATCH")?.headers.has("If-Match")).toBe(false);
   });
 
   it("sends a shop without filament types to create one first", async () => {

@@ -1,6 +1,6 @@
 /** Create or edit one spool. Limits mirror the API (spools/schemas.py) so most mistakes never leave the page. */
 import { zodResolver } from "@hookform/resolvers/zod";
-import { useEffect, useRef } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useForm, type UseFormSetError } from "react-hook-form";
 import { z } from "zod";
 import { FilamentTypeSelect } from "@/components/spools/FilamentTypeSelect";
@@ -15,6 +15,7 @@ import { Input } from "@/components/ui/input";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Textarea } from "@/components/ui/textarea";
 import { ApiError } from "@/lib/errors";
+import { etagOf } from "@/lib/etags";
 import { applyApiErrors, blankToNull } from "@/lib/forms";
 import { TYPE_PICKER_PARAMS } from "@/components/onboarding/useOnboarding";
 import { useFilamentTypes } from "@/queries/catalogTypes";
@@ -143,6 +144,8 @@ export function SpoolForm({ spool, defaultTypeId, onSaved, onSavedAnother, onCan
   const types = useFilamentTypes(TYPE_PICKER_PARAMS);
   const createSpool = useCreateSpool();
   const updateSpool = useUpdateSpool();
+  // The version this form opened with: its save never overwrites a change saved after that (lib/etags).
+  const [etag] = useState(() => etagOf(spool));
   const form = useForm<SpoolFormValues>({
     resolver: zodResolver(spoolFormSchema(mode)),
     defaultValues: defaultValues(spool, defaultTypeId),
@@ -164,7 +167,7 @@ export function SpoolForm({ spool, defaultTypeId, onSaved, onSavedAnother, onCan
     const addAnother = another.current;
     try {
       const saved = spool
-        ? await updateSpool.mutateAsync({ id: spool.id, changes: toUpdateBody(values, spool) })
+        ? await updateSpool.mutateAsync({ id: spool.id, changes: toUpdateBody(values, spool), etag })
         : await createSpool.mutateAsync(toCreateBody(values));
       if (!spool) rememberSpoolWeights(values, materialOf(values.filament_type_id));
       if (addAnother && onSavedAnother) {
