@@ -127,10 +127,9 @@ class ServiceSettings(CommonSettings):
     #: Connections the API keeps open. Overflow connections are opened for a burst and closed as soon as
     #: they are returned to a full pool, so a steady load above the pool size opens and closes a backend
     #: per request; with no overflow, requests beyond the pool wait (``db_pool_timeout``) for a kept one.
-    #: Sized to what one Python process can keep busy, not to the concurrency it is offered (ADR 0024): at
-    #: 32 concurrent requests a pool of 6 gave p99 under 2.5x p50 for creates and uses (4-6x with 20,
-    #: whose extra transactions only queued on the same row locks) and no less throughput.
-    db_pool_size: int = Field(6, ge=1)
+    #: 20 covers a load of 32 concurrent requests on a 2-core box (bench/README.md, floor_ratio.py). A
+    #: service whose hot requests are short writes queueing on row locks keeps fewer (inventory: ADR 0024).
+    db_pool_size: int = Field(20, ge=1)
     db_max_overflow: int = Field(0, ge=0)
     #: Seconds to open a database connection (asyncpg ``timeout``) before the request answers 503.
     db_connect_timeout: float = Field(2.0, gt=0, validation_alias=_cross("DB_CONNECT_TIMEOUT"))
