@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from batchivo_common.app import Lifespan, create_service_app
 from batchivo_common.auth.tokens import JwksKeySource, KeySource, TokenCache, TokenVerifier
+from batchivo_common.db.checkout import CheckoutGate
 from batchivo_common.db.engine import service_engine, tenant_sessionmaker
 from batchivo_common.db.health import database_ready
 from batchivo_common.db.tenancy import check_app_role
@@ -54,6 +55,7 @@ def create_tenant_service_app(
                 await check_app_role(engine)
             app.state.engine = engine
             app.state.sessionmaker = tenant_sessionmaker(engine)
+            app.state.checkout_gate = CheckoutGate.of(settings)
             if lifespan is None:
                 yield
             else:

@@ -19,6 +19,7 @@ from batchivo_common.auth.tokens import (
     TokenVerifier,
     public_jwk,
 )
+from batchivo_common.db.checkout import CheckoutGate
 from batchivo_common.db.engine import service_engine, tenant_sessionmaker
 from batchivo_common.db.health import database_ready
 from batchivo_common.db.tenancy import check_app_role
@@ -99,6 +100,7 @@ def create_app(settings: AuthSettings | None = None, *, configure_process: bool 
                 await check_app_role(engine)
             app.state.engine = engine
             app.state.sessionmaker = tenant_sessionmaker(engine)
+            app.state.checkout_gate = CheckoutGate.of(settings)
             app.state.redis = client
             app.state.revocations = RevocationStore(
                 client, deny_key=settings.deny_key, api_key_cache_key=settings.api_key_cache_key

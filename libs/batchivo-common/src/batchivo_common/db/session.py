@@ -4,18 +4,26 @@ that only reads, ended after it (``ReadSessionDep``)."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import nullcontext
 from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from batchivo_common.db.checkout import CheckoutGate
 from batchivo_common.db.tenancy import generic_plans
 
 
 async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
     # The tenant ContextVar is set by the principal dependency, which FastAPI resolves first when the
     # route depends on both (see deps in each service); the transaction begins lazily at the first query.
-    async with request.app.state.sessionmaker() as session, session.begin():
+    # Requests take the pool's connections in the order they asked (db.checkout), when the app has a gate.
+    gate: CheckoutGate | None = getattr(request.app.state, "checkout_gate", None)
+    async with (
+        gate.slot() if gate is not None else nullcontext(),
+        request.app.state.sessionmaker() as session,
+        session.begin(),
+    ):
         yield session
 
 
