@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequenc
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 
@@ -27,6 +27,8 @@ from batchivo_common.observability.tracing import configure_tracing
 from batchivo_common.settings import CommonSettings
 
 ReadinessCheck = Callable[[FastAPI], Awaitable[None]]
+#: Where every service's public API lives.
+API_PREFIX = "/api/v1"
 Lifespan = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 
 
@@ -34,6 +36,16 @@ def operation_id(route: APIRoute) -> str:
     """``<tag>-<name>``: stable ids for generated clients."""
     tag = str(route.tags[0]) if route.tags else "default"
     return f"{tag}-{route.name}"
+
+
+def include_api(app: FastAPI, routers: Sequence[APIRouter], *, prefix: str = API_PREFIX) -> None:
+    """Include each feature router in ``app`` under ``prefix``, in order (the order the OpenAPI lists them).
+
+    Directly, not through one ``/api/v1`` router that includes them all: FastAPI (0.16x) matches included
+    routers level by level, scanning each level's routes twice, so a level less halves the routing time of
+    every request (30 µs of a spool's GET; bench/README.md, issue 14)."""
+    for router in routers:
+        app.include_router(router, prefix=prefix)
 
 
 def create_service_app(

@@ -3,9 +3,10 @@ and the worker of any service (those and auth).
 
 Each tenant-scoped API has the same shape: an engine on the app role for the lifespan (the role checked
 at start-up, a tenant sessionmaker on ``app.state``), Idempotency-Key honoured on POSTs (ADR 0011), bearer
-tokens verified against the auth service's JWKS, and one ``api_router``. A worker relays its service's
-outbox and consumes its subscriptions. Each service keeps its own ``create_app`` / ``create_worker_app``
-/ ``run`` (what deploy and tests name) and passes only what differs to the builders here.
+tokens verified against the auth service's JWKS, and its feature routers under ``/api/v1``. A worker relays
+its service's outbox and consumes its subscriptions. Each service keeps its own ``create_app`` /
+``create_worker_app`` / ``run`` (what deploy and tests name) and passes only what differs to the builders
+here.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from fastapi import APIRouter, FastAPI
 from sqlalchemy import Table
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from batchivo_common.app import Lifespan, create_service_app
+from batchivo_common.app import API_PREFIX, Lifespan, create_service_app, include_api
 from batchivo_common.auth.tokens import JwksKeySource, KeySource, TokenCache, TokenVerifier
 from batchivo_common.db.checkout import CheckoutGate
 from batchivo_common.db.engine import service_engine, tenant_sessionmaker
@@ -36,7 +37,8 @@ def create_tenant_service_app(
     *,
     service: str,
     title: str,
-    api_router: APIRouter,
+    api_routers: Sequence[APIRouter],
+    api_prefix: str = API_PREFIX,
     key_source: KeySource | None = None,
     configure_process: bool = True,
     lifespan: Lifespan | None = None,
@@ -80,7 +82,7 @@ def create_tenant_service_app(
     app.state.token_verifier = TokenVerifier(
         keys, settings.jwt_issuer, settings.jwt_audience, cache=TokenCache(size=10_000, seconds=30)
     )
-    app.include_router(api_router)
+    include_api(app, api_routers, prefix=api_prefix)
     return app
 
 

@@ -1,4 +1,4 @@
-"""Mounts the public feature routers under ``/api/v1``; ``internal`` and ``jwks`` stay outside it."""
+"""The public feature routers, mounted under ``/api/v1``; ``internal`` and ``jwks`` stay outside it."""
 
 from __future__ import annotations
 
@@ -8,11 +8,13 @@ from batchivo_auth.invitations.router import my_invitations_router, tenant_invit
 from batchivo_auth.tenants.router import router as members_router
 from batchivo_auth.tokens.router import api_keys_router, auth_router, internal_router, jwks_router
 
-api_router = APIRouter(prefix="/api/v1")
-api_router.include_router(auth_router)
-api_router.include_router(members_router)
-api_router.include_router(tenant_invitations_router)
-api_router.include_router(my_invitations_router)
-api_router.include_router(api_keys_router)
+#: The feature routers, in the order the OpenAPI lists them (``batchivo_common.app.include_api``).
+api_routers: tuple[APIRouter, ...] = (
+    auth_router,
+    members_router,
+    tenant_invitations_router,
+    my_invitations_router,
+    api_keys_router,
+)
 
-__all__ = ["api_router", "internal_router", "jwks_router"]
+__all__ = ["api_routers", "internal_router", "jwks_router"]

@@ -10,7 +10,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 import redis.asyncio as redis
-from batchivo_common.app import create_service_app, serve_factory
+from batchivo_common.app import create_service_app, include_api, serve_factory
 from batchivo_common.auth.tokens import (
     SigningKey,
     StaticKeySource,
@@ -27,7 +27,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from fastapi import FastAPI
 
-from batchivo_auth.api import api_router, internal_router, jwks_router
+from batchivo_auth.api import api_routers, internal_router, jwks_router
 from batchivo_auth.settings import AuthSettings
 from batchivo_auth.tokens.repository import RevocationStore
 from batchivo_auth.users.service import PasswordHasher
@@ -137,7 +137,7 @@ def create_app(settings: AuthSettings | None = None, *, configure_process: bool 
     jwks: list[dict[str, Any]] = [signing_key.jwk(), *(public_jwk(key, kid) for kid, key in retired.items())]
     app.state.jwks = jwks
     app.state.password_hasher = PasswordHasher(settings.bcrypt_rounds)
-    app.include_router(api_router)
+    include_api(app, api_routers)
     app.include_router(internal_router)
     app.include_router(jwks_router)
     return app

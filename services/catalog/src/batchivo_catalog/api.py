@@ -1,4 +1,4 @@
-"""Mounts the public feature routers under ``/api/v1``."""
+"""The public feature routers, mounted under ``/api/v1`` (``batchivo_common.app.include_api``)."""
 
 from __future__ import annotations
 
@@ -13,14 +13,16 @@ from batchivo_catalog.models.router import router as models_router
 from batchivo_catalog.products.router import router as products_router
 from batchivo_catalog.products.router import sku_router
 
-api_router = APIRouter(prefix="/api/v1")
-api_router.include_router(settings_router)
-api_router.include_router(sku_router)
-api_router.include_router(models_router)
-api_router.include_router(products_router)
-api_router.include_router(images_router)
-api_router.include_router(channels_router)
-api_router.include_router(categories_router)
-api_router.include_router(exports_router)
+#: The feature routers, in the order the OpenAPI lists them (``batchivo_common.app.include_api``).
+api_routers: tuple[APIRouter, ...] = (
+    settings_router,
+    sku_router,
+    models_router,
+    products_router,
+    images_router,
+    channels_router,
+    categories_router,
+    exports_router,
+)
 
-__all__ = ["api_router"]
+__all__ = ["api_routers"]

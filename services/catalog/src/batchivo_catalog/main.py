@@ -14,7 +14,7 @@ from batchivo_common.storage import Storage, StorageError, create_storage
 from batchivo_common.tenant_service import create_tenant_service_app
 from fastapi import FastAPI
 
-from batchivo_catalog.api import api_router
+from batchivo_catalog.api import api_routers
 from batchivo_catalog.images.router import UPLOAD_BODY_LIMIT, UPLOAD_PATH
 from batchivo_catalog.settings import CatalogSettings
 
@@ -50,7 +50,7 @@ def create_app(
         settings,
         service="catalog",
         title="Batchivo catalog",
-        api_router=api_router,
+        api_routers=api_routers,
         key_source=key_source,
         configure_process=configure_process,
         lifespan=lifespan,

@@ -1,4 +1,4 @@
-"""Mounts the public feature routers under ``/api/v1``."""
+"""The public feature routers, mounted under ``/api/v1`` (``batchivo_common.app.include_api``)."""
 
 from __future__ import annotations
 
@@ -13,16 +13,18 @@ from batchivo_inventory.spools.router import router as spools_router
 from batchivo_inventory.stock.router import router as stock_router
 from batchivo_inventory.transfer.router import router as transfer_router
 
-api_router = APIRouter(prefix="/api/v1")
-api_router.include_router(materials_router)
-api_router.include_router(filaments_router)
-api_router.include_router(spools_router)
-api_router.include_router(stock_router)
-api_router.include_router(history_router)
-api_router.include_router(money_router)
-api_router.include_router(barcodes_router)
-api_router.include_router(transfer_router)
-api_router.include_router(locations_router)
-api_router.include_router(spool_moves_router)
+#: The feature routers, in the order the OpenAPI lists them (``batchivo_common.app.include_api``).
+api_routers: tuple[APIRouter, ...] = (
+    materials_router,
+    filaments_router,
+    spools_router,
+    stock_router,
+    history_router,
+    money_router,
+    barcodes_router,
+    transfer_router,
+    locations_router,
+    spool_moves_router,
+)
 
-__all__ = ["api_router"]
+__all__ = ["api_routers"]

@@ -13,7 +13,7 @@ from batchivo_common.messaging.topology import Names
 from batchivo_common.tenant_service import create_tenant_service_app
 from fastapi import FastAPI
 
-from batchivo_inventory.api import api_router
+from batchivo_inventory.api import api_routers
 from batchivo_inventory.settings import InventorySettings
 from batchivo_inventory.spoolman_compat.feed import Feed, Hub
 from batchivo_inventory.spoolman_compat.router import router as spoolman_router
@@ -49,7 +49,7 @@ def create_app(
         settings,
         service="inventory",
         title="Batchivo inventory",
-        api_router=api_router,
+        api_routers=api_routers,
         key_source=key_source,
         configure_process=configure_process,
         lifespan=spoolman_feed,

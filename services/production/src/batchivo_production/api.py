@@ -1,4 +1,4 @@
-"""Mounts the public feature routers under ``/api/v1``."""
+"""The public feature routers, mounted under ``/api/v1`` (``batchivo_common.app.include_api``)."""
 
 from __future__ import annotations
 
@@ -10,11 +10,13 @@ from batchivo_production.readmodels.router import router as production_router
 from batchivo_production.runs.router import export_router as runs_export_router
 from batchivo_production.runs.router import router as runs_router
 
-api_router = APIRouter(prefix="/api/v1")
-api_router.include_router(printers_router)
-api_router.include_router(runs_router)
-api_router.include_router(production_router)
-api_router.include_router(analytics_router)
-api_router.include_router(runs_export_router)
+#: The feature routers, in the order the OpenAPI lists them (``batchivo_common.app.include_api``).
+api_routers: tuple[APIRouter, ...] = (
+    printers_router,
+    runs_router,
+    production_router,
+    analytics_router,
+    runs_export_router,
+)
 
-__all__ = ["api_router"]
+__all__ = ["api_routers"]

@@ -7,7 +7,7 @@ from batchivo_common.auth.tokens import KeySource
 from batchivo_common.tenant_service import create_tenant_service_app
 from fastapi import FastAPI
 
-from batchivo_production.api import api_router
+from batchivo_production.api import api_routers
 from batchivo_production.settings import ProductionSettings
 
 
@@ -23,7 +23,7 @@ def create_app(
         settings or ProductionSettings(),
         service="production",
         title="Batchivo production",
-        api_router=api_router,
+        api_routers=api_routers,
         key_source=key_source,
         configure_process=configure_process,
     )

@@ -10,7 +10,7 @@ from batchivo_common.auth.tokens import KeySource
 from batchivo_common.tenant_service import create_tenant_service_app
 from fastapi import FastAPI
 
-from batchivo_webhooks.api import api_router
+from batchivo_webhooks.api import API_PREFIX, api_routers
 from batchivo_webhooks.settings import WebhooksSettings
 from batchivo_webhooks.ssrf import Resolver
 from batchivo_webhooks.urls import UrlPolicy
@@ -39,7 +39,8 @@ def create_app(
         settings,
         service="webhooks",
         title="Batchivo webhooks",
-        api_router=api_router,
+        api_routers=api_routers,
+        api_prefix=API_PREFIX,
         key_source=key_source,
         configure_process=configure_process,
         lifespan=lifespan,
