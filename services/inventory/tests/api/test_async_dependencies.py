@@ -1,12 +1,11 @@
-"""Every dependency is ``async def``: FastAPI runs a plain ``def`` one in a worker thread on each request
-(batchivo_common.testing.dependencies says why that matters)."""
+"""Every dependency is ``async def`` and no route takes two connections (batchivo_common.testing.dependencies
+says why each matters)."""
 
 from __future__ import annotations
 
-from batchivo_common.testing.dependencies import route_count, sync_dependencies
+from batchivo_common.testing.dependencies import assert_dependencies_fit
 from fastapi import FastAPI
 
 
-async def test_no_dependency_runs_in_a_thread(app: FastAPI) -> None:
-    assert route_count(app) > 10
-    assert sync_dependencies(app) == {}
+async def test_dependencies_fit(app: FastAPI) -> None:
+    assert_dependencies_fit(app)

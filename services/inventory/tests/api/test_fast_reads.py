@@ -58,3 +58,34 @@ async def test_list_items_are_what_a_single_spool_read_answers(api, client) -> N
         page = SpoolPage.model_validate(listed.json())
         assert listed.content == page.__pydantic_serializer__.to_json(page), query
         assert all(isinstance(i, SpoolRead) for i in page.items)
+
+
+async def test_the_hot_writes_answer_what_a_read_of_the_spool_answers(api, client) -> None:
+    """create, use and weigh answer from the written row (``spool_answer``): the model's own bytes, and the
+    values a GET of the spool answers right after."""
+    t = api.tenant()
+    pla = await api.filament_type(t)
+    body = {
+        "filament_type_id": pla["id"],
+        "initial_weight": 1000.5,
+        "empty_spool_weight": 212.25,
+        "purchase_price": 19.99,
+        "purchase_date": "2026-02-28",
+        "supplier": "Ärger & Co 日本",
+        "location": "Shelf B",
+        "notes": 'quote " and \\ back',
+    }
+    created = await client.post("/api/v1/spools", json=body, headers=t.headers())
+    assert created.status_code == 201, created.text
+    assert created.headers["location"] == f"/api/v1/spools/{created.json()['id']}"
+    url = f"/api/v1/spools/{created.json()['id']}"
+    used = await client.post(f"{url}/use", json={"grams": 0.75}, headers=t.headers())
+    weighed = await client.post(f"{url}/weigh", json={"net_grams": 900.12}, headers=t.headers())
+    for answer, expected in ((created, 201), (used, 200), (weighed, 200)):
+        assert answer.status_code == expected, answer.text
+        assert answer.headers["content-type"] == "application/json"
+        model = SpoolRead.model_validate(answer.json())
+        assert answer.content == model.__pydantic_serializer__.to_json(model)
+    assert used.json()["current_weight"] == 999.75
+    read = await client.get(url, headers=t.headers())
+    assert weighed.json() == read.json()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import asyncpg
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy import event
@@ -65,8 +66,8 @@ def is_transient(exc: BaseException) -> bool:
     state = _sqlstate(exc)
     if state is not None:
         return state in TRANSIENT_STATES or state[:2] in TRANSIENT_CLASSES
-    # asyncpg's own connection errors carry no SQLSTATE.
-    return isinstance(exc, sa_exc.InterfaceError | sa_exc.OperationalError)
+    # asyncpg's own connection errors carry no SQLSTATE (raw from a DriverReadDep route, or wrapped).
+    return isinstance(exc, sa_exc.InterfaceError | sa_exc.OperationalError | asyncpg.InterfaceError)
 
 
 def is_bad_data(exc: BaseException) -> bool:
@@ -110,6 +111,9 @@ async def _database_error(request: Request, exc: Exception) -> JSONResponse:
 def install_database_error_handlers(app: FastAPI) -> None:
     """Answer database failures as the module doc says (``create_service_app`` calls this)."""
     app.add_exception_handler(sa_exc.SQLAlchemyError, _database_error)
+    # Raw from the driver on the routes that read through it (db/driver.py).
+    app.add_exception_handler(asyncpg.PostgresError, _database_error)
+    app.add_exception_handler(asyncpg.InterfaceError, _database_error)
 
 
 def translate_connect_errors(engine: AsyncEngine) -> None:

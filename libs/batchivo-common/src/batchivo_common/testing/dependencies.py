@@ -1,8 +1,12 @@
-"""Find the plain ``def`` dependencies of a FastAPI app.
+"""Checks of a FastAPI app's dependencies, which each service's tests run (:func:`assert_dependencies_fit`).
 
-FastAPI runs a ``def`` dependency in a worker thread (a thread hop, a lock handoff and a context copy per
-request, seen at ~0.2 ms a call in bench/inventory_profile.py). Ours do no blocking I/O, so they are all
-``async def``; each service's tests hold it to that with :func:`sync_dependencies`."""
+- FastAPI runs a ``def`` dependency in a worker thread (a thread hop, a lock handoff and a context copy per
+  request, seen at ~0.2 ms a call in bench/inventory_profile.py). Ours do no blocking I/O, so they are all
+  ``async def`` (:func:`sync_dependencies`).
+- A route holds one pooled connection: a session (``SessionDep``/``ReadSessionDep``) or the driver's
+  (``DriverReadDep``), never both. Each takes a slot of the checkout gate as the route's dependencies are
+  resolved; with two per request, requests that hold one and wait for the other can fill the gate and wait
+  for each other until the pool's timeout (:func:`routes_taking_two_connections`)."""
 
 from __future__ import annotations
 
@@ -13,6 +17,9 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute
+
+from batchivo_common.db.driver import _driver_read
+from batchivo_common.db.session import _request_session
 
 
 def _routes(routes: Iterable[Any]) -> Iterator[APIRoute]:
@@ -47,6 +54,29 @@ def sync_dependencies(app: FastAPI) -> dict[str, set[str]]:
         for name in _sync_calls(route.dependant):
             found.setdefault(name, set()).add(route.path)
     return found
+
+
+def _calls(dependant: Dependant) -> Iterator[Any]:
+    for dep in dependant.dependencies:
+        yield dep.call
+        yield from _calls(dep)
+
+
+def routes_taking_two_connections(app: FastAPI) -> list[str]:
+    """The paths of the routes that depend on both a session and the driver's connection."""
+    found: list[str] = []
+    for route in _routes(app.routes):
+        calls = set(_calls(route.dependant))
+        if _driver_read in calls and _request_session in calls:
+            found.append(route.path)
+    return found
+
+
+def assert_dependencies_fit(app: FastAPI) -> None:
+    """Every dependency ``async def``, and no route taking two connections (the module doc says why)."""
+    assert route_count(app) > 10, "too few routes: wrong app?"
+    assert sync_dependencies(app) == {}
+    assert routes_taking_two_connections(app) == []
 
 
 def route_count(app: FastAPI) -> int:

@@ -10,6 +10,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, NamedTuple, cast
 
+import asyncpg
+from batchivo_common.db.driver import DriverQuery, session_driver
 from batchivo_common.messaging.envelope import EventEnvelope
 from batchivo_common.messaging.outbox import events_cte, events_params, relay_wakeup
 from sqlalchemy import (
@@ -18,6 +20,7 @@ from sqlalchemy import (
     Integer,
     Select,
     Table,
+    any_,
     bindparam,
     delete,
     func,
@@ -26,7 +29,8 @@ from sqlalchemy import (
     union_all,
     update,
 )
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.dialects.postgresql import ARRAY, insert
+from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import make_transient_to_detached
@@ -95,18 +99,11 @@ class FilamentRecord:
 
 @dataclass(frozen=True, slots=True)
 class SpoolView:
-    """One spool as ``GET /spools/{id}`` answers it, read as plain values in one statement."""
+    """One spool as ``GET /spools/{id}`` and the list answer it, read as plain values."""
 
     spool: SpoolRecord
     filament: FilamentRecord
     material_code: str
-
-
-@dataclass(frozen=True, slots=True)
-class SpoolListRow:
-    spool: SpoolRecord
-    filament: FilamentType
-    material: MaterialType
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,7 +170,7 @@ def list_order(sort: str, descending: bool) -> list[Any]:
 
 @dataclass(frozen=True, slots=True)
 class SpoolPageResult:
-    rows: list[SpoolListRow]
+    rows: list[SpoolView]
     total: int
     #: True when a search stopped counting at SEARCH_CANDIDATES: ``total`` is a lower bound.
     total_is_lower_bound: bool = False
@@ -361,6 +358,19 @@ _ONE_VIEW = (
     .join(MaterialType, MaterialType.id == FilamentType.material_type_id)
     .where(Spool.id == bindparam("spool_id"), Spool.tenant_id == bindparam("tenant_id"))
 )
+_ONE_VIEW_ON_DRIVER = DriverQuery(_ONE_VIEW)
+
+
+async def read_view(
+    connection: asyncpg.Connection, tenant_id: uuid.UUID, spool_id: uuid.UUID
+) -> SpoolView | None:
+    """The spool, its type's summary and material code as plain values, for ``GET /spools/{id}``: one
+    statement on the driver (``DriverReadDep``), without SQLAlchemy's execute and result (db/driver.py)."""
+    row = await _ONE_VIEW_ON_DRIVER.fetchrow(connection, {"spool_id": spool_id, "tenant_id": tenant_id})
+    if row is None:
+        return None
+    width = len(_LOADED)
+    return SpoolView(SpoolRecord(*row[:width]), FilamentRecord(*row[width : width + 4]), row[width + 4])
 
 
 class _FilterShape(NamedTuple):
@@ -430,7 +440,7 @@ def _filter_params(tenant_id: uuid.UUID, filters: SpoolFilters) -> dict[str, Any
 
 
 @functools.lru_cache(maxsize=512)
-def _plain_statements(shape: _FilterShape, sort: str, descending: bool) -> tuple[Select[Any], Select[Any]]:
+def _plain_statements(shape: _FilterShape, sort: str, descending: bool) -> tuple[DriverQuery, Select[Any]]:
     """A list page without a search and its capped count, built once per shape and order (2 x 2 x 3 x 2 x
     3 x 3 x 6 sorts x 2 directions bound the cache). The page walks its order's index and stops after
     ``limit`` rows; its few filament and material types come from a second query (joining them in the
@@ -446,13 +456,25 @@ def _plain_statements(shape: _FilterShape, sort: str, descending: bool) -> tuple
         .offset(bindparam("page_offset", type_=Integer))
     )
     counted = select(Spool.id).where(*where).limit(bindparam("count_limit", type_=Integer)).subquery()
-    return page, select(func.count()).select_from(counted)
+    return DriverQuery(page), select(func.count()).select_from(counted)
 
 
 _TYPES_OF = (
     select(FilamentType, MaterialType)
     .join(MaterialType, MaterialType.id == FilamentType.material_type_id)
     .where(FilamentType.id.in_(bindparam("filament_type_ids", expanding=True)))
+)
+#: What a list page shows of its spools' types (``FilamentRecord`` and the material's code), on the driver.
+_TYPE_SUMMARIES = DriverQuery(
+    select(
+        FilamentType.id,
+        FilamentType.brand,
+        FilamentType.color_name,
+        FilamentType.color_hex,
+        MaterialType.code,
+    )
+    .join(MaterialType, MaterialType.id == FilamentType.material_type_id)
+    .where(FilamentType.id == any_(bindparam("filament_type_ids", type_=ARRAY(PG_UUID(as_uuid=True)))))
 )
 
 
@@ -590,17 +612,6 @@ class SpoolRepository:
         row = (await self.session.execute(stmt, {"spool_id": spool_id, "tenant_id": tenant_id})).first()
         return SpoolRow(row[0], row[1], row[2]) if row is not None else None
 
-    async def view(self, tenant_id: uuid.UUID, spool_id: uuid.UUID) -> SpoolView | None:
-        """The spool, its type's summary and material code as plain values (Core, no ORM identity map: the
-        read-only answer of a GET needs no entities)."""
-        connection = await self.session.connection()
-        found = await connection.execute(_ONE_VIEW, {"spool_id": spool_id, "tenant_id": tenant_id})
-        row = found.first()
-        if row is None:
-            return None
-        width = len(_LOADED)
-        return SpoolView(SpoolRecord(*row[:width]), FilamentRecord(*row[width : width + 4]), row[width + 4])
-
     async def page(
         self,
         tenant_id: uuid.UUID,
@@ -647,15 +658,18 @@ class SpoolRepository:
         desc: bool,
     ) -> SpoolPageResult:
         """A page without a search, from statements built and compiled once per filter shape and order
-        (``_plain_statements``), run as Core on the session's connection: building a select, its cache key
-        and ORM loading cost more CPU than the rows themselves (bench/README.md, issue 14)."""
+        (``_plain_statements``). The count runs through SQLAlchemy, which begins the transaction; the page
+        and its types run on the driver in it (db/driver.py): building a select, its cache key, ORM
+        loading and SQLAlchemy's row processing cost more CPU than the rows themselves (bench/README.md,
+        issue 14)."""
         page, count = _plain_statements(shape, "code" if sort == "relevance" else sort, desc)
-        connection = await self.session.connection()
-        found = await connection.execute(page, {**params, "page_limit": limit, "page_offset": offset})
-        rows = await self._list_rows([SpoolRecord(*r) for r in found])
         # Counted up to LIST_COUNT_CAP past the offset (a page past it still shows a next page).
         cap = offset + LIST_COUNT_CAP
+        connection = await self.session.connection()
         total = int((await connection.execute(count, {**params, "count_limit": cap + 1})).scalar_one())
+        driver = await session_driver(self.session)
+        found = await page.fetch(driver, {**params, "page_limit": limit, "page_offset": offset})
+        rows = await self._list_rows([SpoolRecord(*r) for r in found])
         return SpoolPageResult(rows, min(total, cap), total > cap)
 
     async def export_query(self, tenant_id: uuid.UUID, filters: SpoolFilters) -> Select[Spool]:
@@ -722,9 +736,17 @@ class SpoolRepository:
         rows = await self._list_rows([SpoolRecord(*r[:-1]) for r in found])
         return SpoolPageResult(rows, total, total >= SEARCH_CANDIDATES)
 
-    async def _list_rows(self, records: list[SpoolRecord]) -> list[SpoolListRow]:
-        types = await self._types_of({r.filament_type_id for r in records})
-        return [SpoolListRow(r, *types[r.filament_type_id]) for r in records]
+    async def _list_rows(self, records: list[SpoolRecord]) -> list[SpoolView]:
+        """``records`` with their types' summaries (one statement on the driver, in the transaction a
+        statement through the session began)."""
+        if not records:
+            return []
+        type_ids = list({r.filament_type_id for r in records})
+        found = await _TYPE_SUMMARIES.fetch(
+            await session_driver(self.session), {"filament_type_ids": type_ids}
+        )
+        types = {t[0]: (FilamentRecord(*t[:4]), t[4]) for t in found}
+        return [SpoolView(r, *types[r.filament_type_id]) for r in records]
 
     async def _with_types(self, spools: list[Spool]) -> list[SpoolRow]:
         types = await self._types_of({s.filament_type_id for s in spools})

@@ -36,7 +36,6 @@ from batchivo_inventory.spools.repository import (
     SpoolPageResult,
     SpoolRepository,
     SpoolRow,
-    SpoolView,
     TransactionFilters,
 )
 from batchivo_inventory.stock.service import StockService
@@ -67,13 +66,6 @@ class SpoolService:
 
     async def get(self, principal: Principal, spool_id: uuid.UUID) -> SpoolRow:
         return await self._row(principal.tenant_id, spool_id)
-
-    async def view(self, principal: Principal, spool_id: uuid.UUID) -> SpoolView:
-        """The spool as its GET answers it (plain values, read in one statement)."""
-        found = await self.spools.view(principal.tenant_id, spool_id)
-        if found is None:
-            raise NotFound("Spool not found")
-        return found
 
     async def page(
         self,

@@ -105,7 +105,7 @@ async def export_spools(
         )
         # A search's total stops counting at its candidate bound; then only a short page ends the export.
         total = offset + BATCH + 1 if result.total_is_lower_bound else result.total
-        return [_spool_cells(r.spool, r.filament, r.material) for r in result.rows], total
+        return [_spool_cells(r.spool, r.filament, r.material_code) for r in result.rows], total
 
     first = await page(0)
     return StreamingResponse(
@@ -212,10 +212,10 @@ async def export_filament_types_jsonl(
     )
 
 
-def _spool_cells(s: Any, f: Any, m: Any) -> list[Any]:
+def _spool_cells(s: Any, f: Any, material_code: str) -> list[Any]:
     return [
         s.code,
-        m.code,
+        material_code,
         f.brand,
         f.color_name,
         f.color_hex,

@@ -1,0 +1,178 @@
+"""Reads on the driver (db/driver.py) keep the recipe: the tenant bound at BEGIN under RLS, read-only, the
+connection back in the pool, database failures answered in the project's error format."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+import asyncpg
+import httpx
+import pytest
+from batchivo_common.db import driver, rls
+from batchivo_common.db.checkout import CheckoutGate
+from batchivo_common.db.driver import DriverQuery, DriverReadDep, session_driver
+from batchivo_common.db.engine import create_engine, tenant_sessionmaker
+from batchivo_common.db.errors import install_database_error_handlers
+from batchivo_common.db.session import ReadSessionDep
+from batchivo_common.db.tenancy import current_tenant, tenant_scope
+from batchivo_common.errors import install_error_handlers
+from batchivo_common.testing.plugin import ServiceDatabase, TestInfra, create_service_schema
+from fastapi import Depends, FastAPI, Request
+from sqlalchemy import Column, MetaData, Table, Text, bindparam, select, text
+from sqlalchemy.dialects.postgresql import UUID
+
+pytestmark = pytest.mark.db
+
+_gadgets = Table(
+    "gadgets",
+    MetaData(schema="drivertest"),
+    Column("id", UUID(as_uuid=True), primary_key=True),
+    Column("tenant_id", UUID(as_uuid=True), nullable=False),
+    Column("name", Text, nullable=False),
+)
+BY_NAME = DriverQuery(select(_gadgets.c.id, _gadgets.c.name).where(_gadgets.c.name == bindparam("name")))
+ALL = DriverQuery(select(_gadgets.c.name).order_by(_gadgets.c.name))
+
+
+async def as_tenant(request: Request) -> None:
+    # What the principal dependency does: the tenant is known before the transaction begins.
+    current_tenant.set(uuid.UUID(request.headers["x-tenant"]))
+
+
+Tenant = Annotated[None, Depends(as_tenant)]
+
+
+class CollectingOp:
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    def execute(self, sqltext: str) -> None:
+        self.statements.append(sqltext)
+
+
+@pytest.fixture(scope="module")
+async def gadgets(batchivo_infra: TestInfra) -> ServiceDatabase:
+    db = await create_service_schema(batchivo_infra, "drivertest")
+    op = CollectingOp()
+    rls.enable_tenant_rls(op, "drivertest", "gadgets")
+    rls.grant(op, "drivertest", "gadgets", db.roles.app, "SELECT, INSERT, UPDATE, DELETE")
+    owner = await asyncpg.connect(db.owner_url.replace("+asyncpg", ""))
+    try:
+        await owner.execute(
+            "CREATE TABLE drivertest.gadgets"
+            " (id uuid primary key, tenant_id uuid not null, name text not null)"
+        )
+        for statement in op.statements:
+            await owner.execute(statement)
+    finally:
+        await owner.close()
+    return db
+
+
+@pytest.fixture
+async def app(gadgets: ServiceDatabase) -> AsyncIterator[FastAPI]:
+    engine = create_engine(gadgets.app_url, application_name="test", pool_size=2)
+    app = FastAPI()
+    install_error_handlers(app)
+    install_database_error_handlers(app)
+    app.state.engine = engine
+    app.state.sessionmaker = tenant_sessionmaker(engine)
+    app.state.checkout_gate = CheckoutGate(2, 2.0)
+
+    @app.get("/gadgets")
+    async def names(_: Tenant, connection: DriverReadDep) -> list[str]:
+        return [r["name"] for r in await ALL.fetch(connection, {})]
+
+    @app.post("/gadgets/write-on-read")
+    async def write(_: Tenant, connection: DriverReadDep) -> None:
+        await connection.execute(
+            "insert into drivertest.gadgets values ($1, $2, 'x')", uuid.uuid4(), uuid.uuid4()
+        )
+
+    @app.get("/slow")
+    async def slow(_: Tenant, connection: DriverReadDep) -> None:
+        await connection.execute("set local statement_timeout = '50ms'")
+        await connection.fetchval("select pg_sleep(1)")
+
+    @app.get("/session/{name}")
+    async def in_session(_: Tenant, name: str, session: ReadSessionDep) -> dict[str, Any]:
+        with pytest.raises(RuntimeError, match="run a statement through the session first"):
+            await session_driver(session)
+        assert (await session.scalar(text("select count(*) from drivertest.gadgets"))) is not None
+        row = await BY_NAME.fetchrow(await session_driver(session), {"name": name})
+        return {"found": row is not None}
+
+    try:
+        yield app
+    finally:
+        await engine.dispose()
+
+
+async def _insert(gadgets: ServiceDatabase, tenant: uuid.UUID, name: str) -> None:
+    engine = create_engine(gadgets.app_url, application_name="test")
+    try:
+        with tenant_scope(tenant):
+            async with tenant_sessionmaker(engine)() as session, session.begin():
+                await session.execute(
+                    text("insert into drivertest.gadgets values (:id, :tenant, :name)"),
+                    {"id": uuid.uuid4(), "tenant": tenant, "name": name},
+                )
+    finally:
+        await engine.dispose()
+
+
+async def test_a_driver_read_sees_its_tenants_rows_only(app: FastAPI, gadgets: ServiceDatabase) -> None:
+    mine, theirs = uuid.uuid4(), uuid.uuid4()
+    await _insert(gadgets, mine, f"mine-{mine}")
+    await _insert(gadgets, theirs, f"theirs-{theirs}")
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
+        answer = await client.get("/gadgets", headers={"x-tenant": str(mine)})
+        assert answer.status_code == 200
+        assert answer.json() == [f"mine-{mine}"]
+        nobody = await client.get("/gadgets", headers={"x-tenant": str(uuid.uuid4())})
+        assert nobody.json() == []
+    assert app.state.engine.pool.checkedout() == 0
+
+
+async def test_a_driver_read_cannot_write(app: FastAPI) -> None:
+    tenant = uuid.uuid4()
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        answer = await client.post("/gadgets/write-on-read", headers={"x-tenant": str(tenant)})
+    # ReadOnlySqlTransactionError (SQLSTATE 25006): refused by PostgreSQL, answered as an internal error.
+    assert answer.status_code == 500
+    assert answer.json()["code"] == "INTERNAL_ERROR"
+    assert app.state.engine.pool.checkedout() == 0
+
+
+async def test_a_statement_timeout_on_the_driver_answers_503(app: FastAPI) -> None:
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
+        answer = await client.get("/slow", headers={"x-tenant": str(uuid.uuid4())})
+    assert answer.status_code == 503
+    assert answer.json()["code"] == "UNAVAILABLE"
+    assert answer.headers["retry-after"] == "2"
+
+
+async def test_driver_statements_join_the_sessions_transaction(
+    app: FastAPI, gadgets: ServiceDatabase
+) -> None:
+    tenant = uuid.uuid4()
+    await _insert(gadgets, tenant, f"joined-{tenant}")
+    seen: list[str] = []
+    driver.statement_hooks.append(seen.append)
+    try:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
+            found = await client.get(f"/session/joined-{tenant}", headers={"x-tenant": str(tenant)})
+            other = await client.get(f"/session/joined-{tenant}", headers={"x-tenant": str(uuid.uuid4())})
+    finally:
+        driver.statement_hooks.remove(seen.append)
+    assert found.json() == {"found": True}
+    assert other.json() == {"found": False}  # the session's tenant binds the driver's statement too
+    assert seen == [BY_NAME.sql, BY_NAME.sql]
+
+
+def test_an_expanding_parameter_is_refused() -> None:
+    with pytest.raises(ValueError, match="expanding"):
+        DriverQuery(select(_gadgets.c.id).where(_gadgets.c.name.in_(bindparam("names", expanding=True))))
