@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import httpx
 from batchivo_common.auth.tokens import Principal, TokenCache, TokenVerifier
 from batchivo_common.errors import RateLimited, Unauthenticated, Unavailable
+from batchivo_common.observability.tracing import inject_context
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
@@ -114,15 +115,17 @@ class Authenticator:
         return principal
 
     async def authenticate(
-        self, headers: Mapping[str, str], forward: Mapping[str, str]
+        self, headers: Mapping[str, str], request_id: str | None = None
     ) -> tuple[Principal, str, bool]:
         """The verified principal, the access token to forward, and whether it came from an API key.
 
-        ``forward``: headers for the exchange call (request id, trace context).
+        ``request_id`` goes with the exchange call of an API key, beside the trace context (built only then:
+        a JWT's request needs neither).
         """
         creds = credentials_from(headers)
         if creds.kind == "jwt":
             return await self.verify(creds.secret), creds.secret, False
+        forward = inject_context({"x-request-id": request_id} if request_id else {})
         token = await self.api_key_token(creds.secret, forward)
         return await self.verify(token), token, True
 

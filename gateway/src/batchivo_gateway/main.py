@@ -22,7 +22,6 @@ from batchivo_common.auth.tokens import JwksKeySource, TokenVerifier
 from batchivo_common.db.tenancy import current_tenant
 from batchivo_common.errors import NotFound, Unavailable, error_response
 from batchivo_common.observability.context import request_id
-from batchivo_common.observability.tracing import inject_context
 from fastapi import FastAPI
 from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
@@ -131,8 +130,7 @@ class Gateway:
             raise limits.too_large(limit)  # before reading a byte of it, and before any other work
 
         if not route.public:
-            forward = {"x-request-id": rid} if rid else {}
-            principal, token, exchanged = await self.auth.authenticate(headers, inject_context(forward))
+            principal, token, exchanged = await self.auth.authenticate(headers, rid)
             current_tenant.set(principal.tenant_id)  # log lines of this request carry the tenant
             await self.auth.admit(principal)
             # An API key's write without the service's write scope stops here (each service checks again).

@@ -103,7 +103,7 @@ async def relay_socket(
         n.decode("latin-1"): v.decode("latin-1") for n, v in scope["headers"] if n in _CREDENTIAL_HEADERS
     }
     try:
-        principal, token, _ = await auth.authenticate(headers, {})
+        principal, token, _ = await auth.authenticate(headers)
         current_tenant.set(principal.tenant_id)
         await auth.admit(principal)
         if not base_url:
