@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from batchivo_common.auth.deps import AdminDep, MemberDep, PrincipalDep, ViewerDep
-from batchivo_common.db.session import ReadSessionDep, SessionDep
+from batchivo_common.db.session import SessionDep
 from batchivo_common.idempotency import Idempotent
 from fastapi import Depends
 
@@ -25,11 +25,6 @@ async def get_run_service(session: SessionDep) -> RunService:
     return RunService(session)
 
 
-async def get_run_reader(session: ReadSessionDep) -> RunService:
-    """For the run list only: its transaction ends after the response is sent (it writes nothing)."""
-    return RunService(session)
-
-
 async def get_read_models(session: SessionDep) -> ReadModels:
     return ReadModels(session)
 
@@ -40,7 +35,6 @@ async def get_analytics(session: SessionDep) -> AnalyticsService:
 
 PrinterServiceDep = Annotated[PrinterService, Depends(get_printer_service)]
 RunServiceDep = Annotated[RunService, Depends(get_run_service)]
-RunReaderDep = Annotated[RunService, Depends(get_run_reader)]
 ReadModelsDep = Annotated[ReadModels, Depends(get_read_models)]
 AnalyticsDep = Annotated[AnalyticsService, Depends(get_analytics)]
 
@@ -52,7 +46,6 @@ __all__ = [
     "PrincipalDep",
     "PrinterServiceDep",
     "ReadModelsDep",
-    "RunReaderDep",
     "RunServiceDep",
     "SessionDep",
     "ViewerDep",

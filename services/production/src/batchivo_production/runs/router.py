@@ -10,6 +10,7 @@ from typing import Annotated
 from batchivo_common import ndjson
 from batchivo_common.concurrency import ETagRoute, tagged, versioned
 from batchivo_common.cursor import ExportParamsDep
+from batchivo_common.db.driver import DriverReadDep
 from batchivo_common.db.session import ReadSessionDep
 from batchivo_common.pagination import PageParamsDep
 from batchivo_common.responses import TrustedJSONResponse
@@ -20,10 +21,10 @@ from batchivo_production.deps import (
     AdminDep,
     Idempotent,
     MemberDep,
-    RunReaderDep,
     RunServiceDep,
     ViewerDep,
 )
+from batchivo_production.runs import listing
 from batchivo_production.runs.models import ProductionRun
 from batchivo_production.runs.rules import Status
 from batchivo_production.runs.schemas import (
@@ -52,7 +53,7 @@ RunIfMatch = Annotated[None, versioned(ProductionRun.__table__, "run_id")]
 @router.get("", response_model=RunPage)
 async def list_runs(
     principal: ViewerDep,
-    service: RunReaderDep,
+    connection: DriverReadDep,
     page: PageParamsDep,
     status: Status | None = None,
     printer_id: uuid.UUID | None = None,
@@ -62,19 +63,15 @@ async def list_runs(
     q: Annotated[str | None, Query(max_length=100)] = None,
 ) -> Response:
     """A page of runs, newest day first, each with its items, material lines and variance."""
-    # Built as plain JSON values from one statement and written with orjson; the schema stays RunPage
-    # (runs/listing.py).
-    rows, total = await service.page(
-        principal,
-        status=status.value if status else None,
-        printer_id=printer_id,
-        model_id=model_id,
-        date_from=date_from,
-        date_to=date_to,
-        q=q,
-        limit=page.limit,
-        offset=page.offset,
+    # Built as plain JSON values from one statement on the driver and written with orjson; the schema stays
+    # RunPage (runs/listing.py).
+    filters = listing.ListFilters(
+        status.value if status else None, printer_id, model_id, date_from, date_to, q
     )
+    found, total, lines = await listing.read_page(
+        connection, principal.tenant_id, filters, limit=page.limit, offset=page.offset
+    )
+    rows = listing.page_json(found, lines)
     return TrustedJSONResponse({"items": rows, "total": total, "limit": page.limit, "offset": page.offset})
 
 

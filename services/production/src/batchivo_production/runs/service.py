@@ -233,26 +233,6 @@ class RunService:
     async def get(self, principal: Principal, run_id: uuid.UUID) -> RunRead:
         return (await self.views(principal.tenant_id, [await self.own(principal.tenant_id, run_id)]))[0]
 
-    async def page(
-        self,
-        principal: Principal,
-        *,
-        status: str | None,
-        printer_id: uuid.UUID | None,
-        model_id: uuid.UUID | None,
-        date_from: date | None,
-        date_to: date | None,
-        q: str | None,
-        limit: int,
-        offset: int,
-    ) -> tuple[list[dict[str, Any]], int]:
-        """A page of runs as ``RunRead``'s JSON values, read in one statement (``listing``)."""
-        filters = listing.ListFilters(status, printer_id, model_id, date_from, date_to, q)
-        rows, total, lines = await listing.read_page(
-            self.session, principal.tenant_id, filters, limit=limit, offset=offset
-        )
-        return listing.page_json(rows, lines), total
-
     def filtered(
         self,
         principal: Principal,
