@@ -96,6 +96,10 @@ async def app(gadgets: ServiceDatabase) -> AsyncIterator[FastAPI]:
         await connection.execute("set local statement_timeout = '50ms'")
         await connection.fetchval("select pg_sleep(1)")
 
+    @app.get("/end-my-connection")
+    async def end_my_connection(_: Tenant, connection: DriverReadDep) -> None:
+        await connection.execute("select pg_terminate_backend(pg_backend_pid())")
+
     @app.get("/session/{name}")
     async def in_session(_: Tenant, name: str, session: ReadSessionDep) -> dict[str, Any]:
         with pytest.raises(RuntimeError, match="run a statement through the session first"):
@@ -171,6 +175,17 @@ async def test_driver_statements_join_the_sessions_transaction(
     assert found.json() == {"found": True}
     assert other.json() == {"found": False}  # the session's tenant binds the driver's statement too
     assert seen == [BY_NAME.sql, BY_NAME.sql]
+
+
+async def test_a_connection_the_server_ended_is_not_handed_out_again(app: FastAPI) -> None:
+    tenant = {"x-tenant": str(uuid.uuid4())}
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
+        ended = await client.get("/end-my-connection", headers=tenant)
+        assert ended.status_code == 503, ended.text
+        # Two connections in the pool, both used in turn: neither may be the one the server ended.
+        for _ in range(3):
+            assert (await client.get("/gadgets", headers=tenant)).status_code == 200
+    assert app.state.engine.pool.checkedout() == 0
 
 
 def test_an_expanding_parameter_is_refused() -> None:

@@ -92,9 +92,11 @@ async def _driver_read(request: Request) -> AsyncIterator[asyncpg.Connection]:
         try:
             async with driver.transaction(readonly=True):
                 yield driver
-        except (asyncpg.InterfaceError, OSError):
-            # A connection that broke under the driver is not handed out again by the pool.
-            await connection.invalidate()
+        except Exception as exc:
+            # A connection that broke under the driver (the server ended it, the socket failed) is not
+            # handed out again: SQLAlchemy only notices the breaks it sees itself.
+            if driver.is_closed() or isinstance(exc, asyncpg.InterfaceError | OSError):
+                await connection.invalidate()
             raise
 
 
