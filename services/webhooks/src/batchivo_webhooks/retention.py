@@ -7,10 +7,10 @@ never holds locks for long; two workers purging at once simply delete each row o
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from datetime import timedelta
 
+from batchivo_common.db.housekeeping import delete_in_batches, repeat
 from prometheus_client import Counter
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -33,26 +33,17 @@ _PURGE = text(
 
 async def purge_deliveries(engine: AsyncEngine, retention: timedelta, *, batch_size: int = 5000) -> int:
     """Delete the finished deliveries last attempted longer ago than ``retention``; returns how many."""
-    total = 0
-    while True:
-        async with engine.begin() as conn:
-            result = await conn.execute(_PURGE, {"retention": retention, "batch": batch_size})
-        count = int(result.rowcount or 0)
-        total += count
-        if count < batch_size:
-            PURGED.inc(total)
-            return total
+    total = await delete_in_batches(engine, _PURGE, {"retention": retention}, batch_size=batch_size)
+    PURGED.inc(total)
+    return total
 
 
 async def purge_forever(engine: AsyncEngine, retention: timedelta, every_seconds: float) -> None:
     """The worker's purge loop: a failed round is logged and tried again at the next one."""
-    while True:
-        try:
-            purged = await purge_deliveries(engine, retention)
-            if purged:
-                log.info("purged webhook deliveries", extra={"rows": purged})
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            log.warning("purging webhook deliveries failed; retrying later", exc_info=True)
-        await asyncio.sleep(every_seconds)
+
+    async def purge() -> None:
+        purged = await purge_deliveries(engine, retention)
+        if purged:
+            log.info("purged webhook deliveries", extra={"rows": purged})
+
+    await repeat(purge, every_seconds, log=log, what="purging webhook deliveries")

@@ -16,11 +16,14 @@ from sqlalchemy import (
     Column,
     DateTime,
     Index,
+    Integer,
+    Interval,
     MetaData,
     PrimaryKeyConstraint,
     Table,
     Text,
     Uuid,
+    bindparam,
     func,
     select,
     text,
@@ -29,6 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
+from batchivo_common.db.housekeeping import delete_in_batches
 from batchivo_common.db.rls import enable_tenant_rls, grant
 from batchivo_common.db.roles import ServiceRoles, ident
 from batchivo_common.messaging.envelope import EventEnvelope
@@ -149,18 +153,10 @@ async def purge_inbox(
     ``engine`` connects as the relay role (every tenant's rows). Short transactions, so a big backlog never
     holds locks for long; a row deleted twice by two replicas is simply deleted once.
     """
-    total = 0
-    while True:
-        old = (
-            select(table.c.consumer, table.c.event_id)
-            .where(table.c.processed_at < func.now() - retention)
-            .limit(batch_size)
-        )
-        async with engine.begin() as conn:
-            result = await conn.execute(
-                table.delete().where(tuple_(table.c.consumer, table.c.event_id).in_(old))
-            )
-        count = int(result.rowcount or 0)
-        total += count
-        if count < batch_size:
-            return total
+    old = (
+        select(table.c.consumer, table.c.event_id)
+        .where(table.c.processed_at < func.now() - bindparam("retention", type_=Interval))
+        .limit(bindparam("batch", type_=Integer))
+    )
+    statement = table.delete().where(tuple_(table.c.consumer, table.c.event_id).in_(old))
+    return await delete_in_batches(engine, statement, {"retention": retention}, batch_size=batch_size)

@@ -34,6 +34,7 @@ from starlette.responses import JSONResponse
 from starlette.types import Receive, Scope, Send
 
 from batchivo_common.db.engine import create_engine, tenant_sessionmaker
+from batchivo_common.db.housekeeping import repeat
 from batchivo_common.db.tenancy import check_app_role
 from batchivo_common.messaging.broker import AmqpPublisher, QueueDepthMonitor, create_broker
 from batchivo_common.messaging.consumer import (
@@ -168,14 +169,7 @@ def create_worker(
         return purged
 
     async def housekeeping_loop() -> None:
-        while True:
-            try:
-                await housekeeping()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.warning("inbox purge failed; retrying later", exc_info=True)
-            await asyncio.sleep(housekeeping_seconds)
+        await repeat(housekeeping, housekeeping_seconds, log=log, what="inbox purge")
 
     async def ready() -> dict[str, str]:
         failures: dict[str, str] = {}
