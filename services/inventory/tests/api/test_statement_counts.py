@@ -19,9 +19,10 @@ pytestmark = pytest.mark.db
 #: counter, and one statement inserting the spool (ON CONFLICT DO NOTHING on its code), its purchase row and
 #: its event from the spool's RETURNING (7 before: a savepoint pair, separate ledger and outbox rows). create
 #: priced (a known location and a price, like the bench's): also the location's read, and the type's cost
-#: republished — its version bumped with the row lock in one UPDATE, the shop's money settings (a global
-#: material's cost is in EUR), its outbox row (14 before: a savepoint pair, a location insert-then-read, a
-#: lock-then-update of the type; 8 before its priced spools' sum became totals on its row, ADR 0023).
+#: republished — its version bumped with the row lock in one UPDATE and its outbox row (14 before: a
+#: savepoint pair, a location insert-then-read, a lock-then-update of the type; 8 before its priced spools'
+#: sum became totals on its row, ADR 0023; 7 while the shop's money settings were read for every republish:
+#: they only convert a global material's typical cost, which prices a type with no priced spool).
 #: create priced, same cost (the bench's case): a spool at the type's own cost per gram leaves its cost
 #: unmoved, so the bump is an UPDATE that matches nothing and nothing is published.
 CEILINGS = {
@@ -30,7 +31,7 @@ CEILINGS = {
     "use": 2,
     "use reorder": 4,
     "create": 3,
-    "create priced": 7,
+    "create priced": 6,
     "create priced, same cost": 5,
 }
 

@@ -120,18 +120,22 @@ class FilamentTypeService:
         self._money_settings: MoneySettings | None = None
 
     async def view(self, filament: FilamentType, material: MaterialType) -> FilamentTypeView:
-        typical = material.typical_cost_per_kg
-        if material.is_global:
-            # A global cost is EUR: only its value in the shop's currency may price the type (money/).
-            converted = (await self._money(filament.tenant_id)).global_cost(typical)
-            typical = converted.value if converted.currency is None else None
         # The priced totals are kept by triggers on spools (ADR 0023): read, never summed here.
         priced = (
             [(filament.priced_price_total, filament.priced_weight_total)]
             if filament.priced_spool_count
             else []
         )
-        cost, estimate = filament_type_cost(priced, typical)
+        cost, estimate = filament_type_cost(priced, None)
+        if cost is None:
+            # No priced spool: the material's typical cost prices the type, as an estimate. Only then are
+            # the shop's money settings read (a statement the priced types, and so most creates, skip).
+            typical = material.typical_cost_per_kg
+            if material.is_global:
+                # A global cost is EUR: only its value in the shop's currency may price the type (money/).
+                converted = (await self._money(filament.tenant_id)).global_cost(typical)
+                typical = converted.value if converted.currency is None else None
+            cost, estimate = filament_type_cost(priced, typical)
         return FilamentTypeView(filament, material, cost, estimate)
 
     async def _money(self, tenant_id: uuid.UUID) -> MoneySettings:
