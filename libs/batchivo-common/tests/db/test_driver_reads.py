@@ -4,13 +4,12 @@ connection back in the pool, database failures answered in the project's error f
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Annotated, Any
 
-import asyncpg
 import httpx
 import pytest
-from batchivo_common.db import driver, rls
+from batchivo_common.db import driver
 from batchivo_common.db.checkout import CheckoutGate
 from batchivo_common.db.driver import DriverQuery, DriverReadDep, session_driver
 from batchivo_common.db.engine import create_engine, tenant_sessionmaker
@@ -18,7 +17,7 @@ from batchivo_common.db.errors import install_database_error_handlers
 from batchivo_common.db.session import ReadSessionDep
 from batchivo_common.db.tenancy import current_tenant, tenant_scope
 from batchivo_common.errors import install_error_handlers
-from batchivo_common.testing.plugin import ServiceDatabase, TestInfra, create_service_schema
+from batchivo_common.testing.plugin import ServiceDatabase
 from fastapi import Depends, FastAPI, Request
 from sqlalchemy import Column, MetaData, Table, Text, bindparam, select, text
 from sqlalchemy.dialects.postgresql import UUID
@@ -44,31 +43,11 @@ async def as_tenant(request: Request) -> None:
 Tenant = Annotated[None, Depends(as_tenant)]
 
 
-class CollectingOp:
-    def __init__(self) -> None:
-        self.statements: list[str] = []
-
-    def execute(self, sqltext: str) -> None:
-        self.statements.append(sqltext)
-
-
 @pytest.fixture(scope="module")
-async def gadgets(batchivo_infra: TestInfra) -> ServiceDatabase:
-    db = await create_service_schema(batchivo_infra, "drivertest")
-    op = CollectingOp()
-    rls.enable_tenant_rls(op, "drivertest", "gadgets")
-    rls.grant(op, "drivertest", "gadgets", db.roles.app, "SELECT, INSERT, UPDATE, DELETE")
-    owner = await asyncpg.connect(db.owner_url.replace("+asyncpg", ""))
-    try:
-        await owner.execute(
-            "CREATE TABLE drivertest.gadgets"
-            " (id uuid primary key, tenant_id uuid not null, name text not null)"
-        )
-        for statement in op.statements:
-            await owner.execute(statement)
-    finally:
-        await owner.close()
-    return db
+async def gadgets(
+    rls_table: Callable[[str, str], Awaitable[ServiceDatabase]],
+) -> ServiceDatabase:
+    return await rls_table("drivertest", "gadgets")
 
 
 @pytest.fixture

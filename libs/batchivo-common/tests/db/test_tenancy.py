@@ -1,45 +1,24 @@
 """The shared RLS recipe (rls helpers + tenant session hook + role self-check) on a throwaway schema."""
 
 import uuid
+from collections.abc import Awaitable, Callable
 
 import asyncpg
 import pytest
-from batchivo_common.db import rls
 from batchivo_common.db.engine import create_engine, tenant_sessionmaker
 from batchivo_common.db.tenancy import UnsafeDatabaseRole, check_app_role, generic_plans, tenant_scope
-from batchivo_common.testing.plugin import ServiceDatabase, TestInfra, create_service_schema
+from batchivo_common.testing.plugin import ServiceDatabase
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 pytestmark = pytest.mark.db
 
 
-class CollectingOp:
-    def __init__(self) -> None:
-        self.statements: list[str] = []
-
-    def execute(self, sqltext: str) -> None:
-        self.statements.append(sqltext)
-
-
 @pytest.fixture(scope="module")
-async def widgets(batchivo_infra: TestInfra) -> ServiceDatabase:
-    db = await create_service_schema(batchivo_infra, "commontest")
-    roles = db.roles
-    op = CollectingOp()
-    rls.enable_tenant_rls(op, "commontest", "widgets")
-    rls.grant(op, "commontest", "widgets", roles.app, "SELECT, INSERT, UPDATE, DELETE")
-    owner = await asyncpg.connect(db.owner_url.replace("+asyncpg", ""))
-    try:
-        await owner.execute(
-            "CREATE TABLE commontest.widgets"
-            " (id uuid primary key, tenant_id uuid not null, name text not null)"
-        )
-        for statement in op.statements:
-            await owner.execute(statement)
-    finally:
-        await owner.close()
-    return db
+async def widgets(
+    rls_table: Callable[[str, str], Awaitable[ServiceDatabase]],
+) -> ServiceDatabase:
+    return await rls_table("commontest", "widgets")
 
 
 @pytest.fixture

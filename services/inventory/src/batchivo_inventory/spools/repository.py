@@ -345,15 +345,16 @@ def _book_statement() -> Select[Any]:
 _ADD_LEDGER_ROW = insert(InventoryTransaction).returning(InventoryTransaction)
 
 
+#: What a spool's answer shows of its filament type (``FilamentRecord``), then its material's code.
+_TYPE_SUMMARY = (
+    FilamentType.id,
+    FilamentType.brand,
+    FilamentType.color_name,
+    FilamentType.color_hex,
+    MaterialType.code,
+)
 _ONE_VIEW = (
-    select(
-        *_LOADED,
-        FilamentType.id,
-        FilamentType.brand,
-        FilamentType.color_name,
-        FilamentType.color_hex,
-        MaterialType.code,
-    )
+    select(*_LOADED, *_TYPE_SUMMARY)
     .join(FilamentType, FilamentType.id == Spool.filament_type_id)
     .join(MaterialType, MaterialType.id == FilamentType.material_type_id)
     .where(Spool.id == bindparam("spool_id"), Spool.tenant_id == bindparam("tenant_id"))
@@ -466,13 +467,7 @@ _TYPES_OF = (
 )
 #: What a list page shows of its spools' types (``FilamentRecord`` and the material's code), on the driver.
 _TYPE_SUMMARIES = DriverQuery(
-    select(
-        FilamentType.id,
-        FilamentType.brand,
-        FilamentType.color_name,
-        FilamentType.color_hex,
-        MaterialType.code,
-    )
+    select(*_TYPE_SUMMARY)
     .join(MaterialType, MaterialType.id == FilamentType.material_type_id)
     .where(FilamentType.id == any_(bindparam("filament_type_ids", type_=ARRAY(PG_UUID(as_uuid=True)))))
 )
