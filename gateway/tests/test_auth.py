@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import pytest
 import redis.asyncio as redis
+from batchivo_common.auth import revocation
 from batchivo_common.auth.tokens import Role, SigningKey, TokenIssuer
 from batchivo_common.testing.plugin import JWT_AUDIENCE, JWT_ISSUER
 from cryptography.hazmat.primitives import serialization
@@ -165,7 +166,7 @@ async def test_deny_listed_token_is_401(
     token, principal = token_issuer.issue(uuid.uuid4(), uuid.uuid4(), Role.owner)
     headers = {"Authorization": f"Bearer {token}"}
     assert (await client.get(f"{gateway_url}/api/v1/spools", headers=headers)).status_code == 200
-    await redis_client.set(f"{redis_prefix}auth:deny:{principal.jti}", "1", ex=60)
+    await revocation.deny(redis_client, redis_prefix, principal.jti, 60)  # what auth does on logout
     response = await client.get(
         f"{gateway_url}/api/v1/spools", headers=headers
     )  # even though cached as verified

@@ -11,7 +11,7 @@ from batchivo_gateway import routing
 from batchivo_gateway.auth import credentials_from
 from batchivo_gateway.main import email_from
 from batchivo_gateway.openapi import merge
-from batchivo_gateway.ratelimit import SlidingWindow, email_subject
+from batchivo_gateway.ratelimit import Allowance, SlidingWindow, email_subject, lease_size
 from batchivo_gateway.settings import GatewaySettings
 from batchivo_gateway.spa import IMMUTABLE, REVALIDATE, cache_control
 
@@ -220,3 +220,33 @@ def test_login_refusal_rules() -> None:
     keys = login_keys("p:", "203.0.113.9", "Ada@Example.com")
     assert keys == login_keys("p:", "203.0.113.9", "ada@example.com")
     assert not any("ada" in k or "203.0.113.9" in k for k in keys)
+
+
+def test_a_lease_is_one_percent_of_the_limit_within_bounds() -> None:
+    assert [lease_size(limit, 50) for limit in (3, 99, 100, 1200, 6000, 1_000_000)] == [1, 1, 1, 12, 50, 50]
+    assert lease_size(1200, 1) == 1
+
+
+def test_an_allowance_spends_what_was_granted_in_its_window_only() -> None:
+    allowance = Allowance()
+    assert not allowance.take("a", 7)
+    allowance.keep("a", 7, 2)
+    assert allowance.take("a", 7) and allowance.take("a", 7)
+    assert not allowance.take("a", 7)  # spent
+    allowance.keep("a", 7, 3)
+    assert not allowance.take("a", 8)  # the window ended: what was left is dropped
+    assert not allowance.take("b", 7)  # subjects do not share
+    allowance.keep("a", 8, 0)
+    assert not allowance.take("a", 8)
+
+
+def test_an_allowance_stays_bounded() -> None:
+    allowance = Allowance(max_subjects=3)
+    for subject in "abc":
+        allowance.keep(subject, 1, 5)
+    allowance.keep("d", 2, 5)  # a new window: the old window's entries go first
+    assert allowance.take("d", 2)
+    assert not allowance.take("a", 1)
+    for subject in "efg":
+        allowance.keep(subject, 2, 5)  # all in the current window: full, so all are dropped
+    assert allowance.take("g", 2)

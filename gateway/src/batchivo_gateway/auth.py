@@ -5,8 +5,11 @@
   cost an Ed25519 verification per request.
 - API keys (``bvk_...`` in ``Authorization: Bearer`` or ``X-API-Key``) are exchanged with auth for a
   short-lived access token, cached in Redis (never in memory: auth deletes the Redis entry on revoke).
-- The deny-list lookup (logout) and the tenant's rate limit share one Redis round trip. If Redis cannot be
-  asked, both fail open (logged): availability over a revocation that expires with the token (≤ 15 min).
+- The deny-list (logout) is answered from memory while the gateway's subscription to auth's announcements
+  is live (:mod:`batchivo_gateway.denylist`), and the tenant's rate limit from requests Redis granted in
+  advance (:class:`~batchivo_gateway.ratelimit.Allowance`): most requests make no Redis call (ADR 0027).
+  Otherwise the deny-list lookup and the limit share one Redis round trip. If Redis cannot be asked, both
+  fail open (logged): availability over a revocation that expires with the token (≤ 15 min).
 - Login/register are limited per client IP; register also per email; login by its failures per (IP, email)
   and per email with exponential back-off (docs/adr/0008-login-abuse.md). Without Redis they fail closed by
   default.
@@ -21,23 +24,28 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import httpx
+from batchivo_common.auth import revocation
 from batchivo_common.auth.tokens import Principal, TokenCache, TokenVerifier
 from batchivo_common.errors import RateLimited, Unauthenticated, Unavailable
 from batchivo_common.observability.tracing import inject_context
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from batchivo_gateway.denylist import DenyList
 from batchivo_gateway.errors import UpstreamError, UpstreamTimeout
 from batchivo_gateway.ratelimit import (
     ADMIT_SCRIPT,
+    LEASE_SCRIPT,
     LOGIN_CHECK_SCRIPT,
     LOGIN_RECORD_SCRIPT,
+    Allowance,
     Decision,
     LoginCheck,
     LoginPolicy,
     SlidingWindow,
     ThrottledLog,
     email_subject,
+    lease_size,
     login_keys,
     login_refusal,
 )
@@ -87,11 +95,16 @@ class Authenticator:
         verifier: TokenVerifier,
         redis: Redis,
         http: httpx.AsyncClient,
+        deny_list: DenyList | None = None,
     ):
         self.settings, self.verifier, self.redis, self.http = settings, verifier, redis, http
+        self.deny_list = deny_list
         self.prefix = settings.redis_prefix
         self.limiter = SlidingWindow(settings.redis_prefix)
+        self.allowance = Allowance()
+        self.lease = lease_size(settings.api_rate_per_minute, settings.api_rate_lease_max)
         self._admit_script = redis.register_script(ADMIT_SCRIPT)
+        self._lease_script = redis.register_script(LEASE_SCRIPT)
         self._login_check = redis.register_script(LOGIN_CHECK_SCRIPT)
         self._login_record = redis.register_script(LOGIN_RECORD_SCRIPT)
         self.login_policy = LoginPolicy(
@@ -137,20 +150,41 @@ class Authenticator:
         return [int(r) for r in replies]
 
     async def admit(self, principal: Principal) -> None:
-        """Deny-list and per-tenant limit, in one Redis call; fail open without Redis."""
+        """Deny-list and per-tenant limit: from memory when it can be trusted (most requests), else in one
+        Redis call that may also grant the tenant a few requests ahead; fail open without Redis."""
         now = time.time()
+        subject = f"api:{principal.tenant_id}"
+        window = self.limiter.number(now)
+        current_list = self.deny_list is not None and self.deny_list.is_current()
+        if current_list:
+            assert self.deny_list is not None
+            if self.deny_list.is_denied(principal.jti):
+                raise Unauthenticated("Access token revoked")
+            if self.allowance.take(subject, window):
+                return
+        limit = self.settings.api_rate_per_minute
+        # Without a current deny-list every request asks Redis anyway: nothing to gain from a lease.
+        wanted = self.lease if current_list else 1
+        deny_key = revocation.deny_key(self.prefix, principal.jti)
+        current_key, previous_key = self.limiter.keys(subject, now)
+        elapsed = self.limiter.elapsed(now)
         try:
-            denied, current, previous = await self._run_admit_script(
-                f"{self.prefix}auth:deny:{principal.jti}", [f"api:{principal.tenant_id}"], now
+            replies = await self._lease_script(
+                keys=[deny_key, current_key, previous_key],
+                args=[self.limiter.ttl, "0" if current_list else "1", limit, repr(elapsed), wanted],
             )
+            denied, granted, current, previous = (int(r) for r in replies)
         except (RedisError, OSError) as exc:
             self._redis_down.warning("redis unavailable: deny-list and API rate limit not applied", exc=exc)
             return
         if denied:
             raise Unauthenticated("Access token revoked")
-        decision = self.limiter.decide(current, previous, self.settings.api_rate_per_minute, now)
-        if not decision.allowed:
-            raise _rate_limited(decision, "requests for this tenant")
+        if granted <= 0:
+            retry = self.limiter.retry_after(previous, current, limit, elapsed)
+            raise _rate_limited(
+                Decision(False, retry, previous * (1 - elapsed) + current), "requests for this tenant"
+            )
+        self.allowance.keep(subject, window, granted - 1)
 
     # -- API keys -------------------------------------------------------------------------------------
 

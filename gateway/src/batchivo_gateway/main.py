@@ -33,6 +33,7 @@ from starlette.websockets import WebSocket
 from batchivo_gateway import forwarded, limits, routing
 from batchivo_gateway.auth import Authenticator
 from batchivo_gateway.cors import CorsMiddleware
+from batchivo_gateway.denylist import DenyList
 from batchivo_gateway.docs import DOCS_PATH, SwaggerUi
 from batchivo_gateway.errors import MethodNotAllowed
 from batchivo_gateway.metrics_listener import METRICS_PATH, MetricsListener
@@ -265,9 +266,16 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         )
         keys = JwksKeySource(settings.jwks_url, ttl_seconds=settings.jwks_cache_seconds, client=client)
         verifier = TokenVerifier(keys, settings.jwt_issuer, settings.jwt_audience)
+        deny_list = DenyList(
+            settings.redis_url,
+            settings.redis_prefix,
+            ping_seconds=settings.deny_list_ping_seconds,
+            timeout=max(settings.redis_socket_timeout, 1.0),
+        )
+        deny_list.start()
         app.state.gateway = Gateway(
             settings=settings,
-            auth=Authenticator(settings, verifier, redis, client),
+            auth=Authenticator(settings, verifier, redis, client, deny_list),
             proxy=Proxy(upstream, settings),
             spa=Spa(settings.frontend_dist),
             openapi=OpenApiAggregator(client, settings.configured_upstreams, settings.openapi_cache_seconds),
@@ -278,6 +286,7 @@ def create_app(settings: GatewaySettings | None = None) -> FastAPI:
         try:
             yield
         finally:
+            await deny_list.stop()
             await metrics.stop()
             await upstream.aclose()
             await client.aclose()

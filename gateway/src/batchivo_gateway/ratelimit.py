@@ -11,6 +11,11 @@ boundary (which a plain fixed window allows). :data:`ADMIT_SCRIPT` does the deny
 every counter of the request in one Lua call: atomic, one round trip, one reply to parse (a ``MULTI``
 pipeline of the same commands costs the gateway several times the parsing). Concurrent gateways never lose
 a count. Refused attempts count too: a client that ignores ``Retry-After`` stays limited.
+
+The API's per-tenant limit is not asked per request: :data:`LEASE_SCRIPT` grants a gateway a few requests
+of the window at once (:func:`lease_size`, about 1 % of the limit) and :class:`Allowance` spends them in
+memory (ADR 0027). The grant never exceeds the room left under the limit, so one gateway admits exactly the
+limit; N gateways may leave up to N leases unspent when a window ends (admitting less, never more).
 """
 
 from __future__ import annotations
@@ -59,6 +64,61 @@ return out
 """
 
 
+#: KEYS: the deny-list key, the (current, previous) counter keys. ARGV: counter TTL, "1" to check the
+#: deny-list key, the limit, the elapsed fraction of the current window, the requests wanted.
+#: Returns {denied (0/1), granted, current, previous}: ``granted`` = min(wanted, room under the limit),
+#: counted at once; a refusal (0) counts one attempt, as the admit script's does.
+LEASE_SCRIPT = """
+local denied = 0
+if ARGV[2] == '1' then denied = redis.call('EXISTS', KEYS[1]) end
+local previous = tonumber(redis.call('GET', KEYS[3]) or '0')
+local current = tonumber(redis.call('GET', KEYS[2]) or '0')
+local room = math.floor(tonumber(ARGV[3]) - previous * (1 - tonumber(ARGV[4])) - current)
+local granted = math.max(0, math.min(tonumber(ARGV[5]), room))
+if denied == 1 then granted = 0 end
+current = redis.call('INCRBY', KEYS[2], math.max(granted, 1))
+redis.call('EXPIRE', KEYS[2], ARGV[1])
+return {denied, granted, current, previous}
+"""
+
+
+def lease_size(limit: int, most: int) -> int:
+    """Requests one Redis call grants a gateway: 1 % of the limit, at least 1, at most ``most``."""
+    return max(1, min(most, limit // 100))
+
+
+class Allowance:
+    """Requests Redis granted this gateway in advance, per subject and window, spent without asking again.
+
+    Counted in Redis when granted, so the limit holds across gateways; what is left when the window ends
+    is dropped (admitting less, never more). Holds at most ``max_subjects`` subjects: beyond, the entries of
+    past windows are dropped, then all (a subject with nothing left in memory asks Redis).
+    """
+
+    def __init__(self, max_subjects: int = 10_000):
+        self.max_subjects = max_subjects
+        self._left: dict[str, tuple[int, int]] = {}  # subject → (window number, requests left)
+
+    def take(self, subject: str, window: int) -> bool:
+        """Spend one granted request of ``subject`` in ``window``; False when none is left."""
+        entry = self._left.get(subject)
+        if entry is None or entry[0] != window or entry[1] <= 0:
+            return False
+        self._left[subject] = (window, entry[1] - 1)
+        return True
+
+    def keep(self, subject: str, window: int, left: int) -> None:
+        """Remember ``left`` granted requests of ``subject`` for ``window`` (replacing what was left)."""
+        if left <= 0:
+            self._left.pop(subject, None)
+            return
+        if subject not in self._left and len(self._left) >= self.max_subjects:
+            self._left = {s: e for s, e in self._left.items() if e[0] == window}
+            if len(self._left) >= self.max_subjects:
+                self._left.clear()
+        self._left[subject] = (window, left)
+
+
 class SlidingWindow:
     """Key names of a subject's counters, and the decision from their values."""
 
@@ -66,17 +126,25 @@ class SlidingWindow:
         self.base = f"{key_prefix}gateway:rl:"
         self.window = window_seconds
 
+    def number(self, now: float) -> int:
+        """The window ``now`` falls in."""
+        return int(now // self.window)
+
     def keys(self, subject: str, now: float) -> tuple[str, str]:
         """(current, previous) window counter keys of ``subject``."""
-        number = int(now // self.window)
+        number = self.number(now)
         return f"{self.base}{subject}:{number}", f"{self.base}{subject}:{number - 1}"
+
+    def elapsed(self, now: float) -> float:
+        """The elapsed fraction of the current window."""
+        return (now % self.window) / self.window
 
     @property
     def ttl(self) -> int:
         return 2 * self.window
 
     def decide(self, current: int, previous: int, limit: int, now: float) -> Decision:
-        elapsed = (now % self.window) / self.window
+        elapsed = self.elapsed(now)
         estimate = previous * (1 - elapsed) + current
         if estimate <= limit:
             return Decision(True, 0, estimate)

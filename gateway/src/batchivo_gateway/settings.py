@@ -60,6 +60,11 @@ class GatewaySettings(CommonSettings):
     login_backoff_base_seconds: float = Field(2.0, gt=0)
     login_backoff_max_seconds: int = Field(3600, ge=1)
     api_rate_per_minute: int = Field(1200, ge=1)
+    #: Most requests of a tenant's limit one Redis call grants this gateway in advance (it asks for 1 % of
+    #: the limit, at least 1, at most this; 1 asks per request). ADR 0027.
+    api_rate_lease_max: int = Field(50, ge=1)
+    #: Seconds between the deny-list subscription's pings; silent for 3 of them, it is not trusted.
+    deny_list_ping_seconds: float = Field(5.0, gt=0)
     #: Login/register when Redis cannot be asked: refuse (503, default) or let through unlimited.
     login_rate_fail_open: bool = False
     #: Largest login/register body the gateway buffers to read the email.

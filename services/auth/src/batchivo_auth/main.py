@@ -103,7 +103,7 @@ def create_app(settings: AuthSettings | None = None, *, configure_process: bool 
             app.state.checkout_gate = CheckoutGate.of(settings)
             app.state.redis = client
             app.state.revocations = RevocationStore(
-                client, deny_key=settings.deny_key, api_key_cache_key=settings.api_key_cache_key
+                client, redis_prefix=settings.redis_prefix, api_key_cache_key=settings.api_key_cache_key
             )
             yield
         finally:

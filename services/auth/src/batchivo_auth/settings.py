@@ -54,8 +54,8 @@ class AuthSettings(ServiceSettings):
     #: is dev (plain-http localhost), unless ``AUTH_COOKIE_SECURE`` says otherwise.
     cookie_secure: bool = True
 
-    #: Redis key prefixes (after ``redis_prefix``); the gateway reads exactly these keys.
-    deny_list_prefix: str = "auth:deny:"
+    #: Redis key prefix (after ``redis_prefix``) of the gateway's API-key cache, which auth clears on revoke.
+    #: (The deny-list's keys are ``batchivo_common.auth.revocation``'s.)
     gateway_api_key_cache_prefix: str = "gateway:apikey:"
 
     @model_validator(mode="after")
@@ -69,10 +69,6 @@ class AuthSettings(ServiceSettings):
         if self.environment == "dev" and "cookie_secure" not in self.model_fields_set:
             self.cookie_secure = False
         return self
-
-    def deny_key(self, jti: str) -> str:
-        """The Redis key that marks an access token (by ``jti``) as revoked."""
-        return f"{self.redis_prefix}{self.deny_list_prefix}{jti}"
 
     def api_key_cache_key(self, key_hash: str) -> str:
         """The gateway's cache entry for an API key (by the sha256 hex of the whole key)."""

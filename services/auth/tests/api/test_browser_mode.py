@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import httpx
 from batchivo_auth.tokens.cookies import refresh_cookie
+from batchivo_common.auth import revocation
 from batchivo_common.auth.tokens import Role
 
 BROWSER = {"X-Batchivo-Auth": "cookie"}
@@ -257,7 +258,7 @@ async def test_logout_in_browser_mode_clears_the_cookie_and_ends_the_session(
     assert_clears_refresh_cookie(response)
 
     principal = await api.verify(access)
-    assert await redis_client.get(auth_settings.deny_key(principal.jti)) == "1"
+    assert await redis_client.get(revocation.deny_key(auth_settings.redis_prefix, principal.jti)) == "1"
     api.error(await client.get("/api/v1/auth/me", headers=api.bearer(access)), 401, "UNAUTHENTICATED")
     stale = await browser_refresh(client, token)
     api.error(stale, 401, "UNAUTHENTICATED")

@@ -161,19 +161,28 @@ async def test_logout_revokes_the_session_and_deny_lists_the_access_token(
     client: httpx.AsyncClient, api, auth_settings, redis_client
 ) -> None:
     account = await api.register()
-    response = await client.post(
-        "/api/v1/auth/logout", json={"refresh_token": account.refresh_token}, headers=account.headers
-    )
-    assert response.status_code == 204, response.text
-    assert response.content == b""
+    channel = f"{auth_settings.redis_prefix}auth:denied"
+    async with redis_client.pubsub() as gateway_side:
+        await gateway_side.subscribe(channel)
+        assert (await gateway_side.get_message(timeout=5))["type"] == "subscribe"
+        response = await client.post(
+            "/api/v1/auth/logout", json={"refresh_token": account.refresh_token}, headers=account.headers
+        )
+        assert response.status_code == 204, response.text
+        assert response.content == b""
+        # The gateways hear of it (they keep the deny-list in memory, ADR 0027).
+        announced = await gateway_side.get_message(ignore_subscribe_messages=True, timeout=5)
 
     key = f"{auth_settings.redis_prefix}auth:deny:{account.principal.jti}"
-    assert key == auth_settings.deny_key(account.principal.jti)
     assert await redis_client.get(key) == "1"
     ttl = await redis_client.ttl(key)
     expected = account.principal.expires_at - int(time.time())
     assert 0 < ttl <= 15 * 60
     assert abs(ttl - expected) <= 2
+    assert announced is not None and announced["channel"] == channel
+    jti, announced_ttl = announced["data"].split(" ")
+    assert jti == account.principal.jti
+    assert abs(int(announced_ttl) - ttl) <= 1
 
     api.error(await client.get("/api/v1/auth/me", headers=account.headers), 401, "UNAUTHENTICATED")
     api.error(await _refresh(client, account.refresh_token), 401, "UNAUTHENTICATED")

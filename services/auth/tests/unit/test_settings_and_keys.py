@@ -22,7 +22,6 @@ def test_defaults_follow_the_domain() -> None:
         12,
     )
     assert settings.api_key_token_seconds == 300
-    assert settings.deny_key("abc") == f"{settings.redis_prefix}auth:deny:abc"
     assert settings.api_key_cache_key("h") == f"{settings.redis_prefix}gateway:apikey:h"
 
 

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 
+from batchivo_common.auth import revocation
 from batchivo_common.errors import Unavailable
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
@@ -168,21 +169,19 @@ class RevocationStore:
     Without Redis nothing here can be guaranteed, so every operation fails closed with a 503.
     """
 
-    def __init__(
-        self, redis: Redis, *, deny_key: Callable[[str], str], api_key_cache_key: Callable[[str], str]
-    ):
+    def __init__(self, redis: Redis, *, redis_prefix: str, api_key_cache_key: Callable[[str], str]):
         self.redis = redis
-        self._deny_key = deny_key
+        self.redis_prefix = redis_prefix
         self._api_key_cache_key = api_key_cache_key
 
     async def deny(self, jti: str, ttl_seconds: int) -> None:
-        """Refuse the access token ``jti`` until it would have expired anyway."""
+        """Refuse the access token ``jti`` until it would have expired anyway (and tell the gateways)."""
         with _redis_unavailable():
-            await self.redis.set(self._deny_key(jti), "1", ex=ttl_seconds)
+            await revocation.deny(self.redis, self.redis_prefix, jti, ttl_seconds)
 
     async def is_denied(self, jti: str) -> bool:
         with _redis_unavailable():
-            return bool(await self.redis.exists(self._deny_key(jti)))
+            return bool(await self.redis.exists(revocation.deny_key(self.redis_prefix, jti)))
 
     async def forget_api_key(self, key_hash: str) -> None:
         """Drop the gateway's cached exchange for a key, so its revocation takes effect at once."""
