@@ -360,7 +360,15 @@ async def _core(
             logs["inventory"],
         ) as inventory,
         process(
-            [*UVICORN, *_workers("GATEWAY"), "--port", str(gateway_port), "batchivo_gateway.main:create_app"],
+            # As deployed (compose, the chart): the gateway reads forwarded headers itself (forwarded.py).
+            [
+                *UVICORN,
+                *_workers("GATEWAY"),
+                "--no-proxy-headers",
+                "--port",
+                str(gateway_port),
+                "batchivo_gateway.main:create_app",
+            ],
             env,
             logs["gateway"],
         ) as gateway,

@@ -6,9 +6,9 @@ Pure ASGI (not BaseHTTPMiddleware) so streamed bodies pass through untouched and
 from __future__ import annotations
 
 import logging
+import random
 import re
 import time
-import uuid
 
 from opentelemetry import trace
 from opentelemetry.trace import SpanKind, Status, StatusCode
@@ -61,7 +61,9 @@ class RequestContextMiddleware:
             return
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
         incoming = headers.get("x-request-id", "")
-        rid = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        # A new id needs to be unique, not unguessable: 128 random bits without a system call (uuid4 reads
+        # os.urandom: 2 % of the gateway's CPU per request, which makes most ids).
+        rid = incoming if _REQUEST_ID.match(incoming) else f"{random.getrandbits(128):032x}"
         token = request_id.set(rid)
         status = 500
         started = time.perf_counter()
