@@ -155,23 +155,24 @@ class Authenticator:
         now = time.time()
         subject = f"api:{principal.tenant_id}"
         window = self.limiter.number(now)
-        current_list = self.deny_list is not None and self.deny_list.is_current()
-        if current_list:
-            assert self.deny_list is not None
-            if self.deny_list.is_denied(principal.jti):
+        deny_list = self.deny_list
+        if deny_list is not None and deny_list.is_current():
+            if deny_list.is_denied(principal.jti):
                 raise Unauthenticated("Access token revoked")
             if self.allowance.take(subject, window):
                 return
+            wanted, check_deny = self.lease, "0"
+        else:
+            # Redis is asked on every request anyway (for the deny-list): nothing to gain from a lease.
+            wanted, check_deny = 1, "1"
         limit = self.settings.api_rate_per_minute
-        # Without a current deny-list every request asks Redis anyway: nothing to gain from a lease.
-        wanted = self.lease if current_list else 1
         deny_key = revocation.deny_key(self.prefix, principal.jti)
         current_key, previous_key = self.limiter.keys(subject, now)
         elapsed = self.limiter.elapsed(now)
         try:
             replies = await self._lease_script(
                 keys=[deny_key, current_key, previous_key],
-                args=[self.limiter.ttl, "0" if current_list else "1", limit, repr(elapsed), wanted],
+                args=[self.limiter.ttl, check_deny, limit, repr(elapsed), wanted],
             )
             denied, granted, current, previous = (int(r) for r in replies)
         except (RedisError, OSError) as exc:

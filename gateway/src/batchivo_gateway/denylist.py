@@ -18,6 +18,8 @@ from collections.abc import Iterable
 
 from batchivo_common.auth import revocation
 from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 
 logger = logging.getLogger("batchivo.gateway.denylist")
 
@@ -27,11 +29,14 @@ class DenyList:
         self.prefix = redis_prefix
         self.ping_seconds = ping_seconds
         # Its own client: a subscribed connection blocks on reads, which the gateway's short socket timeout
-        # would break. Named, so an operator (and a test) can find it in CLIENT LIST.
+        # would break. No retries: redis-py would reconnect and resubscribe silently, and the announcements
+        # sent meanwhile would be lost unseen; an error must reach _run, which reads the keys again.
+        # Named, so an operator (and a test) can find it in CLIENT LIST.
         self.redis = Redis.from_url(
             redis_url,
             socket_connect_timeout=timeout,
             socket_timeout=None,
+            retry=Retry(NoBackoff(), 0),
             client_name=f"{redis_prefix}gateway-denylist",
         )
         self.timeout = timeout
@@ -100,6 +105,8 @@ class DenyList:
                         parsed = revocation.parse_denied_message(message["data"])
                         if parsed is not None:
                             self.add(*parsed)
+                if not self.is_current():  # silent for three pings: a dead peer; start over
+                    raise OSError("the deny-list subscription went silent")
                 if time.monotonic() - last_ping >= self.ping_seconds:
                     await pubsub.ping()  # its reply counts as hearing from Redis
                     last_ping = time.monotonic()
