@@ -21,6 +21,8 @@ from redis.asyncio import Redis
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
 
+from batchivo_gateway.ratelimit import ThrottledLog
+
 logger = logging.getLogger("batchivo.gateway.denylist")
 
 
@@ -43,6 +45,7 @@ class DenyList:
         self._denied: dict[str, float] = {}  # jti → monotonic time its entry may be dropped
         self._current_until = 0.0  # monotonic
         self._task: asyncio.Task[None] | None = None
+        self._lost = ThrottledLog(log=logger)  # retried every second while Redis is away: log once in 10 s
 
     # -- answers (no I/O) -----------------------------------------------------------------------------
 
@@ -80,9 +83,7 @@ class DenyList:
             try:
                 await self._follow()
             except Exception as exc:  # whatever broke it, the gateway asks Redis per request until it is back
-                logger.warning(
-                    "deny-list subscription lost; asking Redis per request: %s", type(exc).__name__
-                )
+                self._lost.warning("deny-list subscription lost; asking Redis per request", exc=exc)
             finally:
                 self._current_until = 0.0
             await asyncio.sleep(1.0)

@@ -166,8 +166,9 @@ class SlidingWindow:
 class ThrottledLog:
     """Logs a recurring failure at most once per ``interval`` seconds (Redis down must not flood logs)."""
 
-    def __init__(self, interval: float = 10.0):
+    def __init__(self, interval: float = 10.0, log: logging.Logger = logger):
         self.interval = interval
+        self.log = log
         self._last = float("-inf")
         self.suppressed = 0
 
@@ -178,7 +179,7 @@ class ThrottledLog:
             return
         self._last = now
         suppressed, self.suppressed = self.suppressed, 0
-        logger.warning(
+        self.log.warning(
             msg, *args, extra={"suppressed": suppressed, "error": type(exc).__name__ if exc else None}
         )
 
