@@ -181,6 +181,24 @@ async def test_one_gateway_admits_exactly_the_limit_asking_redis_once_per_lease(
         assert await _admitted(auth, _principal(uuid.uuid4()))  # another tenant has its own limit
 
 
+async def test_concurrent_requests_waste_no_lease(
+    gateway_settings: Callable[..., GatewaySettings], redis_client: redis.Redis
+) -> None:
+    """Requests that find nothing left at once each take a lease; all of them are spent, none lost (the
+    browser journey's 25 parallel creates met 429s while leases were replaced instead of added up)."""
+    _fresh_window()
+    settings = gateway_settings(api_rate_per_minute=600)  # a lease of 6
+    async with _authenticator(settings, redis_client) as auth:
+        tenant = uuid.uuid4()
+        admitted = 0
+        for _ in range(24):
+            results = await asyncio.gather(*(_admitted(auth, _principal(tenant)) for _ in range(25)))
+            admitted += sum(results)
+        assert admitted == 600  # the limit exactly, none wasted
+        assert await _window_count(redis_client, auth, tenant) == 600  # then refusals, one each
+        assert not await _admitted(auth, _principal(tenant))
+
+
 async def test_two_gateways_never_admit_more_than_the_limit_together(
     gateway_settings: Callable[..., GatewaySettings], redis_client: redis.Redis
 ) -> None:

@@ -233,11 +233,17 @@ def test_an_allowance_spends_what_was_granted_in_its_window_only() -> None:
     allowance.keep("a", 7, 2)
     assert allowance.take("a", 7) and allowance.take("a", 7)
     assert not allowance.take("a", 7)  # spent
+    allowance.keep("a", 7, 1)
+    allowance.keep("a", 7, 2)  # two grants that came back at the same time: both are spendable
+    assert [allowance.take("a", 7) for _ in range(4)] == [True, True, True, False]
     allowance.keep("a", 7, 3)
     assert not allowance.take("a", 8)  # the window ended: what was left is dropped
     assert not allowance.take("b", 7)  # subjects do not share
     allowance.keep("a", 8, 0)
     assert not allowance.take("a", 8)
+    allowance.keep("a", 8, 1)
+    allowance.keep("a", 9, 1)  # a new window replaces the old one's rest
+    assert allowance.take("a", 9) and not allowance.take("a", 9)
 
 
 def test_an_allowance_stays_bounded() -> None:

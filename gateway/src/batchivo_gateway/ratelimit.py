@@ -91,7 +91,8 @@ class Allowance:
     """Requests Redis granted this gateway in advance, per subject and window, spent without asking again.
 
     Counted in Redis when granted, so the limit holds across gateways; what is left when the window ends
-    is dropped (admitting less, never more). Holds at most ``max_subjects`` subjects: beyond, the entries of
+    is dropped (admitting less, never more: at most a lease for each request that was waiting on Redis
+    for the subject at that moment). Holds at most ``max_subjects`` subjects: beyond, the entries of
     past windows are dropped, then all (a subject with nothing left in memory asks Redis).
     """
 
@@ -107,16 +108,20 @@ class Allowance:
         self._left[subject] = (window, entry[1] - 1)
         return True
 
-    def keep(self, subject: str, window: int, left: int) -> None:
-        """Remember ``left`` granted requests of ``subject`` for ``window`` (replacing what was left)."""
-        if left <= 0:
-            self._left.pop(subject, None)
+    def keep(self, subject: str, window: int, count: int) -> None:
+        """Add ``count`` granted requests of ``subject`` for ``window`` to what is left. Added, not replaced:
+        requests that found nothing left at the same moment each ask Redis, and every request granted to
+        them is counted there, so each must be spendable here."""
+        if count <= 0:
             return
-        if subject not in self._left and len(self._left) >= self.max_subjects:
+        entry = self._left.get(subject)
+        if entry is not None and entry[0] == window:
+            count += entry[1]
+        elif entry is None and len(self._left) >= self.max_subjects:
             self._left = {s: e for s, e in self._left.items() if e[0] == window}
             if len(self._left) >= self.max_subjects:
                 self._left.clear()
-        self._left[subject] = (window, left)
+        self._left[subject] = (window, count)
 
 
 class SlidingWindow:
