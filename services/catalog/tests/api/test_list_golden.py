@@ -11,10 +11,6 @@ response is meant to change)."""
 
 from __future__ import annotations
 
-import itertools
-import json
-import os
-import re
 import uuid
 from pathlib import Path
 
@@ -22,11 +18,11 @@ import pytest
 from batchivo_catalog.events.handlers import on_run_completed
 from batchivo_common.auth.tokens import Role
 from batchivo_common.messaging.envelope import new_event
+from batchivo_common.testing.golden import assert_pages_match, sequential_uuid4
 
 pytestmark = pytest.mark.db
 
 GOLDEN = Path(__file__).parent / "golden" / "products_page.json"
-UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 PAGES = (
     "/api/v1/products?limit=50",
     "/api/v1/products?limit=3&offset=2&sort=-name",
@@ -36,15 +32,8 @@ PAGES = (
 
 @pytest.fixture
 def sequential_ids(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every ``uuid.uuid4()`` of the seeding (the test's and the service's, in process) hands out the next
-    of a fixed sequence: lines ordered by id come in creation order, the same on every run."""
-    counter = itertools.count(1)
-    monkeypatch.setattr(uuid, "uuid4", lambda: uuid.UUID(int=(0xB47C << 64) | next(counter), version=4))
-
-
-def normalised(text: str, ids: dict[str, str]) -> str:
-    """``text`` with every UUID replaced by ``id-<n>`` in order of first appearance (shared across pages)."""
-    return UUID_RE.sub(lambda m: ids.setdefault(m.group(0), f"id-{len(ids):03d}"), text)
+    """Lines ordered by id come in creation order, the same on every run."""
+    sequential_uuid4(monkeypatch)
 
 
 async def _seed(api, client, admin_conn) -> object:
@@ -177,17 +166,4 @@ async def _seed(api, client, admin_conn) -> object:
 
 async def test_product_pages_are_the_recorded_bytes(api, client, admin_conn, sequential_ids) -> None:
     t = await _seed(api, client, admin_conn)
-    ids: dict[str, str] = {}
-    pages = {}
-    for path in PAGES:
-        r = await client.get(path, headers=t.headers(Role.viewer))
-        assert r.status_code == 200, r.text
-        assert r.headers["content-type"] == "application/json"
-        pages[path] = normalised(r.text, ids)
-    if os.environ.get("BATCHIVO_UPDATE_GOLDEN") == "1":
-        GOLDEN.parent.mkdir(exist_ok=True)
-        GOLDEN.write_text(json.dumps(pages, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    recorded = json.loads(GOLDEN.read_text(encoding="utf-8"))
-    assert list(pages) == list(recorded)
-    for path in PAGES:
-        assert pages[path] == recorded[path], path
+    await assert_pages_match(client, PAGES, t.headers(Role.viewer), GOLDEN)

@@ -12,22 +12,19 @@ escaping. ``BATCHIVO_UPDATE_GOLDEN=1`` records the file again (only when the res
 
 from __future__ import annotations
 
-import itertools
 import json
-import os
-import re
 import uuid
 from pathlib import Path
 
 import pytest
 from batchivo_common.auth.tokens import Role
+from batchivo_common.testing.golden import assert_pages_match, sequential_uuid4
 from batchivo_production.events.handlers import on_model, on_spool
 
 pytestmark = pytest.mark.db
 
 RUNS = "/api/v1/production-runs"
 GOLDEN = Path(__file__).parent / "golden" / "runs_page.json"
-UUID_RE = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 PAGES = (
     f"{RUNS}?limit=50",
     f"{RUNS}?limit=2&offset=1",
@@ -38,15 +35,8 @@ PAGES = (
 
 @pytest.fixture
 def sequential_ids(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every ``uuid.uuid4()`` of the seeding (the test's and the service's, in process) hands out the next
-    of a fixed sequence: lines ordered by id come in creation order, the same on every run."""
-    counter = itertools.count(1)
-    monkeypatch.setattr(uuid, "uuid4", lambda: uuid.UUID(int=(0xB47C << 64) | next(counter), version=4))
-
-
-def normalised(text: str, ids: dict[str, str]) -> str:
-    """``text`` with every UUID replaced by ``id-<n>`` in order of first appearance (shared across pages)."""
-    return UUID_RE.sub(lambda m: ids.setdefault(m.group(0), f"id-{len(ids):03d}"), text)
+    """Lines ordered by id come in creation order, the same on every run."""
+    sequential_uuid4(monkeypatch)
 
 
 async def _seed(api, client, admin_conn) -> object:
@@ -220,22 +210,9 @@ async def _seed(api, client, admin_conn) -> object:
 
 async def test_run_pages_are_the_recorded_bytes(api, client, admin_conn, sequential_ids) -> None:
     t = await _seed(api, client, admin_conn)
-    ids: dict[str, str] = {}
-    pages = {}
-    for path in PAGES:
-        r = await client.get(path, headers=t.headers(Role.viewer))
-        assert r.status_code == 200, r.text
-        assert r.headers["content-type"] == "application/json"
-        pages[path] = normalised(r.text, ids)
-    if os.environ.get("BATCHIVO_UPDATE_GOLDEN") == "1":
-        GOLDEN.parent.mkdir(exist_ok=True)
-        GOLDEN.write_text(json.dumps(pages, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    await assert_pages_match(client, PAGES, t.headers(Role.viewer), GOLDEN)
     # Each listed run is what GET answers for it (the single read still goes through RunRead).
     for item in json.loads((await client.get(PAGES[0], headers=t.headers())).text)["items"]:
         single = await client.get(f"{RUNS}/{item['id']}", headers=t.headers())
         assert single.status_code == 200
         assert single.json() == item
-    recorded = json.loads(GOLDEN.read_text(encoding="utf-8"))
-    assert list(pages) == list(recorded)
-    for path in PAGES:
-        assert pages[path] == recorded[path], path
