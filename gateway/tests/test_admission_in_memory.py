@@ -36,6 +36,13 @@ async def _until(condition: Callable[[], bool], what: str, seconds: float = 10.0
         await asyncio.sleep(0.02)
 
 
+async def _subscribed(deny_list: DenyList | None) -> DenyList:
+    """``deny_list`` once its subscription is live (its answers come from memory from then on)."""
+    assert deny_list is not None
+    await _until(deny_list.is_current, "the deny-list is subscribed")
+    return deny_list
+
+
 @pytest.fixture
 def served(gateway_settings: Callable[..., GatewaySettings]) -> Iterator[Callable[..., tuple[str, Gateway]]]:
     """Start a gateway and hand back its URL and its ``Gateway`` (to look at its deny-list)."""
@@ -58,9 +65,7 @@ async def test_a_revocation_reaches_a_subscribed_gateway_at_once(
     assert_error: Callable[..., Any],
 ) -> None:
     url, gateway = served()
-    deny_list = gateway.auth.deny_list
-    assert deny_list is not None
-    await _until(deny_list.is_current, "the deny-list is subscribed")
+    deny_list = await _subscribed(gateway.auth.deny_list)
     token, principal = token_issuer.issue(uuid.uuid4(), uuid.uuid4(), Role.owner)
     headers = {"Authorization": f"Bearer {token}"}
     assert (await client.get(f"{url}/api/v1/spools", headers=headers)).status_code == 200
@@ -83,9 +88,7 @@ async def test_revocations_written_before_the_gateway_started_are_loaded(
     token, principal = token_issuer.issue(uuid.uuid4(), uuid.uuid4(), Role.owner)
     await revocation.deny(redis_client, redis_prefix, principal.jti, 60)  # nobody subscribed yet
     url, gateway = served()
-    deny_list = gateway.auth.deny_list
-    assert deny_list is not None
-    await _until(deny_list.is_current, "the deny-list is subscribed")
+    deny_list = await _subscribed(gateway.auth.deny_list)
     assert deny_list.is_denied(principal.jti)
     response = await client.get(f"{url}/api/v1/spools", headers={"Authorization": f"Bearer {token}"})
     assert_error(response, 401, "UNAUTHENTICATED")
@@ -100,9 +103,7 @@ async def test_a_broken_subscription_is_not_trusted_until_it_is_back(
     assert_error: Callable[..., Any],
 ) -> None:
     url, gateway = served(deny_list_ping_seconds=0.2)
-    deny_list = gateway.auth.deny_list
-    assert deny_list is not None
-    await _until(deny_list.is_current, "the deny-list is subscribed")
+    deny_list = await _subscribed(gateway.auth.deny_list)
     await asyncio.sleep(1.0)  # five pings: their replies keep it trusted while nothing else is said
     assert deny_list.is_current()
     token, principal = token_issuer.issue(uuid.uuid4(), uuid.uuid4(), Role.owner)
@@ -133,7 +134,7 @@ async def _authenticator(settings: GatewaySettings, client: redis.Redis) -> Any:
     deny_list = DenyList(settings.redis_url, settings.redis_prefix)
     deny_list.start()
     try:
-        await _until(deny_list.is_current, "the deny-list is subscribed")
+        await _subscribed(deny_list)
         yield Authenticator(settings, None, client, None, deny_list)  # type: ignore[arg-type]  # no tokens here
     finally:
         await deny_list.stop()

@@ -15,7 +15,7 @@ a count. Refused attempts count too: a client that ignores ``Retry-After`` stays
 The API's per-tenant limit is not asked per request: :data:`LEASE_SCRIPT` grants a gateway a few requests
 of the window at once (:func:`lease_size`, about 1 % of the limit) and :class:`Allowance` spends them in
 memory (ADR 0027). The grant never exceeds the room left under the limit, so one gateway admits exactly the
-limit; N gateways may leave up to N leases unspent when a window ends (admitting less, never more).
+limit; several together admit less by what they hold unspent when a window ends, never more.
 """
 
 from __future__ import annotations
