@@ -81,11 +81,14 @@ async def app(gadgets: ServiceDatabase) -> AsyncIterator[FastAPI]:
 
     @app.get("/session/{name}")
     async def in_session(_: Tenant, name: str, session: ReadSessionDep) -> dict[str, Any]:
-        with pytest.raises(RuntimeError, match="run a statement through the session first"):
-            await session_driver(session)
-        assert (await session.scalar(text("select count(*) from drivertest.gadgets"))) is not None
-        row = await BY_NAME.fetchrow(await session_driver(session), {"name": name})
-        return {"found": row is not None}
+        # The driver's statement comes first: session_driver begins the session's transaction, and
+        # SQLAlchemy's statement after it runs in the same one (one transaction: one start time).
+        driver_conn = await session_driver(session)
+        row = await BY_NAME.fetchrow(driver_conn, {"name": name})
+        began = await driver_conn.fetchval("select now()::text")
+        same = await session.scalar(text("select now()::text"))
+        again = await BY_NAME.fetchrow(await session_driver(session), {"name": name})
+        return {"found": row is not None, "one_transaction": began == same, "again": again == row}
 
     try:
         yield app
@@ -151,9 +154,10 @@ async def test_driver_statements_join_the_sessions_transaction(
             other = await client.get(f"/session/joined-{tenant}", headers={"x-tenant": str(uuid.uuid4())})
     finally:
         driver.statement_hooks.remove(seen.append)
-    assert found.json() == {"found": True}
-    assert other.json() == {"found": False}  # the session's tenant binds the driver's statement too
-    assert seen == [BY_NAME.sql, BY_NAME.sql]
+    assert found.json() == {"found": True, "one_transaction": True, "again": True}
+    # the session's tenant binds the driver's statement too
+    assert other.json() == {"found": False, "one_transaction": True, "again": True}
+    assert seen == [BY_NAME.sql] * 4
 
 
 async def test_a_connection_the_server_ended_is_not_handed_out_again(app: FastAPI) -> None:

@@ -37,6 +37,11 @@ async def test_total_is_exact_up_to_the_cap_and_a_lower_bound_past_it(api, clien
     assert (t := await page("limit=2&sort=-current_weight"))["total"] == 5 and t["total_is_lower_bound"]
     empty = await page("location=Nowhere")
     assert (empty["total"], empty["total_is_lower_bound"], empty["items"]) == (0, False, [])
+    # A page past the last match has no row to carry the count: it is counted on its own.
+    past = await page("limit=2&offset=20")
+    assert (past["total"], past["total_is_lower_bound"], past["items"]) == (8, False, [])
+    past = await page("location=Shelf%20B&offset=3")
+    assert (past["total"], past["total_is_lower_bound"], past["items"]) == (3, False, [])
 
 
 async def test_a_big_tenant_counts_to_the_real_cap(api, client, admin_conn) -> None:

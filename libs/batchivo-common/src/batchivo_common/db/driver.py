@@ -6,7 +6,7 @@ than the whole request of the physical floor (bench/README.md, issue 14). A rout
 ``DriverReadDep``: a read-only transaction on one of the engine's pooled connections, bound to the tenant at
 ``BEGIN`` like every other (:class:`~batchivo_common.db.tenancy.TenantBoundConnection`), and runs
 :class:`DriverQuery` statements on it. A route with a session runs them inside the session's transaction
-(:func:`session_driver`) once a statement through SQLAlchemy has begun it.
+(:func:`session_driver`, which begins it when no statement through SQLAlchemy has).
 
 Rows are asyncpg ``Record``s: the values asyncpg decodes (UUID, Decimal, datetime, str), which are what
 SQLAlchemy hands over for plain column types. A statement whose columns need SQLAlchemy's processing (an
@@ -68,15 +68,20 @@ class DriverQuery:
 
 async def session_driver(session: AsyncSession) -> asyncpg.Connection:
     """The asyncpg connection under ``session``'s transaction, for :class:`DriverQuery` statements that
-    share it. SQLAlchemy begins the transaction (and binds the tenant) at its first statement, so one must
-    have run through the session: a driver statement before it would run outside any transaction, on no
-    tenant (it would see no rows); this refuses instead."""
+    share it. When no statement has run through the session yet, its transaction begins here, as
+    SQLAlchemy begins it at a first statement (with the tenant bound at ``BEGIN``): a driver statement run
+    outside a transaction would see no tenant, hence no rows, and a later SQLAlchemy statement would begin
+    a second transaction."""
     connection = await session.connection()
-    driver: asyncpg.Connection = (await connection.get_raw_connection()).driver_connection
-    if not driver.is_in_transaction():
-        raise RuntimeError(
-            "session_driver: run a statement through the session first (it begins the transaction)"
-        )
+    adapted = (await connection.get_raw_connection()).dbapi_connection
+    # SQLAlchemy's asyncpg adapter begins its transaction lazily, at the first cursor's execute, through
+    # this method (2.1: sqlalchemy/dialects/postgresql/asyncpg.py); begun here, it is the adapter's own, so
+    # its COMMIT and ROLLBACK end it. The first list page of a session would otherwise pay a round trip.
+    if getattr(adapted, "_transaction", None) is None:
+        await adapted._start_transaction()
+    driver: asyncpg.Connection = adapted.driver_connection
+    if not driver.is_in_transaction():  # pragma: no cover - a SQLAlchemy that begins otherwise
+        raise RuntimeError("session_driver: the session's connection is in no transaction")
     return driver
 
 

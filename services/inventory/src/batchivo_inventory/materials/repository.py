@@ -48,7 +48,9 @@ _BUMP_TYPE = (
     .where(FilamentType.id == bindparam("match_id"), FilamentType.tenant_id == bindparam("match_tenant"))
     .values(version=FilamentType.version + 1, updated_at=func.now())
     .returning(FilamentType)
-    .execution_options(populate_existing=True)
+    # The RETURNING row refreshes the type's entity (populate_existing); matching the WHERE against every
+    # loaded entity as well (synchronize_session's default) only cost CPU on every priced create.
+    .execution_options(populate_existing=True, synchronize_session=False)
 )
 #: :data:`_BUMP_TYPE` only when spools just added (their count and sums bound as ``added_*``; the type's
 #: totals already include them: the insert's trigger updated the row and holds its lock) moved its cost per

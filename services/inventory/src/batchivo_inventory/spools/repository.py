@@ -19,6 +19,7 @@ from sqlalchemy import (
     ColumnElement,
     Integer,
     Select,
+    Subquery,
     Table,
     any_,
     bindparam,
@@ -35,6 +36,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.sql.util import ClauseAdapter
 
 from batchivo_inventory.db import outbox
 from batchivo_inventory.locations import rules as location_rules
@@ -196,6 +198,8 @@ _LEDGER = cast(Table, InventoryTransaction.__table__)
 #: deferred search columns).
 _INSERTED = frozenset(c.key for c in _SPOOLS.c if c.computed is None)
 _LOADED = [c for c in _SPOOLS.c if c.key not in {"location_key", "search_document"}]
+#: Where a row of ``_LOADED`` holds the spool's filament type id.
+_TYPE_ID_AT = [c.key for c in _LOADED].index("filament_type_id")
 # A weight change of a locked spool, as the one Core statement it is (no unit-of-work flush).
 _SET_WEIGHT = (
     update(_SPOOLS)
@@ -220,14 +224,18 @@ _LEDGER_KEYS = (
 )
 
 
+_COUNTERS = cast(Table, SpoolCodeCounter.__table__)
+# On the table, not the entity: an ORM-enabled INSERT runs SQLAlchemy's bulk-insert machinery for one row
+# whose value nothing keeps (a tenth of a create's CPU in the inventory process with the type's UPDATE;
+# bench/README.md, issue 14).
 _RESERVE_CODES = (
-    insert(SpoolCodeCounter)
+    insert(_COUNTERS)
     .values(tenant_id=bindparam("counter_tenant"), next_value=bindparam("first_next"))
     .on_conflict_do_update(
-        index_elements=[SpoolCodeCounter.tenant_id],
-        set_={"next_value": SpoolCodeCounter.next_value + bindparam("count", type_=BigInteger)},
+        index_elements=[_COUNTERS.c.tenant_id],
+        set_={"next_value": _COUNTERS.c.next_value + bindparam("count", type_=BigInteger)},
     )
-    .returning(SpoolCodeCounter.next_value)
+    .returning(_COUNTERS.c.next_value)
 )
 
 
@@ -441,13 +449,17 @@ def _filter_params(tenant_id: uuid.UUID, filters: SpoolFilters) -> dict[str, Any
 
 
 @functools.lru_cache(maxsize=512)
-def _plain_statements(shape: _FilterShape, sort: str, descending: bool) -> tuple[DriverQuery, Select[Any]]:
-    """A list page without a search and its capped count, built once per shape and order (2 x 2 x 3 x 2 x
-    3 x 3 x 6 sorts x 2 directions bound the cache). The page walks its order's index and stops after
-    ``limit`` rows; its few filament and material types come from a second query (joining them in the
-    page query let the planner, misled by RLS and generic plans, sort every match or bitmap-scan the
-    tenant's whole (tenant_id, filament_type_id) index per type: 250 ms at 2,000 spools, 148 ms then 6 ms
-    at 100,000, vs 2 ms at 1,000)."""
+def _plain_statement(shape: _FilterShape, sort: str, descending: bool) -> DriverQuery:
+    """A list page without a search, its types' summaries and its capped count, as ONE statement built
+    once per shape and order (2 x 2 x 3 x 2 x 3 x 3 x 6 sorts x 2 directions bound the cache): three round
+    trips were a third of the page's PostgreSQL and driver time (bench/README.md, issue 14).
+
+    The page is a MATERIALIZED CTE, planned on its own: it walks its order's index and stops after
+    ``limit`` rows. Its few filament and material types are joined to the page's rows only (joining them in
+    the page's own query let the planner, misled by RLS and generic plans, sort every match or bitmap-scan
+    the tenant's whole (tenant_id, filament_type_id) index per type: 250 ms at 2,000 spools, 148 ms then
+    6 ms at 100,000, vs 2 ms at 1,000). The count is an uncorrelated scalar subquery, run once and repeated
+    on every row (``total``); an empty page carries none (:meth:`SpoolRepository._plain_page`)."""
     where = _filter_terms(shape)
     page = (
         select(*_LOADED)
@@ -455,9 +467,30 @@ def _plain_statements(shape: _FilterShape, sort: str, descending: bool) -> tuple
         .order_by(*list_order(sort, descending))
         .limit(bindparam("page_limit", type_=Integer))
         .offset(bindparam("page_offset", type_=Integer))
+        .cte("page")
+        .prefix_with("MATERIALIZED")
     )
-    counted = select(Spool.id).where(*where).limit(bindparam("count_limit", type_=Integer)).subquery()
-    return DriverQuery(page), select(func.count()).select_from(counted)
+    total = select(func.count()).select_from(_counted(where)).scalar_subquery()
+    # The page's order again, on the CTE's columns: a join keeps no order of its own.
+    order = [ClauseAdapter(page).traverse(term) for term in list_order(sort, descending)]
+    statement = (
+        select(*page.c, *_TYPE_SUMMARY[1:], total.label("total"))
+        .join(FilamentType, FilamentType.id == page.c.filament_type_id)
+        .join(MaterialType, MaterialType.id == FilamentType.material_type_id)
+        .order_by(*order)
+    )
+    return DriverQuery(statement)
+
+
+def _counted(where: list[ColumnElement[bool]]) -> Subquery:
+    """The matches of ``where``, at most ``count_limit`` of them (counting stops there)."""
+    return select(Spool.id).where(*where).limit(bindparam("count_limit", type_=Integer)).subquery()
+
+
+@functools.lru_cache(maxsize=512)
+def _plain_count(shape: _FilterShape) -> DriverQuery:
+    """The capped count alone, for a page past the last match (the page statement then returns no row)."""
+    return DriverQuery(select(func.count()).select_from(_counted(_filter_terms(shape))))
 
 
 _TYPES_OF = (
@@ -657,14 +690,25 @@ class SpoolRepository:
         and its types run on the driver in it (db/driver.py): building a select, its cache key, ORM
         loading and SQLAlchemy's row processing cost more CPU than the rows themselves (bench/README.md,
         issue 14)."""
-        page, count = _plain_statements(shape, "code" if sort == "relevance" else sort, desc)
+        statement = _plain_statement(shape, "code" if sort == "relevance" else sort, desc)
         # Counted up to LIST_COUNT_CAP past the offset (a page past it still shows a next page).
         cap = offset + LIST_COUNT_CAP
-        connection = await self.session.connection()
-        total = int((await connection.execute(count, {**params, "count_limit": cap + 1})).scalar_one())
+        params = {**params, "count_limit": cap + 1, "page_limit": limit, "page_offset": offset}
         driver = await session_driver(self.session)
-        found = await page.fetch(driver, {**params, "page_limit": limit, "page_offset": offset})
-        rows = await self._list_rows([SpoolRecord(*r) for r in found])
+        found = await statement.fetch(driver, params)
+        if found:
+            total = int(found[0]["total"])
+        elif offset == 0:
+            total = 0
+        else:  # past the last match: the count alone (a page link from before deletions, a guessed offset)
+            total = int((await _plain_count(shape).fetchrow(driver, params) or (0,))[0])
+        width, type_at = len(_LOADED), _TYPE_ID_AT
+        rows = [
+            SpoolView(
+                SpoolRecord(*r[:width]), FilamentRecord(r[type_at], *r[width : width + 3]), r[width + 3]
+            )
+            for r in found
+        ]
         return SpoolPageResult(rows, min(total, cap), total > cap)
 
     async def export_query(self, tenant_id: uuid.UUID, filters: SpoolFilters) -> Select[Spool]:
