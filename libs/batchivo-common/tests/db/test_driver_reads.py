@@ -19,8 +19,8 @@ from batchivo_common.db.tenancy import current_tenant, tenant_scope
 from batchivo_common.errors import install_error_handlers
 from batchivo_common.testing.plugin import ServiceDatabase
 from fastapi import Depends, FastAPI, Request
-from sqlalchemy import Column, MetaData, Table, Text, bindparam, select, text
-from sqlalchemy.dialects.postgresql import UUID
+from sqlalchemy import Column, MetaData, Table, Text, bindparam, func, select, text
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB, UUID
 
 pytestmark = pytest.mark.db
 
@@ -174,3 +174,31 @@ async def test_a_connection_the_server_ended_is_not_handed_out_again(app: FastAP
 def test_an_expanding_parameter_is_refused() -> None:
     with pytest.raises(ValueError, match="expanding"):
         DriverQuery(select(_gadgets.c.id).where(_gadgets.c.name.in_(bindparam("names", expanding=True))))
+
+
+async def test_parameters_are_processed_as_sqlalchemy_would_and_literals_travel_with_the_statement(
+    gadgets: ServiceDatabase,
+) -> None:
+    # A JSON document and an array of them (SQLAlchemy sends their text), and a function's literal argument
+    # (bound by SQLAlchemy with its value, not passed by the caller).
+    query = DriverQuery(
+        select(
+            func.jsonb_typeof(bindparam("doc", type_=JSONB)),
+            func.jsonb_array_length(func.to_jsonb(bindparam("docs", type_=ARRAY(JSONB)))),
+            func.concat("fixed-", bindparam("name", type_=Text)),
+            bindparam("doc", type_=JSONB)["k"].astext,
+        )
+    )
+    engine = create_engine(gadgets.app_url, application_name="test")
+    try:
+        async with engine.connect() as connection:
+            raw = (await connection.get_raw_connection()).driver_connection
+            params = {"doc": {"k": "é"}, "docs": [{"a": 1}, [2], None], "name": "x"}
+            row = await query.fetchrow(raw, params)
+            assert tuple(row) == ("object", 3, "fixed-x", "é")
+            none = await query.fetchrow(raw, {"doc": None, "docs": None, "name": "y"})
+            assert tuple(none) == (None, None, "fixed-y", None)
+            with pytest.raises(KeyError):  # a parameter the caller must give is never defaulted
+                await query.fetchrow(raw, {"doc": None, "docs": None})
+    finally:
+        await engine.dispose()

@@ -9,9 +9,10 @@ than the whole request of the physical floor (bench/README.md, issue 14). A rout
 (:func:`session_driver`, which begins it when no statement through SQLAlchemy has).
 
 Rows are asyncpg ``Record``s: the values asyncpg decodes (UUID, Decimal, datetime, str), which are what
-SQLAlchemy hands over for plain column types. A statement whose columns need SQLAlchemy's processing (an
-ORM enum, a JSON type with a custom decoder) does not belong here; the route's test compares its answer,
-byte for byte, with the one built through SQLAlchemy.
+SQLAlchemy hands over for plain column types. Parameters go through their types' bind processing, as
+SQLAlchemy's would (a JSON value becomes its text). A statement whose result columns need SQLAlchemy's
+processing (an ORM enum, a JSON type with a custom decoder) does not belong here; the route's test compares
+its answer, byte for byte, with the one built through SQLAlchemy.
 """
 
 from __future__ import annotations
@@ -48,11 +49,25 @@ class DriverQuery:
                 "a DriverQuery cannot have expanding parameters; compare with any_() and an array"
             )
         self.names: tuple[str, ...] = tuple(compiled.positiontup or ())
+        binds = [compiled.binds[name] for name in self.names]
+        # Values the statement carries itself (a function's literal argument, say pg_notify's channel).
+        self._given = {
+            name: b.effective_value for name, b in zip(self.names, binds, strict=True) if not b.required
+        }
+        # The few parameter types SQLAlchemy converts before the driver sees them (JSON and arrays of it
+        # become text): the same conversion here, so a write may carry them; most statements have none.
+        processors = [b.type.dialect_impl(_DIALECT).bind_processor(_DIALECT) for b in binds]
+        self._processors = tuple((at, p) for at, p in enumerate(processors) if p is not None)
 
     def _arguments(self, params: Mapping[str, Any]) -> list[Any]:
         for hook in statement_hooks:
             hook(self.sql)
-        return [params[name] for name in self.names]
+        given = self._given
+        arguments = [params[name] if name in params else given[name] for name in self.names]
+        for at, process in self._processors:
+            if arguments[at] is not None:
+                arguments[at] = process(arguments[at])
+        return arguments
 
     async def fetchrow(
         self, connection: asyncpg.Connection, params: Mapping[str, Any]
@@ -73,7 +88,7 @@ async def session_driver(session: AsyncSession) -> asyncpg.Connection:
     outside a transaction would see no tenant, hence no rows, and a later SQLAlchemy statement would begin
     a second transaction."""
     connection = await session.connection()
-    adapted = (await connection.get_raw_connection()).dbapi_connection
+    adapted: Any = (await connection.get_raw_connection()).dbapi_connection
     # SQLAlchemy's asyncpg adapter begins its transaction lazily, at the first cursor's execute, through
     # this method (2.1: sqlalchemy/dialects/postgresql/asyncpg.py); begun here, it is the adapter's own, so
     # its COMMIT and ROLLBACK end it. The first list page of a session would otherwise pay a round trip.

@@ -242,10 +242,12 @@ _RESERVE_CODES = (
 
 
 @functools.lru_cache(maxsize=64)
-def _insert_purchased_statement(spool_keys: tuple[str, ...], ledger_keys: tuple[str, ...]) -> Select[Any]:
+def _insert_purchased_statement(spool_keys: tuple[str, ...], ledger_keys: tuple[str, ...]) -> DriverQuery:
     """A new spool, its purchase row and its ``created`` event as one statement, built once per set of
     columns given (values bound): the spool's INSERT ... ON CONFLICT DO NOTHING RETURNING, the ledger row
-    and the event inserted from that RETURNING (so a taken code writes nothing)."""
+    and the event inserted from that RETURNING (so a taken code writes nothing). On the driver: through
+    SQLAlchemy, its cache key (walked on every execute) and result cost a tenth of a create's CPU in the
+    inventory process (bench/README.md, issue 14)."""
     new = (
         insert(_SPOOLS)
         .values({key: bindparam(f"spool_{key}", type_=_SPOOLS.c[key].type) for key in spool_keys})
@@ -264,7 +266,9 @@ def _insert_purchased_statement(spool_keys: tuple[str, ...], ledger_keys: tuple[
         )
         .cte("booked")
     )
-    return select(*new.c, relay_wakeup(outbox)).add_cte(booked, events_cte(outbox, None, only_with=new))
+    return DriverQuery(
+        select(*new.c, relay_wakeup(outbox)).add_cte(booked, events_cte(outbox, None, only_with=new))
+    )
 
 
 @functools.lru_cache(maxsize=8)
@@ -538,10 +542,13 @@ class SpoolRepository:
             **{f"ledger_{key}": value for key, value in purchase.items()},
             **events_params([event]),
         }
+        if self.session.new or self.session.dirty:  # what the session holds is written first, in order
+            await self.session.flush()
+        driver = await session_driver(self.session)
         try:
-            row = (await self.session.execute(stmt, params)).one_or_none()
-        except IntegrityError as exc:
-            if "fk_spools_filament_type_id_filament_types" in str(exc.orig):
+            row = await stmt.fetchrow(driver, params)
+        except asyncpg.ForeignKeyViolationError as exc:
+            if exc.constraint_name == "fk_spools_filament_type_id_filament_types":
                 raise FilamentTypeGone(str(spool.filament_type_id)) from None
             raise
         if row is None:
