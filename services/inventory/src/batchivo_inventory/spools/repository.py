@@ -272,10 +272,11 @@ def _insert_purchased_statement(spool_keys: tuple[str, ...], ledger_keys: tuple[
 
 
 @functools.lru_cache(maxsize=8)
-def _usage_statement(merging: bool, announcing: bool) -> Select[Any]:
+def _usage_statement(merging: bool, announcing: bool) -> DriverQuery:
     """:meth:`SpoolRepository.book_usage_merging`'s one statement, built once per variant (values bound):
     the spool's UPDATE; the merge of the usage into the key's open row (``merging``) or else a new row;
-    the state event; the ``opened_events`` when a row was opened (``announcing``)."""
+    the state event; the ``opened_events`` when a row was opened (``announcing``). On the driver, as
+    :func:`_book_statement`."""
     t = _LEDGER
     moved = (
         update(_SPOOLS)
@@ -329,15 +330,19 @@ def _usage_statement(merging: bool, announcing: bool) -> Select[Any]:
     ctes += [opened, events_cte(outbox, None)]
     if announcing:
         ctes.append(events_cte(outbox, None, only_with=opened, name="opened_events"))
-    return select(
-        moved.c.version, moved.c.updated_at, relay_wakeup(outbox), select(opened.c.id).exists()
-    ).add_cte(*ctes)
+    return DriverQuery(
+        select(
+            moved.c.version, moved.c.updated_at, relay_wakeup(outbox), select(opened.c.id).exists()
+        ).add_cte(*ctes)
+    )
 
 
 @functools.cache
-def _book_statement() -> Select[Any]:
+def _book_statement() -> DriverQuery:
     """A weight change as one statement, built once (its values are bound parameters): the spool's UPDATE,
-    its ledger row and its event with the relay's wake-up, as data-modifying CTEs."""
+    its ledger row and its event with the relay's wake-up, as data-modifying CTEs. On the driver: through
+    SQLAlchemy, the walk of the statement for its cache key and the result cost more CPU than the
+    statement's own round trip (bench/README.md, issue 14)."""
     moved = (
         update(_SPOOLS)
         .where(_SPOOLS.c.id == bindparam("match_id"), _SPOOLS.c.tenant_id == bindparam("match_tenant"))
@@ -350,8 +355,10 @@ def _book_statement() -> Select[Any]:
         **{key: bindparam(f"ledger_{key}") for key in _LEDGER_KEYS},
     }
     booked = insert(_LEDGER).values(columns).cte("booked")
-    return select(moved.c.version, moved.c.updated_at, relay_wakeup(outbox)).add_cte(
-        booked, events_cte(outbox, None)
+    return DriverQuery(
+        select(moved.c.version, moved.c.updated_at, relay_wakeup(outbox)).add_cte(
+            booked, events_cte(outbox, None)
+        )
     )
 
 
@@ -516,9 +523,23 @@ _TYPE_SUMMARIES = DriverQuery(
 )
 
 
+async def _one_row(query: DriverQuery, driver: asyncpg.Connection, params: dict[str, Any]) -> asyncpg.Record:
+    """The one row a booking statement returns (its spool's UPDATE matched: the caller holds its lock)."""
+    row = await query.fetchrow(driver, params)
+    if row is None:  # pragma: no cover - the spool is locked by the caller
+        raise RuntimeError("the locked spool's UPDATE matched no row")
+    return row
+
+
 class SpoolRepository:
     def __init__(self, session: AsyncSession):
         self.session = session
+
+    async def _flush_pending(self) -> None:
+        """What the session holds unwritten goes first, in its order: a statement on the driver does not
+        autoflush as one through the session does."""
+        if self.session.new or self.session.dirty or self.session.deleted:
+            await self.session.flush()
 
     async def next_code_number(self, tenant_id: uuid.UUID, count: int = 1) -> int:
         """Reserve ``count`` numbers of the tenant's sequence; returns the first. Never reused (a rolled
@@ -542,8 +563,7 @@ class SpoolRepository:
             **{f"ledger_{key}": value for key, value in purchase.items()},
             **events_params([event]),
         }
-        if self.session.new or self.session.dirty:  # what the session holds is written first, in order
-            await self.session.flush()
+        await self._flush_pending()
         driver = await session_driver(self.session)
         try:
             row = await stmt.fetchrow(driver, params)
@@ -578,8 +598,7 @@ class SpoolRepository:
         its state event (with the relay's wake-up) as data-modifying CTEs, so the three writes cost one
         round trip and stay atomic. ``event`` already describes the new state (version + 1: the row is
         locked, so that is the version the UPDATE writes); the object is left holding it as committed."""
-        if self.session.dirty:  # changes made before this one are written first, in their order
-            await self.session.flush()
+        await self._flush_pending()
         params = {
             "match_id": spool.id,
             "match_tenant": spool.tenant_id,
@@ -591,7 +610,7 @@ class SpoolRepository:
         extra = set(ledger_row) - set(_LEDGER_KEYS)
         if extra:
             raise ValueError(f"ledger columns the booking statement does not set: {sorted(extra)}")
-        version, updated_at, _ = (await self.session.execute(_book_statement(), params)).one()
+        version, updated_at, _ = await _one_row(_book_statement(), await session_driver(self.session), params)
         set_committed_value(spool, "current_weight", grams)
         set_committed_value(spool, "version", version)
         set_committed_value(spool, "updated_at", updated_at)
@@ -613,8 +632,7 @@ class SpoolRepository:
         spool's UPDATE, the merge-or-append of the row and the events are ONE statement under the spool's
         lock, so the ledger's sum stays the spool's weight. ``opened_events`` are added only when a new row
         was opened. Returns whether one was."""
-        if self.session.dirty:  # changes made before this one are written first, in their order
-            await self.session.flush()
+        await self._flush_pending()
         extra = set(ledger_row) - set(_LEDGER_KEYS)
         if extra:
             raise ValueError(f"ledger columns the booking statement does not set: {sorted(extra)}")
@@ -630,7 +648,8 @@ class SpoolRepository:
         }
         if opened_events:
             params.update(events_params(opened_events, name="opened_events"))
-        version, updated_at, _, was_opened = (await self.session.execute(stmt, params)).one()
+        driver = await session_driver(self.session)
+        version, updated_at, _, was_opened = await _one_row(stmt, driver, params)
         set_committed_value(spool, "current_weight", grams)
         set_committed_value(spool, "version", version)
         set_committed_value(spool, "updated_at", updated_at)
