@@ -717,11 +717,10 @@ class SpoolRepository:
         sort: str,
         desc: bool,
     ) -> SpoolPageResult:
-        """A page without a search, from statements built and compiled once per filter shape and order
-        (``_plain_statements``). The count runs through SQLAlchemy, which begins the transaction; the page
-        and its types run on the driver in it (db/driver.py): building a select, its cache key, ORM
-        loading and SQLAlchemy's row processing cost more CPU than the rows themselves (bench/README.md,
-        issue 14)."""
+        """A page without a search: ONE statement built and compiled once per filter shape and order
+        (``_plain_statement``: the page, its types and its capped count), on the driver (db/driver.py):
+        building a select, its cache key, ORM loading and SQLAlchemy's row processing cost more CPU than
+        the rows themselves (bench/README.md, issue 14; ADR 0028)."""
         statement = _plain_statement(shape, "code" if sort == "relevance" else sort, desc)
         # Counted up to LIST_COUNT_CAP past the offset (a page past it still shows a next page).
         cap = offset + LIST_COUNT_CAP
