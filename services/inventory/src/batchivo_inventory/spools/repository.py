@@ -200,8 +200,6 @@ _LEDGER = cast(Table, InventoryTransaction.__table__)
 #: deferred search columns).
 _INSERTED = frozenset(c.key for c in _SPOOLS.c if c.computed is None)
 _LOADED = [c for c in _SPOOLS.c if c.key not in {"location_key", "search_document"}]
-#: Where a row of ``_LOADED`` holds the spool's filament type id.
-_TYPE_ID_AT = [c.key for c in _LOADED].index("filament_type_id")
 # A weight change of a locked spool, as the one Core statement it is (no unit-of-work flush).
 _SET_WEIGHT = (
     update(_SPOOLS)
@@ -389,8 +387,11 @@ async def read_view(
     """The spool, its type's summary and material code as plain values, for ``GET /spools/{id}``: one
     statement on the driver (``DriverReadDep``), without SQLAlchemy's execute and result (db/driver.py)."""
     row = await _ONE_VIEW_ON_DRIVER.fetchrow(connection, {"spool_id": spool_id, "tenant_id": tenant_id})
-    if row is None:
-        return None
+    return None if row is None else _view_of(row)
+
+
+def _view_of(row: asyncpg.Record) -> SpoolView:
+    """A row that starts with ``_LOADED`` then ``_TYPE_SUMMARY`` (a spool's read, a list page's rows)."""
     width = len(_LOADED)
     return SpoolView(SpoolRecord(*row[:width]), FilamentRecord(*row[width : width + 4]), row[width + 4])
 
@@ -492,7 +493,7 @@ def _plain_statement(shape: _FilterShape, sort: str, descending: bool) -> Driver
     # The page's order again, on the CTE's columns: a join keeps no order of its own.
     order = [ClauseAdapter(page).traverse(term) for term in list_order(sort, descending)]
     statement = (
-        select(*page.c, *_TYPE_SUMMARY[1:], total.label("total"))
+        select(*page.c, *_TYPE_SUMMARY, total.label("total"))
         .join(FilamentType, FilamentType.id == page.c.filament_type_id)
         .join(MaterialType, MaterialType.id == FilamentType.material_type_id)
         .order_by(*order)
@@ -734,14 +735,7 @@ class SpoolRepository:
             total = 0
         else:  # past the last match: the count alone (a page link from before deletions, a guessed offset)
             total = int((await _plain_count(shape).fetchrow(driver, params) or (0,))[0])
-        width, type_at = len(_LOADED), _TYPE_ID_AT
-        rows = [
-            SpoolView(
-                SpoolRecord(*r[:width]), FilamentRecord(r[type_at], *r[width : width + 3]), r[width + 3]
-            )
-            for r in found
-        ]
-        return SpoolPageResult(rows, min(total, cap), total > cap)
+        return SpoolPageResult([_view_of(r) for r in found], min(total, cap), total > cap)
 
     async def export_query(self, tenant_id: uuid.UUID, filters: SpoolFilters) -> Select[Spool]:
         """The spools matching ``filters`` (a search matches as the list's, unranked), for a keyset export."""
