@@ -31,14 +31,17 @@ async function listedCodes() {
   return page.locator("table").getByRole("link", { name: /^FIL-\d+$/ }).allTextContents();
 }
 
-/** Types a query into the search box and waits for the list and its summary to follow. */
+/**
+ * Types a query into the search box and waits for the list and its summary to follow: the answer to this
+ * query, not the previous one still shown (dimmed, `aria-busy`) while it loads, when both have as many rows.
+ */
 async function search(/** @type {string} */ q, /** @type {number} */ expected) {
   const box = page.getByRole("searchbox", { name: "Search spools" });
   await box.fill(q);
   await page.waitForURL((url) => url.searchParams.get("q") === q);
   await waitForText(page.getByTestId("search-summary"), `${expected} result`);
   await page.waitForFunction(
-    (n) => document.querySelectorAll("table a[href^='/spools/']").length === n,
+    (n) => document.querySelectorAll("table a[href^='/spools/']").length === n && !document.querySelector("table[aria-busy='true']"),
     expected,
   );
   return listedCodes();
