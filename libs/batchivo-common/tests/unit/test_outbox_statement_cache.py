@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
 from batchivo_common.messaging.envelope import new_event
 from batchivo_common.messaging.outbox import events_cte, outbox_table, relay_wakeup
-from sqlalchemy import MetaData, select
+from sqlalchemy import MetaData, literal_column, select
+from sqlalchemy.dialects import postgresql
 
 OUTBOX = outbox_table(MetaData(schema="shop"))
 DATA = {"name": "Acme", "slug": "acme", "currency_code": "EUR"}
@@ -43,3 +45,14 @@ def test_the_guarded_form_is_cached_too() -> None:
     )
     assert first is not None
     assert first == second
+
+
+def test_an_envelope_value_set_by_the_statement_is_a_fixed_json_path_from_the_guarding_row() -> None:
+    drawn = select(literal_column("'FIL-007'").label("code")).cte("drawn")
+    cte = events_cte(OUTBOX, None, only_with=drawn, envelope_from={("data", "code"): drawn.c.code})
+    sql = str(select(relay_wakeup(OUTBOX)).add_cte(cte).compile(dialect=postgresql.dialect()))
+    assert "jsonb_set(unnest(" in sql and "'{data,code}'::text[], to_jsonb(drawn.code))" in sql
+    with pytest.raises(ValueError, match="only_with"):
+        events_cte(OUTBOX, None, envelope_from={("data", "code"): drawn.c.code})
+    with pytest.raises(ValueError, match="plain keys"):
+        events_cte(OUTBOX, None, only_with=drawn, envelope_from={("data", "x'}"): drawn.c.code})

@@ -5,6 +5,7 @@ unprice, move to another type, archive, use, delete; and its cost per gram is Σ
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 from decimal import Decimal
 from pathlib import Path
@@ -149,3 +150,44 @@ async def test_the_migration_fills_the_totals_from_the_spools(api, admin_conn, i
         }
     finally:
         alembic(ALEMBIC_INI, inventory_db, batchivo_infra, "upgrade", "head")
+
+
+async def test_concurrent_priced_creates_publish_the_cost_they_leave(api, admin_conn) -> None:
+    """Each create decides whether its spool moved the type's cost per gram under the type's row lock, in
+    the statement that inserts it (ADR 0029): however the creates interleave, the last cost published is the
+    type's cost, at the type's version, and no two publications share a version."""
+    tenant = api.tenant()
+    kind = (await api.filament_type(tenant))["id"]
+    prices = [10, 20, 10, 30, 20, 10, 25, 10] * 3
+    await asyncio.gather(*(api.spool(tenant, kind, purchase_price=p) for p in prices))
+    await assert_totals_match(admin_conn, tenant.id)
+    rows = await admin_conn.fetch(
+        "select envelope from inventory.outbox where tenant_id = $1"
+        " and event_type = 'inventory.filament_type.updated.v1' and envelope->>'aggregate_id' = $2",
+        tenant.id,
+        kind,
+    )
+    published = [json.loads(r["envelope"]) for r in rows]
+    versions = [e["aggregate_version"] for e in published]
+    assert published and len(set(versions)) == len(versions)
+    last = max(published, key=lambda e: e["aggregate_version"])
+    shown = (await api.client.get(f"/api/v1/filament-types/{kind}", headers=tenant.headers())).json()
+    assert float(shown["cost_per_gram"]) == pytest.approx(sum(prices) / (1000 * len(prices)), abs=1e-4)
+    assert last["data"]["cost_per_gram"] == float(shown["cost_per_gram"])
+    assert last["data"]["cost_is_estimate"] is False
+    version = await admin_conn.fetchval(
+        "select version from inventory.filament_types where id = $1", uuid.UUID(kind)
+    )
+    assert last["aggregate_version"] == version
+
+
+async def test_a_spool_at_the_types_own_cost_publishes_nothing(api, admin_conn) -> None:
+    tenant = api.tenant()
+    kind = (await api.filament_type(tenant))["id"]
+    count = "select count(*) from inventory.outbox where tenant_id = $1 and envelope->>'aggregate_id' = $2"
+    await api.spool(tenant, kind, purchase_price=20)
+    first = await admin_conn.fetchval(count, tenant.id, kind)
+    await api.spool(tenant, kind, purchase_price=40, initial_weight=2000)  # 0.02 a gram, as the first
+    assert await admin_conn.fetchval(count, tenant.id, kind) == first
+    await api.spool(tenant, kind, purchase_price=21)
+    assert await admin_conn.fetchval(count, tenant.id, kind) == first + 1

@@ -17,23 +17,24 @@ pytestmark = pytest.mark.db
 #: that updates the spool, appends its ledger row and adds its outbox event with the relay's NOTIFY
 #: (data-modifying CTEs; 4 statements before); on a filament type with a reorder level the low-stock check
 #: adds the type's lock and its spools' sum (use reorder). create (no location, no price): the filament type's
-#: read, the code counter, and one statement inserting the spool (ON CONFLICT DO NOTHING on its code), its
-#: purchase row and its event from the spool's RETURNING (7 before: a savepoint pair, separate ledger and
-#: outbox rows). create priced (a known location and a price, like the bench's): also the location's read, and
-#: the type's cost republished — its version bumped with the row lock in one UPDATE and its outbox row (14
-#: before: a savepoint pair, a location insert-then-read, a lock-then-update of the type; 8 before its priced
-#: spools' sum became totals on its row, ADR 0023; 7 while the shop's money settings were read for every
-#: republish: they only convert a global material's typical cost, which prices a type with no priced spool).
-#: create priced, same cost (the bench's case): a spool at the type's own cost per gram leaves its cost
-#: unmoved, so the bump is an UPDATE that matches nothing and nothing is published.
+#: read, then ONE statement drawing the code's number from the tenant's counter and inserting the spool (ON
+#: CONFLICT DO NOTHING on its code), its purchase row and its event from the spool's RETURNING (7 before: a
+#: savepoint pair, separate ledger and outbox rows; 3 while the counter was its own statement, ADR 0029).
+#: create priced (a known location and a price, like the bench's): also the location's read; the same
+#: statement locks the type's row and moves its version when the price moves its cost, which is then
+#: republished: the type's read under that lock and its outbox row (14 before: a savepoint pair, a location
+#: insert-then-read, a lock-then-update of the type; 8 before its priced spools' sum became totals on its
+#: row, ADR 0023; 6 while the counter and the version's move were statements of their own). create priced,
+#: same cost (the bench's case): a spool at the type's own cost per gram leaves its cost unmoved, so
+#: nothing is republished.
 CEILINGS = {
     "get": 1,
     "list": 1,
     "use": 2,
     "use reorder": 4,
-    "create": 3,
-    "create priced": 6,
-    "create priced, same cost": 5,
+    "create": 2,
+    "create priced": 5,
+    "create priced, same cost": 3,
 }
 
 

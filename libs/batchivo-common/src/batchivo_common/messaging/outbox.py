@@ -11,7 +11,7 @@ redrive_dlq.py --unpark-outbox``) puts it back in line.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 from sqlalchemy import (
@@ -34,6 +34,7 @@ from sqlalchemy import (
     bindparam,
     func,
     insert,
+    literal_column,
     select,
     text,
     update,
@@ -192,6 +193,7 @@ def events_cte(
     *,
     only_with: FromClause | None = None,
     name: str = "added_events",
+    envelope_from: Mapping[tuple[str, ...], ColumnElement[Any]] | None = None,
 ) -> CTE:
     """The outbox INSERT of ``envelopes`` as a data-modifying CTE, for a statement that also changes the
     state the events describe (add it with ``add_cte`` and select :func:`relay_wakeup` in the same
@@ -201,9 +203,13 @@ def events_cte(
     :func:`events_params` (a hot path then pays neither building the statement nor its cache key).
     ``only_with``: a one-row CTE of the same statement (say an INSERT ... ON CONFLICT DO NOTHING RETURNING):
     the events are inserted only when it has its row. ``name``: the CTE's name, when one statement adds
-    two sets of events (say one always, one ``only_with``)."""
+    two sets of events (say one always, one ``only_with``). ``envelope_from``: values of the envelope that
+    only the statement knows, each a JSON path (``("data", "code")``) set from a column of ``only_with``
+    (a number the same statement drew, say): the envelope is built with a placeholder there."""
+    if envelope_from and only_with is None:
+        raise ValueError("envelope_from takes its values from the only_with row")
     rows = None if envelopes is None else [_row(e) for e in envelopes]
-    return _added_events(table, rows, only_with, name)
+    return _added_events(table, rows, only_with, name, envelope_from or {})
 
 
 def events_params(envelopes: Sequence[EventEnvelope], name: str = "added_events") -> dict[str, list[Any]]:
@@ -238,7 +244,11 @@ async def _insert_and_notify(session: AsyncSession, table: Table, rows: list[dic
 
 
 def _added_events(
-    table: Table, rows: list[dict[str, Any]] | None, only_with: FromClause | None, name: str = "added_events"
+    table: Table,
+    rows: list[dict[str, Any]] | None,
+    only_with: FromClause | None,
+    name: str = "added_events",
+    envelope_from: Mapping[tuple[str, ...], ColumnElement[Any]] | None = None,
 ) -> CTE:
     # PostgreSQL runs a data-modifying CTE exactly once, to completion, whether or not the query reads it.
     # The rows travel as one array per column, unnested in order (so the identity column numbers them in
@@ -254,10 +264,24 @@ def _added_events(
             return bindparam(f"{prefix}_{column}", type_=kind)
         return bindparam(f"{prefix}_{column}", value=[row[column] for row in rows], type_=kind)
 
-    source = select(*[func.unnest(parameter(column)).label(column) for column in _COLUMNS])
+    def value(column: str) -> ColumnElement[Any]:
+        unnested: ColumnElement[Any] = func.unnest(parameter(column))
+        if column == "envelope":
+            for path, source in (envelope_from or {}).items():
+                unnested = func.jsonb_set(unnested, _json_path(path), func.to_jsonb(source))
+        return unnested
+
+    source = select(*[value(column).label(column) for column in _COLUMNS])
     if only_with is not None:
         source = source.select_from(only_with)
     return insert(table).inline().from_select(list(_COLUMNS), source).cte(name)
+
+
+def _json_path(path: tuple[str, ...]) -> ColumnElement[Any]:
+    # Written into the statement (it is fixed per statement, and a DriverQuery binds literals as given).
+    if not path or not all(key.isidentifier() for key in path):
+        raise ValueError(f"an envelope path is a tuple of plain keys, not {path!r}")
+    return literal_column("'{" + ",".join(path) + "}'::text[]")
 
 
 def _schema_of(table: Table) -> str:

@@ -9,8 +9,6 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    Integer,
-    Numeric,
     Select,
     Update,
     and_,
@@ -51,18 +49,6 @@ _BUMP_TYPE = (
     # The RETURNING row refreshes the type's entity (populate_existing); matching the WHERE against every
     # loaded entity as well (synchronize_session's default) only cost CPU on every priced create.
     .execution_options(populate_existing=True, synchronize_session=False)
-)
-#: :data:`_BUMP_TYPE` only when spools just added (their count and sums bound as ``added_*``; the type's
-#: totals already include them: the insert's trigger updated the row and holds its lock) moved its cost per
-#: gram: the type had no priced spool before, or Σprice/Σweight changed (compared cross-multiplied, exact).
-_BUMP_TYPE_IF_COST_MOVED = _BUMP_TYPE.where(
-    or_(
-        FilamentType.priced_spool_count == bindparam("added_count", type_=Integer),
-        FilamentType.priced_price_total
-        * (FilamentType.priced_weight_total - bindparam("added_weight", type_=Numeric(16, 2)))
-        != (FilamentType.priced_price_total - bindparam("added_price", type_=Numeric(16, 2)))
-        * FilamentType.priced_weight_total,
-    )
 )
 _ACTIVE_GRAMS = select(func.coalesce(func.sum(Spool.current_weight), 0)).where(
     Spool.filament_type_id == bindparam("filament_type_id"), Spool.is_archived.is_(False)
@@ -180,21 +166,6 @@ class FilamentTypeRepository:
         its material usually comes from the session's identity map (the caller loaded the type)."""
         params = {"match_id": filament_type_id, "match_tenant": tenant_id}
         return await self._bumped(_BUMP_TYPE, params)
-
-    async def bump_version_if_cost_moved(
-        self, tenant_id: uuid.UUID, filament_type_id: uuid.UUID, added: tuple[int, Decimal, Decimal]
-    ) -> tuple[FilamentType, MaterialType] | None:
-        """:meth:`bump_version` when the ``added`` priced spools (count, Σ price, Σ initial weight), already
-        inserted, moved the type's cost per gram; else None and nothing written."""
-        count, price, weight = added
-        params = {
-            "match_id": filament_type_id,
-            "match_tenant": tenant_id,
-            "added_count": count,
-            "added_price": price,
-            "added_weight": weight,
-        }
-        return await self._bumped(_BUMP_TYPE_IF_COST_MOVED, params)
 
     async def _bumped(
         self, statement: Update, params: dict[str, Any]

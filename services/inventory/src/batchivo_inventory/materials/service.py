@@ -229,16 +229,12 @@ class FilamentTypeService:
         filament, material = loaded
         await self.publish(await self.view(filament, material), "updated")
 
-    async def priced_spools_added(
-        self, tenant_id: uuid.UUID, filament_type_id: uuid.UUID, added: tuple[int, Decimal, Decimal]
-    ) -> None:
-        """New priced spools of the type (count, Σ price, Σ initial weight), inserted in this transaction:
-        republish its cost as :meth:`touched` does, but only when they moved it. A shop that buys the same
-        filament at the same price adds spools without bumping the type or queueing an event, so its creates
-        hold the type's row lock (taken by the insert's trigger) for one statement less, not three."""
-        loaded = await self.filaments.bump_version_if_cost_moved(tenant_id, filament_type_id, added)
-        if loaded is not None:
-            await self.publish(await self.view(*loaded), "updated")
+    async def republish(self, tenant_id: uuid.UUID, filament_type_id: uuid.UUID) -> None:
+        """New priced spools moved the type's cost per gram: their insert moved its version on, under the
+        row lock this transaction holds (spools/repository.py); publish ``updated`` with the type as it
+        is now."""
+        filament, material = await self._load(tenant_id, filament_type_id, for_update=True)
+        await self.publish(await self.view(filament, material), "updated")
 
     async def publish(self, view: FilamentTypeView, verb: str) -> None:
         f, m = view.filament, view.material

@@ -15,21 +15,26 @@ from batchivo_common.db.driver import DriverQuery, session_driver
 from batchivo_common.messaging.envelope import EventEnvelope
 from batchivo_common.messaging.outbox import events_cte, events_params, relay_wakeup
 from sqlalchemy import (
+    CTE,
     BigInteger,
     ColumnElement,
     Integer,
     Select,
     Subquery,
     Table,
+    Text,
     any_,
     bindparam,
+    case,
     delete,
     func,
     literal_column,
+    or_,
     select,
     union_all,
     update,
 )
+from sqlalchemy import cast as sql_cast
 from sqlalchemy.dialects.postgresql import ARRAY, insert
 from sqlalchemy.dialects.postgresql import UUID as PG_UUID
 from sqlalchemy.exc import IntegrityError
@@ -41,7 +46,7 @@ from sqlalchemy.sql.util import ClauseAdapter
 from batchivo_inventory.db import outbox
 from batchivo_inventory.locations import rules as location_rules
 from batchivo_inventory.materials.models import FilamentType, MaterialType
-from batchivo_inventory.spools import search, search_sql
+from batchivo_inventory.spools import rules, search, search_sql
 from batchivo_inventory.spools.models import InventoryTransaction, Spool, SpoolCodeCounter
 
 
@@ -239,17 +244,65 @@ _RESERVE_CODES = (
 )
 
 
+_TYPES = cast(Table, FilamentType.__table__)
+
+
+def drawn_code(number: ColumnElement[Any]) -> ColumnElement[str]:
+    """:func:`rules.format_code` of ``number`` in SQL (at least three digits, never truncated), for a code
+    drawn inside the statement that inserts its spool; a test holds the two equal."""
+    digits = rules.CODE_MIN_DIGITS
+    as_text = sql_cast(number, Text)
+    padded = case((number < 10**digits, func.lpad(as_text, digits, "0")), else_=as_text)
+    return literal_column(f"'{rules.CODE_PREFIX}'", Text).concat(padded)
+
+
+def _cost_moved_by(new: CTE) -> ColumnElement[bool]:
+    """Whether ``new``'s priced spool moves its type's cost per gram, from the type's totals before it (the
+    insert's trigger adds it at the end of the statement): the type had no priced spool, or Σprice/Σweight
+    changes (compared cross-multiplied: exact)."""
+    t = _TYPES
+    return or_(
+        t.c.priced_spool_count == 0,
+        t.c.priced_price_total * (t.c.priced_weight_total + new.c.initial_weight)
+        != (t.c.priced_price_total + new.c.purchase_price) * t.c.priced_weight_total,
+    )
+
+
 @functools.lru_cache(maxsize=64)
-def _insert_purchased_statement(spool_keys: tuple[str, ...], ledger_keys: tuple[str, ...]) -> DriverQuery:
-    """A new spool, its purchase row and its ``created`` event as one statement, built once per set of
-    columns given (values bound): the spool's INSERT ... ON CONFLICT DO NOTHING RETURNING, the ledger row
-    and the event inserted from that RETURNING (so a taken code writes nothing). On the driver: through
-    SQLAlchemy, its cache key (walked on every execute) and result cost a tenth of a create's CPU in the
-    inventory process (bench/README.md, issue 14)."""
+def _insert_purchased_statement(
+    spool_keys: tuple[str, ...], ledger_keys: tuple[str, ...], *, draw_code: bool, priced: bool
+) -> DriverQuery:
+    """A new spool, its purchase row and its ``created`` event as ONE statement, built once per variant
+    (values bound): the spool's INSERT ... ON CONFLICT DO NOTHING RETURNING, the ledger row and the event
+    inserted from that RETURNING (so a taken code writes nothing). On the driver: through SQLAlchemy, its
+    cache key (walked on every execute) and result cost a tenth of a create's CPU (bench/README.md, issue 14).
+
+    Its row locks are taken here, by the statement the transaction commits right after (ADR 0029): holding
+    them across more round trips serialised a shop's creates (c=32 did 1.1x the requests of c=1).
+    ``draw_code``: the code's number is drawn from the tenant's counter in the same statement (the event's
+    code is set from it). ``priced``: the spool's type is locked and its version moved when the spool moves
+    its cost per gram (``cost_moved`` in the row), decided under that lock."""
+    values: dict[str, ColumnElement[Any]] = {
+        key: bindparam(f"spool_{key}", type_=_SPOOLS.c[key].type) for key in spool_keys
+    }
+    if draw_code:
+        reserved = (
+            insert(_COUNTERS)
+            .values(tenant_id=values["tenant_id"], next_value=2)
+            .on_conflict_do_update(
+                index_elements=[_COUNTERS.c.tenant_id], set_={"next_value": _COUNTERS.c.next_value + 1}
+            )
+            .returning((_COUNTERS.c.next_value - 1).label("number"))
+            .cte("reserved")
+        )
+        values["code"] = drawn_code(reserved.c.number)
+        spool_insert = insert(_SPOOLS).from_select(
+            list(values), select(*(v.label(k) for k, v in values.items())).select_from(reserved)
+        )
+    else:
+        spool_insert = insert(_SPOOLS).values(values)
     new = (
-        insert(_SPOOLS)
-        .values({key: bindparam(f"spool_{key}", type_=_SPOOLS.c[key].type) for key in spool_keys})
-        .on_conflict_do_nothing(index_elements=[_SPOOLS.c.tenant_id, _SPOOLS.c.code])
+        spool_insert.on_conflict_do_nothing(index_elements=[_SPOOLS.c.tenant_id, _SPOOLS.c.code])
         .returning(*_LOADED)
         .cte("new_spool")
     )
@@ -264,9 +317,27 @@ def _insert_purchased_statement(spool_keys: tuple[str, ...], ledger_keys: tuple[
         )
         .cte("booked")
     )
-    return DriverQuery(
-        select(*new.c, relay_wakeup(outbox)).add_cte(booked, events_cte(outbox, None, only_with=new))
+    code_from: dict[tuple[str, ...], ColumnElement[Any]] | None = (
+        {("data", "code"): new.c.code} if draw_code else None
     )
+    events = events_cte(outbox, None, only_with=new, envelope_from=code_from)
+    columns: list[Any] = [*new.c, relay_wakeup(outbox)]
+    if priced:
+        # Always an UPDATE of the type's row, moved or not: its lock, taken now, makes the decision the one
+        # the commit keeps (every change of the totals takes it); the trigger then writes the same row.
+        moved = _cost_moved_by(new)
+        bumped = (
+            update(_TYPES)
+            .where(_TYPES.c.id == new.c.filament_type_id, _TYPES.c.tenant_id == new.c.tenant_id)
+            .values(
+                version=_TYPES.c.version + case((moved, 1), else_=0),
+                updated_at=case((moved, func.now()), else_=_TYPES.c.updated_at),
+            )
+            .returning(moved.label("cost_moved"))
+            .cte("bumped")
+        )
+        columns.append(select(bumped.c.cost_moved).scalar_subquery().label("cost_moved"))
+    return DriverQuery(select(*columns).add_cte(booked, events))
 
 
 @functools.lru_cache(maxsize=8)
@@ -550,15 +621,25 @@ class SpoolRepository:
         after = int((await self.session.execute(_RESERVE_CODES, params)).scalar_one())
         return after - count
 
-    async def insert_purchased(self, spool: Spool, purchase: dict[str, Any], event: EventEnvelope) -> Spool:
-        """Insert the new ``spool`` (a transient object with its code), its ``purchase`` ledger row and its
-        ``created`` event in ONE statement, and return it persistent in the session with what the database
-        filled in. The spool's INSERT is ``ON CONFLICT DO NOTHING`` on its code; the ledger row and the
-        event are inserted from its RETURNING, so a taken code writes nothing at all (:class:`CodeTaken`)
-        and the transaction goes on. A filament type deleted meanwhile fails the statement
-        (:class:`FilamentTypeGone`), which ends the request's transaction anyway."""
+    async def insert_purchased(
+        self, spool: Spool, purchase: dict[str, Any], event: EventEnvelope, *, draw_code: bool
+    ) -> bool:
+        """Insert the new ``spool`` (a transient object), its ``purchase`` ledger row and its ``created``
+        event in ONE statement, and leave the spool persistent in the session with what the database filled
+        in. ``draw_code``: its code is the tenant's next number, drawn by the statement (the spool's and the
+        event's code are placeholders until then); else the spool's own. The spool's INSERT is ``ON CONFLICT
+        DO NOTHING`` on its code; the ledger row and the event are inserted from its RETURNING, so a taken
+        code writes nothing but the drawn number (:class:`CodeTaken`) and the transaction goes on. A filament
+        type deleted meanwhile fails the statement (:class:`FilamentTypeGone`), which ends the request's
+        transaction anyway. Returns whether a priced spool moved its type's cost per gram (the type's
+        version then moved, under the row lock the statement took)."""
         values = {key: getattr(spool, key) for key in _INSERTED if key in spool.__dict__}
-        stmt = _insert_purchased_statement(tuple(sorted(values)), tuple(purchase))
+        if draw_code:
+            values.pop("code", None)
+        priced = spool.purchase_price is not None
+        stmt = _insert_purchased_statement(
+            tuple(sorted(values)), tuple(purchase), draw_code=draw_code, priced=priced
+        )
         params = {
             **{f"spool_{key}": value for key, value in values.items()},
             "ledger_id": uuid.uuid4(),
@@ -575,12 +656,12 @@ class SpoolRepository:
             raise
         if row is None:
             raise CodeTaken(spool.code)
-        for column, value in zip(_LOADED, row, strict=False):  # the last value is pg_notify's
+        for column, value in zip(_LOADED, row, strict=False):  # then pg_notify's value and cost_moved
             setattr(spool, column.key, value)
         # As if loaded by a query: committed state, persistent in the session (deferred columns unloaded).
         make_transient_to_detached(spool)
         self.session.add(spool)
-        return spool
+        return bool(row["cost_moved"]) if priced else False
 
     async def set_weight(self, spool: Spool, grams: Decimal) -> None:
         """Store the locked ``spool``'s new weight and move its version on; the object then holds what the

@@ -139,6 +139,7 @@ class SpoolService:
             fields["low_stock_threshold_pct"] = self.default_threshold_pct
         await self._place_fields(tenant_id, fields)
         created: list[SpoolRow] = []
+        cost_moved = False
         for _ in range(quantity):
             spool = Spool(
                 id=uuid.uuid4(),
@@ -160,16 +161,14 @@ class SpoolService:
                 "actor_id": principal.user_id,
             }
             try:
-                spool = await self._insert_with_code(spool, purchase, loaded, chosen_code)
+                cost_moved |= await self._insert_with_code(spool, purchase, loaded, chosen_code)
             except FilamentTypeGone:
                 raise NotFound("Filament type not found") from None
             row = SpoolRow(spool, loaded[0], loaded[1])
             await self.stock.check_spool(spool)
             created.append(row)
-        price = fields.get("purchase_price")
-        if price is not None:
-            added = (quantity, price * quantity, fields["initial_weight"] * quantity)
-            await self.filament_types.priced_spools_added(tenant_id, fields["filament_type_id"], added)
+        if cost_moved:
+            await self.filament_types.republish(tenant_id, fields["filament_type_id"])
         await self.stock.check_filament_type(tenant_id, fields["filament_type_id"], known=loaded[0])
         return created
 
@@ -179,13 +178,16 @@ class SpoolService:
         purchase: dict[str, Any],
         loaded: tuple[FilamentType, MaterialType],
         chosen: str | None,
-    ) -> Spool:
-        """The spool with its purchase row and ``created`` event, in one statement per attempt."""
+    ) -> bool:
+        """The spool with its purchase row and ``created`` event, in one statement per attempt; whether it
+        moved its type's cost per gram."""
 
-        async def attempt(code: str) -> Spool:
-            spool.code = code
+        async def attempt(code: str | None) -> bool:
+            # Without a chosen code the statement draws the tenant's next number and sets the spool's and
+            # its event's code from it: "" holds the place.
+            spool.code = "" if code is None else code
             event = spool_event(SpoolRow(spool, *loaded), "created")
-            return await self.spools.insert_purchased(spool, purchase, event)
+            return await self.spools.insert_purchased(spool, purchase, event, draw_code=code is None)
 
         if chosen is not None:
             try:
@@ -195,7 +197,7 @@ class SpoolService:
         for _ in range(_CODE_ATTEMPTS):
             # A person may have chosen a code that looks generated; skip those numbers.
             try:
-                return await attempt(rules.format_code(await self.spools.next_code_number(spool.tenant_id)))
+                return await attempt(None)
             except CodeTaken:
                 continue
         raise Conflict("Could not generate a free spool code")  # pragma: no cover
