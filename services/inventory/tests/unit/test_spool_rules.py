@@ -111,3 +111,10 @@ def test_filament_type_cost_from_priced_spools_else_the_material_estimate() -> N
     )
     assert stock.filament_type_cost([], D("20")) == (D("0.0200"), True)
     assert stock.filament_type_cost([], None) == (None, True)
+
+
+def test_a_filament_types_cost_rounds_halves_up_as_a_spools_cost_and_postgresql_do() -> None:
+    # 12.25 / 1000 = 0.01225 exactly: half-even would give 0.0122.
+    assert stock.filament_type_cost([(D("12.25"), D("1000"))], None) == (D("0.0123"), False)
+    assert stock.filament_type_cost([], D("12.25")) == (D("0.0123"), True)
+    assert rules.cost_per_gram(D("12.25"), D("1000")) == D("0.0123")

@@ -15,7 +15,6 @@ from batchivo_common.db.driver import DriverQuery, session_driver
 from batchivo_common.messaging.envelope import EventEnvelope
 from batchivo_common.messaging.outbox import events_cte, events_params, relay_wakeup
 from sqlalchemy import (
-    CTE,
     BigInteger,
     ColumnElement,
     Integer,
@@ -29,7 +28,6 @@ from sqlalchemy import (
     delete,
     func,
     literal_column,
-    or_,
     select,
     union_all,
     update,
@@ -256,16 +254,20 @@ def drawn_code(number: ColumnElement[Any]) -> ColumnElement[str]:
     return literal_column(f"'{rules.CODE_PREFIX}'", Text).concat(padded)
 
 
-def _cost_moved_by(new: CTE) -> ColumnElement[bool]:
-    """Whether ``new``'s priced spool moves its type's cost per gram, from the type's totals before it (the
-    insert's trigger adds it at the end of the statement): the type had no priced spool, or Σprice/Σweight
-    changes (compared cross-multiplied: exact)."""
-    t = _TYPES
-    return or_(
-        t.c.priced_spool_count == 0,
-        t.c.priced_price_total * (t.c.priced_weight_total + new.c.initial_weight)
-        != (t.c.priced_price_total + new.c.purchase_price) * t.c.priced_weight_total,
-    )
+def cost_moved(
+    count: ColumnElement[Any],
+    price_total: ColumnElement[Any],
+    weight_total: ColumnElement[Any],
+    added_price: ColumnElement[Any],
+    added_weight: ColumnElement[Any],
+) -> ColumnElement[bool]:
+    """Whether one more priced spool (``added_*``) changes the cost per gram its type publishes, from the
+    type's totals before it: the type had no priced spool (its cost was an estimate, or none), or the cost
+    to 4 places (``stock.rules.filament_type_cost``: halves up, as ``round``) changes. A test holds the
+    two equal."""
+    before = func.round(price_total / func.nullif(weight_total, 0), 4)
+    after = func.round((price_total + added_price) / (weight_total + added_weight), 4)
+    return case((count == 0, True), else_=before != after)
 
 
 @functools.lru_cache(maxsize=64)
@@ -325,7 +327,14 @@ def _insert_purchased_statement(
     if priced:
         # Always an UPDATE of the type's row, moved or not: its lock, taken now, makes the decision the one
         # the commit keeps (every change of the totals takes it); the trigger then writes the same row.
-        moved = _cost_moved_by(new)
+        t = _TYPES.c
+        moved = cost_moved(
+            t.priced_spool_count,
+            t.priced_price_total,
+            t.priced_weight_total,
+            new.c.purchase_price,
+            new.c.initial_weight,
+        )
         bumped = (
             update(_TYPES)
             .where(_TYPES.c.id == new.c.filament_type_id, _TYPES.c.tenant_id == new.c.tenant_id)
