@@ -48,3 +48,26 @@ async def test_a_type_deleted_before_the_insert_is_a_404_and_writes_nothing(
     body = {"filament_type_id": kept["id"], "initial_weight": 1000}
     created = await client.post("/api/v1/spools", json=body, headers=tenant.headers())
     assert created.status_code == 201, created.text
+
+
+async def test_a_missing_type_with_a_new_place_is_a_404_that_creates_no_place(
+    api, client, admin_conn
+) -> None:
+    """A create reads its type and its named place in one statement: without the type, nothing is written,
+    not even the new place (it would be created only after the type was found)."""
+    tenant = api.tenant()
+    await api.filament_type(tenant)
+    body = {"filament_type_id": str(uuid.uuid4()), "initial_weight": 1000, "location": "Brand New Shelf"}
+    api.error(await client.post("/api/v1/spools", json=body, headers=tenant.headers()), 404)
+    places = "SELECT count(*) FROM inventory.locations WHERE tenant_id = $1"
+    assert await admin_conn.fetchval(places, tenant.id) == 0
+    kept = (await api.filament_type(tenant, color_name="Kept"))["id"]
+    created = await client.post(
+        "/api/v1/spools",
+        json={**body, "filament_type_id": kept, "location": " brand  new shelf"},
+        headers=tenant.headers(),
+    )
+    assert created.status_code == 201 and created.json()["location"] == "brand new shelf", created.text
+    again = await api.spool(tenant, kept, location="BRAND NEW SHELF")
+    assert again["location"] == "brand new shelf" and again["location_id"] == created.json()["location_id"]
+    assert await admin_conn.fetchval(places, tenant.id) == 1

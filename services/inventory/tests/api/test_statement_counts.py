@@ -20,21 +20,21 @@ pytestmark = pytest.mark.db
 #: read, then ONE statement drawing the code's number from the tenant's counter and inserting the spool (ON
 #: CONFLICT DO NOTHING on its code), its purchase row and its event from the spool's RETURNING (7 before: a
 #: savepoint pair, separate ledger and outbox rows; 3 while the counter was its own statement, ADR 0029).
-#: create priced (a known location and a price, like the bench's): also the location's read; the same
-#: statement locks the type's row and moves its version when the price moves its cost, which is then
-#: republished: the type's read under that lock and its outbox row (14 before: a savepoint pair, a location
-#: insert-then-read, a lock-then-update of the type; 8 before its priced spools' sum became totals on its
-#: row, ADR 0023; 6 while the counter and the version's move were statements of their own). create priced,
-#: same cost (the bench's case): a spool at the type's own cost per gram leaves its cost unmoved, so
-#: nothing is republished.
+#: create priced (a known location and a price, like the bench's): the location is read with the type, in
+#: the same statement; the insert's statement also locks the type's row and moves its version when the
+#: price moves its published cost, which is then republished: the type's read under that lock and its
+#: outbox row (14 before: a savepoint pair, a location insert-then-read, a lock-then-update of the type; 8
+#: before its priced spools' sum became totals on its row, ADR 0023; 6 while the counter and the version's
+#: move were statements of their own, and the location its own read). create priced, same cost (the
+#: first spool's price again) leaves the published cost unmoved, so nothing is republished.
 CEILINGS = {
     "get": 1,
     "list": 1,
     "use": 2,
     "use reorder": 4,
     "create": 2,
-    "create priced": 5,
-    "create priced, same cost": 3,
+    "create priced": 4,
+    "create priced, same cost": 2,
 }
 
 

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Subquery,
     Table,
     Text,
+    and_,
     any_,
     bindparam,
     case,
@@ -43,6 +44,7 @@ from sqlalchemy.sql.util import ClauseAdapter
 
 from batchivo_inventory.db import outbox
 from batchivo_inventory.locations import rules as location_rules
+from batchivo_inventory.locations.models import Location
 from batchivo_inventory.materials.models import FilamentType, MaterialType
 from batchivo_inventory.spools import rules, search, search_sql
 from batchivo_inventory.spools.models import InventoryTransaction, Spool, SpoolCodeCounter
@@ -243,6 +245,21 @@ _RESERVE_CODES = (
 
 
 _TYPES = cast(Table, FilamentType.__table__)
+
+#: A create's reads in one statement: the spool's filament type with its material, and the location it
+#: names (any case; none when the shop has no such place yet). Two statements before, each a round trip.
+_TYPE_AND_PLACE = (
+    select(FilamentType, MaterialType, Location)
+    .join(MaterialType, MaterialType.id == FilamentType.material_type_id)
+    .outerjoin(
+        Location,
+        and_(
+            Location.tenant_id == bindparam("tenant_id"),
+            func.lower(Location.name) == bindparam("name_lower"),
+        ),
+    )
+    .where(FilamentType.id == bindparam("filament_type_id"), FilamentType.tenant_id == bindparam("tenant_id"))
+)
 
 
 def drawn_code(number: ColumnElement[Any]) -> ColumnElement[str]:
@@ -622,6 +639,19 @@ class SpoolRepository:
         autoflush as one through the session does."""
         if self.session.new or self.session.dirty or self.session.deleted:
             await self.session.flush()
+
+    async def type_and_place(
+        self, tenant_id: uuid.UUID, filament_type_id: uuid.UUID, location_name: str
+    ) -> tuple[FilamentType, MaterialType, Location | None] | None:
+        """The filament type a new spool names, its material, and the tenant's location called
+        ``location_name`` (any case; None when there is none yet), in one statement; None without the type."""
+        params = {
+            "tenant_id": tenant_id,
+            "filament_type_id": filament_type_id,
+            "name_lower": location_rules.clean_name(location_name).lower(),
+        }
+        row = (await self.session.execute(_TYPE_AND_PLACE, params)).first()
+        return (row[0], row[1], row[2]) if row is not None else None
 
     async def next_code_number(self, tenant_id: uuid.UUID, count: int = 1) -> int:
         """Reserve ``count`` numbers of the tenant's sequence; returns the first. Never reused (a rolled

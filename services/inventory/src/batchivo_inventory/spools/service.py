@@ -129,15 +129,12 @@ class SpoolService:
         self, principal: Principal, fields: dict[str, Any], *, quantity: int
     ) -> list[SpoolRow]:
         tenant_id = principal.tenant_id
-        loaded = await self.filaments.get(tenant_id, fields["filament_type_id"])
-        if loaded is None:
-            raise NotFound("Filament type not found")
         fields = dict(fields)
+        loaded = await self._type_and_place(tenant_id, fields)
         chosen_code = fields.pop("code", None)
         current = fields.pop("current_weight", None)
         if fields.get("low_stock_threshold_pct") is None:
             fields["low_stock_threshold_pct"] = self.default_threshold_pct
-        await self._place_fields(tenant_id, fields)
         created: list[SpoolRow] = []
         cost_moved = False
         for _ in range(quantity):
@@ -320,6 +317,27 @@ class SpoolService:
         await self.stock.check_spool(row.spool)
         await self.stock.check_filament_type(principal.tenant_id, row.spool.filament_type_id)
         return row
+
+    async def _type_and_place(
+        self, tenant_id: uuid.UUID, fields: dict[str, Any]
+    ) -> tuple[FilamentType, MaterialType]:
+        """A new spool's filament type (404 without it), and its ``location`` placed as
+        :meth:`_place_fields` places it: read together, in one statement, when a location is named."""
+        name = fields.get("location")
+        if not name:
+            loaded = await self.filaments.get(tenant_id, fields["filament_type_id"])
+            fields["location"], fields["location_id"] = None, None
+        else:
+            found = await self.spools.type_and_place(tenant_id, fields["filament_type_id"], name)
+            loaded = None if found is None else found[:2]
+            place = None if found is None else found[2]
+            if found is not None and place is None:  # a new place: created (racing creators share one row)
+                place = await self.locations.resolve(tenant_id, name)
+            if place is not None:
+                fields["location"], fields["location_id"] = place.name, place.id
+        if loaded is None:
+            raise NotFound("Filament type not found")
+        return loaded
 
     async def _place_fields(self, tenant_id: uuid.UUID, fields: dict[str, Any]) -> None:
         """A ``location`` name given with a spool → its location row (any case; created when new): the
