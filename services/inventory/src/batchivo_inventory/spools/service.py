@@ -21,6 +21,7 @@ from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from batchivo_inventory.db import outbox
+from batchivo_inventory.locations.models import Location
 from batchivo_inventory.locations.repository import LocationRepository, SpoolEventRepository
 from batchivo_inventory.locations.rules import EventKind
 from batchivo_inventory.materials.models import FilamentType, MaterialType
@@ -324,19 +325,17 @@ class SpoolService:
         """A new spool's filament type (404 without it), and its ``location`` placed as
         :meth:`_place_fields` places it: read together, in one statement, when a location is named."""
         name = fields.get("location")
+        place: Location | None = None
         if not name:
             loaded = await self.filaments.get(tenant_id, fields["filament_type_id"])
-            fields["location"], fields["location_id"] = None, None
         else:
             found = await self.spools.type_and_place(tenant_id, fields["filament_type_id"], name)
-            loaded = None if found is None else found[:2]
-            place = None if found is None else found[2]
-            if found is not None and place is None:  # a new place: created (racing creators share one row)
-                place = await self.locations.resolve(tenant_id, name)
-            if place is not None:
-                fields["location"], fields["location_id"] = place.name, place.id
+            loaded, place = (None, None) if found is None else (found[:2], found[2])
         if loaded is None:
             raise NotFound("Filament type not found")
+        if name and place is None:  # a new place, created once the type is known (racing creators share it)
+            place = await self.locations.resolve(tenant_id, name)
+        fields["location"], fields["location_id"] = (None, None) if place is None else (place.name, place.id)
         return loaded
 
     async def _place_fields(self, tenant_id: uuid.UUID, fields: dict[str, Any]) -> None:
