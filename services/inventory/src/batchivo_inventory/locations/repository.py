@@ -15,13 +15,23 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from batchivo_inventory.locations import rules
 from batchivo_inventory.locations.models import Location, SpoolEvent
 from batchivo_inventory.materials.models import FilamentType, MaterialType
+from batchivo_inventory.materials.repository import ONE_TYPE
 from batchivo_inventory.spools.models import Spool
 from batchivo_inventory.spools.repository import SpoolRow
 
-#: A location by name, any case (every create or move of a spool to a place): built once, values bound.
-_BY_NAME = select(Location).where(
+#: The tenant's location of a name, any case (``lower(name)`` keys its unique index): :func:`_named`'s values.
+_NAMED = and_(
     Location.tenant_id == bindparam("tenant_id"), func.lower(Location.name) == bindparam("name_lower")
 )
+#: A location by name (every create or move of a spool to a place): built once, values bound.
+_BY_NAME = select(Location).where(_NAMED)
+#: A create's reads in one statement: the spool's filament type with its material, and the location it
+#: names (none when the shop has no such place yet). Two statements before, each a round trip (ADR 0029).
+_TYPE_AND_PLACE = ONE_TYPE.add_columns(Location).outerjoin(Location, _NAMED)
+
+
+def _named(tenant_id: uuid.UUID, name: str) -> dict[str, Any]:
+    return {"tenant_id": tenant_id, "name_lower": rules.clean_name(name).lower()}
 
 
 class NameTaken(Exception):
@@ -98,8 +108,16 @@ class LocationRepository:
         return (await self.session.execute(stmt)).scalar_one_or_none()
 
     async def by_name(self, tenant_id: uuid.UUID, name: str) -> Location | None:
-        params = {"tenant_id": tenant_id, "name_lower": rules.clean_name(name).lower()}
-        return (await self.session.execute(_BY_NAME, params)).scalar_one_or_none()
+        return (await self.session.execute(_BY_NAME, _named(tenant_id, name))).scalar_one_or_none()
+
+    async def type_and_place(
+        self, tenant_id: uuid.UUID, filament_type_id: uuid.UUID, name: str
+    ) -> tuple[FilamentType, MaterialType, Location | None] | None:
+        """The filament type a new spool names, its material, and the tenant's location called ``name``
+        (None when there is none yet), in one statement; None without the type."""
+        params = {**_named(tenant_id, name), "filament_type_id": filament_type_id}
+        row = (await self.session.execute(_TYPE_AND_PLACE, params)).first()
+        return (row[0], row[1], row[2]) if row is not None else None
 
     async def resolve(self, tenant_id: uuid.UUID, name: str) -> Location:
         """The tenant's location called ``name`` (any case), created when there is none (concurrent

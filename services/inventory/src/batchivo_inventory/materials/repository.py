@@ -34,12 +34,12 @@ from batchivo_inventory.spools.models import Spool
 
 # The statements of the hot paths (a spool's create, use, weighing), built once with bound parameters:
 # building a select and its cache key cost more Python than running it (bench/README.md, issue 14).
-_ONE_TYPE = (
+ONE_TYPE = (
     select(FilamentType, MaterialType)
     .join(MaterialType, MaterialType.id == FilamentType.material_type_id)
     .where(FilamentType.id == bindparam("filament_type_id"), FilamentType.tenant_id == bindparam("tenant_id"))
 )
-_ONE_TYPE_LOCKED = _ONE_TYPE.with_for_update(of=FilamentType).execution_options(populate_existing=True)
+_ONE_TYPE_LOCKED = ONE_TYPE.with_for_update(of=FilamentType).execution_options(populate_existing=True)
 _BUMP_TYPE = (
     update(FilamentType)
     # An UPDATE's parameters may not be named like its table's columns.
@@ -154,7 +154,7 @@ class FilamentTypeRepository:
     async def get(
         self, tenant_id: uuid.UUID, filament_type_id: uuid.UUID, *, for_update: bool = False
     ) -> tuple[FilamentType, MaterialType] | None:
-        stmt = _ONE_TYPE_LOCKED if for_update else _ONE_TYPE
+        stmt = _ONE_TYPE_LOCKED if for_update else ONE_TYPE
         params = {"filament_type_id": filament_type_id, "tenant_id": tenant_id}
         row = (await self.session.execute(stmt, params)).first()
         return (row[0], row[1]) if row is not None else None

@@ -22,7 +22,6 @@ from sqlalchemy import (
     Subquery,
     Table,
     Text,
-    and_,
     any_,
     bindparam,
     case,
@@ -44,7 +43,6 @@ from sqlalchemy.sql.util import ClauseAdapter
 
 from batchivo_inventory.db import outbox
 from batchivo_inventory.locations import rules as location_rules
-from batchivo_inventory.locations.models import Location
 from batchivo_inventory.materials.models import FilamentType, MaterialType
 from batchivo_inventory.spools import rules, search, search_sql
 from batchivo_inventory.spools.models import InventoryTransaction, Spool, SpoolCodeCounter
@@ -230,36 +228,28 @@ _LEDGER_KEYS = (
 
 
 _COUNTERS = cast(Table, SpoolCodeCounter.__table__)
+
+
 # On the table, not the entity: an ORM-enabled INSERT runs SQLAlchemy's bulk-insert machinery for one row
 # whose value nothing keeps (a tenth of a create's CPU in the inventory process with the type's UPDATE;
 # bench/README.md, issue 14).
-_RESERVE_CODES = (
-    insert(_COUNTERS)
-    .values(tenant_id=bindparam("counter_tenant"), next_value=bindparam("first_next"))
-    .on_conflict_do_update(
-        index_elements=[_COUNTERS.c.tenant_id],
-        set_={"next_value": _COUNTERS.c.next_value + bindparam("count", type_=BigInteger)},
+def _reserving_codes(tenant: ColumnElement[Any], count: ColumnElement[Any] | int) -> Any:
+    """The upsert that reserves ``count`` numbers of the tenant's code counter, RETURNING the first as
+    ``first``: alone for an import's block, or as a CTE of the spool's insert (ADR 0029)."""
+    return (
+        insert(_COUNTERS)
+        .values(tenant_id=tenant, next_value=count + 1)
+        .on_conflict_do_update(
+            index_elements=[_COUNTERS.c.tenant_id], set_={"next_value": _COUNTERS.c.next_value + count}
+        )
+        .returning((_COUNTERS.c.next_value - count).label("first"))
     )
-    .returning(_COUNTERS.c.next_value)
-)
+
+
+_RESERVE_CODES = _reserving_codes(bindparam("counter_tenant"), bindparam("count", type_=BigInteger))
 
 
 _TYPES = cast(Table, FilamentType.__table__)
-
-#: A create's reads in one statement: the spool's filament type with its material, and the location it
-#: names (any case; none when the shop has no such place yet). Two statements before, each a round trip.
-_TYPE_AND_PLACE = (
-    select(FilamentType, MaterialType, Location)
-    .join(MaterialType, MaterialType.id == FilamentType.material_type_id)
-    .outerjoin(
-        Location,
-        and_(
-            Location.tenant_id == bindparam("tenant_id"),
-            func.lower(Location.name) == bindparam("name_lower"),
-        ),
-    )
-    .where(FilamentType.id == bindparam("filament_type_id"), FilamentType.tenant_id == bindparam("tenant_id"))
-)
 
 
 def drawn_code(number: ColumnElement[Any]) -> ColumnElement[str]:
@@ -305,16 +295,8 @@ def _insert_purchased_statement(
         key: bindparam(f"spool_{key}", type_=_SPOOLS.c[key].type) for key in spool_keys
     }
     if draw_code:
-        reserved = (
-            insert(_COUNTERS)
-            .values(tenant_id=values["tenant_id"], next_value=2)
-            .on_conflict_do_update(
-                index_elements=[_COUNTERS.c.tenant_id], set_={"next_value": _COUNTERS.c.next_value + 1}
-            )
-            .returning((_COUNTERS.c.next_value - 1).label("number"))
-            .cte("reserved")
-        )
-        values["code"] = drawn_code(reserved.c.number)
+        reserved = _reserving_codes(values["tenant_id"], 1).cte("reserved")
+        values["code"] = drawn_code(reserved.c.first)
         spool_insert = insert(_SPOOLS).from_select(
             list(values), select(*(v.label(k) for k, v in values.items())).select_from(reserved)
         )
@@ -640,25 +622,11 @@ class SpoolRepository:
         if self.session.new or self.session.dirty or self.session.deleted:
             await self.session.flush()
 
-    async def type_and_place(
-        self, tenant_id: uuid.UUID, filament_type_id: uuid.UUID, location_name: str
-    ) -> tuple[FilamentType, MaterialType, Location | None] | None:
-        """The filament type a new spool names, its material, and the tenant's location called
-        ``location_name`` (any case; None when there is none yet), in one statement; None without the type."""
-        params = {
-            "tenant_id": tenant_id,
-            "filament_type_id": filament_type_id,
-            "name_lower": location_rules.clean_name(location_name).lower(),
-        }
-        row = (await self.session.execute(_TYPE_AND_PLACE, params)).first()
-        return (row[0], row[1], row[2]) if row is not None else None
-
     async def next_code_number(self, tenant_id: uuid.UUID, count: int = 1) -> int:
         """Reserve ``count`` numbers of the tenant's sequence; returns the first. Never reused (a rolled
         back transaction gives its numbers back, which is fine: no code was ever issued with them)."""
-        params = {"counter_tenant": tenant_id, "first_next": count + 1, "count": count}
-        after = int((await self.session.execute(_RESERVE_CODES, params)).scalar_one())
-        return after - count
+        params = {"counter_tenant": tenant_id, "count": count}
+        return int((await self.session.execute(_RESERVE_CODES, params)).scalar_one())
 
     async def insert_purchased(
         self, spool: Spool, purchase: dict[str, Any], event: EventEnvelope, *, draw_code: bool

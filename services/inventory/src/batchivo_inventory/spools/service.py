@@ -323,19 +323,20 @@ class SpoolService:
         self, tenant_id: uuid.UUID, fields: dict[str, Any]
     ) -> tuple[FilamentType, MaterialType]:
         """A new spool's filament type (404 without it), and its ``location`` placed as
-        :meth:`_place_fields` places it: read together, in one statement, when a location is named."""
+        :meth:`_place_fields` places it: a known place is read with the type, in one statement."""
         name = fields.get("location")
         place: Location | None = None
         if not name:
             loaded = await self.filaments.get(tenant_id, fields["filament_type_id"])
         else:
-            found = await self.spools.type_and_place(tenant_id, fields["filament_type_id"], name)
+            found = await self.locations.type_and_place(tenant_id, fields["filament_type_id"], name)
             loaded, place = (None, None) if found is None else (found[:2], found[2])
         if loaded is None:
             raise NotFound("Filament type not found")
-        if name and place is None:  # a new place, created once the type is known (racing creators share it)
-            place = await self.locations.resolve(tenant_id, name)
-        fields["location"], fields["location_id"] = (None, None) if place is None else (place.name, place.id)
+        if place is None:  # none named, or a new place: created once the type is known
+            await self._place_fields(tenant_id, fields)
+        else:
+            fields["location"], fields["location_id"] = place.name, place.id
         return loaded
 
     async def _place_fields(self, tenant_id: uuid.UUID, fields: dict[str, Any]) -> None:
