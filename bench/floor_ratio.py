@@ -68,9 +68,13 @@ class Target:
 
     def measure(self, concurrency: int, seconds: float, procs: dict[str, list[int]]) -> Measured:
         """A wrk run and the CPU milliseconds each group of processes spent per request during it."""
-        before = {name: profiles.cpu_seconds(pids) for name, pids in procs.items()}
+        before = {name: profiles.cpu_by_pid(pids) for name, pids in procs.items()}
         stats = self.run(concurrency, seconds)
-        spent = {name: profiles.cpu_seconds(pids) - before[name] for name, pids in procs.items()}
+        after = {name: profiles.cpu_by_pid(pids) for name, pids in procs.items()}
+        spent = {
+            name: sum(after[name][pid] - before[name][pid] for pid in after[name] if pid in before[name])
+            for name in procs
+        }
         return Measured(stats, {name: 1000 * s / max(stats.requests, 1) for name, s in spent.items()})
 
 
@@ -283,6 +287,9 @@ async def compare(
             for name, (floor_target, platform_target) in pairs.items():
                 if args.only and name not in args.only:
                     continue
+                # The floor's pool closes connections idle for 5 minutes and opens others: count the
+                # backends there are now.
+                floor_procs["floor PG"] = await backends(db, dsn.rsplit("/", 1)[1])
                 results[(name, concurrency)], by_group = alternate(
                     floor_target, platform_target, concurrency, args, floor_procs, platform_procs
                 )

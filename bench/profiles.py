@@ -121,13 +121,20 @@ _CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 def cpu_seconds(pids: list[int]) -> float:
     """User + system CPU time the processes have used so far (``/proc/<pid>/stat``); gone ones count 0.
     CPU time, unlike wall time, is what a request costs whatever else the shared box is doing."""
-    total = 0
+    return sum(cpu_by_pid(pids).values())
+
+
+def cpu_by_pid(pids: list[int]) -> dict[int, float]:
+    """:func:`cpu_seconds` of each process still running. Compare two readings over the pids present in
+    both: a pooled database connection that closed between them (an idle one, at concurrency 1) would
+    otherwise take its whole past CPU off the difference."""
+    found: dict[int, float] = {}
     for pid in pids:
         with contextlib.suppress(OSError, IndexError, ValueError):
             # The command name (field 2) may hold spaces: split after its closing parenthesis.
             fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
-            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15)
-    return total / _CLOCK_TICKS
+            found[pid] = (int(fields[11]) + int(fields[12])) / _CLOCK_TICKS  # utime, stime (14, 15)
+    return found
 
 
 def with_children(pid: int) -> list[int]:
