@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,7 @@ from batchivo_catalog.db import inbox
 from batchivo_catalog.events.handlers import on_filament_type
 from batchivo_catalog.main import create_app
 from batchivo_catalog.settings import CatalogSettings
-from batchivo_common.auth.tokens import Role, SigningKey, StaticKeySource
+from batchivo_common.auth.tokens import SigningKey, StaticKeySource
 from batchivo_common.db.engine import create_engine, tenant_sessionmaker
 from batchivo_common.db.tenancy import current_tenant
 from batchivo_common.messaging.envelope import EventEnvelope, new_event
@@ -29,6 +28,7 @@ from batchivo_common.testing.plugin import (
     prepare_service_database,
     truncate_service_tables,
 )
+from batchivo_common.testing.tenants import TokenTenant as Tenant
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -75,16 +75,6 @@ async def client(app: FastAPI, catalog_db: ServiceDatabase) -> AsyncIterator[htt
         yield c
 
 
-@dataclass
-class Tenant:
-    id: uuid.UUID
-    tokens: dict[Role, str]
-    user_id: uuid.UUID
-
-    def headers(self, role: Role = Role.member) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.tokens[role]}"}
-
-
 class CatalogApi:
     """Helpers over the HTTP client (tests use importlib mode, so helpers come as a fixture)."""
 
@@ -97,8 +87,7 @@ class CatalogApi:
         self.client, self.make_token, self.sessionmaker = client, make_token, sessionmaker
 
     def tenant(self) -> Tenant:
-        tenant_id, user_id = uuid.uuid4(), uuid.uuid4()
-        return Tenant(tenant_id, {role: self.make_token(tenant_id, role, user_id) for role in Role}, user_id)
+        return Tenant.new(self.make_token)
 
     async def deliver(self, envelope: EventEnvelope, handler: Callable[..., Any] = on_filament_type) -> None:
         """Run a handler as the worker does: in one transaction under the event's tenant."""

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import asyncpg
 import httpx
 import pytest
-from batchivo_common.auth.tokens import Role, SigningKey, StaticKeySource
+from batchivo_common.auth.tokens import SigningKey, StaticKeySource
 from batchivo_common.testing.assertions import assert_error
 from batchivo_common.testing.plugin import (
     ServiceDatabase,
@@ -20,6 +19,7 @@ from batchivo_common.testing.plugin import (
     prepare_service_database,
     truncate_service_tables,
 )
+from batchivo_common.testing.tenants import TokenTenant as Tenant
 from batchivo_inventory.main import create_app
 from batchivo_inventory.settings import InventorySettings
 from fastapi import FastAPI
@@ -66,18 +66,6 @@ async def client(app: FastAPI, inventory_db: ServiceDatabase) -> AsyncIterator[h
         yield c
 
 
-@dataclass
-class Tenant:
-    """A tenant with one person per role (tokens only: inventory trusts the verified JWT)."""
-
-    id: uuid.UUID
-    tokens: dict[Role, str]
-    user_id: uuid.UUID
-
-    def headers(self, role: Role = Role.member) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.tokens[role]}"}
-
-
 class InventoryApi:
     """Helpers over the HTTP client (tests use importlib mode, so helpers come as a fixture)."""
 
@@ -85,9 +73,7 @@ class InventoryApi:
         self.client, self.make_token = client, make_token
 
     def tenant(self) -> Tenant:
-        tenant_id, user_id = uuid.uuid4(), uuid.uuid4()
-        tokens = {role: self.make_token(tenant_id, role, user_id) for role in Role}
-        return Tenant(tenant_id, tokens, user_id)
+        return Tenant.new(self.make_token)
 
     async def material_id(self, tenant: Tenant, code: str = "PLA") -> uuid.UUID:
         response = await self.client.get("/api/v1/material-types?limit=200", headers=tenant.headers())

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +23,7 @@ from batchivo_common.testing.plugin import (
     prepare_service_database,
     truncate_service_tables,
 )
+from batchivo_common.testing.tenants import TokenTenant as Tenant
 from batchivo_production.events.handlers import on_model, on_spool, on_usage_recorded
 from batchivo_production.main import create_app
 from batchivo_production.settings import ProductionSettings
@@ -72,16 +72,6 @@ async def client(app: FastAPI, production_db: ServiceDatabase) -> AsyncIterator[
         yield c
 
 
-@dataclass
-class Tenant:
-    id: uuid.UUID
-    tokens: dict[Role, str]
-    user_id: uuid.UUID
-
-    def headers(self, role: Role = Role.member) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.tokens[role]}"}
-
-
 class ProductionApi:
     """Helpers over the HTTP client (tests use importlib mode, so helpers come as a fixture)."""
 
@@ -94,8 +84,7 @@ class ProductionApi:
         self.client, self.make_token, self.sessionmaker = client, make_token, sessionmaker
 
     def tenant(self) -> Tenant:
-        tenant_id, user_id = uuid.uuid4(), uuid.uuid4()
-        return Tenant(tenant_id, {role: self.make_token(tenant_id, role, user_id) for role in Role}, user_id)
+        return Tenant.new(self.make_token)
 
     async def deliver(self, envelope: EventEnvelope, handler: Callable[..., Any]) -> None:
         """Run a handler as the worker does: in one transaction under the event's tenant."""

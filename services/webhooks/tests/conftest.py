@@ -24,6 +24,7 @@ from batchivo_common.testing.plugin import (
     prepare_service_database,
     truncate_service_tables,
 )
+from batchivo_common.testing.tenants import TokenTenant as Tenant
 from batchivo_common.testing.workers import RunningWorker, running_worker
 from batchivo_webhooks.crypto import new_key_entry
 from batchivo_webhooks.events.subscriptions import SUBSCRIPTIONS
@@ -110,20 +111,10 @@ async def client(app: FastAPI, webhooks_db: ServiceDatabase) -> AsyncIterator[ht
         yield c
 
 
-@dataclass
-class Tenant:
-    id: uuid.UUID
-    tokens: dict[Role, str]
-
-    def headers(self, role: Role = Role.admin) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.tokens[role]}"}
-
-
 @pytest.fixture
 def new_tenant(make_token: Callable[..., str]) -> Callable[[], Tenant]:
     def make() -> Tenant:
-        tenant_id, user_id = uuid.uuid4(), uuid.uuid4()
-        return Tenant(tenant_id, {role: make_token(tenant_id, role, user_id) for role in Role})
+        return Tenant.new(make_token, default_role=Role.admin)
 
     return make
 
