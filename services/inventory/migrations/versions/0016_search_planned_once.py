@@ -8,7 +8,7 @@ what they returned (a database test compares both versions over the same texts),
 
 PostgreSQL runs a ``LANGUAGE sql`` function that it cannot inline by parsing and planning its body on every
 call from a new query: the spool trigger's query is a new one for every spool. A spool's document called
-seven of them (``search_fold`` twice per ``search_words``, ``search_words`` four times, the document itself,
+four of them, ten calls (``search_words`` four times, ``search_fold`` inside each, the document itself,
 ``add_search_terms``), which was a third of PostgreSQL's CPU per created spool (perf, bench/README.md).
 
 - ``search_words``: one expression (``array_remove(regexp_split_to_array(...), '')``), which the planner
@@ -36,7 +36,7 @@ SCHEMA = "inventory"
 #: How each function definition below ends.
 _END = "\n$$;\n"
 
-#: The document's ``search_identifier`` and its two concatenations, shared by both versions below.
+#: The document's expression, its signature and the terms' INSERT: the same in both versions below.
 _DOCUMENT_EXPRESSION = """
          setweight(to_tsvector('simple', {schema}.search_identifier(code)), 'A')
       || setweight(to_tsvector('simple', array_to_string({schema}.search_words(
