@@ -81,7 +81,9 @@ def test_typo_targets_keep_the_close_words_closest_first() -> None:
 def test_one_query_with_prefixes_phrases_typos_and_adjacency() -> None:
     query = search.build(search.parse("glaxy FIL-01 red"), {"glaxy": ["galaxy", "gala"]})
     assert query.strict == "('glaxy' | 'galaxy') & (('fil' <-> '01') | 'fil01') & 'red'"
-    assert query.match == "('glaxy':* | 'galaxy') & (('fil' <-> '01') | 'fil01':*) & 'red':*"
+    assert query.match == (
+        "('glaxy' | 'glaxy':* | 'galaxy') & (('fil' <-> '01') | 'fil01' | 'fil01':*) & ('red' | 'red':*)"
+    )
     assert query.rank_exact == "'glaxy' | ('fil' <-> '01') | 'fil01' | 'red'"
     assert query.rank_any == "'glaxy':* | 'galaxy' | ('fil' <-> '01') | 'fil01':* | 'red':*"
     assert query.adjacent == "('glaxy' <-> 'fil') | ('01' <-> 'red')"

@@ -850,34 +850,41 @@ class SpoolRepository:
         """A page of the best-ranked matches. The candidates are bounded: up to SEARCH_CANDIDATES spools
         where every term matches exactly, then (up to that many in all) those matching by prefix or typo,
         each taken in whatever order the GIN index's bitmap gives, so the cost does not grow with the
-        number of matches; only the candidates are scored and sorted (docs/adr/0014-spool-search.md)."""
+        number of matches; only the candidates are scored and sorted, and only the page's rows are read
+        back from ``spools`` (docs/adr/0014-spool-search.md)."""
         document = Spool.search_document
         strict_q, match_q = search_sql.tsquery(query.strict), search_sql.tsquery(query.match)
+        # Each candidate carries its tie-break (the code) so the page is chosen before the join.
+        carried = (Spool.id, document.label("document"), CODE_NUMBER, Spool.code)
         strict = (
-            matching(Spool.id, document.label("document"))
-            .where(document.bool_op("@@")(strict_q))
-            .limit(SEARCH_CANDIDATES)
-            .cte("strict")
+            matching(*carried).where(document.bool_op("@@")(strict_q)).limit(SEARCH_CANDIDATES).cte("strict")
         )
         room = SEARCH_CANDIDATES - select(func.count()).select_from(strict).scalar_subquery()
         loose = (
-            matching(Spool.id, document.label("document"))
+            matching(*carried)
             .where(document.bool_op("@@")(match_q), ~document.bool_op("@@")(strict_q))
             .limit(room)
         )
-        candidates = union_all(select(strict.c.id, strict.c.document), loose).subquery("candidates")
-        rank = search_sql.score(candidates.c.document, query)
-        ranked = select(candidates.c.id, rank.label("rank"), func.count().over().label("total")).subquery(
-            "ranked"
-        )
-        order = [ranked.c.rank.asc() if worst_first else ranked.c.rank.desc()]
-        order += [CODE_NUMBER.asc().nulls_last(), Spool.code.asc(), Spool.id.asc()]
-        page = (
-            select(*_LOADED, ranked.c.total)
-            .join(ranked, ranked.c.id == Spool.id)
+        candidates = union_all(select(*strict.c), loose).subquery("candidates")
+        rank = search_sql.score(candidates.c.document, query).label("rank")
+        order = [rank.asc() if worst_first else rank.desc()]
+        order += [candidates.c.code_number.asc().nulls_last(), candidates.c.code.asc(), candidates.c.id.asc()]
+        ranked = (
+            select(candidates.c.id, rank, func.count().over().label("total"))
             .order_by(*order)
             .limit(limit)
             .offset(offset)
+            .subquery("ranked")
+        )
+        page = (
+            select(*_LOADED, ranked.c.total)
+            .join(ranked, ranked.c.id == Spool.id)
+            .order_by(
+                ranked.c.rank.asc() if worst_first else ranked.c.rank.desc(),
+                CODE_NUMBER.asc().nulls_last(),
+                Spool.code.asc(),
+                Spool.id.asc(),
+            )
         )
         found = (await self.session.execute(page, params)).all()
         if found:

@@ -184,7 +184,9 @@ def build(terms: Sequence[Term], suggestions: Mapping[str, Sequence[str]]) -> Se
             word = term.words[0]
             near = [_lexeme(s) for s in typo_targets(word, suggestions.get(word, ()))]
             strict.append(_any([_lexeme(word), *near]))
-            match.append(_any([_lexeme(word, prefix=True), *near]))
+            # The word beside its prefix matches no more rows, but PostgreSQL prices the prefix alone at a
+            # flat 2 % when the column has under 100 common words, and the word from its frequency (ADR 0014).
+            match.append(_any([_lexeme(word), _lexeme(word, prefix=True), *near]))
             exact_items.append(_lexeme(word))
             any_items += [_lexeme(word, prefix=True), *near]
         else:
@@ -194,7 +196,7 @@ def build(terms: Sequence[Term], suggestions: Mapping[str, Sequence[str]]) -> Se
             joined = "".join(term.words)
             phrase = _phrase(term.words, False)
             strict.append(_any([phrase, _lexeme(joined)]))
-            match.append(_any([phrase, _lexeme(joined, prefix=True)]))
+            match.append(_any([phrase, _lexeme(joined), _lexeme(joined, prefix=True)]))
             exact_items += [phrase, _lexeme(joined)]
             any_items += [phrase, _lexeme(joined, prefix=True)]
     pairs = [_phrase([a.words[-1], b.words[0]], False) for a, b in itertools.pairwise(terms)]
