@@ -112,6 +112,8 @@ LIST_CASES = (
         "filament_type_id = '{ft}' and not is_archived",
     ),
     ListCase("q=colour + sort=-current_weight", "q=colour&sort=-current_weight", None),
+    ListCase("q=colo + sort=-current_weight", "q=colo&sort=-current_weight", None),
+    ListCase("q=FIL-00 + sort=code", "q=FIL-00&sort=code", None),
 )
 
 

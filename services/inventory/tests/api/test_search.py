@@ -309,6 +309,25 @@ async def test_a_search_is_bounded_and_says_when_it_stopped_counting(
     assert page["items"] == [] and page["total"] == 5
 
 
+async def test_a_sorted_search_finds_its_page_wherever_its_matches_lie_in_the_order(
+    shop: Shop, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A search in a column's order looks for its page among the first SEARCH_HEAD spools in that order
+    (2,000: the whole shop here), then, when they hold too few matches, among all the matches sorted."""
+    cases = [
+        ("fil-19", {"sort": "code"}),
+        ("fil-19", {"sort": "-current_weight", "limit": 3, "offset": 2}),
+        ("drybox", {"sort": "-code", "limit": 7, "offset": 5}),
+        ("cabinet amazon", {"sort": "location"}),
+    ]
+    expected = [await shop.search(q, **params) for q, params in cases]
+    codes = [s["code"] for s in expected[0]["items"]]
+    assert codes == ["FIL-019", *(f"FIL-{n}" for n in range(190, 200))]
+    assert all(page["items"] for page in expected)
+    monkeypatch.setattr(repository, "SEARCH_HEAD", 5)  # the first five spools hold none of these pages
+    assert [await shop.search(q, **params) for q, params in cases] == expected
+
+
 async def test_a_search_never_returns_another_tenants_spools(
     shop: Shop, make_token: Callable[..., str]
 ) -> None:
