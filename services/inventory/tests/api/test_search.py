@@ -313,7 +313,7 @@ async def test_a_sorted_search_finds_its_page_wherever_its_matches_lie_in_the_or
     shop: Shop, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A search in a column's order looks for its page among the first SEARCH_HEAD spools in that order
-    (2,000: the whole shop here), then, when they hold too few matches, among all the matches sorted."""
+    (1,000: the whole shop here), then, when they hold too few matches, among all the matches sorted."""
     cases = [
         ("fil-19", {"sort": "code"}),
         ("fil-19", {"sort": "-current_weight", "limit": 3, "offset": 2}),

@@ -90,6 +90,13 @@ def test_one_query_with_prefixes_phrases_typos_and_adjacency() -> None:
     assert search.build(search.parse("red"), {}).adjacent is None
 
 
+def test_completions_join_the_match_as_exact_words_and_change_no_rank() -> None:
+    # The tenant's words a term starts price the prefix for the planner; they match nothing it does not.
+    query = search.build(search.parse("colo"), {}, completions={"colo": ["colour", "colourful"]})
+    assert query.match == "('colo' | 'colo':* | 'colour' | 'colourful')"
+    assert (query.strict, query.rank_exact, query.rank_any) == ("'colo'", "'colo'", "'colo':*")
+
+
 def test_quotes_and_backslashes_cannot_leave_a_lexeme() -> None:
     # words() keeps only letters and digits, but the quoting holds for any word given to build()
     query = search.build([Term(("o'brien\\",))], {})

@@ -201,8 +201,7 @@ class FilamentTypeRepository:
         # typos, accents folded; ``relevance`` orders by the same score.
         terms = search.parse(q) if q else []
         if terms:
-            suggestions = await search_sql.suggestions(self.session, search.fuzzy_words(terms))
-            query = search.build(terms, suggestions)
+            query = await search_sql.query(self.session, terms)
             document = _document()
             where.append(search_sql.matches(document, query.match))
             # A higher score is better: "relevance" lists the best first, "-relevance" the worst first.

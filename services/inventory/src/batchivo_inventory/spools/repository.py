@@ -147,8 +147,9 @@ CODE_NUMBER = Spool.code_number
 #: A search ranks at most this many matching spools and counts matches up to it
 #: (docs/adr/0014-spool-search.md).
 SEARCH_CANDIDATES = 1000
-#: A search in a column's order first looks for its page among this many spools in that order.
-SEARCH_HEAD = 2000
+#: A search in a column's order with at most SEARCH_CANDIDATES matches first looks for its page among this
+#: many spools in that order: all of a 1,000-spool shop's (docs/adr/0014-spool-search.md).
+SEARCH_HEAD = 1000
 #: A list without ``q`` counts its matches up to this many past the page's offset; past it, ``total`` is
 #: that lower bound and says so (docs/adr/0018-spool-list-scale.md): an exact count read every match,
 #: 100,000 index entries per page for a big tenant, more than the page itself.
@@ -781,7 +782,7 @@ class SpoolRepository:
             return await self._plain_page(
                 shape, params, limit=limit, offset=offset, sort=sort, desc=descending
             )
-        query = search.build(terms, await search_sql.suggestions(self.session, search.fuzzy_words(terms)))
+        query = await search_sql.query(self.session, terms)
         where = _filter_terms(shape)
 
         def matching(*selected: Any) -> Select[Any]:
@@ -873,7 +874,7 @@ class SpoolRepository:
         where = _filter_terms(_FilterShape.of(filters))
         terms = search.parse(filters.q) if filters.q else []
         if terms:
-            query = search.build(terms, await search_sql.suggestions(self.session, search.fuzzy_words(terms)))
+            query = await search_sql.query(self.session, terms)
             where.append(Spool.search_document.bool_op("@@")(search_sql.tsquery(query.match)))
         return select(Spool).where(*where).params(_filter_params(tenant_id, filters))
 

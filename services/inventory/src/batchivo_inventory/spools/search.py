@@ -171,8 +171,13 @@ def _phrase(parts: Sequence[str], last_prefix: bool) -> str:
     return "(" + " <-> ".join(items) + ")"
 
 
-def build(terms: Sequence[Term], suggestions: Mapping[str, Sequence[str]]) -> SearchQuery:
-    """The queries for ``terms``; ``suggestions`` maps a misspelt word to the tenant's words nearest to it."""
+def build(
+    terms: Sequence[Term],
+    suggestions: Mapping[str, Sequence[str]],
+    completions: Mapping[str, Sequence[str]] | None = None,
+) -> SearchQuery:
+    """The queries for ``terms``; ``suggestions`` maps a misspelt word to the tenant's words nearest to it,
+    ``completions`` a word to some of the tenant's words it starts."""
     if not terms:
         raise ValueError("no terms to search for")
     strict: list[str] = []
@@ -184,9 +189,11 @@ def build(terms: Sequence[Term], suggestions: Mapping[str, Sequence[str]]) -> Se
             word = term.words[0]
             near = [_lexeme(s) for s in typo_targets(word, suggestions.get(word, ()))]
             strict.append(_any([_lexeme(word), *near]))
-            # The word beside its prefix matches no more rows, but PostgreSQL prices the prefix alone at a
-            # flat 2 % when the column has under 100 common words, and the word from its frequency (ADR 0014).
-            match.append(_any([_lexeme(word), _lexeme(word, prefix=True), *near]))
+            # The word and its completions beside its prefix match no more rows, but PostgreSQL prices the
+            # prefix alone at a flat 2 % when the column has under 100 common words, and a word from its
+            # frequency (ADR 0014).
+            starting = [_lexeme(c) for c in (completions or {}).get(word, ())]
+            match.append(_any([_lexeme(word), _lexeme(word, prefix=True), *starting, *near]))
             exact_items.append(_lexeme(word))
             any_items += [_lexeme(word, prefix=True), *near]
         else:

@@ -2,14 +2,14 @@
 (``spools/repository.py``) and the filament types (``materials/repository.py``).
 
 Both hand their documents (tsvectors the database's ``inventory.search_words`` built, accents folded) to the
-same tsquery texts, the same typo suggestions (the tenant's search words) and the same score.
+same tsquery texts, the same typo suggestions and completions (the tenant's search words) and the same score.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, cast, func, literal, select
+from sqlalchemy import ColumnElement, Text, case, cast, func, literal, select, text, union_all
 from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -25,20 +25,35 @@ def matches(document: ColumnElement[Any], text: str) -> ColumnElement[bool]:
     return document.bool_op("@@")(tsquery(text))
 
 
-async def suggestions(session: AsyncSession, words: list[str]) -> dict[str, list[str]]:
-    """The tenant's search words nearest to each of ``words`` that starts none of them (typo candidates for
-    :func:`search.build`); no statement when there is no such word."""
+#: Up to ``per_word`` of the tenant's search words that each query word starts (a row per word and
+#: completion). ``starts_with``: the words are letters only, so no LIKE escaping is involved.
+_COMPLETIONS = text(
+    "SELECT w.word, c.term FROM unnest(CAST(:words AS text[])) AS w(word) CROSS JOIN LATERAL ("
+    " SELECT DISTINCT t.term FROM inventory.spool_search_terms t"
+    " WHERE starts_with(t.term, w.word) AND t.term <> w.word ORDER BY t.term LIMIT :per_word) AS c"
+)
+
+
+async def query(session: AsyncSession, terms: list[search.Term]) -> search.SearchQuery:
+    """The search's tsquery texts for ``terms``, with the tenant's words each letters-only word may be a
+    misspelling of or starts (one statement, only when the query has such a word)."""
+    words = search.fuzzy_words(terms)
     if not words:
-        return {}
-    stmt = select(
-        func.inventory.search_suggestions(words, search.SUGGESTIONS_PER_WORD).table_valued(
-            "word", "term", "score"
-        )
+        return search.build(terms, {})
+    per_word = search.SUGGESTIONS_PER_WORD
+    near = select(
+        func.inventory.search_suggestions(words, per_word).table_valued("word", "term", "score")
+    ).subquery()
+    completions = _COMPLETIONS.columns(word=Text, term=Text).subquery()
+    stmt = union_all(
+        select(literal(False).label("completes"), near.c.word, near.c.term),
+        select(literal(True), completions.c.word, completions.c.term),
     )
-    found: dict[str, list[str]] = {}
-    for word, term, _ in (await session.execute(stmt)).all():
-        found.setdefault(word, []).append(term)
-    return found
+    typos: dict[str, list[str]] = {}
+    starting: dict[str, list[str]] = {}
+    for completes, word, term in await session.execute(stmt, {"words": words, "per_word": per_word}):
+        (starting if completes else typos).setdefault(word, []).append(term)
+    return search.build(terms, typos, completions=starting)
 
 
 def score(document: ColumnElement[Any], query: search.SearchQuery) -> ColumnElement[Any]:
