@@ -17,6 +17,7 @@ from batchivo_common.messaging.outbox import events_cte, events_params, relay_wa
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
+    FromClause,
     Integer,
     Select,
     Subquery,
@@ -817,7 +818,7 @@ class SpoolRepository:
         total = int(await self.session.scalar(select(func.count()).select_from(counted), params) or 0)
         few = total <= SEARCH_CANDIDATES
 
-        async def page_of(rows: Any) -> list[SpoolRecord]:
+        async def page_of(rows: FromClause) -> list[SpoolRecord]:
             """The page of the matches among ``rows`` (a selectable of spools with their documents)."""
             on_rows = ClauseAdapter(rows)
             stmt = (
