@@ -114,6 +114,7 @@ LIST_CASES = (
     ListCase("q=colour + sort=-current_weight", "q=colour&sort=-current_weight", None),
     ListCase("q=colo + sort=-current_weight", "q=colo&sort=-current_weight", None),
     ListCase("q=FIL-00 + sort=code", "q=FIL-00&sort=code", None),
+    ListCase("q=12 + sort=-code", "q=12&sort=-code", None),
 )
 
 
